@@ -1,0 +1,126 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+
+/**
+ * The layers only point one way: shared ← signaling; shared ← net/storage ← app ← components.
+ * Each folder lists what it may not import, so a wrong-way import fails `npm run lint`.
+ */
+const layer = (files, patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'data/', '.tsbuild/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' },
+        { selector: "CallExpression[callee.property.name='only']", message: 'No .only in tests.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '*.config.js'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // Tools read these files' default export.
+    files: ['*.config.js', '*.config.mjs'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  layer(
+    ['shared/**/*.ts'],
+    [
+      {
+        group: ['../signaling/*', '../client/*', '**/signaling/**', '**/client/**'],
+        message: 'shared/ depends on nothing.',
+      },
+      {
+        group: ['node:*', 'ws', 'lit', 'lit/*', 'idb', 'simple-peer'],
+        message: 'shared/ has no Node, DOM or app dependency.',
+      },
+    ],
+  ),
+  layer(
+    ['signaling/**/*.ts'],
+    [{ group: ['**/client/**'], message: 'The server does not import the client.' }],
+  ),
+  layer(
+    ['client/net/**/*.ts', 'client/storage/**/*.ts'],
+    [
+      {
+        group: ['**/app/**', '**/components/**', 'lit', 'lit/*', '@lit/*'],
+        message: 'net/ and storage/ sit below app/ and components/.',
+      },
+      { group: ['**/signaling/**'], message: 'The client does not import the server.' },
+    ],
+  ),
+  layer(
+    ['client/net/**/*.ts'],
+    [
+      { group: ['simple-peer'], message: 'Only client/net/peer-connection.ts imports simple-peer.' },
+      { group: ['idb', '**/storage/**'], message: 'net/ does not touch storage.' },
+      {
+        group: ['**/app/**', '**/components/**', 'lit', 'lit/*', '@lit/*'],
+        message: 'net/ sits below app/ and components/.',
+      },
+    ],
+  ),
+  {
+    files: ['client/net/peer-connection.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['idb', '**/storage/**', '**/app/**', '**/components/**', 'lit', 'lit/*'] }] },
+      ],
+    },
+  },
+  layer(
+    ['client/storage/**/*.ts'],
+    [
+      { group: ['simple-peer', '**/net/**'], message: 'storage/ does not touch the network.' },
+      {
+        group: ['**/app/**', '**/components/**', 'lit', 'lit/*', '@lit/*'],
+        message: 'storage/ sits below app/ and components/.',
+      },
+    ],
+  ),
+  layer(
+    ['client/app/**/*.ts'],
+    [
+      {
+        group: ['**/components/**', 'lit', 'lit/*'],
+        message: 'app/ holds state and commands; it does not render.',
+      },
+      { group: ['simple-peer'], message: 'Only client/net/peer-connection.ts imports simple-peer.' },
+      { group: ['idb'], message: 'Only client/storage/ imports idb.' },
+      { group: ['**/signaling/**'], message: 'The client does not import the server.' },
+    ],
+  ),
+  layer(
+    ['client/components/**/*.ts'],
+    [
+      { group: ['simple-peer'], message: 'Only client/net/peer-connection.ts imports simple-peer.' },
+      {
+        group: ['idb', '**/storage/**', '**/net/**'],
+        message: 'components/ talk to app/, not to net/ or storage/.',
+      },
+      { group: ['**/signaling/**'], message: 'The client does not import the server.' },
+    ],
+  ),
+  layer(
+    ['client/main.ts'],
+    [{ group: ['simple-peer', 'idb'], message: 'Only net/ and storage/ touch their libraries.' }],
+  ),
+  prettier,
+);
