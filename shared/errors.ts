@@ -1,0 +1,55 @@
+/**
+ * Stable error codes for everything that crosses a boundary: server↔client frames, peer↔peer frames
+ * and stored rows. Codes never change meaning; user-facing text is chosen by the client from the code.
+ */
+export const ErrorCode = {
+  /** The frame is not JSON, not an object, has an unknown `type` or a field of the wrong shape. */
+  BadFrame: 'ERR_BAD_FRAME',
+  /** The frame needs a logged-in session. */
+  NotAuthenticated: 'ERR_NOT_AUTHENTICATED',
+  /** Login/register/resume on a connection that is already logged in. */
+  AlreadyAuthenticated: 'ERR_ALREADY_AUTHENTICATED',
+  /** The client speaks another protocol version. */
+  ProtocolVersion: 'ERR_PROTOCOL_VERSION',
+  /** The recipient of a relayed frame is unknown or not online. */
+  UnknownPeer: 'ERR_UNKNOWN_PEER',
+  /** Too many frames in too little time. */
+  RateLimited: 'ERR_RATE_LIMITED',
+  /** Too many failed logins for this name or address; `retryAfterMs` says when to try again. */
+  TooManyAttempts: 'ERR_TOO_MANY_ATTEMPTS',
+  /** A username that breaks the naming rules. */
+  InvalidUsername: 'ERR_INVALID_USERNAME',
+  /** A password that breaks the password rules. */
+  WeakPassword: 'ERR_WEAK_PASSWORD',
+  /** The name is taken (case-insensitively). */
+  UsernameTaken: 'ERR_USERNAME_TAKEN',
+  /** Unknown user or wrong password: deliberately one code for both. */
+  BadCredentials: 'ERR_BAD_CREDENTIALS',
+  /** The session token is unknown, revoked or expired. */
+  SessionExpired: 'ERR_SESSION_EXPIRED',
+  /** A newer login of the same account took over this connection. */
+  SessionReplaced: 'ERR_SESSION_REPLACED',
+  /** A frame larger than the protocol allows. */
+  FrameTooLarge: 'ERR_FRAME_TOO_LARGE',
+  /** A message text over the size limit. */
+  TextTooLong: 'ERR_TEXT_TOO_LONG',
+  /** A peer frame about a conversation the sender may not write to. */
+  ForbiddenConversation: 'ERR_FORBIDDEN_CONVERSATION',
+  /** A stored row that does not match its schema. */
+  BadRow: 'ERR_BAD_ROW',
+  /** The server failed; the frame may be retried. */
+  Internal: 'ERR_INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Thrown by every parse function in shared/: a typed code plus a human-readable detail for logs. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+  }
+}

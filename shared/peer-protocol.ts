@@ -1,0 +1,130 @@
+/**
+ * What peers send each other, over the signaling relay (to set up a connection) and over the data
+ * channel (everything people say). A remote peer is as untrusted as the network: every frame goes
+ * through `parsePeerFrame` / `parseSignalPayload` before anything else looks at it.
+ */
+import { z } from 'zod';
+import { ErrorCode, ProtocolError } from './errors.js';
+import { USERNAME_MAX_LENGTH } from './names.js';
+import { frameParser } from './protocol.js';
+
+export const PEER_PROTOCOL_VERSION = 1;
+
+/** The largest message text, in UTF-8 bytes, enforced by the sender's composer and by every receiver. */
+export const MAX_TEXT_BYTES = 16 * 1024;
+
+/** How many ids one `ack` frame may carry. */
+export const MAX_ACK_IDS = 256;
+
+const Username = z
+  .string()
+  .min(1)
+  .max(USERNAME_MAX_LENGTH * 4);
+
+/** 128 random bits as 32 lowercase hex digits. */
+export const MessageId = z.string().regex(/^[0-9a-f]{32}$/, 'id must be 32 hex digits');
+
+/** Counts UTF-8 bytes without TextEncoder, which shared/ (no DOM, no Node) cannot assume. */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+export const MessageText = z
+  .string()
+  .min(1)
+  .refine((text) => utf8ByteLength(text) <= MAX_TEXT_BYTES, `text is longer than ${MAX_TEXT_BYTES} bytes`)
+  .refine((text) => text.trim().length > 0, 'text is blank');
+
+/** A conversation id: `dm:<a>:<b>` for two people (names in code-unit order), or a group's id. */
+export const ConversationId = z.string().min(1).max(200);
+
+/**
+ * One message as authored. `seq` counts the author's messages in this conversation from 1, with no
+ * gaps, so a receiver can tell what it lacks. `sig` is reserved for the author's signature.
+ */
+export const ChatMessage = z.strictObject({
+  id: MessageId,
+  conversation: ConversationId,
+  author: Username,
+  seq: z.number().int().min(1),
+  sentAt: z.number().int().nonnegative(),
+  text: MessageText,
+  sig: z.string().max(512).optional(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+const Hello = z.strictObject({ type: z.literal('hello'), version: z.number().int() });
+const MessageFrame = z.strictObject({ type: z.literal('message'), message: ChatMessage });
+const Ack = z.strictObject({ type: z.literal('ack'), ids: z.array(MessageId).min(1).max(MAX_ACK_IDS) });
+
+export const PeerFrame = z.discriminatedUnion('type', [Hello, MessageFrame, Ack]);
+export type PeerFrame = z.infer<typeof PeerFrame>;
+
+/** Parses one text frame from a peer's data channel. Throws `ProtocolError`. */
+export const parsePeerFrame: (raw: string) => PeerFrame = frameParser(PeerFrame);
+
+// ── connection set-up, carried opaquely by the signaling relay ────────────────────────────────
+
+/** What simple-peer emits as `signal`: an SDP or an ICE candidate. Shape-checked, never interpreted here. */
+const SdpSignal = z.looseObject({
+  type: z.enum(['offer', 'answer', 'pranswer', 'rollback', 'renegotiate', 'transceiverRequest', 'candidate']),
+  sdp: z
+    .string()
+    .max(32 * 1024)
+    .optional(),
+  candidate: z.unknown().optional(),
+});
+
+/**
+ * `connect`: "please start a connection to me" — sent by the side the glare rule says must not
+ * initiate. `sdp`: one signal of the connection attempt `cid`, chosen by the initiator; a new `cid`
+ * replaces the previous connection, and signals of any other `cid` are stale.
+ */
+export const SignalPayload = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('connect') }),
+  z.strictObject({ kind: z.literal('sdp'), cid: z.string().regex(/^[0-9a-f]{16,32}$/), signal: SdpSignal }),
+]);
+export type SignalPayload = z.infer<typeof SignalPayload>;
+
+/** Validates the `data` of a relayed signal. Throws `ProtocolError`. */
+export function parseSignalPayload(data: unknown): SignalPayload {
+  const result = SignalPayload.safeParse(data);
+  if (!result.success) throw new ProtocolError(ErrorCode.BadFrame, 'bad signal payload');
+  return result.data;
+}
+
+/**
+ * The one glare rule: of two users, the one whose name sorts first (by UTF-16 code units, the same
+ * everywhere) starts the connection. The other asks with a `connect` signal.
+ */
+export function isInitiator(me: string, peer: string): boolean {
+  return me < peer;
+}
+
+/** The conversation id of two people, the same on both sides. */
+export function directConversationId(a: string, b: string): string {
+  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+}
+
+/** The other participant of a direct conversation, or null when `me` is not in it. */
+export function directPeerOf(conversation: string, me: string): string | null {
+  if (!conversation.startsWith('dm:')) return null;
+  const [a, b, ...rest] = conversation.slice(3).split(':');
+  if (a === undefined || b === undefined || rest.length > 0) return null;
+  if (a === me) return b;
+  if (b === me) return a;
+  return null;
+}

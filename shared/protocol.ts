@@ -1,0 +1,152 @@
+/**
+ * The server↔client protocol: one schema per frame, the unions of what each side may send, and the
+ * one parse function per direction. Both directions are untrusted: the server parses client frames
+ * with `parseClientFrame`, the client parses server frames with `parseServerFrame`.
+ */
+import { z } from 'zod';
+import { ErrorCode, ProtocolError } from './errors.js';
+import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './names.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** The largest WebSocket frame either side accepts (the server's `maxPayload`). */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** A name as it travels: bounded, but the naming rules are checked by the server on register. */
+const Username = z
+  .string()
+  .min(1)
+  .max(USERNAME_MAX_LENGTH * 4);
+/** Opaque to the server: it is relayed as it came, never inspected. */
+const SignalData = z.unknown().refine((value) => value !== undefined, 'data is required');
+
+const IceServer = z.object({
+  urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+export const IceServerList = z.array(IceServer).max(16);
+
+// ── client → server ────────────────────────────────────────────────────────────────────────────
+
+const Register = z.strictObject({
+  type: z.literal('register'),
+  version: z.number().int(),
+  username: z.string().max(USERNAME_MAX_LENGTH * 4),
+  password: z.string().max(PASSWORD_MAX_LENGTH * 4),
+});
+const Login = z.strictObject({
+  type: z.literal('login'),
+  version: z.number().int(),
+  username: z.string().max(USERNAME_MAX_LENGTH * 4),
+  password: z.string().max(PASSWORD_MAX_LENGTH * 4),
+});
+const Resume = z.strictObject({
+  type: z.literal('resume'),
+  version: z.number().int(),
+  token: z.string().min(1).max(256),
+});
+const Logout = z.strictObject({ type: z.literal('logout') });
+const SignalOut = z.strictObject({ type: z.literal('signal'), to: Username, data: SignalData });
+
+export const ClientFrame = z.discriminatedUnion('type', [Register, Login, Resume, Logout, SignalOut]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+export type ClientFrameType = ClientFrame['type'];
+
+// ── server → client ────────────────────────────────────────────────────────────────────────────
+
+const Welcome = z.strictObject({
+  type: z.literal('welcome'),
+  version: z.number().int(),
+  /** The account's canonical spelling. */
+  user: Username,
+  /** Present the session token again with `resume` to skip the password. */
+  token: z.string().min(1).max(256),
+  /** Milliseconds since the epoch. */
+  expiresAt: z.number(),
+  iceServers: IceServerList,
+  /** Everyone else who is online at this moment; deltas follow. */
+  online: z.array(Username),
+});
+const UserOnline = z.strictObject({ type: z.literal('user-online'), user: Username });
+const UserOffline = z.strictObject({ type: z.literal('user-offline'), user: Username });
+const SignalIn = z.strictObject({ type: z.literal('signal'), from: Username, data: SignalData });
+const LoggedOut = z.strictObject({ type: z.literal('logged-out') });
+const ErrorFrame = z.strictObject({
+  type: z.literal('error'),
+  code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
+  message: z.string().max(1000),
+  /** The `type` of the frame this answers, when known. */
+  ref: z.string().max(64).optional(),
+  /** For throttling: when to try again. */
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
+
+export const ServerFrame = z.discriminatedUnion('type', [
+  Welcome,
+  UserOnline,
+  UserOffline,
+  SignalIn,
+  LoggedOut,
+  ErrorFrame,
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type WelcomeFrame = z.infer<typeof Welcome>;
+export type ErrorFrame = z.infer<typeof ErrorFrame>;
+
+/** WebSocket close codes the server uses (4000–4999 are the application's). */
+export const CloseCode = {
+  /** A newer session of the same account took over: do not reconnect. */
+  SessionReplaced: 4001,
+  /** The client's protocol version is not served here: do not reconnect. */
+  ProtocolVersion: 4002,
+  /** The server is shutting down: reconnect later. */
+  GoingAway: 1001,
+} as const;
+
+// ── parsing ────────────────────────────────────────────────────────────────────────────────────
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ProtocolError(ErrorCode.BadFrame, 'frame is not valid JSON');
+  }
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(frame)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Builds a parse function for one direction; the result throws `ProtocolError` on any bad input. */
+export function frameParser<T>(schema: z.ZodType<T>): (raw: string) => T {
+  return (raw) => {
+    if (raw.length > MAX_FRAME_BYTES) throw new ProtocolError(ErrorCode.FrameTooLarge, 'frame is too large');
+    const result = schema.safeParse(parseJson(raw));
+    if (!result.success) throw new ProtocolError(ErrorCode.BadFrame, describe(result.error));
+    return result.data;
+  };
+}
+
+/** Parses one text frame from a client. Throws `ProtocolError` (`ERR_BAD_FRAME`, `ERR_FRAME_TOO_LARGE`). */
+export const parseClientFrame: (raw: string) => ClientFrame = frameParser(ClientFrame);
+
+/** Parses one text frame from the server. Throws `ProtocolError`. */
+export const parseServerFrame: (raw: string) => ServerFrame = frameParser(ServerFrame);
+
+/** The `type` of a frame that failed to parse, if one can be read; for error replies only. */
+export function frameTypeOf(raw: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value === 'object' && value !== null && 'type' in value && typeof value.type === 'string') {
+      return value.type.slice(0, 64);
+    }
+  } catch {
+    // Not JSON: there is no type to report.
+  }
+  return undefined;
+}
