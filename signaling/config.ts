@@ -1,0 +1,128 @@
+import { IceServerList, type IceServer } from '../shared/protocol.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+
+/** The server's configuration, from the environment and the command line. */
+export interface ServerConfig {
+  /** `HOST`, default `0.0.0.0`. */
+  host: string;
+  /** `PORT`, default 8080; 0 picks a free port. */
+  port: number;
+  /** `DATA_DIR`, default `./data`: holds the SQLite database. */
+  dataDir: string;
+  /** `ICE_SERVERS`: a JSON array of RTCIceServer objects, default `[]`. */
+  iceServers: IceServer[];
+  /** `CLIENT_DIR`: the built client, default `dist/client` next to the server bundle. */
+  clientDir: string;
+  /** `LOG_LEVEL`, default `info`. */
+  logLevel: LogLevel;
+  /** `PARLEY_SCRYPT_COST`: scrypt N, a power of two, default 32768. Lower only for tests and benchmarks. */
+  scryptCost: number;
+  /** `--demo` or `PARLEY_DEMO=1`: create the demo accounts. */
+  demo: boolean;
+}
+
+/** Every problem found in the configuration, each a sentence naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const FLAGS = ['--demo'];
+
+function integer(value: string): number | null {
+  return /^\d+$/.test(value.trim()) ? Number(value.trim()) : null;
+}
+
+/**
+ * Reads the configuration. Collects every problem before failing, so one run shows them all.
+ * Throws `ConfigError`.
+ */
+export function parseConfig(
+  env: Environment,
+  argv: readonly string[],
+  defaultClientDir: string,
+): ServerConfig {
+  const problems: string[] = [];
+  const set = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value;
+  };
+
+  for (const arg of argv) {
+    if (!FLAGS.includes(arg))
+      problems.push(`unknown argument ${JSON.stringify(arg)} (known: ${FLAGS.join(', ')})`);
+  }
+
+  let port = 8080;
+  const rawPort = set('PORT');
+  if (rawPort !== undefined) {
+    const parsed = integer(rawPort);
+    if (parsed === null || parsed > 65535)
+      problems.push(`PORT must be an integer from 0 to 65535, got ${JSON.stringify(rawPort)}`);
+    else port = parsed;
+  }
+
+  let iceServers: IceServer[] = [];
+  const rawIce = set('ICE_SERVERS');
+  if (rawIce !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(rawIce);
+    } catch {
+      problems.push(
+        'ICE_SERVERS is not valid JSON (expected an array like [{"urls":"stun:stun.example.org"}])',
+      );
+    }
+    if (json !== undefined) {
+      const result = IceServerList.safeParse(json);
+      if (result.success) iceServers = result.data;
+      else {
+        const issue = result.error.issues[0];
+        problems.push(
+          `ICE_SERVERS is not a list of ICE servers (${issue?.path.join('.') || 'value'}: ${issue?.message})`,
+        );
+      }
+    }
+  }
+
+  let logLevel: LogLevel = 'info';
+  const rawLevel = set('LOG_LEVEL');
+  if (rawLevel !== undefined) {
+    const level = LOG_LEVELS.find((known) => known === rawLevel.trim().toLowerCase());
+    if (level) logLevel = level;
+    else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(rawLevel)}`);
+  }
+
+  let scryptCost = 2 ** 15;
+  const rawCost = set('PARLEY_SCRYPT_COST');
+  if (rawCost !== undefined) {
+    const parsed = integer(rawCost);
+    if (parsed === null || parsed < 2 || parsed > 2 ** 20 || !Number.isInteger(Math.log2(parsed))) {
+      problems.push(
+        `PARLEY_SCRYPT_COST must be a power of two from 2 to 1048576, got ${JSON.stringify(rawCost)}`,
+      );
+    } else scryptCost = parsed;
+  }
+
+  const rawDemo = set('PARLEY_DEMO');
+  if (rawDemo !== undefined && !['0', '1', 'true', 'false'].includes(rawDemo.trim())) {
+    problems.push(`PARLEY_DEMO must be 1 or 0, got ${JSON.stringify(rawDemo)}`);
+  }
+  const demo = argv.includes('--demo') || rawDemo?.trim() === '1' || rawDemo?.trim() === 'true';
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    host: set('HOST')?.trim() ?? '0.0.0.0',
+    port,
+    dataDir: set('DATA_DIR') ?? './data',
+    iceServers,
+    clientDir: set('CLIENT_DIR') ?? defaultClientDir,
+    logLevel,
+    scryptCost,
+    demo,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The server process (`npm start`): configuration from the environment, one line on stdout when
+ * listening, JSON logs on stderr, and a clean exit on SIGINT/SIGTERM.
+ */
+import { fileURLToPath } from 'node:url';
+import { ConfigError, parseConfig, type ServerConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { formatUrl, startServer, type RunningServer } from './server.js';
+
+function readConfig(): ServerConfig {
+  try {
+    return parseConfig(
+      process.env,
+      process.argv.slice(2),
+      fileURLToPath(new URL('../client', import.meta.url)),
+    );
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`parley: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+const config = readConfig();
+const logger = createLogger(config.logLevel);
+
+let server: RunningServer | undefined;
+let stopRequested = false;
+
+function stop(): void {
+  if (!server) return;
+  server.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: String(error) }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+}
+
+// Installed before anything is printed: whoever reads the listening line may signal at once, and a
+// signal that arrives before a handler exists kills the process without a clean shutdown.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'shutting down');
+    stopRequested = true;
+    stop();
+  });
+}
+
+try {
+  server = await startServer({
+    host: config.host,
+    port: config.port,
+    dataDir: config.dataDir,
+    iceServers: config.iceServers,
+    clientDir: config.clientDir,
+    scryptCost: config.scryptCost,
+    demoAccounts: config.demo,
+    logger,
+  });
+} catch (error) {
+  // Start-up failures (port in use, unreadable DATA_DIR, a newer schema) are configuration problems too.
+  process.stderr.write(`parley: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+if (stopRequested) stop();
+else process.stdout.write(`Parley listening on ${formatUrl(config.host, server.port)}\n`);

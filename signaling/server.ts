@@ -1,0 +1,218 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { pino } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, IceServerList, MAX_FRAME_BYTES, type IceServer } from '../shared/protocol.js';
+import { AccountService } from './auth/account-service.js';
+import {
+  DEFAULT_LOGIN_THROTTLE,
+  LoginThrottle,
+  type LoginThrottleSettings,
+} from './auth/attempt-throttle.js';
+import { ensureDemoAccounts } from './auth/demo-accounts.js';
+import { DEFAULT_SCRYPT_PARAMS, checkScryptParams } from './auth/password-hash.js';
+import { systemClock, type Clock } from './clock.js';
+import { createRequestHandler } from './http/request-handler.js';
+import type { RateLimit } from './limits/token-bucket.js';
+import type { Logger } from './logger.js';
+import type { AccountStore } from './store/account-store.js';
+import { SQLITE_FILE_NAME, openSqliteAccountStore } from './store/sqlite-account-store.js';
+import { ClientConnection } from './ws/client-connection.js';
+import type { ConnectionContext } from './ws/connection-context.js';
+import { Heartbeat } from './ws/heartbeat.js';
+import { Presence } from './ws/presence.js';
+import { BatchScheduler } from './ws/outbox.js';
+
+export interface ServerOptions {
+  /** Default `127.0.0.1` (the CLI's default is `0.0.0.0`, see config.ts). */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Directory of the SQLite file, created if missing. Ignored when `store` is given. */
+  dataDir?: string;
+  /** An account store to use instead of opening one; the caller keeps ownership (it is not closed). */
+  store?: AccountStore;
+  iceServers?: readonly IceServer[];
+  /** The built client to serve; without it only `/healthz` and `/ws` answer. */
+  clientDir?: string;
+  /** Default: silent. */
+  logger?: Logger;
+  /** Default 5000: a dead client is dropped within two intervals. */
+  heartbeatIntervalMs?: number;
+  /** scrypt N (a power of two). Default 2^15; tests and benchmarks lower it. */
+  scryptCost?: number;
+  /** Default 30 days. */
+  sessionTtlMs?: number;
+  /** Relayed signals per connection. Default 100/s, burst 200. */
+  relayRateLimit?: RateLimit;
+  /** All other frames per connection (logins, bad frames…). Default 10/s, burst 30. */
+  controlRateLimit?: RateLimit;
+  /** Bytes a client may fall behind before it is dropped. Default 4 MiB. */
+  maxQueuedBytes?: number;
+  /** Failed logins per name and per address. Default 5 and 20 per 5 minutes. */
+  loginThrottle?: LoginThrottleSettings;
+  clock?: Clock;
+  /** Create the demo accounts (see auth/demo-accounts.ts) if missing. */
+  demoAccounts?: boolean;
+}
+
+export interface RunningServer {
+  /** `http://host:port`, with the real port. */
+  url: string;
+  host: string;
+  port: number;
+  /** Closes every WebSocket with 1001, then the HTTP server, then the store (if it opened it). */
+  close(): Promise<void>;
+}
+
+const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
+/** How long shutdown waits for clients to answer the close handshake before cutting them off. */
+const CLOSE_GRACE_MS = 1000;
+
+/** The address form the throttle counts: IPv4-mapped IPv6 addresses as plain IPv4. */
+function clientAddress(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/** `http://host:port`, with brackets around an IPv6 host. */
+export function formatUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function openStore(options: ServerOptions): { store: AccountStore; owned: boolean } {
+  if (options.store) return { store: options.store, owned: false };
+  if (options.dataDir === undefined) return { store: openSqliteAccountStore(':memory:'), owned: true };
+  mkdirSync(options.dataDir, { recursive: true });
+  return { store: openSqliteAccountStore(join(options.dataDir, SQLITE_FILE_NAME)), owned: true };
+}
+
+/** Starts a Parley signaling server and resolves once it listens. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const scrypt = { ...DEFAULT_SCRYPT_PARAMS, cost: options.scryptCost ?? DEFAULT_SCRYPT_PARAMS.cost };
+  checkScryptParams(scrypt);
+  const iceServers = IceServerList.parse(options.iceServers ?? []);
+
+  const { store, owned } = openStore(options);
+  const throttle = new LoginThrottle(options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE, clock);
+  const accounts = await AccountService.create({
+    store,
+    throttle,
+    clock,
+    scrypt,
+    sessionTtlMs: options.sessionTtlMs ?? THIRTY_DAYS_MS,
+  });
+  if (options.demoAccounts) await ensureDemoAccounts(accounts, logger);
+  await accounts.pruneSessions();
+
+  const presence = new Presence<ClientConnection>();
+  const context: ConnectionContext = {
+    accounts,
+    presence,
+    iceServers,
+    logger,
+    clock,
+    relayRateLimit: options.relayRateLimit ?? { perSecond: 100, burst: 200 },
+    controlRateLimit: options.controlRateLimit ?? { perSecond: 10, burst: 30 },
+    maxQueuedBytes: options.maxQueuedBytes ?? 4 * 1024 * 1024,
+    batches: new BatchScheduler(),
+  };
+
+  let ready = true;
+  const http = createServer(
+    createRequestHandler({ clientDir: options.clientDir, isReady: () => ready, logger }),
+  );
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const heartbeat = new Heartbeat(wss.clients, options.heartbeatIntervalMs ?? 5000, () =>
+    logger.info('heartbeat missed; dropping connection'),
+  );
+  let nextId = 1;
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?', 1)[0];
+    if (path !== '/ws' || !ready) {
+      socket.end(
+        `HTTP/1.1 ${ready ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\n\r\n`,
+      );
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      heartbeat.watch(ws);
+      new ClientConnection(ws, socket, clientAddress(req), context, nextId++);
+    });
+  });
+  http.on('clientError', (error, socket) => {
+    logger.debug({ err: error.message }, 'bad HTTP request');
+    socket.destroy();
+  });
+
+  const housekeeping = setInterval(() => {
+    throttle.sweep();
+    accounts
+      .pruneSessions()
+      .catch((error: unknown) => logger.error({ err: String(error) }, 'session pruning failed'));
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    heartbeat.stop();
+    clearInterval(housekeeping);
+    if (owned) await store.close();
+    throw error;
+  }
+
+  const address = http.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  logger.info({ host, port: address.port }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  async function shutdown(): Promise<void> {
+    ready = false;
+    heartbeat.stop();
+    clearInterval(housekeeping);
+    // Everyone is leaving at once: announcing each departure to the rest would be N² frames for nothing.
+    presence.clear();
+    const sockets = [...wss.clients];
+    await Promise.all(sockets.map((socket) => closeGracefully(socket)));
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+    if (owned) await store.close();
+    logger.info('closed');
+  }
+
+  return {
+    url: formatUrl(host, address.port),
+    host,
+    port: address.port,
+    close: () => (closing ??= shutdown()),
+  };
+}
+
+function closeGracefully(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readyState === socket.CLOSED) return resolve();
+    const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.close(CloseCode.GoingAway, 'server shutting down');
+  });
+}

@@ -1,0 +1,25 @@
+import type { IceServer } from '../../shared/protocol.js';
+import type { AccountService } from '../auth/account-service.js';
+import type { Clock } from '../clock.js';
+import type { RateLimit } from '../limits/token-bucket.js';
+import type { Logger } from '../logger.js';
+import type { ClientConnection } from './client-connection.js';
+import type { BatchScheduler } from './outbox.js';
+import type { Presence } from './presence.js';
+
+/** What every connection shares: the server's services and settings. */
+export interface ConnectionContext {
+  accounts: AccountService;
+  presence: Presence<ClientConnection>;
+  iceServers: readonly IceServer[];
+  logger: Logger;
+  clock: Clock;
+  /** Relayed `signal` frames of a logged-in connection. */
+  relayRateLimit: RateLimit;
+  /** Every other frame, bad ones included: caps floods before login. */
+  controlRateLimit: RateLimit;
+  /** A client that lets this much pile up unread is dropped rather than held in memory. */
+  maxQueuedBytes: number;
+  /** Flushes queued broadcasts and relays. */
+  batches: BatchScheduler;
+}

@@ -1,0 +1,42 @@
+/**
+ * Runs a connection's frames strictly in order. Most handlers finish synchronously; one that returns a
+ * promise (a login awaiting scrypt) holds the frames after it in a bounded backlog until it settles.
+ */
+export class InOrderQueue<T> {
+  private busy = false;
+  private readonly backlog: T[] = [];
+
+  constructor(
+    /** Handles one item; returns a promise only when it must finish before the next item starts. */
+    private readonly handle: (item: T) => Promise<void> | undefined,
+    /** Called when a handler's promise rejects; the queue goes on with the next item. */
+    private readonly onFailure: (error: unknown) => void,
+    private readonly maxBacklog: number,
+  ) {}
+
+  /** Runs `item` now or after the pending one. False when the backlog is full and `item` was dropped. */
+  push(item: T): boolean {
+    if (!this.busy) {
+      this.run(item);
+      return true;
+    }
+    if (this.backlog.length >= this.maxBacklog) return false;
+    this.backlog.push(item);
+    return true;
+  }
+
+  /** Drops whatever waits (the connection closed). */
+  clear(): void {
+    this.backlog.length = 0;
+  }
+
+  private run(item: T): void {
+    const pending = this.handle(item);
+    if (!pending) return;
+    this.busy = true;
+    pending.catch(this.onFailure).finally(() => {
+      this.busy = false;
+      while (!this.busy && this.backlog.length > 0) this.run(this.backlog.shift()!);
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ErrorCode, ProtocolError } from '../../shared/errors.js';
+import {
+  MAX_ACK_IDS,
+  MAX_TEXT_BYTES,
+  directConversationId,
+  directPeerOf,
+  isInitiator,
+  parsePeerFrame,
+  parseSignalPayload,
+  utf8ByteLength,
+} from '../../shared/peer-protocol.js';
+
+const id = (n: number) => n.toString(16).padStart(32, '0');
+const message = (overrides: Record<string, unknown> = {}) => ({
+  id: id(1),
+  conversation: 'dm:alice:bob',
+  author: 'alice',
+  seq: 1,
+  sentAt: 1700000000000,
+  text: 'hello',
+  ...overrides,
+});
+
+const isBadFrame = (error: unknown) => error instanceof ProtocolError && error.code === ErrorCode.BadFrame;
+
+const validPeerFrames: unknown[] = [
+  { type: 'hello', version: 1 },
+  { type: 'message', message: message() },
+  { type: 'message', message: message({ sig: 'abc', text: '😀 привет' }) },
+  { type: 'message', message: message({ text: 'x'.repeat(MAX_TEXT_BYTES) }) },
+  { type: 'ack', ids: [id(1)] },
+  { type: 'ack', ids: Array.from({ length: MAX_ACK_IDS }, (_, i) => id(i)) },
+];
+
+test('parsePeerFrame accepts every valid peer frame as it is', () => {
+  for (const frame of validPeerFrames) assert.deepEqual(parsePeerFrame(JSON.stringify(frame)), frame);
+});
+
+const invalidPeerFrames: Array<[string, string]> = [
+  ['not JSON', 'hello'],
+  ['an unknown type', '{"type":"typing"}'],
+  ['a hello without version', '{"type":"hello"}'],
+  [
+    'an upper-case id',
+    JSON.stringify({ type: 'message', message: message({ id: id(1).toUpperCase().replace('0', 'A') }) }),
+  ],
+  ['a short id', JSON.stringify({ type: 'message', message: message({ id: 'abc' }) })],
+  ['a seq of 0', JSON.stringify({ type: 'message', message: message({ seq: 0 }) })],
+  ['a fractional seq', JSON.stringify({ type: 'message', message: message({ seq: 1.5 }) })],
+  ['a negative sentAt', JSON.stringify({ type: 'message', message: message({ sentAt: -1 }) })],
+  ['an empty text', JSON.stringify({ type: 'message', message: message({ text: '' }) })],
+  ['a blank text', JSON.stringify({ type: 'message', message: message({ text: ' \n\t ' }) })],
+  [
+    'a text one byte too long',
+    JSON.stringify({ type: 'message', message: message({ text: 'é'.repeat(MAX_TEXT_BYTES / 2) + 'x' }) }),
+  ],
+  ['an extra message field', JSON.stringify({ type: 'message', message: message({ read: true }) })],
+  ['an empty ack', '{"type":"ack","ids":[]}'],
+  [
+    'an ack with too many ids',
+    JSON.stringify({ type: 'ack', ids: Array.from({ length: MAX_ACK_IDS + 1 }, (_, i) => id(i)) }),
+  ],
+  ['an ack with a bad id', '{"type":"ack","ids":["zz"]}'],
+];
+
+for (const [name, raw] of invalidPeerFrames) {
+  test(`parsePeerFrame rejects ${name}`, () => assert.throws(() => parsePeerFrame(raw), isBadFrame));
+}
+
+test('parseSignalPayload accepts connect and sdp signals, keeping unknown signal fields', () => {
+  const payloads: unknown[] = [
+    { kind: 'connect' },
+    { kind: 'sdp', cid: '0123456789abcdef', signal: { type: 'offer', sdp: 'v=0' } },
+    {
+      kind: 'sdp',
+      cid: '0123456789abcdef0123456789abcdef',
+      signal: { type: 'candidate', candidate: { candidate: 'c', sdpMid: '0' } },
+    },
+    { kind: 'sdp', cid: '0123456789abcdef', signal: { type: 'renegotiate', renegotiate: true } },
+  ];
+  for (const payload of payloads) assert.deepEqual(parseSignalPayload(payload), payload);
+});
+
+const invalidPayloads: Array<[string, unknown]> = [
+  ['undefined', undefined],
+  ['null', null],
+  ['a string', 'connect'],
+  ['an unknown kind', { kind: 'hangup' }],
+  ['connect with extra fields', { kind: 'connect', cid: '0123456789abcdef' }],
+  ['a short cid', { kind: 'sdp', cid: 'abc', signal: { type: 'offer' } }],
+  ['an upper-case cid', { kind: 'sdp', cid: '0123456789ABCDEF', signal: { type: 'offer' } }],
+  ['an unknown signal type', { kind: 'sdp', cid: '0123456789abcdef', signal: { type: 'bye' } }],
+  [
+    'an oversized sdp',
+    { kind: 'sdp', cid: '0123456789abcdef', signal: { type: 'offer', sdp: 'x'.repeat(32 * 1024 + 1) } },
+  ],
+  ['an sdp without signal', { kind: 'sdp', cid: '0123456789abcdef' }],
+];
+
+for (const [name, payload] of invalidPayloads) {
+  test(`parseSignalPayload rejects ${name}`, () =>
+    assert.throws(() => parseSignalPayload(payload), isBadFrame));
+}
+
+test('utf8ByteLength counts UTF-8 bytes like TextEncoder does', () => {
+  const samples = [
+    '',
+    'a',
+    'é',
+    '€',
+    '😀',
+    'a😀b',
+    '爱丽丝',
+    'naïve café',
+    '\u{10FFFF}',
+    '\ud800',
+    'x\udc00y',
+    '\ud83d',
+  ];
+  for (const text of samples) {
+    assert.equal(utf8ByteLength(text), new TextEncoder().encode(text).length, JSON.stringify(text));
+  }
+});
+
+test('directConversationId is the same from both sides, ordered by code units', () => {
+  assert.equal(directConversationId('alice', 'bob'), 'dm:alice:bob');
+  assert.equal(directConversationId('bob', 'alice'), 'dm:alice:bob');
+  assert.equal(directConversationId('Zed', 'alice'), 'dm:Zed:alice');
+  assert.equal(directConversationId('爱丽丝', 'bob'), 'dm:bob:爱丽丝');
+});
+
+test('directPeerOf finds the other participant or null', () => {
+  const cases: Array<[string, string, string | null]> = [
+    ['dm:alice:bob', 'alice', 'bob'],
+    ['dm:alice:bob', 'bob', 'alice'],
+    ['dm:alice:bob', 'carol', null],
+    ['dm:alice', 'alice', null],
+    ['dm:alice:bob:carol', 'alice', null],
+    ['group:alice:bob', 'alice', null],
+    ['', 'alice', null],
+    [directConversationId('爱丽丝', 'bob'), '爱丽丝', 'bob'],
+  ];
+  for (const [conversation, me, peer] of cases)
+    assert.equal(directPeerOf(conversation, me), peer, conversation);
+});
+
+test('exactly one of two users initiates', () => {
+  for (const [a, b] of [
+    ['alice', 'bob'],
+    ['Zed', 'alice'],
+    ['爱丽丝', 'bob'],
+  ] as const) {
+    assert.notEqual(isInitiator(a, b), isInitiator(b, a));
+  }
+});

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, parseConfig, type Environment } from '../../signaling/config.js';
+
+const parse = (env: Environment, argv: string[] = []) => parseConfig(env, argv, '/srv/parley/client');
+
+function problemsOf(env: Environment, argv: string[] = []): readonly string[] {
+  try {
+    parse(env, argv);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('defaults work on one machine', () => {
+  assert.deepEqual(parse({}), {
+    host: '0.0.0.0',
+    port: 8080,
+    dataDir: './data',
+    iceServers: [],
+    clientDir: '/srv/parley/client',
+    logLevel: 'info',
+    scryptCost: 32768,
+    demo: false,
+  });
+});
+
+test('reads every variable', () => {
+  const config = parse({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: '/var/lib/parley',
+    ICE_SERVERS: '[{"urls":["stun:a.example","turn:b.example"],"username":"u","credential":"c"}]',
+    CLIENT_DIR: '/opt/client',
+    LOG_LEVEL: 'DEBUG',
+    PARLEY_SCRYPT_COST: '1024',
+    PARLEY_DEMO: '1',
+  });
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.port, 0);
+  assert.equal(config.dataDir, '/var/lib/parley');
+  assert.deepEqual(config.iceServers, [
+    { urls: ['stun:a.example', 'turn:b.example'], username: 'u', credential: 'c' },
+  ]);
+  assert.equal(config.clientDir, '/opt/client');
+  assert.equal(config.logLevel, 'debug');
+  assert.equal(config.scryptCost, 1024);
+  assert.equal(config.demo, true);
+});
+
+test('--demo switches the demo accounts on', () => {
+  assert.equal(parse({}, ['--demo']).demo, true);
+  assert.equal(parse({ PARLEY_DEMO: '0' }).demo, false);
+});
+
+test('treats empty variables as unset', () => {
+  assert.equal(parse({ PORT: '', HOST: ' ' }).port, 8080);
+  assert.equal(parse({ HOST: ' ' }).host, '0.0.0.0');
+});
+
+const invalid: Array<[string, Environment, RegExp]> = [
+  ['a port that is not a number', { PORT: 'eighty' }, /^PORT /],
+  ['a negative port', { PORT: '-1' }, /^PORT /],
+  ['a port above 65535', { PORT: '65536' }, /^PORT /],
+  ['a fractional port', { PORT: '80.5' }, /^PORT /],
+  ['ICE_SERVERS that is not JSON', { ICE_SERVERS: '[{urls:' }, /^ICE_SERVERS is not valid JSON/],
+  ['ICE_SERVERS that is not an array', { ICE_SERVERS: '{"urls":"stun:x"}' }, /^ICE_SERVERS is not a list/],
+  ['an ICE server without urls', { ICE_SERVERS: '[{"username":"u"}]' }, /^ICE_SERVERS is not a list/],
+  ['an unknown log level', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
+  ['a scrypt cost that is not a power of two', { PARLEY_SCRYPT_COST: '1000' }, /^PARLEY_SCRYPT_COST /],
+  ['a scrypt cost that is too large', { PARLEY_SCRYPT_COST: String(2 ** 21) }, /^PARLEY_SCRYPT_COST /],
+  ['an unclear demo switch', { PARLEY_DEMO: 'yes please' }, /^PARLEY_DEMO /],
+];
+
+for (const [name, env, pattern] of invalid) {
+  test(`rejects ${name}`, () => {
+    const problems = problemsOf(env);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, pattern);
+  });
+}
+
+test('rejects unknown arguments', () => {
+  assert.match(problemsOf({}, ['--dmeo'])[0]!, /unknown argument "--dmeo"/);
+});
+
+test('reports every problem at once', () => {
+  const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'y', ICE_SERVERS: 'z' });
+  assert.equal(problems.length, 3);
+});
