@@ -1,0 +1,136 @@
+/**
+ * The IndexedDB database of one account: its schema and its migrations. Only this folder opens it,
+ * and only `account-store.ts` reads or writes its stores.
+ */
+import { deleteDB, openDB } from 'idb';
+import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
+import { nameKey } from '../../shared/names.js';
+import type { ConversationSummary, StoredMessage } from './stored-message.js';
+
+/** Bump by one with each migration added to `upgrade`. */
+export const ACCOUNT_DB_VERSION = 2;
+
+/** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */
+export interface OutboxRow {
+  to: string;
+  id: string;
+}
+
+/**
+ * What the app writes. Rows read back are typed by the same interfaces but must still be validated
+ * (see stored-message.ts): the database outlives any one version of this code.
+ */
+export interface AccountSchema extends DBSchema {
+  messages: {
+    key: string;
+    value: StoredMessage;
+    indexes: {
+      /** A conversation in display order. */
+      'by-conversation': [conversation: string, sentAt: number, id: string];
+      /** One author's messages of a conversation by seq: the next seq, and what a peer lacks. */
+      'by-author-seq': [conversation: string, author: string, seq: number];
+    };
+  };
+  outbox: { key: [to: string, id: string]; value: OutboxRow };
+  /** Since v2. */
+  conversations: { key: string; value: ConversationSummary };
+}
+
+export type AccountDb = IDBPDatabase<AccountSchema>;
+export type AccountStoreName = StoreNames<AccountSchema>;
+export type AccountTransaction<
+  Names extends AccountStoreName[],
+  Mode extends IDBTransactionMode,
+> = IDBPTransaction<AccountSchema, Names, Mode>;
+/** The `conversations` store inside any read-write transaction that includes it. */
+export type ConversationsWriter = IDBPObjectStore<
+  AccountSchema,
+  ArrayLike<AccountStoreName>,
+  'conversations',
+  'readwrite'
+>;
+type UpgradeTransaction = IDBPTransaction<AccountSchema, AccountStoreName[], 'versionchange'>;
+
+/** One database per account, so two accounts in one browser never see each other's history. */
+export function accountDbName(user: string): string {
+  if (user.length === 0) throw new TypeError('an account database needs a user name');
+  return `parley:${nameKey(user)}`;
+}
+
+/** How an open connection learns that it must stop or wait. */
+export interface AccountDbEvents {
+  /** Another tab runs an older version that has not let go of the database yet. */
+  onBlocked(): void;
+  /** The connection was closed for another tab's upgrade or deletion, or by the browser. */
+  onClosed(reason: 'versionchange' | 'terminated'): void;
+}
+
+/** Opens (creating or migrating as needed) the database of `user`. */
+export async function openAccountDb(user: string, events: AccountDbEvents): Promise<AccountDb> {
+  const db = await openDB<AccountSchema>(accountDbName(user), ACCOUNT_DB_VERSION, {
+    upgrade: (database, oldVersion, _newVersion, transaction) => upgrade(database, oldVersion, transaction),
+    blocked: () => events.onBlocked(),
+    // Another tab wants to upgrade or delete: let go at once, or it waits for this tab forever.
+    blocking: () => {
+      db.close();
+      events.onClosed('versionchange');
+    },
+    terminated: () => events.onClosed('terminated'),
+  });
+  return db;
+}
+
+/** Deletes the database of `user`; open connections of this app close themselves first. */
+export async function deleteAccountDb(user: string): Promise<void> {
+  await deleteDB(accountDbName(user));
+}
+
+/**
+ * Append-only: each step takes the database from one version to the next and is never edited once
+ * released, because some browser out there still holds that older version.
+ */
+function upgrade(db: AccountDb, oldVersion: number, transaction: UpgradeTransaction): void {
+  if (oldVersion < 1) {
+    const messages = db.createObjectStore('messages', { keyPath: 'id' });
+    messages.createIndex('by-conversation', ['conversation', 'sentAt', 'id']);
+    messages.createIndex('by-author-seq', ['conversation', 'author', 'seq']);
+    db.createObjectStore('outbox', { keyPath: ['to', 'id'] });
+  }
+  if (oldVersion < 2) {
+    db.createObjectStore('conversations', { keyPath: 'id' });
+    // A failed backfill must fail the whole upgrade: the database then stays at v1, with its data.
+    backfillConversations(transaction).catch(() => abortQuietly(transaction));
+  }
+}
+
+/**
+ * v2: one conversation row per conversation that already has messages, all read. Walks index keys
+ * only (not whole messages), and ignores keys of damaged rows rather than failing the upgrade.
+ */
+async function backfillConversations(transaction: UpgradeTransaction): Promise<void> {
+  const newest = new Map<string, number>();
+  let cursor = await transaction.objectStore('messages').index('by-conversation').openKeyCursor();
+  while (cursor) {
+    const [conversation, sentAt] = cursor.key as unknown[];
+    if (typeof conversation === 'string' && Number.isSafeInteger(sentAt) && (sentAt as number) >= 0) {
+      newest.set(conversation, Math.max(newest.get(conversation) ?? 0, sentAt as number));
+    }
+    cursor = await cursor.continue();
+  }
+  const conversations = transaction.objectStore('conversations');
+  await Promise.all(
+    [...newest].map(([id, lastActivity]) =>
+      // Nothing was counted before v2, so everything already stored counts as read.
+      conversations.put({ id, unread: 0, lastActivity, lastReadAt: lastActivity }),
+    ),
+  );
+}
+
+/** Aborts a transaction unless it has already ended (a failed request aborts it by itself). */
+export function abortQuietly(transaction: { abort(): void }): void {
+  try {
+    transaction.abort();
+  } catch {
+    // Already aborted or committed: nothing left to undo.
+  }
+}

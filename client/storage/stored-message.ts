@@ -1,0 +1,76 @@
+/**
+ * The rows this folder keeps, and their validation. IndexedDB lives outside the type system: a row
+ * may have been written by an older version of the app, edited in devtools or damaged, so every row
+ * read back goes through these schemas before the app sees it.
+ */
+import { z } from 'zod';
+import { ChatMessage } from '../../shared/peer-protocol.js';
+import { ErrorCode, ProtocolError } from '../../shared/errors.js';
+
+const Username = ChatMessage.shape.author;
+const Timestamp = z.number().int().nonnegative();
+
+/**
+ * A message as this browser stores it. `z.object` (not strict) on purpose: an unknown extra field in
+ * a stored row is dropped rather than hiding the whole message from its owner. The annotation makes
+ * the compiler hold the schema to the interface below.
+ */
+export const StoredMessage: z.ZodType<StoredMessage> = z.object({
+  ...ChatMessage.shape,
+  recipients: z.array(Username),
+  deliveredTo: z.array(Username),
+  sent: z.boolean(),
+  receivedAt: Timestamp.optional(),
+});
+
+/** One message with its delivery state. */
+export interface StoredMessage extends ChatMessage {
+  /** Own messages: the users who must receive it. Incoming: []. */
+  recipients: string[];
+  /** Own messages: recipients who stored it (acked). */
+  deliveredTo: string[];
+  /** Own messages: handed to an open data channel at least once. */
+  sent: boolean;
+  /** Incoming: when it arrived here (ms since epoch). */
+  receivedAt?: number;
+}
+
+/** One row per conversation that has messages: what the conversation list shows. */
+export const ConversationSummary: z.ZodType<ConversationSummary> = z.object({
+  id: ChatMessage.shape.conversation,
+  unread: z.number().int().nonnegative(),
+  lastActivity: Timestamp,
+  lastReadAt: Timestamp,
+});
+
+/** A conversation's unread count and activity, for the conversation list and the tab title. */
+export interface ConversationSummary {
+  id: string;
+  unread: number;
+  /** The newest message's time (ms since epoch). */
+  lastActivity: number;
+  /** When the user last read it (ms since epoch); 0 when never. */
+  lastReadAt: number;
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(row)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/**
+ * Checks one stored row. Returns the typed row, or a `ProtocolError` (`ERR_BAD_ROW`) naming the
+ * store and key, for the caller to report and skip.
+ */
+export function parseRow<T>(
+  schema: z.ZodType<T>,
+  store: string,
+  key: IDBValidKey,
+  raw: unknown,
+): T | ProtocolError {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  return new ProtocolError(ErrorCode.BadRow, `${store} ${JSON.stringify(key)}: ${describe(result.error)}`);
+}

@@ -1,0 +1,302 @@
+// The database as it sits on disk: older versions written by older code, and damaged rows. These
+// tests write with the raw IndexedDB API, as an older release or a damaged profile would have.
+import { expect } from '@open-wc/testing';
+import { ACCOUNT_DB_VERSION, accountDbName } from '../../../client/storage/account-db.js';
+import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
+import type { AccountStore } from '../../../client/storage/account-store.js';
+import { ErrorCode, ProtocolError } from '../../../shared/errors.js';
+
+function messageId(n: number): string {
+  return n.toString(16).padStart(32, '0');
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** Opens `name` at `version` with the raw API, running `upgrade` if the version is new. */
+function rawOpen(
+  name: string,
+  version: number,
+  upgrade: (db: IDBDatabase, tx: IDBTransaction) => void = () => {},
+): Promise<IDBDatabase> {
+  const req = indexedDB.open(name, version);
+  req.onupgradeneeded = () => upgrade(req.result, req.transaction!);
+  return request(req);
+}
+
+/** Writes rows as they are, past any validation, in one transaction. */
+async function rawPut(db: IDBDatabase, store: string, rows: unknown[]): Promise<void> {
+  const tx = db.transaction(store, 'readwrite');
+  for (const row of rows) tx.objectStore(store).put(row);
+  await new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error);
+  });
+}
+
+async function rawGet(db: IDBDatabase, store: string, key: IDBValidKey): Promise<unknown> {
+  return request(db.transaction(store).objectStore(store).get(key));
+}
+
+/** Exactly what release 1 created. Kept here, frozen, because the app's copy only ever moves on. */
+function createVersion1(db: IDBDatabase): void {
+  const messages = db.createObjectStore('messages', { keyPath: 'id' });
+  messages.createIndex('by-conversation', ['conversation', 'sentAt', 'id']);
+  messages.createIndex('by-author-seq', ['conversation', 'author', 'seq']);
+  db.createObjectStore('outbox', { keyPath: ['to', 'id'] });
+}
+
+const dm = 'dm:alice:bob';
+const group = 'g:friends';
+
+function ownRow(n: number, conversation: string, sentAt: number, recipients: string[], seq = n) {
+  return {
+    id: messageId(n),
+    conversation,
+    author: 'alice',
+    seq,
+    sentAt,
+    text: `own ${n}`,
+    recipients,
+    deliveredTo: [],
+    sent: true,
+  };
+}
+
+function incomingRow(n: number, conversation: string, sentAt: number, seq = n) {
+  return {
+    id: messageId(n),
+    conversation,
+    author: 'bob',
+    seq,
+    sentAt,
+    text: `incoming ${n}`,
+    recipients: [],
+    deliveredTo: [],
+    sent: false,
+    receivedAt: sentAt + 5,
+  };
+}
+
+describe('account database', () => {
+  const opened: AccountStore[] = [];
+  const raw: IDBDatabase[] = [];
+  const badRows: ProtocolError[] = [];
+
+  async function open(user = 'alice'): Promise<AccountStore> {
+    const store = await openAccountStore(user, { onBadRow: (error) => badRows.push(error) });
+    opened.push(store);
+    return store;
+  }
+
+  async function openRaw(version: number, upgrade?: (db: IDBDatabase, tx: IDBTransaction) => void) {
+    const db = await rawOpen(accountDbName('alice'), version, upgrade);
+    raw.push(db);
+    return db;
+  }
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) store.close();
+    for (const db of raw.splice(0)) db.close();
+    badRows.splice(0);
+    await deleteAccountStore('alice');
+  });
+
+  it('is named after the account, one database per case-insensitive name', () => {
+    expect(accountDbName('Alice')).to.equal('parley:alice');
+    expect(accountDbName('alice')).to.equal(accountDbName('ALICE'));
+    expect(() => accountDbName('')).to.throw(TypeError);
+  });
+
+  describe('upgrading from version 1', () => {
+    const v1Messages = [
+      ownRow(1, dm, 1000, ['bob']),
+      incomingRow(2, dm, 3000, 1),
+      ownRow(3, dm, 2000, ['bob'], 2),
+      ownRow(4, group, 1500, ['bob', 'carol'], 1),
+      incomingRow(5, group, 1200, 1),
+    ];
+
+    async function writeVersion1(rows: unknown[] = v1Messages): Promise<void> {
+      const db = await openRaw(1, createVersion1);
+      await rawPut(db, 'messages', rows);
+      await rawPut(db, 'outbox', [
+        { to: 'bob', id: messageId(3) },
+        { to: 'carol', id: messageId(4) },
+      ]);
+      db.close();
+    }
+
+    it('keeps every message and the outbox', async () => {
+      await writeVersion1();
+      const store = await open();
+      expect((await store.listConversation(dm)).map((m) => m.id)).to.deep.equal([
+        messageId(1),
+        messageId(3),
+        messageId(2),
+      ]);
+      expect(await store.listConversation(group)).to.deep.equal([v1Messages[4], v1Messages[3]]);
+      expect((await store.pendingFor('bob')).map((m) => m.id)).to.deep.equal([messageId(3)]);
+      expect((await store.pendingFor('carol')).map((m) => m.id)).to.deep.equal([messageId(4)]);
+      expect(badRows).to.deep.equal([]);
+    });
+
+    it('backfills one conversation per conversation with messages, active at its newest message, all read', async () => {
+      await writeVersion1();
+      const store = await open();
+      expect(await store.listConversations()).to.deep.equal([
+        { id: dm, unread: 0, lastActivity: 3000, lastReadAt: 3000 },
+        { id: group, unread: 0, lastActivity: 1500, lastReadAt: 1500 },
+      ]);
+    });
+
+    it('reaches the current version, and then works as a new database does', async () => {
+      await writeVersion1();
+      const store = await open();
+      store.close();
+      const db = await openRaw(ACCOUNT_DB_VERSION);
+      expect(db.version).to.equal(ACCOUNT_DB_VERSION);
+      expect([...db.objectStoreNames].sort()).to.deep.equal(['conversations', 'messages', 'outbox']);
+      db.close();
+
+      const reopened = await open();
+      const next = await reopened.addOwnMessage(
+        { id: messageId(9), conversation: dm, sentAt: 4000, text: 'after the upgrade' },
+        ['bob'],
+      );
+      expect(next.seq).to.equal(3);
+      await reopened.addIncomingMessage(
+        { id: messageId(10), conversation: group, author: 'bob', seq: 2, sentAt: 5000, text: 'new' },
+        { unread: true, receivedAt: 5000 },
+      );
+      expect(await reopened.listConversations()).to.deep.equal([
+        { id: group, unread: 1, lastActivity: 5000, lastReadAt: 1500 },
+        { id: dm, unread: 0, lastActivity: 4000, lastReadAt: 3000 },
+      ]);
+    });
+
+    it('upgrades around a damaged row, which it keeps and reports when read', async () => {
+      const damaged = { ...incomingRow(6, dm, 0), sentAt: 'yesterday' };
+      await writeVersion1([...v1Messages, damaged]);
+      const store = await open();
+      expect((await store.listConversations()).find((c) => c.id === dm)?.lastActivity).to.equal(3000);
+      expect(await store.listConversation(dm)).to.have.length(3);
+      expect(badRows.map((error) => error.code)).to.deep.equal([ErrorCode.BadRow]);
+      store.close();
+      const db = await openRaw(ACCOUNT_DB_VERSION);
+      expect(await rawGet(db, 'messages', messageId(6))).to.deep.equal(damaged);
+    });
+
+    it('backfills nothing for an empty version 1 database', async () => {
+      await writeVersion1([]);
+      const store = await open();
+      expect(await store.listConversations()).to.deep.equal([]);
+    });
+  });
+
+  describe('other tabs', () => {
+    it('waits for a tab still on version 1 to let go, and says so', async () => {
+      const olderTab = await openRaw(1, createVersion1);
+      let blocked = 0;
+      const store = await openAccountStore('alice', {
+        onBlocked: () => {
+          blocked += 1;
+          olderTab.close();
+        },
+      });
+      opened.push(store);
+      expect(blocked).to.equal(1);
+      expect(await store.listConversations()).to.deep.equal([]);
+    });
+
+    it('closes itself so that a newer version in another tab can upgrade', async () => {
+      const reasons: string[] = [];
+      const store = await openAccountStore('alice', { onClosed: (reason) => reasons.push(reason) });
+      opened.push(store);
+      const newerTab = await openRaw(ACCOUNT_DB_VERSION + 1);
+      expect(newerTab.version).to.equal(ACCOUNT_DB_VERSION + 1);
+      expect(reasons).to.deep.equal(['versionchange']);
+    });
+  });
+
+  describe('damaged rows', () => {
+    async function storeWithDamage(rows: unknown[], conversations: unknown[] = []) {
+      const store = await open();
+      await store.addIncomingMessage(
+        { id: messageId(1), conversation: dm, author: 'bob', seq: 1, sentAt: 1000, text: 'fine' },
+        { unread: false, receivedAt: 1000 },
+      );
+      await store.addOwnMessage({ id: messageId(2), conversation: dm, sentAt: 2000, text: 'also fine' }, [
+        'bob',
+      ]);
+      const db = await openRaw(ACCOUNT_DB_VERSION);
+      await rawPut(db, 'messages', rows);
+      await rawPut(db, 'conversations', conversations);
+      return { store, db };
+    }
+
+    const missingText = { ...incomingRow(3, dm, 1500), text: undefined };
+
+    it('skips a damaged message and reports it once, while the others load', async () => {
+      const { store } = await storeWithDamage([missingText]);
+      expect((await store.listConversation(dm)).map((m) => m.text)).to.deep.equal(['fine', 'also fine']);
+      expect(await store.listConversation(dm)).to.have.length(2);
+      expect(await store.getMessage(messageId(3))).to.equal(undefined);
+
+      expect(badRows).to.have.length(1);
+      expect(badRows[0]).to.be.instanceOf(ProtocolError);
+      expect(badRows[0]?.code).to.equal(ErrorCode.BadRow);
+      expect(badRows[0]?.detail).to.contain(messageId(3)).and.contain('text');
+    });
+
+    it('never deletes a damaged row', async () => {
+      const { store, db } = await storeWithDamage([missingText]);
+      await store.listConversation(dm);
+      expect(await rawGet(db, 'messages', messageId(3))).to.deep.equal(missingText);
+    });
+
+    it('does not count a damaged row against the page size', async () => {
+      const { store } = await storeWithDamage([{ ...missingText, sentAt: 2500 }]);
+      expect((await store.listConversation(dm, { limit: 2 })).map((m) => m.id)).to.deep.equal([
+        messageId(1),
+        messageId(2),
+      ]);
+    });
+
+    it('leaves a damaged own message out of what is pending', async () => {
+      const { store, db } = await storeWithDamage([]);
+      await rawPut(db, 'outbox', [{ to: 'bob', id: messageId(3) }]);
+      await rawPut(db, 'messages', [{ ...ownRow(3, dm, 500, ['bob']), recipients: 'bob' }]);
+      expect((await store.pendingFor('bob')).map((m) => m.id)).to.deep.equal([messageId(2)]);
+      expect(badRows).to.have.length(1);
+    });
+
+    it('skips a damaged conversation row and reports it', async () => {
+      const { store } = await storeWithDamage(
+        [],
+        [{ id: group, unread: -3, lastActivity: 1, lastReadAt: 0 }],
+      );
+      expect((await store.listConversations()).map((c) => c.id)).to.deep.equal([dm]);
+      expect(badRows.map((error) => error.detail)).to.have.length(1);
+      expect(badRows[0]?.detail).to.contain('conversations').and.contain(group);
+    });
+
+    it('rebuilds a damaged conversation row when the next message arrives', async () => {
+      const { store } = await storeWithDamage([], [{ id: group, unread: 'many' }]);
+      await store.addIncomingMessage(
+        { id: messageId(5), conversation: group, author: 'bob', seq: 1, sentAt: 3000, text: 'hi' },
+        { unread: true, receivedAt: 3000 },
+      );
+      expect((await store.listConversations())[0]).to.deep.equal({
+        id: group,
+        unread: 1,
+        lastActivity: 3000,
+        lastReadAt: 0,
+      });
+    });
+  });
+});
