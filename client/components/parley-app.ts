@@ -1,0 +1,211 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import type { AppStore } from '../app/app-store.js';
+import type { Messenger } from '../app/messenger.js';
+import './connection-notice.js';
+import './conversation-view.js';
+import type { ConversationView } from './conversation-view.js';
+import type { ConversationSelectEvent, MessageSendEvent, SessionActionEvent, SignInEvent } from './events.js';
+import './sign-in-form.js';
+import { StoreController } from './store-controller.js';
+import './user-list.js';
+
+/** The whole app: the sign-in screen, or the people lists beside the open conversation. */
+@customElement('parley-app')
+export class ParleyApp extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      height: 100%;
+      font-family: system-ui, sans-serif;
+      color: #1d1d1f;
+      background: #f2f3f7;
+    }
+    .main {
+      display: grid;
+      grid-template-columns: minmax(14rem, 18rem) 1fr;
+      height: 100%;
+    }
+    aside {
+      padding: 1rem;
+      overflow-y: auto;
+      border-right: 1px solid #ddd;
+      background: #fafbfd;
+    }
+    .me {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 0.5rem;
+    }
+    .me strong {
+      font-size: 1.1rem;
+      overflow-wrap: anywhere;
+    }
+    .me button {
+      font: inherit;
+      padding: 0.3rem 0.7rem;
+      border-radius: 6px;
+      border: 1px solid #bbb;
+      background: #fff;
+      cursor: pointer;
+    }
+    main {
+      min-width: 0;
+      min-height: 0;
+      height: 100%;
+    }
+    .placeholder {
+      display: grid;
+      place-items: center;
+      height: 100%;
+      color: #777;
+    }
+    connection-notice.signed-out {
+      max-width: 26rem;
+      margin: 0 auto;
+    }
+    [role='alert'] {
+      max-width: 30rem;
+      margin: 4rem auto;
+      padding: 1.5rem;
+      border-radius: 10px;
+      background: #fff;
+      box-shadow: 0 2px 12px rgb(0 0 0 / 0.12);
+    }
+    @media (max-width: 40rem) {
+      .main {
+        grid-template-columns: 1fr;
+        grid-template-rows: auto 1fr;
+      }
+    }
+  `;
+
+  @property({ attribute: false }) store: AppStore | null = null;
+
+  readonly #controller = new StoreController(this);
+  @query('conversation-view') private conversationView?: ConversationView;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  protected override willUpdate(): void {
+    this.#controller.observe(this.store);
+    const unread = this.store?.messenger?.totalUnread ?? 0;
+    document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
+  }
+
+  override render() {
+    const store = this.store;
+    if (!store) return nothing;
+    const auth = store.auth;
+    switch (auth.kind) {
+      case 'signed-out':
+        return html`<sign-in-form
+            .error=${auth.error}
+            .pending=${auth.pending}
+            @sign-in=${this.#onSignIn}
+          ></sign-in-form>
+          <connection-notice
+            class="signed-out"
+            .status=${store.connection}
+            @session-action=${this.#onSessionAction}
+          ></connection-notice>`;
+      case 'ended':
+        return html`<div role="alert">
+          <p>${auth.message}</p>
+          <button @click=${() => store.reconnect()}>Use Parley in this tab</button>
+        </div>`;
+      case 'signed-in':
+        return this.#renderMain(store, auth.user);
+    }
+  }
+
+  #renderMain(store: AppStore, user: string) {
+    const messenger = store.messenger;
+    const open = messenger?.openConversation ?? null;
+    return html`<div
+      class="main"
+      @conversation-select=${this.#onSelect}
+      @message-send=${this.#onSend}
+      @session-action=${this.#onSessionAction}
+    >
+      <aside>
+        <div class="me">
+          <strong>${user}</strong>
+          <button @click=${() => store.logout()}>Log out</button>
+        </div>
+        <connection-notice .status=${store.connection} ?quietWhileConnecting=${false}></connection-notice>
+        ${messenger ? this.#renderLists(messenger, open?.peer ?? null) : nothing}
+      </aside>
+      <main>
+        ${
+          open
+            ? html`<conversation-view .conversation=${open}></conversation-view>`
+            : html`<p class="placeholder">Choose someone to talk to.</p>`
+        }
+      </main>
+    </div>`;
+  }
+
+  #renderLists(messenger: Messenger, selected: string | null) {
+    const online = messenger.online.map((name) => ({
+      name,
+      online: true,
+      unread: messenger.unreadFor(name),
+    }));
+    const contacts = messenger.offlineContacts;
+    return html`
+      <user-list
+        label="Online users"
+        emptyText="No one else is online right now."
+        .entries=${online}
+        .selected=${selected}
+      ></user-list>
+      ${
+        contacts.length > 0
+          ? html`<user-list label="Contacts" .entries=${contacts} .selected=${selected}></user-list>`
+          : nothing
+      }
+    `;
+  }
+
+  #onSignIn(event: SignInEvent): void {
+    if (event.mode === 'login') this.store?.login(event.username, event.password);
+    else this.store?.register(event.username, event.password);
+  }
+
+  async #onSelect(event: ConversationSelectEvent): Promise<void> {
+    await this.store?.messenger?.selectConversation(event.peer);
+    await this.updateComplete;
+    this.conversationView?.focus();
+  }
+
+  #onSend(event: MessageSendEvent): void {
+    this.store?.messenger
+      ?.send(event.text)
+      .catch((error: unknown) => console.warn('[parley] send failed', error));
+  }
+
+  #onSessionAction(event: SessionActionEvent): void {
+    if (event.action === 'reconnect') this.store?.reconnect();
+    else this.store?.logout();
+  }
+
+  readonly #onVisibility = (): void => {
+    void this.store?.messenger?.setVisible(document.visibilityState === 'visible');
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-app': ParleyApp;
+  }
+}

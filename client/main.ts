@@ -1,0 +1,11 @@
+/** The browser entry: one app store for this tab, rendered by <parley-app>. */
+import './zod-config.js';
+import { AppStore } from './app/app-store.js';
+import './components/parley-app.js';
+
+const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+const store = new AppStore({ signalingUrl: `${scheme}//${location.host}/ws` });
+const app = document.createElement('parley-app');
+app.store = store;
+document.body.append(app);
+void store.start();

@@ -1,0 +1,295 @@
+/**
+ * One connection per pair of users, for everything between them. Decides who initiates (the glare
+ * rule in shared/peer-protocol.ts), carries set-up signals over the relay, retries with doubling
+ * delays while the other side is wanted and online, and validates every frame a peer sends.
+ */
+import { ErrorCode, ProtocolError } from '../../shared/errors.js';
+import {
+  PEER_PROTOCOL_VERSION,
+  isInitiator,
+  parsePeerFrame,
+  parseSignalPayload,
+} from '../../shared/peer-protocol.js';
+import type { PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
+import type { IceServer } from '../../shared/protocol.js';
+import { RetryDelay, systemClock } from './clock.js';
+import type { Clock } from './clock.js';
+import { PeerConnection } from './peer-connection.js';
+import type { PeerConnectionHandlers, PeerConnectionOptions } from './peer-connection.js';
+import { randomHex } from './random-id.js';
+
+/** What the mesh needs of a connection; `PeerConnection` in the app, anything alike in tests. */
+export interface PeerLink {
+  readonly isOpen: boolean;
+  readonly bufferedAmount: number;
+  signal(signal: object): void;
+  send(text: string): boolean;
+  close(): void;
+}
+
+export type PeerLinkFactory = (options: PeerConnectionOptions, handlers: PeerConnectionHandlers) => PeerLink;
+
+export type PeerState = 'none' | 'connecting' | 'open';
+
+export interface PeerMeshHandlers {
+  /** Relay this to `to` through the signaling server. */
+  sendSignal(to: string, payload: SignalPayload): void;
+  onOpen(peer: string): void;
+  onClose(peer: string): void;
+  /** A validated frame (never `hello`, which the mesh answers itself). */
+  onFrame(peer: string, frame: Exclude<PeerFrame, { type: 'hello' }>): void;
+  /** A peer sent something invalid: a warning, never a crash. */
+  onBadInput(peer: string, error: ProtocolError): void;
+  onStateChange?(peer: string, state: PeerState): void;
+}
+
+export interface PeerMeshOptions {
+  me: string;
+  /** Read at each attempt: the server's welcome may change them. */
+  iceServers: () => readonly IceServer[];
+  clock?: Clock;
+  createLink?: PeerLinkFactory;
+  /** Give up on a connection attempt after this long, then retry. */
+  connectTimeoutMs?: number;
+}
+
+interface Entry {
+  /** The initiator-chosen id of the current attempt. */
+  cid: string | null;
+  link: PeerLink | null;
+  open: boolean;
+  /** Keep connecting while the peer is online. */
+  wanted: boolean;
+  startedAt: number;
+  retry: RetryDelay;
+  timer: unknown;
+  deadline: unknown;
+}
+
+export class PeerMesh {
+  readonly #me: string;
+  readonly #iceServers: () => readonly IceServer[];
+  readonly #clock: Clock;
+  readonly #createLink: PeerLinkFactory;
+  readonly #connectTimeoutMs: number;
+  readonly #handlers: PeerMeshHandlers;
+  readonly #entries = new Map<string, Entry>();
+  #closed = false;
+
+  constructor(options: PeerMeshOptions, handlers: PeerMeshHandlers) {
+    this.#me = options.me;
+    this.#iceServers = options.iceServers;
+    this.#clock = options.clock ?? systemClock;
+    this.#createLink = options.createLink ?? ((o, h) => new PeerConnection(o, h));
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+    this.#handlers = handlers;
+  }
+
+  state(peer: string): PeerState {
+    const entry = this.#entries.get(peer);
+    if (!entry?.link) return 'none';
+    return entry.open ? 'open' : 'connecting';
+  }
+
+  /** Makes sure a connection to `peer` exists or is being made; call only while `peer` is online. */
+  want(peer: string): void {
+    if (this.#closed || peer === this.#me) return;
+    const entry = this.#entry(peer);
+    entry.wanted = true;
+    if (entry.link) return;
+    this.#attempt(peer, entry);
+  }
+
+  /** The peer went offline: drop the connection and stop trying until `want` is called again. */
+  peerOffline(peer: string): void {
+    const entry = this.#entries.get(peer);
+    if (!entry) return;
+    this.#entries.delete(peer);
+    this.#clearTimers(entry);
+    const wasOpen = entry.open;
+    entry.link?.close();
+    if (wasOpen) this.#handlers.onClose(peer);
+  }
+
+  /** Sends a frame if the connection is open; false otherwise (nothing was sent). */
+  send(peer: string, frame: PeerFrame): boolean {
+    const entry = this.#entries.get(peer);
+    if (!entry?.open || !entry.link) return false;
+    return entry.link.send(JSON.stringify(frame));
+  }
+
+  /** Bytes queued towards `peer`, for backpressure. */
+  bufferedAmount(peer: string): number {
+    return this.#entries.get(peer)?.link?.bufferedAmount ?? 0;
+  }
+
+  /** A relayed signal from `from` (already stamped by the server); `data` is untrusted. */
+  handleSignal(from: string, data: unknown): void {
+    if (this.#closed || from === this.#me) return;
+    let payload: SignalPayload;
+    try {
+      payload = parseSignalPayload(data);
+    } catch (error) {
+      if (error instanceof ProtocolError) this.#handlers.onBadInput(from, error);
+      return;
+    }
+    const entry = this.#entry(from);
+    const iInitiate = isInitiator(this.#me, from);
+    if (payload.kind === 'connect') {
+      if (!iInitiate) {
+        this.#handlers.onBadInput(
+          from,
+          new ProtocolError(ErrorCode.BadFrame, 'connect request from the initiator'),
+        );
+        return;
+      }
+      entry.wanted = true;
+      // The other side has no connection: an open one here is a leftover (say, from before it reloaded).
+      const young = entry.link && !entry.open && this.#clock.now() - entry.startedAt < 3_000;
+      if (!young) this.#restart(from, entry);
+      return;
+    }
+    if (iInitiate) {
+      if (payload.cid === entry.cid) entry.link?.signal(payload.signal);
+      return;
+    }
+    if (payload.cid !== entry.cid) {
+      if (payload.signal.type !== 'offer') return; // a stale candidate of an attempt already replaced
+      this.#replace(from, entry, payload.cid, false);
+    }
+    entry.link?.signal(payload.signal);
+  }
+
+  closeAll(): void {
+    this.#closed = true;
+    for (const peer of [...this.#entries.keys()]) this.peerOffline(peer);
+  }
+
+  #entry(peer: string): Entry {
+    let entry = this.#entries.get(peer);
+    if (!entry) {
+      entry = {
+        cid: null,
+        link: null,
+        open: false,
+        wanted: false,
+        startedAt: 0,
+        retry: new RetryDelay(250, 10_000),
+        timer: null,
+        deadline: null,
+      };
+      this.#entries.set(peer, entry);
+    }
+    return entry;
+  }
+
+  /** Starts a connection (initiator) or asks the other side to start one. */
+  #attempt(peer: string, entry: Entry): void {
+    this.#clock.clearTimeout(entry.timer);
+    if (isInitiator(this.#me, peer)) {
+      this.#open(peer, entry, randomHex(16), true);
+      return;
+    }
+    this.#handlers.sendSignal(peer, { kind: 'connect' });
+    // If no offer comes (the request crossed a reconnect, say), ask again later.
+    entry.timer = this.#clock.setTimeout(() => {
+      if (!entry.link && entry.wanted && this.#entries.get(peer) === entry) this.#attempt(peer, entry);
+    }, entry.retry.take());
+  }
+
+  #restart(peer: string, entry: Entry): void {
+    this.#replace(peer, entry, randomHex(16), true);
+  }
+
+  /** A new attempt supersedes the current link; an open one is reported closed first. */
+  #replace(peer: string, entry: Entry, cid: string, initiator: boolean): void {
+    const wasOpen = entry.open;
+    this.#drop(peer, entry);
+    if (wasOpen) this.#handlers.onClose(peer);
+    this.#open(peer, entry, cid, initiator);
+  }
+
+  #open(peer: string, entry: Entry, cid: string, initiator: boolean): void {
+    entry.cid = cid;
+    entry.open = false;
+    entry.startedAt = this.#clock.now();
+    const link = this.#createLink(
+      { initiator, iceServers: this.#iceServers() },
+      {
+        onSignal: (signal) => {
+          if (entry.link === link)
+            this.#handlers.sendSignal(peer, { kind: 'sdp', cid, signal: signal as never });
+        },
+        onOpen: () => {
+          if (entry.link !== link) return;
+          this.#clock.clearTimeout(entry.deadline);
+          entry.open = true;
+          entry.retry.reset();
+          link.send(JSON.stringify({ type: 'hello', version: PEER_PROTOCOL_VERSION } satisfies PeerFrame));
+          this.#handlers.onStateChange?.(peer, 'open');
+          this.#handlers.onOpen(peer);
+        },
+        onText: (text) => {
+          if (entry.link === link) this.#receive(peer, entry, text);
+        },
+        onClose: () => {
+          if (entry.link === link) this.#lost(peer, entry);
+        },
+      },
+    );
+    entry.link = link;
+    this.#clock.clearTimeout(entry.deadline);
+    entry.deadline = this.#clock.setTimeout(() => {
+      if (entry.link === link && !entry.open) link.close();
+    }, this.#connectTimeoutMs);
+    this.#handlers.onStateChange?.(peer, 'connecting');
+  }
+
+  #receive(peer: string, entry: Entry, text: string): void {
+    let frame: PeerFrame;
+    try {
+      frame = parsePeerFrame(text);
+    } catch (error) {
+      if (error instanceof ProtocolError) this.#handlers.onBadInput(peer, error);
+      return;
+    }
+    if (frame.type !== 'hello') {
+      this.#handlers.onFrame(peer, frame);
+      return;
+    }
+    if (frame.version !== PEER_PROTOCOL_VERSION) {
+      this.#handlers.onBadInput(
+        peer,
+        new ProtocolError(ErrorCode.ProtocolVersion, `peer speaks version ${frame.version}`),
+      );
+      entry.wanted = false;
+      entry.link?.close();
+    }
+  }
+
+  /** The current link closed or failed: report it, and try again while the peer is wanted. */
+  #lost(peer: string, entry: Entry): void {
+    const wasOpen = entry.open;
+    this.#drop(peer, entry);
+    if (wasOpen) this.#handlers.onClose(peer);
+    this.#handlers.onStateChange?.(peer, 'none');
+    if (!entry.wanted || this.#closed) return;
+    entry.timer = this.#clock.setTimeout(() => {
+      if (!entry.link && entry.wanted && this.#entries.get(peer) === entry) this.#attempt(peer, entry);
+    }, entry.retry.take());
+  }
+
+  #drop(_peer: string, entry: Entry): void {
+    this.#clock.clearTimeout(entry.deadline);
+    const link = entry.link;
+    entry.link = null;
+    entry.open = false;
+    entry.cid = null;
+    link?.close();
+  }
+
+  #clearTimers(entry: Entry): void {
+    this.#clock.clearTimeout(entry.timer);
+    this.#clock.clearTimeout(entry.deadline);
+  }
+}

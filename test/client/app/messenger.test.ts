@@ -1,0 +1,169 @@
+import { expect } from '@open-wc/testing';
+import { Messenger } from '../../../client/app/messenger.js';
+import { PeerMesh } from '../../../client/net/peer-mesh.js';
+import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
+import { directConversationId } from '../../../shared/peer-protocol.js';
+import type { SignalPayload } from '../../../shared/peer-protocol.js';
+
+/**
+ * Messengers of several users in one page: real IndexedDB stores, real RTCPeerConnections, and an
+ * in-page relay in place of the signaling server (stamping `from` as the server does). "Online"
+ * is what each messenger was told, as the server would tell it.
+ */
+class Room {
+  readonly members = new Map<string, { handleSignal(from: string, data: unknown): void }>();
+  readonly messengers: Messenger[] = [];
+  readonly users: string[] = [];
+  #waiters: Array<() => void> = [];
+
+  relay(from: string) {
+    return (to: string, payload: SignalPayload): boolean => {
+      setTimeout(() => this.members.get(to)?.handleSignal(from, structuredClone(payload)), 0);
+      return true;
+    };
+  }
+
+  async join(me: string): Promise<Messenger> {
+    const store = await openAccountStore(me);
+    const messenger = await Messenger.open({
+      me,
+      store,
+      sendSignal: this.relay(me),
+      onChange: () => this.changed(),
+      warn: () => undefined,
+    });
+    this.members.set(me, messenger);
+    this.messengers.push(messenger);
+    if (!this.users.includes(me)) this.users.push(me);
+    return messenger;
+  }
+
+  changed(): void {
+    this.#waiters.splice(0).forEach((wake) => wake());
+  }
+
+  /** Resolves once `condition` holds, re-checked on every change. */
+  async until(condition: () => boolean): Promise<void> {
+    while (!condition()) await new Promise<void>((wake) => this.#waiters.push(wake));
+  }
+
+  async close(): Promise<void> {
+    for (const messenger of this.messengers) messenger.close();
+    await Promise.all(this.users.map((user) => deleteAccountStore(user)));
+  }
+}
+
+const texts = (m: Messenger) => m.openConversation?.messages.map((message) => message.text) ?? [];
+const states = (m: Messenger) => m.openConversation?.messages.map((message) => message.state) ?? [];
+
+describe('Messenger', () => {
+  let room: Room;
+  beforeEach(() => {
+    room = new Room();
+  });
+  afterEach(async () => {
+    await room.close();
+  });
+
+  it('delivers a message both ways and marks it delivered', async () => {
+    const alice = await room.join('alice');
+    const bob = await room.join('bob');
+    alice.networkUp(['bob'], []);
+    bob.networkUp(['alice'], []);
+    await alice.selectConversation('bob');
+    await alice.send('hello bob');
+    await room.until(() => states(alice).join() === 'delivered');
+    expect(bob.unreadFor('alice')).to.equal(1);
+    await bob.selectConversation('alice');
+    expect(texts(bob)).to.deep.equal(['hello bob']);
+    expect(bob.unreadFor('alice')).to.equal(0);
+    await bob.send('hi alice');
+    await room.until(() => texts(alice).length === 2);
+    expect(texts(alice)).to.deep.equal(['hello bob', 'hi alice']);
+    expect(alice.openConversation?.messages[1]?.own).to.equal(false);
+  });
+
+  it('keeps a message for an offline peer as sending and delivers it when the peer comes online', async () => {
+    const alice = await room.join('alice');
+    alice.networkUp([], []);
+    await alice.selectConversation('bob');
+    await alice.send('are you there?');
+    expect(states(alice)).to.deep.equal(['sending']);
+    expect(alice.offlineContacts.map((c) => c.name)).to.deep.equal(['bob']);
+
+    const bob = await room.join('bob');
+    bob.networkUp(['alice'], []);
+    alice.peerOnline('bob');
+    await room.until(() => states(alice).join() === 'delivered');
+    expect(bob.unreadFor('alice')).to.equal(1);
+  });
+
+  it('delivers the outbox after the sender reloads (a new messenger on the same store)', async () => {
+    const alice = await room.join('alice');
+    alice.networkUp([], []);
+    await alice.selectConversation('bob');
+    await alice.send('first');
+    await alice.send('second');
+    alice.close();
+    room.members.delete('alice');
+
+    const alice2 = await room.join('alice');
+    const bob = await room.join('bob');
+    alice2.networkUp(['bob'], []);
+    bob.networkUp(['alice'], []);
+    await bob.selectConversation('alice');
+    await room.until(() => texts(bob).length === 2);
+    expect(texts(bob)).to.deep.equal(['first', 'second']);
+    await alice2.selectConversation('bob');
+    await room.until(() => states(alice2).join() === 'delivered,delivered');
+  });
+
+  it('drops duplicates by id and refuses messages a peer may not send', async () => {
+    const alice = await room.join('alice');
+    alice.networkUp(['mallory'], []);
+    await alice.selectConversation('mallory');
+    // Mallory is a raw mesh, free to send anything down the data channel.
+    const opened = new Promise<void>((resolve) => {
+      const mallory = new PeerMesh(
+        { me: 'mallory', iceServers: () => [] },
+        {
+          sendSignal: (to, payload) => void room.relay('mallory')(to, payload),
+          onOpen: () => resolve(),
+          onClose: () => undefined,
+          onFrame: () => room.changed(),
+          onBadInput: () => undefined,
+        },
+      );
+      room.members.set('mallory', mallory);
+      mallory.want('alice');
+    });
+    await opened;
+    const mallory = room.members.get('mallory') as PeerMesh;
+    const message = (id: string, overrides: object = {}) => ({
+      type: 'message' as const,
+      message: {
+        id: id.repeat(32),
+        conversation: directConversationId('alice', 'mallory'),
+        author: 'mallory',
+        seq: 1,
+        sentAt: Date.now(),
+        text: 'hello',
+        ...overrides,
+      },
+    });
+    mallory.send('alice', message('a'));
+    mallory.send('alice', message('a'));
+    mallory.send('alice', message('b', { author: 'bob', text: 'forged author' }));
+    mallory.send(
+      'alice',
+      message('c', { conversation: directConversationId('alice', 'bob'), text: 'into another chat' }),
+    );
+    mallory.send('alice', message('d', { text: 'last' }));
+    await room.until(() => texts(alice).includes('last'));
+    expect(texts(alice)).to.deep.equal(['hello', 'last']);
+    const store = await openAccountStore('alice');
+    expect(await store.listConversation(directConversationId('alice', 'bob'))).to.deep.equal([]);
+    store.close();
+    mallory.closeAll();
+  });
+});

@@ -1,0 +1,151 @@
+import { expect } from '@open-wc/testing';
+import { PeerMesh } from '../../../client/net/peer-mesh.js';
+import type { PeerMeshHandlers } from '../../../client/net/peer-mesh.js';
+import type { ProtocolError } from '../../../shared/errors.js';
+import type { PeerFrame, SignalPayload } from '../../../shared/peer-protocol.js';
+
+type Delivered = Exclude<PeerFrame, { type: 'hello' }>;
+
+/**
+ * Meshes of several users in one page, with an in-page relay standing in for the signaling server
+ * (it stamps `from` the way the server does). Connections are real RTCPeerConnections.
+ */
+class Network {
+  readonly meshes = new Map<string, PeerMesh>();
+  readonly events: string[] = [];
+  readonly frames = new Map<string, Array<{ from: string; frame: Delivered }>>();
+  readonly bad: Array<{ at: string; from: string; error: ProtocolError }> = [];
+  readonly signals: Array<{ from: string; to: string; payload: SignalPayload }> = [];
+  #waiters: Array<() => void> = [];
+
+  join(me: string): PeerMesh {
+    const handlers: PeerMeshHandlers = {
+      sendSignal: (to, payload) => {
+        this.signals.push({ from: me, to, payload });
+        // Like a server hop: delivered later, in order.
+        setTimeout(() => this.meshes.get(to)?.handleSignal(me, structuredClone(payload)), 0);
+      },
+      onOpen: (peer) => this.#record(`${me}: open ${peer}`),
+      onClose: (peer) => this.#record(`${me}: close ${peer}`),
+      onFrame: (peer, frame) => {
+        const list = this.frames.get(me) ?? [];
+        list.push({ from: peer, frame });
+        this.frames.set(me, list);
+        this.#record(`${me}: frame from ${peer}`);
+      },
+      onBadInput: (peer, error) => {
+        this.bad.push({ at: me, from: peer, error });
+        this.#record(`${me}: bad input from ${peer}`);
+      },
+    };
+    const mesh = new PeerMesh({ me, iceServers: () => [] }, handlers);
+    this.meshes.set(me, mesh);
+    return mesh;
+  }
+
+  leave(me: string): void {
+    this.meshes.get(me)?.closeAll();
+    this.meshes.delete(me);
+  }
+
+  async until(event: string): Promise<void> {
+    while (!this.events.includes(event)) await new Promise<void>((wake) => this.#waiters.push(wake));
+  }
+
+  count(event: string): number {
+    return this.events.filter((e) => e === event).length;
+  }
+
+  #record(event: string): void {
+    this.events.push(event);
+    this.#waiters.splice(0).forEach((wake) => wake());
+  }
+}
+
+describe('PeerMesh', () => {
+  let network: Network;
+  beforeEach(() => {
+    network = new Network();
+  });
+  afterEach(() => {
+    for (const name of [...network.meshes.keys()]) network.leave(name);
+  });
+
+  it('connects when the initiator (the name that sorts first) wants the connection', async () => {
+    const alice = network.join('alice');
+    network.join('bob');
+    alice.want('bob');
+    await Promise.all([network.until('alice: open bob'), network.until('bob: open alice')]);
+    expect(alice.state('bob')).to.equal('open');
+    expect(alice.send('bob', { type: 'ack', ids: ['0'.repeat(32)] })).to.equal(true);
+    await network.until('bob: frame from alice');
+    expect(network.frames.get('bob')?.[0]).to.deep.equal({
+      from: 'alice',
+      frame: { type: 'ack', ids: ['0'.repeat(32)] },
+    });
+  });
+
+  it('connects when the other side wants it, by asking the initiator', async () => {
+    network.join('alice');
+    const bob = network.join('bob');
+    bob.want('alice');
+    await Promise.all([network.until('alice: open bob'), network.until('bob: open alice')]);
+    expect(network.signals[0]).to.deep.equal({ from: 'bob', to: 'alice', payload: { kind: 'connect' } });
+  });
+
+  it('makes exactly one connection when both sides want one at the same moment (glare)', async () => {
+    const alice = network.join('alice');
+    const bob = network.join('bob');
+    alice.want('bob');
+    bob.want('alice');
+    await Promise.all([network.until('alice: open bob'), network.until('bob: open alice')]);
+    expect(network.count('alice: open bob')).to.equal(1);
+    expect(network.count('bob: open alice')).to.equal(1);
+    const cids = new Set(network.signals.flatMap((s) => (s.payload.kind === 'sdp' ? [s.payload.cid] : [])));
+    expect(cids.size).to.equal(1);
+  });
+
+  it('replaces the connection when the other side comes back with a fresh page', async () => {
+    network.join('alice');
+    const bob = network.join('bob');
+    bob.want('alice');
+    await network.until('alice: open bob');
+    // Bob reloads: his old mesh vanishes without a goodbye, a new one asks again.
+    network.meshes.delete('bob');
+    bob.closeAll();
+    const bob2 = network.join('bob');
+    const opensBefore = network.count('alice: open bob');
+    bob2.want('alice');
+    await network.until('bob: open alice');
+    while (network.count('alice: open bob') === opensBefore) await network.until('alice: open bob');
+    expect(network.meshes.get('alice')?.state('bob')).to.equal('open');
+    expect(bob2.send('alice', { type: 'ack', ids: ['1'.repeat(32)] })).to.equal(true);
+    await network.until('alice: frame from bob');
+  });
+
+  it('reports invalid frames and signals from a peer without acting on them', async () => {
+    const alice = network.join('alice');
+    network.join('bob');
+    alice.handleSignal('bob', { kind: 'sdp', cid: 'not hex', signal: { type: 'offer' } });
+    alice.handleSignal('bob', 'just a string');
+    // Bob may not send `connect`: by the glare rule alice is the one who initiates... and bob sorts after.
+    network.meshes.get('bob')?.handleSignal('alice', { kind: 'connect' });
+    expect(network.bad.map((b) => `${b.at}<-${b.from}:${b.error.code}`)).to.deep.equal([
+      'alice<-bob:ERR_BAD_FRAME',
+      'alice<-bob:ERR_BAD_FRAME',
+      'bob<-alice:ERR_BAD_FRAME',
+    ]);
+    expect(alice.state('bob')).to.equal('none');
+  });
+
+  it('stops and forgets a peer that went offline', async () => {
+    const alice = network.join('alice');
+    network.join('bob');
+    alice.want('bob');
+    await network.until('alice: open bob');
+    alice.peerOffline('bob');
+    expect(alice.state('bob')).to.equal('none');
+    expect(alice.send('bob', { type: 'ack', ids: ['2'.repeat(32)] })).to.equal(false);
+    await network.until('bob: close alice');
+  });
+});
