@@ -1,0 +1,56 @@
+/**
+ * The one Chromium of a test file (or a benchmark), launched from the system install — never downloaded —
+ * and one browser context per person, so each has its own storage like a separate browser would.
+ */
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+
+/**
+ * Headless, as root, with WebRTC working on any machine: `--allow-loopback-in-peer-connection` plus
+ * microphone permission (granted per context) lets a loopback-only machine gather candidates at all,
+ * and the fake media flags give that permission a device behind it.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--allow-loopback-in-peer-connection',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+];
+
+/** `CHROME_PATH`, or Debian's `/usr/bin/chromium`. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+  });
+}
+
+/**
+ * HACK: tsx compiles with esbuild's `keepNames`, which wraps named inner functions in `__name(…)`; a
+ * function handed to `page.evaluate` runs in the page, where `__name` does not exist
+ * (https://github.com/privatenumber/tsx/issues/113). A no-op stands in for it.
+ */
+const NAME_HELPER_SCRIPT = 'globalThis.__name ??= (fn) => fn;';
+
+/**
+ * A fresh profile (cookies, localStorage, IndexedDB) with the microphone granted for `origin`.
+ * `initScripts` run in every page of the profile before the app's own scripts.
+ */
+export async function newPersonContext(
+  browser: Browser,
+  origin: string,
+  initScripts: readonly string[] = [],
+): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  await context.grantPermissions(['microphone'], { origin });
+  for (const script of [NAME_HELPER_SCRIPT, ...initScripts]) await context.addInitScript(script);
+  return context;
+}

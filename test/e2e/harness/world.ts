@@ -1,0 +1,69 @@
+/**
+ * Everything one e2e test runs against: a real server process of its own, the people who use it
+ * (each a browser context of the file's Chromium), and the cleanup of all of it, whatever happened.
+ */
+import { after, before } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './chromium.js';
+import { PageProblems } from './page-problems.js';
+import { Person } from './person.js';
+import { ServerProcess } from './server-process.js';
+
+export class World {
+  readonly server: ServerProcess;
+  readonly #browser: Browser;
+  readonly #problems = new PageProblems();
+  readonly #people: Person[] = [];
+
+  private constructor(browser: Browser, server: ServerProcess) {
+    this.#browser = browser;
+    this.server = server;
+  }
+
+  /** Opens Parley for a new person (a fresh browser profile), signed out. */
+  async arrive(name: string): Promise<Person> {
+    const person = await Person.arrive(this.#browser, this.server.url, name, this.#problems);
+    this.#people.push(person);
+    return person;
+  }
+
+  /** Opens Parley for a new person and creates their account. */
+  async register(name: string): Promise<Person> {
+    const person = await this.arrive(name);
+    await person.register();
+    return person;
+  }
+
+  /**
+   * Starts a server, runs `body`, then closes every profile and the server (deleting its data) even
+   * when `body` failed. Fails when a page had an uncaught error.
+   */
+  static async run(browser: Browser, body: (world: World) => Promise<void>): Promise<void> {
+    const world = new World(browser, await ServerProcess.start());
+    try {
+      await body(world);
+    } finally {
+      await Promise.allSettled(world.#people.map((person) => person.close()));
+      await world.server.dispose();
+    }
+    world.#problems.assertNoUncaughtErrors();
+  }
+}
+
+/**
+ * Launches the Chromium of the current test file before its first test and closes it after the last.
+ * Returns a function that runs one test body in a fresh `World`.
+ */
+export function useWorlds(): (body: (world: World) => Promise<void>) => Promise<void> {
+  let browser: Browser | null = null;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return (body) => {
+    if (!browser) throw new Error('Chromium is not running: useWorlds() must be called at the top level');
+    return World.run(browser, body);
+  };
+}
