@@ -35,6 +35,14 @@ export const ErrorCode = {
   TextTooLong: 'ERR_TEXT_TOO_LONG',
   /** A peer frame about a conversation the sender may not write to. */
   ForbiddenConversation: 'ERR_FORBIDDEN_CONVERSATION',
+  /** No such group, or the sender is not a member: the two are one answer, so ids leak nothing. */
+  UnknownGroup: 'ERR_UNKNOWN_GROUP',
+  /** A group name that is empty or too long after trimming. */
+  InvalidGroupName: 'ERR_INVALID_GROUP_NAME',
+  /** A user named in a group command does not exist. */
+  UnknownUser: 'ERR_UNKNOWN_USER',
+  /** A group would get more members than allowed. */
+  GroupTooLarge: 'ERR_GROUP_TOO_LARGE',
   /** A stored row that does not match its schema. */
   BadRow: 'ERR_BAD_ROW',
   /** The server failed; the frame may be retried. */

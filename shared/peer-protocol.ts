@@ -67,14 +67,46 @@ export const ChatMessage = z.strictObject({
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 const Hello = z.strictObject({ type: z.literal('hello'), version: z.number().int() });
+/** A message from its author, sent live to each recipient. */
 const MessageFrame = z.strictObject({ type: z.literal('message'), message: ChatMessage });
 const Ack = z.strictObject({ type: z.literal('ack'), ids: z.array(MessageId).min(1).max(MAX_ACK_IDS) });
 
-export const PeerFrame = z.discriminatedUnion('type', [Hello, MessageFrame, Ack]);
+/** How many messages one `sync-batch` may carry; the next batch waits for the ack of this one. */
+export const MAX_SYNC_BATCH = 64;
+/** How many authors one `sync-heads` may list. */
+export const MAX_SYNC_AUTHORS = 1024;
+
+/**
+ * "Of this group's messages I hold, from each author, every seq up to `seq`": sent for each shared
+ * group when a connection opens, so the other side can send what is missing.
+ */
+const SyncHeads = z.strictObject({
+  type: z.literal('sync-heads'),
+  conversation: ConversationId,
+  heads: z
+    .array(z.strictObject({ author: Username, seq: z.number().int().nonnegative() }))
+    .max(MAX_SYNC_AUTHORS),
+});
+/** Messages the other side lacked, by any author: forwarded, so a member catches up from whoever is online. */
+const SyncBatch = z.strictObject({
+  type: z.literal('sync-batch'),
+  conversation: ConversationId,
+  messages: z.array(ChatMessage).min(1).max(MAX_SYNC_BATCH),
+});
+
+export const PeerFrame = z.discriminatedUnion('type', [Hello, MessageFrame, Ack, SyncHeads, SyncBatch]);
 export type PeerFrame = z.infer<typeof PeerFrame>;
 
 /** Parses one text frame from a peer's data channel. Throws `ProtocolError`. */
-export const parsePeerFrame: (raw: string) => PeerFrame = frameParser(PeerFrame);
+/**
+ * The largest peer frame, in UTF-8 bytes: under a data channel's 256 KiB `maxMessageSize`, and room
+ * for one message of 16 KiB whose every character JSON escapes to six (`\u0001`).
+ */
+export const MAX_PEER_FRAME_BYTES = 192 * 1024;
+/** What a sender aims for when packing a `sync-batch`; a single message may exceed it. */
+export const SYNC_BATCH_TARGET_BYTES = 96 * 1024;
+
+export const parsePeerFrame: (raw: string) => PeerFrame = frameParser(PeerFrame, MAX_PEER_FRAME_BYTES);
 
 // ── connection set-up, carried opaquely by the signaling relay ────────────────────────────────
 
@@ -112,6 +144,19 @@ export function parseSignalPayload(data: unknown): SignalPayload {
  */
 export function isInitiator(me: string, peer: string): boolean {
   return me < peer;
+}
+
+/** The Lobby: everyone online. Its members change with presence; it has no history to catch up. */
+export const LOBBY_CONVERSATION = 'lobby';
+
+/** The conversation id of a server-made group. */
+export function groupConversationId(groupId: string): string {
+  return `group:${groupId}`;
+}
+
+/** The group id of a group conversation, or null for any other conversation. */
+export function groupIdOf(conversation: string): string | null {
+  return conversation.startsWith('group:') ? conversation.slice(6) : null;
 }
 
 /** The conversation id of two people, the same on both sides. */

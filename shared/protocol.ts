@@ -12,6 +12,10 @@ export const PROTOCOL_VERSION = 1;
 /** The largest WebSocket frame either side accepts (the server's `maxPayload`). */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+export const GROUP_NAME_MAX_LENGTH = 64;
+/** A group is a full mesh of data channels; see docs/architecture.md for how far that goes. */
+export const MAX_GROUP_MEMBERS = 256;
+
 /** A name as it travels: bounded, but the naming rules are checked by the server on register. */
 const Username = z
   .string()
@@ -50,11 +54,54 @@ const Resume = z.strictObject({
 const Logout = z.strictObject({ type: z.literal('logout') });
 const SignalOut = z.strictObject({ type: z.literal('signal'), to: Username, data: SignalData });
 
-export const ClientFrame = z.discriminatedUnion('type', [Register, Login, Resume, Logout, SignalOut]);
+/** Server-chosen group ids: 'g' and 24 hex digits. */
+export const GroupIdSchema = z.string().regex(/^g[0-9a-f]{24}$/, 'not a group id');
+/** Trimmed by the server; 1–64 characters after trimming. */
+const GroupNameInput = z.string().max(GROUP_NAME_MAX_LENGTH * 4);
+const MemberList = z.array(Username).max(MAX_GROUP_MEMBERS);
+
+const GroupCreate = z.strictObject({
+  type: z.literal('group-create'),
+  name: GroupNameInput,
+  members: MemberList,
+});
+const GroupAdd = z.strictObject({
+  type: z.literal('group-add'),
+  group: GroupIdSchema,
+  members: MemberList.min(1),
+});
+const GroupLeave = z.strictObject({ type: z.literal('group-leave'), group: GroupIdSchema });
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  Register,
+  Login,
+  Resume,
+  Logout,
+  SignalOut,
+  GroupCreate,
+  GroupAdd,
+  GroupLeave,
+]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
 
 // ── server → client ────────────────────────────────────────────────────────────────────────────
+
+/** A group as members see it; `since` is when each member joined (server clock, ms). */
+export const GroupSchema = z.strictObject({
+  id: GroupIdSchema,
+  name: z
+    .string()
+    .min(1)
+    .max(GROUP_NAME_MAX_LENGTH * 2),
+  creator: Username,
+  createdAt: z.number().int().nonnegative(),
+  members: z
+    .array(z.strictObject({ user: Username, since: z.number().int().nonnegative() }))
+    .min(1)
+    .max(MAX_GROUP_MEMBERS),
+});
+export type Group = z.infer<typeof GroupSchema>;
 
 const Welcome = z.strictObject({
   type: z.literal('welcome'),
@@ -68,7 +115,13 @@ const Welcome = z.strictObject({
   iceServers: IceServerList,
   /** Everyone else who is online at this moment; deltas follow. */
   online: z.array(Username),
+  /** The groups the user belongs to (not the Lobby, which is everyone online). */
+  groups: z.array(GroupSchema).max(1000),
 });
+/** A group was created with the user in it, or its name or members changed. */
+const GroupUpdate = z.strictObject({ type: z.literal('group-update'), group: GroupSchema });
+/** The user is no longer in the group (they left it). */
+const GroupRemoved = z.strictObject({ type: z.literal('group-removed'), group: GroupIdSchema });
 const UserOnline = z.strictObject({ type: z.literal('user-online'), user: Username });
 const UserOffline = z.strictObject({ type: z.literal('user-offline'), user: Username });
 const SignalIn = z.strictObject({ type: z.literal('signal'), from: Username, data: SignalData });
@@ -90,6 +143,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   SignalIn,
   LoggedOut,
   ErrorFrame,
+  GroupUpdate,
+  GroupRemoved,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type WelcomeFrame = z.infer<typeof Welcome>;
@@ -123,9 +178,10 @@ function describe(error: z.ZodError): string {
 }
 
 /** Builds a parse function for one direction; the result throws `ProtocolError` on any bad input. */
-export function frameParser<T>(schema: z.ZodType<T>): (raw: string) => T {
+export function frameParser<T>(schema: z.ZodType<T>, maxLength = MAX_FRAME_BYTES): (raw: string) => T {
   return (raw) => {
-    if (raw.length > MAX_FRAME_BYTES) throw new ProtocolError(ErrorCode.FrameTooLarge, 'frame is too large');
+    // UTF-16 units never outnumber UTF-8 bytes, so this bounds the bytes parsed too.
+    if (raw.length > maxLength) throw new ProtocolError(ErrorCode.FrameTooLarge, 'frame is too large');
     const result = schema.safeParse(parseJson(raw));
     if (!result.success) throw new ProtocolError(ErrorCode.BadFrame, describe(result.error));
     return result.data;

@@ -15,11 +15,13 @@ import {
 import { ensureDemoAccounts } from './auth/demo-accounts.js';
 import { DEFAULT_SCRYPT_PARAMS, checkScryptParams } from './auth/password-hash.js';
 import { systemClock, type Clock } from './clock.js';
+import { ensureDemoGroups } from './groups/demo-groups.js';
+import { GroupService } from './groups/group-service.js';
 import { createRequestHandler } from './http/request-handler.js';
 import type { RateLimit } from './limits/token-bucket.js';
 import type { Logger } from './logger.js';
-import type { AccountStore } from './store/account-store.js';
 import { SQLITE_FILE_NAME, openSqliteAccountStore } from './store/sqlite-account-store.js';
+import type { Store } from './store/store.js';
 import { ClientConnection } from './ws/client-connection.js';
 import type { ConnectionContext } from './ws/connection-context.js';
 import { Heartbeat } from './ws/heartbeat.js';
@@ -33,8 +35,8 @@ export interface ServerOptions {
   port?: number;
   /** Directory of the SQLite file, created if missing. Ignored when `store` is given. */
   dataDir?: string;
-  /** An account store to use instead of opening one; the caller keeps ownership (it is not closed). */
-  store?: AccountStore;
+  /** A store to use instead of opening one; the caller keeps ownership (it is not closed). */
+  store?: Store;
   iceServers?: readonly IceServer[];
   /** The built client to serve; without it only `/healthz` and `/ws` answer. */
   clientDir?: string;
@@ -55,7 +57,7 @@ export interface ServerOptions {
   /** Failed logins per name and per address. Default 5 and 20 per 5 minutes. */
   loginThrottle?: LoginThrottleSettings;
   clock?: Clock;
-  /** Create the demo accounts (see auth/demo-accounts.ts) if missing. */
+  /** Create the demo accounts and groups (see auth/demo-accounts.ts, groups/demo-groups.ts) if missing. */
   demoAccounts?: boolean;
 }
 
@@ -84,7 +86,7 @@ export function formatUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-function openStore(options: ServerOptions): { store: AccountStore; owned: boolean } {
+function openStore(options: ServerOptions): { store: Store; owned: boolean } {
   if (options.store) return { store: options.store, owned: false };
   if (options.dataDir === undefined) return { store: openSqliteAccountStore(':memory:'), owned: true };
   mkdirSync(options.dataDir, { recursive: true });
@@ -108,12 +110,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     scrypt,
     sessionTtlMs: options.sessionTtlMs ?? THIRTY_DAYS_MS,
   });
-  if (options.demoAccounts) await ensureDemoAccounts(accounts, logger);
+  const groups = new GroupService({ store, clock });
+  if (options.demoAccounts) {
+    await ensureDemoAccounts(accounts, logger);
+    await ensureDemoGroups(groups, logger);
+  }
   await accounts.pruneSessions();
 
   const presence = new Presence<ClientConnection>();
   const context: ConnectionContext = {
     accounts,
+    groups,
     presence,
     iceServers,
     logger,

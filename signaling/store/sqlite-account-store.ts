@@ -1,6 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
-import type { Account, AccountStore, NewAccount, NewSession, Session } from './account-store.js';
+import type { Account, NewAccount, NewSession, Session } from './account-store.js';
+import type { GroupMember, StoredGroup } from './group-store.js';
 import { migrate } from './sqlite-migrations.js';
+import type { Store } from './store.js';
 
 /** The database file's name inside `DATA_DIR`. */
 export const SQLITE_FILE_NAME = 'parley.sqlite';
@@ -17,6 +19,45 @@ interface SessionRow extends AccountRow {
   token_hash: string;
   expires_at: number;
 }
+
+/** One member of one group, with the group's own columns repeated. */
+interface GroupMemberRow {
+  id: string;
+  name: string;
+  created_at: number;
+  creator_key: string;
+  creator: string;
+  user_key: string;
+  username: string;
+  since: number;
+}
+
+/** Folds rows (ordered by group, then by join order) into groups. */
+function toGroups(rows: readonly GroupMemberRow[]): StoredGroup[] {
+  const groups: StoredGroup[] = [];
+  let current: StoredGroup | undefined;
+  for (const row of rows) {
+    if (current?.id !== row.id) {
+      current = {
+        id: row.id,
+        name: row.name,
+        creator: row.creator,
+        creatorKey: row.creator_key,
+        createdAt: row.created_at,
+        members: [],
+      };
+      groups.push(current);
+    }
+    current.members.push({ user: row.username, key: row.user_key, since: row.since });
+  }
+  return groups;
+}
+
+const GROUP_COLUMNS = `g.id, g.name, g.created_at, g.creator_key, c.username AS creator,
+       m.user_key, a.username, m.since`;
+const GROUP_JOINS = `JOIN accounts c ON c.name_key = g.creator_key
+  JOIN group_members m ON m.group_id = g.id
+  JOIN accounts a ON a.name_key = m.user_key`;
 
 function toAccount(row: AccountRow): Account {
   return {
@@ -38,10 +79,10 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Opens (creating and migrating as needed) the SQLite account store at `file`; `':memory:'` gives a
- * private in-memory database for tests.
+ * Opens (creating and migrating as needed) the SQLite store of accounts, sessions and groups at `file`;
+ * `':memory:'` gives a private in-memory database for tests.
  */
-export function openSqliteAccountStore(file: string): AccountStore {
+export function openSqliteAccountStore(file: string): Store {
   const db = new BetterSqlite3(file);
   try {
     // WAL: readers never wait for the writer; NORMAL is durable across application crashes in WAL mode.
@@ -73,6 +114,64 @@ export function openSqliteAccountStore(file: string): AccountStore {
   );
   const deleteSession = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
   const deleteExpired = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
+
+  const selectGroup = db.prepare<[string], GroupMemberRow>(
+    `SELECT ${GROUP_COLUMNS}
+       FROM groups g ${GROUP_JOINS}
+      WHERE g.id = ?
+      ORDER BY m.since, m.rowid`,
+  );
+  const selectGroupsOf = db.prepare<[string], GroupMemberRow>(
+    `SELECT ${GROUP_COLUMNS}
+       FROM group_members mine JOIN groups g ON g.id = mine.group_id ${GROUP_JOINS}
+      WHERE mine.user_key = ?
+      ORDER BY g.created_at, g.id, m.since, m.rowid`,
+  );
+  const insertGroup = db.prepare<[string, string, string, number]>(
+    'INSERT INTO groups (id, name, creator_key, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const insertMember = db.prepare<[string, string, number, string]>(
+    'INSERT INTO group_members (group_id, user_key, since, added_by) VALUES (?, ?, ?, ?)',
+  );
+  const memberKeys = db
+    .prepare<[string], string>('SELECT user_key FROM group_members WHERE group_id = ?')
+    .pluck();
+  const deleteMember = db.prepare<[string, string]>(
+    'DELETE FROM group_members WHERE group_id = ? AND user_key = ?',
+  );
+  const deleteGroupIfEmpty = db.prepare<[string]>(
+    'DELETE FROM groups WHERE id = ? AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = groups.id)',
+  );
+
+  const readGroup = (id: string): StoredGroup | null => toGroups(selectGroup.all(id))[0] ?? null;
+
+  const createGroup = db.transaction(
+    (id: string, name: string, creatorKey: string, createdAt: number, keys: readonly string[]) => {
+      if (keys.length === 0) throw new TypeError('a group needs at least one member');
+      insertGroup.run(id, name, creatorKey, createdAt);
+      for (const key of keys) insertMember.run(id, key, createdAt, creatorKey);
+      return readGroup(id)!;
+    },
+  );
+
+  const addMembers = db.transaction(
+    (groupId: string, actorKey: string, keys: readonly string[], since: number, maxMembers: number) => {
+      const present = new Set(memberKeys.all(groupId));
+      if (!present.has(actorKey)) return { ok: false, reason: 'unknown-group' } as const;
+      const fresh = new Set(keys.filter((key) => !present.has(key)));
+      if (present.size + fresh.size > maxMembers) return { ok: false, reason: 'too-large' } as const;
+      for (const key of fresh) insertMember.run(groupId, key, since, actorKey);
+      const group = readGroup(groupId)!;
+      const added: GroupMember[] = group.members.filter((member) => fresh.has(member.key));
+      return { ok: true, group, added } as const;
+    },
+  );
+
+  const removeMember = db.transaction((groupId: string, userKey: string) => {
+    if (deleteMember.run(groupId, userKey).changes === 0) return { removed: false } as const;
+    if (deleteGroupIfEmpty.run(groupId).changes > 0) return { removed: true, group: null } as const;
+    return { removed: true, group: readGroup(groupId) } as const;
+  });
 
   return {
     async findAccount(nameKey) {
@@ -111,6 +210,27 @@ export function openSqliteAccountStore(file: string): AccountStore {
     },
     async deleteExpiredSessions(now) {
       return deleteExpired.run(now).changes;
+    },
+    async createGroup(group) {
+      return createGroup.immediate(group.id, group.name, group.creatorKey, group.createdAt, group.memberKeys);
+    },
+    async addMembers(change) {
+      return addMembers.immediate(
+        change.groupId,
+        change.actorKey,
+        change.memberKeys,
+        change.since,
+        change.maxMembers,
+      );
+    },
+    async removeMember(groupId, userKey) {
+      return removeMember.immediate(groupId, userKey);
+    },
+    async groupsOf(userKey) {
+      return toGroups(selectGroupsOf.all(userKey));
+    },
+    async getGroup(id) {
+      return readGroup(id);
     },
     async close() {
       if (db.open) db.close();

@@ -22,6 +22,23 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    ) STRICT;
    CREATE INDEX sessions_by_expiry ON sessions(expires_at);
    CREATE INDEX sessions_by_account ON sessions(account_id);`,
+  // 3: groups and their members, by name key. A group with no members is deleted by the store, not
+  // kept empty. `added_by` is who added the member (the creator for the initial members).
+  `CREATE TABLE groups (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     creator_key TEXT NOT NULL REFERENCES accounts(name_key),
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE group_members (
+     group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+     user_key TEXT NOT NULL REFERENCES accounts(name_key) ON DELETE CASCADE,
+     since INTEGER NOT NULL,
+     added_by TEXT NOT NULL,
+     PRIMARY KEY (group_id, user_key)
+   ) STRICT;
+   CREATE INDEX group_members_by_user ON group_members(user_key, group_id);
+   CREATE INDEX groups_by_creator ON groups(creator_key);`,
 ];
 
 /** The schema version of a database. */

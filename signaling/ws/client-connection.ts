@@ -12,14 +12,19 @@ import {
   type ServerFrame,
 } from '../../shared/protocol.js';
 import type { AuthResult } from '../auth/account-service.js';
+import type { GroupFailure } from '../groups/group-service.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { authenticate, type AuthFrame } from './authenticate.js';
 import type { ConnectionContext } from './connection-context.js';
+import { fillWelcome, memberKeys, toWireGroup } from './group-frames.js';
 import { InOrderQueue } from './in-order-queue.js';
 import type { PresenceMember } from './presence.js';
 import { Outbox, encodeTextFrame } from './outbox.js';
 
 type SignalFrame = Extract<ClientFrame, { type: 'signal' }>;
+type GroupCreateFrame = Extract<ClientFrame, { type: 'group-create' }>;
+type GroupAddFrame = Extract<ClientFrame, { type: 'group-add' }>;
+type GroupLeaveFrame = Extract<ClientFrame, { type: 'group-leave' }>;
 
 interface LoggedIn {
   user: string;
@@ -102,7 +107,7 @@ export class ClientConnection implements PresenceMember {
 
   /** Queues a relayed frame for the next flush, so a burst of signals to one peer is one write. */
   forward(frame: string): void {
-    this.outbox.queue(encodeTextFrame(Buffer.from(frame)));
+    this.outbox.queue(encodeTextFrame(frame));
   }
 
   /** Queues a broadcast frame, already encoded, for the next flush. */
@@ -146,6 +151,12 @@ export class ClientConnection implements PresenceMember {
         return this.logout();
       case 'signal':
         return this.relaySignal(frame);
+      case 'group-create':
+        return this.createGroup(frame);
+      case 'group-add':
+        return this.addToGroup(frame);
+      case 'group-leave':
+        return this.leaveGroup(frame);
       default: {
         const unreachable: never = frame;
         throw new TypeError(`unhandled frame ${JSON.stringify(unreachable)}`);
@@ -190,7 +201,7 @@ export class ClientConnection implements PresenceMember {
     );
   }
 
-  private complete(ref: AuthFrame['type'], result: AuthResult): void {
+  private async complete(ref: AuthFrame['type'], result: AuthResult): Promise<void> {
     if (!result.ok) {
       const { code, message, retryAfterMs } = result.failure;
       // A throttled login is what an attack looks like; the rest are people mistyping.
@@ -198,22 +209,31 @@ export class ClientConnection implements PresenceMember {
       this.refuse(level, code, message, ref, retryAfterMs);
       return;
     }
+    const { account, token, tokenHash, expiresAt } = result.session;
+    // Read before entering presence: from then on, group changes reach this connection as they happen.
+    // (With SQLite nothing can happen in between: the store answers without yielding to I/O.)
+    const groups = await this.ctx.groups.groupsOf(account.nameKey);
     // The socket may have closed while scrypt ran; then there is nobody to welcome.
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    const { account, token, tokenHash, expiresAt } = result.session;
     const { presence, iceServers } = this.ctx;
     presence.find(account.nameKey)?.member.replace();
     this.session = { user: account.username, key: account.nameKey, tokenHash };
     this.logAt('info', { user: account.username, via: ref }, 'logged in');
-    this.sendFrame({
-      type: 'welcome',
-      version: PROTOCOL_VERSION,
-      user: account.username,
-      token,
-      expiresAt,
-      iceServers: [...iceServers],
-      online: presence.names(),
-    });
+    const { welcome, after } = fillWelcome(
+      {
+        type: 'welcome',
+        version: PROTOCOL_VERSION,
+        user: account.username,
+        token,
+        expiresAt,
+        iceServers: [...iceServers],
+        online: presence.names(),
+        groups: [],
+      },
+      groups.map(toWireGroup),
+    );
+    this.sendFrame(welcome);
+    for (const group of after) this.sendFrame({ type: 'group-update', group });
     presence.enter(account.nameKey, account.username, this);
   }
 
@@ -252,6 +272,79 @@ export class ClientConnection implements PresenceMember {
     }
     target.forward(out);
     return undefined;
+  }
+
+  /** Every online member, the creator included, learns of the new group. */
+  private createGroup(frame: GroupCreateFrame): Promise<void> | undefined {
+    const session = this.loggedIn(frame.type);
+    if (!session) return undefined;
+    return this.ctx.groups.create(session.key, frame.name, frame.members).then((result) => {
+      if (!result.ok) return this.refuseGroup(result.failure, frame.type);
+      const { group } = result;
+      this.logAt(
+        'info',
+        { user: session.user, group: group.id, members: group.members.length },
+        'group created',
+      );
+      this.ctx.presence.announceTo(memberKeys(group), { type: 'group-update', group: toWireGroup(group) });
+    });
+  }
+
+  /** Old and new members alike get the group as it now is. */
+  private addToGroup(frame: GroupAddFrame): Promise<void> | undefined {
+    const session = this.loggedIn(frame.type);
+    if (!session) return undefined;
+    return this.ctx.groups.add(session.key, frame.group, frame.members).then((result) => {
+      if (!result.ok) return this.refuseGroup(result.failure, frame.type);
+      const { group, added } = result;
+      const update: ServerFrame = { type: 'group-update', group: toWireGroup(group) };
+      // Nobody new: nothing changed for the others, but the sender's command is answered all the same.
+      if (added.length === 0) return this.sendFrame(update);
+      this.logAt('info', { user: session.user, group: group.id, added: added.length }, 'group members added');
+      this.ctx.presence.announceTo(memberKeys(group), update);
+    });
+  }
+
+  /** The leaver gets `group-removed`, those who remain the group without them; an empty group is gone. */
+  private leaveGroup(frame: GroupLeaveFrame): Promise<void> | undefined {
+    const session = this.loggedIn(frame.type);
+    if (!session) return undefined;
+    return this.ctx.groups.leave(session.key, frame.group).then((result) => {
+      if (!result.ok) return this.refuseGroup(result.failure, frame.type);
+      const { remaining } = result;
+      this.logAt(
+        'info',
+        { user: session.user, group: frame.group, deleted: remaining === null },
+        'left group',
+      );
+      // Through presence, not this socket: a newer session of the account may have taken over meanwhile.
+      this.ctx.presence.announceTo([session.key], { type: 'group-removed', group: frame.group });
+      if (remaining) {
+        this.ctx.presence.announceTo(memberKeys(remaining), {
+          type: 'group-update',
+          group: toWireGroup(remaining),
+        });
+      }
+    });
+  }
+
+  /** The session, or null after refusing a frame that needs one. */
+  private loggedIn(ref: ClientFrame['type']): LoggedIn | null {
+    if (!this.session) this.refuse('warn', ErrorCode.NotAuthenticated, 'Log in first.', ref);
+    return this.session;
+  }
+
+  /**
+   * A group id the sender is not in is probing or a confused client: a warning. The rest are people
+   * naming a group or a member wrongly.
+   */
+  private refuseGroup(failure: GroupFailure, ref: ClientFrame['type']): void {
+    this.refuse(
+      failure.code === ErrorCode.UnknownGroup ? 'warn' : 'info',
+      failure.code,
+      failure.message,
+      ref,
+    );
   }
 
   private dropSlowClient(queuedBytes: number): void {

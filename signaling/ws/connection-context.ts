@@ -1,6 +1,7 @@
 import type { IceServer } from '../../shared/protocol.js';
 import type { AccountService } from '../auth/account-service.js';
 import type { Clock } from '../clock.js';
+import type { GroupService } from '../groups/group-service.js';
 import type { RateLimit } from '../limits/token-bucket.js';
 import type { Logger } from '../logger.js';
 import type { ClientConnection } from './client-connection.js';
@@ -10,6 +11,7 @@ import type { Presence } from './presence.js';
 /** What every connection shares: the server's services and settings. */
 export interface ConnectionContext {
   accounts: AccountService;
+  groups: GroupService;
   presence: Presence<ClientConnection>;
   iceServers: readonly IceServer[];
   logger: Logger;

@@ -5,8 +5,9 @@ import { WebSocket } from 'ws';
  * Encodes `payload` as one unmasked, final WebSocket text frame (RFC 6455 §5.2), as a server sends it.
  * A broadcast is encoded once and the same bytes are queued for every recipient.
  */
-export function encodeTextFrame(payload: Buffer): Buffer {
-  const length = payload.length;
+export function encodeTextFrame(payload: string): Buffer {
+  // Encoded straight into the frame: one allocation, not a payload buffer plus a copy.
+  const length = Buffer.byteLength(payload);
   const headerLength = length < 126 ? 2 : length < 65536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerLength + length);
   frame[0] = 0x81; // FIN + opcode 1 (text)
@@ -19,7 +20,7 @@ export function encodeTextFrame(payload: Buffer): Buffer {
     frame[1] = 127;
     frame.writeBigUInt64BE(BigInt(length), 2);
   }
-  payload.copy(frame, headerLength);
+  frame.write(payload, headerLength);
   return frame;
 }
 
@@ -34,7 +35,7 @@ export class BatchScheduler {
   private lastFlushEnd = 0;
   private lastFlushCost = 0;
 
-  constructor(private readonly spacing = 3) {}
+  constructor(private readonly spacing = 1) {}
 
   schedule(outbox: Outbox): void {
     if (this.due.length === 0) {
@@ -100,7 +101,7 @@ export class Outbox {
 
   /** Sends one text frame now, after whatever is queued (or when the socket drains, if it is full). */
   send(payload: string): void {
-    const frame = encodeTextFrame(Buffer.from(payload));
+    const frame = encodeTextFrame(payload);
     if (this.queued.length === 0 && !this.awaitingDrain) return this.write(frame);
     this.queue(frame);
     this.flush();

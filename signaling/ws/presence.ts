@@ -52,6 +52,12 @@ export class Presence<M extends PresenceMember> {
     this.broadcast({ type: 'user-offline', user: entry.user }, member);
   }
 
+  /** Sends `frame` to whoever of `keys` is online, serialized once. */
+  announceTo(keys: Iterable<string>, frame: ServerFrame): void {
+    const bytes = encodeTextFrame(JSON.stringify(frame));
+    for (const key of keys) this.entries.get(key)?.member.announce(bytes);
+  }
+
   /** Forgets everyone without announcing it: the server is shutting down and every socket is closing. */
   clear(): void {
     this.entries.clear();
@@ -59,7 +65,7 @@ export class Presence<M extends PresenceMember> {
 
   private broadcast(frame: ServerFrame, except: M): void {
     // Serialized and framed once; every recipient gets the same bytes.
-    const bytes = encodeTextFrame(Buffer.from(JSON.stringify(frame)));
+    const bytes = encodeTextFrame(JSON.stringify(frame));
     for (const { member } of this.entries.values()) {
       if (member !== except) member.announce(bytes);
     }

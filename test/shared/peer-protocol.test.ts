@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
+import { MAX_FRAME_BYTES } from '../../shared/protocol.js';
 import {
+  LOBBY_CONVERSATION,
   MAX_ACK_IDS,
+  MAX_PEER_FRAME_BYTES,
+  MAX_SYNC_AUTHORS,
+  MAX_SYNC_BATCH,
   MAX_TEXT_BYTES,
   directConversationId,
   directPeerOf,
+  groupConversationId,
+  groupIdOf,
   isInitiator,
   parsePeerFrame,
   parseSignalPayload,
@@ -32,6 +39,16 @@ const validPeerFrames: unknown[] = [
   { type: 'message', message: message({ text: 'x'.repeat(MAX_TEXT_BYTES) }) },
   { type: 'ack', ids: [id(1)] },
   { type: 'ack', ids: Array.from({ length: MAX_ACK_IDS }, (_, i) => id(i)) },
+  { type: 'sync-heads', conversation: 'group:g0123456789abcdef01234567', heads: [] },
+  {
+    type: 'sync-heads',
+    conversation: 'lobby',
+    heads: [
+      { author: 'alice', seq: 0 },
+      { author: 'bob', seq: 7 },
+    ],
+  },
+  { type: 'sync-batch', conversation: 'group:g0123456789abcdef01234567', messages: [message()] },
 ];
 
 test('parsePeerFrame accepts every valid peer frame as it is', () => {
@@ -63,11 +80,59 @@ const invalidPeerFrames: Array<[string, string]> = [
     JSON.stringify({ type: 'ack', ids: Array.from({ length: MAX_ACK_IDS + 1 }, (_, i) => id(i)) }),
   ],
   ['an ack with a bad id', '{"type":"ack","ids":["zz"]}'],
+  ['sync-heads without heads', '{"type":"sync-heads","conversation":"lobby"}'],
+  [
+    'a negative head',
+    JSON.stringify({ type: 'sync-heads', conversation: 'lobby', heads: [{ author: 'a', seq: -1 }] }),
+  ],
+  [
+    'too many heads',
+    JSON.stringify({
+      type: 'sync-heads',
+      conversation: 'lobby',
+      heads: Array.from({ length: MAX_SYNC_AUTHORS + 1 }, (_, i) => ({ author: `a${i}`, seq: 1 })),
+    }),
+  ],
+  ['an empty sync-batch', '{"type":"sync-batch","conversation":"lobby","messages":[]}'],
+  [
+    'a sync-batch over the batch size',
+    JSON.stringify({
+      type: 'sync-batch',
+      conversation: 'lobby',
+      messages: Array.from({ length: MAX_SYNC_BATCH + 1 }, (_, i) => message({ id: id(i) })),
+    }),
+  ],
+  [
+    'a sync-batch with a bad message',
+    JSON.stringify({ type: 'sync-batch', conversation: 'lobby', messages: [message({ seq: 0 })] }),
+  ],
 ];
 
 for (const [name, raw] of invalidPeerFrames) {
   test(`parsePeerFrame rejects ${name}`, () => assert.throws(() => parsePeerFrame(raw), isBadFrame));
 }
+
+test('parsePeerFrame accepts frames above the signaling limit, up to MAX_PEER_FRAME_BYTES', () => {
+  // A message of 16 KiB of control characters, each escaped to six bytes of JSON.
+  const text = 'a' + '\u0001'.repeat(MAX_TEXT_BYTES - 1);
+  const raw = JSON.stringify({ type: 'message', message: message({ text }) });
+  assert.ok(raw.length > MAX_FRAME_BYTES && raw.length <= MAX_PEER_FRAME_BYTES);
+  assert.equal(parsePeerFrame(raw).type, 'message');
+  const tooLarge = JSON.stringify({ type: 'hello', version: 1, pad: 'x'.repeat(MAX_PEER_FRAME_BYTES) });
+  assert.throws(
+    () => parsePeerFrame(tooLarge),
+    (error: unknown) => error instanceof ProtocolError && error.code === ErrorCode.FrameTooLarge,
+  );
+});
+
+test('group conversation ids round-trip, and other conversations are not groups', () => {
+  const id = 'g0123456789abcdef01234567';
+  assert.equal(groupConversationId(id), `group:${id}`);
+  assert.equal(groupIdOf(groupConversationId(id)), id);
+  assert.equal(groupIdOf(LOBBY_CONVERSATION), null);
+  assert.equal(groupIdOf(directConversationId('alice', 'bob')), null);
+  assert.equal(directPeerOf(groupConversationId(id), 'alice'), null);
+});
 
 test('parseSignalPayload accepts connect and sdp signals, keeping unknown signal fields', () => {
   const payloads: unknown[] = [

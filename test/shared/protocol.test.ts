@@ -1,7 +1,26 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
-import { MAX_FRAME_BYTES, frameTypeOf, parseClientFrame, parseServerFrame } from '../../shared/protocol.js';
+import {
+  MAX_FRAME_BYTES,
+  MAX_GROUP_MEMBERS,
+  frameTypeOf,
+  parseClientFrame,
+  parseServerFrame,
+} from '../../shared/protocol.js';
+
+const GROUP_ID = `g${'0123456789abcdef01234567'}`;
+const group = (overrides: Record<string, unknown> = {}) => ({
+  id: GROUP_ID,
+  name: 'Book club',
+  creator: 'alice',
+  createdAt: 1700000000000,
+  members: [
+    { user: 'alice', since: 1700000000000 },
+    { user: '爱丽丝', since: 1700000000001 },
+  ],
+  ...overrides,
+});
 
 /** Asserts that `parse(raw)` throws a ProtocolError with `code`. */
 function rejects(parse: (raw: string) => unknown, raw: string, code: string = ErrorCode.BadFrame): void {
@@ -21,6 +40,10 @@ const validClientFrames: unknown[] = [
   { type: 'signal', to: 'bob', data: { kind: 'connect' } },
   { type: 'signal', to: 'bob', data: null },
   { type: 'signal', to: 'bob', data: [1, 'two'] },
+  { type: 'group-create', name: 'Book club', members: ['bob', 'carol'] },
+  { type: 'group-create', name: '', members: [] },
+  { type: 'group-add', group: GROUP_ID, members: ['dave'] },
+  { type: 'group-leave', group: GROUP_ID },
 ];
 
 test('parseClientFrame accepts every valid client frame as it is', () => {
@@ -53,6 +76,27 @@ const invalidClientFrames: Array<[string, string]> = [
   ],
   ['an empty token', '{"type":"resume","version":1,"token":""}'],
   ['a token over 256 characters', JSON.stringify({ type: 'resume', version: 1, token: 't'.repeat(257) })],
+  ['a group-create without members', '{"type":"group-create","name":"x"}'],
+  [
+    'a group name over 256 characters',
+    JSON.stringify({ type: 'group-create', name: 'n'.repeat(257), members: [] }),
+  ],
+  [
+    'a group-create with too many members',
+    JSON.stringify({
+      type: 'group-create',
+      name: 'x',
+      members: Array.from({ length: MAX_GROUP_MEMBERS + 1 }, (_, i) => `u${i}`),
+    }),
+  ],
+  ['a group-add with no members', JSON.stringify({ type: 'group-add', group: GROUP_ID, members: [] })],
+  [
+    'a group-add with an empty member name',
+    JSON.stringify({ type: 'group-add', group: GROUP_ID, members: [''] }),
+  ],
+  ['a malformed group id', JSON.stringify({ type: 'group-leave', group: 'g123' })],
+  ['an upper-case group id', JSON.stringify({ type: 'group-leave', group: GROUP_ID.toUpperCase() })],
+  ['a group-leave with members', JSON.stringify({ type: 'group-leave', group: GROUP_ID, members: [] })],
 ];
 
 for (const [name, raw] of invalidClientFrames) {
@@ -76,6 +120,7 @@ const validServerFrames: unknown[] = [
       { urls: ['turn:a', 'turn:b'], username: 'u', credential: 'c' },
     ],
     online: ['bob', 'Кира'],
+    groups: [group()],
   },
   { type: 'user-online', user: 'bob' },
   { type: 'user-offline', user: 'bob' },
@@ -83,6 +128,9 @@ const validServerFrames: unknown[] = [
   { type: 'logged-out' },
   { type: 'error', code: 'ERR_UNKNOWN_PEER', message: 'bob is not online.', ref: 'signal' },
   { type: 'error', code: 'ERR_TOO_MANY_ATTEMPTS', message: 'wait', retryAfterMs: 1000 },
+  { type: 'error', code: 'ERR_UNKNOWN_GROUP', message: 'No such group.', ref: 'group-add' },
+  { type: 'group-update', group: group() },
+  { type: 'group-removed', group: GROUP_ID },
 ];
 
 test('parseServerFrame accepts every valid server frame as it is', () => {
@@ -125,6 +173,16 @@ const invalidServerFrames: Array<[string, unknown]> = [
   ['a negative retryAfterMs', { type: 'error', code: 'ERR_RATE_LIMITED', message: 'x', retryAfterMs: -1 }],
   ['an over-long message', { type: 'error', code: 'ERR_INTERNAL', message: 'x'.repeat(1001) }],
   ['a client frame', { type: 'logout' }],
+  [
+    'a welcome without groups',
+    { type: 'welcome', version: 1, user: 'a', token: 't', expiresAt: 1, iceServers: [], online: [] },
+  ],
+  ['a group without members', { type: 'group-update', group: group({ members: [] }) }],
+  ['a group with an empty name', { type: 'group-update', group: group({ name: '' }) }],
+  ['a group with a bad id', { type: 'group-update', group: group({ id: 'group-1' }) }],
+  ['a member without since', { type: 'group-update', group: group({ members: [{ user: 'a' }] }) }],
+  ['a negative createdAt', { type: 'group-update', group: group({ createdAt: -1 }) }],
+  ['a group-removed with a whole group', { type: 'group-removed', group: group() }],
 ];
 
 for (const [name, frame] of invalidServerFrames) {
