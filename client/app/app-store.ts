@@ -25,6 +25,11 @@ export type AuthState =
   /** This tab stopped for good (another session took over); `message` says why. */
   | { kind: 'ended'; user: string; message: string };
 
+type GroupCommand = Extract<ClientFrame, { type: 'group-create' | 'group-add' | 'group-leave' }>;
+
+export type GroupRequest =
+  { kind: 'idle' } | { kind: 'pending'; command: GroupCommand['type'] } | { kind: 'error'; text: string };
+
 export interface AppStoreOptions {
   /** The signaling WebSocket, e.g. `ws://host:port/ws`. */
   signalingUrl: string;
@@ -40,6 +45,7 @@ export class AppStore extends EventTarget {
   #token: string | null = null;
   #opening: Promise<void> | null = null;
   #frames: Promise<void> = Promise.resolve();
+  #groupRequest: GroupRequest = { kind: 'idle' };
   /** A sign-in asked for while the socket was still connecting; sent when it opens. */
   #queued: Extract<ClientFrame, { type: 'login' | 'register' }> | null = null;
 
@@ -87,6 +93,33 @@ export class AppStore extends EventTarget {
 
   register(username: string, password: string): void {
     this.#authenticate('register', username, password);
+  }
+
+  /** The last group command: waiting for the server, failed (with words why), or settled. */
+  get groupRequest(): GroupRequest {
+    return this.#groupRequest;
+  }
+
+  /** Creates a group with `members` (this user is always in it). The server answers with the group. */
+  createGroup(name: string, members: readonly string[]): boolean {
+    return this.#groupCommand({ type: 'group-create', name: name.trim(), members: [...members] });
+  }
+
+  addMembers(groupId: string, members: readonly string[]): boolean {
+    return this.#groupCommand({ type: 'group-add', group: groupId, members: [...members] });
+  }
+
+  leaveGroup(groupId: string): boolean {
+    return this.#groupCommand({ type: 'group-leave', group: groupId });
+  }
+
+  #groupCommand(frame: GroupCommand): boolean {
+    const sent = this.#signaling.send(frame);
+    this.#groupRequest = sent
+      ? { kind: 'pending', command: frame.type }
+      : { kind: 'error', text: UNREACHABLE_TEXT };
+    this.#emit();
+    return sent;
   }
 
   logout(): void {
@@ -169,6 +202,25 @@ export class AppStore extends EventTarget {
         return;
       case 'logged-out':
         return;
+      case 'group-update': {
+        const messenger = this.#messenger;
+        const isNew = messenger !== null && !messenger.directory.group(`group:${frame.group.id}`);
+        messenger?.groupUpdated(frame.group);
+        const request = this.#groupRequest;
+        if (request.kind !== 'pending') return;
+        this.#groupRequest = { kind: 'idle' };
+        // The group this user just created opens, as a person who made it would expect.
+        if (request.command === 'group-create' && isNew && frame.group.creator === messenger?.me) {
+          await messenger.selectConversation(`group:${frame.group.id}`);
+        }
+        this.#emit();
+        return;
+      }
+      case 'group-removed':
+        this.#messenger?.groupRemoved(frame.group);
+        if (this.#groupRequest.kind === 'pending') this.#groupRequest = { kind: 'idle' };
+        this.#emit();
+        return;
       case 'error':
         this.#onError(frame);
         return;
@@ -189,7 +241,7 @@ export class AppStore extends EventTarget {
       this.#setAuth({ kind: 'signed-in', user: frame.user });
     }
     await this.#openMessenger(frame.user);
-    this.#messenger?.networkUp(frame.online, frame.iceServers);
+    this.#messenger?.networkUp(frame.online, frame.groups, frame.iceServers);
     this.#emit();
   }
 
@@ -209,6 +261,11 @@ export class AppStore extends EventTarget {
       (frame.ref === 'login' || frame.ref === 'register')
     ) {
       this.#setAuth({ kind: 'signed-out', pending: null, error: errorFrameText(frame) });
+      return;
+    }
+    if (frame.ref?.startsWith('group-')) {
+      this.#groupRequest = { kind: 'error', text: errorFrameText(frame) };
+      this.#emit();
       return;
     }
     // An unknown peer just went offline; a takeover is reported by the close that follows.

@@ -26,6 +26,14 @@ export function errorText(code: ErrorCode, retryAfterMs?: number): string {
       return 'Slow down a little: too many requests.';
     case ErrorCode.TextTooLong:
       return 'That message is too long (16 KB at most).';
+    case ErrorCode.UnknownGroup:
+      return 'That group does not exist any more, or you are not in it.';
+    case ErrorCode.InvalidGroupName:
+      return 'Group names are 1–64 characters.';
+    case ErrorCode.UnknownUser:
+      return 'One of those people does not have an account.';
+    case ErrorCode.GroupTooLarge:
+      return 'That is more people than a group can hold.';
     case ErrorCode.NotAuthenticated:
     case ErrorCode.AlreadyAuthenticated:
     case ErrorCode.UnknownPeer:

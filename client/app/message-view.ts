@@ -11,6 +11,9 @@ export interface MessageView {
   readonly sentAt: number;
   readonly own: boolean;
   readonly state: DeliveryState;
+  /** Own messages: how many recipients have it, of how many. */
+  readonly deliveredCount: number;
+  readonly recipientCount: number;
 }
 
 export function toMessageView(message: StoredMessage, me: string): MessageView {
@@ -22,6 +25,8 @@ export function toMessageView(message: StoredMessage, me: string): MessageView {
     sentAt: message.sentAt,
     own,
     state: own ? deliveryState(message) : 'received',
+    deliveredCount: message.deliveredTo.length,
+    recipientCount: message.recipients.length,
   };
 }
 

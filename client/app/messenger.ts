@@ -1,31 +1,40 @@
 /**
- * Everything a signed-in user does with other people: who is online, one-to-one conversations, the
- * outbox and acknowledgements, unread counts. It owns the account's store and the peer mesh; the
- * signaling server only feeds it presence and set-up signals, so a conversation whose data channel is
- * open keeps working while the server is away.
+ * Everything a signed-in user does with other people: presence, direct conversations, groups and
+ * the Lobby, the outbox and acknowledgements, group catch-up, unread counts. It owns the account's
+ * store and the peer mesh; the signaling server only feeds it presence, groups and set-up signals,
+ * so a conversation whose data channels are open keeps working while the server is away.
  */
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
-import { MAX_ACK_IDS, MessageText, directConversationId, directPeerOf } from '../../shared/peer-protocol.js';
+import { LOBBY_CONVERSATION, MessageText, directPeerOf } from '../../shared/peer-protocol.js';
 import type { ChatMessage, PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
-import type { IceServer } from '../../shared/protocol.js';
+import type { Group, IceServer } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory, PeerState } from '../net/peer-mesh.js';
-import { randomHex } from '../net/random-id.js';
 import type { AccountStore } from '../storage/account-store.js';
-import type { StoredMessage } from '../storage/stored-message.js';
-import { compareMessages, toMessageView } from './message-view.js';
+import { Directory, byName } from './directory.js';
+import type { ConversationKind } from './directory.js';
+import { GroupSync } from './group-sync.js';
+import { OutboxDelivery } from './outbox-delivery.js';
 import type { MessageView } from './message-view.js';
+import { OpenConversation, VIEW_LIMIT } from './open-conversation.js';
 
-export interface ContactView {
-  readonly name: string;
+/** One entry of a people or groups list. */
+export interface ConversationEntry {
   readonly conversation: string;
+  readonly name: string;
   readonly online: boolean;
   readonly unread: number;
 }
 
 export interface OpenConversationView {
-  readonly peer: string;
   readonly conversation: string;
+  readonly kind: ConversationKind;
+  readonly title: string;
+  /** Direct conversations: the other person. */
+  readonly peer: string | null;
+  /** Everyone in it, this user included (the Lobby: everyone online). */
+  readonly members: readonly string[];
+  /** Direct conversations: whether the other person is online, and the data channel's state. */
   readonly peerOnline: boolean;
   readonly link: PeerState;
   readonly messages: readonly MessageView[];
@@ -42,37 +51,29 @@ export interface MessengerOptions {
   warn?: (message: string, error?: unknown) => void;
 }
 
-/** How many messages of a conversation are held in view. */
-const VIEW_LIMIT = 500;
-
 export class Messenger {
   readonly me: string;
+  readonly directory: Directory;
   readonly #store: AccountStore;
   readonly #options: MessengerOptions;
   readonly #mesh: PeerMesh;
+  readonly #sync: GroupSync;
   readonly #warn: (message: string, error?: unknown) => void;
   #iceServers: IceServer[] = [];
-  #online = new Set<string>();
   /** conversation id → unread count, for every stored conversation. */
   readonly #unread = new Map<string, number>();
   /** Direct-conversation peers known from history (shown as contacts when offline). */
   readonly #contacts = new Set<string>();
-  #openPeer: string | null = null;
-  #openMessages: StoredMessage[] = [];
-  /** Views of `#openMessages`; null when they must be rebuilt. */
-  #views: readonly MessageView[] | null = null;
-  readonly #viewCache = new WeakMap<StoredMessage, MessageView>();
+  #open: OpenConversation | null = null;
   #visible = true;
-  /** Own messages on their way into storage, by id. */
-  readonly #persisting = new Map<string, Promise<void>>();
-  /** conversation → the seq of the next own message there. */
-  readonly #seqs = new Map<string, Promise<number>>();
-  /** Per-peer chain so outbox flushes for one peer never interleave. */
-  readonly #flushes = new Map<string, Promise<void>>();
+  readonly #delivery: OutboxDelivery;
+  /** Per-peer chain: one peer's frames are handled in the order they came. */
+  readonly #inbound = new Map<string, Promise<void>>();
   #closed = false;
 
   private constructor(options: MessengerOptions) {
     this.me = options.me;
+    this.directory = new Directory(options.me);
     this.#store = options.store;
     this.#options = options;
     this.#warn = options.warn ?? ((message, error) => console.warn(`[parley] ${message}`, error ?? ''));
@@ -84,15 +85,34 @@ export class Messenger {
       },
       {
         sendSignal: (to, payload) => void this.#options.sendSignal(to, payload),
-        onOpen: (peer) => this.#flush(peer),
-        onClose: () => this.#changed(),
-        onFrame: (peer, frame) => void this.#receive(peer, frame),
+        onOpen: (peer) => this.#onOpen(peer),
+        onClose: (peer) => {
+          this.#sync.peerGone(peer);
+          this.#changed();
+        },
+        onFrame: (peer, frame) => this.#enqueue(peer, frame),
         onBadInput: (peer, error) => this.#warn(`bad input from ${peer}: ${error.message}`),
         onStateChange: (peer) => {
-          if (peer === this.#openPeer) this.#changed();
+          if (this.#open && this.#open.conversation === this.directory.direct(peer)) this.#changed();
         },
       },
     );
+    this.#delivery = new OutboxDelivery({
+      directory: this.directory,
+      store: this.#store,
+      send: (peer, frame) => this.#mesh.send(peer, frame),
+      want: (peer) => this.#mesh.want(peer),
+      isOpen: (peer) => this.#mesh.state(peer) === 'open',
+      updated: (message) => this.#open?.upsert(message),
+      warn: (message, error) => this.#warn(message, error),
+    });
+    this.#sync = new GroupSync({
+      directory: this.directory,
+      store: this.#store,
+      send: (peer, frame) => this.#mesh.send(peer, frame),
+      accept: (conversation, messages) => this.#storeIncomingBatch(conversation, messages),
+      warn: (message) => this.#warn(message),
+    });
   }
 
   /** Opens the messenger of `me` on its store, with unread counts and contacts loaded. */
@@ -106,33 +126,56 @@ export class Messenger {
     return messenger;
   }
 
-  // ── network events, fed by the app store ────────────────────────────────────────────────────
+  // ── from the signaling server ────────────────────────────────────────────────────────────────
 
-  /** The server's welcome: who is online now, and the ICE servers to use. */
-  networkUp(online: readonly string[], iceServers: readonly IceServer[]): void {
+  /** The server's welcome: who is online now, the user's groups, and the ICE servers to use. */
+  networkUp(online: readonly string[], groups: readonly Group[], iceServers: readonly IceServer[]): void {
     this.#iceServers = [...iceServers];
     const next = new Set(online.filter((name) => name !== this.me));
-    for (const peer of this.#online) {
+    for (const peer of this.directory.online) {
       // A peer whose data channel is open is demonstrably there; the server may just have restarted.
       if (!next.has(peer) && this.#mesh.state(peer) !== 'open') this.#mesh.peerOffline(peer);
     }
-    this.#online = next;
-    for (const peer of next) void this.#deliverPending(peer);
-    if (this.#openPeer && next.has(this.#openPeer)) this.#mesh.want(this.#openPeer);
+    this.directory.setOnline(next);
+    this.directory.setGroups(groups);
+    for (const peer of next) this.#reach(peer);
     this.#changed();
   }
 
   peerOnline(peer: string): void {
     if (peer === this.me) return;
-    this.#online.add(peer);
-    void this.#deliverPending(peer);
-    if (peer === this.#openPeer) this.#mesh.want(peer);
+    this.directory.addOnline(peer);
+    this.#reach(peer);
     this.#changed();
   }
 
   peerOffline(peer: string): void {
-    this.#online.delete(peer);
+    this.directory.removeOnline(peer);
     this.#mesh.peerOffline(peer);
+    this.#sync.peerGone(peer);
+    this.#changed();
+  }
+
+  /** A group was created with this user in it, or changed. */
+  groupUpdated(group: Group): void {
+    const previous = this.directory.putGroup(group);
+    const conversation = `group:${group.id}`;
+    const before = new Set(previous?.members.map((m) => m.user) ?? []);
+    for (const { user } of group.members) {
+      if (user === this.me || !this.directory.isOnline(user)) continue;
+      // New members (or a new group) catch up from whoever is connected.
+      if (!before.has(user) || !previous) {
+        if (this.#mesh.state(user) === 'open') void this.#sync.announce(user, [conversation]);
+        else this.#mesh.want(user);
+      }
+    }
+    this.#changed();
+  }
+
+  /** This user left a group: it leaves the lists; its history stays on this device. */
+  groupRemoved(groupId: string): void {
+    this.directory.removeGroup(groupId);
+    if (this.#open?.conversation === `group:${groupId}`) this.#open = null;
     this.#changed();
   }
 
@@ -142,23 +185,30 @@ export class Messenger {
 
   // ── commands from the UI ─────────────────────────────────────────────────────────────────────
 
-  async selectConversation(peer: string): Promise<void> {
-    const conversation = directConversationId(this.me, peer);
-    this.#openPeer = peer;
-    this.#setOpenMessages([]);
+  /** Opens a conversation: a direct one by peer name (`dm:` id) or a group or the Lobby by id. */
+  async selectConversation(conversation: string): Promise<void> {
+    if (this.directory.kindOf(conversation) === null)
+      throw new TypeError(`unknown conversation ${conversation}`);
+    const open = new OpenConversation(conversation, this.me);
+    this.#open = open;
     // Connecting takes a few round trips: start it before reading history, not after.
-    if (this.#online.has(peer)) this.#mesh.want(peer);
+    const peer = directPeerOf(conversation, this.me);
+    if (peer && this.directory.isOnline(peer)) this.#mesh.want(peer);
     this.#changed();
     const messages = await this.#store.listConversation(conversation, { limit: VIEW_LIMIT });
-    if (this.#openPeer !== peer) return;
-    this.#setOpenMessages(messages);
+    if (this.#open !== open) return;
+    open.set(messages);
     await this.#markReadIfSeen();
     this.#changed();
   }
 
+  /** Opens the direct conversation with `peer`. */
+  selectPerson(peer: string): Promise<void> {
+    return this.selectConversation(this.directory.direct(peer));
+  }
+
   closeConversation(): void {
-    this.#openPeer = null;
-    this.#setOpenMessages([]);
+    this.#open = null;
     this.#changed();
   }
 
@@ -170,65 +220,26 @@ export class Messenger {
 
   /** Sends `text` to the open conversation. Throws `ProtocolError` for text the protocol refuses. */
   async send(text: string): Promise<void> {
-    const peer = this.#openPeer;
-    if (!peer) throw new TypeError('no conversation is open');
+    const open = this.#open;
+    if (!open) throw new TypeError('no conversation is open');
     const checked = MessageText.safeParse(text);
     if (!checked.success) {
       const tooLong = checked.error.issues.some((issue) => issue.message.includes('longer'));
       throw new ProtocolError(tooLong ? ErrorCode.TextTooLong : ErrorCode.BadFrame, checked.error.message);
     }
-    const conversation = directConversationId(this.me, peer);
-    const draft = {
-      id: randomHex(16),
-      conversation,
-      sentAt: Date.now(),
-      text,
-      seq: await this.#takeSeq(conversation),
-    };
-    const message: StoredMessage = {
-      ...draft,
-      author: this.me,
-      recipients: [peer],
-      deliveredTo: [],
-      sent: false,
-    };
-    // The common case, an open channel, goes out before anything waits for storage; the outbox
-    // row written next covers every other case (and a lost frame: no ack, so it is sent again).
-    const sent = this.#mesh.send(peer, { type: 'message', message: toWire(message) });
-    this.#contacts.add(peer);
+    const { conversation } = open;
+    const peer = directPeerOf(conversation, this.me);
+    if (peer) this.#contacts.add(peer);
     this.#unread.set(conversation, this.#unread.get(conversation) ?? 0);
-    this.#upsertOpen({ ...message, sent });
-    this.#changed();
-    const persisting = this.#store.addOwnMessage({ ...draft, sent }, [peer]);
-    // An ack may overtake the write: its handler waits for this first.
-    this.#persisting.set(
-      draft.id,
-      persisting.then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
-    try {
-      await persisting;
-    } finally {
-      this.#persisting.delete(draft.id);
-    }
-    if (!sent) await this.#deliverPending(peer);
-  }
-
-  /** The next seq of own messages in `conversation`: read from storage once, then counted here. */
-  #takeSeq(conversation: string): Promise<number> {
-    const next = this.#seqs.get(conversation) ?? this.#store.nextSeq(conversation);
-    this.#seqs.set(
-      conversation,
-      next.then((seq) => seq + 1),
-    );
-    next.catch(() => this.#seqs.delete(conversation));
-    return next;
+    await this.#delivery.send(conversation, text, (message) => {
+      open.upsert(message);
+      this.#changed();
+    });
   }
 
   close(): void {
     this.#closed = true;
+    this.#delivery.close();
     this.#mesh.closeAll();
     this.#store.close();
   }
@@ -236,24 +247,45 @@ export class Messenger {
   // ── views ───────────────────────────────────────────────────────────────────────────────────
 
   get online(): readonly string[] {
-    return [...this.#online].sort(byName);
+    return this.directory.online;
+  }
+
+  unread(conversation: string): number {
+    return this.#unread.get(conversation) ?? 0;
   }
 
   unreadFor(peer: string): number {
-    return this.#unread.get(directConversationId(this.me, peer)) ?? 0;
+    return this.unread(this.directory.direct(peer));
+  }
+
+  /** Everyone online, as list entries. */
+  get people(): readonly ConversationEntry[] {
+    return this.directory.online.map((name) => this.#personEntry(name, true));
   }
 
   /** People from history who are not online now. */
-  get offlineContacts(): readonly ContactView[] {
+  get offlineContacts(): readonly ConversationEntry[] {
     return [...this.#contacts]
-      .filter((peer) => !this.#online.has(peer))
+      .filter((peer) => !this.directory.isOnline(peer))
       .sort(byName)
-      .map((name) => ({
-        name,
-        conversation: directConversationId(this.me, name),
-        online: false,
-        unread: this.unreadFor(name),
-      }));
+      .map((name) => this.#personEntry(name, false));
+  }
+
+  /** The Lobby first, then the user's groups by name. */
+  get groups(): readonly ConversationEntry[] {
+    const lobby = {
+      conversation: LOBBY_CONVERSATION,
+      name: 'Lobby',
+      online: true,
+      unread: this.unread(LOBBY_CONVERSATION),
+    };
+    return [
+      lobby,
+      ...this.directory.groups.map((group) => {
+        const conversation = `group:${group.id}`;
+        return { conversation, name: group.name, online: true, unread: this.unread(conversation) };
+      }),
+    ];
   }
 
   get totalUnread(): number {
@@ -263,44 +295,58 @@ export class Messenger {
   }
 
   get openConversation(): OpenConversationView | null {
-    const peer = this.#openPeer;
-    if (!peer) return null;
+    const open = this.#open;
+    if (!open) return null;
+    const { conversation } = open;
+    const kind = this.directory.kindOf(conversation) ?? 'direct';
+    const peer = directPeerOf(conversation, this.me);
     return {
+      conversation,
+      kind,
+      title: this.directory.title(conversation),
       peer,
-      conversation: directConversationId(this.me, peer),
-      peerOnline: this.#online.has(peer),
-      link: this.#mesh.state(peer),
-      messages: this.#openViews(),
+      members: this.directory.membersOf(conversation).sort(byName),
+      peerOnline: peer ? this.directory.isOnline(peer) : true,
+      link: peer ? this.#mesh.state(peer) : 'none',
+      messages: open.views,
     };
+  }
+
+  #personEntry(name: string, online: boolean): ConversationEntry {
+    const conversation = this.directory.direct(name);
+    return { conversation, name, online, unread: this.unread(conversation) };
   }
 
   // ── delivery ─────────────────────────────────────────────────────────────────────────────────
 
-  /** Sends what `peer` lacks if the connection is open, or starts one if anything waits. */
-  async #deliverPending(peer: string): Promise<void> {
-    if (this.#mesh.state(peer) === 'open') return this.#flush(peer);
-    if (!this.#online.has(peer)) return;
-    const pending = await this.#store.pendingFor(peer);
-    if (pending.length > 0 && this.#online.has(peer)) this.#mesh.want(peer);
+  /** `peer` is online: connect if anything waits for them or a group is shared (for catch-up). */
+  #reach(peer: string): void {
+    if (this.#mesh.state(peer) === 'open') {
+      void this.#delivery.flush(peer).then(() => this.#changed());
+      return;
+    }
+    const open = this.#open?.conversation;
+    if (this.directory.sharesGroupWith(peer) || open === this.directory.direct(peer)) {
+      this.#mesh.want(peer);
+      return;
+    }
+    void this.#delivery.hasPending(peer).then((pending) => {
+      if (pending && this.directory.isOnline(peer)) this.#mesh.want(peer);
+    });
   }
 
-  /** Re-sends every message `peer` has not acknowledged, oldest first; serialized per peer. */
-  #flush(peer: string): Promise<void> {
-    const previous = this.#flushes.get(peer) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      if (this.#closed) return;
-      for (const message of await this.#store.pendingFor(peer)) {
-        if (!this.#mesh.send(peer, { type: 'message', message: toWire(message) })) return;
-        if (!message.sent) {
-          const updated = await this.#store.markSent(message.id);
-          if (updated) this.#upsertOpen(updated);
-        }
-      }
-      this.#changed();
-    });
-    const settled = next.catch((error: unknown) => this.#warn(`delivery to ${peer} failed`, error));
-    this.#flushes.set(peer, settled);
-    return settled;
+  #onOpen(peer: string): void {
+    void this.#delivery.flush(peer).then(() => this.#changed());
+    void this.#sync.announce(peer);
+    this.#changed();
+  }
+
+  #enqueue(peer: string, frame: Exclude<PeerFrame, { type: 'hello' }>): void {
+    const previous = this.#inbound.get(peer) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#receive(peer, frame))
+      .catch((error: unknown) => this.#warn(`handling ${frame.type} from ${peer} failed`, error));
+    this.#inbound.set(peer, next);
   }
 
   async #receive(peer: string, frame: Exclude<PeerFrame, { type: 'hello' }>): Promise<void> {
@@ -309,13 +355,14 @@ export class Messenger {
       case 'message':
         return this.#receiveMessage(peer, frame.message);
       case 'ack':
-        for (const id of frame.ids) {
-          await this.#persisting.get(id);
-          const updated = await this.#store.markDelivered(id, peer);
-          if (updated) this.#upsertOpen(updated);
-        }
+        this.#sync.onAck(peer, frame.ids);
+        await this.#delivery.acked(peer, frame.ids);
         this.#changed();
         return;
+      case 'sync-heads':
+        return this.#sync.onHeads(peer, frame);
+      case 'sync-batch':
+        return this.#sync.onBatch(peer, frame);
       default: {
         const unreachable: never = frame;
         return unreachable;
@@ -324,96 +371,74 @@ export class Messenger {
   }
 
   async #receiveMessage(peer: string, message: ChatMessage): Promise<void> {
-    // A peer may only write as itself, into the conversation it shares with us.
-    if (message.author !== peer || directPeerOf(message.conversation, this.me) !== peer) {
+    // Live messages come from their author, who must be in the conversation with us.
+    if (message.author !== peer || !this.directory.isMember(message.conversation, peer)) {
       this.#warn(`${peer} sent a message it may not send (${ErrorCode.ForbiddenConversation})`);
       return;
     }
-    const inView = this.#openPeer === peer;
+    if (!this.directory.isMember(message.conversation, this.me)) {
+      this.#warn(
+        `${peer} sent a message into a conversation we are not in (${ErrorCode.ForbiddenConversation})`,
+      );
+      return;
+    }
+    await this.#storeIncoming(message);
+    // Acked even when a duplicate: the sender keeps re-sending until it hears this.
+    this.#mesh.send(peer, { type: 'ack', ids: [message.id] });
+  }
+
+  /** Shows and stores a message someone else wrote, already checked; counts it unread if unseen. */
+  async #storeIncoming(message: ChatMessage): Promise<'stored' | 'duplicate'> {
+    const open = this.#open;
+    const inView = open?.conversation === message.conversation;
     const seen = inView && this.#visible;
     const receivedAt = Date.now();
-    // Shown at once, stored right after: the ack (below) waits for the store, so a message that
-    // fails to be stored is sent again.
-    if (inView && !this.#openMessages.some((m) => m.id === message.id)) {
-      this.#upsertOpen({ ...message, recipients: [], deliveredTo: [], sent: false, receivedAt });
+    // Shown at once, stored right after: the ack waits for the store, so a message that fails to
+    // be stored is sent again.
+    if (open && inView && !open.has(message.id)) {
+      open.upsert({ ...message, recipients: [], deliveredTo: [], sent: false, receivedAt });
       this.#changed();
     }
     const result = await this.#store.addIncomingMessage(message, { unread: !seen, receivedAt });
-    // Acked even when a duplicate: the sender keeps re-sending until it hears this.
-    this.#mesh.send(peer, { type: 'ack', ids: [message.id].slice(0, MAX_ACK_IDS) });
-    if (result === 'duplicate') return;
-    this.#contacts.add(peer);
+    if (result === 'duplicate') return result;
+    const peer = directPeerOf(message.conversation, this.me);
+    if (peer) this.#contacts.add(peer);
     if (!seen) {
       this.#unread.set(message.conversation, (this.#unread.get(message.conversation) ?? 0) + 1);
       this.#changed();
     }
+    return result;
+  }
+
+  /** Like `#storeIncoming`, for a catch-up batch of one conversation, in one transaction. */
+  async #storeIncomingBatch(conversation: string, messages: readonly ChatMessage[]): Promise<void> {
+    const open = this.#open;
+    const inView = open?.conversation === conversation;
+    const seen = inView && this.#visible;
+    const receivedAt = Date.now();
+    const stored = await this.#store.addIncomingBatch(conversation, messages, { unread: !seen, receivedAt });
+    if (stored.length === 0) return;
+    if (open && inView) {
+      const fresh = new Set(stored);
+      for (const message of messages) {
+        if (fresh.has(message.id))
+          open.upsert({ ...message, recipients: [], deliveredTo: [], sent: false, receivedAt });
+      }
+    }
+    if (!seen) this.#unread.set(conversation, (this.#unread.get(conversation) ?? 0) + stored.length);
+    this.#changed();
   }
 
   async #markReadIfSeen(): Promise<void> {
-    const peer = this.#openPeer;
-    if (!peer || !this.#visible) return;
-    const conversation = directConversationId(this.me, peer);
+    const conversation = this.#open?.conversation;
+    if (!conversation || !this.#visible) return;
     if ((this.#unread.get(conversation) ?? 0) === 0) return;
     this.#unread.set(conversation, 0);
     this.#changed();
     await this.#store.markRead(conversation);
   }
 
-  /** The open conversation's views, rebuilt only after its messages changed. */
-  #openViews(): readonly MessageView[] {
-    if (!this.#views) {
-      this.#views = this.#openMessages.map((message) => {
-        let view = this.#viewCache.get(message);
-        if (!view) {
-          view = toMessageView(message, this.me);
-          this.#viewCache.set(message, view);
-        }
-        return view;
-      });
-    }
-    return this.#views;
-  }
-
-  #setOpenMessages(messages: StoredMessage[]): void {
-    this.#openMessages = messages;
-    this.#views = null;
-  }
-
-  #upsertOpen(message: StoredMessage): void {
-    if (!this.#openPeer || message.conversation !== directConversationId(this.me, this.#openPeer)) return;
-    this.#views = null;
-    const index = this.#openMessages.findIndex((m) => m.id === message.id);
-    if (index >= 0) {
-      this.#openMessages[index] = message;
-      return;
-    }
-    this.#openMessages.push(message);
-    // Usually the newest: only re-sort when it arrived out of order.
-    const previous = this.#openMessages[this.#openMessages.length - 2];
-    if (previous && compareMessages(previous, message) > 0) this.#openMessages.sort(compareMessages);
-    if (this.#openMessages.length > VIEW_LIMIT)
-      this.#openMessages.splice(0, this.#openMessages.length - VIEW_LIMIT);
-  }
-
   #changed(): void {
     if (!this.#closed) this.#options.onChange();
   }
-}
-
-function byName(a: string, b: string): number {
-  return a.localeCompare(b);
-}
-
-/** The authored message alone, without what this device stored about its delivery. */
-function toWire(message: StoredMessage): ChatMessage {
-  const wire: ChatMessage = {
-    id: message.id,
-    conversation: message.conversation,
-    author: message.author,
-    seq: message.seq,
-    sentAt: message.sentAt,
-    text: message.text,
-  };
-  if (message.sig !== undefined) wire.sig = message.sig;
-  return wire;
 }

@@ -1,5 +1,6 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { GroupActionEvent } from './events.js';
 import type { OpenConversationView } from '../app/messenger.js';
 import './message-composer.js';
 import type { MessageComposer } from './message-composer.js';
@@ -28,8 +29,25 @@ export class ConversationView extends LitElement {
       font-size: 1.2rem;
     }
     .status {
+      flex: 1;
       color: #666;
       font-size: 0.85rem;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .actions {
+      display: flex;
+      gap: 0.4rem;
+    }
+    .actions button {
+      font: inherit;
+      font-size: 0.85rem;
+      padding: 0.25rem 0.6rem;
+      border-radius: 6px;
+      border: 1px solid #bbb;
+      background: #fff;
+      cursor: pointer;
     }
     message-list {
       flex: 1;
@@ -45,11 +63,23 @@ export class ConversationView extends LitElement {
     const c = this.conversation;
     return html`
       <header>
-        <h2>${c.peer}</h2>
+        <h2>${c.title}</h2>
         <span class="status" role="status">${statusText(c)}</span>
+        ${
+          c.kind === 'group'
+            ? html`<span class="actions">
+                <button @click=${() => this.dispatchEvent(new GroupActionEvent('add-members'))}>
+                  Add members
+                </button>
+                <button @click=${() => this.dispatchEvent(new GroupActionEvent('leave-group'))}>
+                  Leave group
+                </button>
+              </span>`
+            : nothing
+        }
       </header>
-      <message-list .messages=${c.messages}></message-list>
-      <message-composer placeholder=${`Message ${c.peer}`}></message-composer>
+      <message-list .messages=${c.messages} ?showCounts=${c.kind !== 'direct'}></message-list>
+      <message-composer placeholder=${`Message ${c.title}`}></message-composer>
     `;
   }
 
@@ -59,6 +89,8 @@ export class ConversationView extends LitElement {
 }
 
 function statusText(c: OpenConversationView): string {
+  if (c.kind === 'lobby') return `everyone online: ${c.members.length}`;
+  if (c.kind === 'group') return `${c.members.length} members: ${c.members.join(', ')}`;
   if (!c.peerOnline) return 'offline — messages wait and are delivered when they are back';
   switch (c.link) {
     case 'open':

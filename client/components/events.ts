@@ -11,10 +11,31 @@ export class SignInEvent extends Event {
   }
 }
 
+/** A person's, a group's or the Lobby's conversation was chosen, by conversation id. */
 export class ConversationSelectEvent extends Event {
   static readonly eventName = 'conversation-select';
-  constructor(readonly peer: string) {
+  constructor(readonly conversation: string) {
     super(ConversationSelectEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** Create a group (`group` null) or add members to one. */
+export class GroupMembersEvent extends Event {
+  static readonly eventName = 'group-members';
+  constructor(
+    readonly group: string | null,
+    readonly name: string,
+    readonly members: readonly string[],
+  ) {
+    super(GroupMembersEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** Open the New group / Add members dialog, or leave the open group. */
+export class GroupActionEvent extends Event {
+  static readonly eventName = 'group-action';
+  constructor(readonly action: 'new-group' | 'add-members' | 'leave-group') {
+    super(GroupActionEvent.eventName, { bubbles: true, composed: true });
   }
 }
 
@@ -33,11 +54,22 @@ export class SessionActionEvent extends Event {
   }
 }
 
+/** A dialog was dismissed by the person (Cancel or Escape). */
+export class DialogCloseEvent extends Event {
+  static readonly eventName = 'dialog-close';
+  constructor() {
+    super(DialogCloseEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'sign-in': SignInEvent;
     'conversation-select': ConversationSelectEvent;
     'message-send': MessageSendEvent;
     'session-action': SessionActionEvent;
+    'group-members': GroupMembersEvent;
+    'group-action': GroupActionEvent;
+    'dialog-close': DialogCloseEvent;
   }
 }

@@ -12,6 +12,14 @@ const STATE_TEXT: Record<DeliveryState, string> = {
   received: '',
 };
 
+function stateWithCounts(message: MessageView): string {
+  if (!message.own || message.recipientCount === 0) return STATE_TEXT[message.state];
+  if (message.state === 'delivered') return `delivered to all ${message.recipientCount}`;
+  if (message.deliveredCount > 0)
+    return `delivered to ${message.deliveredCount} of ${message.recipientCount}`;
+  return STATE_TEXT[message.state];
+}
+
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -66,6 +74,8 @@ export class MessageList extends LitElement {
   `;
 
   @property({ attribute: false }) messages: readonly MessageView[] = [];
+  /** Groups: say how many recipients have each own message (`delivered to 2 of 3`). */
+  @property({ type: Boolean }) showCounts = false;
 
   #stickToBottom = true;
   #scrollQueued = false;
@@ -78,14 +88,14 @@ export class MessageList extends LitElement {
           this.messages,
           (message) => message.id,
           // Views are immutable: an unchanged one is not rendered again (long histories stay cheap).
-          (message) => guard([message], () => this.#renderMessage(message)),
+          (message) => guard([message, this.showCounts], () => this.#renderMessage(message)),
         )}
       </div>
     `;
   }
 
   #renderMessage(message: MessageView) {
-    const state = STATE_TEXT[message.state];
+    const state = this.showCounts ? stateWithCounts(message) : STATE_TEXT[message.state];
     const time = new Date(message.sentAt);
     return html`<article class=${message.own ? 'own' : 'theirs'} data-id=${message.id}>
       <div class="meta">

@@ -1,16 +1,24 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import type { AppStore } from '../app/app-store.js';
-import type { Messenger } from '../app/messenger.js';
+import type { Messenger, OpenConversationView } from '../app/messenger.js';
 import './connection-notice.js';
 import './conversation-view.js';
 import type { ConversationView } from './conversation-view.js';
-import type { ConversationSelectEvent, MessageSendEvent, SessionActionEvent, SignInEvent } from './events.js';
+import type {
+  ConversationSelectEvent,
+  GroupActionEvent,
+  GroupMembersEvent,
+  MessageSendEvent,
+  SessionActionEvent,
+  SignInEvent,
+} from './events.js';
+import './group-dialog.js';
 import './sign-in-form.js';
 import { StoreController } from './store-controller.js';
 import './user-list.js';
 
-/** The whole app: the sign-in screen, or the people lists beside the open conversation. */
+/** The whole app: the sign-in screen, or the people and group lists beside the open conversation. */
 @customElement('parley-app')
 export class ParleyApp extends LitElement {
   static override styles = css`
@@ -41,6 +49,20 @@ export class ParleyApp extends LitElement {
     .me strong {
       font-size: 1.1rem;
       overflow-wrap: anywhere;
+    }
+    group-dialog {
+      /* Its dialog lives in the top layer; the element itself must not take a grid cell. */
+      position: absolute;
+    }
+    .new-group {
+      margin-top: 0.6rem;
+      width: 100%;
+      font: inherit;
+      padding: 0.4rem;
+      border-radius: 6px;
+      border: 1px dashed #999;
+      background: transparent;
+      cursor: pointer;
     }
     .me button {
       font: inherit;
@@ -83,6 +105,12 @@ export class ParleyApp extends LitElement {
 
   @property({ attribute: false }) store: AppStore | null = null;
 
+  /** Which group dialog is open. */
+  @state() private dialog: 'create' | 'add' | null = null;
+  /** Why the dialog's last command failed. */
+  @state() private dialogError: string | null = null;
+  #awaitingGroup = false;
+
   readonly #controller = new StoreController(this);
   @query('conversation-view') private conversationView?: ConversationView;
 
@@ -98,6 +126,13 @@ export class ParleyApp extends LitElement {
 
   protected override willUpdate(): void {
     this.#controller.observe(this.store);
+    // The dialog closes once the server has answered the command without an error.
+    const request = this.store?.groupRequest;
+    if (this.#awaitingGroup && request && request.kind !== 'pending') {
+      this.#awaitingGroup = false;
+      if (request.kind === 'idle') this.dialog = null;
+      else this.dialogError = request.text;
+    }
     const unread = this.store?.messenger?.totalUnread ?? 0;
     document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
   }
@@ -136,6 +171,9 @@ export class ParleyApp extends LitElement {
       @conversation-select=${this.#onSelect}
       @message-send=${this.#onSend}
       @session-action=${this.#onSessionAction}
+      @group-action=${this.#onGroupAction}
+      @group-members=${this.#onGroupMembers}
+      @dialog-close=${() => (this.dialog = null)}
     >
       <aside>
         <div class="me">
@@ -143,7 +181,7 @@ export class ParleyApp extends LitElement {
           <button @click=${() => store.logout()}>Log out</button>
         </div>
         <connection-notice .status=${store.connection} ?quietWhileConnecting=${false}></connection-notice>
-        ${messenger ? this.#renderLists(messenger, open?.peer ?? null) : nothing}
+        ${messenger ? this.#renderLists(messenger, open?.conversation ?? null) : nothing}
       </aside>
       <main>
         ${
@@ -152,21 +190,17 @@ export class ParleyApp extends LitElement {
             : html`<p class="placeholder">Choose someone to talk to.</p>`
         }
       </main>
+      ${messenger ? this.#renderDialog(messenger, open) : nothing}
     </div>`;
   }
 
   #renderLists(messenger: Messenger, selected: string | null) {
-    const online = messenger.online.map((name) => ({
-      name,
-      online: true,
-      unread: messenger.unreadFor(name),
-    }));
     const contacts = messenger.offlineContacts;
     return html`
       <user-list
         label="Online users"
         emptyText="No one else is online right now."
-        .entries=${online}
+        .entries=${messenger.people}
         .selected=${selected}
       ></user-list>
       ${
@@ -174,7 +208,28 @@ export class ParleyApp extends LitElement {
           ? html`<user-list label="Contacts" .entries=${contacts} .selected=${selected}></user-list>`
           : nothing
       }
+      <user-list
+        label="Groups"
+        .entries=${messenger.groups}
+        .selected=${selected}
+        .markOffline=${false}
+      ></user-list>
+      <button class="new-group" @click=${() => this.#openDialog('create')}>New group</button>
     `;
+  }
+
+  #renderDialog(messenger: Messenger, open: OpenConversationView | null) {
+    const adding = this.dialog === 'add' && open?.kind === 'group';
+    // Anyone this user knows of: online now, or talked to before.
+    const known = [...new Set([...messenger.online, ...messenger.offlineContacts.map((c) => c.name)])].sort();
+    const people = adding ? known.filter((name) => !open.members.includes(name)) : known;
+    return html`<group-dialog
+      mode=${adding ? 'add' : 'create'}
+      .group=${adding ? open.conversation.slice('group:'.length) : null}
+      .people=${people}
+      .error=${this.dialogError}
+      ?open=${this.dialog !== null}
+    ></group-dialog>`;
   }
 
   #onSignIn(event: SignInEvent): void {
@@ -183,7 +238,7 @@ export class ParleyApp extends LitElement {
   }
 
   async #onSelect(event: ConversationSelectEvent): Promise<void> {
-    await this.store?.messenger?.selectConversation(event.peer);
+    await this.store?.messenger?.selectConversation(event.conversation);
     await this.updateComplete;
     this.conversationView?.focus();
   }
@@ -192,6 +247,36 @@ export class ParleyApp extends LitElement {
     this.store?.messenger
       ?.send(event.text)
       .catch((error: unknown) => console.warn('[parley] send failed', error));
+  }
+
+  #onGroupAction(event: GroupActionEvent): void {
+    const open = this.store?.messenger?.openConversation;
+    switch (event.action) {
+      case 'new-group':
+        this.#openDialog('create');
+        return;
+      case 'add-members':
+        this.#openDialog('add');
+        return;
+      case 'leave-group':
+        if (open?.kind === 'group') this.store?.leaveGroup(open.conversation.slice('group:'.length));
+        return;
+    }
+  }
+
+  #openDialog(dialog: 'create' | 'add'): void {
+    this.dialogError = null;
+    this.dialog = dialog;
+  }
+
+  #onGroupMembers(event: GroupMembersEvent): void {
+    const store = this.store;
+    if (!store) return;
+    const sent = event.group
+      ? store.addMembers(event.group, event.members)
+      : store.createGroup(event.name, event.members);
+    this.#awaitingGroup = true;
+    if (!sent) this.requestUpdate();
   }
 
   #onSessionAction(event: SessionActionEvent): void {

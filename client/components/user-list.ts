@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { ConversationSelectEvent } from './events.js';
 
 export interface UserListEntry {
+  readonly conversation: string;
   readonly name: string;
   readonly unread: number;
   readonly online: boolean;
@@ -83,7 +84,9 @@ export class UserList extends LitElement {
   @property() label = '';
   @property() emptyText = '';
   @property({ attribute: false }) entries: readonly UserListEntry[] = [];
-  /** The name whose conversation is open. */
+  /** Whether entries stand for people, who are online or not (groups are neither). */
+  @property({ type: Boolean }) markOffline = true;
+  /** The conversation that is open. */
   @property({ attribute: false }) selected: string | null = null;
 
   override render() {
@@ -98,13 +101,13 @@ export class UserList extends LitElement {
 
   #renderEntry(entry: UserListEntry) {
     const parts = [entry.name];
-    if (!entry.online) parts.push('offline');
+    if (!entry.online && this.markOffline) parts.push('offline');
     if (entry.unread > 0) parts.push(`${entry.unread} unread`);
     return html`<li class=${entry.online ? 'online' : 'offline'}>
       <button
         aria-label=${parts.join(', ')}
-        aria-current=${entry.name === this.selected ? 'true' : 'false'}
-        @click=${() => this.dispatchEvent(new ConversationSelectEvent(entry.name))}
+        aria-current=${entry.conversation === this.selected ? 'true' : 'false'}
+        @click=${() => this.dispatchEvent(new ConversationSelectEvent(entry.conversation))}
       >
         <span class="dot" aria-hidden="true"></span>
         <span class="name">${entry.name}</span>

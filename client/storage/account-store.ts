@@ -127,7 +127,7 @@ export class AccountStore {
         // `add`, not `put`: a reused id is a bug and must fail rather than overwrite a message.
         messages.add(message),
         ...message.recipients.map((to) => outbox.put({ to, id: message.id })),
-        this.#touchConversation(tx.objectStore('conversations'), conversation, message.sentAt, false),
+        this.#touchConversation(tx.objectStore('conversations'), conversation, message.sentAt, 0),
       ]);
       return message;
     });
@@ -157,20 +157,7 @@ export class AccountStore {
     options: { unread: boolean; receivedAt?: number },
   ): Promise<'stored' | 'duplicate'> {
     const receivedAt = options.receivedAt ?? Date.now();
-    // Field by field: the caller's object may carry more than a ChatMessage.
-    const row: StoredMessage = {
-      id: message.id,
-      conversation: message.conversation,
-      author: message.author,
-      seq: message.seq,
-      sentAt: message.sentAt,
-      text: message.text,
-      ...(message.sig === undefined ? {} : { sig: message.sig }),
-      recipients: [],
-      deliveredTo: [],
-      sent: false,
-      receivedAt,
-    };
+    const row = toIncomingRow(message, receivedAt);
     return this.#run(['messages', 'conversations'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
       if ((await messages.getKey(row.id)) !== undefined) return 'duplicate';
@@ -179,9 +166,46 @@ export class AccountStore {
       const activity = Math.min(row.sentAt, receivedAt);
       await Promise.all([
         messages.add(row),
-        this.#touchConversation(tx.objectStore('conversations'), row.conversation, activity, options.unread),
+        this.#touchConversation(
+          tx.objectStore('conversations'),
+          row.conversation,
+          activity,
+          options.unread ? 1 : 0,
+        ),
       ]);
       return 'stored';
+    });
+  }
+
+  /**
+   * Stores many messages of one conversation from others in one transaction (a catch-up batch):
+   * those whose id is already stored are skipped. Returns the ids that were new; when `unread`,
+   * the conversation's unread count goes up by that many.
+   */
+  async addIncomingBatch(
+    conversation: string,
+    batch: readonly ChatMessage[],
+    options: { unread: boolean; receivedAt?: number },
+  ): Promise<string[]> {
+    const receivedAt = options.receivedAt ?? Date.now();
+    return this.#run(['messages', 'conversations'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      const known = await Promise.all(batch.map((message) => messages.getKey(message.id)));
+      const fresh = batch.filter(
+        (message, i) => known[i] === undefined && message.conversation === conversation,
+      );
+      // A batch may repeat an id: keep its first copy only.
+      const unique = [...new Map(fresh.map((message) => [message.id, message])).values()];
+      if (unique.length === 0) return [];
+      await Promise.all(unique.map((message) => messages.add(toIncomingRow(message, receivedAt))));
+      const activity = Math.min(Math.max(...unique.map((message) => message.sentAt)), receivedAt);
+      await this.#touchConversation(
+        tx.objectStore('conversations'),
+        conversation,
+        activity,
+        options.unread ? unique.length : 0,
+      );
+      return unique.map((message) => message.id);
     });
   }
 
@@ -233,6 +257,72 @@ export class AccountStore {
       .filter((message): message is StoredMessage => message !== undefined)
       .filter((message) => message.author === this.user && !message.deliveredTo.includes(peer))
       .sort(compareByTime);
+  }
+
+  /** Forgets that `peer` still needs these messages (they left the group): no more re-sending. */
+  async dropFromOutbox(peer: string, ids: readonly string[]): Promise<void> {
+    await this.#run(['outbox'], 'readwrite', async (tx) => {
+      const outbox = tx.objectStore('outbox');
+      await Promise.all(ids.map((id) => outbox.delete([peer, id])));
+    });
+  }
+
+  /**
+   * For each author of `conversation`, the highest seq up to which every message is stored (its
+   * contiguous head): what a catch-up asks others to continue from.
+   */
+  async heads(conversation: string): Promise<Map<string, number>> {
+    return this.#run(['messages'], 'readonly', async (tx) => {
+      const heads = new Map<string, number>();
+      const range = IDBKeyRange.bound([conversation], [conversation, []]);
+      // Keys come sorted by author, then seq: one pass, no values read.
+      for (
+        let cursor = await tx.objectStore('messages').index('by-author-seq').openKeyCursor(range);
+        cursor;
+      ) {
+        const [, author, seq] = cursor.key;
+        const head = heads.get(author) ?? 0;
+        if (seq === head + 1) heads.set(author, seq);
+        else if (!heads.has(author)) heads.set(author, 0);
+        if (seq > head + 1) {
+          // A gap: nothing later of this author counts; skip to the next author.
+          cursor = await cursor.continue([conversation, author, Infinity]);
+        } else cursor = await cursor.continue();
+      }
+      for (const [author, head] of heads) if (head === 0) heads.delete(author);
+      return heads;
+    });
+  }
+
+  /**
+   * The messages of `conversation` that someone holding `heads` lacks — of each author, those past
+   * the author's head — sent at or after `since`, ordered by author and seq.
+   */
+  async missingFor(
+    conversation: string,
+    heads: ReadonlyMap<string, number>,
+    since = 0,
+  ): Promise<StoredMessage[]> {
+    const found = await this.#run(['messages'], 'readonly', async (tx) => {
+      const index = tx.objectStore('messages').index('by-author-seq');
+      const rows: Array<{ key: IDBValidKey; value: unknown }> = [];
+      const range = IDBKeyRange.bound([conversation], [conversation, []]);
+      for (let cursor = await index.openCursor(range); cursor;) {
+        const [, author, seq] = cursor.key;
+        const head = heads.get(author) ?? 0;
+        if (seq <= head) {
+          // Jump past what they hold of this author.
+          cursor = await cursor.continue([conversation, author, head + 0.5]);
+          continue;
+        }
+        rows.push({ key: cursor.primaryKey, value: cursor.value });
+        cursor = await cursor.continue();
+      }
+      return rows;
+    });
+    return found
+      .map(({ key, value }) => this.#parseMessage(key, value))
+      .filter((message): message is StoredMessage => message !== undefined && message.sentAt >= since);
   }
 
   /**
@@ -326,19 +416,19 @@ export class AccountStore {
     return value;
   }
 
-  /** Adds activity to a conversation's row, creating the row with the conversation's first message. */
+  /** Adds activity (and `unread` unread messages) to a conversation's row, creating the row with the conversation's first message. */
   async #touchConversation(
     conversations: ConversationsWriter,
     id: string,
     activity: number,
-    unread: boolean,
+    unread: number,
   ): Promise<void> {
     const stored = this.#parse(ConversationSummary, 'conversations', id, await conversations.get(id));
     // A damaged row is replaced: it is derived data, and skipping it would hide the conversation.
     const current = stored ?? { id, unread: 0, lastActivity: 0, lastReadAt: 0 };
     await conversations.put({
       ...current,
-      unread: current.unread + (unread ? 1 : 0),
+      unread: current.unread + unread,
       lastActivity: Math.max(current.lastActivity, activity),
     });
   }
@@ -366,4 +456,21 @@ function compareStrings(a: string, b: string): number {
 
 function compareByTime(a: ConversationCursor, b: ConversationCursor): number {
   return a.sentAt - b.sentAt || compareStrings(a.id, b.id);
+}
+
+/** The row of a message from someone else, field by field: the caller's object may carry more. */
+function toIncomingRow(message: ChatMessage, receivedAt: number): StoredMessage {
+  return {
+    id: message.id,
+    conversation: message.conversation,
+    author: message.author,
+    seq: message.seq,
+    sentAt: message.sentAt,
+    text: message.text,
+    ...(message.sig === undefined ? {} : { sig: message.sig }),
+    recipients: [],
+    deliveredTo: [],
+    sent: false,
+    receivedAt,
+  };
 }

@@ -68,13 +68,13 @@ describe('Messenger', () => {
   it('delivers a message both ways and marks it delivered', async () => {
     const alice = await room.join('alice');
     const bob = await room.join('bob');
-    alice.networkUp(['bob'], []);
-    bob.networkUp(['alice'], []);
-    await alice.selectConversation('bob');
+    alice.networkUp(['bob'], [], []);
+    bob.networkUp(['alice'], [], []);
+    await alice.selectPerson('bob');
     await alice.send('hello bob');
     await room.until(() => states(alice).join() === 'delivered');
     expect(bob.unreadFor('alice')).to.equal(1);
-    await bob.selectConversation('alice');
+    await bob.selectPerson('alice');
     expect(texts(bob)).to.deep.equal(['hello bob']);
     expect(bob.unreadFor('alice')).to.equal(0);
     await bob.send('hi alice');
@@ -85,14 +85,14 @@ describe('Messenger', () => {
 
   it('keeps a message for an offline peer as sending and delivers it when the peer comes online', async () => {
     const alice = await room.join('alice');
-    alice.networkUp([], []);
-    await alice.selectConversation('bob');
+    alice.networkUp([], [], []);
+    await alice.selectPerson('bob');
     await alice.send('are you there?');
     expect(states(alice)).to.deep.equal(['sending']);
     expect(alice.offlineContacts.map((c) => c.name)).to.deep.equal(['bob']);
 
     const bob = await room.join('bob');
-    bob.networkUp(['alice'], []);
+    bob.networkUp(['alice'], [], []);
     alice.peerOnline('bob');
     await room.until(() => states(alice).join() === 'delivered');
     expect(bob.unreadFor('alice')).to.equal(1);
@@ -100,8 +100,8 @@ describe('Messenger', () => {
 
   it('delivers the outbox after the sender reloads (a new messenger on the same store)', async () => {
     const alice = await room.join('alice');
-    alice.networkUp([], []);
-    await alice.selectConversation('bob');
+    alice.networkUp([], [], []);
+    await alice.selectPerson('bob');
     await alice.send('first');
     await alice.send('second');
     alice.close();
@@ -109,19 +109,19 @@ describe('Messenger', () => {
 
     const alice2 = await room.join('alice');
     const bob = await room.join('bob');
-    alice2.networkUp(['bob'], []);
-    bob.networkUp(['alice'], []);
-    await bob.selectConversation('alice');
+    alice2.networkUp(['bob'], [], []);
+    bob.networkUp(['alice'], [], []);
+    await bob.selectPerson('alice');
     await room.until(() => texts(bob).length === 2);
     expect(texts(bob)).to.deep.equal(['first', 'second']);
-    await alice2.selectConversation('bob');
+    await alice2.selectPerson('bob');
     await room.until(() => states(alice2).join() === 'delivered,delivered');
   });
 
   it('drops duplicates by id and refuses messages a peer may not send', async () => {
     const alice = await room.join('alice');
-    alice.networkUp(['mallory'], []);
-    await alice.selectConversation('mallory');
+    alice.networkUp(['mallory'], [], []);
+    await alice.selectPerson('mallory');
     // Mallory is a raw mesh, free to send anything down the data channel.
     const opened = new Promise<void>((resolve) => {
       const mallory = new PeerMesh(

@@ -12,6 +12,8 @@ const messages: MessageView[] = [
     sentAt: 1_700_000_000_000,
     own: false,
     state: 'received',
+    deliveredCount: 0,
+    recipientCount: 0,
   },
   {
     id: 'b'.repeat(32),
@@ -20,6 +22,8 @@ const messages: MessageView[] = [
     sentAt: 1_700_000_001_000,
     own: true,
     state: 'delivered',
+    deliveredCount: 1,
+    recipientCount: 1,
   },
   {
     id: 'c'.repeat(32),
@@ -28,6 +32,8 @@ const messages: MessageView[] = [
     sentAt: 1_700_000_002_000,
     own: true,
     state: 'sending',
+    deliveredCount: 0,
+    recipientCount: 1,
   },
 ];
 

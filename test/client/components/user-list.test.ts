@@ -10,8 +10,8 @@ describe('<user-list>', () => {
       html`<user-list
         label="Online users"
         .entries=${[
-          { name: 'alice', online: true, unread: 2 },
-          { name: '爱丽丝', online: true, unread: 0 },
+          { conversation: 'dm:alice:me', name: 'alice', online: true, unread: 2 },
+          { conversation: 'dm:爱丽丝:me', name: '爱丽丝', online: true, unread: 0 },
         ]}
       ></user-list>`,
     );
@@ -23,7 +23,10 @@ describe('<user-list>', () => {
 
   it('marks offline people in the name', async () => {
     const list = await fixture<UserList>(
-      html`<user-list label="Contacts" .entries=${[{ name: 'bob', online: false, unread: 1 }]}></user-list>`,
+      html`<user-list
+        label="Contacts"
+        .entries=${[{ conversation: 'dm:bob:me', name: 'bob', online: false, unread: 1 }]}
+      ></user-list>`,
     );
     getByRole(list, 'button', 'bob, offline, 1 unread');
   });
@@ -32,12 +35,12 @@ describe('<user-list>', () => {
     const list = await fixture<UserList>(
       html`<user-list
         label="Online users"
-        .entries=${[{ name: 'kirito', online: true, unread: 0 }]}
+        .entries=${[{ conversation: 'dm:kirito:me', name: 'kirito', online: true, unread: 0 }]}
       ></user-list>`,
     );
     setTimeout(() => getByRole(list, 'button', 'kirito').click());
     const event = await (oneEvent(list, 'conversation-select') as Promise<ConversationSelectEvent>);
-    expect(event.peer).to.equal('kirito');
+    expect(event.conversation).to.equal('dm:kirito:me');
   });
 
   it('marks the open conversation as current', async () => {
@@ -45,10 +48,10 @@ describe('<user-list>', () => {
       html`<user-list
         label="Online users"
         .entries=${[
-          { name: 'a', online: true, unread: 0 },
-          { name: 'b', online: true, unread: 0 },
+          { conversation: 'dm:a:me', name: 'a', online: true, unread: 0 },
+          { conversation: 'dm:b:me', name: 'b', online: true, unread: 0 },
         ]}
-        .selected=${'b'}
+        .selected=${'dm:b:me'}
       ></user-list>`,
     );
     expect(getByRole(list, 'button', 'b').getAttribute('aria-current')).to.equal('true');
