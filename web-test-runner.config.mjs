@@ -4,9 +4,9 @@
 // tests run the code exactly as users get it, shims for CommonJS simple-peer included. The dev
 // server's own module resolution never sees app code.
 import path from 'node:path';
-import process from 'node:process';
 import { build } from 'esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 import { clientBundleOptions, root } from './scripts/esbuild-options.mjs';
 
 const testFiles = 'test/client/**/*.test.ts';
@@ -72,23 +72,9 @@ const config = {
     playwrightLauncher({
       product: 'chromium',
       launchOptions: {
-        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        executablePath: chromiumPath,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          // A loopback-only machine gathers no ICE candidates without this flag and microphone
-          // permission (granted below); the fake devices give getUserMedia something to open.
-          '--allow-loopback-in-peer-connection',
-          '--use-fake-device-for-media-stream',
-          '--use-fake-ui-for-media-stream',
-        ],
+        args: [...chromiumArgs],
       },
       // Every test file gets its own context: its own IndexedDB, localStorage and permissions.
       createBrowserContext: ({ browser }) => browser.newContext({ permissions: ['microphone'] }),

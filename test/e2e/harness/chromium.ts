@@ -4,30 +4,15 @@
  */
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.mjs';
 
-/**
- * Headless, as root, with WebRTC working on any machine: `--allow-loopback-in-peer-connection` plus
- * microphone permission (granted per context) lets a loopback-only machine gather candidates at all,
- * and the fake media flags give that permission a device behind it.
- */
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--allow-loopback-in-peer-connection',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
+/** The flags every test and benchmark launches Chromium with (scripts/chromium.mjs). */
+export const CHROMIUM_ARGS: readonly string[] = chromiumArgs;
 
 /** `CHROME_PATH`, or Debian's `/usr/bin/chromium`. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     args: [...CHROMIUM_ARGS],
   });
