@@ -10,9 +10,18 @@ import type { PageProblems } from './page-problems.js';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_PASSWORD = 'correct horse battery staple';
 
-/** The states the UI shows for one's own messages. */
-export type MessageState = 'sending' | 'sent' | 'delivered' | 'read';
-const STATE_TEXT = /^(sending|sent|delivered|read)$/;
+/**
+ * The states the UI shows for one's own messages; in a group, delivery is counted
+ * (`delivered to 1 of 2`, `delivered to all 2`).
+ */
+export type MessageState =
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'read'
+  | `delivered to ${number} of ${number}`
+  | `delivered to all ${number}`;
+const STATE_TEXT = /^(sending|sent|delivered|read)( to (all \d+|\d+ of \d+))?$/;
 
 export interface UserButtonOptions {
   /** The list to look in. Default **Online users**. */
@@ -139,6 +148,66 @@ export class Person {
     return this.page.getByRole('status').filter({ hasText: /connected directly/i });
   }
 
+  // ── groups and the Lobby ──────────────────────────────────────────────────────────────────────
+
+  /** The button of a group (or of the Lobby) in **Groups**. */
+  groupButton(name: string, options: Pick<UserButtonOptions, 'unread'> = {}): Locator {
+    return this.userButton(name, { ...options, list: 'Groups' });
+  }
+
+  /** Opens a group (or the Lobby) from **Groups** and waits for its heading. */
+  async openGroup(name: string): Promise<void> {
+    await this.openChat(name, { list: 'Groups' });
+  }
+
+  /** The modal dialog `name` (**New group**, **Add members**) while it is open. */
+  dialog(name: 'New group' | 'Add members'): Locator {
+    return this.page.getByRole('dialog', { name, exact: true });
+  }
+
+  /**
+   * Creates the group `name` with `members` through **New group**, and waits until the server has
+   * confirmed it: the dialog closes and the new group is open.
+   */
+  async createGroup(name: string, members: readonly string[]): Promise<void> {
+    await this.page.getByRole('button', { name: 'New group', exact: true }).click();
+    const dialog = this.dialog('New group');
+    await dialog.getByRole('textbox', { name: 'Group name', exact: true }).fill(name);
+    for (const member of members) await dialog.getByRole('checkbox', { name: member, exact: true }).check();
+    await dialog.getByRole('button', { name: 'Create group', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await this.page.getByRole('heading', { name, exact: true }).waitFor();
+  }
+
+  /** Adds `members` to the open group through **Add members**; waits until the dialog closed. */
+  async addMembers(members: readonly string[]): Promise<void> {
+    await this.page.getByRole('button', { name: 'Add members', exact: true }).click();
+    const dialog = this.dialog('Add members');
+    for (const member of members) await dialog.getByRole('checkbox', { name: member, exact: true }).check();
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
+  /** Leaves the open group with **Leave group** and waits until it is gone from **Groups**. */
+  async leaveGroup(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Leave group', exact: true }).click();
+    await this.groupButton(name).waitFor({ state: 'detached' });
+  }
+
+  /** The open group's status line, which lists its members (`3 members: alice, bob, carol`). */
+  get memberStatus(): Locator {
+    return this.page.getByRole('status').filter({ hasText: /\bmembers?:/ });
+  }
+
+  /** Waits until the open group's status lists exactly `members` (in any order given). */
+  async waitForMembers(members: readonly string[], timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
+    const sorted = [...members].sort((a, b) => a.localeCompare(b));
+    const text = `${sorted.length} members: ${sorted.join(', ')}`;
+    await this.memberStatus
+      .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) })
+      .waitFor({ timeout });
+  }
+
   // ── messages ──────────────────────────────────────────────────────────────────────────────────
 
   get messageLog(): Locator {
@@ -190,6 +259,36 @@ export class Person {
         return lines[lines.length - 1] ?? '';
       }),
     );
+  }
+
+  /**
+   * The texts of every message stored in the person's browser, in any account and conversation:
+   * what reached this device, whether or not anything shows it.
+   */
+  async storedTexts(): Promise<string[]> {
+    return this.page.evaluate(async () => {
+      const request = <T>(r: IDBRequest<T>): Promise<T> =>
+        new Promise((resolve, reject) => {
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
+        });
+      const texts: string[] = [];
+      for (const { name } of await indexedDB.databases()) {
+        if (!name) continue;
+        const db = await request(indexedDB.open(name));
+        try {
+          if (!db.objectStoreNames.contains('messages')) continue;
+          const rows = await request(db.transaction('messages').objectStore('messages').getAll());
+          for (const row of rows as unknown[]) {
+            const text = (row as { text?: unknown }).text;
+            if (typeof text === 'string') texts.push(text);
+          }
+        } finally {
+          db.close();
+        }
+      }
+      return texts;
+    });
   }
 
   // ── the tab and the browser ───────────────────────────────────────────────────────────────────
