@@ -63,6 +63,11 @@ export class Person {
     return person;
   }
 
+  /** Whether the person has a tab open. */
+  get hasPage(): boolean {
+    return this.#page !== null;
+  }
+
   /** The open tab. Throws while the person has no tab open. */
   get page(): Page {
     if (!this.#page) throw new Error(`${this.name} has no page open`);
@@ -169,23 +174,23 @@ export class Person {
    * Creates the group `name` with `members` through **New group**, and waits until the server has
    * confirmed it: the dialog closes and the new group is open.
    */
-  async createGroup(name: string, members: readonly string[]): Promise<void> {
+  async createGroup(name: string, members: readonly string[], timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
     await this.page.getByRole('button', { name: 'New group', exact: true }).click();
     const dialog = this.dialog('New group');
     await dialog.getByRole('textbox', { name: 'Group name', exact: true }).fill(name);
     for (const member of members) await dialog.getByRole('checkbox', { name: member, exact: true }).check();
     await dialog.getByRole('button', { name: 'Create group', exact: true }).click();
-    await dialog.waitFor({ state: 'hidden' });
-    await this.page.getByRole('heading', { name, exact: true }).waitFor();
+    await dialog.waitFor({ state: 'hidden', timeout });
+    await this.page.getByRole('heading', { name, exact: true }).waitFor({ timeout });
   }
 
   /** Adds `members` to the open group through **Add members**; waits until the dialog closed. */
-  async addMembers(members: readonly string[]): Promise<void> {
+  async addMembers(members: readonly string[], timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
     await this.page.getByRole('button', { name: 'Add members', exact: true }).click();
     const dialog = this.dialog('Add members');
     for (const member of members) await dialog.getByRole('checkbox', { name: member, exact: true }).check();
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await dialog.waitFor({ state: 'hidden', timeout });
   }
 
   /** Leaves the open group with **Leave group** and waits until it is gone from **Groups**. */

@@ -1,0 +1,83 @@
+/**
+ * CPU time of this process's descendants (the browser and its renderers, the server), read from
+ * Linux's /proc: what a phase of a benchmark cost the machine, and so the floor a 2-core machine
+ * puts under its latency. Elsewhere than Linux it reports nothing.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** Linux reports CPU time in USER_HZ ticks, 100 a second on every mainstream architecture. */
+const TICK_MS = 10;
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  /** utime + stime, in ms. */
+  cpuMs: number;
+  kind: string;
+}
+
+function readStat(pid: number): ProcStat | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may hold spaces: fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    // Chromium rewrites its process titles into one space-separated string.
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+    return { pid, ppid, cpuMs, kind: processKind(cmdline) };
+  } catch {
+    return null;
+  }
+}
+
+/** `renderer`, `gpu-process`, `utility` (network service…), `browser`, `server`, or the program's name. */
+function processKind(cmdline: readonly string[]): string {
+  const type = cmdline.find((arg) => arg.startsWith('--type='))?.slice('--type='.length);
+  if (type === 'utility') {
+    const sub = cmdline
+      .find((arg) => arg.startsWith('--utility-sub-type='))
+      ?.split('.')
+      .pop();
+    return sub ? `utility ${sub}` : 'utility';
+  }
+  if (type) return type;
+  const program = cmdline[0] ?? '';
+  if (/chrom/i.test(program)) return 'browser';
+  if (cmdline.some((arg) => arg.endsWith('dist/server/main.js'))) return 'server';
+  return program.split('/').pop() ?? 'other';
+}
+
+/** CPU ms so far of every descendant of `root` (default: this process), summed by kind. */
+export function descendantCpu(root = process.pid): Map<string, number> {
+  const all: ProcStat[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return new Map();
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat) all.push(stat);
+  }
+  const children = new Map<number, ProcStat[]>();
+  for (const stat of all) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+  const totals = new Map<string, number>();
+  const visit = (pid: number): void => {
+    for (const child of children.get(pid) ?? []) {
+      totals.set(child.kind, (totals.get(child.kind) ?? 0) + child.cpuMs);
+      visit(child.pid);
+    }
+  };
+  visit(root);
+  return totals;
+}
+
+/** `after - before`, kind by kind (kinds that appeared only after count from 0). */
+export function cpuSpent(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  const spent = new Map<string, number>();
+  for (const [kind, ms] of after) spent.set(kind, ms - (before.get(kind) ?? 0));
+  return spent;
+}
