@@ -41,9 +41,10 @@ import {
   GROUP_PROBE_SCRIPT,
   channelTraffic,
   entrySeen,
-  frameArrival,
+  frameArrivals,
   sendBurst,
   unreadReached,
+  waitForMessageSaying,
   waitForOpenChannels,
 } from './lib/group-probe.js';
 import type { ChannelTraffic } from './lib/group-probe.js';
@@ -56,13 +57,13 @@ const MEMBERS = wholeNumber('BENCH_GROUP_MEMBERS', 16, 2);
 /** Members other than the returning one who stay online during (b). */
 const PRESENT = Math.min(MEMBERS - 1, wholeNumber('BENCH_GROUP_PRESENT', 3));
 const GROUP = 'Bench';
-const WARMUP_MESSAGES = 20;
+const WARMUP_MESSAGES = 10;
 const MEASURED_MESSAGES = 100;
 /** Opening the group renders its history in every member's page: settle before measuring again. */
 const OPEN_WARMUP_MESSAGES = 10;
 const CATCHUP_MESSAGES = 1000;
 /** How many people sign up at once (page loads and scrypt in parallel). */
-const SIGN_UP_CONCURRENCY = 4;
+const SIGN_UP_CONCURRENCY = 6;
 const IDLE_SAMPLE_MS = 3000;
 /** The whole run stops (and cleans up) after this long. */
 const DEADLINE_MS = 360_000;
@@ -187,6 +188,7 @@ async function idleCpu(): Promise<Map<string, number>> {
  */
 async function fanOut(bench: Bench, count: number, arrival: Arrival): Promise<FanoutSamples> {
   const samples: FanoutSamples = { all: [], perMember: [], framesAll: [], wallMs: 0, cpu: new Map() };
+  const sends: Array<{ token: string; sentAt: number }> = [];
   const cpuBefore = descendantCpu();
   const started = performance.now();
   for (let i = 0; i < count; i += 1) {
@@ -208,12 +210,16 @@ async function fanOut(bench: Bench, count: number, arrival: Arrival): Promise<Fa
     if (arrival === 'stored') bench.unread = target;
     samples.all.push(Math.max(...arrivals) - sentAt);
     for (const at of arrivals) samples.perMember.push(at - sentAt);
-    const frames = await Promise.all(bench.members.map((member) => frameArrival(member.page, token)));
-    if (frames.every((at) => at !== null)) samples.framesAll.push(Math.max(...frames) - sentAt);
-    await bench.sender.waitForState(text, `delivered to all ${MEMBERS}`, ARRIVAL_TIMEOUT_MS);
+    sends.push({ token, sentAt });
+    await waitForMessageSaying(bench.sender.page, token, `delivered to all ${MEMBERS}`, ARRIVAL_TIMEOUT_MS);
   }
   samples.wallMs = performance.now() - started;
   samples.cpu = cpuSpent(cpuBefore, descendantCpu());
+  const frames = await Promise.all(bench.members.map((member) => frameArrivals(member.page)));
+  for (const { token, sentAt } of sends) {
+    const times = frames.map((byToken) => byToken[token]);
+    if (times.every((at) => at !== undefined)) samples.framesAll.push(Math.max(...times) - sentAt);
+  }
   return samples;
 }
 

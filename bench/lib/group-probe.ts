@@ -182,12 +182,9 @@ export function unreadReached(page: Page, name: string, count: number, timeoutMs
   );
 }
 
-/** When the frame of the message whose text starts with `token` reached the page, if it did. */
-export function frameArrival(page: Page, token: string): Promise<number | null> {
-  return page.evaluate(
-    (token) => (globalThis as unknown as ProbeWindow).__groupProbe.frames.get(token) ?? null,
-    token,
-  );
+/** When the frame of each message whose text starts with a token reached the page, by token. */
+export function frameArrivals(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => Object.fromEntries((globalThis as unknown as ProbeWindow).__groupProbe.frames));
 }
 
 /** What the probe saw of entry `name` so far, or null when it was never listed. */
@@ -204,6 +201,49 @@ export function channelTraffic(page: Page): Promise<{ traffic: ChannelTraffic; t
     traffic: { ...(globalThis as unknown as ProbeWindow).__groupProbe.traffic },
     timeOrigin: performance.timeOrigin,
   }));
+}
+
+/**
+ * Waits until the message holding `token`, among the last 50 of the open **Messages** log, also
+ * says `text` (e.g. its state, `delivered to all 16`). Polls in the page every 20 ms — far cheaper
+ * than a locator, which computes roles across the whole log on every try and would load the
+ * sender's page while the next message is measured.
+ */
+export async function waitForMessageSaying(
+  page: Page,
+  token: string,
+  text: string,
+  timeoutMs: number,
+): Promise<void> {
+  await page.waitForFunction(
+    ({ token, text }) => {
+      const cache = globalThis as unknown as { __messagesLog?: Element };
+      if (!cache.__messagesLog?.isConnected) {
+        delete cache.__messagesLog;
+        const visit = (root: Document | ShadowRoot): void => {
+          for (const element of root.querySelectorAll('*')) {
+            if (cache.__messagesLog) return;
+            if (element.getAttribute('role') === 'log' && element.getAttribute('aria-label') === 'Messages') {
+              cache.__messagesLog = element;
+              return;
+            }
+            if (element.shadowRoot) visit(element.shadowRoot);
+          }
+        };
+        visit(document);
+      }
+      // The whole token: `lat-1` is not in `lat-12`.
+      const whole = new RegExp(`${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`);
+      const articles = cache.__messagesLog?.querySelectorAll('article') ?? [];
+      for (let i = articles.length - 1; i >= Math.max(0, articles.length - 50); i -= 1) {
+        const content = articles[i]?.textContent ?? '';
+        if (whole.test(content)) return content.includes(text);
+      }
+      return false;
+    },
+    { token, text },
+    { timeout: timeoutMs, polling: 20 },
+  );
 }
 
 /** Waits until `page` has at least `count` open data channels (one per connected peer). */
