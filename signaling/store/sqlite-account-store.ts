@@ -125,7 +125,7 @@ export function openSqliteAccountStore(file: string): Store {
     `SELECT ${GROUP_COLUMNS}
        FROM group_members mine JOIN groups g ON g.id = mine.group_id ${GROUP_JOINS}
       WHERE mine.user_key = ?
-      ORDER BY g.created_at, g.id, m.since, m.rowid`,
+      ORDER BY g.created_at, g.rowid, m.since, m.rowid`,
   );
   const insertGroup = db.prepare<[string, string, string, number]>(
     'INSERT INTO groups (id, name, creator_key, created_at) VALUES (?, ?, ?, ?)',
