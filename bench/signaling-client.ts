@@ -14,7 +14,7 @@ const REGISTRATIONS_PER_SOCKET = 12;
 /** What the parent asks. */
 export type WorkerCommand =
   | { cmd: 'register'; url: string; names: string[]; parallel: number }
-  | { cmd: 'login'; url: string; names: string[]; parallel: number }
+  | { cmd: 'login'; url: string; names: string[]; parallel: number; total: number }
   | { cmd: 'watch'; user: string; kind: 'user-online' | 'user-offline' }
   | { cmd: 'relay'; allNames: string[]; durationMs: number; warmupMs: number; exchanges: number }
   | { cmd: 'close' };
@@ -23,9 +23,19 @@ export type WorkerCommand =
 export type WorkerReply =
   | { done: 'register'; count: number }
   | { done: 'login'; count: number }
+  /** Every client of this worker knows all `total` users are online: the login storm is read. */
+  | { done: 'caught-up' }
   | { done: 'armed' }
   | { done: 'watch'; at: number }
-  | { done: 'relay'; received: number; windowMs: number; errors: number; exchangeMs: number[] }
+  | {
+      done: 'relay';
+      /** Signals received in the measured window, and in the whole phase (warm-up and wind-down too). */
+      received: number;
+      receivedTotal: number;
+      windowMs: number;
+      errors: number;
+      exchangeMs: number[];
+    }
   | { done: 'close' }
   | { failed: string };
 
@@ -43,7 +53,8 @@ function open(url: string): Promise<WebSocket> {
     // goes to the server under test, which shares this machine.
     const ws = new WebSocket(url, { perMessageDeflate: false, generateMask: () => undefined });
     ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
+    // Before `open` an error fails the connect; after it, a close (reported as such) follows.
+    ws.on('error', reject);
   });
 }
 
@@ -92,6 +103,7 @@ let relay: {
   active: boolean;
   counting: boolean;
   received: number;
+  receivedTotal: number;
   errors: number;
   exchangeMs: number[];
 } | null = null;
@@ -123,6 +135,7 @@ function onFrame(client: Client, frame: Buffer): void {
   const type = frame[TYPE_BYTE];
   if (type === ERROR) relay.errors++;
   if (type !== SIGNAL) return;
+  relay.receivedTotal++;
   if (relay.counting) relay.received++;
   if (!relay.active) return;
   // A relayed frame ends with `"data":"q3"}`: the burst kind and index are 4 and 3 bytes from the end.
@@ -192,20 +205,39 @@ async function readUntil(read: () => Promise<string>, type: string): Promise<voi
   }
 }
 
-async function login(url: string, names: string[], parallel: number): Promise<number> {
+const USER_ONLINE = Buffer.from('{"type":"user-online"');
+
+/**
+ * Logs `names` in, each on its own socket. Resolves when all are welcomed; reports `caught-up` once
+ * every one of them has also read the announcements of all others, so nothing measured later waits
+ * behind the login storm.
+ */
+async function login(url: string, names: string[], parallel: number, total: number): Promise<number> {
+  let behind = names.length;
+  const caughtUp = () => {
+    if (--behind === 0) report({ done: 'caught-up' });
+  };
   await pool(names, parallel, async (name) => {
     const ws = await open(url);
     const client = { name, ws };
+    // Everyone else online, from the welcome's snapshot and then from deltas.
+    let known = -1;
     await new Promise<void>((resolve, reject) => {
-      let welcomed = false;
       ws.on('message', (data: Buffer) => {
-        if (welcomed) return onFrame(client, data);
-        welcomed = true;
-        if (data.toString('latin1', 0, 20).startsWith('{"type":"welcome"')) resolve();
-        else reject(new Error(`${name}: expected welcome, got ${String(data).slice(0, 200)}`));
+        if (known === total - 1) return onFrame(client, data);
+        if (known === -1) {
+          const frame = JSON.parse(data.toString()) as { type: string; online?: string[] };
+          if (frame.type !== 'welcome')
+            return reject(new Error(`${name}: expected welcome, got ${frame.type}`));
+          known = frame.online!.length;
+          resolve();
+        } else if (data.subarray(0, USER_ONLINE.length).equals(USER_ONLINE)) {
+          known++;
+        }
+        if (known === total - 1) caughtUp();
       });
       ws.on('close', (code) => {
-        if (!closing) process.send!({ failed: `${name} closed with ${code}` });
+        if (!closing) report({ failed: `${name} closed with ${code}` });
       });
       ws.send(
         JSON.stringify({
@@ -228,7 +260,7 @@ function watch(user: string, kind: string): void {
     if (!frame.equals(expected)) return;
     if (--missing > 0) return;
     watcher = null;
-    process.send!({ done: 'watch', at: wallClock() } satisfies WorkerReply);
+    report({ done: 'watch', at: wallClock() });
   };
 }
 
@@ -238,6 +270,7 @@ async function runRelay(command: Extract<WorkerCommand, { cmd: 'relay' }>): Prom
     active: true,
     counting: false,
     received: 0,
+    receivedTotal: 0,
     errors: 0,
     exchangeMs: [],
   };
@@ -249,8 +282,10 @@ async function runRelay(command: Extract<WorkerCommand, { cmd: 'relay' }>): Prom
   relay.counting = false;
   const windowMs = wallClock() - start;
   relay.active = false;
-  const { received, errors, exchangeMs } = relay;
-  return { done: 'relay', received, windowMs, errors, exchangeMs };
+  // Signals still in flight arrive (and are counted in the total) during this short wind-down.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const { received, receivedTotal, errors, exchangeMs } = relay;
+  return { done: 'relay', received, receivedTotal, windowMs, errors, exchangeMs };
 }
 
 async function handle(command: WorkerCommand): Promise<WorkerReply | null> {
@@ -258,7 +293,10 @@ async function handle(command: WorkerCommand): Promise<WorkerReply | null> {
     case 'register':
       return { done: 'register', count: await register(command.url, command.names, command.parallel) };
     case 'login':
-      return { done: 'login', count: await login(command.url, command.names, command.parallel) };
+      return {
+        done: 'login',
+        count: await login(command.url, command.names, command.parallel, command.total),
+      };
     case 'watch':
       watch(command.user, command.kind);
       return { done: 'armed' };
@@ -275,13 +313,20 @@ async function handle(command: WorkerCommand): Promise<WorkerReply | null> {
   }
 }
 
+/** Tells the parent, unless it has gone (then this worker only winds down). */
+function report(reply: WorkerReply): void {
+  if (process.connected) process.send!(reply);
+}
+
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (command: WorkerCommand) => {
   handle(command).then(
     (reply) => {
-      if (reply) process.send!(reply);
+      if (reply) report(reply);
       if (command.cmd === 'close') process.disconnect();
     },
     (error: unknown) =>
-      process.send!({ failed: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+      report({ failed: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   );
 });

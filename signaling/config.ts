@@ -17,6 +17,8 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** `PARLEY_SCRYPT_COST`: scrypt N, a power of two, default 32768. Lower only for tests and benchmarks. */
   scryptCost: number;
+  /** `PARLEY_HEARTBEAT_MS`: ping interval, default 5000; a client that misses a ping is dropped at the next. */
+  heartbeatIntervalMs: number;
   /** `--demo` or `PARLEY_DEMO=1`: create the demo accounts. */
   demo: boolean;
 }
@@ -108,6 +110,17 @@ export function parseConfig(
     } else scryptCost = parsed;
   }
 
+  let heartbeatIntervalMs = 5000;
+  const rawHeartbeat = set('PARLEY_HEARTBEAT_MS');
+  if (rawHeartbeat !== undefined) {
+    const parsed = integer(rawHeartbeat);
+    if (parsed === null || parsed < 100 || parsed > 600_000) {
+      problems.push(
+        `PARLEY_HEARTBEAT_MS must be an integer from 100 to 600000, got ${JSON.stringify(rawHeartbeat)}`,
+      );
+    } else heartbeatIntervalMs = parsed;
+  }
+
   const rawDemo = set('PARLEY_DEMO');
   if (rawDemo !== undefined && !['0', '1', 'true', 'false'].includes(rawDemo.trim())) {
     problems.push(`PARLEY_DEMO must be 1 or 0, got ${JSON.stringify(rawDemo)}`);
@@ -123,6 +136,7 @@ export function parseConfig(
     clientDir: set('CLIENT_DIR') ?? defaultClientDir,
     logLevel,
     scryptCost,
+    heartbeatIntervalMs,
     demo,
   };
 }

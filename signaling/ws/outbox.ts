@@ -25,21 +25,27 @@ export function encodeTextFrame(payload: string): Buffer {
 }
 
 /**
- * Flushes every outbox that has queued frames: at the end of the current turn when idle, but never sooner
- * after the previous flush than `spacing` times that flush's duration. A flush to N sockets costs N
- * syscalls; under a storm of presence changes this keeps the flushes to ~1/(spacing+1) of the time,
- * with more frames in each, while a lone change still goes out at once.
+ * Flushes every outbox that has queued frames: at the end of the current turn when idle, but never
+ * sooner after the previous flush than `spacing` times the CPU time that flush took, and never later
+ * than `maxDelayMs`. A flush to N sockets costs N syscalls; under a storm of presence changes this
+ * keeps flushing to about 1/(spacing+1) of the CPU, with more frames in each flush, while a lone change
+ * goes out at once. CPU time, not wall time: on a busy machine a flush that was merely preempted must
+ * not push the next one further out, or the delays feed on themselves.
  */
 export class BatchScheduler {
   private readonly due: Outbox[] = [];
   private lastFlushEnd = 0;
-  private lastFlushCost = 0;
+  private lastFlushCostMs = 0;
 
-  constructor(private readonly spacing = 1) {}
+  constructor(
+    private readonly spacing = 1,
+    private readonly maxDelayMs = 100,
+  ) {}
 
   schedule(outbox: Outbox): void {
     if (this.due.length === 0) {
-      const wait = this.lastFlushEnd + this.spacing * this.lastFlushCost - performance.now();
+      const earliest = this.lastFlushEnd + Math.min(this.spacing * this.lastFlushCostMs, this.maxDelayMs);
+      const wait = earliest - performance.now();
       if (wait >= 1) setTimeout(() => this.flushAll(), wait);
       else setImmediate(() => this.flushAll());
     }
@@ -47,11 +53,12 @@ export class BatchScheduler {
   }
 
   flushAll(): void {
-    const started = performance.now();
+    const cpu = process.cpuUsage();
     for (const outbox of this.due) outbox.flush();
     this.due.length = 0;
+    const used = process.cpuUsage(cpu);
+    this.lastFlushCostMs = (used.user + used.system) / 1000;
     this.lastFlushEnd = performance.now();
-    this.lastFlushCost = this.lastFlushEnd - started;
   }
 }
 

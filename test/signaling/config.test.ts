@@ -23,6 +23,7 @@ test('defaults work on one machine', () => {
     clientDir: '/srv/parley/client',
     logLevel: 'info',
     scryptCost: 32768,
+    heartbeatIntervalMs: 5000,
     demo: false,
   });
 });
@@ -37,6 +38,7 @@ test('reads every variable', () => {
     LOG_LEVEL: 'DEBUG',
     PARLEY_SCRYPT_COST: '1024',
     PARLEY_DEMO: '1',
+    PARLEY_HEARTBEAT_MS: '30000',
   });
   assert.equal(config.host, '127.0.0.1');
   assert.equal(config.port, 0);
@@ -48,6 +50,7 @@ test('reads every variable', () => {
   assert.equal(config.logLevel, 'debug');
   assert.equal(config.scryptCost, 1024);
   assert.equal(config.demo, true);
+  assert.equal(config.heartbeatIntervalMs, 30000);
 });
 
 test('--demo switches the demo accounts on', () => {
@@ -71,6 +74,8 @@ const invalid: Array<[string, Environment, RegExp]> = [
   ['an unknown log level', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
   ['a scrypt cost that is not a power of two', { PARLEY_SCRYPT_COST: '1000' }, /^PARLEY_SCRYPT_COST /],
   ['a scrypt cost that is too large', { PARLEY_SCRYPT_COST: String(2 ** 21) }, /^PARLEY_SCRYPT_COST /],
+  ['a heartbeat below 100 ms', { PARLEY_HEARTBEAT_MS: '10' }, /^PARLEY_HEARTBEAT_MS /],
+  ['a heartbeat that is not a number', { PARLEY_HEARTBEAT_MS: '5s' }, /^PARLEY_HEARTBEAT_MS /],
   ['an unclear demo switch', { PARLEY_DEMO: 'yes please' }, /^PARLEY_DEMO /],
 ];
 
