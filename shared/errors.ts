@@ -43,6 +43,8 @@ export const ErrorCode = {
   UnknownUser: 'ERR_UNKNOWN_USER',
   /** A group would get more members than allowed. */
   GroupTooLarge: 'ERR_GROUP_TOO_LARGE',
+  /** A file whose bytes do not have the SHA-256 its offer (or holder) named. */
+  FileCorrupt: 'ERR_FILE_CORRUPT',
   /** A stored row that does not match its schema. */
   BadRow: 'ERR_BAD_ROW',
   /** The server failed; the frame may be retried. */

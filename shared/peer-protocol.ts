@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ErrorCode, ProtocolError } from './errors.js';
 import { USERNAME_MAX_LENGTH } from './names.js';
+import { FileAck, FileCancel, FileHash, FileInfo, FileReady, FileRequest } from './file-protocol.js';
 import { frameParser } from './protocol.js';
 
 export const PEER_PROTOCOL_VERSION = 1;
@@ -52,18 +53,29 @@ export const MessageText = z
 export const ConversationId = z.string().min(1).max(200);
 
 /**
- * One message as authored. `seq` counts the author's messages in this conversation from 1, with no
- * gaps, so a receiver can tell what it lacks. `sig` is reserved for the author's signature.
+ * The fields of a message as authored. `seq` counts the author's messages in this conversation from
+ * 1, with no gaps, so a receiver can tell what it lacks. A message carries `text` or a `file` (whose
+ * id is the message's id), never both. `sig` is reserved for the author's signature.
  */
-export const ChatMessage = z.strictObject({
+export const CHAT_MESSAGE_FIELDS = {
   id: MessageId,
   conversation: ConversationId,
   author: Username,
   seq: z.number().int().min(1),
   sentAt: z.number().int().nonnegative(),
-  text: MessageText,
+  text: MessageText.optional(),
+  file: FileInfo.optional(),
   sig: z.string().max(512).optional(),
-});
+};
+
+/** Exactly one of `text` and `file`: the rule every message, sent, received or stored, keeps. */
+export function hasOneBody(message: { text?: string | undefined; file?: unknown }): boolean {
+  return (message.text === undefined) !== (message.file === undefined);
+}
+
+export const ChatMessage = z
+  .strictObject(CHAT_MESSAGE_FIELDS)
+  .refine(hasOneBody, 'a message has either text or a file');
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 const Hello = z.strictObject({ type: z.literal('hello'), version: z.number().int() });
@@ -94,7 +106,18 @@ const SyncBatch = z.strictObject({
   messages: z.array(ChatMessage).min(1).max(MAX_SYNC_BATCH),
 });
 
-export const PeerFrame = z.discriminatedUnion('type', [Hello, MessageFrame, Ack, SyncHeads, SyncBatch]);
+export const PeerFrame = z.discriminatedUnion('type', [
+  Hello,
+  MessageFrame,
+  Ack,
+  SyncHeads,
+  SyncBatch,
+  FileRequest,
+  FileAck,
+  FileCancel,
+  FileHash,
+  FileReady,
+]);
 export type PeerFrame = z.infer<typeof PeerFrame>;
 
 /** Parses one text frame from a peer's data channel. Throws `ProtocolError`. */

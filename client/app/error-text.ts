@@ -41,6 +41,7 @@ export function errorText(code: ErrorCode, retryAfterMs?: number): string {
     case ErrorCode.FrameTooLarge:
     case ErrorCode.ForbiddenConversation:
     case ErrorCode.BadRow:
+    case ErrorCode.FileCorrupt:
     case ErrorCode.Internal:
       return 'Something went wrong. Please try again.';
     default: {

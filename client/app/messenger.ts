@@ -5,8 +5,13 @@
  * so a conversation whose data channels are open keeps working while the server is away.
  */
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
-import { LOBBY_CONVERSATION, MessageText, directPeerOf } from '../../shared/peer-protocol.js';
+import { safeFileName } from '../../shared/file-protocol.js';
+import { MessageText, directPeerOf } from '../../shared/peer-protocol.js';
 import type { ChatMessage, PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
+import { randomHex } from '../net/random-id.js';
+import { FileStore } from '../storage/file-store.js';
+import type { StoredMessage } from '../storage/stored-message.js';
+import { FileTransfers, isFileFrame } from './file-transfers.js';
 import type { Group, IceServer } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory, PeerState } from '../net/peer-mesh.js';
@@ -17,14 +22,10 @@ import { GroupSync } from './group-sync.js';
 import { OutboxDelivery } from './outbox-delivery.js';
 import type { MessageView } from './message-view.js';
 import { OpenConversation, VIEW_LIMIT } from './open-conversation.js';
+import { ConversationList } from './conversation-list.js';
+import type { ConversationEntry } from './conversation-list.js';
 
-/** One entry of a people or groups list. */
-export interface ConversationEntry {
-  readonly conversation: string;
-  readonly name: string;
-  readonly online: boolean;
-  readonly unread: number;
-}
+export type { ConversationEntry } from './conversation-list.js';
 
 export interface OpenConversationView {
   readonly conversation: string;
@@ -60,13 +61,11 @@ export class Messenger {
   readonly #sync: GroupSync;
   readonly #warn: (message: string, error?: unknown) => void;
   #iceServers: IceServer[] = [];
-  /** conversation id → unread count, for every stored conversation. */
-  readonly #unread = new Map<string, number>();
-  /** Direct-conversation peers known from history (shown as contacts when offline). */
-  readonly #contacts = new Set<string>();
+  readonly #list: ConversationList;
   #open: OpenConversation | null = null;
   #visible = true;
   readonly #delivery: OutboxDelivery;
+  readonly #files: FileTransfers;
   /** Per-peer chain: one peer's frames are handled in the order they came. */
   readonly #inbound = new Map<string, Promise<void>>();
   #closed = false;
@@ -74,6 +73,7 @@ export class Messenger {
   private constructor(options: MessengerOptions) {
     this.me = options.me;
     this.directory = new Directory(options.me);
+    this.#list = new ConversationList(this.directory);
     this.#store = options.store;
     this.#options = options;
     this.#warn = options.warn ?? ((message, error) => console.warn(`[parley] ${message}`, error ?? ''));
@@ -88,9 +88,18 @@ export class Messenger {
         onOpen: (peer) => this.#onOpen(peer),
         onClose: (peer) => {
           this.#sync.peerGone(peer);
+          this.#files.peerClosed(peer);
           this.#changed();
         },
-        onFrame: (peer, frame) => this.#enqueue(peer, frame),
+        onFrame: (peer, frame) => {
+          // File frames pace a transfer: they must not wait behind message writes.
+          if (isFileFrame(frame)) {
+            this.#files
+              .frame(peer, frame)
+              .catch((error: unknown) => this.#warn(`handling ${frame.type} from ${peer} failed`, error));
+          } else this.#enqueue(peer, frame);
+        },
+        onChunk: (peer, data) => this.#files.chunk(peer, data),
         onBadInput: (peer, error) => this.#warn(`bad input from ${peer}: ${error.message}`),
         onStateChange: (peer) => {
           if (this.#open && this.#open.conversation === this.directory.direct(peer)) this.#changed();
@@ -106,6 +115,21 @@ export class Messenger {
       updated: (message) => this.#open?.upsert(message),
       warn: (message, error) => this.#warn(message, error),
     });
+    this.#files = new FileTransfers({
+      directory: this.directory,
+      files: this.#store.files,
+      send: (peer, frame) => this.#mesh.send(peer, frame),
+      addBulk: (peer, source) => this.#mesh.addBulk(peer, source),
+      removeBulk: (peer, source) => this.#mesh.removeBulk(peer, source),
+      wakeBulk: (peer) => this.#mesh.wakeBulk(peer),
+      isOpen: (peer) => this.#mesh.state(peer) === 'open',
+      want: (peer) => this.#mesh.want(peer),
+      changed: (id) => {
+        if (this.#open?.fileChanged(id)) this.#changed();
+      },
+      warn: (message, error) => this.#warn(message, error),
+      freeBytes: () => FileStore.freeBytes(),
+    });
     this.#sync = new GroupSync({
       directory: this.directory,
       store: this.#store,
@@ -118,11 +142,8 @@ export class Messenger {
   /** Opens the messenger of `me` on its store, with unread counts and contacts loaded. */
   static async open(options: MessengerOptions): Promise<Messenger> {
     const messenger = new Messenger(options);
-    for (const summary of await options.store.listConversations()) {
-      messenger.#unread.set(summary.id, summary.unread);
-      const peer = directPeerOf(summary.id, options.me);
-      if (peer) messenger.#contacts.add(peer);
-    }
+    messenger.#list.load(await options.store.listConversations());
+    await messenger.#files.resumeAll();
     return messenger;
   }
 
@@ -153,6 +174,7 @@ export class Messenger {
     this.directory.removeOnline(peer);
     this.#mesh.peerOffline(peer);
     this.#sync.peerGone(peer);
+    this.#files.peerClosed(peer);
     this.#changed();
   }
 
@@ -189,7 +211,7 @@ export class Messenger {
   async selectConversation(conversation: string): Promise<void> {
     if (this.directory.kindOf(conversation) === null)
       throw new TypeError(`unknown conversation ${conversation}`);
-    const open = new OpenConversation(conversation, this.me);
+    const open = new OpenConversation(conversation, this.me, (message) => this.#files.view(message));
     this.#open = open;
     // Connecting takes a few round trips: start it before reading history, not after.
     const peer = directPeerOf(conversation, this.me);
@@ -228,18 +250,60 @@ export class Messenger {
       throw new ProtocolError(tooLong ? ErrorCode.TextTooLong : ErrorCode.BadFrame, checked.error.message);
     }
     const { conversation } = open;
-    const peer = directPeerOf(conversation, this.me);
-    if (peer) this.#contacts.add(peer);
-    this.#unread.set(conversation, this.#unread.get(conversation) ?? 0);
-    await this.#delivery.send(conversation, text, (message) => {
+    this.#list.active(conversation);
+    await this.#delivery.send(conversation, { text }, (message) => {
       open.upsert(message);
       this.#changed();
     });
   }
 
+  /** Sends each file to the open conversation, one message per file, in the order given. */
+  async sendFiles(files: readonly File[]): Promise<void> {
+    const open = this.#open;
+    if (!open) throw new TypeError('no conversation is open');
+    const { conversation } = open;
+    for (const file of files) {
+      const info = await this.#files.describe(file);
+      const id = randomHex(16);
+      // Registered before the offer goes out, so a request that comes straight back finds the file.
+      this.#files.addOutgoing(id, conversation, info, file, this.#delivery.recipientsOf(conversation));
+      this.#list.active(conversation);
+      await this.#delivery.send(
+        conversation,
+        { file: info },
+        (message) => {
+          open.upsert(message);
+          this.#changed();
+        },
+        id,
+      );
+    }
+  }
+
+  cancelFile(id: string): Promise<void> {
+    return this.#files.cancel(id);
+  }
+
+  retryFile(id: string): Promise<void> {
+    return this.#files.retry(id);
+  }
+
+  chooseFileAgain(id: string, file: File): Promise<void> {
+    return this.#files.chooseAgain(id, file);
+  }
+
+  /** A file's bytes and its safe name, to save; null when this browser does not have them. */
+  async fileToSave(id: string): Promise<{ blob: Blob; name: string } | null> {
+    const message = await this.#store.getMessage(id);
+    const blob = await this.#files.blobOf(id);
+    if (!message?.file || !blob) return null;
+    return { blob, name: safeFileName(message.file.name) };
+  }
+
   close(): void {
     this.#closed = true;
     this.#delivery.close();
+    this.#files.close();
     this.#mesh.closeAll();
     this.#store.close();
   }
@@ -251,7 +315,7 @@ export class Messenger {
   }
 
   unread(conversation: string): number {
-    return this.#unread.get(conversation) ?? 0;
+    return this.#list.unread(conversation);
   }
 
   unreadFor(peer: string): number {
@@ -260,38 +324,21 @@ export class Messenger {
 
   /** Everyone online, as list entries. */
   get people(): readonly ConversationEntry[] {
-    return this.directory.online.map((name) => this.#personEntry(name, true));
+    return this.#list.people;
   }
 
   /** People from history who are not online now. */
   get offlineContacts(): readonly ConversationEntry[] {
-    return [...this.#contacts]
-      .filter((peer) => !this.directory.isOnline(peer))
-      .sort(byName)
-      .map((name) => this.#personEntry(name, false));
+    return this.#list.offlineContacts;
   }
 
   /** The Lobby first, then the user's groups by name. */
   get groups(): readonly ConversationEntry[] {
-    const lobby = {
-      conversation: LOBBY_CONVERSATION,
-      name: 'Lobby',
-      online: true,
-      unread: this.unread(LOBBY_CONVERSATION),
-    };
-    return [
-      lobby,
-      ...this.directory.groups.map((group) => {
-        const conversation = `group:${group.id}`;
-        return { conversation, name: group.name, online: true, unread: this.unread(conversation) };
-      }),
-    ];
+    return this.#list.groups;
   }
 
   get totalUnread(): number {
-    let total = 0;
-    for (const count of this.#unread.values()) total += count;
-    return total;
+    return this.#list.totalUnread;
   }
 
   get openConversation(): OpenConversationView | null {
@@ -312,11 +359,6 @@ export class Messenger {
     };
   }
 
-  #personEntry(name: string, online: boolean): ConversationEntry {
-    const conversation = this.directory.direct(name);
-    return { conversation, name, online, unread: this.unread(conversation) };
-  }
-
   // ── delivery ─────────────────────────────────────────────────────────────────────────────────
 
   /** `peer` is online: connect if anything waits for them or a group is shared (for catch-up). */
@@ -326,7 +368,11 @@ export class Messenger {
       return;
     }
     const open = this.#open?.conversation;
-    if (this.directory.sharesGroupWith(peer) || open === this.directory.direct(peer)) {
+    if (
+      this.directory.sharesGroupWith(peer) ||
+      open === this.directory.direct(peer) ||
+      this.#files.waitsFor(peer)
+    ) {
       this.#mesh.want(peer);
       return;
     }
@@ -338,6 +384,7 @@ export class Messenger {
   #onOpen(peer: string): void {
     void this.#delivery.flush(peer).then(() => this.#changed());
     void this.#sync.announce(peer);
+    this.#files.peerOpen(peer);
     this.#changed();
   }
 
@@ -363,6 +410,12 @@ export class Messenger {
         return this.#sync.onHeads(peer, frame);
       case 'sync-batch':
         return this.#sync.onBatch(peer, frame);
+      case 'file-request':
+      case 'file-ack':
+      case 'file-cancel':
+      case 'file-hash':
+      case 'file-ready':
+        return this.#files.frame(peer, frame);
       default: {
         const unreachable: never = frame;
         return unreachable;
@@ -385,6 +438,7 @@ export class Messenger {
     await this.#storeIncoming(message);
     // Acked even when a duplicate: the sender keeps re-sending until it hears this.
     this.#mesh.send(peer, { type: 'ack', ids: [message.id] });
+    if (message.file) void this.#files.incoming(incomingRow(message, Date.now()));
   }
 
   /** Shows and stores a message someone else wrote, already checked; counts it unread if unseen. */
@@ -396,15 +450,14 @@ export class Messenger {
     // Shown at once, stored right after: the ack waits for the store, so a message that fails to
     // be stored is sent again.
     if (open && inView && !open.has(message.id)) {
-      open.upsert({ ...message, recipients: [], deliveredTo: [], sent: false, receivedAt });
+      open.upsert(incomingRow(message, receivedAt));
       this.#changed();
     }
     const result = await this.#store.addIncomingMessage(message, { unread: !seen, receivedAt });
     if (result === 'duplicate') return result;
-    const peer = directPeerOf(message.conversation, this.me);
-    if (peer) this.#contacts.add(peer);
+    this.#list.active(message.conversation);
     if (!seen) {
-      this.#unread.set(message.conversation, (this.#unread.get(message.conversation) ?? 0) + 1);
+      this.#list.addUnread(message.conversation, 1);
       this.#changed();
     }
     return result;
@@ -418,22 +471,21 @@ export class Messenger {
     const receivedAt = Date.now();
     const stored = await this.#store.addIncomingBatch(conversation, messages, { unread: !seen, receivedAt });
     if (stored.length === 0) return;
-    if (open && inView) {
-      const fresh = new Set(stored);
-      for (const message of messages) {
-        if (fresh.has(message.id))
-          open.upsert({ ...message, recipients: [], deliveredTo: [], sent: false, receivedAt });
-      }
+    const fresh = new Set(stored);
+    for (const message of messages) {
+      if (!fresh.has(message.id)) continue;
+      if (open && inView) open.upsert(incomingRow(message, receivedAt));
+      if (message.file) void this.#files.incoming(incomingRow(message, receivedAt));
     }
-    if (!seen) this.#unread.set(conversation, (this.#unread.get(conversation) ?? 0) + stored.length);
+    this.#list.active(conversation);
+    if (!seen) this.#list.addUnread(conversation, stored.length);
     this.#changed();
   }
 
   async #markReadIfSeen(): Promise<void> {
     const conversation = this.#open?.conversation;
     if (!conversation || !this.#visible) return;
-    if ((this.#unread.get(conversation) ?? 0) === 0) return;
-    this.#unread.set(conversation, 0);
+    if (!this.#list.markRead(conversation)) return;
     this.#changed();
     await this.#store.markRead(conversation);
   }
@@ -441,4 +493,9 @@ export class Messenger {
   #changed(): void {
     if (!this.#closed) this.#options.onChange();
   }
+}
+
+/** Someone else's message as stored here. */
+function incomingRow(message: ChatMessage, receivedAt: number): StoredMessage {
+  return { ...message, recipients: [], deliveredTo: [], sent: false, receivedAt };
 }

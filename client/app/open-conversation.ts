@@ -1,7 +1,7 @@
 /** The messages of the conversation on screen, kept in view order, with their views cached. */
 import type { StoredMessage } from '../storage/stored-message.js';
 import { compareMessages, toMessageView } from './message-view.js';
-import type { MessageView } from './message-view.js';
+import type { FileView, MessageView } from './message-view.js';
 
 /** How many messages of a conversation are held in view. */
 export const VIEW_LIMIT = 500;
@@ -13,9 +13,20 @@ export class OpenConversation {
   #views: readonly MessageView[] | null = null;
   readonly #viewCache = new WeakMap<StoredMessage, MessageView>();
 
-  constructor(conversation: string, me: string) {
+  readonly #fileView: (message: StoredMessage) => FileView | null;
+
+  /** `fileView` gives a file message's transfer view; views are immutable, so a new one means a change. */
+  constructor(conversation: string, me: string, fileView: (message: StoredMessage) => FileView | null) {
     this.conversation = conversation;
     this.#me = me;
+    this.#fileView = fileView;
+  }
+
+  /** A file's transfer changed: its message gets a new view. */
+  fileChanged(id: string): boolean {
+    if (!this.has(id)) return false;
+    this.#views = null;
+    return true;
   }
 
   set(messages: StoredMessage[]): void {
@@ -48,8 +59,9 @@ export class OpenConversation {
     if (!this.#views) {
       this.#views = this.#messages.map((message) => {
         let view = this.#viewCache.get(message);
-        if (!view) {
-          view = toMessageView(message, this.#me);
+        const file = message.file ? this.#fileView(message) : null;
+        if (!view || view.file !== file) {
+          view = toMessageView(message, this.#me, file);
           this.#viewCache.set(message, view);
         }
         return view;

@@ -2,6 +2,7 @@
  * The sending side of messages: numbering, sending at once over open channels, the outbox for
  * everyone else, re-sending when a connection opens, and acknowledgements.
  */
+import type { FileInfo } from '../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION } from '../../shared/peer-protocol.js';
 import type { PeerFrame } from '../../shared/peer-protocol.js';
 import { randomHex } from '../net/random-id.js';
@@ -37,15 +38,27 @@ export class OutboxDelivery {
     this.#host = host;
   }
 
+  /** Everyone a message to `conversation` goes to now. */
+  recipientsOf(conversation: string): string[] {
+    const { directory } = this.#host;
+    return directory.membersOf(conversation).filter((user) => user !== directory.me);
+  }
+
   /**
-   * Sends `text` (already checked) to everyone else in `conversation`. `shown` receives the message
-   * before anything waits for storage; the returned promise settles once it is stored.
+   * Sends a message with `body` (text or a file offer, already checked) to everyone else in
+   * `conversation`. `shown` receives the message before anything waits for storage; the returned
+   * promise settles once it is stored.
    */
-  async send(conversation: string, text: string, shown: (message: StoredMessage) => void): Promise<void> {
+  async send(
+    conversation: string,
+    body: { text: string } | { file: FileInfo },
+    shown: (message: StoredMessage) => void,
+    id: string = randomHex(16),
+  ): Promise<void> {
     const { directory, store } = this.#host;
-    const recipients = directory.membersOf(conversation).filter((user) => user !== directory.me);
+    const recipients = this.recipientsOf(conversation);
     const seq = await this.#takeSeq(conversation);
-    const draft = { id: randomHex(16), conversation, sentAt: Date.now(), text, seq };
+    const draft = { id, conversation, sentAt: Date.now(), ...body, seq };
     const message: StoredMessage = {
       ...draft,
       author: directory.me,

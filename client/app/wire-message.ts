@@ -9,8 +9,9 @@ export function toWire(message: StoredMessage): ChatMessage {
     author: message.author,
     seq: message.seq,
     sentAt: message.sentAt,
-    text: message.text,
   };
+  if (message.text !== undefined) wire.text = message.text;
+  if (message.file !== undefined) wire.file = message.file;
   if (message.sig !== undefined) wire.sig = message.sig;
   return wire;
 }

@@ -1,16 +1,20 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
-import { GroupActionEvent } from './events.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { FilesChosenEvent, GroupActionEvent } from './events.js';
 import type { OpenConversationView } from '../app/messenger.js';
 import './message-composer.js';
 import type { MessageComposer } from './message-composer.js';
 import './message-list.js';
 
-/** The open conversation: its heading, the **Messages** log and the composer. */
+/**
+ * The open conversation: its heading, the **Messages** log and the composer. Files dropped anywhere
+ * on it are reported with a `FilesChosenEvent`; a hint shows while files are dragged over it.
+ */
 @customElement('conversation-view')
 export class ConversationView extends LitElement {
   static override styles = css`
     :host {
+      position: relative;
       display: flex;
       flex-direction: column;
       min-height: 0;
@@ -53,11 +57,44 @@ export class ConversationView extends LitElement {
       flex: 1;
       min-height: 0;
     }
+    .drop-hint {
+      position: absolute;
+      inset: 0.5rem;
+      display: grid;
+      place-items: center;
+      border: 3px dashed var(--accent, #3558d4);
+      border-radius: 12px;
+      background: rgb(242 243 247 / 0.9);
+      color: var(--accent, #3558d4);
+      font-size: 1.2rem;
+      font-weight: 600;
+      /* Never a drag target itself: the enter/leave pairs stay those of the elements beneath. */
+      pointer-events: none;
+    }
+    .drop-hint[hidden] {
+      display: none;
+    }
   `;
 
   @property({ attribute: false }) conversation!: OpenConversationView;
 
   @query('message-composer') private composer!: MessageComposer;
+
+  /** Files are being dragged over the conversation. */
+  @state() private dragging = false;
+  /**
+   * dragenter/dragleave fire for every element crossed inside, in pairs: the drag has left the
+   * conversation when they balance.
+   */
+  #dragDepth = 0;
+
+  constructor() {
+    super();
+    this.addEventListener('dragenter', this.#onDragEnter);
+    this.addEventListener('dragover', this.#onDragOver);
+    this.addEventListener('dragleave', this.#onDragLeave);
+    this.addEventListener('drop', this.#onDrop);
+  }
 
   override render() {
     const c = this.conversation;
@@ -80,12 +117,57 @@ export class ConversationView extends LitElement {
       </header>
       <message-list .messages=${c.messages} ?showCounts=${c.kind !== 'direct'}></message-list>
       <message-composer placeholder=${`Message ${c.title}`}></message-composer>
+      <div class="drop-hint" ?hidden=${!this.dragging}>Drop files to send them to ${c.title}</div>
     `;
   }
 
   override focus(): void {
     this.composer?.focus();
   }
+
+  readonly #onDragEnter = (event: DragEvent): void => {
+    if (!carriesFiles(event)) return;
+    this.#dragDepth += 1;
+    this.dragging = true;
+  };
+
+  readonly #onDragOver = (event: DragEvent): void => {
+    if (!carriesFiles(event)) return;
+    // Accepting dragover is what makes this a drop target (and keeps the browser from opening the file).
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+  };
+
+  readonly #onDragLeave = (event: DragEvent): void => {
+    if (!carriesFiles(event)) return;
+    this.#dragDepth = Math.max(0, this.#dragDepth - 1);
+    if (this.#dragDepth === 0) this.dragging = false;
+  };
+
+  readonly #onDrop = (event: DragEvent): void => {
+    if (!carriesFiles(event) || !event.dataTransfer) return;
+    event.preventDefault();
+    this.#dragDepth = 0;
+    this.dragging = false;
+    const files = droppedFiles(event.dataTransfer);
+    if (files.length > 0) this.dispatchEvent(new FilesChosenEvent(files));
+  };
+}
+
+/** Only drags of files count: dragged text or links stay the business of what they are dropped on. */
+function carriesFiles(event: DragEvent): boolean {
+  return event.dataTransfer?.types.includes('Files') ?? false;
+}
+
+/** The dropped files, without folders: a folder arrives as a File that cannot be read. */
+function droppedFiles(data: DataTransfer): File[] {
+  const files: File[] = [];
+  for (const item of data.items) {
+    if (item.kind !== 'file' || item.webkitGetAsEntry()?.isDirectory) continue;
+    const file = item.getAsFile();
+    if (file) files.push(file);
+  }
+  return files;
 }
 
 function statusText(c: OpenConversationView): string {

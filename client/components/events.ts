@@ -46,6 +46,29 @@ export class MessageSendEvent extends Event {
   }
 }
 
+/** Files chosen with **Attach file**, dropped on the conversation or pasted: send each to it. */
+export class FilesChosenEvent extends Event {
+  static readonly eventName = 'files-chosen';
+  constructor(readonly files: readonly File[]) {
+    super(FilesChosenEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/**
+ * A person acted on a file message `id`: cancel its transfer, save it, try again, or (the sender,
+ * after a reload) give the file again as `file`.
+ */
+export class FileActionEvent extends Event {
+  static readonly eventName = 'file-action';
+  constructor(
+    readonly id: string,
+    readonly action: 'cancel' | 'save' | 'retry' | 'choose-again',
+    readonly file: File | null = null,
+  ) {
+    super(FileActionEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 /** Log out, or retry the server now. */
 export class SessionActionEvent extends Event {
   static readonly eventName = 'session-action';
@@ -71,5 +94,7 @@ declare global {
     'group-members': GroupMembersEvent;
     'group-action': GroupActionEvent;
     'dialog-close': DialogCloseEvent;
+    'files-chosen': FilesChosenEvent;
+    'file-action': FileActionEvent;
   }
 }

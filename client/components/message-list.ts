@@ -4,6 +4,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DeliveryState, MessageView } from '../app/message-view.js';
+import './file-card.js';
 
 const STATE_TEXT: Record<DeliveryState, string> = {
   sending: 'sending',
@@ -23,7 +24,10 @@ function stateWithCounts(message: MessageView): string {
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** The conversation's messages: a role `log` named **Messages**, one `article` per message. */
+/**
+ * The conversation's messages: a role `log` named **Messages**, one `article` per message; a file
+ * message holds a `<file-card>` instead of text.
+ */
 @customElement('message-list')
 export class MessageList extends LitElement {
   static override styles = css`
@@ -87,7 +91,8 @@ export class MessageList extends LitElement {
         ${repeat(
           this.messages,
           (message) => message.id,
-          // Views are immutable: an unchanged one is not rendered again (long histories stay cheap).
+          // Views are immutable: an unchanged one is not rendered again (long histories stay cheap),
+          // and a file's progress re-renders only its own message, whose view is new.
           (message) => guard([message, this.showCounts], () => this.#renderMessage(message)),
         )}
       </div>
@@ -105,7 +110,11 @@ export class MessageList extends LitElement {
         >
         ${state ? html`<span class="state state-${message.state}" title="Message ${state}">${state}</span>` : ''}
       </div>
-      <p class="text">${message.text}</p>
+      ${
+        message.file
+          ? html`<file-card .file=${message.file} .messageId=${message.id}></file-card>`
+          : html`<p class="text">${message.text}</p>`
+      }
     </article>`;
   }
 

@@ -10,6 +10,8 @@ import type {
   GroupActionEvent,
   GroupMembersEvent,
   MessageSendEvent,
+  FileActionEvent,
+  FilesChosenEvent,
   SessionActionEvent,
   SignInEvent,
 } from './events.js';
@@ -117,12 +119,24 @@ export class ParleyApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.#onVisibility);
+    // A file dropped beside the conversation (on the lists, say) must not make the browser open it
+    // and leave the app; the conversation view takes drops on itself before this sees them.
+    window.addEventListener('dragover', this.#refuseFileDrop);
+    window.addEventListener('drop', this.#refuseFileDrop);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.#onVisibility);
+    window.removeEventListener('dragover', this.#refuseFileDrop);
+    window.removeEventListener('drop', this.#refuseFileDrop);
   }
+
+  readonly #refuseFileDrop = (event: DragEvent): void => {
+    if (event.defaultPrevented || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'none';
+  };
 
   protected override willUpdate(): void {
     this.#controller.observe(this.store);
@@ -170,6 +184,8 @@ export class ParleyApp extends LitElement {
       class="main"
       @conversation-select=${this.#onSelect}
       @message-send=${this.#onSend}
+      @files-chosen=${this.#onFilesChosen}
+      @file-action=${this.#onFileAction}
       @session-action=${this.#onSessionAction}
       @group-action=${this.#onGroupAction}
       @group-members=${this.#onGroupMembers}
@@ -249,6 +265,30 @@ export class ParleyApp extends LitElement {
       .catch((error: unknown) => console.warn('[parley] send failed', error));
   }
 
+  #onFilesChosen(event: FilesChosenEvent): void {
+    this.store?.messenger
+      ?.sendFiles(event.files)
+      .catch((error: unknown) => console.warn('[parley] sending files failed', error));
+  }
+
+  #onFileAction(event: FileActionEvent): void {
+    const messenger = this.store?.messenger;
+    if (!messenger) return;
+    const done = (() => {
+      switch (event.action) {
+        case 'cancel':
+          return messenger.cancelFile(event.id);
+        case 'retry':
+          return messenger.retryFile(event.id);
+        case 'choose-again':
+          return event.file ? messenger.chooseFileAgain(event.id, event.file) : Promise.resolve();
+        case 'save':
+          return messenger.fileToSave(event.id).then((file) => file && download(file.blob, file.name));
+      }
+    })();
+    done.catch((error: unknown) => console.warn(`[parley] ${event.action} failed`, error));
+  }
+
   #onGroupAction(event: GroupActionEvent): void {
     const open = this.store?.messenger?.openConversation;
     switch (event.action) {
@@ -287,6 +327,26 @@ export class ParleyApp extends LitElement {
   readonly #onVisibility = (): void => {
     void this.store?.messenger?.setVisible(document.visibilityState === 'visible');
   };
+}
+
+/**
+ * Saves a Blob under `name` through a download link. The bytes stay where they are (IndexedDB or the
+ * chosen file): the object URL only points at them. As `application/octet-stream`, so whatever type a
+ * peer claimed, the browser saves the file rather than opening it.
+ */
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(
+    blob.type === 'application/octet-stream' ? blob : blob.slice(0, blob.size, 'application/octet-stream'),
+  );
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has started reading by the next task; revoking later frees the URL.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 declare global {

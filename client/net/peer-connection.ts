@@ -4,14 +4,22 @@
  */
 import SimplePeer from 'simple-peer';
 import type { IceServer } from '../../shared/protocol.js';
+import { BULK_LOW_WATER } from './bulk-scheduler.js';
 
 export interface PeerConnectionHandlers {
   /** A signal (SDP or ICE candidate) to relay to the other side. */
   onSignal(signal: object): void;
   /** The data channel is open. */
   onOpen(): void;
-  /** One text frame from the other side, not yet validated. */
+  /** One text frame from the other side (a frame starting with `{`, or empty), not yet validated. */
   onText(text: string): void;
+  /**
+   * One binary frame from the other side (any frame whose first byte is not `{`), not yet validated.
+   * A view of bytes nobody else holds: keep it or copy from it as you like.
+   */
+  onBinary(data: Uint8Array): void;
+  /** The channel's queue fell to `lowWater` bytes: time to send more bulk data. */
+  onDrain(): void;
   /** Closed, by either side or by failure. Called once. */
   onClose(error?: Error): void;
 }
@@ -19,7 +27,12 @@ export interface PeerConnectionHandlers {
 export interface PeerConnectionOptions {
   initiator: boolean;
   iceServers: readonly IceServer[];
+  /** `onDrain` fires when the queue falls to this many bytes; default `BULK_LOW_WATER`. */
+  lowWater?: number;
 }
+
+/** Text frames are JSON objects; on a channel that delivers everything as bytes, `{` marks them. */
+const TEXT_FRAME_FIRST_BYTE = 0x7b;
 
 const decoder = new TextDecoder();
 
@@ -28,6 +41,8 @@ export class PeerConnection {
   #closed = false;
 
   constructor(options: PeerConnectionOptions, handlers: PeerConnectionHandlers) {
+    const lowWater = options.lowWater ?? BULK_LOW_WATER;
+    if (!Number.isInteger(lowWater) || lowWater < 0) throw new TypeError('lowWater must be a byte count');
     this.#peer = new SimplePeer({
       initiator: options.initiator,
       trickle: true,
@@ -35,8 +50,32 @@ export class PeerConnection {
     });
     // Handlers are attached before the channel can open, so no frame is missed.
     this.#peer.on('signal', (signal) => handlers.onSignal(signal));
-    this.#peer.on('connect', () => handlers.onOpen());
-    this.#peer.on('data', (data) => handlers.onText(typeof data === 'string' ? data : decoder.decode(data)));
+    this.#peer.on('connect', () => {
+      // HACK: simple-peer neither exposes the channel's low-water event nor lets us set its
+      // threshold (it sets 64 KiB for its own stream API, which Parley does not use), so the
+      // private `_channel` is reached here (https://github.com/feross/simple-peer/issues/560).
+      // A listener, not `onbufferedamountlow`, which simple-peer owns. The channel exists at 'connect'.
+      const channel = this.#peer._channel;
+      if (channel) {
+        channel.bufferedAmountLowThreshold = lowWater;
+        channel.addEventListener('bufferedamountlow', () => {
+          if (!this.#closed) handlers.onDrain();
+        });
+      }
+      handlers.onOpen();
+    });
+    this.#peer.on('data', (data) => {
+      if (typeof data === 'string') {
+        handlers.onText(data);
+        return;
+      }
+      // simple-peer hands over a Buffer (a Uint8Array subclass) viewing the message's own
+      // ArrayBuffer; a plain Uint8Array view keeps Buffer's API out of the app, at no copy.
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (bytes.byteLength === 0 || bytes[0] === TEXT_FRAME_FIRST_BYTE)
+        handlers.onText(decoder.decode(bytes));
+      else handlers.onBinary(bytes);
+    });
     const finish = (error?: Error): void => {
       if (this.#closed) return;
       this.#closed = true;
@@ -72,18 +111,32 @@ export class PeerConnection {
 
   /** Sends one text frame; returns false when the channel is not open (nothing was sent). */
   send(text: string): boolean {
-    if (!this.isOpen) return false;
-    try {
-      this.#peer.send(text);
-      return true;
-    } catch {
-      // The channel closed between the check and the send; the close handler reports it.
-      return false;
-    }
+    return this.#send(text);
+  }
+
+  /**
+   * Sends one binary frame as is (only the view's bytes). Its first byte must not be `{`, or the
+   * other side reads it as text. Returns false when the channel is not open (nothing was sent).
+   * No backpressure here: bulk senders go through a `BulkScheduler`.
+   */
+  sendBinary(data: Uint8Array): boolean {
+    return this.#send(data);
   }
 
   close(): void {
     if (this.#closed) return;
     this.#peer.destroy();
+  }
+
+  #send(data: string | Uint8Array): boolean {
+    if (!this.isOpen) return false;
+    try {
+      this.#peer.send(data);
+      return true;
+    } catch {
+      // The channel closed between the check and the send (or its queue is full); the close
+      // handler reports a closed channel.
+      return false;
+    }
   }
 }

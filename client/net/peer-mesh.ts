@@ -1,7 +1,9 @@
 /**
  * One connection per pair of users, for everything between them. Decides who initiates (the glare
  * rule in shared/peer-protocol.ts), carries set-up signals over the relay, retries with doubling
- * delays while the other side is wanted and online, and validates every frame a peer sends.
+ * delays while the other side is wanted and online, and validates every text frame a peer sends.
+ * Bulk data (file chunks) goes out through one `BulkScheduler` per open link, so text and control
+ * frames are never queued behind it; binary frames come in as `onChunk` for the app to decode.
  */
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import {
@@ -12,6 +14,8 @@ import {
 } from '../../shared/peer-protocol.js';
 import type { PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
 import type { IceServer } from '../../shared/protocol.js';
+import { BulkScheduler } from './bulk-scheduler.js';
+import type { BulkSource } from './bulk-scheduler.js';
 import { RetryDelay, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import { PeerConnection } from './peer-connection.js';
@@ -24,6 +28,8 @@ export interface PeerLink {
   readonly bufferedAmount: number;
   signal(signal: object): void;
   send(text: string): boolean;
+  /** A binary frame; its first byte is never `{` (that marks text). */
+  sendBinary(data: Uint8Array): boolean;
   close(): void;
 }
 
@@ -38,6 +44,11 @@ export interface PeerMeshHandlers {
   onClose(peer: string): void;
   /** A validated frame (never `hello`, which the mesh answers itself). */
   onFrame(peer: string, frame: Exclude<PeerFrame, { type: 'hello' }>): void;
+  /**
+   * A binary frame, checked for nothing but being binary: decode it with `decodeChunk` and check it
+   * against the transfer. A view the app may keep. Without this handler binary frames are dropped.
+   */
+  onChunk?(peer: string, data: Uint8Array): void;
   /** A peer sent something invalid: a warning, never a crash. */
   onBadInput(peer: string, error: ProtocolError): void;
   onStateChange?(peer: string, state: PeerState): void;
@@ -58,6 +69,8 @@ interface Entry {
   cid: string | null;
   link: PeerLink | null;
   open: boolean;
+  /** The open link's bulk sender, made on first use; closed with the link. */
+  bulk: BulkScheduler | null;
   /** Keep connecting while the peer is online. */
   wanted: boolean;
   startedAt: number;
@@ -107,7 +120,7 @@ export class PeerMesh {
     this.#entries.delete(peer);
     this.#clearTimers(entry);
     const wasOpen = entry.open;
-    entry.link?.close();
+    this.#drop(peer, entry);
     if (wasOpen) this.#handlers.onClose(peer);
   }
 
@@ -116,6 +129,29 @@ export class PeerMesh {
     const entry = this.#entries.get(peer);
     if (!entry?.open || !entry.link) return false;
     return entry.link.send(JSON.stringify(frame));
+  }
+
+  /**
+   * Sends `source`'s frames to `peer` as the channel has room, in turn with the peer's other
+   * sources, behind no text frame. False when the connection is not open (nothing will be sent).
+   * When the connection closes the source is forgotten: the app hears `onClose` and asks again.
+   */
+  addBulk(peer: string, source: BulkSource): boolean {
+    const entry = this.#entries.get(peer);
+    if (!entry?.open || !entry.link) return false;
+    entry.bulk ??= new BulkScheduler(entry.link);
+    entry.bulk.add(source);
+    return true;
+  }
+
+  /** Stops sending from `source` to `peer`; its `next` is not called again. */
+  removeBulk(peer: string, source: BulkSource): void {
+    this.#entries.get(peer)?.bulk?.remove(source);
+  }
+
+  /** A bulk source for `peer` has frames ready again. */
+  wakeBulk(peer: string): void {
+    this.#entries.get(peer)?.bulk?.wake();
   }
 
   /** Bytes queued towards `peer`, for backpressure. */
@@ -172,6 +208,7 @@ export class PeerMesh {
         cid: null,
         link: null,
         open: false,
+        bulk: null,
         wanted: false,
         startedAt: 0,
         retry: new RetryDelay(250, 10_000),
@@ -232,6 +269,13 @@ export class PeerMesh {
         onText: (text) => {
           if (entry.link === link) this.#receive(peer, entry, text);
         },
+        onBinary: (data) => {
+          // Not gated on `entry.open`: like text, a frame may come before this side's own open event.
+          if (entry.link === link) this.#handlers.onChunk?.(peer, data);
+        },
+        onDrain: () => {
+          if (entry.link === link) entry.bulk?.drained();
+        },
         onClose: () => {
           if (entry.link === link) this.#lost(peer, entry);
         },
@@ -285,6 +329,10 @@ export class PeerMesh {
     entry.link = null;
     entry.open = false;
     entry.cid = null;
+    // Frames a source handed over but the channel never sent are lost with it: the receiver's
+    // acknowledgements tell the app where to resume.
+    entry.bulk?.close();
+    entry.bulk = null;
     link?.close();
   }
 

@@ -1,14 +1,15 @@
 /**
  * The IndexedDB database of one account: its schema and its migrations. Only this folder opens it,
- * and only `account-store.ts` reads or writes its stores.
+ * and only `account-store.ts` and `file-store.ts` read or write its stores.
  */
 import { deleteDB, openDB } from 'idb';
 import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import { nameKey } from '../../shared/names.js';
+import type { StoredFile, StoredFileStatus } from './stored-file.js';
 import type { ConversationSummary, StoredMessage } from './stored-message.js';
 
 /** Bump by one with each migration added to `upgrade`. */
-export const ACCOUNT_DB_VERSION = 2;
+export const ACCOUNT_DB_VERSION = 3;
 
 /** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */
 export interface OutboxRow {
@@ -34,6 +35,20 @@ export interface AccountSchema extends DBSchema {
   outbox: { key: [to: string, id: string]; value: OutboxRow };
   /** Since v2. */
   conversations: { key: string; value: ConversationSummary };
+  /** Since v3: one row per file sent or received. */
+  files: {
+    key: string;
+    value: StoredFile;
+    indexes: {
+      /** The pending ones are what a reload resumes. */
+      'by-status': StoredFileStatus;
+    };
+  };
+  /**
+   * Since v3: the stored chunks of incoming files, each a `Blob` (Chromium keeps Blob values in files
+   * of their own and reads return handles, so assembling a file never pulls its bytes into JS).
+   */
+  'file-chunks': { key: [id: string, index: number]; value: Blob };
 }
 
 export type AccountDb = IDBPDatabase<AccountSchema>;
@@ -101,6 +116,11 @@ function upgrade(db: AccountDb, oldVersion: number, transaction: UpgradeTransact
     // A failed backfill must fail the whole upgrade: the database then stays at v1, with its data.
     backfillConversations(transaction).catch(() => abortQuietly(transaction));
   }
+  if (oldVersion < 3) {
+    db.createObjectStore('files', { keyPath: 'id' }).createIndex('by-status', 'status');
+    // Out-of-line keys: a Blob value has no key path.
+    db.createObjectStore('file-chunks');
+  }
 }
 
 /**
@@ -124,6 +144,34 @@ async function backfillConversations(transaction: UpgradeTransaction): Promise<v
       conversations.put({ id, unread: 0, lastActivity, lastReadAt: lastActivity }),
     ),
   );
+}
+
+/**
+ * Runs `body` in one transaction of `db` and settles when the transaction has: a read-write call
+ * resolves only once its writes are committed. If `body` throws, the transaction is aborted, so
+ * nothing it wrote is kept, and the body's error (not the abort) is the one reported.
+ */
+export async function runTransaction<
+  const Names extends AccountStoreName[],
+  Mode extends IDBTransactionMode,
+  Result,
+>(
+  db: AccountDb,
+  names: Names,
+  mode: Mode,
+  body: (tx: AccountTransaction<Names, Mode>) => Promise<Result>,
+): Promise<Result> {
+  // Relaxed, as in AccountStore: committed once the OS has the write, without waiting for a disk
+  // flush. A crashed tab loses nothing; a power cut could lose the last moment, which the peers'
+  // re-sending (and, for files, resuming from the stored `have`) covers.
+  const tx = db.transaction(names, mode, { durability: 'relaxed' });
+  const result = body(tx).catch((error: unknown) => {
+    abortQuietly(tx);
+    throw error;
+  });
+  // Both promises are awaited together so that neither rejection goes unhandled.
+  const [value] = await Promise.all([result, tx.done]);
+  return value;
 }
 
 /** Aborts a transaction unless it has already ended (a failed request aborts it by itself). */

@@ -3,12 +3,14 @@
  * `AccountStore` and never sees a store, an index or a key range.
  */
 import type { z } from 'zod';
+import type { FileInfo } from '../../shared/file-protocol.js';
 import type { ChatMessage } from '../../shared/peer-protocol.js';
 import { ProtocolError } from '../../shared/errors.js';
 import { nameKey } from '../../shared/names.js';
 import { abortQuietly, deleteAccountDb, openAccountDb } from './account-db.js';
 import type { AccountDb, AccountStoreName, AccountTransaction, ConversationsWriter } from './account-db.js';
 import { ConversationSummary, StoredMessage, parseRow } from './stored-message.js';
+import { FileStore } from './file-store.js';
 
 export type { ConversationSummary, StoredMessage } from './stored-message.js';
 
@@ -63,6 +65,8 @@ export class AccountStore {
   readonly #db: AccountDb;
   readonly #onBadRow: (error: ProtocolError) => void;
   readonly #reported = new Set<string>();
+  /** The account's files (rows and stored chunks), on the same connection: `close` closes it too. */
+  readonly files: FileStore;
 
   /** Use `openAccountStore`. */
   constructor(
@@ -73,6 +77,7 @@ export class AccountStore {
   ) {
     this.#db = db;
     this.#onBadRow = onBadRow;
+    this.files = new FileStore(db, onBadRow);
   }
 
   /**
@@ -87,7 +92,15 @@ export class AccountStore {
    * sends) and `sent: true` when it already went out: then nothing waits for storage before sending.
    */
   async addOwnMessage(
-    draft: { id: string; conversation: string; sentAt: number; text: string; seq?: number; sent?: boolean },
+    draft: {
+      id: string;
+      conversation: string;
+      sentAt: number;
+      text?: string;
+      file?: FileInfo;
+      seq?: number;
+      sent?: boolean;
+    },
     recipients: string[],
   ): Promise<StoredMessage> {
     const me = nameKey(this.user);
@@ -98,7 +111,8 @@ export class AccountStore {
       author: this.user,
       seq: draft.seq ?? 1,
       sentAt: draft.sentAt,
-      text: draft.text,
+      ...(draft.text !== undefined ? { text: draft.text } : {}),
+      ...(draft.file !== undefined ? { file: draft.file } : {}),
       recipients: [...new Set(recipients)].filter((name) => nameKey(name) !== me),
       deliveredTo: [],
       sent: draft.sent ?? false,
@@ -466,7 +480,8 @@ function toIncomingRow(message: ChatMessage, receivedAt: number): StoredMessage 
     author: message.author,
     seq: message.seq,
     sentAt: message.sentAt,
-    text: message.text,
+    ...(message.text === undefined ? {} : { text: message.text }),
+    ...(message.file === undefined ? {} : { file: message.file }),
     ...(message.sig === undefined ? {} : { sig: message.sig }),
     recipients: [],
     deliveredTo: [],

@@ -4,7 +4,7 @@
  * read back goes through these schemas before the app sees it.
  */
 import { z } from 'zod';
-import { ChatMessage } from '../../shared/peer-protocol.js';
+import { CHAT_MESSAGE_FIELDS, ChatMessage, hasOneBody } from '../../shared/peer-protocol.js';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 
 const Username = ChatMessage.shape.author;
@@ -15,13 +15,15 @@ const Timestamp = z.number().int().nonnegative();
  * a stored row is dropped rather than hiding the whole message from its owner. The annotation makes
  * the compiler hold the schema to the interface below.
  */
-export const StoredMessage: z.ZodType<StoredMessage> = z.object({
-  ...ChatMessage.shape,
-  recipients: z.array(Username),
-  deliveredTo: z.array(Username),
-  sent: z.boolean(),
-  receivedAt: Timestamp.optional(),
-});
+export const StoredMessage: z.ZodType<StoredMessage> = z
+  .object({
+    ...CHAT_MESSAGE_FIELDS,
+    recipients: z.array(Username),
+    deliveredTo: z.array(Username),
+    sent: z.boolean(),
+    receivedAt: Timestamp.optional(),
+  })
+  .refine(hasOneBody, 'a message has either text or a file');
 
 /** One message with its delivery state. */
 export interface StoredMessage extends ChatMessage {

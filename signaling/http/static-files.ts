@@ -6,7 +6,7 @@ import { contentTypeOf } from './content-types.js';
 
 /** The Content-Security-Policy of the app's HTML. */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'";
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss:; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'";
 
 /** A request path that maps to a file under the root, or why it does not. */
 export type StaticPath = { ok: true; file: string } | { ok: false; status: 400 | 404 };

@@ -71,7 +71,7 @@ const texts = (m: Messenger) => m.openConversation?.messages.map((message) => me
 async function storedTexts(room: Room, user: string): Promise<string[]> {
   const store = room.stores.get(user);
   if (!store) return [];
-  return (await store.listConversation(conversation, { limit: 2000 })).map((message) => message.text);
+  return (await store.listConversation(conversation, { limit: 2000 })).map((message) => message.text ?? '');
 }
 
 describe('group catch-up', () => {

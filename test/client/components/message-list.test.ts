@@ -1,7 +1,8 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../client/components/message-list.js';
 import type { MessageList } from '../../../client/components/message-list.js';
-import type { MessageView } from '../../../client/app/message-view.js';
+import type { FileView, MessageView } from '../../../client/app/message-view.js';
+import type { FileActionEvent } from '../../../client/components/events.js';
 import { getByRole, queryAllByRole } from '../helpers/by-role.js';
 
 const messages: MessageView[] = [
@@ -9,6 +10,7 @@ const messages: MessageView[] = [
     id: 'a'.repeat(32),
     author: 'alice',
     text: 'hi bob',
+    file: null,
     sentAt: 1_700_000_000_000,
     own: false,
     state: 'received',
@@ -19,6 +21,7 @@ const messages: MessageView[] = [
     id: 'b'.repeat(32),
     author: 'bob',
     text: 'hi alice',
+    file: null,
     sentAt: 1_700_000_001_000,
     own: true,
     state: 'delivered',
@@ -29,6 +32,7 @@ const messages: MessageView[] = [
     id: 'c'.repeat(32),
     author: 'bob',
     text: '<img src=x onerror=alert(1)>',
+    file: null,
     sentAt: 1_700_000_002_000,
     own: true,
     state: 'sending',
@@ -59,4 +63,66 @@ describe('<message-list>', () => {
     expect(list.shadowRoot?.querySelector('img')).to.equal(null);
     expect(queryAllByRole(list, 'article')[2]?.textContent).to.contain('<img src=x onerror=alert(1)>');
   });
+
+  it('shows a file message as a file, with its progress and actions', async () => {
+    const list = await fixture<MessageList>(
+      html`<message-list .messages=${[...messages, fileMessage(movingFile)]}></message-list>`,
+    );
+    const article = queryAllByRole(list, 'article')[3];
+    if (!article) throw new Error('no file article');
+    expect(article.querySelector('.text')).to.equal(null);
+    expect(getByRole(article, 'progressbar', 'holiday.jpg').getAttribute('aria-valuenow')).to.equal('500');
+    const fired = oneEvent(list, 'file-action') as Promise<FileActionEvent>;
+    getByRole(article, 'button', 'Cancel').click();
+    const event = await fired;
+    expect([event.id, event.action]).to.deep.equal(['d'.repeat(32), 'cancel']);
+  });
+
+  it('updates a file message in place when its view changes', async () => {
+    const list = await fixture<MessageList>(
+      html`<message-list .messages=${[...messages, fileMessage(movingFile)]}></message-list>`,
+    );
+    const before = queryAllByRole(list, 'article');
+    const firstText = before[0]?.querySelector('.text');
+    list.messages = [
+      ...messages,
+      fileMessage({ ...movingFile, state: 'complete', done: 1000, canCancel: false, canSave: true }),
+    ];
+    await list.updateComplete;
+    const after = queryAllByRole(list, 'article');
+    expect(after[0]?.querySelector('.text')).to.equal(firstText);
+    expect(queryAllByRole(after[3] as Element, 'progressbar')).to.have.length(0);
+    getByRole(after[3] as Element, 'button', 'Save');
+  });
 });
+
+const movingFile: FileView = {
+  name: 'holiday.jpg',
+  size: 1000,
+  type: 'image/jpeg',
+  state: 'moving',
+  done: 500,
+  total: 1000,
+  bytesPerSecond: 250,
+  secondsLeft: 2,
+  detail: null,
+  canCancel: true,
+  canSave: false,
+  canRetry: false,
+  previewUrl: null,
+  voice: null,
+};
+
+function fileMessage(file: FileView): MessageView {
+  return {
+    id: 'd'.repeat(32),
+    author: 'alice',
+    text: '',
+    file,
+    sentAt: 1_700_000_003_000,
+    own: false,
+    state: 'received',
+    deliveredCount: 0,
+    recipientCount: 0,
+  };
+}

@@ -16,6 +16,8 @@ const IMPLICIT_ROLES: Record<string, (el: Element) => string | null> = {
     if (type === 'button' || type === 'submit') return 'button';
     if (type === 'search') return 'searchbox';
     if (type === 'password') return 'password';
+    // A file input is a button to a person; Parley's are hidden behind **Attach file**.
+    if (type === 'file' || type === 'hidden') return null;
     return 'textbox';
   },
   UL: () => 'list',

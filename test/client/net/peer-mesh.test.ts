@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { PeerMesh } from '../../../client/net/peer-mesh.js';
+import type { BulkSource } from '../../../client/net/bulk-scheduler.js';
 import type { PeerMeshHandlers } from '../../../client/net/peer-mesh.js';
 import type { ProtocolError } from '../../../shared/errors.js';
 import type { PeerFrame, SignalPayload } from '../../../shared/peer-protocol.js';
@@ -14,6 +15,7 @@ class Network {
   readonly meshes = new Map<string, PeerMesh>();
   readonly events: string[] = [];
   readonly frames = new Map<string, Array<{ from: string; frame: Delivered }>>();
+  readonly chunks = new Map<string, Array<{ from: string; data: Uint8Array }>>();
   readonly bad: Array<{ at: string; from: string; error: ProtocolError }> = [];
   readonly signals: Array<{ from: string; to: string; payload: SignalPayload }> = [];
   #waiters: Array<() => void> = [];
@@ -32,6 +34,12 @@ class Network {
         list.push({ from: peer, frame });
         this.frames.set(me, list);
         this.#record(`${me}: frame from ${peer}`);
+      },
+      onChunk: (peer, data) => {
+        const list = this.chunks.get(me) ?? [];
+        list.push({ from: peer, data });
+        this.chunks.set(me, list);
+        this.#record(`${me}: chunk from ${peer}`);
       },
       onBadInput: (peer, error) => {
         this.bad.push({ at: me, from: peer, error });
@@ -52,6 +60,11 @@ class Network {
     while (!this.events.includes(event)) await new Promise<void>((wake) => this.#waiters.push(wake));
   }
 
+  /** Waits until `done()` holds, checking after each event (never spinning on microtasks). */
+  async when(done: () => boolean): Promise<void> {
+    while (!done()) await new Promise<void>((wake) => this.#waiters.push(wake));
+  }
+
   count(event: string): number {
     return this.events.filter((e) => e === event).length;
   }
@@ -60,6 +73,22 @@ class Network {
     this.events.push(event);
     this.#waiters.splice(0).forEach((wake) => wake());
   }
+}
+
+/** A bulk source of numbered 4 KiB frames, tag 0x01 like chunk frames; `ready` frames at a time. */
+function numberedSource(total = Infinity): BulkSource & { handedOut: number; ready: number } {
+  return {
+    handedOut: 0,
+    ready: Infinity,
+    next() {
+      if (this.handedOut >= total || this.ready === 0) return null;
+      this.ready--;
+      const data = new Uint8Array(4096).fill(this.handedOut & 0xff);
+      data[0] = 0x01;
+      data[1] = this.handedOut++;
+      return data;
+    },
+  };
 }
 
 describe('PeerMesh', () => {
@@ -117,7 +146,7 @@ describe('PeerMesh', () => {
     const opensBefore = network.count('alice: open bob');
     bob2.want('alice');
     await network.until('bob: open alice');
-    while (network.count('alice: open bob') === opensBefore) await network.until('alice: open bob');
+    await network.when(() => network.count('alice: open bob') > opensBefore);
     expect(network.meshes.get('alice')?.state('bob')).to.equal('open');
     expect(bob2.send('alice', { type: 'ack', ids: ['1'.repeat(32)] })).to.equal(true);
     await network.until('alice: frame from bob');
@@ -147,5 +176,71 @@ describe('PeerMesh', () => {
     expect(alice.state('bob')).to.equal('none');
     expect(alice.send('bob', { type: 'ack', ids: ['2'.repeat(32)] })).to.equal(false);
     await network.until('bob: close alice');
+  });
+
+  it('sends bulk sources to an open peer as binary frames, and text frames still as frames', async () => {
+    const alice = network.join('alice');
+    network.join('bob');
+    const source = numberedSource(40);
+    expect(alice.addBulk('bob', source)).to.equal(false);
+    alice.want('bob');
+    await network.until('alice: open bob');
+    source.ready = 0;
+    expect(alice.addBulk('bob', source)).to.equal(true);
+    source.ready = 20;
+    alice.wakeBulk('bob');
+    await network.when(() => network.count('bob: chunk from alice') === 20);
+    // The source had nothing more to give: only a wake makes the mesh ask again.
+    source.ready = 20;
+    alice.wakeBulk('bob');
+    expect(alice.send('bob', { type: 'ack', ids: ['3'.repeat(32)] })).to.equal(true);
+    await network.when(() => network.count('bob: chunk from alice') === 40);
+    await network.until('bob: frame from alice');
+    const chunks = network.chunks.get('bob') ?? [];
+    expect(chunks.map((c) => c.data[1])).to.deep.equal(Array.from({ length: 40 }, (_, i) => i));
+    expect(chunks.every((c) => c.from === 'alice' && c.data.byteLength === 4096)).to.equal(true);
+    expect(network.frames.get('bob')?.map((f) => f.frame.type)).to.deep.equal(['ack']);
+    expect(network.bad).to.deep.equal([]);
+  });
+
+  it('stops sending from bulk sources removed, and from all when the connection closes', async () => {
+    const alice = network.join('alice');
+    const bob = network.join('bob');
+    alice.want('bob');
+    await Promise.all([network.until('alice: open bob'), network.until('bob: open alice')]);
+    const removed = numberedSource();
+    const kept = numberedSource();
+    alice.addBulk('bob', removed);
+    alice.addBulk('bob', kept);
+    await network.until('bob: chunk from alice');
+    alice.removeBulk('bob', removed);
+    const removedHandedOut = removed.handedOut;
+    const before = network.count('bob: chunk from alice');
+    await network.when(() => network.count('bob: chunk from alice') >= before + 8);
+    expect(removed.handedOut).to.equal(removedHandedOut);
+    // Bob goes away: alice hears the close and her link's sources are dropped with it.
+    bob.closeAll();
+    await network.until('alice: close bob');
+    const keptHandedOut = kept.handedOut;
+    alice.wakeBulk('bob');
+    await Promise.resolve();
+    expect(kept.handedOut).to.equal(keptHandedOut);
+    expect(alice.addBulk('bob', kept)).to.equal(false);
+  });
+
+  it('drops the bulk sources of a peer that went offline', async () => {
+    const alice = network.join('alice');
+    network.join('bob');
+    alice.want('bob');
+    await network.until('alice: open bob');
+    const source = numberedSource();
+    alice.addBulk('bob', source);
+    await network.until('bob: chunk from alice');
+    alice.peerOffline('bob');
+    const handedOut = source.handedOut;
+    await network.until('bob: close alice');
+    alice.wakeBulk('bob');
+    await Promise.resolve();
+    expect(source.handedOut).to.equal(handedOut);
   });
 });

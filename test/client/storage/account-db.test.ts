@@ -50,6 +50,12 @@ function createVersion1(db: IDBDatabase): void {
   db.createObjectStore('outbox', { keyPath: ['to', 'id'] });
 }
 
+/** Exactly what release 2 created: release 1 plus the conversation list. Frozen, like version 1. */
+function createVersion2(db: IDBDatabase): void {
+  createVersion1(db);
+  db.createObjectStore('conversations', { keyPath: 'id' });
+}
+
 const dm = 'dm:alice:bob';
 const group = 'g:friends';
 
@@ -160,7 +166,13 @@ describe('account database', () => {
       store.close();
       const db = await openRaw(ACCOUNT_DB_VERSION);
       expect(db.version).to.equal(ACCOUNT_DB_VERSION);
-      expect([...db.objectStoreNames].sort()).to.deep.equal(['conversations', 'messages', 'outbox']);
+      expect([...db.objectStoreNames].sort()).to.deep.equal([
+        'conversations',
+        'file-chunks',
+        'files',
+        'messages',
+        'outbox',
+      ]);
       db.close();
 
       const reopened = await open();
@@ -195,6 +207,66 @@ describe('account database', () => {
       await writeVersion1([]);
       const store = await open();
       expect(await store.listConversations()).to.deep.equal([]);
+    });
+  });
+
+  describe('upgrading from version 2', () => {
+    const v2Messages = [
+      ownRow(1, dm, 1000, ['bob']),
+      incomingRow(2, dm, 3000, 1),
+      ownRow(4, group, 1500, ['bob', 'carol'], 1),
+    ];
+    const v2Conversations = [
+      { id: dm, unread: 1, lastActivity: 3000, lastReadAt: 1000 },
+      { id: group, unread: 0, lastActivity: 1500, lastReadAt: 1500 },
+    ];
+
+    async function writeVersion2(): Promise<void> {
+      const db = await openRaw(2, createVersion2);
+      await rawPut(db, 'messages', v2Messages);
+      await rawPut(db, 'outbox', [{ to: 'carol', id: messageId(4) }]);
+      await rawPut(db, 'conversations', v2Conversations);
+      db.close();
+    }
+
+    it('keeps every message, the outbox and the unread counts', async () => {
+      await writeVersion2();
+      const store = await open();
+      expect(await store.listConversation(dm)).to.deep.equal([v2Messages[0], v2Messages[1]]);
+      expect(await store.listConversation(group)).to.deep.equal([v2Messages[2]]);
+      expect((await store.pendingFor('carol')).map((m) => m.id)).to.deep.equal([messageId(4)]);
+      expect(await store.listConversations()).to.deep.equal(v2Conversations);
+      expect(badRows).to.deep.equal([]);
+    });
+
+    it('adds empty stores for files, which then work', async () => {
+      await writeVersion2();
+      const store = await open();
+      expect(await store.files.unfinished()).to.deep.equal([]);
+      const file = {
+        id: messageId(7),
+        conversation: dm,
+        author: 'bob',
+        info: { name: 'a.txt', size: 3, type: 'text/plain', hash: 'a'.repeat(64), chunkSize: 65536 },
+        role: 'incoming' as const,
+        status: 'pending' as const,
+        have: 0,
+        hashState: null,
+        blob: null,
+        completedBy: [],
+        cancelledBy: null,
+        updatedAt: 1,
+      };
+      await store.files.put(file);
+      expect(
+        await store.files.appendChunks(file.id, 0, [new Uint8Array([1, 2, 3])], new Uint8Array(1)),
+      ).to.equal(1);
+      await store.files.update(file.id, { status: 'complete' });
+      expect(await (await store.files.blobOf(file.id))?.text()).to.equal('\u0001\u0002\u0003');
+      store.close();
+      const db = await openRaw(ACCOUNT_DB_VERSION);
+      expect(db.version).to.equal(3);
+      expect([...db.transaction('files').objectStore('files').indexNames]).to.deep.equal(['by-status']);
     });
   });
 

@@ -1,0 +1,328 @@
+/**
+ * Files of one account: a row per file (`files`) and, for incoming files, their chunks as Blobs
+ * (`file-chunks`, keyed [id, index]). A receiver writes each batch of chunks as it arrives and never
+ * holds a whole file in memory; after a drop or a reload the transfer resumes from the row's `have`.
+ */
+import { chunkCount, chunkLength } from '../../shared/file-protocol.js';
+import { ErrorCode, ProtocolError } from '../../shared/errors.js';
+import { runTransaction } from './account-db.js';
+import type { AccountDb, AccountStoreName, AccountTransaction } from './account-db.js';
+import { StoredFile } from './stored-file.js';
+import { parseRow } from './stored-message.js';
+
+export type { FileRole, StoredFileStatus } from './stored-file.js';
+export { StoredFile } from './stored-file.js';
+
+/** The largest file a sender keeps (as a Blob in its row) so it shows in, and survives a reload of, its own history. */
+export const KEEP_OUTGOING_BYTES = 64 * 1024 * 1024;
+
+/** Why `appendChunks` refused a write. Nothing was stored when it throws one. */
+export const FileStoreErrorCode = {
+  /** No (valid) row with this id. */
+  UnknownFile: 'ERR_FILE_UNKNOWN',
+  /** Chunks are stored for incoming files only. */
+  NotIncoming: 'ERR_FILE_NOT_INCOMING',
+  /** The file is complete, cancelled, corrupt or out of space: it takes no more chunks. */
+  NotPending: 'ERR_FILE_NOT_PENDING',
+  /** The batch does not start at the row's `have`: a gap or an overlap. The error carries `have`. */
+  WrongStart: 'ERR_FILE_WRONG_START',
+  /** The batch runs past the file's last chunk. */
+  TooManyChunks: 'ERR_FILE_TOO_MANY_CHUNKS',
+  /** A chunk's length is not the one its index must have (`chunkLength`). */
+  BadChunkLength: 'ERR_FILE_BAD_CHUNK_LENGTH',
+} as const;
+export type FileStoreErrorCode = (typeof FileStoreErrorCode)[keyof typeof FileStoreErrorCode];
+
+export class FileStoreError extends Error {
+  override readonly name = 'FileStoreError';
+  constructor(
+    readonly code: FileStoreErrorCode,
+    readonly detail: string,
+    /** The row's `have` when the row exists: where a resumed transfer must start. */
+    readonly have: number | null = null,
+  ) {
+    super(`${code}: ${detail}`);
+  }
+}
+
+/**
+ * The fields `update` may change; the rest of a row is fixed once put. `info` is here because its
+ * `hash` may arrive after the offer (`file-hash`); its size and chunk size may not change.
+ */
+export type StoredFilePatch = Partial<
+  Pick<StoredFile, 'status' | 'completedBy' | 'cancelledBy' | 'blob' | 'have' | 'hashState' | 'info'>
+>;
+
+/** How many chunk handles `blobOf` reads per request: bounds one request's size for huge files. */
+const CHUNK_PAGE = 4096;
+
+/** The rows and chunks of files. Reached as `AccountStore.files`; it shares the account's connection. */
+export class FileStore {
+  readonly #db: AccountDb;
+  readonly #onBadRow: (error: ProtocolError) => void;
+  readonly #reported = new Set<string>();
+
+  /** Use `AccountStore.files`. */
+  constructor(db: AccountDb, onBadRow: (error: ProtocolError) => void) {
+    this.#db = db;
+    this.#onBadRow = onBadRow;
+  }
+
+  /**
+   * Free bytes in this origin's storage (quota − usage), for a check before a transfer starts; null
+   * when the browser does not say. An estimate: the browser may pad usage or evict under pressure.
+   */
+  static async freeBytes(): Promise<number | null> {
+    if (typeof navigator === 'undefined' || navigator.storage === undefined) return null;
+    try {
+      const { quota, usage } = await navigator.storage.estimate();
+      if (quota === undefined || usage === undefined) return null;
+      return Math.max(0, quota - usage);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Creates or replaces the row of `file.id` (its chunks, if any, stay). Throws a `TypeError` for a
+   * row that breaks the schema: the caller builds rows from validated input, so this is a bug.
+   */
+  async put(file: StoredFile): Promise<void> {
+    const row = checked(file);
+    await this.#run(['files'], 'readwrite', async (tx) => {
+      await tx.objectStore('files').put(row);
+    });
+  }
+
+  /** The row of file `id`; null when unknown (or damaged, which is reported). */
+  async get(id: string): Promise<StoredFile | null> {
+    return this.#run(['files'], 'readonly', async (tx) =>
+      this.#parse(id, await tx.objectStore('files').get(id)),
+    );
+  }
+
+  /** The rows of these ids that exist and are valid, read in one transaction. */
+  async getMany(ids: readonly string[]): Promise<Map<string, StoredFile>> {
+    const rows = await this.#run(['files'], 'readonly', async (tx) => {
+      const files = tx.objectStore('files');
+      return Promise.all([...new Set(ids)].map(async (id) => this.#parse(id, await files.get(id))));
+    });
+    return new Map(rows.filter((row): row is StoredFile => row !== null).map((row) => [row.id, row]));
+  }
+
+  /** Every pending file, outgoing and incoming: what to resume after a reload. */
+  async unfinished(): Promise<StoredFile[]> {
+    return this.#run(['files'], 'readonly', async (tx) => {
+      const found: StoredFile[] = [];
+      let cursor = await tx.objectStore('files').index('by-status').openCursor('pending');
+      while (cursor) {
+        const row = this.#parse(cursor.primaryKey, cursor.value);
+        if (row) found.push(row);
+        cursor = await cursor.continue();
+      }
+      return found;
+    });
+  }
+
+  /**
+   * Stores `chunks` as chunks `start`, `start` + 1, … of incoming file `id` and moves its `have` and
+   * `hashState` on, all in one transaction: after a crash either the whole batch and its hash state
+   * are stored, or none of it. Returns the new `have`.
+   *
+   * Throws a `FileStoreError`, storing nothing, when the row is missing, not incoming, not pending,
+   * when `start` is not the row's `have`, when the batch runs past the last chunk, or when a chunk's
+   * length is not the one its index must have. The bytes are copied: `chunks` may be views into
+   * frames that are reused.
+   */
+  async appendChunks(
+    id: string,
+    start: number,
+    chunks: readonly Uint8Array[],
+    hashState: Uint8Array,
+  ): Promise<number> {
+    if (!Number.isSafeInteger(start) || start < 0) throw new TypeError('start must be a chunk index');
+    if (!(hashState instanceof Uint8Array)) throw new TypeError('hashState must be a Uint8Array');
+    return this.#run(['files', 'file-chunks'], 'readwrite', async (tx) => {
+      const files = tx.objectStore('files');
+      const row = this.#parse(id, await files.get(id));
+      if (row === null) throw new FileStoreError(FileStoreErrorCode.UnknownFile, `no file ${id}`);
+      const { info, have } = row;
+      if (row.role !== 'incoming') {
+        throw new FileStoreError(FileStoreErrorCode.NotIncoming, `file ${id} is ${row.role}`, have);
+      }
+      if (row.status !== 'pending') {
+        throw new FileStoreError(FileStoreErrorCode.NotPending, `file ${id} is ${row.status}`, have);
+      }
+      if (start !== have) {
+        throw new FileStoreError(FileStoreErrorCode.WrongStart, `file ${id} has ${have}, not ${start}`, have);
+      }
+      const end = start + chunks.length;
+      if (end > chunkCount(info)) {
+        throw new FileStoreError(
+          FileStoreErrorCode.TooManyChunks,
+          `file ${id} has ${chunkCount(info)} chunks, not ${end}`,
+          have,
+        );
+      }
+      const wrong = chunks.findIndex((chunk, i) => chunk.byteLength !== chunkLength(info, start + i));
+      if (wrong !== -1) {
+        throw new FileStoreError(
+          FileStoreErrorCode.BadChunkLength,
+          `chunk ${start + wrong} of file ${id} has ${chunks[wrong]!.byteLength} bytes, not ${chunkLength(info, start + wrong)}`,
+          have,
+        );
+      }
+      if (chunks.length === 0) return have;
+      const stored = tx.objectStore('file-chunks');
+      await Promise.all([
+        // A Blob value, not the bytes: Chromium writes it to a file of its own, and reading it back
+        // gives a handle. The cast: a Blob never takes SharedArrayBuffer views, and this page has none
+        // (it is not cross-origin isolated).
+        ...chunks.map((chunk, i) =>
+          stored.put(new Blob([chunk as Uint8Array<ArrayBuffer>]), [id, start + i]),
+        ),
+        files.put({ ...row, have: end, hashState, updatedAt: Date.now() }),
+      ]);
+      return end;
+    });
+  }
+
+  /**
+   * Changes some fields of file `id` (and its `updatedAt`); returns the new row, or null when there is
+   * no valid row. Throws a `TypeError` when the result would break the schema (say, `have` past the
+   * chunk count) or when `info` changes the size or chunk size, which the stored chunks depend on.
+   */
+  async update(id: string, patch: StoredFilePatch): Promise<StoredFile | null> {
+    return this.#run(['files'], 'readwrite', async (tx) => {
+      const files = tx.objectStore('files');
+      const row = this.#parse(id, await files.get(id));
+      if (row === null) return null;
+      if (patch.info && (patch.info.size !== row.info.size || patch.info.chunkSize !== row.info.chunkSize)) {
+        throw new TypeError(`the size and chunk size of file ${id} are fixed`);
+      }
+      const updated = checked({ ...row, ...patch, id: row.id, updatedAt: Date.now() });
+      await files.put(updated);
+      return updated;
+    });
+  }
+
+  /**
+   * Deletes the stored chunks of file `id` to free their space, keeping its row (and its status) for
+   * the history. The row's `have` drops to 0 and its `hashState` to null, so that "chunks 0 to
+   * `have` − 1 are stored" stays true.
+   */
+  async deleteChunks(id: string): Promise<void> {
+    await this.#run(['files', 'file-chunks'], 'readwrite', async (tx) => {
+      await this.#clearChunks(tx, id, {});
+    });
+  }
+
+  /**
+   * Starts incoming file `id` over: deletes its chunks; `have` 0, no hash state, `pending`, not
+   * cancelled by anyone. For a file that arrived corrupt, or a cancelled one asked for again.
+   */
+  async reset(id: string): Promise<void> {
+    await this.#run(['files', 'file-chunks'], 'readwrite', async (tx) => {
+      await this.#clearChunks(tx, id, { status: 'pending', cancelledBy: null });
+    });
+  }
+
+  /**
+   * The file's content as one Blob: an outgoing file's kept Blob, or an incoming complete file's
+   * chunks joined in order — a Blob of Blob handles, so its bytes are never read into JS memory here.
+   * Null when there is no such content: unknown, not complete, chunks deleted, or damaged (a
+   * missing or wrongly sized chunk of a complete file, which is reported).
+   *
+   * An incoming Blob's `type` is what the sender claimed: offer it for download, preview it only
+   * when `isPreviewableImage` says so, and never navigate to its URL (a blob: URL has this origin).
+   */
+  async blobOf(id: string): Promise<Blob | null> {
+    return this.#run(['files', 'file-chunks'], 'readonly', async (tx) => {
+      const row = this.#parse(id, await tx.objectStore('files').get(id));
+      if (row === null) return null;
+      if (row.role === 'outgoing') return row.blob;
+      if (row.status !== 'complete') return null;
+      const { info } = row;
+      const count = chunkCount(info);
+      // Complete but short: its chunks were deleted (`deleteChunks`) to free space.
+      if (row.have !== count) return null;
+      const parts: Blob[] = [];
+      const chunks = tx.objectStore('file-chunks');
+      while (parts.length < count) {
+        const index = parts.length;
+        const range = IDBKeyRange.bound([id, index], [id, count - 1]);
+        // Keys too: a missing chunk would otherwise shift every later one into its place.
+        const [keys, page] = await Promise.all([
+          chunks.getAllKeys(range, CHUNK_PAGE),
+          chunks.getAll(range, CHUNK_PAGE) as Promise<unknown[]>,
+        ]);
+        const bad = page.findIndex(
+          (part, i) =>
+            keys[i]?.[1] !== index + i ||
+            !(part instanceof Blob) ||
+            part.size !== chunkLength(info, index + i),
+        );
+        if (page.length === 0 || bad !== -1) {
+          const at = page.length === 0 ? index : index + bad;
+          this.#report(
+            new ProtocolError(
+              ErrorCode.BadRow,
+              `file-chunks ${JSON.stringify([id, at])}: missing or of the wrong size`,
+            ),
+          );
+          return null;
+        }
+        parts.push(...(page as Blob[]));
+      }
+      return new Blob(parts, { type: info.type });
+    });
+  }
+
+  /** Deletes every chunk of `id` and sets have 0, no hash state and `fields` on its row, if it has a valid one. */
+  async #clearChunks(
+    tx: AccountTransaction<['files', 'file-chunks'], 'readwrite'>,
+    id: string,
+    fields: StoredFilePatch,
+  ): Promise<void> {
+    const files = tx.objectStore('files');
+    const row = this.#parse(id, await files.get(id));
+    // [id] sorts before every [id, index], and [id, []] after them: arrays sort above numbers.
+    const deleted = tx.objectStore('file-chunks').delete(IDBKeyRange.bound([id], [id, []]));
+    if (row === null) return deleted;
+    await Promise.all([
+      deleted,
+      files.put({ ...row, ...fields, have: 0, hashState: null, updatedAt: Date.now() }),
+    ]);
+  }
+
+  #run<const Names extends AccountStoreName[], Mode extends IDBTransactionMode, Result>(
+    names: Names,
+    mode: Mode,
+    body: (tx: AccountTransaction<Names, Mode>) => Promise<Result>,
+  ): Promise<Result> {
+    return runTransaction(this.#db, names, mode, body);
+  }
+
+  /** Validates a row read back; a damaged one is reported (once) and treated as absent. Never deleted. */
+  #parse(key: IDBValidKey, raw: unknown): StoredFile | null {
+    if (raw === undefined) return null;
+    const result = parseRow(StoredFile, 'files', key, raw);
+    if (!(result instanceof ProtocolError)) return result;
+    this.#report(result);
+    return null;
+  }
+
+  #report(error: ProtocolError): void {
+    if (this.#reported.has(error.detail)) return;
+    this.#reported.add(error.detail);
+    this.#onBadRow(error);
+  }
+}
+
+/** The row as the schema returns it (extra fields dropped), or a `TypeError` naming the first issue. */
+function checked(file: StoredFile): StoredFile {
+  const result = StoredFile.safeParse(file);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new TypeError(`invalid file row: ${issue?.path.join('.')}: ${issue?.message}`);
+}

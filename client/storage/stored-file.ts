@@ -1,0 +1,68 @@
+/**
+ * The row this folder keeps for each file a message carries, sent or received, and its validation.
+ * Like every row, it is checked on each read (see stored-message.ts): the database outlives the code.
+ * The file's bytes are not in the row: an incoming file's chunks are rows of their own (file-store.ts).
+ */
+import { z } from 'zod';
+import { chunkCount, FileInfo } from '../../shared/file-protocol.js';
+import { CHAT_MESSAGE_FIELDS } from '../../shared/peer-protocol.js';
+
+/** `outgoing`: this user sends the file; `incoming`: it is being (or was) received here. */
+export const FileRole = z.enum(['outgoing', 'incoming']);
+export type FileRole = z.infer<typeof FileRole>;
+
+/**
+ * `pending`: still moving (or waiting to); `complete`: stored whole and verified (incoming) or sent
+ * to everyone (outgoing); `cancelled`: someone stopped it; `corrupt`: it arrived with another hash;
+ * `no-space`: this browser's storage could not hold it.
+ */
+export const StoredFileStatus = z.enum(['pending', 'complete', 'cancelled', 'corrupt', 'no-space']);
+export type StoredFileStatus = z.infer<typeof StoredFileStatus>;
+
+/** A file's transfer state as this browser stores it. */
+export interface StoredFile {
+  /** The id of the message that carries the file, 32 hex digits. */
+  id: string;
+  conversation: string;
+  author: string;
+  info: FileInfo;
+  role: FileRole;
+  status: StoredFileStatus;
+  /** Incoming: chunks 0 to `have` − 1 are stored; a resumed transfer asks from `have` on. */
+  have: number;
+  /** Incoming: the SHA-256 state (hash-wasm `save()`) after `have` chunks, so a resume need not re-read them. */
+  hashState: Uint8Array | null;
+  /** Outgoing: the file itself while the sender keeps it (at most `KEEP_OUTGOING_BYTES`), else null. */
+  blob: Blob | null;
+  /** Outgoing: the recipients that stored the whole file. */
+  completedBy: string[];
+  /** Who cancelled, when `status` is `cancelled`. */
+  cancelledBy: string | null;
+  /** When the row last changed (ms since epoch). */
+  updatedAt: number;
+}
+
+/**
+ * `z.object` (not strict), as for messages: an unknown extra field is dropped rather than hiding the
+ * file. `Uint8Array` and `Blob` survive IndexedDB's structured clone as themselves, so `instanceof`
+ * holds for what was written (in this page's realm, the only one that reads it).
+ */
+export const StoredFile: z.ZodType<StoredFile> = z
+  .object({
+    id: CHAT_MESSAGE_FIELDS.id,
+    conversation: CHAT_MESSAGE_FIELDS.conversation,
+    author: CHAT_MESSAGE_FIELDS.author,
+    info: FileInfo,
+    role: FileRole,
+    status: StoredFileStatus,
+    have: z.number().int().nonnegative(),
+    hashState: z.instanceof(Uint8Array).nullable(),
+    blob: z.instanceof(Blob).nullable(),
+    completedBy: z.array(CHAT_MESSAGE_FIELDS.author),
+    cancelledBy: CHAT_MESSAGE_FIELDS.author.nullable(),
+    updatedAt: z.number().int().nonnegative(),
+  })
+  .refine((file) => file.have <= chunkCount(file.info), {
+    message: 'have is beyond the chunk count',
+    path: ['have'],
+  });

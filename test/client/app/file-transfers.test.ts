@@ -1,0 +1,288 @@
+import { expect } from '@open-wc/testing';
+import { Messenger } from '../../../client/app/messenger.js';
+import type { FileView } from '../../../client/app/message-view.js';
+import { PeerConnection } from '../../../client/net/peer-connection.js';
+import type { PeerLink, PeerLinkFactory } from '../../../client/net/peer-mesh.js';
+import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
+import { CHUNK_HEADER_BYTES, CHUNK_FRAME_TAG } from '../../../shared/file-protocol.js';
+import type { SignalPayload } from '../../../shared/peer-protocol.js';
+import type { Group } from '../../../shared/protocol.js';
+
+/**
+ * Files between messengers in one page: real IndexedDB, real RTCPeerConnections, an in-page relay in
+ * place of the signaling server. Links are real PeerConnections; a test that needs to break one
+ * (drop it, damage a chunk) wraps it, and says so.
+ */
+class Room {
+  readonly members = new Map<string, Messenger>();
+  readonly users = new Set<string>();
+  /** Every link each user made, newest last. */
+  readonly links = new Map<string, PeerLink[]>();
+  #waiters: Array<() => void> = [];
+
+  async join(me: string, createLink?: PeerLinkFactory): Promise<Messenger> {
+    const store = await openAccountStore(me);
+    const make: PeerLinkFactory =
+      createLink ?? ((options, handlers) => new PeerConnection(options, handlers));
+    const messenger = await Messenger.open({
+      me,
+      store,
+      sendSignal: (to: string, payload: SignalPayload) => {
+        setTimeout(() => this.members.get(to)?.handleSignal(me, structuredClone(payload)), 0);
+        return true;
+      },
+      onChange: () => this.#waiters.splice(0).forEach((wake) => wake()),
+      warn: (message, error) => console.warn(`[${me}] ${message}`, error ?? ''),
+      createLink: (options, handlers) => {
+        const link = make(options, handlers);
+        this.links.set(me, [...(this.links.get(me) ?? []), link]);
+        return link;
+      },
+    });
+    this.members.set(me, messenger);
+    this.users.add(me);
+    return messenger;
+  }
+
+  leave(me: string): void {
+    this.members.get(me)?.close();
+    this.members.delete(me);
+  }
+
+  async until(condition: () => boolean): Promise<void> {
+    while (!condition()) await new Promise<void>((wake) => this.#waiters.push(wake));
+  }
+
+  async close(): Promise<void> {
+    for (const messenger of this.members.values()) messenger.close();
+    await Promise.all([...this.users].map((user) => deleteAccountStore(user)));
+  }
+}
+
+function randomFile(bytes: number, name = 'random.bin', type = 'application/octet-stream'): File {
+  const data = new Uint8Array(bytes);
+  for (let offset = 0; offset < bytes; offset += 65536)
+    crypto.getRandomValues(data.subarray(offset, offset + 65536));
+  return new File([data], name, { type });
+}
+
+async function sha256(blob: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const fileOf = (m: Messenger, index = 0): FileView | null =>
+  m.openConversation?.messages.filter((message) => message.file)[index]?.file ?? null;
+const fileIdOf = (m: Messenger, index = 0): string =>
+  m.openConversation?.messages.filter((message) => message.file)[index]?.id ?? '';
+
+const MiB = 1024 * 1024;
+
+describe('FileTransfers', () => {
+  let room: Room;
+  beforeEach(() => {
+    room = new Room();
+  });
+  afterEach(async () => {
+    await room.close();
+  });
+
+  async function pair(createLinkForBob?: PeerLinkFactory): Promise<[Messenger, Messenger]> {
+    const alice = await room.join('alice');
+    const bob = await room.join('bob', createLinkForBob);
+    alice.networkUp(['bob'], [], []);
+    bob.networkUp(['alice'], [], []);
+    await alice.selectPerson('bob');
+    await bob.selectPerson('alice');
+    return [alice, bob];
+  }
+
+  it('sends a file that arrives whole, with the same SHA-256, and shows it complete on both sides', async function () {
+    this.timeout(30_000);
+    const [alice, bob] = await pair();
+    const file = randomFile(3 * MiB + 12345, 'notes.bin');
+    await alice.sendFiles([file]);
+    await room.until(() => fileOf(bob)?.state === 'complete' && fileOf(alice)?.state === 'complete');
+    const view = fileOf(bob)!;
+    expect(view.name).to.equal('notes.bin');
+    expect(view.size).to.equal(file.size);
+    expect(view.canSave).to.equal(true);
+    const saved = await bob.fileToSave(fileIdOf(bob));
+    expect(saved?.name).to.equal('notes.bin');
+    expect(saved?.blob.size).to.equal(file.size);
+    expect(await sha256(saved!.blob)).to.equal(await sha256(file));
+  });
+
+  it('verifies a big file whose hash was computed while it moved', async function () {
+    this.timeout(30_000);
+    const [alice, bob] = await pair();
+    const file = randomFile(9 * MiB, 'big.bin');
+    await alice.sendFiles([file]);
+    await room.until(() => fileOf(bob)?.state === 'complete');
+    const saved = await bob.fileToSave(fileIdOf(bob));
+    expect(await sha256(saved!.blob)).to.equal(await sha256(file));
+  });
+
+  it('sends an empty file and an image with a preview', async function () {
+    this.timeout(30_000);
+    const [alice, bob] = await pair();
+    const png = await new Promise<Blob>((resolve) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 4;
+      canvas.toBlob((blob) => resolve(blob!), 'image/png');
+    });
+    await alice.sendFiles([
+      new File([], 'empty.txt', { type: 'text/plain' }),
+      new File([png], 'dot.png', { type: 'image/png' }),
+    ]);
+    await room.until(
+      () =>
+        fileOf(bob, 0)?.state === 'complete' &&
+        fileOf(bob, 1)?.previewUrl != null &&
+        fileOf(alice, 1)?.previewUrl != null,
+    );
+    expect(fileOf(bob, 0)?.size).to.equal(0);
+    expect(fileOf(bob, 1)?.previewUrl).to.match(/^blob:/);
+    expect(fileOf(alice, 1)?.previewUrl).to.match(/^blob:/);
+  });
+
+  it('lets the receiver cancel: the sender hears it, and nothing more is stored', async function () {
+    this.timeout(30_000);
+    const [alice, bob] = await pair();
+    await alice.sendFiles([randomFile(12 * MiB)]);
+    await room.until(() => (fileOf(bob)?.done ?? 0) > 0);
+    await bob.cancelFile(fileIdOf(bob));
+    expect(fileOf(bob)?.state).to.equal('failed');
+    expect(fileOf(bob)?.detail).to.equal('You cancelled it.');
+    await room.until(() => fileOf(alice)?.detail === 'bob cancelled it.');
+    expect(fileOf(alice)?.state).to.not.equal('complete');
+    expect(await bob.fileToSave(fileIdOf(bob))).to.equal(null);
+  });
+
+  it('lets the sender cancel: the receiver shows who cancelled it', async function () {
+    this.timeout(30_000);
+    const [alice, bob] = await pair();
+    await alice.sendFiles([randomFile(12 * MiB)]);
+    await room.until(() => (fileOf(bob)?.done ?? 0) > 0);
+    await alice.cancelFile(fileIdOf(alice));
+    await room.until(() => fileOf(bob)?.state === 'failed');
+    expect(fileOf(bob)?.detail).to.equal('alice cancelled it.');
+    expect(fileOf(alice)?.detail).to.equal('You cancelled it.');
+  });
+
+  it('resumes after the connection drops mid-transfer, from what was stored', async function () {
+    this.timeout(30_000);
+    const [alice, bob] = await pair();
+    const file = randomFile(8 * MiB);
+    await alice.sendFiles([file]);
+    await room.until(() => (fileOf(bob)?.done ?? 0) >= MiB);
+    const doneBeforeDrop = fileOf(bob)!.done;
+    // Dropping the live connection stands for a network failure: the mesh reconnects by itself.
+    room.links.get('bob')!.at(-1)!.close();
+    await room.until(() => fileOf(bob)?.state === 'complete');
+    expect(doneBeforeDrop).to.be.below(file.size);
+    const saved = await bob.fileToSave(fileIdOf(bob));
+    expect(await sha256(saved!.blob)).to.equal(await sha256(file));
+  });
+
+  it('resumes after the receiver reloads mid-transfer', async function () {
+    this.timeout(30_000);
+    const [alice, bob] = await pair();
+    const file = randomFile(8 * MiB);
+    await alice.sendFiles([file]);
+    await room.until(() => (fileOf(bob)?.done ?? 0) >= MiB);
+    room.leave('bob');
+    alice.peerOffline('bob');
+    const bob2 = await room.join('bob');
+    bob2.networkUp(['alice'], [], []);
+    alice.peerOnline('bob');
+    await bob2.selectPerson('alice');
+    await room.until(() => fileOf(bob2)?.state === 'complete');
+    const saved = await bob2.fileToSave(fileIdOf(bob2));
+    expect(await sha256(saved!.blob)).to.equal(await sha256(file));
+  });
+
+  it('catches a chunk damaged on the way by the hash, and keeps nothing of it', async function () {
+    this.timeout(30_000);
+    // Bob's link flips one byte of one chunk it receives: what a broken path (or peer) would do.
+    let damaged = false;
+    const [alice, bob] = await pair((options, handlers) => {
+      return new PeerConnection(options, {
+        ...handlers,
+        onBinary: (data) => {
+          if (!damaged && data[0] === CHUNK_FRAME_TAG && data.byteLength > CHUNK_HEADER_BYTES + 100) {
+            damaged = true;
+            data[CHUNK_HEADER_BYTES + 99]! ^= 0xff;
+          }
+          handlers.onBinary(data);
+        },
+      });
+    });
+    await alice.sendFiles([randomFile(2 * MiB)]);
+    await room.until(() => fileOf(bob)?.state === 'failed');
+    expect(damaged).to.equal(true);
+    expect(fileOf(bob)?.detail).to.contain('damaged');
+    expect(fileOf(bob)?.canRetry).to.equal(true);
+    expect(await bob.fileToSave(fileIdOf(bob))).to.equal(null);
+    await room.until(() => fileOf(alice)?.detail === 'It reached bob damaged.');
+    // Trying again fetches it whole (only the first chunk was damaged).
+    await bob.retryFile(fileIdOf(bob));
+    await room.until(() => fileOf(bob)?.state === 'complete');
+  });
+
+  it('sends to every member of a group, each over their own connection', async function () {
+    this.timeout(30_000);
+    const group: Group = {
+      id: 'g' + 'a'.repeat(24),
+      name: 'Trio',
+      creator: 'alice',
+      createdAt: 1,
+      members: ['alice', 'bob', 'carol'].map((user) => ({ user, since: 1 })),
+    };
+    const people = ['alice', 'bob', 'carol'];
+    const messengers = await Promise.all(people.map((user) => room.join(user)));
+    for (const [index, messenger] of messengers.entries()) {
+      messenger.networkUp(
+        people.filter((_, other) => other !== index),
+        [group],
+        [],
+      );
+      await messenger.selectConversation(`group:${group.id}`);
+    }
+    const [alice, bob, carol] = messengers as [Messenger, Messenger, Messenger];
+    const file = randomFile(MiB + 7, 'for-all.bin');
+    await alice.sendFiles([file]);
+    await room.until(
+      () =>
+        fileOf(bob)?.state === 'complete' &&
+        fileOf(carol)?.state === 'complete' &&
+        fileOf(alice)?.state === 'complete',
+    );
+    for (const member of [bob, carol]) {
+      const saved = await member.fileToSave(fileIdOf(member));
+      expect(await sha256(saved!.blob)).to.equal(await sha256(file));
+    }
+  });
+
+  it('asks a sender who reloaded to choose a big file again, then finishes', async function () {
+    this.timeout(30_000);
+    const alice = await room.join('alice');
+    alice.networkUp([], [], []);
+    await alice.selectPerson('bob');
+    const file = randomFile(65 * MiB, 'huge.bin');
+    await alice.sendFiles([file]);
+    room.leave('alice');
+    const alice2 = await room.join('alice');
+    alice2.networkUp(['bob'], [], []);
+    await alice2.selectPerson('bob');
+    await room.until(() => fileOf(alice2)?.state === 'needs-file');
+    const bob = await room.join('bob');
+    bob.networkUp(['alice'], [], []);
+    alice2.peerOnline('bob');
+    await bob.selectPerson('alice');
+    await room.until(() => fileOf(bob)?.state === 'waiting' && fileOf(bob)?.detail !== null);
+    await alice2.chooseFileAgain(fileIdOf(alice2), file);
+    await room.until(() => fileOf(bob)?.state === 'complete');
+    expect(fileOf(alice2)?.state).to.equal('complete');
+  });
+});
