@@ -52,10 +52,25 @@ export const MessageText = z
 /** A conversation id: `dm:<a>:<b>` for two people (names in code-unit order), or a group's id. */
 export const ConversationId = z.string().min(1).max(200);
 
+/** One emoji as a reaction: a short grapheme sequence (skin tones and ZWJ sequences included). */
+export const ReactionEmoji = z
+  .string()
+  .min(1)
+  .max(32)
+  .refine((text) => !/[\s\p{Cc}]/u.test(text), 'a reaction is one emoji');
+
+/**
+ * A reaction, carried as a message body so it is stored, acked and caught up like any message: the
+ * author sets (`on`) or removes `emoji` on message `target` of the same conversation. The latest
+ * (by the author's seq) of an author's reactions with one emoji on one target wins.
+ */
+export const ReactionBody = z.strictObject({ target: MessageId, emoji: ReactionEmoji, on: z.boolean() });
+export type ReactionBody = z.infer<typeof ReactionBody>;
+
 /**
  * The fields of a message as authored. `seq` counts the author's messages in this conversation from
- * 1, with no gaps, so a receiver can tell what it lacks. A message carries `text` or a `file` (whose
- * id is the message's id), never both. `sig` is reserved for the author's signature.
+ * 1, with no gaps, so a receiver can tell what it lacks. A message carries exactly one body: `text`,
+ * a `file` (whose id is the message's id) or a `reaction`. `sig` is reserved for the author's signature.
  */
 export const CHAT_MESSAGE_FIELDS = {
   id: MessageId,
@@ -65,17 +80,22 @@ export const CHAT_MESSAGE_FIELDS = {
   sentAt: z.number().int().nonnegative(),
   text: MessageText.optional(),
   file: FileInfo.optional(),
+  reaction: ReactionBody.optional(),
   sig: z.string().max(512).optional(),
 };
 
-/** Exactly one of `text` and `file`: the rule every message, sent, received or stored, keeps. */
-export function hasOneBody(message: { text?: string | undefined; file?: unknown }): boolean {
-  return (message.text === undefined) !== (message.file === undefined);
+/** Exactly one of `text`, `file` and `reaction`: the rule every message, sent, received or stored, keeps. */
+export function hasOneBody(message: {
+  text?: string | undefined;
+  file?: unknown;
+  reaction?: unknown;
+}): boolean {
+  return [message.text, message.file, message.reaction].filter((body) => body !== undefined).length === 1;
 }
 
 export const ChatMessage = z
   .strictObject(CHAT_MESSAGE_FIELDS)
-  .refine(hasOneBody, 'a message has either text or a file');
+  .refine(hasOneBody, 'a message has exactly one of text, file and reaction');
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 const Hello = z.strictObject({ type: z.literal('hello'), version: z.number().int() });
@@ -106,6 +126,15 @@ const SyncBatch = z.strictObject({
   messages: z.array(ChatMessage).min(1).max(MAX_SYNC_BATCH),
 });
 
+/** "I am typing in `conversation`": sent at most every few seconds while typing; never stored. */
+const Typing = z.strictObject({ type: z.literal('typing'), conversation: ConversationId });
+/** "I have read these messages of yours" (they were on my screen): the author marks them `read`. */
+const Read = z.strictObject({
+  type: z.literal('read'),
+  conversation: ConversationId,
+  ids: z.array(MessageId).min(1).max(MAX_ACK_IDS),
+});
+
 export const PeerFrame = z.discriminatedUnion('type', [
   Hello,
   MessageFrame,
@@ -117,6 +146,8 @@ export const PeerFrame = z.discriminatedUnion('type', [
   FileCancel,
   FileHash,
   FileReady,
+  Typing,
+  Read,
 ]);
 export type PeerFrame = z.infer<typeof PeerFrame>;
 

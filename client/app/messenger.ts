@@ -416,6 +416,9 @@ export class Messenger {
       case 'file-hash':
       case 'file-ready':
         return this.#files.frame(peer, frame);
+      case 'typing':
+      case 'read':
+        return;
       default: {
         const unreachable: never = frame;
         return unreachable;

@@ -4,6 +4,7 @@
  */
 import type { FileInfo } from '../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION } from '../../shared/peer-protocol.js';
+import type { ReactionBody } from '../../shared/peer-protocol.js';
 import type { PeerFrame } from '../../shared/peer-protocol.js';
 import { randomHex } from '../net/random-id.js';
 import type { AccountStore } from '../storage/account-store.js';
@@ -51,7 +52,7 @@ export class OutboxDelivery {
    */
   async send(
     conversation: string,
-    body: { text: string } | { file: FileInfo },
+    body: { text: string } | { file: FileInfo } | { reaction: ReactionBody },
     shown: (message: StoredMessage) => void,
     id: string = randomHex(16),
   ): Promise<void> {

@@ -12,6 +12,7 @@ export function toWire(message: StoredMessage): ChatMessage {
   };
   if (message.text !== undefined) wire.text = message.text;
   if (message.file !== undefined) wire.file = message.file;
+  if (message.reaction !== undefined) wire.reaction = message.reaction;
   if (message.sig !== undefined) wire.sig = message.sig;
   return wire;
 }

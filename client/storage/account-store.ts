@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { FileInfo } from '../../shared/file-protocol.js';
-import type { ChatMessage } from '../../shared/peer-protocol.js';
+import type { ChatMessage, ReactionBody } from '../../shared/peer-protocol.js';
 import { ProtocolError } from '../../shared/errors.js';
 import { nameKey } from '../../shared/names.js';
 import { abortQuietly, deleteAccountDb, openAccountDb } from './account-db.js';
@@ -98,6 +98,7 @@ export class AccountStore {
       sentAt: number;
       text?: string;
       file?: FileInfo;
+      reaction?: ReactionBody;
       seq?: number;
       sent?: boolean;
     },
@@ -113,6 +114,7 @@ export class AccountStore {
       sentAt: draft.sentAt,
       ...(draft.text !== undefined ? { text: draft.text } : {}),
       ...(draft.file !== undefined ? { file: draft.file } : {}),
+      ...(draft.reaction !== undefined ? { reaction: draft.reaction } : {}),
       recipients: [...new Set(recipients)].filter((name) => nameKey(name) !== me),
       deliveredTo: [],
       sent: draft.sent ?? false,
@@ -482,6 +484,7 @@ function toIncomingRow(message: ChatMessage, receivedAt: number): StoredMessage 
     sentAt: message.sentAt,
     ...(message.text === undefined ? {} : { text: message.text }),
     ...(message.file === undefined ? {} : { file: message.file }),
+    ...(message.reaction === undefined ? {} : { reaction: message.reaction }),
     ...(message.sig === undefined ? {} : { sig: message.sig }),
     recipients: [],
     deliveredTo: [],

@@ -23,7 +23,7 @@ export const StoredMessage: z.ZodType<StoredMessage> = z
     sent: z.boolean(),
     receivedAt: Timestamp.optional(),
   })
-  .refine(hasOneBody, 'a message has either text or a file');
+  .refine(hasOneBody, 'a message has exactly one of text, file and reaction');
 
 /** One message with its delivery state. */
 export interface StoredMessage extends ChatMessage {

@@ -220,3 +220,43 @@ test('exactly one of two users initiates', () => {
     assert.notEqual(isInitiator(a, b), isInitiator(b, a));
   }
 });
+
+test('reactions are message bodies: one emoji on one target, alone in the message', () => {
+  const reaction = { target: id(9), emoji: '👍🏽', on: true };
+  const parsed = parsePeerFrame(
+    JSON.stringify({ type: 'message', message: message({ text: undefined, reaction }) }),
+  );
+  assert.equal(parsed.type === 'message' && parsed.message.reaction?.emoji, '👍🏽');
+  for (const bad of [
+    message({ reaction }),
+    message({ text: undefined, reaction: { ...reaction, emoji: '' } }),
+    message({ text: undefined, reaction: { ...reaction, emoji: 'a b' } }),
+    message({ text: undefined, reaction: { ...reaction, emoji: 'x'.repeat(33) } }),
+    message({ text: undefined, reaction: { ...reaction, target: 'nope' } }),
+    message({ text: undefined, reaction: { ...reaction, on: 'yes' } }),
+  ]) {
+    assert.throws(() => parsePeerFrame(JSON.stringify({ type: 'message', message: bad })), isBadFrame);
+  }
+});
+
+test('typing and read frames name a conversation, read frames the messages read', () => {
+  assert.deepEqual(parsePeerFrame('{"type":"typing","conversation":"lobby"}'), {
+    type: 'typing',
+    conversation: 'lobby',
+  });
+  const read = { type: 'read', conversation: 'dm:alice:bob', ids: [id(1), id(2)] };
+  assert.deepEqual(parsePeerFrame(JSON.stringify(read)), read);
+  for (const bad of [
+    { type: 'typing' },
+    { type: 'typing', conversation: '' },
+    { type: 'read', conversation: 'dm:alice:bob', ids: [] },
+    {
+      type: 'read',
+      conversation: 'dm:alice:bob',
+      ids: Array.from({ length: MAX_ACK_IDS + 1 }, (_, n) => id(n)),
+    },
+    { type: 'read', conversation: 'dm:alice:bob', ids: ['x'] },
+  ]) {
+    assert.throws(() => parsePeerFrame(JSON.stringify(bad)), isBadFrame, JSON.stringify(bad));
+  }
+});
