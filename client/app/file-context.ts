@@ -27,6 +27,8 @@ export interface FileTransfersHost {
   warn(message: string, error?: unknown): void;
   /** Free storage in bytes, or null when the browser does not say. */
   freeBytes(): Promise<number | null>;
+  /** Own files up to this size are kept in storage (default `KEEP_OUTGOING_BYTES`). */
+  readonly keepOutgoingBytes?: number;
 }
 
 export class FileContext {

@@ -50,7 +50,7 @@ export class FileSending {
       status: recipients.length === 0 ? 'complete' : 'pending',
       have: 0,
       hashState: null,
-      blob: file.size <= KEEP_OUTGOING_BYTES ? file : null,
+      blob: file.size <= (this.#ctx.host.keepOutgoingBytes ?? KEEP_OUTGOING_BYTES) ? file : null,
       completedBy: [],
       cancelledBy: null,
       updatedAt: Date.now(),

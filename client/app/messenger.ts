@@ -48,6 +48,8 @@ export interface MessengerOptions {
   sendSignal(to: string, payload: SignalPayload): boolean;
   onChange(): void;
   createLink?: PeerLinkFactory;
+  /** Own files up to this size are kept in storage, to survive a reload; tests lower it. */
+  keepOutgoingFileBytes?: number;
   /** Where warnings about bad peer input go. */
   warn?: (message: string, error?: unknown) => void;
 }
@@ -129,6 +131,9 @@ export class Messenger {
       },
       warn: (message, error) => this.#warn(message, error),
       freeBytes: () => FileStore.freeBytes(),
+      ...(options.keepOutgoingFileBytes === undefined
+        ? {}
+        : { keepOutgoingBytes: options.keepOutgoingFileBytes }),
     });
     this.#sync = new GroupSync({
       directory: this.directory,
