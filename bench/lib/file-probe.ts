@@ -1,0 +1,220 @@
+/**
+ * In-page instrumentation and helpers for the file benchmark.
+ *
+ * "The file has arrived" is read where a person reads it: a control named **Save** appears inside
+ * the message (role article or listitem) that names the file. Playwright's locators would find it
+ * too, but they poll and compute roles across the whole page on every try — load on the receiving
+ * renderer, which is the one being measured. The probe instead reacts to the DOM changes the app
+ * makes anyway (a MutationObserver on the document and on every shadow root, since Lit renders into
+ * them) and looks only at what changed. A 1 s full scan backs it up in case a change slips past the
+ * observer (it reports `via: 'scan'`, whose time is then only good to a second).
+ *
+ * It also notes when each chat frame with a token came off a data channel (transport, before the
+ * app), which tells a chat message held up in the sender or the channel from one held up in the
+ * receiving app.
+ *
+ * Times are `performance.timeOrigin + performance.now()`: wall-clock milliseconds every page of the
+ * machine (and Node, see `wallClockMs`) agrees on to well under a millisecond's worth of a transfer.
+ */
+import { randomFillSync } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+
+/** When a file showed **Save**, and how the probe saw it. */
+export interface SaveSeen {
+  at: number;
+  via: 'observer' | 'scan';
+}
+
+interface FileProbe {
+  frames: Map<string, number>;
+  expect(name: string): void;
+  wait(name: string, timeoutMs: number): Promise<SaveSeen>;
+}
+
+type ProbeWindow = typeof globalThis & { __fileProbe: FileProbe };
+
+/**
+ * An init script (plain JavaScript, run before the app) that fills `globalThis.__fileProbe`:
+ * `expect(name)` starts looking for the **Save** of file `name`; `wait(name, timeoutMs)` resolves
+ * with when it appeared. Nothing is examined while no file is expected.
+ */
+export const FILE_PROBE_SCRIPT = `(() => {
+  const now = () => performance.timeOrigin + performance.now();
+  const expected = new Map();
+  const CONTROLS = 'button, a[href], [role="button"], [role="link"]';
+
+  const up = (node) => node.parentNode ?? node.host ?? null;
+  const deepText = (root) => {
+    let text = '';
+    const walk = (node) => {
+      if (node.nodeType === Node.TEXT_NODE) {
+        text += node.data;
+        return;
+      }
+      if (node.nodeType === Node.ELEMENT_NODE) {
+        const label = node.getAttribute('aria-label');
+        if (label) text += ' ' + label + ' ';
+        if (node.shadowRoot) walk(node.shadowRoot);
+      }
+      for (const child of node.childNodes) walk(child);
+    };
+    walk(root);
+    return text;
+  };
+  const isSave = (element) => {
+    if (!element.matches(CONTROLS)) return false;
+    if (element.hidden || element.disabled || element.getAttribute('aria-hidden') === 'true') return false;
+    const name = (element.getAttribute('aria-label') ?? element.textContent ?? '').trim();
+    return /\\bsave\\b/i.test(name) && element.checkVisibility();
+  };
+  /** The expected file whose message holds this Save control, if any. */
+  const fileOf = (control) => {
+    for (let node = up(control); node; node = up(node)) {
+      if (node.nodeType !== Node.ELEMENT_NODE) continue;
+      const role = node.getAttribute('role');
+      if (node.tagName !== 'ARTICLE' && node.tagName !== 'LI' && role !== 'article' && role !== 'listitem') continue;
+      const text = deepText(node);
+      for (const [name, entry] of expected) if (!entry.seen && text.includes(name)) return entry;
+    }
+    return null;
+  };
+  const check = (element, via) => {
+    if (!isSave(element)) return;
+    const entry = fileOf(element);
+    if (!entry) return;
+    entry.seen = { at: now(), via };
+    for (const resolve of entry.waiters) resolve(entry.seen);
+    entry.waiters = [];
+  };
+  const pending = () => [...expected.values()].some((entry) => !entry.seen);
+  const scan = (root, via) => {
+    if (root.nodeType === Node.ELEMENT_NODE) {
+      check(root, via);
+      if (root.shadowRoot) scan(root.shadowRoot, via);
+    }
+    for (const element of root.querySelectorAll('*')) {
+      if (element.matches(CONTROLS)) check(element, via);
+      if (element.shadowRoot) scan(element.shadowRoot, via);
+    }
+  };
+
+  const observer = new MutationObserver((records) => {
+    if (!pending()) return;
+    for (const record of records) {
+      if (record.type === 'attributes') {
+        if (record.target.nodeType === Node.ELEMENT_NODE) scan(record.target, 'observer');
+        continue;
+      }
+      for (const node of record.addedNodes) if (node.nodeType === Node.ELEMENT_NODE) scan(node, 'observer');
+    }
+  });
+  const OPTIONS = {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ['hidden', 'disabled', 'class', 'style', 'aria-hidden', 'aria-label', 'href'],
+  };
+  observer.observe(document, OPTIONS);
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attachShadow.call(this, init);
+    observer.observe(root, OPTIONS);
+    return root;
+  };
+  setInterval(() => {
+    if (pending()) scan(document, 'scan');
+  }, 1000);
+
+  // Transport: when each chat frame carrying a token ("lat-12 …") came off a data channel, before
+  // the app saw it. Text frames are JSON; bytes are decoded only when short and starting with '{'.
+  const frames = new Map();
+  const TOKEN = /"text":"(lat-\\d+)\\b/;
+  const decoder = new TextDecoder();
+  const onFrame = (event) => {
+    let data = event.data;
+    if (typeof data !== 'string') {
+      if (!(data instanceof ArrayBuffer) || data.byteLength > 4096 || new Uint8Array(data, 0, 1)[0] !== 0x7b) return;
+      data = decoder.decode(data);
+    }
+    const token = TOKEN.exec(data)?.[1];
+    if (token && !frames.has(token)) frames.set(token, now());
+  };
+  const NativePeerConnection = globalThis.RTCPeerConnection;
+  const createDataChannel = NativePeerConnection.prototype.createDataChannel;
+  NativePeerConnection.prototype.createDataChannel = function (...args) {
+    const channel = createDataChannel.apply(this, args);
+    channel.addEventListener('message', onFrame);
+    return channel;
+  };
+  globalThis.RTCPeerConnection = class extends NativePeerConnection {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('datachannel', (event) => event.channel.addEventListener('message', onFrame));
+    }
+  };
+
+  globalThis.__fileProbe = {
+    frames,
+    expect(name) {
+      expected.set(name, { seen: null, waiters: [] });
+      scan(document, 'observer');
+    },
+    wait(name, timeoutMs) {
+      const entry = expected.get(name);
+      if (!entry) return Promise.reject(new Error('the probe was not told to expect ' + name));
+      if (entry.seen) return Promise.resolve(entry.seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(name + ' showed no Save within ' + timeoutMs + ' ms'));
+        }, timeoutMs);
+        entry.waiters.push((seen) => {
+          clearTimeout(timer);
+          resolve(seen);
+        });
+      });
+    },
+  };
+})();`;
+
+/** Starts looking for the **Save** of file `name` in `page` (call before the transfer starts). */
+export async function expectSave(page: Page, name: string): Promise<void> {
+  await page.evaluate((name) => (globalThis as ProbeWindow).__fileProbe.expect(name), name);
+}
+
+/** When the **Save** of file `name` appeared in `page`; fails after `timeoutMs`. */
+export function saveSeen(page: Page, name: string, timeoutMs: number): Promise<SaveSeen> {
+  return page.evaluate(
+    ({ name, timeoutMs }) => (globalThis as ProbeWindow).__fileProbe.wait(name, timeoutMs),
+    { name, timeoutMs },
+  );
+}
+
+/** When the chat frames with these tokens came off the page's data channels (absent: not seen). */
+export function frameArrivals(page: Page, tokens: readonly string[]): Promise<(number | null)[]> {
+  return page.evaluate(
+    (tokens) => tokens.map((token) => (globalThis as ProbeWindow).__fileProbe.frames.get(token) ?? null),
+    tokens,
+  );
+}
+
+/** Now, on the clock the probes use. */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Writes `bytes` of random data to `path` (never all in memory: 4 MiB at a time). */
+export async function writeRandomFile(path: string, bytes: number): Promise<void> {
+  const block = Buffer.alloc(Math.min(bytes, 4 * 1024 * 1024));
+  const file = await open(path, 'wx');
+  try {
+    for (let written = 0; written < bytes;) {
+      const size = Math.min(block.length, bytes - written);
+      randomFillSync(block, 0, size);
+      await file.write(block, 0, size);
+      written += size;
+    }
+  } finally {
+    await file.close();
+  }
+}
