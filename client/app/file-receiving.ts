@@ -18,6 +18,8 @@ export class FileReceiving {
   /** Downloads whose bytes are all stored, waiting for the holder's `file-hash`: id → digest. */
   readonly #awaitingHash = new Map<string, string>();
   readonly #starting = new Set<string>();
+  /** Cancels not yet told to the file's author (not connected then): id → author. */
+  readonly #cancelsToSend = new Map<string, string>();
 
   constructor(context: FileContext) {
     this.#ctx = context;
@@ -248,6 +250,10 @@ export class FileReceiving {
   }
 
   peerOpen(peer: string): void {
+    for (const [id, author] of this.#cancelsToSend) {
+      if (author === peer && this.#ctx.host.send(peer, { type: 'file-cancel', id, reason: 'cancelled' }))
+        this.#cancelsToSend.delete(id);
+    }
     for (const download of this.#downloads.values()) {
       download.tried.delete(peer);
       if (!download.holder) this.#fetch(download);
@@ -278,8 +284,16 @@ export class FileReceiving {
     download?.close();
     this.#downloads.delete(row.id);
     this.#awaitingHash.delete(row.id);
-    if (download?.holder)
-      this.#ctx.host.send(download.holder, { type: 'file-cancel', id: row.id, reason: 'cancelled' });
+    // The author hears it even when nothing was moving yet, now or once connected, so its card
+    // stops waiting for this user.
+    const told = new Set([download?.holder ?? row.author, row.author]);
+    for (const peer of told) {
+      if (
+        !this.#ctx.host.send(peer, { type: 'file-cancel', id: row.id, reason: 'cancelled' }) &&
+        peer === row.author
+      )
+        this.#cancelsToSend.set(row.id, peer);
+    }
     await this.#ctx.host.files.update(row.id, { status: 'cancelled', cancelledBy: this.#ctx.me });
     await this.#ctx.host.files.deleteChunks(row.id);
   }

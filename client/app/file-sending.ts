@@ -130,17 +130,25 @@ export class FileSending {
   }
 
   /** `peer` stopped receiving `id` (it cancelled, had no room, or it arrived damaged). */
-  stopped(peer: string, id: string, reason: FileCancelReason): void {
+  async stopped(peer: string, id: string, reason: FileCancelReason): Promise<void> {
     const upload = this.#uploads.get(uploadKey(peer, id));
     if (upload) this.#stop(upload);
-    if (this.#ctx.rows.get(id)?.role !== 'outgoing') return;
+    const row = await this.#ctx.row(id);
+    if (row?.role !== 'outgoing' || !this.#ctx.host.directory.isMember(row.conversation, peer)) return;
     const note: Partial<Record<FileCancelReason, string>> = {
       cancelled: `${peer} cancelled it.`,
       'no-space': `${peer} has no room for it.`,
       corrupt: `It reached ${peer} damaged.`,
     };
     const text = note[reason];
-    if (text) this.#ctx.notes.set(id, text);
+    if (text && reason !== 'corrupt') {
+      // Remembered with the file, so the sender's card still says so after a reload, and the file
+      // no longer waits for this recipient.
+      row.declined = { ...row.declined, [peer]: text };
+      void this.#ctx.host.files
+        .update(id, { declined: row.declined })
+        .catch((error: unknown) => this.#ctx.host.warn('storing a decline failed', error));
+    } else if (text) this.#ctx.notes.set(id, text);
     this.#ctx.touch(id);
   }
 

@@ -89,7 +89,7 @@ export class FileTransfers {
         return this.#sending.acked(peer, frame.id, frame.have);
       case 'file-cancel':
         // Either side may say it: the half that has the transfer handles it.
-        this.#sending.stopped(peer, frame.id, frame.reason);
+        await this.#sending.stopped(peer, frame.id, frame.reason);
         return this.#receiving.stopped(peer, frame.id, frame.reason);
       case 'file-hash':
         return this.#receiving.hashFrom(peer, frame.id, frame.hash);
@@ -202,16 +202,24 @@ export class FileTransfers {
   #preview(id: string, row: StoredFile | null): string | null {
     const url = this.#previews.get(id);
     if (url !== undefined) return url;
-    if (!row || !isPreviewableImage(row.info.type) || row.info.size > PREVIEW_MAX_BYTES) return null;
+    if (!row || row.info.size > PREVIEW_MAX_BYTES) return null;
+    // A voice clip gets a URL for its player. The claimed type decides only how the bytes are
+    // decoded, as an image or as audio: neither an <img> nor an <audio> runs script.
+    const type = row.info.voice ? voiceType(row.info.type) : row.info.type.split(';')[0]!;
+    if (!row.info.voice && !isPreviewableImage(type)) return null;
     const ready = row.role === 'outgoing' ? this.#sending.hasSource(id) : row.status === 'complete';
     if (!ready || this.#loading.has(`preview:${id}`)) return null;
     this.#loading.add(`preview:${id}`);
     void this.blobOf(id).then((blob) => {
       if (!blob || this.#ctx.closed) return;
-      // The claimed type decides only how the bytes are decoded as an image: an <img> runs no script.
-      this.#previews.set(id, URL.createObjectURL(new Blob([blob], { type: row.info.type.split(';')[0] })));
+      this.#previews.set(id, URL.createObjectURL(new Blob([blob], { type })));
       this.#ctx.touch(id);
     });
     return null;
   }
+}
+
+/** A voice clip's type as its player gets it: the recorded audio type, or webm (what Chromium records). */
+function voiceType(claimed: string): string {
+  return /^audio\//i.test(claimed) ? claimed : 'audio/webm';
 }

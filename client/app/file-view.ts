@@ -127,8 +127,25 @@ function incomingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
 
 function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: Speed): FileView {
   const size = row.info.size;
-  const recipients = input.recipients;
+  const declined = row.declined ?? {};
+  // Recipients who cancelled or had no room are not waited for; what they said stays on the card.
+  const recipients = input.recipients.filter((user) => declined[user] === undefined);
+  const declines = Object.values(declined).join(' ');
   const completed = recipients.filter((user) => row.completedBy.includes(user)).length;
+  if (recipients.length === 0 && input.recipients.length > 0 && row.status !== 'cancelled') {
+    return {
+      ...base,
+      canSave: input.hasSource,
+      canRetry: false,
+      bytesPerSecond: null,
+      secondsLeft: null,
+      state: 'failed',
+      done: 0,
+      total: size,
+      detail: declines,
+      canCancel: false,
+    };
+  }
   const allDone = row.status === 'complete' || (recipients.length > 0 && completed === recipients.length);
   const common = { ...base, canSave: input.hasSource, canRetry: false };
   if (row.status === 'cancelled') {
@@ -151,7 +168,7 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
       state: 'complete',
       done: size,
       total: size,
-      detail: input.note,
+      detail: input.note ?? (declines || null),
       canCancel: false,
     };
   }
@@ -183,6 +200,7 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
     total,
     detail:
       input.note ??
+      (declines || null) ??
       counted ??
       (moving ? null : `Waiting for ${waitingFor.join(', ') || 'the recipient'} to come online.`),
     canCancel: true,

@@ -50,7 +50,10 @@ export class FileStoreError extends Error {
  * `hash` may arrive after the offer (`file-hash`); its size and chunk size may not change.
  */
 export type StoredFilePatch = Partial<
-  Pick<StoredFile, 'status' | 'completedBy' | 'cancelledBy' | 'blob' | 'have' | 'hashState' | 'info'>
+  Pick<
+    StoredFile,
+    'status' | 'completedBy' | 'declined' | 'cancelledBy' | 'blob' | 'have' | 'hashState' | 'info'
+  >
 >;
 
 /** How many chunk handles `blobOf` reads per request: bounds one request's size for huge files. */

@@ -36,6 +36,11 @@ export interface StoredFile {
   blob: Blob | null;
   /** Outgoing: the recipients that stored the whole file. */
   completedBy: string[];
+  /**
+   * Outgoing: recipients who will not get it, with why, in words ("bob cancelled it."): they cancelled
+   * or had no room. Optional: rows written before it existed have none.
+   */
+  declined?: Record<string, string>;
   /** Who cancelled, when `status` is `cancelled`. */
   cancelledBy: string | null;
   /** When the row last changed (ms since epoch). */
@@ -59,6 +64,7 @@ export const StoredFile: z.ZodType<StoredFile> = z
     hashState: z.instanceof(Uint8Array).nullable(),
     blob: z.instanceof(Blob).nullable(),
     completedBy: z.array(CHAT_MESSAGE_FIELDS.author),
+    declined: z.record(CHAT_MESSAGE_FIELDS.author, z.string().max(200)).optional(),
     cancelledBy: CHAT_MESSAGE_FIELDS.author.nullable(),
     updatedAt: z.number().int().nonnegative(),
   })
