@@ -77,7 +77,8 @@ const config = {
         args: [...chromiumArgs],
       },
       // Every test file gets its own context: its own IndexedDB, localStorage and permissions.
-      createBrowserContext: ({ browser }) => browser.newContext({ permissions: ['microphone'] }),
+      createBrowserContext: ({ browser }) =>
+        browser.newContext({ permissions: ['microphone', 'notifications'] }),
     }),
   ],
   // Two cores: two test files at a time.

@@ -2,10 +2,14 @@
 // `--if-stale` skips the work when nothing under client/, shared/ or signaling/ changed since the last build.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { clientBundleOptions, root } from './esbuild-options.mjs';
 
 const stampFile = join(root, 'dist', '.build-stamp');
+// The emoji picker's data (English, Emojibase shortcodes), served by Parley's own server so the
+// client needs no CDN; client/components/emoji-data.ts names the URL it is served at.
+const emojiData = createRequire(import.meta.url).resolve('emoji-picker-element-data/en/emojibase/data.json');
 const sources = ['client', 'shared', 'signaling', 'scripts', 'package-lock.json'];
 
 async function newestMtime(path) {
@@ -50,6 +54,7 @@ await Promise.all([
     logLevel: 'warning',
   }),
   copyFile(join(root, 'client', 'index.html'), join(root, 'dist', 'client', 'index.html')),
+  copyFile(emojiData, join(root, 'dist', 'client', 'emoji-data.json')),
 ]);
 await writeFile(stampFile, new Date().toISOString());
 console.error(`built dist/ in ${Math.round(performance.now() - started)} ms`);

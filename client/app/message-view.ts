@@ -1,9 +1,13 @@
 /** What the UI shows of one stored message. */
 import type { VoiceInfo } from '../../shared/file-protocol.js';
 import type { StoredMessage } from '../storage/stored-message.js';
+import type { ReactionSummary } from './reactions.js';
 
-/** `sending`: not yet handed to a connection; `sent`: on its way; `delivered`: stored by every recipient. */
-export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'received';
+/**
+ * `sending`: not yet handed to a connection; `sent`: on its way; `delivered`: stored by every
+ * recipient; `read`: on every recipient's screen.
+ */
+export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'read' | 'received';
 
 /**
  * Where a file is. `waiting`: incoming, and no one online has it to send (yet); `moving`: chunks are
@@ -50,9 +54,18 @@ export interface MessageView {
   /** Own messages: how many recipients have it, of how many. */
   readonly deliveredCount: number;
   readonly recipientCount: number;
+  /** Own messages: how many recipients have had it on screen; absent: none. */
+  readonly readCount?: number;
+  /** The emoji people put on it, in order of appearance; the same array until they change. */
+  readonly reactions: readonly ReactionSummary[];
 }
 
-export function toMessageView(message: StoredMessage, me: string, file: FileView | null = null): MessageView {
+export function toMessageView(
+  message: StoredMessage,
+  me: string,
+  file: FileView | null = null,
+  reactions: readonly ReactionSummary[] = [],
+): MessageView {
   const own = message.author === me;
   return {
     id: message.id,
@@ -64,10 +77,14 @@ export function toMessageView(message: StoredMessage, me: string, file: FileView
     state: own ? deliveryState(message) : 'received',
     deliveredCount: message.deliveredTo.length,
     recipientCount: message.recipients.length,
+    readCount: message.readBy?.filter((user) => message.recipients.includes(user)).length ?? 0,
+    reactions,
   };
 }
 
 function deliveryState(message: StoredMessage): DeliveryState {
+  const readBy = message.readBy ?? [];
+  if (message.recipients.length > 0 && message.recipients.every((r) => readBy.includes(r))) return 'read';
   if (message.recipients.length > 0 && message.recipients.every((r) => message.deliveredTo.includes(r))) {
     return 'delivered';
   }

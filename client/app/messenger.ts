@@ -5,8 +5,8 @@
  * so a conversation whose data channels are open keeps working while the server is away.
  */
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
-import { safeFileName } from '../../shared/file-protocol.js';
-import { MessageText, directPeerOf } from '../../shared/peer-protocol.js';
+import { VoiceInfo, safeFileName } from '../../shared/file-protocol.js';
+import { LOBBY_CONVERSATION, MessageText, ReactionEmoji, directPeerOf } from '../../shared/peer-protocol.js';
 import type { ChatMessage, PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
 import { randomHex } from '../net/random-id.js';
 import { FileStore } from '../storage/file-store.js';
@@ -23,6 +23,12 @@ import { OutboxDelivery } from './outbox-delivery.js';
 import type { MessageView } from './message-view.js';
 import { OpenConversation, VIEW_LIMIT } from './open-conversation.js';
 import { ConversationList } from './conversation-list.js';
+import { Notifier } from './notifier.js';
+import type { NotificationPermissionState } from './notifier.js';
+import { ReadReceipts } from './read-receipts.js';
+import { TypingIndicator } from './typing-indicator.js';
+import { raisesAttention } from './reactions.js';
+import { voiceFileName } from './voice-recording.js';
 import type { ConversationEntry } from './conversation-list.js';
 
 export type { ConversationEntry } from './conversation-list.js';
@@ -39,6 +45,10 @@ export interface OpenConversationView {
   readonly peerOnline: boolean;
   readonly link: PeerState;
   readonly messages: readonly MessageView[];
+  /** Its notifications are silenced; absent: not muted. */
+  readonly muted?: boolean;
+  /** Who is typing in it now, by name; absent: no one. */
+  readonly typing?: readonly string[];
 }
 
 export interface MessengerOptions {
@@ -68,6 +78,11 @@ export class Messenger {
   #visible = true;
   readonly #delivery: OutboxDelivery;
   readonly #files: FileTransfers;
+  readonly #notifier: Notifier;
+  readonly #typing: TypingIndicator;
+  readonly #receipts: ReadReceipts;
+  /** Settles once this user's previous reaction is shown, so the next toggle sees it. */
+  #reacting: Promise<void> = Promise.resolve();
   /** Per-peer chain: one peer's frames are handled in the order they came. */
   readonly #inbound = new Map<string, Promise<void>>();
   #closed = false;
@@ -99,7 +114,12 @@ export class Messenger {
             this.#files
               .frame(peer, frame)
               .catch((error: unknown) => this.#warn(`handling ${frame.type} from ${peer} failed`, error));
-          } else this.#enqueue(peer, frame);
+          } else {
+            // A message shows the moment it arrives; storing it (and the ack) then takes its turn in
+            // the peer's queue, which a file's chunk writes can slow to a crawl.
+            if (frame.type === 'message') this.#showArriving(peer, frame.message);
+            this.#enqueue(peer, frame);
+          }
         },
         onChunk: (peer, data) => this.#files.chunk(peer, data),
         onBadInput: (peer, error) => this.#warn(`bad input from ${peer}: ${error.message}`),
@@ -142,12 +162,41 @@ export class Messenger {
       accept: (conversation, messages) => this.#storeIncomingBatch(conversation, messages),
       warn: (message) => this.#warn(message),
     });
+    this.#notifier = new Notifier({
+      kindOf: (conversation) => this.directory.kindOf(conversation),
+      title: (conversation) => this.directory.title(conversation),
+      open: (conversation) => this.selectConversation(conversation),
+      changed: () => this.#changed(),
+      warn: (message, error) => this.#warn(message, error),
+    });
+    const link = {
+      directory: this.directory,
+      send: (peer: string, frame: PeerFrame) => this.#mesh.send(peer, frame),
+      isOpen: (peer: string) => this.#mesh.state(peer) === 'open',
+    };
+    this.#typing = new TypingIndicator({
+      ...link,
+      changed: (conversation) => {
+        if (this.#open?.conversation === conversation) this.#changed();
+      },
+    });
+    this.#receipts = new ReadReceipts({
+      ...link,
+      store: this.#store,
+      updated: (message) => {
+        this.#open?.upsert(message);
+        this.#changed();
+      },
+      warn: (message) => this.#warn(message),
+    });
   }
 
   /** Opens the messenger of `me` on its store, with unread counts and contacts loaded. */
   static async open(options: MessengerOptions): Promise<Messenger> {
     const messenger = new Messenger(options);
-    messenger.#list.load(await options.store.listConversations());
+    const summaries = await options.store.listConversations();
+    messenger.#list.load(summaries);
+    messenger.#notifier.loadMuted(summaries.filter((summary) => summary.muted).map((summary) => summary.id));
     await messenger.#files.resumeAll();
     return messenger;
   }
@@ -196,6 +245,7 @@ export class Messenger {
         else this.#mesh.want(user);
       }
     }
+    if (this.#open?.conversation === conversation) this.#open.membershipChanged();
     this.#changed();
   }
 
@@ -216,7 +266,13 @@ export class Messenger {
   async selectConversation(conversation: string): Promise<void> {
     if (this.directory.kindOf(conversation) === null)
       throw new TypeError(`unknown conversation ${conversation}`);
-    const open = new OpenConversation(conversation, this.me, (message) => this.#files.view(message));
+    const open = new OpenConversation(
+      conversation,
+      this.me,
+      (message) => this.#files.view(message),
+      // The Lobby is whoever is online now: a reaction checked when it came stays counted.
+      (author) => conversation === LOBBY_CONVERSATION || this.directory.isMember(conversation, author),
+    );
     this.#open = open;
     // Connecting takes a few round trips: start it before reading history, not after.
     const peer = directPeerOf(conversation, this.me);
@@ -225,6 +281,7 @@ export class Messenger {
     const messages = await this.#store.listConversation(conversation, { limit: VIEW_LIMIT });
     if (this.#open !== open) return;
     open.set(messages);
+    this.#reportSeen();
     await this.#markReadIfSeen();
     this.#changed();
   }
@@ -242,6 +299,7 @@ export class Messenger {
   /** Whether the page is in view: messages arriving in the open conversation are read only if it is. */
   async setVisible(visible: boolean): Promise<void> {
     this.#visible = visible;
+    this.#reportSeen();
     await this.#markReadIfSeen();
   }
 
@@ -256,6 +314,7 @@ export class Messenger {
     }
     const { conversation } = open;
     this.#list.active(conversation);
+    this.#typing.sent(conversation);
     await this.#delivery.send(conversation, { text }, (message) => {
       open.upsert(message);
       this.#changed();
@@ -266,23 +325,89 @@ export class Messenger {
   async sendFiles(files: readonly File[]): Promise<void> {
     const open = this.#open;
     if (!open) throw new TypeError('no conversation is open');
+    for (const file of files) await this.#sendFile(open, file, null);
+  }
+
+  /**
+   * Sends a recorded voice clip to the open conversation: a file whose offer also carries its
+   * duration and waveform peaks. Throws `ProtocolError` for values the protocol refuses.
+   */
+  async sendVoice(blob: Blob, durationMs: number, peaks: readonly number[]): Promise<void> {
+    const open = this.#open;
+    if (!open) throw new TypeError('no conversation is open');
+    const voice = VoiceInfo.safeParse({ durationMs, peaks: [...peaks] });
+    if (!voice.success) throw new ProtocolError(ErrorCode.BadFrame, voice.error.message);
+    const file = new File([blob], voiceFileName(blob.type), { type: blob.type });
+    await this.#sendFile(open, file, voice.data);
+  }
+
+  async #sendFile(open: OpenConversation, file: File, voice: VoiceInfo | null): Promise<void> {
     const { conversation } = open;
-    for (const file of files) {
-      const info = await this.#files.describe(file);
-      const id = randomHex(16);
-      // Registered before the offer goes out, so a request that comes straight back finds the file.
-      this.#files.addOutgoing(id, conversation, info, file, this.#delivery.recipientsOf(conversation));
-      this.#list.active(conversation);
-      await this.#delivery.send(
-        conversation,
-        { file: info },
-        (message) => {
-          open.upsert(message);
-          this.#changed();
-        },
-        id,
-      );
+    const info = await this.#files.describe(file);
+    if (voice) info.voice = voice;
+    const id = randomHex(16);
+    // Registered before the offer goes out, so a request that comes straight back finds the file.
+    this.#files.addOutgoing(id, conversation, info, file, this.#delivery.recipientsOf(conversation));
+    this.#list.active(conversation);
+    await this.#delivery.send(
+      conversation,
+      { file: info },
+      (message) => {
+        open.upsert(message);
+        this.#changed();
+      },
+      id,
+    );
+  }
+
+  /**
+   * Toggles this user's `emoji` on message `target` of the open conversation: on if it is not on
+   * now, else off. Throws `ProtocolError` for something that is not one emoji.
+   */
+  async react(target: string, emoji: string): Promise<void> {
+    const open = this.#open;
+    if (!open) throw new TypeError('no conversation is open');
+    if (!open.shows(target)) throw new TypeError(`no message ${target} is shown`);
+    const checked = ReactionEmoji.safeParse(emoji);
+    if (!checked.success) throw new ProtocolError(ErrorCode.BadFrame, checked.error.message);
+    const previous = this.#reacting;
+    let shown = (): void => undefined;
+    this.#reacting = new Promise<void>((resolve) => (shown = resolve));
+    try {
+      await previous;
+      const on = !open.reactedByMe(target, emoji);
+      await this.#delivery.send(open.conversation, { reaction: { target, emoji, on } }, (message) => {
+        open.upsert(message);
+        this.#changed();
+        shown();
+      });
+    } finally {
+      shown();
     }
+  }
+
+  /** The person typed in the open conversation's **Message** box: its members may hear of it. */
+  typed(): void {
+    if (this.#open) this.#typing.typed(this.#open.conversation);
+  }
+
+  /** Silences (or not) the notifications of `conversation`; kept with the conversation. */
+  async setMuted(conversation: string, muted: boolean): Promise<void> {
+    this.#notifier.setMuted(conversation, muted);
+    await this.#store.setMuted(conversation, muted);
+  }
+
+  isMuted(conversation: string): boolean {
+    return this.#notifier.isMuted(conversation);
+  }
+
+  get notificationPermission(): NotificationPermissionState {
+    return this.#notifier.permission;
+  }
+
+  /** Asks the browser to allow notifications; call only on the person's request. */
+  enableNotifications(): Promise<NotificationPermissionState> {
+    return this.#notifier.request();
   }
 
   cancelFile(id: string): Promise<void> {
@@ -307,6 +432,8 @@ export class Messenger {
 
   close(): void {
     this.#closed = true;
+    this.#typing.close();
+    this.#notifier.close();
     this.#delivery.close();
     this.#files.close();
     this.#mesh.closeAll();
@@ -361,6 +488,8 @@ export class Messenger {
       peerOnline: peer ? this.directory.isOnline(peer) : true,
       link: peer ? this.#mesh.state(peer) : 'none',
       messages: open.views,
+      muted: this.#notifier.isMuted(conversation),
+      typing: this.#typing.typing(conversation),
     };
   }
 
@@ -390,6 +519,7 @@ export class Messenger {
     void this.#delivery.flush(peer).then(() => this.#changed());
     void this.#sync.announce(peer);
     this.#files.peerOpen(peer);
+    this.#reportSeen();
     this.#changed();
   }
 
@@ -422,8 +552,10 @@ export class Messenger {
       case 'file-ready':
         return this.#files.frame(peer, frame);
       case 'typing':
-      case 'read':
+        this.#typing.received(peer, frame.conversation);
         return;
+      case 'read':
+        return this.#receipts.received(peer, frame.conversation, frame.ids);
       default: {
         const unreachable: never = frame;
         return unreachable;
@@ -446,14 +578,27 @@ export class Messenger {
     await this.#storeIncoming(message);
     // Acked even when a duplicate: the sender keeps re-sending until it hears this.
     this.#mesh.send(peer, { type: 'ack', ids: [message.id] });
+    // After the ack, so the author has stored its own message by the time the receipt arrives.
+    if (this.#open?.conversation === message.conversation) this.#reportSeen();
     if (message.file) void this.#files.incoming(incomingRow(message, Date.now()));
+  }
+
+  /** Shows a live message in the open conversation before it is stored, if it may be shown at all. */
+  #showArriving(peer: string, message: ChatMessage): void {
+    const open = this.#open;
+    if (!open || open.conversation !== message.conversation || open.has(message.id)) return;
+    if (message.author !== peer || !this.directory.isMember(message.conversation, peer)) return;
+    if (!this.directory.isMember(message.conversation, this.me)) return;
+    open.upsert(incomingRow(message, Date.now()));
+    this.#changed();
   }
 
   /** Shows and stores a message someone else wrote, already checked; counts it unread if unseen. */
   async #storeIncoming(message: ChatMessage): Promise<'stored' | 'duplicate'> {
     const open = this.#open;
     const inView = open?.conversation === message.conversation;
-    const seen = inView && this.#visible;
+    // A reaction is never unread: it only changes how its message looks.
+    const seen = (inView && this.#visible) || !raisesAttention(message);
     const receivedAt = Date.now();
     // Shown at once, stored right after: the ack waits for the store, so a message that fails to
     // be stored is sent again.
@@ -463,6 +608,8 @@ export class Messenger {
     }
     const result = await this.#store.addIncomingMessage(message, { unread: !seen, receivedAt });
     if (result === 'duplicate') return result;
+    if (message.reaction === undefined) this.#typing.stopped(message.conversation, message.author);
+    if (!seen) this.#notifier.notify(message.conversation, [message]);
     this.#list.active(message.conversation);
     if (!seen) {
       this.#list.addUnread(message.conversation, 1);
@@ -477,17 +624,33 @@ export class Messenger {
     const inView = open?.conversation === conversation;
     const seen = inView && this.#visible;
     const receivedAt = Date.now();
-    const stored = await this.#store.addIncomingBatch(conversation, messages, { unread: !seen, receivedAt });
+    // Reactions are never unread: stored apart from the messages that count.
+    const loud = messages.filter(raisesAttention);
+    const quiet = messages.filter((message) => !raisesAttention(message));
+    const counted =
+      loud.length > 0
+        ? await this.#store.addIncomingBatch(conversation, loud, { unread: !seen, receivedAt })
+        : [];
+    const stored =
+      quiet.length > 0
+        ? [
+            ...counted,
+            ...(await this.#store.addIncomingBatch(conversation, quiet, { unread: false, receivedAt })),
+          ]
+        : counted;
     if (stored.length === 0) return;
     const fresh = new Set(stored);
+    const news = messages.filter((message) => fresh.has(message.id));
+    if (!seen) this.#notifier.notify(conversation, news);
     for (const message of messages) {
       if (!fresh.has(message.id)) continue;
       if (open && inView) open.upsert(incomingRow(message, receivedAt));
       if (message.file) void this.#files.incoming(incomingRow(message, receivedAt));
     }
     this.#list.active(conversation);
-    if (!seen) this.#list.addUnread(conversation, stored.length);
+    if (!seen && counted.length > 0) this.#list.addUnread(conversation, counted.length);
     this.#changed();
+    if (seen) this.#reportSeen();
   }
 
   async #markReadIfSeen(): Promise<void> {
@@ -496,6 +659,14 @@ export class Messenger {
     if (!this.#list.markRead(conversation)) return;
     this.#changed();
     await this.#store.markRead(conversation);
+  }
+
+  /** The open conversation is on screen: its authors hear what was read, its notification goes. */
+  #reportSeen(): void {
+    const open = this.#open;
+    if (!open || !this.#visible || this.#closed) return;
+    this.#notifier.seen(open.conversation);
+    this.#receipts.seen(open.conversation, open.views);
   }
 
   #changed(): void {

@@ -1,7 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { FilesChosenEvent, GroupActionEvent } from './events.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { ConversationMuteEvent, FilesChosenEvent, GroupActionEvent, MessageTypingEvent } from './events.js';
 import type { OpenConversationView } from '../app/messenger.js';
+import { typingText } from '../app/typing-indicator.js';
 import './message-composer.js';
 import type { MessageComposer } from './message-composer.js';
 import './message-list.js';
@@ -57,6 +59,16 @@ export class ConversationView extends LitElement {
       flex: 1;
       min-height: 0;
     }
+    .actions button[aria-pressed='true'] {
+      background: #eceff7;
+    }
+    .typing {
+      min-height: 1.2rem;
+      padding: 0 1rem 0.2rem;
+      color: #666;
+      font-size: 0.8rem;
+      font-style: italic;
+    }
     .drop-hint {
       position: absolute;
       inset: 0.5rem;
@@ -102,21 +114,38 @@ export class ConversationView extends LitElement {
       <header>
         <h2>${c.title}</h2>
         <span class="status" role="status">${statusText(c)}</span>
-        ${
-          c.kind === 'group'
-            ? html`<span class="actions">
-                <button @click=${() => this.dispatchEvent(new GroupActionEvent('add-members'))}>
-                  Add members
-                </button>
-                <button @click=${() => this.dispatchEvent(new GroupActionEvent('leave-group'))}>
-                  Leave group
-                </button>
-              </span>`
-            : nothing
-        }
+        <span class="actions">
+          ${
+            c.kind === 'group'
+              ? html`<button @click=${() => this.dispatchEvent(new GroupActionEvent('add-members'))}>
+                    Add members
+                  </button>
+                  <button @click=${() => this.dispatchEvent(new GroupActionEvent('leave-group'))}>
+                    Leave group
+                  </button>`
+              : nothing
+          }
+          <button
+            aria-pressed=${c.muted ? 'true' : 'false'}
+            title=${c.muted ? 'Notifications of this conversation are off' : 'Turn off its notifications'}
+            @click=${() => this.dispatchEvent(new ConversationMuteEvent(c.conversation, !c.muted))}
+          >
+            ${c.muted ? 'Unmute' : 'Mute'}
+          </button>
+        </span>
       </header>
       <message-list .messages=${c.messages} ?showCounts=${c.kind !== 'direct'}></message-list>
-      <message-composer placeholder=${`Message ${c.title}`}></message-composer>
+      <div class="typing" aria-live="polite">${typingText(c.typing ?? [])}</div>
+      ${
+        // One composer per conversation: a draft or a recording never carries over to another one.
+        keyed(
+          c.conversation,
+          html`<message-composer
+            placeholder=${`Message ${c.title}`}
+            @input=${this.#onInput}
+          ></message-composer>`,
+        )
+      }
       <div class="drop-hint" ?hidden=${!this.dragging}>Drop files to send them to ${c.title}</div>
     `;
   }
@@ -124,6 +153,13 @@ export class ConversationView extends LitElement {
   override focus(): void {
     this.composer?.focus();
   }
+
+  /** Typing in the composer (its `input` events are composed): blanking the box is not typing. */
+  readonly #onInput = (event: Event): void => {
+    const box = event.composedPath()[0];
+    if (box instanceof HTMLTextAreaElement && box.value.trim() === '') return;
+    this.dispatchEvent(new MessageTypingEvent(this.conversation.conversation));
+  };
 
   readonly #onDragEnter = (event: DragEvent): void => {
     if (!carriesFiles(event)) return;

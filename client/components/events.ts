@@ -69,6 +69,56 @@ export class FileActionEvent extends Event {
   }
 }
 
+/** A voice message was recorded: send it to the open conversation. */
+export class VoiceRecordedEvent extends Event {
+  static readonly eventName = 'voice-recorded';
+  constructor(
+    readonly blob: Blob,
+    readonly durationMs: number,
+    readonly peaks: readonly number[],
+  ) {
+    super(VoiceRecordedEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** Toggle this user's `emoji` on message `messageId` (chosen from a message's reactions or its menu). */
+export class ReactionEvent extends Event {
+  static readonly eventName = 'reaction';
+  constructor(
+    readonly messageId: string,
+    readonly emoji: string,
+  ) {
+    super(ReactionEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** The person typed in the open conversation's **Message** box (its members may be told). */
+export class MessageTypingEvent extends Event {
+  static readonly eventName = 'message-typing';
+  constructor(readonly conversation: string) {
+    super(MessageTypingEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** **Mute** / **Unmute**: silence the notifications of a conversation, or not. */
+export class ConversationMuteEvent extends Event {
+  static readonly eventName = 'conversation-mute';
+  constructor(
+    readonly conversation: string,
+    readonly muted: boolean,
+  ) {
+    super(ConversationMuteEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** **Enable notifications**: ask the browser for permission to show them. */
+export class NotificationsEnableEvent extends Event {
+  static readonly eventName = 'notifications-enable';
+  constructor() {
+    super(NotificationsEnableEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 /** Log out, or retry the server now. */
 export class SessionActionEvent extends Event {
   static readonly eventName = 'session-action';
@@ -96,5 +146,10 @@ declare global {
     'dialog-close': DialogCloseEvent;
     'files-chosen': FilesChosenEvent;
     'file-action': FileActionEvent;
+    'message-typing': MessageTypingEvent;
+    'conversation-mute': ConversationMuteEvent;
+    'notifications-enable': NotificationsEnableEvent;
+    reaction: ReactionEvent;
+    'voice-recorded': VoiceRecordedEvent;
   }
 }

@@ -4,13 +4,14 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { FileView } from '../app/message-view.js';
 import { FileActionEvent } from './events.js';
 import { formatBytes, formatDuration, formatSpeed } from './format-bytes.js';
+import './voice-player.js';
 
 /**
  * One file message: name and size, a **progressbar** named after the file while it moves, and the
  * actions the view allows (**Cancel**, **Save**, **Try again**, **Choose file again**). Each button's
  * description is the file's name, so a screen reader tells several Cancel buttons apart while their
  * names stay exact. Everything shown comes from a peer: it is bound as text, never as HTML.
- * Voice messages render as files until they get a player of their own.
+ * A voice message shows a `<voice-player>` in place of the name and preview.
  */
 @customElement('file-card')
 export class FileCard extends LitElement {
@@ -86,6 +87,18 @@ export class FileCard extends LitElement {
 
   override render() {
     const file = this.file;
+    if (file.voice) {
+      // A voice message is its player; the file's name only describes its buttons (and is what Save saves).
+      return html`
+        <voice-player
+          .src=${file.previewUrl}
+          .durationMs=${file.voice.durationMs}
+          .peaks=${file.voice.peaks}
+        ></voice-player>
+        <span id="name" hidden>${file.name}</span>
+        ${this.#renderProgress(file)} ${this.#renderDetail(file)} ${this.#renderActions(file)}
+      `;
+    }
     return html`
       ${file.previewUrl ? html`<img class="preview" alt=${file.name} src=${file.previewUrl} />` : nothing}
       <div class="head">

@@ -4,20 +4,26 @@ import { customElement, property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DeliveryState, MessageView } from '../app/message-view.js';
+import { isEmojiOnly } from './emoji-only.js';
 import './file-card.js';
+import './message-reactions.js';
 
 const STATE_TEXT: Record<DeliveryState, string> = {
   sending: 'sending',
   sent: 'sent',
   delivered: 'delivered',
+  read: 'read',
   received: '',
 };
 
 function stateWithCounts(message: MessageView): string {
   if (!message.own || message.recipientCount === 0) return STATE_TEXT[message.state];
-  if (message.state === 'delivered') return `delivered to all ${message.recipientCount}`;
-  if (message.deliveredCount > 0)
-    return `delivered to ${message.deliveredCount} of ${message.recipientCount}`;
+  const count = message.recipientCount;
+  if (message.state === 'read') return `read by all ${count}`;
+  // Reading is shown beside delivery, not instead of it: "delivered to all 3, read by 1".
+  const read = message.readCount ? `, read by ${message.readCount}` : '';
+  if (message.state === 'delivered') return `delivered to all ${count}${read}`;
+  if (message.deliveredCount > 0) return `delivered to ${message.deliveredCount} of ${count}${read}`;
   return STATE_TEXT[message.state];
 }
 
@@ -68,6 +74,10 @@ export class MessageList extends LitElement {
       white-space: pre-wrap;
       overflow-wrap: anywhere;
     }
+    .text.emoji-only {
+      font-size: 2.4rem;
+      line-height: 1.2;
+    }
     .state-sending {
       color: #a06000;
     }
@@ -113,8 +123,9 @@ export class MessageList extends LitElement {
       ${
         message.file
           ? html`<file-card .file=${message.file} .messageId=${message.id}></file-card>`
-          : html`<p class="text">${message.text}</p>`
+          : html`<p class=${isEmojiOnly(message.text) ? 'text emoji-only' : 'text'}>${message.text}</p>`
       }
+      <message-reactions .messageId=${message.id} .reactions=${message.reactions}></message-reactions>
     </article>`;
   }
 

@@ -6,16 +6,21 @@ import './connection-notice.js';
 import './conversation-view.js';
 import type { ConversationView } from './conversation-view.js';
 import type {
+  ConversationMuteEvent,
   ConversationSelectEvent,
   GroupActionEvent,
   GroupMembersEvent,
   MessageSendEvent,
+  MessageTypingEvent,
   FileActionEvent,
   FilesChosenEvent,
+  ReactionEvent,
   SessionActionEvent,
   SignInEvent,
+  VoiceRecordedEvent,
 } from './events.js';
 import './group-dialog.js';
+import './notification-prompt.js';
 import './sign-in-form.js';
 import { StoreController } from './store-controller.js';
 import './user-list.js';
@@ -112,6 +117,7 @@ export class ParleyApp extends LitElement {
   /** Why the dialog's last command failed. */
   @state() private dialogError: string | null = null;
   #awaitingGroup = false;
+  #visibilityToldTo: Messenger | null = null;
 
   readonly #controller = new StoreController(this);
   @query('conversation-view') private conversationView?: ConversationView;
@@ -147,8 +153,16 @@ export class ParleyApp extends LitElement {
       if (request.kind === 'idle') this.dialog = null;
       else this.dialogError = request.text;
     }
+    const messenger = this.store?.messenger ?? null;
+    if (messenger && messenger !== this.#visibilityToldTo) {
+      // A page that loads in a background tab is not looking at anything yet.
+      this.#visibilityToldTo = messenger;
+      void messenger.setVisible(document.visibilityState === 'visible');
+    }
     const unread = this.store?.messenger?.totalUnread ?? 0;
-    document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
+    const title = unread > 0 ? `(${unread}) Parley` : 'Parley';
+    // Set only on a change: every write is a title change the browser (and screen readers) act on.
+    if (document.title !== title) document.title = title;
   }
 
   override render() {
@@ -184,8 +198,13 @@ export class ParleyApp extends LitElement {
       class="main"
       @conversation-select=${this.#onSelect}
       @message-send=${this.#onSend}
+      @message-typing=${this.#onTyping}
+      @conversation-mute=${this.#onMute}
+      @notifications-enable=${this.#onEnableNotifications}
       @files-chosen=${this.#onFilesChosen}
       @file-action=${this.#onFileAction}
+      @reaction=${this.#onReaction}
+      @voice-recorded=${this.#onVoiceRecorded}
       @session-action=${this.#onSessionAction}
       @group-action=${this.#onGroupAction}
       @group-members=${this.#onGroupMembers}
@@ -197,6 +216,11 @@ export class ParleyApp extends LitElement {
           <button @click=${() => store.logout()}>Log out</button>
         </div>
         <connection-notice .status=${store.connection} ?quietWhileConnecting=${false}></connection-notice>
+        ${
+          messenger
+            ? html`<notification-prompt permission=${messenger.notificationPermission}></notification-prompt>`
+            : nothing
+        }
         ${messenger ? this.#renderLists(messenger, open?.conversation ?? null) : nothing}
       </aside>
       <main>
@@ -265,10 +289,39 @@ export class ParleyApp extends LitElement {
       .catch((error: unknown) => console.warn('[parley] send failed', error));
   }
 
+  #onTyping(event: MessageTypingEvent): void {
+    const messenger = this.store?.messenger;
+    if (messenger?.openConversation?.conversation === event.conversation) messenger.typed();
+  }
+
+  #onMute(event: ConversationMuteEvent): void {
+    this.store?.messenger
+      ?.setMuted(event.conversation, event.muted)
+      .catch((error: unknown) => console.warn('[parley] muting failed', error));
+  }
+
+  #onEnableNotifications(): void {
+    this.store?.messenger
+      ?.enableNotifications()
+      .catch((error: unknown) => console.warn('[parley] asking for notifications failed', error));
+  }
+
   #onFilesChosen(event: FilesChosenEvent): void {
     this.store?.messenger
       ?.sendFiles(event.files)
       .catch((error: unknown) => console.warn('[parley] sending files failed', error));
+  }
+
+  #onVoiceRecorded(event: VoiceRecordedEvent): void {
+    this.store?.messenger
+      ?.sendVoice(event.blob, event.durationMs, event.peaks)
+      .catch((error: unknown) => console.warn('[parley] sending a voice message failed', error));
+  }
+
+  #onReaction(event: ReactionEvent): void {
+    this.store?.messenger
+      ?.react(event.messageId, event.emoji)
+      .catch((error: unknown) => console.warn('[parley] reacting failed', error));
   }
 
   #onFileAction(event: FileActionEvent): void {

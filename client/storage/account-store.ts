@@ -261,6 +261,27 @@ export class AccountStore {
     });
   }
 
+  /**
+   * `by` had these own messages of `conversation` on screen: adds `by` to each one's `readBy` (once).
+   * Ids that are unknown, not this user's own, of another conversation, or not sent to `by` are
+   * ignored: a peer cannot mark what it was never sent. Returns the messages that changed.
+   */
+  async markReadBy(conversation: string, ids: readonly string[], by: string): Promise<StoredMessage[]> {
+    return this.#run(['messages'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      const found = await Promise.all(ids.map(async (id) => this.#parseMessage(id, await messages.get(id))));
+      const updated: StoredMessage[] = [];
+      for (const message of found) {
+        if (message === undefined || message.author !== this.user) continue;
+        if (message.conversation !== conversation || !message.recipients.includes(by)) continue;
+        if (message.readBy?.includes(by)) continue;
+        updated.push({ ...message, readBy: [...(message.readBy ?? []), by] });
+      }
+      await Promise.all(updated.map((message) => messages.put(message)));
+      return updated;
+    });
+  }
+
   /** Own messages still lacking `peer`'s ack, oldest first (by sentAt, then id): what to send when it connects. */
   async pendingFor(peer: string): Promise<StoredMessage[]> {
     const pending = await this.#run(['outbox', 'messages'], 'readonly', async (tx) => {
@@ -401,6 +422,25 @@ export class AccountStore {
       // A conversation without messages has no row, so there is nothing to mark.
       if (summary === undefined) return;
       await conversations.put({ ...summary, unread: 0, lastReadAt: Math.max(summary.lastReadAt, at) });
+    });
+  }
+
+  /**
+   * Mutes (or unmutes) the notifications of `conversation`. A conversation without messages gets its
+   * row now, so the choice outlives a reload.
+   */
+  async setMuted(conversation: string, muted: boolean): Promise<void> {
+    await this.#run(['conversations'], 'readwrite', async (tx) => {
+      const conversations = tx.objectStore('conversations');
+      const raw = await conversations.get(conversation);
+      const current = this.#parse(ConversationSummary, 'conversations', conversation, raw) ?? {
+        id: conversation,
+        unread: 0,
+        lastActivity: 0,
+        lastReadAt: 0,
+      };
+      const { muted: _previous, ...rest } = current;
+      await conversations.put(muted ? { ...rest, muted: true } : rest);
     });
   }
 

@@ -22,6 +22,7 @@ export const StoredMessage: z.ZodType<StoredMessage> = z
     deliveredTo: z.array(Username),
     sent: z.boolean(),
     receivedAt: Timestamp.optional(),
+    readBy: z.array(Username).optional(),
   })
   .refine(hasOneBody, 'a message has exactly one of text, file and reaction');
 
@@ -35,6 +36,8 @@ export interface StoredMessage extends ChatMessage {
   sent: boolean;
   /** Incoming: when it arrived here (ms since epoch). */
   receivedAt?: number;
+  /** Own messages: recipients who had it on their screen (a `read` receipt); absent when none yet. */
+  readBy?: string[];
 }
 
 /** One row per conversation that has messages: what the conversation list shows. */
@@ -43,6 +46,7 @@ export const ConversationSummary: z.ZodType<ConversationSummary> = z.object({
   unread: z.number().int().nonnegative(),
   lastActivity: Timestamp,
   lastReadAt: Timestamp,
+  muted: z.boolean().optional(),
 });
 
 /** A conversation's unread count and activity, for the conversation list and the tab title. */
@@ -53,6 +57,8 @@ export interface ConversationSummary {
   lastActivity: number;
   /** When the user last read it (ms since epoch); 0 when never. */
   lastReadAt: number;
+  /** The user silenced its notifications; absent means not muted. */
+  muted?: boolean;
 }
 
 function describe(error: z.ZodError): string {

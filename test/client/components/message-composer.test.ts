@@ -1,9 +1,11 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../../client/components/message-composer.js';
 import type { MessageComposer } from '../../../client/components/message-composer.js';
+import { EmojiChosenEvent } from '../../../client/components/emoji-button.js';
 import type { FilesChosenEvent, MessageSendEvent } from '../../../client/components/events.js';
-import { getByRole } from '../helpers/by-role.js';
+import { accessibleName, getByRole, queryAllByRole } from '../helpers/by-role.js';
+import { EMOJI_LOAD_TIMEOUT_MS, TEST_EMOJI_DATA_URL, searchPicker } from '../helpers/emoji.js';
 
 async function composer() {
   const element = await fixture<MessageComposer>(html`<message-composer></message-composer>`);
@@ -123,5 +125,158 @@ describe('<message-composer> files', () => {
       expect(paste.defaultPrevented).to.equal(false);
     }
     expect(fired).to.have.length(0);
+  });
+});
+
+describe('<message-composer> emoji', () => {
+  async function emojiComposer(text = '') {
+    const element = await fixture<MessageComposer>(
+      html`<message-composer emoji-data-source=${TEST_EMOJI_DATA_URL}></message-composer>`,
+    );
+    const box = getByRole<HTMLTextAreaElement>(element, 'textbox', 'Message');
+    box.focus();
+    if (text) await sendKeys({ type: text });
+    return { element, box };
+  }
+
+  function suggestions(element: MessageComposer): HTMLElement[] {
+    const lists = queryAllByRole(element, 'listbox', 'Emoji suggestions');
+    return lists.length === 0 ? [] : (queryAllByRole(lists[0] as Element, 'option') as HTMLElement[]);
+  }
+
+  async function waitForSuggestion(element: MessageComposer, name: string): Promise<void> {
+    await waitUntil(
+      () => suggestions(element).some((option) => accessibleName(option) === name),
+      `no suggestion ${name}`,
+      { timeout: EMOJI_LOAD_TIMEOUT_MS - 2000 },
+    );
+  }
+
+  function selected(element: MessageComposer): string | undefined {
+    const option = suggestions(element).find((o) => o.getAttribute('aria-selected') === 'true');
+    return option && accessibleName(option);
+  }
+
+  it('inserts the emoji chosen in the picker at the caret and keeps the focus in the box', async function () {
+    this.timeout(EMOJI_LOAD_TIMEOUT_MS);
+    const { element, box } = await emojiComposer('Lift off now');
+    box.setSelectionRange('Lift off '.length, 'Lift off '.length);
+    getByRole(element, 'button', 'Emoji').click();
+    await element.updateComplete;
+    const rocket = await searchPicker(element, 'rocket', 'rocket');
+    rocket.click();
+    await oneEvent(element, 'emoji-picker-close');
+    expect(box.value).to.equal('Lift off 🚀now');
+    expect(element.shadowRoot?.activeElement).to.equal(box);
+    expect(box.selectionStart).to.equal('Lift off 🚀'.length);
+    // The box keeps working as before: what is typed next goes after the emoji.
+    await sendKeys({ type: ' ' });
+    expect(box.value).to.equal('Lift off 🚀 now');
+  });
+
+  it('replaces the selection with a chosen emoji', async () => {
+    const { element, box } = await emojiComposer('I like cats');
+    box.setSelectionRange('I '.length, 'I like'.length);
+    const emojiButton = element.shadowRoot?.querySelector('emoji-button');
+    if (!emojiButton) throw new Error('no emoji button');
+    // What the picker fires on a choice (the test above drives the picker itself).
+    emojiButton.dispatchEvent(new EmojiChosenEvent('❤️'));
+    expect(box.value).to.equal('I ❤️ cats');
+    expect(box.selectionStart).to.equal('I ❤️'.length);
+    expect(box.selectionEnd).to.equal('I ❤️'.length);
+    expect(element.shadowRoot?.activeElement).to.equal(box);
+  });
+
+  it('gives the focus back to the message box when the picker closes with Escape', async () => {
+    const { element, box } = await emojiComposer('hi');
+    getByRole(element, 'button', 'Emoji').click();
+    await element.updateComplete;
+    const closed = oneEvent(element, 'emoji-picker-close');
+    await sendKeys({ press: 'Escape' });
+    await closed;
+    expect(element.shadowRoot?.activeElement).to.equal(box);
+    expect(box.value).to.equal('hi');
+  });
+
+  it('offers shortcode completions and takes one with Enter, without sending', async function () {
+    this.timeout(EMOJI_LOAD_TIMEOUT_MS);
+    const { element, box } = await emojiComposer('go :rock');
+    const sent: MessageSendEvent[] = [];
+    element.addEventListener('message-send', (event) => sent.push(event));
+    await waitForSuggestion(element, ':rocket:');
+    expect(box.getAttribute('aria-controls')).to.equal('completions');
+    expect(selected(element)).to.equal(':rock:');
+    await sendKeys({ press: 'ArrowDown' });
+    await element.updateComplete;
+    expect(selected(element)).to.equal(':rocket:');
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    expect(box.value).to.equal('go 🚀');
+    expect(sent).to.have.length(0);
+    expect(queryAllByRole(element, 'listbox')).to.have.length(0);
+    // With the suggestions gone, Enter sends again.
+    const sending = oneEvent(element, 'message-send') as Promise<MessageSendEvent>;
+    await sendKeys({ press: 'Enter' });
+    expect((await sending).text).to.equal('go 🚀');
+  });
+
+  it('takes the highlighted completion with Tab, or a clicked one', async function () {
+    this.timeout(EMOJI_LOAD_TIMEOUT_MS);
+    const { element, box } = await emojiComposer(':tada');
+    await waitForSuggestion(element, ':tada:');
+    await sendKeys({ press: 'Tab' });
+    await element.updateComplete;
+    expect(box.value).to.equal('🎉');
+    expect(element.shadowRoot?.activeElement).to.equal(box);
+
+    await sendKeys({ type: ' and :rocke' });
+    await waitForSuggestion(element, ':rocket:');
+    const option = suggestions(element).find((o) => accessibleName(o) === ':rocket:');
+    option?.click();
+    await element.updateComplete;
+    expect(box.value).to.equal('🎉 and 🚀');
+    expect(element.shadowRoot?.activeElement).to.equal(box);
+  });
+
+  it('dismisses the completions with Escape, after which Enter sends the text as typed', async function () {
+    this.timeout(EMOJI_LOAD_TIMEOUT_MS);
+    const { element, box } = await emojiComposer('see :smi');
+    await waitForSuggestion(element, ':smile:');
+    await sendKeys({ press: 'ArrowUp' });
+    await element.updateComplete;
+    // Up from the first wraps round to the last.
+    expect(selected(element)).to.equal(accessibleName(suggestions(element).at(-1) as Element));
+    await sendKeys({ press: 'Escape' });
+    await element.updateComplete;
+    expect(queryAllByRole(element, 'listbox')).to.have.length(0);
+    expect(box.value).to.equal('see :smi');
+    const sending = oneEvent(element, 'message-send') as Promise<MessageSendEvent>;
+    await sendKeys({ press: 'Enter' });
+    expect((await sending).text).to.equal('see :smi');
+  });
+
+  it('turns a whole typed :shortcode: into its emoji', async function () {
+    this.timeout(EMOJI_LOAD_TIMEOUT_MS);
+    const { element, box } = await emojiComposer('ship it :rocket:');
+    await waitUntil(() => box.value === 'ship it 🚀', `still ${box.value}`, {
+      timeout: EMOJI_LOAD_TIMEOUT_MS - 2000,
+    });
+    expect(queryAllByRole(element, 'listbox')).to.have.length(0);
+    // Undo takes the emoji out again (the insertion is on the box's undo stack).
+    await sendKeys({ press: 'Control+z' });
+    expect(box.value).to.equal('ship it :rocket:');
+  });
+
+  it('offers nothing for colons that do not start a shortcode', async function () {
+    this.timeout(EMOJI_LOAD_TIMEOUT_MS);
+    const { element, box } = await emojiComposer('at 10:30 see http://ex');
+    // A real shortcode afterwards shows the look-ups have answered by then.
+    await sendKeys({ type: ' :fire' });
+    await waitForSuggestion(element, ':fire:');
+    box.value = 'at 10:30 see http://ex';
+    box.setSelectionRange(box.value.length, box.value.length);
+    box.dispatchEvent(new InputEvent('input', { data: 'x' }));
+    await element.updateComplete;
+    expect(queryAllByRole(element, 'listbox')).to.have.length(0);
   });
 });

@@ -16,6 +16,7 @@ const messages: MessageView[] = [
     state: 'received',
     deliveredCount: 0,
     recipientCount: 0,
+    reactions: [],
   },
   {
     id: 'b'.repeat(32),
@@ -27,6 +28,7 @@ const messages: MessageView[] = [
     state: 'delivered',
     deliveredCount: 1,
     recipientCount: 1,
+    reactions: [],
   },
   {
     id: 'c'.repeat(32),
@@ -38,6 +40,7 @@ const messages: MessageView[] = [
     state: 'sending',
     deliveredCount: 0,
     recipientCount: 1,
+    reactions: [],
   },
 ];
 
@@ -124,5 +127,6 @@ function fileMessage(file: FileView): MessageView {
     state: 'received',
     deliveredCount: 0,
     recipientCount: 0,
+    reactions: [],
   };
 }

@@ -21,7 +21,7 @@ export type MessageState =
   | 'read'
   | `delivered to ${number} of ${number}`
   | `delivered to all ${number}`;
-const STATE_TEXT = /^(sending|sent|delivered|read)( to (all \d+|\d+ of \d+))?$/;
+const STATE_TEXT = /^(sending|sent|delivered|read)(( to| by) (all \d+|\d+ of \d+))?(, read by \d+)?$/;
 
 export interface UserButtonOptions {
   /** The list to look in. Default **Online users**. */
@@ -249,9 +249,13 @@ export class Person {
     return ((await state.textContent()) ?? '').trim();
   }
 
-  /** Waits until one's own message `text` shows `state`. */
+  /**
+   * Waits until one's own message `text` shows `state`. A message read by its recipients was delivered
+   * to them first: waiting for `delivered` (to all N, or X of N) also accepts `read` (by all N, by X of
+   * N), since a recipient with the conversation open reads it at once.
+   */
   async waitForState(text: string, state: MessageState, timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
-    await this.message(text).getByText(state, { exact: true }).waitFor({ timeout });
+    await this.message(text).getByText(stateMatcher(state)).waitFor({ timeout });
   }
 
   /** The texts of the open conversation's messages, in the order shown. */
@@ -324,6 +328,14 @@ export class Person {
     this.#page = null;
     await this.context.close();
   }
+}
+
+function stateMatcher(state: MessageState): RegExp {
+  if (state === 'delivered') return /^(delivered|read)$/;
+  const all = /^delivered to all (\d+)$/.exec(state);
+  if (all) return new RegExp(`^(delivered to all ${all[1]}(, read by \\d+)?|read by all ${all[1]})$`);
+  if (state.startsWith('delivered to ')) return new RegExp(`^${escapeRegExp(state)}(, read by \\d+)?$`);
+  return new RegExp(`^${escapeRegExp(state)}$`);
 }
 
 export function escapeRegExp(text: string): string {
