@@ -79,17 +79,32 @@ export class FileReceiving {
   async resumeAll(): Promise<void> {
     for (const row of await this.#ctx.host.files.unfinished()) {
       this.#ctx.rows.set(row.id, row);
-      if (row.role === 'incoming') await this.#startDownload(row);
+      if (row.role !== 'incoming') continue;
+      // One file that cannot go on must not keep the others (or the messenger) from starting.
+      await this.#startDownload(row).catch((error: unknown) =>
+        this.#ctx.host.warn(`resuming file ${row.id} failed`, error),
+      );
     }
   }
 
   async #startDownload(row: StoredFile): Promise<void> {
     if (this.#downloads.has(row.id) || this.#ctx.closed) return;
-    const download = await FileDownload.resume(row, this.#ctx.host.files, {
-      stored: (have) => this.#stored(download, have),
-      complete: (digest) => void this.#complete(download, digest),
-      failed: (error) => void this.#writeFailed(download, error),
-    });
+    const events = {
+      stored: (have: number) => this.#stored(download, have),
+      complete: (digest: string) => void this.#complete(download, digest),
+      failed: (error: unknown) => void this.#writeFailed(download, error),
+    };
+    let download: FileDownload;
+    try {
+      download = await FileDownload.resume(row, this.#ctx.host.files, events);
+    } catch (error) {
+      // A stored hasher state that does not load (damaged, or from another hash-wasm): the chunks
+      // cannot be verified without it, so the file starts over rather than being trusted.
+      this.#ctx.host.warn(`file ${row.id}: stored hash state unusable; starting it again`, error);
+      await this.#ctx.host.files.reset(row.id);
+      Object.assign(row, { have: 0, hashState: null });
+      download = await FileDownload.resume(row, this.#ctx.host.files, events);
+    }
     if (this.#downloads.has(row.id)) return;
     this.#downloads.set(row.id, download);
     download.finishIfEmpty();
