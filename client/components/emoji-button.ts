@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import Picker from 'emoji-picker-element/picker.js';
 import type { EmojiClickEvent } from 'emoji-picker-element/shared.js';
 import { EMOJI_DATA_URL } from './emoji-data.js';
+import { smileyIcon as smiley } from './icons.js';
 
 /** An emoji was chosen in the picker: `emoji` is the character(s), in the chosen skin tone. */
 export class EmojiChosenEvent extends Event {
@@ -22,23 +23,6 @@ export class EmojiPickerCloseEvent extends Event {
     super(EmojiPickerCloseEvent.eventName, { bubbles: true, composed: true });
   }
 }
-
-const smiley = html`<svg
-  width="20"
-  height="20"
-  viewBox="0 0 24 24"
-  aria-hidden="true"
-  fill="none"
-  stroke="currentColor"
-  stroke-width="2"
-  stroke-linecap="round"
-  stroke-linejoin="round"
->
-  <circle cx="12" cy="12" r="10" />
-  <path d="M8 14s1.5 2 4 2 4-2 4-2" />
-  <line x1="9" y1="9" x2="9.01" y2="9" />
-  <line x1="15" y1="9" x2="15.01" y2="9" />
-</svg>`;
 
 /** Room kept between the picker and the window's edges, in CSS pixels. */
 const EDGE = 8;

@@ -6,23 +6,7 @@ import type { EmojiChosenEvent } from './emoji-button.js';
 import { EMOJI_DATA_URL, type ShortcodeMatch, findShortcodes, shortcodeBeforeCaret } from './emoji-data.js';
 import { FilesChosenEvent, MessageSendEvent } from './events.js';
 import './voice-recorder.js';
-
-// Outer <svg> elements belong in `html` templates; Lit's `svg` tag is for their contents.
-const paperclip = html`<svg
-  width="20"
-  height="20"
-  viewBox="0 0 24 24"
-  aria-hidden="true"
-  fill="none"
-  stroke="currentColor"
-  stroke-width="2"
-  stroke-linecap="round"
-  stroke-linejoin="round"
->
-  <path
-    d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5"
-  />
-</svg>`;
+import { paperclipIcon as paperclip } from './icons.js';
 
 /** A shortcode completion on offer: the `:prefix` it replaces and what it offers. */
 interface Completion {

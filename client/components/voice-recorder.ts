@@ -4,21 +4,7 @@ import { VoiceRecording, VoiceRecordingError, voiceErrorText } from '../app/voic
 import type { VoiceClip, VoiceErrorCode, VoiceRecordingOptions } from '../app/voice-recording.js';
 import { VoiceRecordedEvent } from './events.js';
 import { formatClock } from './voice-player.js';
-
-const microphone = html`<svg
-  width="20"
-  height="20"
-  viewBox="0 0 24 24"
-  aria-hidden="true"
-  fill="none"
-  stroke="currentColor"
-  stroke-width="2"
-  stroke-linecap="round"
-  stroke-linejoin="round"
->
-  <rect x="9" y="2" width="6" height="12" rx="3" />
-  <path d="M5 10v1a7 7 0 0 0 14 0v-1M12 18v4M8 22h8" />
-</svg>`;
+import { microphoneIcon as microphone } from './icons.js';
 
 type RecorderState =
   | { kind: 'idle' }
