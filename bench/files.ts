@@ -40,8 +40,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, CDPSession, ElementHandle } from 'playwright-core';
-import { launchChromium, newPersonContext } from '../test/e2e/harness/chromium.js';
+import type { BrowserContext, CDPSession, ElementHandle } from 'playwright-core';
+import { launchProfileOnDisk } from '../test/e2e/harness/chromium.js';
 import { PageProblems } from '../test/e2e/harness/page-problems.js';
 import { Person } from '../test/e2e/harness/person.js';
 import { ServerProcess } from '../test/e2e/harness/server-process.js';
@@ -125,9 +125,13 @@ type TopologyName = 'one browser' | 'two browsers';
 
 interface Topology {
   name: TopologyName;
-  /** Where the sender lives, and where the receiver does (the same browser, or another process). */
-  senderBrowser: Browser;
-  receiverBrowser: Browser;
+  /**
+   * Where the sender lives, and where the receiver does: one profile on disk (one Chromium) with the
+   * two at different origins, or two profiles (two Chromium processes). On disk, because a file's
+   * chunks go to IndexedDB and an in-memory profile would neither write them nor hold 1 GiB.
+   */
+  sender: { context: BrowserContext; url: string };
+  receiver: { context: BrowserContext; url: string };
 }
 
 interface TopologyResult {
@@ -213,17 +217,17 @@ class Files {
 }
 
 async function meetInConversation(
-  server: ServerProcess,
   topology: Topology,
   names: readonly [string, string],
   problems: PageProblems,
 ): Promise<[Person, Person]> {
-  const sender = await Person.arrive(topology.senderBrowser, server.url, names[0], problems, [
-    FILE_PROBE_SCRIPT,
-  ]);
-  const receiver = await Person.arrive(topology.receiverBrowser, server.url, names[1], problems, [
-    FILE_PROBE_SCRIPT,
-  ]);
+  const sender = await Person.arriveIn(topology.sender.context, topology.sender.url, names[0], problems);
+  const receiver = await Person.arriveIn(
+    topology.receiver.context,
+    topology.receiver.url,
+    names[1],
+    problems,
+  );
   await sender.register();
   await receiver.register();
   await sender.waitUntilOnline(receiver.name, SETUP_TIMEOUT_MS);
@@ -437,13 +441,6 @@ interface Results {
   heap: HeapSamples | null;
 }
 
-async function rawContexts(topology: Topology, origin: string): Promise<BrowserContext[]> {
-  return Promise.all([
-    newPersonContext(topology.senderBrowser, origin),
-    newPersonContext(topology.receiverBrowser, origin),
-  ]);
-}
-
 async function runTopology(
   topology: Topology,
   server: ServerProcess,
@@ -451,7 +448,7 @@ async function runTopology(
   problems: PageProblems,
   results: Results,
 ): Promise<void> {
-  const contexts = await rawContexts(topology, server.url);
+  const contexts = [topology.sender.context, topology.receiver.context];
   const people: Person[] = [];
   try {
     progress(`${topology.name}: raw data channel`);
@@ -465,12 +462,7 @@ async function runTopology(
 
     if (!RAW_ONLY) {
       const tag = topology.name === 'one browser' ? '1' : '2';
-      const [sender, receiver] = await meetInConversation(
-        server,
-        topology,
-        [`ann${tag}`, `ben${tag}`],
-        problems,
-      );
+      const [sender, receiver] = await meetInConversation(topology, [`ann${tag}`, `ben${tag}`], problems);
       people.push(sender, receiver);
       await watchArrivals(receiver.messageLog);
       progress(`${topology.name}: Parley, warm-up file of ${mib(WARMUP_BYTES)}`);
@@ -502,8 +494,8 @@ async function runTopology(
     result.rawAfter = await costed(() => raw.transfer(FILE_BYTES, transferTimeoutMs(FILE_BYTES)));
     progress(`  raw again, ${mib(FILE_BYTES)}: ${result.rawAfter.run.mbps.toFixed(1)} MB/s`);
   } finally {
-    for (const person of people) await person.close();
-    for (const context of contexts) await context.close();
+    // The profiles belong to the whole run; each person only closes their tab.
+    for (const person of people) await person.closePage();
   }
 }
 
@@ -639,7 +631,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   const problems = new PageProblems((line) => process.stderr.write(`${line}\n`));
-  const browsers: Browser[] = [];
+  const profiles: BrowserContext[] = [];
   let timer: NodeJS.Timeout | undefined;
   try {
     progress(
@@ -648,14 +640,31 @@ async function main(): Promise<void> {
         `; deadline ${Math.round(DEADLINE_MS / 1000)} s`,
     );
     server = await ServerProcess.start({ env: { PARLEY_SCRYPT_COST: '1024' } });
-    browsers.push(await launchChromium());
-    browsers.push(await launchChromium());
-    progress(`server ${server.url}, Chromium ${browsers[0]!.version()}`);
+    // Two origins of one server: two people in one profile keep separate storage.
+    const here = new URL(server.url);
+    const atIp = `http://127.0.0.1:${here.port}`;
+    const atName = `http://localhost:${here.port}`;
+    const profile = async (name: string): Promise<BrowserContext> => {
+      const context = await launchProfileOnDisk(join(dir, name), [atIp, atName], [FILE_PROBE_SCRIPT]);
+      profiles.push(context);
+      return context;
+    };
+    const shared = await profile('profile-one');
+    const [own1, own2] = [await profile('profile-two-a'), await profile('profile-two-b')];
+    progress(`server ${server.url}, profiles on disk under ${dir}`);
     const files = new Files(dir);
     const results: Results = { topologies: [], chat: null, heap: null };
     const topologies: Topology[] = [
-      { name: 'one browser', senderBrowser: browsers[0]!, receiverBrowser: browsers[0]! },
-      { name: 'two browsers', senderBrowser: browsers[0]!, receiverBrowser: browsers[1]! },
+      {
+        name: 'one browser',
+        sender: { context: shared, url: `${atIp}/` },
+        receiver: { context: shared, url: `${atName}/` },
+      },
+      {
+        name: 'two browsers',
+        sender: { context: own1, url: `${atIp}/` },
+        receiver: { context: own2, url: `${atIp}/` },
+      },
     ];
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -671,7 +680,7 @@ async function main(): Promise<void> {
     report(results);
   } finally {
     clearTimeout(timer);
-    for (const browser of browsers) await browser.close();
+    for (const context of profiles) await context.close().catch(() => undefined);
     await server?.dispose();
     removeDir();
     process.off('SIGINT', onSignal);

@@ -26,6 +26,26 @@ export function launchChromium(): Promise<Browser> {
 const NAME_HELPER_SCRIPT = 'globalThis.__name ??= (fn) => fn;';
 
 /**
+ * A Chromium whose one profile lives on disk in `userDataDir`, as a real user's does (a context of
+ * `launchChromium` keeps IndexedDB in memory, with a small quota): for benchmarks that store files.
+ * Pages of different origins in it have separate storage, so two people can share it.
+ */
+export async function launchProfileOnDisk(
+  userDataDir: string,
+  origins: readonly string[],
+  initScripts: readonly string[] = [],
+): Promise<BrowserContext> {
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+  });
+  for (const origin of origins) await context.grantPermissions(['microphone'], { origin });
+  for (const script of [NAME_HELPER_SCRIPT, ...initScripts]) await context.addInitScript(script);
+  return context;
+}
+
+/**
  * A fresh profile (cookies, localStorage, IndexedDB) with the microphone granted for `origin`.
  * `initScripts` run in every page of the profile before the app's own scripts.
  */

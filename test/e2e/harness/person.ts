@@ -63,6 +63,21 @@ export class Person {
     return person;
   }
 
+  /**
+   * Opens Parley at `url` in a profile the caller made and closes (`closePage` when done, not
+   * `close`): say, one on disk shared with someone at another origin.
+   */
+  static async arriveIn(
+    context: BrowserContext,
+    url: string,
+    name: string,
+    problems: PageProblems,
+  ): Promise<Person> {
+    const person = new Person(name, context, url, problems);
+    await person.openPage();
+    return person;
+  }
+
   /** Whether the person has a tab open. */
   get hasPage(): boolean {
     return this.#page !== null;
