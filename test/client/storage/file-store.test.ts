@@ -12,7 +12,7 @@ import {
 import type { StoredFile } from '../../../client/storage/file-store.js';
 import { ErrorCode } from '../../../shared/errors.js';
 import type { ProtocolError } from '../../../shared/errors.js';
-import { FILE_CHUNK_BYTES, chunkCount } from '../../../shared/file-protocol.js';
+import { FILE_CHUNK_BYTES } from '../../../shared/file-protocol.js';
 
 const user = 'alice';
 const dm = 'dm:alice:bob';
@@ -514,39 +514,6 @@ describe('FileStore', () => {
       await files.deleteChunks(fileId(9));
       await files.reset(fileId(9));
       expect(await files.get(fileId(9))).to.equal(null);
-    });
-  });
-
-  describe('throughput (printed, not asserted)', () => {
-    it('appendChunks writing 32 MiB as 64 KiB chunks, 4, 16 and 64 per call', async function () {
-      this.timeout(180_000);
-      const files = await open();
-      const size = 32 * 1024 * 1024;
-      const chunk = randomBytes(FILE_CHUNK_BYTES);
-      const count = chunkCount({ size, chunkSize: FILE_CHUNK_BYTES });
-      const state = new Uint8Array(108);
-      const lines: string[] = [];
-      for (const [n, perCall] of [4, 16, 64].entries()) {
-        const id = fileId(100 + n);
-        await files.put(incoming(100 + n, size));
-        const started = performance.now();
-        for (let have = 0; have < count;) {
-          const batch = Array.from({ length: Math.min(perCall, count - have) }, () => chunk);
-          have = await files.appendChunks(id, have, batch, state);
-        }
-        const writeMs = performance.now() - started;
-        await files.update(id, { status: 'complete' });
-        const assembleStart = performance.now();
-        const blob = await files.blobOf(id);
-        const assembleMs = performance.now() - assembleStart;
-        expect(blob?.size).to.equal(size);
-        lines.push(
-          `appendChunks, ${perCall} chunks per call: ${(size / 1e6 / (writeMs / 1000)).toFixed(1)} MB/s ` +
-            `(${writeMs.toFixed(0)} ms for 32 MiB); blobOf ${assembleMs.toFixed(0)} ms`,
-        );
-        await files.deleteChunks(id);
-      }
-      console.log(lines.join('\n'));
     });
   });
 });
