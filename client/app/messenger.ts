@@ -7,11 +7,11 @@
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import { VoiceInfo, safeFileName } from '../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION, MessageText, ReactionEmoji, directPeerOf } from '../../shared/peer-protocol.js';
-import type { ChatMessage, PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
+import type { PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
 import { randomHex } from '../net/random-id.js';
 import { FileStore } from '../storage/file-store.js';
-import type { StoredMessage } from '../storage/stored-message.js';
 import { FileTransfers, isFileFrame } from './file-transfers.js';
+import { Inbox } from './inbox.js';
 import type { Group, IceServer } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory, PeerState } from '../net/peer-mesh.js';
@@ -27,7 +27,6 @@ import { Notifier } from './notifier.js';
 import type { NotificationPermissionState } from './notifier.js';
 import { ReadReceipts } from './read-receipts.js';
 import { TypingIndicator } from './typing-indicator.js';
-import { raisesAttention } from './reactions.js';
 import { voiceFileName } from './voice-recording.js';
 import type { ConversationEntry } from './conversation-list.js';
 
@@ -81,6 +80,7 @@ export class Messenger {
   readonly #notifier: Notifier;
   readonly #typing: TypingIndicator;
   readonly #receipts: ReadReceipts;
+  readonly #inbox: Inbox;
   /** Settles once this user's previous reaction is shown, so the next toggle sees it. */
   #reacting: Promise<void> = Promise.resolve();
   /** Per-peer chain: one peer's frames are handled in the order they came. */
@@ -117,7 +117,7 @@ export class Messenger {
           } else {
             // A message shows the moment it arrives; storing it (and the ack) then takes its turn in
             // the peer's queue, which a file's chunk writes can slow to a crawl.
-            if (frame.type === 'message') this.#showArriving(peer, frame.message);
+            if (frame.type === 'message') this.#inbox.showArriving(peer, frame.message);
             this.#enqueue(peer, frame);
           }
         },
@@ -159,7 +159,7 @@ export class Messenger {
       directory: this.directory,
       store: this.#store,
       send: (peer, frame) => this.#mesh.send(peer, frame),
-      accept: (conversation, messages) => this.#storeIncomingBatch(conversation, messages),
+      accept: (conversation, messages) => this.#inbox.storeBatch(conversation, messages),
       warn: (message) => this.#warn(message),
     });
     this.#notifier = new Notifier({
@@ -187,6 +187,21 @@ export class Messenger {
         this.#open?.upsert(message);
         this.#changed();
       },
+      warn: (message) => this.#warn(message),
+    });
+    this.#inbox = new Inbox({
+      me: this.me,
+      directory: this.directory,
+      store: this.#store,
+      list: this.#list,
+      files: this.#files,
+      notifier: this.#notifier,
+      typing: this.#typing,
+      open: () => this.#open,
+      visible: () => this.#visible,
+      ack: (peer, ids) => void this.#mesh.send(peer, { type: 'ack', ids }),
+      seen: () => this.#reportSeen(),
+      changed: () => this.#changed(),
       warn: (message) => this.#warn(message),
     });
   }
@@ -535,7 +550,7 @@ export class Messenger {
     if (this.#closed) return;
     switch (frame.type) {
       case 'message':
-        return this.#receiveMessage(peer, frame.message);
+        return this.#inbox.receive(peer, frame.message);
       case 'ack':
         this.#sync.onAck(peer, frame.ids);
         await this.#delivery.acked(peer, frame.ids);
@@ -563,96 +578,6 @@ export class Messenger {
     }
   }
 
-  async #receiveMessage(peer: string, message: ChatMessage): Promise<void> {
-    // Live messages come from their author, who must be in the conversation with us.
-    if (message.author !== peer || !this.directory.isMember(message.conversation, peer)) {
-      this.#warn(`${peer} sent a message it may not send (${ErrorCode.ForbiddenConversation})`);
-      return;
-    }
-    if (!this.directory.isMember(message.conversation, this.me)) {
-      this.#warn(
-        `${peer} sent a message into a conversation we are not in (${ErrorCode.ForbiddenConversation})`,
-      );
-      return;
-    }
-    await this.#storeIncoming(message);
-    // Acked even when a duplicate: the sender keeps re-sending until it hears this.
-    this.#mesh.send(peer, { type: 'ack', ids: [message.id] });
-    // After the ack, so the author has stored its own message by the time the receipt arrives.
-    if (this.#open?.conversation === message.conversation) this.#reportSeen();
-    if (message.file) void this.#files.incoming(incomingRow(message, Date.now()));
-  }
-
-  /** Shows a live message in the open conversation before it is stored, if it may be shown at all. */
-  #showArriving(peer: string, message: ChatMessage): void {
-    const open = this.#open;
-    if (!open || open.conversation !== message.conversation || open.has(message.id)) return;
-    if (message.author !== peer || !this.directory.isMember(message.conversation, peer)) return;
-    if (!this.directory.isMember(message.conversation, this.me)) return;
-    open.upsert(incomingRow(message, Date.now()));
-    this.#changed();
-  }
-
-  /** Shows and stores a message someone else wrote, already checked; counts it unread if unseen. */
-  async #storeIncoming(message: ChatMessage): Promise<'stored' | 'duplicate'> {
-    const open = this.#open;
-    const inView = open?.conversation === message.conversation;
-    // A reaction is never unread: it only changes how its message looks.
-    const seen = (inView && this.#visible) || !raisesAttention(message);
-    const receivedAt = Date.now();
-    // Shown at once, stored right after: the ack waits for the store, so a message that fails to
-    // be stored is sent again.
-    if (open && inView && !open.has(message.id)) {
-      open.upsert(incomingRow(message, receivedAt));
-      this.#changed();
-    }
-    const result = await this.#store.addIncomingMessage(message, { unread: !seen, receivedAt });
-    if (result === 'duplicate') return result;
-    if (message.reaction === undefined) this.#typing.stopped(message.conversation, message.author);
-    if (!seen) this.#notifier.notify(message.conversation, [message]);
-    this.#list.active(message.conversation);
-    if (!seen) {
-      this.#list.addUnread(message.conversation, 1);
-      this.#changed();
-    }
-    return result;
-  }
-
-  /** Like `#storeIncoming`, for a catch-up batch of one conversation, in one transaction. */
-  async #storeIncomingBatch(conversation: string, messages: readonly ChatMessage[]): Promise<void> {
-    const open = this.#open;
-    const inView = open?.conversation === conversation;
-    const seen = inView && this.#visible;
-    const receivedAt = Date.now();
-    // Reactions are never unread: stored apart from the messages that count.
-    const loud = messages.filter(raisesAttention);
-    const quiet = messages.filter((message) => !raisesAttention(message));
-    const counted =
-      loud.length > 0
-        ? await this.#store.addIncomingBatch(conversation, loud, { unread: !seen, receivedAt })
-        : [];
-    const stored =
-      quiet.length > 0
-        ? [
-            ...counted,
-            ...(await this.#store.addIncomingBatch(conversation, quiet, { unread: false, receivedAt })),
-          ]
-        : counted;
-    if (stored.length === 0) return;
-    const fresh = new Set(stored);
-    const news = messages.filter((message) => fresh.has(message.id));
-    if (!seen) this.#notifier.notify(conversation, news);
-    for (const message of messages) {
-      if (!fresh.has(message.id)) continue;
-      if (open && inView) open.upsert(incomingRow(message, receivedAt));
-      if (message.file) void this.#files.incoming(incomingRow(message, receivedAt));
-    }
-    this.#list.active(conversation);
-    if (!seen && counted.length > 0) this.#list.addUnread(conversation, counted.length);
-    this.#changed();
-    if (seen) this.#reportSeen();
-  }
-
   async #markReadIfSeen(): Promise<void> {
     const conversation = this.#open?.conversation;
     if (!conversation || !this.#visible) return;
@@ -672,9 +597,4 @@ export class Messenger {
   #changed(): void {
     if (!this.#closed) this.#options.onChange();
   }
-}
-
-/** Someone else's message as stored here. */
-function incomingRow(message: ChatMessage, receivedAt: number): StoredMessage {
-  return { ...message, recipients: [], deliveredTo: [], sent: false, receivedAt };
 }
