@@ -127,10 +127,10 @@ export class ConversationView extends LitElement {
           }
           <button
             aria-pressed=${c.muted ? 'true' : 'false'}
-            title=${c.muted ? 'Notifications of this conversation are off' : 'Turn off its notifications'}
+            title=${c.muted ? 'Muted: no notifications from this conversation' : 'Turn off its notifications'}
             @click=${() => this.dispatchEvent(new ConversationMuteEvent(c.conversation, !c.muted))}
           >
-            ${c.muted ? 'Unmute' : 'Mute'}
+            <!-- A toggle keeps its name; its pressed state says whether it is on. -->Mute
           </button>
         </span>
       </header>

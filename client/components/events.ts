@@ -100,7 +100,7 @@ export class MessageTypingEvent extends Event {
   }
 }
 
-/** **Mute** / **Unmute**: silence the notifications of a conversation, or not. */
+/** The **Mute** toggle: silence the notifications of a conversation, or not. */
 export class ConversationMuteEvent extends Event {
   static readonly eventName = 'conversation-mute';
   constructor(

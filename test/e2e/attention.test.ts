@@ -95,7 +95,7 @@ test('notifications: the author and text when the tab is hidden, none while the 
 
     const mute = bob.page.getByRole('button', { name: 'Mute', exact: true });
     await mute.click();
-    await bob.page.getByRole('button', { name: 'Unmute', exact: true, pressed: true }).waitFor();
+    await bob.page.getByRole('button', { name: 'Mute', exact: true, pressed: true }).waitFor();
     await setTabHidden(bob.page, true);
     await alice.send('Shh, muted.');
     // Delivered: bob stored it, after deciding on a notification.

@@ -19,7 +19,7 @@ const conversation: OpenConversationView = {
 };
 
 describe('Mute', () => {
-  it('is a toggle in the conversation header that asks to mute, then to unmute', async () => {
+  it('is a toggle in the conversation header, Mute, pressed while muted', async () => {
     const element = await fixture<ConversationView>(
       html`<conversation-view .conversation=${conversation}></conversation-view>`,
     );
@@ -31,7 +31,7 @@ describe('Mute', () => {
 
     element.conversation = { ...conversation, muted: true };
     await element.updateComplete;
-    const unmute = getByRole(element, 'button', 'Unmute');
+    const unmute = getByRole(element, 'button', 'Mute');
     expect(unmute.getAttribute('aria-pressed')).to.equal('true');
     setTimeout(() => unmute.click());
     const again = (await oneEvent(element, 'conversation-mute')) as ConversationMuteEvent;
