@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { Messenger } from '../../../client/app/messenger.js';
+import type { Messenger } from '../../../client/app/messenger.js';
 import { previewOf } from '../../../client/app/notifier.js';
 import {
   TYPING_SEND_INTERVAL_MS,
@@ -10,56 +10,9 @@ import {
 import { Directory } from '../../../client/app/directory.js';
 import type { Clock } from '../../../client/net/clock.js';
 import { PeerMesh } from '../../../client/net/peer-mesh.js';
-import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
 import { directConversationId } from '../../../shared/peer-protocol.js';
-import type { PeerFrame, SignalPayload } from '../../../shared/peer-protocol.js';
-
-/**
- * Messengers of several users in one page (as in messenger.test.ts): real IndexedDB, real
- * RTCPeerConnections, an in-page relay for set-up signals. Notifications are the browser's own
- * (this file's context is granted them); the constructor is wrapped only to record its calls.
- */
-class Room {
-  readonly members = new Map<string, { handleSignal(from: string, data: unknown): void }>();
-  readonly messengers: Messenger[] = [];
-  readonly users: string[] = [];
-  #waiters: Array<() => void> = [];
-
-  relay(from: string) {
-    return (to: string, payload: SignalPayload): boolean => {
-      setTimeout(() => this.members.get(to)?.handleSignal(from, structuredClone(payload)), 0);
-      return true;
-    };
-  }
-
-  async join(me: string): Promise<Messenger> {
-    const store = await openAccountStore(me);
-    const messenger = await Messenger.open({
-      me,
-      store,
-      sendSignal: this.relay(me),
-      onChange: () => this.changed(),
-      warn: () => undefined,
-    });
-    this.members.set(me, messenger);
-    this.messengers.push(messenger);
-    if (!this.users.includes(me)) this.users.push(me);
-    return messenger;
-  }
-
-  changed(): void {
-    this.#waiters.splice(0).forEach((wake) => wake());
-  }
-
-  async until(condition: () => boolean): Promise<void> {
-    while (!condition()) await new Promise<void>((wake) => this.#waiters.push(wake));
-  }
-
-  async close(): Promise<void> {
-    for (const messenger of this.messengers) messenger.close();
-    await Promise.all(this.users.map((user) => deleteAccountStore(user)));
-  }
-}
+import type { PeerFrame } from '../../../shared/peer-protocol.js';
+import { MessengerRoom } from '../helpers/messenger-room.js';
 
 interface Shown {
   title: string;
@@ -82,7 +35,7 @@ function recordNotifications(): { shown: Shown[]; restore(): void } {
 
 const states = (m: Messenger) => m.openConversation?.messages.map((message) => message.state) ?? [];
 
-async function pair(room: Room): Promise<[Messenger, Messenger]> {
+async function pair(room: MessengerRoom): Promise<[Messenger, Messenger]> {
   const alice = await room.join('alice');
   const bob = await room.join('bob');
   alice.networkUp(['bob'], [], []);
@@ -91,10 +44,10 @@ async function pair(room: Room): Promise<[Messenger, Messenger]> {
 }
 
 describe('Attention between two messengers', () => {
-  let room: Room;
+  let room: MessengerRoom;
   let notifications: ReturnType<typeof recordNotifications>;
   beforeEach(() => {
-    room = new Room();
+    room = new MessengerRoom();
     notifications = recordNotifications();
   });
   afterEach(async () => {

@@ -1,63 +1,22 @@
 import { expect } from '@open-wc/testing';
-import { Messenger } from '../../../client/app/messenger.js';
+import type { Messenger } from '../../../client/app/messenger.js';
 import type { FileView } from '../../../client/app/message-view.js';
 import { PeerConnection } from '../../../client/net/peer-connection.js';
 import type { PeerLink, PeerLinkFactory } from '../../../client/net/peer-mesh.js';
-import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
 import { CHUNK_HEADER_BYTES, CHUNK_FRAME_TAG } from '../../../shared/file-protocol.js';
-import type { SignalPayload } from '../../../shared/peer-protocol.js';
 import type { Group } from '../../../shared/protocol.js';
+import { MessengerRoom } from '../helpers/messenger-room.js';
 
-/**
- * Files between messengers in one page: real IndexedDB, real RTCPeerConnections, an in-page relay in
- * place of the signaling server. Links are real PeerConnections; a test that needs to break one
- * (drop it, damage a chunk) wraps it, and says so.
- */
-class Room {
-  readonly members = new Map<string, Messenger>();
-  readonly users = new Set<string>();
-  /** Every link each user made, newest last. */
-  readonly links = new Map<string, PeerLink[]>();
-  #waiters: Array<() => void> = [];
-
-  async join(me: string, createLink?: PeerLinkFactory, keepOutgoingFileBytes?: number): Promise<Messenger> {
-    const store = await openAccountStore(me);
-    const make: PeerLinkFactory =
-      createLink ?? ((options, handlers) => new PeerConnection(options, handlers));
-    const messenger = await Messenger.open({
-      me,
-      store,
-      sendSignal: (to: string, payload: SignalPayload) => {
-        setTimeout(() => this.members.get(to)?.handleSignal(me, structuredClone(payload)), 0);
-        return true;
-      },
-      onChange: () => this.#waiters.splice(0).forEach((wake) => wake()),
-      ...(keepOutgoingFileBytes === undefined ? {} : { keepOutgoingFileBytes }),
-      warn: (message, error) => console.warn(`[${me}] ${message}`, error ?? ''),
-      createLink: (options, handlers) => {
-        const link = make(options, handlers);
-        this.links.set(me, [...(this.links.get(me) ?? []), link]);
-        return link;
-      },
-    });
-    this.members.set(me, messenger);
-    this.users.add(me);
-    return messenger;
-  }
-
-  leave(me: string): void {
-    this.members.get(me)?.close();
-    this.members.delete(me);
-  }
-
-  async until(condition: () => boolean): Promise<void> {
-    while (!condition()) await new Promise<void>((wake) => this.#waiters.push(wake));
-  }
-
-  async close(): Promise<void> {
-    for (const messenger of this.members.values()) messenger.close();
-    await Promise.all([...this.users].map((user) => deleteAccountStore(user)));
-  }
+/** A link factory that keeps every link it makes, so a test can break the live one. */
+function keptLinks(
+  links: PeerLink[],
+  make: PeerLinkFactory = (options, handlers) => new PeerConnection(options, handlers),
+): PeerLinkFactory {
+  return (options, handlers) => {
+    const link = make(options, handlers);
+    links.push(link);
+    return link;
+  };
 }
 
 function randomFile(bytes: number, name = 'random.bin', type = 'application/octet-stream'): File {
@@ -80,9 +39,9 @@ const fileIdOf = (m: Messenger, index = 0): string =>
 const MiB = 1024 * 1024;
 
 describe('FileTransfers', () => {
-  let room: Room;
+  let room: MessengerRoom;
   beforeEach(() => {
-    room = new Room();
+    room = new MessengerRoom();
   });
   afterEach(async () => {
     await room.close();
@@ -90,7 +49,7 @@ describe('FileTransfers', () => {
 
   async function pair(createLinkForBob?: PeerLinkFactory): Promise<[Messenger, Messenger]> {
     const alice = await room.join('alice');
-    const bob = await room.join('bob', createLinkForBob);
+    const bob = await room.join('bob', createLinkForBob ? { createLink: createLinkForBob } : {});
     alice.networkUp(['bob'], [], []);
     bob.networkUp(['alice'], [], []);
     await alice.selectPerson('bob');
@@ -173,13 +132,14 @@ describe('FileTransfers', () => {
 
   it('resumes after the connection drops mid-transfer, from what was stored', async function () {
     this.timeout(30_000);
-    const [alice, bob] = await pair();
+    const bobLinks: PeerLink[] = [];
+    const [alice, bob] = await pair(keptLinks(bobLinks));
     const file = randomFile(8 * MiB);
     await alice.sendFiles([file]);
     await room.until(() => (fileOf(bob)?.done ?? 0) >= MiB);
     const doneBeforeDrop = fileOf(bob)!.done;
     // Dropping the live connection stands for a network failure: the mesh reconnects by itself.
-    room.links.get('bob')!.at(-1)!.close();
+    bobLinks.at(-1)!.close();
     await room.until(() => fileOf(bob)?.state === 'complete');
     expect(doneBeforeDrop).to.be.below(file.size);
     const saved = await bob.fileToSave(fileIdOf(bob));
@@ -298,13 +258,13 @@ describe('FileTransfers', () => {
   it('asks a sender who reloaded to choose a big file again, then finishes', async function () {
     this.timeout(30_000);
     // Files over 64 MiB are not kept; this test lowers the limit to 1 MiB rather than move 65 MiB.
-    const alice = await room.join('alice', undefined, MiB);
+    const alice = await room.join('alice', { keepOutgoingFileBytes: MiB });
     alice.networkUp([], [], []);
     await alice.selectPerson('bob');
     const file = randomFile(3 * MiB, 'huge.bin');
     await alice.sendFiles([file]);
     room.leave('alice');
-    const alice2 = await room.join('alice', undefined, MiB);
+    const alice2 = await room.join('alice', { keepOutgoingFileBytes: MiB });
     alice2.networkUp(['bob'], [], []);
     await alice2.selectPerson('bob');
     await room.until(() => fileOf(alice2)?.state === 'needs-file');

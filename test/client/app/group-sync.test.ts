@@ -1,59 +1,9 @@
 import { expect } from '@open-wc/testing';
-import { Messenger } from '../../../client/app/messenger.js';
-import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
-import type { AccountStore } from '../../../client/storage/account-store.js';
+import type { Messenger } from '../../../client/app/messenger.js';
+import { openAccountStore } from '../../../client/storage/account-store.js';
 import { groupConversationId } from '../../../shared/peer-protocol.js';
-import type { SignalPayload } from '../../../shared/peer-protocol.js';
 import type { Group } from '../../../shared/protocol.js';
-
-/**
- * Group members in one page: real IndexedDB stores and real RTCPeerConnections, an in-page relay in
- * place of the signaling server, and group membership handed to each messenger as the server would.
- */
-class Room {
-  readonly messengers = new Map<string, Messenger>();
-  readonly stores = new Map<string, AccountStore>();
-  readonly users = new Set<string>();
-  readonly warnings: string[] = [];
-  #waiters: Array<() => void> = [];
-
-  async join(me: string, group: Group): Promise<Messenger> {
-    const store = await openAccountStore(me);
-    const messenger = await Messenger.open({
-      me,
-      store,
-      sendSignal: (to: string, payload: SignalPayload) => {
-        setTimeout(() => this.messengers.get(to)?.handleSignal(me, structuredClone(payload)), 0);
-        return true;
-      },
-      onChange: () => this.#waiters.splice(0).forEach((wake) => wake()),
-      warn: (message) => this.warnings.push(`${me}: ${message}`),
-    });
-    this.messengers.set(me, messenger);
-    this.stores.set(me, store);
-    this.users.add(me);
-    const online = [...this.messengers.keys()].filter((user) => user !== me);
-    messenger.networkUp(online, [group], []);
-    for (const user of online) this.messengers.get(user)?.peerOnline(me);
-    return messenger;
-  }
-
-  leave(me: string): void {
-    this.messengers.get(me)?.close();
-    this.messengers.delete(me);
-    this.stores.delete(me);
-    for (const other of this.messengers.values()) other.peerOffline(me);
-  }
-
-  async until(condition: () => boolean | Promise<boolean>): Promise<void> {
-    while (!(await condition())) await new Promise<void>((wake) => this.#waiters.push(wake));
-  }
-
-  async close(): Promise<void> {
-    for (const messenger of this.messengers.values()) messenger.close();
-    for (const user of this.users) await deleteAccountStore(user);
-  }
-}
+import { MessengerRoom } from '../helpers/messenger-room.js';
 
 function group(members: Array<[string, number]>): Group {
   return {
@@ -68,16 +18,16 @@ function group(members: Array<[string, number]>): Group {
 const conversation = groupConversationId('g' + 'a'.repeat(24));
 const texts = (m: Messenger) => m.openConversation?.messages.map((message) => message.text) ?? [];
 
-async function storedTexts(room: Room, user: string): Promise<string[]> {
+async function storedTexts(room: MessengerRoom, user: string): Promise<string[]> {
   const store = room.stores.get(user);
   if (!store) return [];
   return (await store.listConversation(conversation, { limit: 2000 })).map((message) => message.text ?? '');
 }
 
 describe('group catch-up', () => {
-  let room: Room;
+  let room: MessengerRoom;
   beforeEach(() => {
-    room = new Room();
+    room = new MessengerRoom();
   });
   afterEach(async () => {
     await room.close();
@@ -89,9 +39,9 @@ describe('group catch-up', () => {
       ['bob', 0],
       ['carol', 0],
     ]);
-    const alice = await room.join('alice', everyone);
-    await room.join('bob', everyone);
-    await room.join('carol', everyone);
+    const alice = await room.join('alice', { groups: [everyone] });
+    await room.join('bob', { groups: [everyone] });
+    await room.join('carol', { groups: [everyone] });
     await alice.selectConversation(conversation);
     await alice.send('hello all');
     await room.until(() => alice.openConversation?.messages[0]?.deliveredCount === 2);
@@ -106,8 +56,8 @@ describe('group catch-up', () => {
       ['bob', 0],
       ['carol', 0],
     ]);
-    const alice = await room.join('alice', everyone);
-    const bob = await room.join('bob', everyone);
+    const alice = await room.join('alice', { groups: [everyone] });
+    const bob = await room.join('bob', { groups: [everyone] });
     await alice.selectConversation(conversation);
     await bob.selectConversation(conversation);
     for (let i = 1; i <= 150; i++) await alice.send(`message ${i}`);
@@ -120,7 +70,7 @@ describe('group catch-up', () => {
     for (const message of early ?? []) await carolStore.addIncomingMessage(message, { unread: true });
     carolStore.close();
 
-    const carol = await room.join('carol', everyone);
+    const carol = await room.join('carol', { groups: [everyone] });
     await room.until(async () => (await storedTexts(room, 'carol')).length === 150);
     const got = await storedTexts(room, 'carol');
     expect(new Set(got).size).to.equal(150);
@@ -134,8 +84,8 @@ describe('group catch-up', () => {
       ['alice', 0],
       ['bob', 0],
     ]);
-    const alice = await room.join('alice', before);
-    await room.join('bob', before);
+    const alice = await room.join('alice', { groups: [before] });
+    await room.join('bob', { groups: [before] });
     await alice.selectConversation(conversation);
     await alice.send('before dave joined');
     const joinedAt = Date.now() + 1;
@@ -150,7 +100,7 @@ describe('group catch-up', () => {
     await alice.send('after dave joined');
     await room.until(async () => (await storedTexts(room, 'bob')).length === 2);
     room.leave('alice');
-    await room.join('dave', after);
+    await room.join('dave', { groups: [after] });
     await room.until(async () => (await storedTexts(room, 'dave')).length === 1);
     expect(await storedTexts(room, 'dave')).to.deep.equal(['after dave joined']);
   });

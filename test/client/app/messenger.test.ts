@@ -1,65 +1,17 @@
 import { expect } from '@open-wc/testing';
-import { Messenger } from '../../../client/app/messenger.js';
+import type { Messenger } from '../../../client/app/messenger.js';
 import { PeerMesh } from '../../../client/net/peer-mesh.js';
-import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
+import { openAccountStore } from '../../../client/storage/account-store.js';
 import { directConversationId } from '../../../shared/peer-protocol.js';
-import type { SignalPayload } from '../../../shared/peer-protocol.js';
-
-/**
- * Messengers of several users in one page: real IndexedDB stores, real RTCPeerConnections, and an
- * in-page relay in place of the signaling server (stamping `from` as the server does). "Online"
- * is what each messenger was told, as the server would tell it.
- */
-class Room {
-  readonly members = new Map<string, { handleSignal(from: string, data: unknown): void }>();
-  readonly messengers: Messenger[] = [];
-  readonly users: string[] = [];
-  #waiters: Array<() => void> = [];
-
-  relay(from: string) {
-    return (to: string, payload: SignalPayload): boolean => {
-      setTimeout(() => this.members.get(to)?.handleSignal(from, structuredClone(payload)), 0);
-      return true;
-    };
-  }
-
-  async join(me: string): Promise<Messenger> {
-    const store = await openAccountStore(me);
-    const messenger = await Messenger.open({
-      me,
-      store,
-      sendSignal: this.relay(me),
-      onChange: () => this.changed(),
-      warn: () => undefined,
-    });
-    this.members.set(me, messenger);
-    this.messengers.push(messenger);
-    if (!this.users.includes(me)) this.users.push(me);
-    return messenger;
-  }
-
-  changed(): void {
-    this.#waiters.splice(0).forEach((wake) => wake());
-  }
-
-  /** Resolves once `condition` holds, re-checked on every change. */
-  async until(condition: () => boolean): Promise<void> {
-    while (!condition()) await new Promise<void>((wake) => this.#waiters.push(wake));
-  }
-
-  async close(): Promise<void> {
-    for (const messenger of this.messengers) messenger.close();
-    await Promise.all(this.users.map((user) => deleteAccountStore(user)));
-  }
-}
+import { MessengerRoom } from '../helpers/messenger-room.js';
 
 const texts = (m: Messenger) => m.openConversation?.messages.map((message) => message.text) ?? [];
 const states = (m: Messenger) => m.openConversation?.messages.map((message) => message.state) ?? [];
 
 describe('Messenger', () => {
-  let room: Room;
+  let room: MessengerRoom;
   beforeEach(() => {
-    room = new Room();
+    room = new MessengerRoom();
   });
   afterEach(async () => {
     await room.close();
@@ -104,8 +56,7 @@ describe('Messenger', () => {
     await alice.selectPerson('bob');
     await alice.send('first');
     await alice.send('second');
-    alice.close();
-    room.members.delete('alice');
+    room.leave('alice');
 
     const alice2 = await room.join('alice');
     const bob = await room.join('bob');

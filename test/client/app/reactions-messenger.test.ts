@@ -1,60 +1,8 @@
 import { expect } from '@open-wc/testing';
-import { Messenger } from '../../../client/app/messenger.js';
-import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
-import type { AccountStore } from '../../../client/storage/account-store.js';
+import type { Messenger } from '../../../client/app/messenger.js';
 import { directConversationId, groupConversationId } from '../../../shared/peer-protocol.js';
-import type { SignalPayload } from '../../../shared/peer-protocol.js';
 import type { Group } from '../../../shared/protocol.js';
-
-/**
- * Messengers of several users in one page: real IndexedDB stores, real RTCPeerConnections, an
- * in-page relay in place of the signaling server, and group membership handed to each messenger as
- * the server would.
- */
-class Room {
-  readonly messengers = new Map<string, Messenger>();
-  readonly stores = new Map<string, AccountStore>();
-  readonly users = new Set<string>();
-  readonly warnings: string[] = [];
-  #waiters: Array<() => void> = [];
-
-  async join(me: string, groups: Group[] = []): Promise<Messenger> {
-    const store = await openAccountStore(me);
-    const messenger = await Messenger.open({
-      me,
-      store,
-      sendSignal: (to: string, payload: SignalPayload) => {
-        setTimeout(() => this.messengers.get(to)?.handleSignal(me, structuredClone(payload)), 0);
-        return true;
-      },
-      onChange: () => this.#waiters.splice(0).forEach((wake) => wake()),
-      warn: (message) => this.warnings.push(`${me}: ${message}`),
-    });
-    this.messengers.set(me, messenger);
-    this.stores.set(me, store);
-    this.users.add(me);
-    const online = [...this.messengers.keys()].filter((user) => user !== me);
-    messenger.networkUp(online, groups, []);
-    for (const user of online) this.messengers.get(user)?.peerOnline(me);
-    return messenger;
-  }
-
-  leave(me: string): void {
-    this.messengers.get(me)?.close();
-    this.messengers.delete(me);
-    this.stores.delete(me);
-    for (const other of this.messengers.values()) other.peerOffline(me);
-  }
-
-  async until(condition: () => boolean | Promise<boolean>): Promise<void> {
-    while (!(await condition())) await new Promise<void>((wake) => this.#waiters.push(wake));
-  }
-
-  async close(): Promise<void> {
-    for (const messenger of this.messengers.values()) messenger.close();
-    for (const user of this.users) await deleteAccountStore(user);
-  }
-}
+import { MessengerRoom } from '../helpers/messenger-room.js';
 
 const GROUP_ID = 'g' + 'c'.repeat(24);
 const group: Group = {
@@ -81,17 +29,17 @@ const idOf = (m: Messenger, text: string): string => {
 };
 
 describe('Messenger reactions', () => {
-  let room: Room;
+  let room: MessengerRoom;
   beforeEach(() => {
-    room = new Room();
+    room = new MessengerRoom();
   });
   afterEach(async () => {
     await room.close();
   });
 
   it('shows a reaction with its count on both sides and takes it back when toggled again', async () => {
-    const alice = await room.join('alice');
-    const bob = await room.join('bob');
+    const alice = await room.join('alice', { groups: [] });
+    const bob = await room.join('bob', { groups: [] });
     await alice.selectPerson('bob');
     await bob.selectPerson('alice');
     await alice.send('lunch at noon?');
@@ -116,8 +64,8 @@ describe('Messenger reactions', () => {
   });
 
   it('settles quick toggles in the order they were made', async () => {
-    const alice = await room.join('alice');
-    const bob = await room.join('bob');
+    const alice = await room.join('alice', { groups: [] });
+    const bob = await room.join('bob', { groups: [] });
     await alice.selectPerson('bob');
     await bob.selectPerson('alice');
     await alice.send('ping');
@@ -129,8 +77,8 @@ describe('Messenger reactions', () => {
   });
 
   it('never counts a reaction as unread', async () => {
-    const alice = await room.join('alice');
-    const bob = await room.join('bob');
+    const alice = await room.join('alice', { groups: [] });
+    const bob = await room.join('bob', { groups: [] });
     await alice.selectPerson('bob');
     await bob.selectPerson('alice');
     await alice.send('see you');
@@ -154,8 +102,8 @@ describe('Messenger reactions', () => {
   });
 
   it('shows group reactions to every member with counts, and a member who was away catches them up', async () => {
-    const alice = await room.join('alice', [group]);
-    const bob = await room.join('bob', [group]);
+    const alice = await room.join('alice', { groups: [group] });
+    const bob = await room.join('bob', { groups: [group] });
     await alice.selectConversation(GROUP);
     await bob.selectConversation(GROUP);
     await alice.send('pizza?');
@@ -172,7 +120,7 @@ describe('Messenger reactions', () => {
 
     // Carol was away for all of it; bob leaves before she is back, so alice alone has it all.
     room.leave('bob');
-    const carol = await room.join('carol', [group]);
+    const carol = await room.join('carol', { groups: [group] });
     await room.until(async () => {
       const stored = await room.stores.get('carol')?.listConversation(GROUP);
       return stored?.length === 5;

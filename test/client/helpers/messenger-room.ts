@@ -1,0 +1,101 @@
+/**
+ * Messengers of several users in one page: real IndexedDB stores and real RTCPeerConnections, with an
+ * in-page relay in place of the signaling server (stamping `from`, as the server does). "Online" is
+ * what each messenger was told: `join` with `groups` announces the newcomer as the server would;
+ * without, the test tells each messenger itself.
+ */
+import { Messenger } from '../../../client/app/messenger.js';
+import type { PeerLinkFactory } from '../../../client/net/peer-mesh.js';
+import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
+import type { AccountStore } from '../../../client/storage/account-store.js';
+import type { SignalPayload } from '../../../shared/peer-protocol.js';
+import type { Group } from '../../../shared/protocol.js';
+
+/** Whatever relayed signals reach: a messenger, or a bare PeerMesh a test drives as a hostile peer. */
+export interface SignalTaker {
+  handleSignal(from: string, data: unknown): void;
+}
+
+export interface JoinOptions {
+  /** Announce the newcomer: it sees everyone in the room online with these groups, and they see it. */
+  groups?: readonly Group[];
+  createLink?: PeerLinkFactory;
+  keepOutgoingFileBytes?: number;
+}
+
+export class MessengerRoom {
+  /** Who relayed signals reach, by user. */
+  readonly members = new Map<string, SignalTaker>();
+  readonly messengers = new Map<string, Messenger>();
+  readonly stores = new Map<string, AccountStore>();
+  readonly warnings: string[] = [];
+  readonly #users = new Set<string>();
+  /** Every messenger ever opened here, for `close` (a test may open a user twice, as a reload). */
+  readonly #opened: Messenger[] = [];
+  #waiters: Array<() => void> = [];
+
+  /** A relay from `from`, as the server would carry its signals. */
+  relay(from: string): (to: string, payload: SignalPayload) => boolean {
+    return (to, payload) => {
+      setTimeout(() => this.members.get(to)?.handleSignal(from, structuredClone(payload)), 0);
+      return true;
+    };
+  }
+
+  async join(me: string, options: JoinOptions = {}): Promise<Messenger> {
+    const store = await openAccountStore(me);
+    const messenger = await Messenger.open({
+      me,
+      store,
+      sendSignal: this.relay(me),
+      onChange: () => this.changed(),
+      warn: (message) => this.warnings.push(`${me}: ${message}`),
+      ...(options.createLink ? { createLink: options.createLink } : {}),
+      ...(options.keepOutgoingFileBytes === undefined
+        ? {}
+        : { keepOutgoingFileBytes: options.keepOutgoingFileBytes }),
+    });
+    this.members.set(me, messenger);
+    this.messengers.set(me, messenger);
+    this.stores.set(me, store);
+    this.#users.add(me);
+    this.#opened.push(messenger);
+    if (options.groups) {
+      const online = [...this.messengers.keys()].filter((user) => user !== me);
+      messenger.networkUp(online, options.groups, []);
+      for (const user of online) this.messengers.get(user)?.peerOnline(me);
+    }
+    return messenger;
+  }
+
+  /** `me` closes the page: the others see them go offline. */
+  leave(me: string): void {
+    this.messengers.get(me)?.close();
+    this.members.delete(me);
+    this.messengers.delete(me);
+    this.stores.delete(me);
+    for (const other of this.messengers.values()) other.peerOffline(me);
+  }
+
+  changed(): void {
+    this.#waiters.splice(0).forEach((wake) => wake());
+  }
+
+  /**
+   * Resolves once `condition` holds, checked again on every change any messenger reports. The waiter
+   * is registered before the condition is read: a change while an async condition is being read
+   * would otherwise be missed, and the wait would hang.
+   */
+  async until(condition: () => boolean | Promise<boolean>): Promise<void> {
+    for (;;) {
+      const changed = new Promise<void>((wake) => this.#waiters.push(wake));
+      if (await condition()) return;
+      await changed;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const messenger of this.#opened) messenger.close();
+    await Promise.all([...this.#users].map((user) => deleteAccountStore(user)));
+  }
+}
