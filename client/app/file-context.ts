@@ -98,15 +98,3 @@ export class FileContext {
     for (const timer of this.#drawTimers.values()) clearTimeout(timer);
   }
 }
-
-/** Sizes in words for sentences made here (the components format their own). */
-export function formatSize(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}

@@ -8,7 +8,7 @@ import { decodeChunk } from '../../shared/file-protocol.js';
 import type { FileCancelReason } from '../../shared/file-protocol.js';
 import type { StoredFile } from '../storage/stored-file.js';
 import type { StoredMessage } from '../storage/stored-message.js';
-import { formatSize } from './file-context.js';
+import { formatBytes } from './format-bytes.js';
 import type { FileContext } from './file-context.js';
 import { FileDownload } from './file-download.js';
 
@@ -334,5 +334,5 @@ export class FileReceiving {
 }
 
 function notEnoughSpace(needed: number, free: number): string {
-  return `Not enough storage: this file needs ${formatSize(needed)} and ${formatSize(free)} is free.`;
+  return `Not enough storage: this file needs ${formatBytes(needed)} and ${formatBytes(free)} is free.`;
 }

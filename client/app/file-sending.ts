@@ -10,6 +10,7 @@ import type { StoredFile } from '../storage/stored-file.js';
 import type { FileContext } from './file-context.js';
 import { hashBlob } from './file-hash.js';
 import { FileUpload } from './file-upload.js';
+import { outgoingBytesStored } from './file-view.js';
 
 /** Files up to this size are hashed before they are offered (a fraction of a second); bigger ones while they move. */
 const HASH_FIRST_BYTES = 8 * 1024 * 1024;
@@ -121,11 +122,11 @@ export class FileSending {
     const upload = this.#uploads.get(uploadKey(peer, id));
     if (!upload) return;
     upload.ack(have);
-    this.#ctx.rate(id).record(performance.now(), this.#done(id));
+    const row = await this.#ctx.row(id);
+    if (row) this.#ctx.rate(id).record(performance.now(), outgoingBytesStored(row, this.uploadsOf(id)));
     this.#ctx.progress(id);
     if (!upload.finished) return;
     this.#stop(upload);
-    const row = await this.#ctx.row(id);
     if (row) await this.#finished(upload, row);
   }
 
@@ -227,18 +228,6 @@ export class FileSending {
     this.#ctx.host.removeBulk(upload.peer, upload);
     this.#uploads.delete(uploadKey(upload.peer, upload.id));
     this.#ctx.touch(upload.id);
-  }
-
-  /** Bytes of an outgoing file stored by its recipients, summed. */
-  #done(id: string): number {
-    const row = this.#ctx.rows.get(id);
-    if (!row) return 0;
-    let done = row.completedBy.length * row.info.size;
-    for (const upload of this.uploadsOf(id)) {
-      if (!row.completedBy.includes(upload.peer))
-        done += Math.min(upload.acked * row.info.chunkSize, row.info.size);
-    }
-    return done;
   }
 }
 

@@ -173,10 +173,7 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
     };
   }
   const total = size * Math.max(recipients.length, 1);
-  let done = completed * size;
-  for (const upload of input.uploads) {
-    if (!row.completedBy.includes(upload.peer)) done += Math.min(upload.acked * row.info.chunkSize, size);
-  }
+  const done = outgoingBytesStored(row, input.uploads);
   const counted = recipients.length > 1 ? `Stored by ${completed} of ${recipients.length}.` : null;
   if (!input.hasSource) {
     return {
@@ -205,4 +202,14 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
       (moving ? null : `Waiting for ${waitingFor.join(', ') || 'the recipient'} to come online.`),
     canCancel: true,
   };
+}
+
+/** Bytes of an outgoing file its recipients have stored, summed: the whole file for each who has it. */
+export function outgoingBytesStored(row: StoredFile, uploads: readonly FileUpload[]): number {
+  const size = row.info.size;
+  let done = row.completedBy.length * size;
+  for (const upload of uploads) {
+    if (!row.completedBy.includes(upload.peer)) done += Math.min(upload.acked * row.info.chunkSize, size);
+  }
+  return done;
 }

@@ -44,15 +44,9 @@ export class Inbox {
 
   /** A live message from `peer`: checked, stored (shown first if open), acked. */
   async receive(peer: string, message: ChatMessage): Promise<void> {
-    // Live messages come from their author, who must be in the conversation with us.
-    if (message.author !== peer || !this.#host.directory.isMember(message.conversation, peer)) {
-      this.#host.warn(`${peer} sent a message it may not send (${ErrorCode.ForbiddenConversation})`);
-      return;
-    }
-    if (!this.#host.directory.isMember(message.conversation, this.#host.me)) {
-      this.#host.warn(
-        `${peer} sent a message into a conversation we are not in (${ErrorCode.ForbiddenConversation})`,
-      );
+    const problem = this.#problemWith(peer, message);
+    if (problem) {
+      this.#host.warn(`${peer} sent a message ${problem} (${ErrorCode.ForbiddenConversation})`);
       return;
     }
     await this.#store(message);
@@ -67,10 +61,21 @@ export class Inbox {
   showArriving(peer: string, message: ChatMessage): void {
     const open = this.#host.open();
     if (!open || open.conversation !== message.conversation || open.has(message.id)) return;
-    if (message.author !== peer || !this.#host.directory.isMember(message.conversation, peer)) return;
-    if (!this.#host.directory.isMember(message.conversation, this.#host.me)) return;
+    // `receive` warns about a message that may not be delivered; here it is just not shown.
+    if (this.#problemWith(peer, message)) return;
     open.upsert(incomingRow(message, Date.now()));
     this.#host.changed();
+  }
+
+  /**
+   * Why a live message from `peer` may not be delivered, or null when it may: live messages come from
+   * their author, who must be in the conversation with us.
+   */
+  #problemWith(peer: string, message: ChatMessage): string | null {
+    const { directory, me } = this.#host;
+    if (message.author !== peer || !directory.isMember(message.conversation, peer)) return 'it may not send';
+    if (!directory.isMember(message.conversation, me)) return 'into a conversation we are not in';
+    return null;
   }
 
   /** Shows and stores a message someone else wrote, already checked; counts it unread if unseen. */

@@ -11,6 +11,7 @@ import type { PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
 import { randomHex } from '../net/random-id.js';
 import { FileStore } from '../storage/file-store.js';
 import { FileTransfers, isFileFrame } from './file-transfers.js';
+import type { FileFrame } from './file-transfers.js';
 import { Inbox } from './inbox.js';
 import type { Group, IceServer } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
@@ -62,6 +63,9 @@ export interface MessengerOptions {
   /** Where warnings about bad peer input go. */
   warn?: (message: string, error?: unknown) => void;
 }
+
+/** Frames handled in each peer's order; file frames go straight to the transfers instead. */
+type QueuedFrame = Exclude<PeerFrame, { type: 'hello' } | FileFrame>;
 
 export class Messenger {
   readonly me: string;
@@ -538,7 +542,7 @@ export class Messenger {
     this.#changed();
   }
 
-  #enqueue(peer: string, frame: Exclude<PeerFrame, { type: 'hello' }>): void {
+  #enqueue(peer: string, frame: QueuedFrame): void {
     const previous = this.#inbound.get(peer) ?? Promise.resolve();
     const next = previous
       .then(() => this.#receive(peer, frame))
@@ -546,7 +550,7 @@ export class Messenger {
     this.#inbound.set(peer, next);
   }
 
-  async #receive(peer: string, frame: Exclude<PeerFrame, { type: 'hello' }>): Promise<void> {
+  async #receive(peer: string, frame: QueuedFrame): Promise<void> {
     if (this.#closed) return;
     switch (frame.type) {
       case 'message':
@@ -560,12 +564,6 @@ export class Messenger {
         return this.#sync.onHeads(peer, frame);
       case 'sync-batch':
         return this.#sync.onBatch(peer, frame);
-      case 'file-request':
-      case 'file-ack':
-      case 'file-cancel':
-      case 'file-hash':
-      case 'file-ready':
-        return this.#files.frame(peer, frame);
       case 'typing':
         this.#typing.received(peer, frame.conversation);
         return;

@@ -3,7 +3,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { FileView } from '../app/message-view.js';
 import { FileActionEvent } from './events.js';
-import { formatBytes, formatDuration, formatSpeed } from './format-bytes.js';
+import { formatBytes, formatDuration, formatSpeed } from '../app/format-bytes.js';
 import './voice-player.js';
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { formatBytes, formatDuration, formatSpeed } from '../../../client/components/format-bytes.js';
+import { formatBytes, formatDuration, formatSpeed } from '../../../client/app/format-bytes.js';
 
 describe('format-bytes', () => {
   it('writes sizes in decimal units, one decimal below 10', () => {
