@@ -1,7 +1,7 @@
 /** The browser entry: one app store for this tab, rendered by <parley-app>. */
 import './zod-config.js';
-import { AppStore } from './app/app-store.js';
-import './components/parley-app.js';
+import { AppStore } from './app/session/app-store.js';
+import './components/shell/parley-app.js';
 
 const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
 const store = new AppStore({ signalingUrl: `${scheme}//${location.host}/ws` });

@@ -8,7 +8,7 @@ import { clientBundleOptions, root } from './esbuild-options.mjs';
 
 const stampFile = join(root, 'dist', '.build-stamp');
 // The emoji picker's data (English, Emojibase shortcodes), served by Parley's own server so the
-// client needs no CDN; client/components/emoji-data.ts names the URL it is served at.
+// client needs no CDN; client/components/composer/emoji-data.ts names the URL it is served at.
 const emojiData = createRequire(import.meta.url).resolve('emoji-picker-element-data/en/emojibase/data.json');
 const sources = ['client', 'shared', 'signaling', 'scripts', 'package-lock.json'];
 

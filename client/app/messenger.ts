@@ -10,28 +10,28 @@ import { LOBBY_CONVERSATION, MessageText, ReactionEmoji, directPeerOf } from '..
 import type { PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
 import { randomHex } from '../net/random-id.js';
 import { FileStore } from '../storage/file-store.js';
-import { FileTransfers, isFileFrame } from './file-transfers.js';
-import type { FileFrame } from './file-transfers.js';
-import { Inbox } from './inbox.js';
+import { FileTransfers, isFileFrame } from './files/file-transfers.js';
+import type { FileFrame } from './files/file-transfers.js';
+import { Inbox } from './conversations/inbox.js';
 import type { Group, IceServer } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory, PeerState } from '../net/peer-mesh.js';
 import type { AccountStore } from '../storage/account-store.js';
-import { Directory, byName } from './directory.js';
-import type { ConversationKind } from './directory.js';
-import { GroupSync } from './group-sync.js';
-import { OutboxDelivery } from './outbox-delivery.js';
-import type { MessageView } from './message-view.js';
-import { OpenConversation, VIEW_LIMIT } from './open-conversation.js';
-import { ConversationList } from './conversation-list.js';
-import { Notifier } from './notifier.js';
-import type { NotificationPermissionState } from './notifier.js';
-import { ReadReceipts } from './read-receipts.js';
-import { TypingIndicator } from './typing-indicator.js';
-import { voiceFileName } from './voice-recording.js';
-import type { ConversationEntry } from './conversation-list.js';
+import { Directory, byName } from './roster/directory.js';
+import type { ConversationKind } from './roster/directory.js';
+import { GroupSync } from './conversations/group-sync.js';
+import { OutboxDelivery } from './conversations/outbox-delivery.js';
+import type { MessageView } from './conversations/message-view.js';
+import { OpenConversation, VIEW_LIMIT } from './conversations/open-conversation.js';
+import { ConversationList } from './roster/conversation-list.js';
+import { Notifier } from './attention/notifier.js';
+import type { NotificationPermissionState } from './attention/notifier.js';
+import { ReadReceipts } from './attention/read-receipts.js';
+import { TypingIndicator } from './attention/typing-indicator.js';
+import { voiceFileName } from './voice/voice-recording.js';
+import type { ConversationEntry } from './roster/conversation-list.js';
 
-export type { ConversationEntry } from './conversation-list.js';
+export type { ConversationEntry } from './roster/conversation-list.js';
 
 export interface OpenConversationView {
   readonly conversation: string;

@@ -1,0 +1,142 @@
+/**
+ * System notifications of new messages (the UI contract: `new Notification(title, { body })`, title
+ * the author's or the group's name, body a preview) and the per-conversation mute that silences
+ * them. Whether a message deserves one — hidden page, conversation not on screen — is the
+ * messenger's call; this decides only what it says, whether it may, and what clicking it does.
+ */
+import { safeFileName } from '../../../shared/file-protocol.js';
+import type { ChatMessage } from '../../../shared/peer-protocol.js';
+import type { ConversationKind } from '../roster/directory.js';
+
+/** The browser's permission, or `unsupported` where there is no Notification API at all. */
+export type NotificationPermissionState = NotificationPermission | 'unsupported';
+
+/** How many characters of a message a notification shows. */
+export const PREVIEW_LENGTH = 120;
+
+export interface NotifierHost {
+  kindOf(conversation: string): ConversationKind | null;
+  /** The conversation's name: the person's for a direct one, else the group's (or `Lobby`). */
+  title(conversation: string): string;
+  /** Opens the conversation (a notification was clicked). */
+  open(conversation: string): Promise<void>;
+  /** The permission or the mutes changed: the UI may show it. */
+  changed(): void;
+  warn(message: string, error?: unknown): void;
+}
+
+export class Notifier {
+  readonly #host: NotifierHost;
+  readonly #muted = new Set<string>();
+  /** The notification showing for each conversation: replaced by the next, closed once it is seen. */
+  readonly #showing = new Map<string, Notification>();
+  #permissionStatus: PermissionStatus | null = null;
+  #closed = false;
+
+  constructor(host: NotifierHost) {
+    this.#host = host;
+    void this.#watchPermission();
+  }
+
+  /** The conversations muted at open (from storage). */
+  loadMuted(conversations: Iterable<string>): void {
+    for (const conversation of conversations) this.#muted.add(conversation);
+  }
+
+  isMuted(conversation: string): boolean {
+    return this.#muted.has(conversation);
+  }
+
+  setMuted(conversation: string, muted: boolean): void {
+    if (muted) {
+      this.#muted.add(conversation);
+      this.#showing.get(conversation)?.close();
+    } else this.#muted.delete(conversation);
+    this.#host.changed();
+  }
+
+  /** Read at every call: the person may change it in the browser's site settings at any time. */
+  get permission(): NotificationPermissionState {
+    return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+  }
+
+  /** Asks the browser for permission; only ever on the person's request (a click). */
+  async request(): Promise<NotificationPermissionState> {
+    if (typeof Notification === 'undefined') return 'unsupported';
+    try {
+      await Notification.requestPermission();
+    } catch (error) {
+      this.#host.warn('asking for notification permission failed', error);
+    }
+    this.#host.changed();
+    return this.permission;
+  }
+
+  /**
+   * New messages from others in `conversation` that the person has not seen: one notification for
+   * the newest of them that says something (reactions do not), unless the conversation is muted or
+   * permission is not granted.
+   */
+  notify(conversation: string, messages: readonly ChatMessage[]): void {
+    if (this.#closed || this.#muted.has(conversation) || this.permission !== 'granted') return;
+    const newest = messages.filter((message) => message.reaction === undefined).at(-1);
+    if (!newest) return;
+    const kind = this.#host.kindOf(conversation);
+    if (kind === null) return;
+    const title = kind === 'direct' ? newest.author : this.#host.title(conversation);
+    const preview = previewOf(newest);
+    const body = kind === 'direct' ? preview : `${newest.author}: ${preview}`;
+    let notification: Notification;
+    try {
+      // One per conversation (by tag): a busy chat replaces its notification instead of piling up.
+      notification = new Notification(title, { body, tag: conversation });
+    } catch (error) {
+      // Android's Chrome allows notifications from a service worker only, and says so by throwing.
+      this.#host.warn('showing a notification failed', error);
+      return;
+    }
+    this.#showing.set(conversation, notification);
+    notification.addEventListener('click', () => {
+      window.focus();
+      notification.close();
+      this.#host.open(conversation).catch((error: unknown) => this.#host.warn('opening failed', error));
+    });
+    notification.addEventListener('close', () => {
+      if (this.#showing.get(conversation) === notification) this.#showing.delete(conversation);
+    });
+  }
+
+  /** The person has `conversation` on screen: its notification has said what it had to. */
+  seen(conversation: string): void {
+    this.#showing.get(conversation)?.close();
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#permissionStatus) this.#permissionStatus.onchange = null;
+  }
+
+  /** Follows changes made in the browser's site settings, where the Permissions API can tell. */
+  async #watchPermission(): Promise<void> {
+    if (typeof navigator === 'undefined' || !navigator.permissions) return;
+    try {
+      const status = await navigator.permissions.query({ name: 'notifications' });
+      if (this.#closed) return;
+      this.#permissionStatus = status;
+      status.onchange = () => this.#host.changed();
+    } catch {
+      // Not queryable here: the permission is still read at every render.
+    }
+  }
+}
+
+/** What a notification says of a message: its text on one line, or what kind of file it is. */
+export function previewOf(message: ChatMessage): string {
+  if (message.file) {
+    if (message.file.voice) return 'sent a voice message';
+    return `sent a file: ${safeFileName(message.file.name)}`;
+  }
+  const text = (message.text ?? '').replace(/\s+/g, ' ').trim();
+  const chars = [...text];
+  return chars.length > PREVIEW_LENGTH ? `${chars.slice(0, PREVIEW_LENGTH - 1).join('')}…` : text;
+}

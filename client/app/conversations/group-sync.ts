@@ -1,0 +1,162 @@
+/**
+ * Catch-up for groups: when two members connect, each tells the other, per shared group, how far it
+ * holds each author's messages (`sync-heads`); the other sends what is missing (`sync-batch`), one
+ * bounded batch at a time, the next after the previous one's ack. So a member who was away gets
+ * everything from whoever is online, even when the author is not.
+ */
+import {
+  MAX_SYNC_AUTHORS,
+  MAX_SYNC_BATCH,
+  SYNC_BATCH_TARGET_BYTES,
+  utf8ByteLength,
+} from '../../../shared/peer-protocol.js';
+import type { ChatMessage, PeerFrame } from '../../../shared/peer-protocol.js';
+import type { AccountStore } from '../../storage/account-store.js';
+import type { StoredMessage } from '../../storage/stored-message.js';
+import type { Directory } from '../roster/directory.js';
+import { toWire } from './wire-message.js';
+
+type SyncHeadsFrame = Extract<PeerFrame, { type: 'sync-heads' }>;
+type SyncBatchFrame = Extract<PeerFrame, { type: 'sync-batch' }>;
+
+export interface GroupSyncHost {
+  readonly directory: Directory;
+  readonly store: AccountStore;
+  /** Sends a frame to `peer` over its open connection; false when there is none. */
+  send(peer: string, frame: PeerFrame): boolean;
+  /** Stores forwarded messages of one conversation (already checked here) in one go. */
+  accept(conversation: string, messages: readonly ChatMessage[]): Promise<void>;
+  warn(message: string): void;
+}
+
+/** What one peer still lacks of one group, and the batch on its way. */
+interface Stream {
+  peer: string;
+  conversation: string;
+  queue: StoredMessage[];
+  inFlight: Set<string>;
+}
+
+export class GroupSync {
+  readonly #host: GroupSyncHost;
+  /** `${peer}\n${conversation}` → its stream. */
+  readonly #streams = new Map<string, Stream>();
+
+  constructor(host: GroupSyncHost) {
+    this.#host = host;
+  }
+
+  /** Tells `peer` how far this side holds each shared group (or just `conversations`). */
+  async announce(peer: string, conversations = this.#host.directory.sharedGroups(peer)): Promise<void> {
+    for (const conversation of conversations) {
+      const heads = await this.#host.store.heads(conversation);
+      const list = [...heads].slice(0, MAX_SYNC_AUTHORS).map(([author, seq]) => ({ author, seq }));
+      this.#host.send(peer, { type: 'sync-heads', conversation, heads: list });
+    }
+  }
+
+  /** `peer` said how far it holds a group: stream it what it lacks. */
+  async onHeads(peer: string, frame: SyncHeadsFrame): Promise<void> {
+    const { conversation } = frame;
+    if (!this.#shared(peer, conversation)) {
+      this.#host.warn(`${peer} asked to catch up on ${conversation}, which we do not share`);
+      return;
+    }
+    const heads = new Map(frame.heads.map(({ author, seq }) => [author, seq]));
+    // A member added later gets what was said from the moment they joined.
+    const since = this.#host.directory.memberSince(conversation, peer);
+    const missing = await this.#host.store.missingFor(conversation, heads, since);
+    const stream: Stream = {
+      peer,
+      conversation,
+      // Their own messages they have, or will get back from nobody: never send them anyone's word for it.
+      queue: missing.filter((message) => message.author !== peer),
+      inFlight: new Set(),
+    };
+    this.#streams.set(streamKey(peer, conversation), stream);
+    this.#sendNext(stream);
+  }
+
+  /** Acks from `peer`: a batch fully acked lets the next one go. */
+  onAck(peer: string, ids: readonly string[]): void {
+    for (const stream of this.#streams.values()) {
+      if (stream.peer !== peer || stream.inFlight.size === 0) continue;
+      for (const id of ids) stream.inFlight.delete(id);
+      if (stream.inFlight.size === 0) this.#sendNext(stream);
+    }
+  }
+
+  /** Messages `peer` forwarded: each is checked, stored unless known, and the batch acked. */
+  async onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
+    const { conversation } = frame;
+    const directory = this.#host.directory;
+    if (!this.#shared(peer, conversation)) {
+      this.#host.warn(`${peer} forwarded messages of ${conversation}, which we do not share`);
+      return;
+    }
+    const since = directory.memberSince(conversation, directory.me);
+    const accepted: ChatMessage[] = [];
+    for (const message of frame.messages) {
+      if (message.conversation !== conversation) {
+        this.#host.warn(`${peer} forwarded a message of another conversation into ${conversation}`);
+      } else if (message.author === directory.me) {
+        // Nobody may tell us what we said: without signatures that would be a forgery.
+        this.#host.warn(`${peer} forwarded a message in our own name`);
+      } else if (message.sentAt < since) {
+        this.#host.warn(`${peer} forwarded a message from before we joined ${conversation}`);
+      } else {
+        accepted.push(message);
+      }
+    }
+    if (accepted.length > 0) await this.#host.accept(conversation, accepted);
+    // Processed, stored or refused: the sender may go on.
+    this.#host.send(peer, { type: 'ack', ids: frame.messages.map((message) => message.id) });
+  }
+
+  /** The connection to `peer` closed: what was streaming starts over on the next `sync-heads`. */
+  peerGone(peer: string): void {
+    for (const [key, stream] of this.#streams) if (stream.peer === peer) this.#streams.delete(key);
+  }
+
+  #shared(peer: string, conversation: string): boolean {
+    const directory = this.#host.directory;
+    return (
+      directory.kindOf(conversation) === 'group' &&
+      directory.isMember(conversation, directory.me) &&
+      directory.isMember(conversation, peer)
+    );
+  }
+
+  #sendNext(stream: Stream): void {
+    const key = streamKey(stream.peer, stream.conversation);
+    if (this.#streams.get(key) !== stream) return;
+    if (stream.queue.length === 0) {
+      this.#streams.delete(key);
+      return;
+    }
+    const batch: ChatMessage[] = [];
+    let bytes = 0;
+    while (stream.queue.length > 0 && batch.length < MAX_SYNC_BATCH) {
+      const next = toWire(stream.queue[0] as StoredMessage);
+      const size = utf8ByteLength(JSON.stringify(next));
+      if (batch.length > 0 && bytes + size > SYNC_BATCH_TARGET_BYTES) break;
+      stream.queue.shift();
+      batch.push(next);
+      bytes += size;
+    }
+    stream.inFlight = new Set(batch.map((message) => message.id));
+    if (
+      !this.#host.send(stream.peer, {
+        type: 'sync-batch',
+        conversation: stream.conversation,
+        messages: batch,
+      })
+    ) {
+      this.#streams.delete(key);
+    }
+  }
+}
+
+function streamKey(peer: string, conversation: string): string {
+  return `${peer}\n${conversation}`;
+}

@@ -1,0 +1,215 @@
+/** What the log shows of a file message: its transfer state in numbers and words. */
+import { safeFileName } from '../../../shared/file-protocol.js';
+import type { FileInfo } from '../../../shared/file-protocol.js';
+import type { StoredFile } from '../../storage/stored-file.js';
+import type { FileDownload } from './file-download.js';
+import type { FileUpload } from './file-upload.js';
+import type { FileView } from '../conversations/message-view.js';
+import type { TransferRate } from './transfer-rate.js';
+
+export interface FileViewInput {
+  me: string;
+  /** The offer, from the message. */
+  info: FileInfo;
+  /** The file's row, once loaded (null before: shown as waiting). */
+  row: StoredFile | null;
+  /** Outgoing: who must get it. */
+  recipients: readonly string[];
+  download: FileDownload | null;
+  awaitingHash: boolean;
+  uploads: readonly FileUpload[];
+  /** Outgoing: this browser still has the file's bytes. */
+  hasSource: boolean;
+  rate: TransferRate | null;
+  note: string | null;
+  previewUrl: string | null;
+  authorOnline: boolean;
+}
+
+export function fileView(input: FileViewInput): FileView {
+  const { info, row } = input;
+  const base = {
+    name: safeFileName(info.name),
+    size: info.size,
+    type: info.type,
+    voice: info.voice ?? null,
+    previewUrl: input.previewUrl,
+  };
+  const speed = (done: number, total: number) => ({
+    bytesPerSecond: input.rate?.bytesPerSecond ?? null,
+    secondsLeft: input.rate?.secondsLeft(total - done) ?? null,
+  });
+  const still = { bytesPerSecond: null, secondsLeft: null };
+  if (!row) {
+    return {
+      ...base,
+      ...still,
+      state: 'waiting',
+      done: 0,
+      total: info.size,
+      detail: null,
+      canCancel: false,
+      canSave: false,
+      canRetry: false,
+    };
+  }
+  if (row.role === 'incoming') return incomingView(input, row, base, speed);
+  return outgoingView(input, row, base, speed);
+}
+
+type Base = Pick<FileView, 'name' | 'size' | 'type' | 'voice' | 'previewUrl'>;
+type Speed = (done: number, total: number) => Pick<FileView, 'bytesPerSecond' | 'secondsLeft'>;
+
+function incomingView(input: FileViewInput, row: StoredFile, base: Base, speed: Speed): FileView {
+  const size = row.info.size;
+  const failed = (detail: string, canRetry: boolean): FileView => ({
+    ...base,
+    bytesPerSecond: null,
+    secondsLeft: null,
+    state: 'failed',
+    done: 0,
+    total: size,
+    detail,
+    canCancel: false,
+    canSave: false,
+    canRetry,
+  });
+  switch (row.status) {
+    case 'complete':
+      return {
+        ...base,
+        bytesPerSecond: null,
+        secondsLeft: null,
+        state: 'complete',
+        done: size,
+        total: size,
+        detail: null,
+        canCancel: false,
+        canSave: true,
+        canRetry: false,
+      };
+    case 'cancelled':
+      return failed(
+        row.cancelledBy === input.me
+          ? 'You cancelled it.'
+          : `${row.cancelledBy ?? 'The sender'} cancelled it.`,
+        row.cancelledBy === input.me,
+      );
+    case 'corrupt':
+      return failed('It arrived damaged (its SHA-256 did not match), so it was not kept.', true);
+    case 'no-space':
+      return failed(input.note ?? 'Not enough storage for this file.', true);
+    case 'pending': {
+      const done = Math.min(row.have * row.info.chunkSize, size);
+      const moving = input.download?.holder != null;
+      let detail: string | null = null;
+      if (input.awaitingHash) detail = 'Checking it…';
+      else if (!moving && input.download?.tried.has(row.author))
+        detail = `Waiting for ${row.author} to share the file again.`;
+      else if (!moving)
+        detail = input.authorOnline
+          ? `Waiting for ${row.author}'s browser to connect…`
+          : `Waiting for ${row.author} (or someone who has it) to come online.`;
+      return {
+        ...base,
+        ...(moving ? speed(done, size) : { bytesPerSecond: null, secondsLeft: null }),
+        state: moving ? 'moving' : 'waiting',
+        done,
+        total: size,
+        detail,
+        canCancel: true,
+        canSave: false,
+        canRetry: false,
+      };
+    }
+  }
+}
+
+function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: Speed): FileView {
+  const size = row.info.size;
+  const declined = row.declined ?? {};
+  // Recipients who cancelled or had no room are not waited for; what they said stays on the card.
+  const recipients = input.recipients.filter((user) => declined[user] === undefined);
+  const declines = Object.values(declined).join(' ');
+  const completed = recipients.filter((user) => row.completedBy.includes(user)).length;
+  if (recipients.length === 0 && input.recipients.length > 0 && row.status !== 'cancelled') {
+    return {
+      ...base,
+      canSave: input.hasSource,
+      canRetry: false,
+      bytesPerSecond: null,
+      secondsLeft: null,
+      state: 'failed',
+      done: 0,
+      total: size,
+      detail: declines,
+      canCancel: false,
+    };
+  }
+  const allDone = row.status === 'complete' || (recipients.length > 0 && completed === recipients.length);
+  const common = { ...base, canSave: input.hasSource, canRetry: false };
+  if (row.status === 'cancelled') {
+    return {
+      ...common,
+      bytesPerSecond: null,
+      secondsLeft: null,
+      state: 'failed',
+      done: 0,
+      total: size,
+      detail: 'You cancelled it.',
+      canCancel: false,
+    };
+  }
+  if (allDone) {
+    return {
+      ...common,
+      bytesPerSecond: null,
+      secondsLeft: null,
+      state: 'complete',
+      done: size,
+      total: size,
+      detail: input.note ?? (declines || null),
+      canCancel: false,
+    };
+  }
+  const total = size * Math.max(recipients.length, 1);
+  const done = outgoingBytesStored(row, input.uploads);
+  const counted = recipients.length > 1 ? `Stored by ${completed} of ${recipients.length}.` : null;
+  if (!input.hasSource) {
+    return {
+      ...common,
+      bytesPerSecond: null,
+      secondsLeft: null,
+      state: 'needs-file',
+      done,
+      total,
+      detail: input.note ?? 'This page was reloaded: choose the file again to finish sending it.',
+      canCancel: true,
+    };
+  }
+  const moving = input.uploads.length > 0;
+  const waitingFor = recipients.filter((user) => !row.completedBy.includes(user));
+  return {
+    ...common,
+    ...(moving ? speed(done, total) : { bytesPerSecond: null, secondsLeft: null }),
+    state: moving ? 'moving' : 'waiting',
+    done,
+    total,
+    detail:
+      input.note ??
+      (declines || null) ??
+      counted ??
+      (moving ? null : `Waiting for ${waitingFor.join(', ') || 'the recipient'} to come online.`),
+    canCancel: true,
+  };
+}
+
+/** Bytes of an outgoing file its recipients have stored, summed: the whole file for each who has it. */
+export function outgoingBytesStored(row: StoredFile, uploads: readonly FileUpload[]): number {
+  const size = row.info.size;
+  let done = row.completedBy.length * size;
+  for (const upload of uploads) {
+    if (!row.completedBy.includes(upload.peer)) done += Math.min(upload.acked * row.info.chunkSize, size);
+  }
+  return done;
+}

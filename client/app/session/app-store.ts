@@ -1,0 +1,311 @@
+/**
+ * The application's state and commands, for the components to read and call. Owns the signaling
+ * client and the signed-in user's messenger; fires `change` whenever anything visible changed.
+ */
+import { ErrorCode } from '../../../shared/errors.js';
+import type { ProtocolError } from '../../../shared/errors.js';
+import { normalizeUsername, passwordProblem, usernameProblem } from '../../../shared/names.js';
+import { PROTOCOL_VERSION } from '../../../shared/protocol.js';
+import type { ClientFrame, ServerFrame, WelcomeFrame } from '../../../shared/protocol.js';
+import type { PeerLinkFactory } from '../../net/peer-mesh.js';
+import { SignalingClient } from '../../net/signaling-client.js';
+import type { SignalingStatus } from '../../net/signaling-client.js';
+import { openAccountStore } from '../../storage/account-store.js';
+import { clearSession, loadSession, saveSession } from '../../storage/session-token.js';
+import { UNREACHABLE_TEXT, errorFrameText, errorText } from './error-text.js';
+import { Messenger } from '../messenger.js';
+
+export type { SignalingStatus };
+
+export type AuthState =
+  /** `error` is shown in an alert; `pending` while the server has not answered. */
+  | { kind: 'signed-out'; pending: 'login' | 'register' | null; error: string | null }
+  /** Signed in (or resuming a remembered session while the server is away). */
+  | { kind: 'signed-in'; user: string }
+  /** This tab stopped for good (another session took over); `message` says why. */
+  | { kind: 'ended'; user: string; message: string };
+
+type GroupCommand = Extract<ClientFrame, { type: 'group-create' | 'group-add' | 'group-leave' }>;
+
+export type GroupRequest =
+  { kind: 'idle' } | { kind: 'pending'; command: GroupCommand['type'] } | { kind: 'error'; text: string };
+
+export interface AppStoreOptions {
+  /** The signaling WebSocket, e.g. `ws://host:port/ws`. */
+  signalingUrl: string;
+  createLink?: PeerLinkFactory;
+}
+
+export class AppStore extends EventTarget {
+  readonly #signaling: SignalingClient;
+  readonly #options: AppStoreOptions;
+  #auth: AuthState = { kind: 'signed-out', pending: null, error: null };
+  #messenger: Messenger | null = null;
+  /** The remembered session being resumed or in use. */
+  #token: string | null = null;
+  #opening: Promise<void> | null = null;
+  #frames: Promise<void> = Promise.resolve();
+  #groupRequest: GroupRequest = { kind: 'idle' };
+  /** A sign-in asked for while the socket was still connecting; sent when it opens. */
+  #queued: Extract<ClientFrame, { type: 'login' | 'register' }> | null = null;
+
+  constructor(options: AppStoreOptions) {
+    super();
+    this.#options = options;
+    this.#signaling = new SignalingClient(
+      { url: options.signalingUrl },
+      {
+        onStatus: (status) => this.#onStatus(status),
+        onFrame: (frame) => this.#onFrame(frame),
+        onBadFrame: (error: ProtocolError) =>
+          console.warn(`[parley] bad frame from server: ${error.message}`),
+      },
+    );
+  }
+
+  get auth(): AuthState {
+    return this.#auth;
+  }
+
+  get connection(): SignalingStatus {
+    return this.#signaling.status;
+  }
+
+  /** The signed-in user's messenger; null while signed out or while the local history opens. */
+  get messenger(): Messenger | null {
+    return this.#messenger;
+  }
+
+  /** Starts: resumes a remembered session (showing local history at once) and connects. */
+  async start(): Promise<void> {
+    const session = loadSession();
+    if (session && session.expiresAt > Date.now()) {
+      this.#token = session.token;
+      this.#setAuth({ kind: 'signed-in', user: session.user });
+      await this.#openMessenger(session.user);
+    }
+    this.#signaling.start();
+  }
+
+  login(username: string, password: string): void {
+    this.#authenticate('login', username, password);
+  }
+
+  register(username: string, password: string): void {
+    this.#authenticate('register', username, password);
+  }
+
+  /** The last group command: waiting for the server, failed (with words why), or settled. */
+  get groupRequest(): GroupRequest {
+    return this.#groupRequest;
+  }
+
+  /** Creates a group with `members` (this user is always in it). The server answers with the group. */
+  createGroup(name: string, members: readonly string[]): boolean {
+    return this.#groupCommand({ type: 'group-create', name: name.trim(), members: [...members] });
+  }
+
+  addMembers(groupId: string, members: readonly string[]): boolean {
+    return this.#groupCommand({ type: 'group-add', group: groupId, members: [...members] });
+  }
+
+  leaveGroup(groupId: string): boolean {
+    return this.#groupCommand({ type: 'group-leave', group: groupId });
+  }
+
+  #groupCommand(frame: GroupCommand): boolean {
+    const sent = this.#signaling.send(frame);
+    this.#groupRequest = sent
+      ? { kind: 'pending', command: frame.type }
+      : { kind: 'error', text: UNREACHABLE_TEXT };
+    this.#emit();
+    return sent;
+  }
+
+  logout(): void {
+    this.#signaling.send({ type: 'logout' });
+    this.#endSession();
+    this.#setAuth({ kind: 'signed-out', pending: null, error: null });
+  }
+
+  /** Retries the server at once (from the unreachable notice, or after another tab took over). */
+  reconnect(): void {
+    if (this.#auth.kind === 'ended') {
+      this.#setAuth({ kind: 'signed-in', user: this.#auth.user });
+      void this.#openMessenger(this.#auth.user);
+      this.#signaling.start();
+      return;
+    }
+    this.#signaling.tryNow();
+  }
+
+  #authenticate(type: 'login' | 'register', rawName: string, password: string): void {
+    if (this.#auth.kind !== 'signed-out' || this.#auth.pending) return;
+    const username = normalizeUsername(rawName);
+    if (type === 'register') {
+      const problem = usernameProblem(username) ?? passwordProblem(password);
+      if (problem) return this.#setAuth({ kind: 'signed-out', pending: null, error: problem });
+    }
+    const frame = { type, version: PROTOCOL_VERSION, username, password } as const;
+    if (this.#signaling.status.kind === 'connecting') {
+      this.#queued = frame;
+    } else if (!this.#signaling.send(frame)) {
+      this.#signaling.tryNow();
+      return this.#setAuth({ kind: 'signed-out', pending: null, error: UNREACHABLE_TEXT });
+    }
+    this.#setAuth({ kind: 'signed-out', pending: type, error: null });
+  }
+
+  #onStatus(status: SignalingStatus): void {
+    if (status.kind === 'open' && this.#token) {
+      this.#signaling.send({ type: 'resume', version: PROTOCOL_VERSION, token: this.#token });
+    }
+    if (status.kind === 'open' && this.#queued) this.#signaling.send(this.#queued);
+    if (status.kind !== 'connecting') this.#queued = null;
+    const unreachable = status.kind === 'waiting' || status.kind === 'stopped';
+    if (unreachable && this.#auth.kind === 'signed-out' && this.#auth.pending) {
+      this.#setAuth({ kind: 'signed-out', pending: null, error: UNREACHABLE_TEXT });
+      return;
+    }
+    if (status.kind === 'stopped' && status.reason !== 'stopped' && this.#auth.kind === 'signed-in') {
+      const user = this.#auth.user;
+      this.#messenger?.close();
+      this.#messenger = null;
+      this.#setAuth({ kind: 'ended', user, message: errorText(status.reason) });
+      return;
+    }
+    this.#emit();
+  }
+
+  /**
+   * Frames are handled one after another: the welcome opens the local history asynchronously, and
+   * a signal or presence change arriving meanwhile must wait for it, not be lost.
+   */
+  #onFrame(frame: ServerFrame): void {
+    this.#frames = this.#frames
+      .then(() => this.#handleFrame(frame))
+      .catch((error: unknown) => console.warn(`[parley] handling ${frame.type} failed`, error));
+  }
+
+  async #handleFrame(frame: ServerFrame): Promise<void> {
+    switch (frame.type) {
+      case 'welcome':
+        return this.#welcome(frame);
+      case 'user-online':
+        this.#messenger?.peerOnline(frame.user);
+        return;
+      case 'user-offline':
+        this.#messenger?.peerOffline(frame.user);
+        return;
+      case 'signal':
+        this.#messenger?.handleSignal(frame.from, frame.data);
+        return;
+      case 'logged-out':
+        return;
+      case 'group-update': {
+        const messenger = this.#messenger;
+        const isNew = messenger !== null && !messenger.directory.group(`group:${frame.group.id}`);
+        messenger?.groupUpdated(frame.group);
+        const request = this.#groupRequest;
+        if (request.kind !== 'pending') return;
+        this.#groupRequest = { kind: 'idle' };
+        // The group this user just created opens, as a person who made it would expect.
+        if (request.command === 'group-create' && isNew && frame.group.creator === messenger?.me) {
+          await messenger.selectConversation(`group:${frame.group.id}`);
+        }
+        this.#emit();
+        return;
+      }
+      case 'group-removed':
+        this.#messenger?.groupRemoved(frame.group);
+        if (this.#groupRequest.kind === 'pending') this.#groupRequest = { kind: 'idle' };
+        this.#emit();
+        return;
+      case 'error':
+        this.#onError(frame);
+        return;
+      default: {
+        const unreachable: never = frame;
+        return unreachable;
+      }
+    }
+  }
+
+  async #welcome(frame: WelcomeFrame): Promise<void> {
+    this.#token = frame.token;
+    saveSession({ user: frame.user, token: frame.token, expiresAt: frame.expiresAt });
+    this.#signaling.markHealthy();
+    if (this.#auth.kind !== 'signed-in' || this.#auth.user !== frame.user) {
+      this.#messenger?.close();
+      this.#messenger = null;
+      this.#setAuth({ kind: 'signed-in', user: frame.user });
+    }
+    await this.#openMessenger(frame.user);
+    this.#messenger?.networkUp(frame.online, frame.groups, frame.iceServers);
+    this.#emit();
+  }
+
+  #onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
+    if (
+      frame.code === ErrorCode.SessionExpired ||
+      (frame.ref === 'resume' && frame.code !== ErrorCode.Internal)
+    ) {
+      // The remembered session is gone: back to the sign-in screen, history stays on this device.
+      this.#endSession();
+      this.#setAuth({ kind: 'signed-out', pending: null, error: errorFrameText(frame) });
+      return;
+    }
+    if (
+      this.#auth.kind === 'signed-out' &&
+      this.#auth.pending &&
+      (frame.ref === 'login' || frame.ref === 'register')
+    ) {
+      this.#setAuth({ kind: 'signed-out', pending: null, error: errorFrameText(frame) });
+      return;
+    }
+    if (frame.ref?.startsWith('group-')) {
+      this.#groupRequest = { kind: 'error', text: errorFrameText(frame) };
+      this.#emit();
+      return;
+    }
+    // An unknown peer just went offline; a takeover is reported by the close that follows.
+    if (frame.code === ErrorCode.UnknownPeer || frame.code === ErrorCode.SessionReplaced) return;
+    console.warn(`[parley] server error ${frame.code}: ${frame.message}`);
+  }
+
+  /** Opens the user's local history once; later calls wait for the same opening. */
+  #openMessenger(user: string): Promise<void> {
+    if (this.#messenger?.me === user) return Promise.resolve();
+    this.#opening ??= (async () => {
+      const store = await openAccountStore(user);
+      const messenger = await Messenger.open({
+        me: user,
+        store,
+        sendSignal: (to, data) => this.#signaling.send({ type: 'signal', to, data }),
+        onChange: () => this.#emit(),
+        ...(this.#options.createLink ? { createLink: this.#options.createLink } : {}),
+      });
+      if (this.#auth.kind === 'signed-in' && this.#auth.user === user) this.#messenger = messenger;
+      else messenger.close();
+    })().finally(() => {
+      this.#opening = null;
+    });
+    return this.#opening;
+  }
+
+  #endSession(): void {
+    this.#token = null;
+    clearSession();
+    this.#messenger?.close();
+    this.#messenger = null;
+  }
+
+  #setAuth(auth: AuthState): void {
+    this.#auth = auth;
+    this.#emit();
+  }
+
+  #emit(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+}

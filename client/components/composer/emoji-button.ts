@@ -1,0 +1,198 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import Picker from 'emoji-picker-element/picker.js';
+import type { EmojiClickEvent } from 'emoji-picker-element/shared.js';
+import { EMOJI_DATA_URL } from './emoji-data.js';
+import { smileyIcon as smiley } from '../styles/icons.js';
+
+/** An emoji was chosen in the picker: `emoji` is the character(s), in the chosen skin tone. */
+export class EmojiChosenEvent extends Event {
+  static readonly eventName = 'emoji-chosen';
+  constructor(readonly emoji: string) {
+    super(EmojiChosenEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/**
+ * The picker closed, whether an emoji was chosen, Escape was pressed or the person clicked outside.
+ * Focus is back on the button then; a host with a better place for it (the Message box) moves it.
+ */
+export class EmojiPickerCloseEvent extends Event {
+  static readonly eventName = 'emoji-picker-close';
+  constructor() {
+    super(EmojiPickerCloseEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** Room kept between the picker and the window's edges, in CSS pixels. */
+const EDGE = 8;
+
+/**
+ * Button **Emoji** and its picker: a modal dialog named **Emoji** holding `emoji-picker-element`
+ * (search, categories, skin tones, recently used), which reads its data from Parley's server.
+ * Choosing an emoji closes the dialog and fires `EmojiChosenEvent`; Escape or a click outside closes
+ * it without one. Every close fires `EmojiPickerCloseEvent`.
+ *
+ * The picker is created on first open, so the emoji data (~430 KB) is fetched only by people who
+ * use it, and kept afterwards, so it reopens with its state (and IndexedDB connection) intact.
+ */
+@customElement('emoji-button')
+export class EmojiButton extends LitElement {
+  static override styles = css`
+    :host {
+      display: inline-block;
+    }
+    button {
+      padding: 0.45rem 0.6rem;
+      font: inherit;
+      border: 1px solid #bbb;
+      border-radius: 6px;
+      background: #fff;
+      color: #444;
+      line-height: 0;
+      cursor: pointer;
+    }
+    dialog {
+      /* Placed beside the button by #place(), not centred like other dialogs. */
+      position: fixed;
+      margin: 0;
+      padding: 0;
+      border: 1px solid #ccc;
+      border-radius: 8px;
+      box-shadow: 0 6px 24px rgb(0 0 0 / 0.2);
+      overflow: hidden;
+    }
+    dialog::backdrop {
+      background: transparent;
+    }
+    emoji-picker {
+      --border-size: 0;
+      height: min(24rem, calc(100vh - 2 * ${EDGE}px));
+      max-width: calc(100vw - 2 * ${EDGE}px);
+    }
+  `;
+
+  /** The button's and the dialog's accessible name. */
+  @property() label = 'Emoji';
+
+  /** Where the emoji data comes from; Parley's server serves it at the default. */
+  @property({ attribute: 'data-source' }) dataSource = EMOJI_DATA_URL;
+
+  @state() private open = false;
+  @query('button') private button!: HTMLButtonElement;
+  @query('dialog') private dialog!: HTMLDialogElement;
+
+  #picker: Picker | null = null;
+
+  override render() {
+    return html`
+      <button
+        type="button"
+        aria-label=${this.label}
+        title=${this.label}
+        aria-haspopup="dialog"
+        aria-expanded=${this.open}
+        @click=${this.#toggle}
+      >
+        ${smiley}
+      </button>
+      <dialog aria-label=${this.label} @close=${this.#onClose} @click=${this.#onDialogClick}>
+        ${this.#picker ?? nothing}
+      </dialog>
+    `;
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('dataSource') && this.#picker && this.#picker.dataSource !== this.dataSource) {
+      this.#picker.dataSource = this.dataSource;
+    }
+  }
+
+  /** Opens the picker with the keyboard focus in its search field. */
+  async show(): Promise<void> {
+    if (this.open) return;
+    if (!this.#picker) {
+      this.#picker = new Picker({ dataSource: this.dataSource });
+      this.#picker.addEventListener('emoji-click', (event) => this.#onEmojiClick(event));
+    }
+    this.open = true;
+    await this.updateComplete;
+    this.#place();
+    this.dialog.showModal();
+    // The picker renders its search field when it is connected, which happened in the update above.
+    // The dialog cannot focus it by itself: it sits in the picker's shadow root.
+    this.#picker.shadowRoot?.querySelector<HTMLInputElement>('input')?.focus();
+  }
+
+  /** Closes the picker, if open. */
+  hide(): void {
+    if (this.dialog?.open) this.dialog.close();
+  }
+
+  #toggle(): void {
+    if (this.open) this.hide();
+    else void this.show();
+  }
+
+  /** Above the button (below it when there is more room there), inside the window. */
+  #place(): void {
+    const anchor = this.button.getBoundingClientRect();
+    const style = this.dialog.style;
+    const roomAbove = anchor.top;
+    const roomBelow = window.innerHeight - anchor.bottom;
+    if (roomAbove >= roomBelow) {
+      style.top = 'auto';
+      style.bottom = `${Math.max(EDGE, window.innerHeight - anchor.top + 4)}px`;
+    } else {
+      style.bottom = 'auto';
+      style.top = `${Math.max(EDGE, anchor.bottom + 4)}px`;
+    }
+    // Aligned with the button's left edge, moved left as far as needed to fit.
+    style.left = `${Math.max(EDGE, anchor.left)}px`;
+    style.right = 'auto';
+    style.maxWidth = `calc(100vw - ${2 * EDGE}px)`;
+    requestAnimationFrame(() => {
+      const width = this.dialog.getBoundingClientRect().width;
+      const left = Math.min(anchor.left, window.innerWidth - width - EDGE);
+      style.left = `${Math.max(EDGE, left)}px`;
+    });
+  }
+
+  #onEmojiClick(event: EmojiClickEvent): void {
+    const { unicode } = event.detail;
+    // Custom emoji (images) have no unicode; Parley configures none.
+    if (!unicode || !this.dialog.open) return;
+    // Closed first: while the modal dialog is open the rest of the page is inert, so whoever takes
+    // the emoji could not put the focus back where it goes.
+    this.dialog.close();
+    this.dispatchEvent(new EmojiChosenEvent(unicode));
+  }
+
+  #onDialogClick(event: MouseEvent): void {
+    // A click on the backdrop targets the dialog itself; the picker fills the dialog, so any click
+    // outside the picker's box is outside the dialog.
+    if (event.target !== this.dialog) return;
+    const box = this.dialog.getBoundingClientRect();
+    const inside =
+      event.clientX >= box.left &&
+      event.clientX <= box.right &&
+      event.clientY >= box.top &&
+      event.clientY <= box.bottom;
+    if (!inside) this.dialog.close();
+  }
+
+  #onClose(): void {
+    this.open = false;
+    this.dispatchEvent(new EmojiPickerCloseEvent());
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'emoji-button': EmojiButton;
+  }
+  interface HTMLElementEventMap {
+    'emoji-chosen': EmojiChosenEvent;
+    'emoji-picker-close': EmojiPickerCloseEvent;
+  }
+}

@@ -1,0 +1,227 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { ConversationMuteEvent, FilesChosenEvent, GroupActionEvent, MessageTypingEvent } from '../events.js';
+import type { OpenConversationView } from '../../app/messenger.js';
+import { typingText } from '../../app/attention/typing-indicator.js';
+import '../composer/message-composer.js';
+import type { MessageComposer } from '../composer/message-composer.js';
+import './message-list.js';
+
+/**
+ * The open conversation: its heading, the **Messages** log and the composer. Files dropped anywhere
+ * on it are reported with a `FilesChosenEvent`; a hint shows while files are dragged over it.
+ */
+@customElement('conversation-view')
+export class ConversationView extends LitElement {
+  static override styles = css`
+    :host {
+      position: relative;
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
+      height: 100%;
+    }
+    header {
+      display: flex;
+      align-items: baseline;
+      gap: 0.8rem;
+      padding: 0.8rem 1rem;
+      border-bottom: 1px solid #ddd;
+      background: var(--panel, #fff);
+    }
+    h2 {
+      margin: 0;
+      font-size: 1.2rem;
+    }
+    .status {
+      flex: 1;
+      color: #666;
+      font-size: 0.85rem;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .actions {
+      display: flex;
+      gap: 0.4rem;
+    }
+    .actions button {
+      font: inherit;
+      font-size: 0.85rem;
+      padding: 0.25rem 0.6rem;
+      border-radius: 6px;
+      border: 1px solid #bbb;
+      background: #fff;
+      cursor: pointer;
+    }
+    message-list {
+      flex: 1;
+      min-height: 0;
+    }
+    .actions button[aria-pressed='true'] {
+      background: #eceff7;
+    }
+    .typing {
+      min-height: 1.2rem;
+      padding: 0 1rem 0.2rem;
+      color: #666;
+      font-size: 0.8rem;
+      font-style: italic;
+    }
+    .drop-hint {
+      position: absolute;
+      inset: 0.5rem;
+      display: grid;
+      place-items: center;
+      border: 3px dashed var(--accent, #3558d4);
+      border-radius: 12px;
+      background: rgb(242 243 247 / 0.9);
+      color: var(--accent, #3558d4);
+      font-size: 1.2rem;
+      font-weight: 600;
+      /* Never a drag target itself: the enter/leave pairs stay those of the elements beneath. */
+      pointer-events: none;
+    }
+    .drop-hint[hidden] {
+      display: none;
+    }
+  `;
+
+  @property({ attribute: false }) conversation!: OpenConversationView;
+
+  @query('message-composer') private composer!: MessageComposer;
+
+  /** Files are being dragged over the conversation. */
+  @state() private dragging = false;
+  /**
+   * dragenter/dragleave fire for every element crossed inside, in pairs: the drag has left the
+   * conversation when they balance.
+   */
+  #dragDepth = 0;
+
+  constructor() {
+    super();
+    this.addEventListener('dragenter', this.#onDragEnter);
+    this.addEventListener('dragover', this.#onDragOver);
+    this.addEventListener('dragleave', this.#onDragLeave);
+    this.addEventListener('drop', this.#onDrop);
+  }
+
+  override render() {
+    const c = this.conversation;
+    return html`
+      <header>
+        <h2>${c.title}</h2>
+        <span class="status" role="status">${statusText(c)}</span>
+        <span class="actions">
+          ${
+            c.kind === 'group'
+              ? html`<button @click=${() => this.dispatchEvent(new GroupActionEvent('add-members'))}>
+                    Add members
+                  </button>
+                  <button @click=${() => this.dispatchEvent(new GroupActionEvent('leave-group'))}>
+                    Leave group
+                  </button>`
+              : nothing
+          }
+          <button
+            aria-pressed=${c.muted ? 'true' : 'false'}
+            title=${c.muted ? 'Muted: no notifications from this conversation' : 'Turn off its notifications'}
+            @click=${() => this.dispatchEvent(new ConversationMuteEvent(c.conversation, !c.muted))}
+          >
+            <!-- A toggle keeps its name; its pressed state says whether it is on. -->Mute
+          </button>
+        </span>
+      </header>
+      <message-list .messages=${c.messages} ?showCounts=${c.kind !== 'direct'}></message-list>
+      <div class="typing" aria-live="polite">${typingText(c.typing ?? [])}</div>
+      ${
+        // One composer per conversation: a draft or a recording never carries over to another one.
+        keyed(
+          c.conversation,
+          html`<message-composer
+            placeholder=${`Message ${c.title}`}
+            @input=${this.#onInput}
+          ></message-composer>`,
+        )
+      }
+      <div class="drop-hint" ?hidden=${!this.dragging}>Drop files to send them to ${c.title}</div>
+    `;
+  }
+
+  override focus(): void {
+    this.composer?.focus();
+  }
+
+  /** Typing in the composer (its `input` events are composed): blanking the box is not typing. */
+  readonly #onInput = (event: Event): void => {
+    const box = event.composedPath()[0];
+    if (box instanceof HTMLTextAreaElement && box.value.trim() === '') return;
+    this.dispatchEvent(new MessageTypingEvent(this.conversation.conversation));
+  };
+
+  readonly #onDragEnter = (event: DragEvent): void => {
+    if (!carriesFiles(event)) return;
+    this.#dragDepth += 1;
+    this.dragging = true;
+  };
+
+  readonly #onDragOver = (event: DragEvent): void => {
+    if (!carriesFiles(event)) return;
+    // Accepting dragover is what makes this a drop target (and keeps the browser from opening the file).
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+  };
+
+  readonly #onDragLeave = (event: DragEvent): void => {
+    if (!carriesFiles(event)) return;
+    this.#dragDepth = Math.max(0, this.#dragDepth - 1);
+    if (this.#dragDepth === 0) this.dragging = false;
+  };
+
+  readonly #onDrop = (event: DragEvent): void => {
+    if (!carriesFiles(event) || !event.dataTransfer) return;
+    event.preventDefault();
+    this.#dragDepth = 0;
+    this.dragging = false;
+    const files = droppedFiles(event.dataTransfer);
+    if (files.length > 0) this.dispatchEvent(new FilesChosenEvent(files));
+  };
+}
+
+/** Only drags of files count: dragged text or links stay the business of what they are dropped on. */
+function carriesFiles(event: DragEvent): boolean {
+  return event.dataTransfer?.types.includes('Files') ?? false;
+}
+
+/** The dropped files, without folders: a folder arrives as a File that cannot be read. */
+function droppedFiles(data: DataTransfer): File[] {
+  const files: File[] = [];
+  for (const item of data.items) {
+    if (item.kind !== 'file' || item.webkitGetAsEntry()?.isDirectory) continue;
+    const file = item.getAsFile();
+    if (file) files.push(file);
+  }
+  return files;
+}
+
+function statusText(c: OpenConversationView): string {
+  if (c.kind === 'lobby') return `everyone online: ${c.members.length}`;
+  if (c.kind === 'group') return `${c.members.length} members: ${c.members.join(', ')}`;
+  if (!c.peerOnline) return 'offline — messages wait and are delivered when they are back';
+  switch (c.link) {
+    case 'open':
+      return 'online, connected directly';
+    case 'connecting':
+      return 'online, connecting…';
+    case 'none':
+      return 'online';
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'conversation-view': ConversationView;
+  }
+}

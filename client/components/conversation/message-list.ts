@@ -1,0 +1,163 @@
+import { LitElement, css, html } from 'lit';
+import type { PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { DeliveryState, MessageView } from '../../app/conversations/message-view.js';
+import { isEmojiOnly } from './emoji-only.js';
+import './file-card.js';
+import './message-reactions.js';
+
+const STATE_TEXT: Record<DeliveryState, string> = {
+  sending: 'sending',
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  received: '',
+};
+
+function stateWithCounts(message: MessageView): string {
+  if (!message.own || message.recipientCount === 0) return STATE_TEXT[message.state];
+  const count = message.recipientCount;
+  if (message.state === 'read') return `read by all ${count}`;
+  // Reading is shown beside delivery, not instead of it: "delivered to all 3, read by 1".
+  const read = message.readCount ? `, read by ${message.readCount}` : '';
+  if (message.state === 'delivered') return `delivered to all ${count}${read}`;
+  if (message.deliveredCount > 0) return `delivered to ${message.deliveredCount} of ${count}${read}`;
+  return STATE_TEXT[message.state];
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * The conversation's messages: a role `log` named **Messages**, one `article` per message; a file
+ * message holds a `<file-card>` instead of text.
+ */
+@customElement('message-list')
+export class MessageList extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      overflow-y: auto;
+      padding: 1rem;
+    }
+    [role='log'] {
+      display: flex;
+      flex-direction: column;
+      gap: 0.5rem;
+    }
+    article {
+      max-width: min(36rem, 80%);
+      padding: 0.45rem 0.7rem;
+      border-radius: 10px;
+      background: #fff;
+      box-shadow: 0 1px 2px rgb(0 0 0 / 0.08);
+      align-self: flex-start;
+    }
+    article.own {
+      align-self: flex-end;
+      background: #dce6ff;
+    }
+    .meta {
+      display: flex;
+      gap: 0.5rem;
+      font-size: 0.75rem;
+      color: #666;
+    }
+    .author {
+      font-weight: 600;
+      color: #333;
+    }
+    .text {
+      margin: 0.2rem 0 0;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .text.emoji-only {
+      font-size: 2.4rem;
+      line-height: 1.2;
+    }
+    .state-sending {
+      color: #a06000;
+    }
+    .empty {
+      color: #777;
+      text-align: center;
+    }
+  `;
+
+  @property({ attribute: false }) messages: readonly MessageView[] = [];
+  /** Groups: say how many recipients have each own message (`delivered to 2 of 3`). */
+  @property({ type: Boolean }) showCounts = false;
+
+  #stickToBottom = true;
+  #scrollQueued = false;
+
+  override render() {
+    return html`
+      <div role="log" aria-label="Messages" aria-live="polite">
+        ${this.messages.length === 0 ? html`<p class="empty">No messages yet. Say hello!</p>` : ''}
+        ${repeat(
+          this.messages,
+          (message) => message.id,
+          // Views are immutable: an unchanged one is not rendered again (long histories stay cheap),
+          // and a file's progress re-renders only its own message, whose view is new.
+          (message) => guard([message, this.showCounts], () => this.#renderMessage(message)),
+        )}
+      </div>
+    `;
+  }
+
+  #renderMessage(message: MessageView) {
+    const state = this.showCounts ? stateWithCounts(message) : STATE_TEXT[message.state];
+    const time = new Date(message.sentAt);
+    return html`<article class=${message.own ? 'own' : 'theirs'} data-id=${message.id}>
+      <div class="meta">
+        <span class="author">${message.author}</span>
+        <time datetime=${time.toISOString()} title=${dateTimeFormat.format(time)}
+          >${timeFormat.format(time)}</time
+        >
+        ${state ? html`<span class="state state-${message.state}" title="Message ${state}">${state}</span>` : ''}
+      </div>
+      ${
+        message.file
+          ? html`<file-card .file=${message.file} .messageId=${message.id}></file-card>`
+          : html`<p class=${isEmojiOnly(message.text) ? 'text emoji-only' : 'text'}>${message.text}</p>`
+      }
+      <message-reactions .messageId=${message.id} .reactions=${message.reactions}></message-reactions>
+    </article>`;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('scroll', this.#onScroll, { passive: true });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('scroll', this.#onScroll);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Follow new messages only when the reader is at the bottom. Scrolled in the next frame: reading
+    // scrollHeight here would force a layout of the whole log on every message.
+    if (changed.has('messages') && this.#stickToBottom && !this.#scrollQueued) {
+      this.#scrollQueued = true;
+      requestAnimationFrame(() => {
+        this.#scrollQueued = false;
+        this.scrollTop = this.scrollHeight;
+      });
+    }
+  }
+
+  readonly #onScroll = (): void => {
+    this.#stickToBottom = this.scrollHeight - this.scrollTop - this.clientHeight < 40;
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'message-list': MessageList;
+  }
+}

@@ -1,0 +1,62 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { SignalingStatus } from '../../app/session/app-store.js';
+import { SessionActionEvent } from '../events.js';
+
+/**
+ * A small, non-blocking notice while the server is unreachable: chats whose direct connection is
+ * open keep working meanwhile, so nothing else is disabled.
+ */
+@customElement('connection-notice')
+export class ConnectionNotice extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    div {
+      display: flex;
+      gap: 0.6rem;
+      align-items: center;
+      margin: 0.5rem 0;
+      padding: 0.5rem 0.7rem;
+      border-radius: 6px;
+      background: #fff4d6;
+      color: #5c4300;
+      font-size: 0.9rem;
+    }
+    button {
+      font: inherit;
+      padding: 0.2rem 0.6rem;
+      border-radius: 4px;
+      border: 1px solid #b38600;
+      background: transparent;
+      cursor: pointer;
+    }
+  `;
+
+  @property({ attribute: false }) status: SignalingStatus = { kind: 'open' };
+  /** Whether the session is confirmed: while unconfirmed, "connecting" is worth saying too. */
+  @property({ type: Boolean }) quietWhileConnecting = true;
+
+  override render() {
+    const s = this.status;
+    if (s.kind === 'open' || s.kind === 'stopped') return nothing;
+    if (s.kind === 'connecting' && this.quietWhileConnecting) return nothing;
+    return html`<div role="status">
+      <span>${s.kind === 'waiting' ? 'Server unreachable. Retrying…' : 'Connecting to the server…'}</span>
+      ${
+        s.kind === 'waiting'
+          ? html`<button @click=${() => this.dispatchEvent(new SessionActionEvent('reconnect'))}>
+              Retry now
+            </button>`
+          : nothing
+      }
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'connection-notice': ConnectionNotice;
+  }
+}

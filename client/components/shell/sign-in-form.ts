@@ -1,0 +1,125 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import { SignInEvent } from '../events.js';
+
+/** Username and password, with **Log in** and **Create account**. Failures show in a role `alert`. */
+@customElement('sign-in-form')
+export class SignInForm extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      max-width: 22rem;
+      margin: 4rem auto;
+      padding: 2rem;
+      border-radius: 12px;
+      background: var(--panel, #fff);
+      box-shadow: 0 2px 12px rgb(0 0 0 / 0.12);
+    }
+    h1 {
+      margin: 0 0 1.5rem;
+      font-size: 1.6rem;
+    }
+    label {
+      display: block;
+      margin-bottom: 1rem;
+      font-weight: 600;
+    }
+    input {
+      display: block;
+      width: 100%;
+      box-sizing: border-box;
+      margin-top: 0.3rem;
+      padding: 0.55rem;
+      font: inherit;
+      border: 1px solid #bbb;
+      border-radius: 6px;
+    }
+    .actions {
+      display: flex;
+      gap: 0.5rem;
+    }
+    button {
+      flex: 1;
+      padding: 0.6rem;
+      font: inherit;
+      border-radius: 6px;
+      border: 1px solid var(--accent, #3558d4);
+      background: var(--accent, #3558d4);
+      color: #fff;
+      cursor: pointer;
+    }
+    button.secondary {
+      background: transparent;
+      color: var(--accent, #3558d4);
+    }
+    button[disabled] {
+      opacity: 0.6;
+      cursor: progress;
+    }
+    [role='alert'] {
+      margin: 0 0 1rem;
+      padding: 0.6rem;
+      border-radius: 6px;
+      background: #fde8e8;
+      color: #8a1c1c;
+    }
+  `;
+
+  /** The error to show, already in words; null for none. */
+  @property({ attribute: false }) error: string | null = null;
+  /** Which request is waiting for the server. */
+  @property({ attribute: false }) pending: 'login' | 'register' | null = null;
+
+  @query('#username') private usernameInput!: HTMLInputElement;
+  @query('#password') private passwordInput!: HTMLInputElement;
+
+  override render() {
+    return html`
+      <form @submit=${this.#onSubmit} novalidate>
+        <h1>Parley</h1>
+        ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+        <label
+          >Username
+          <input id="username" name="username" autocomplete="username" autocapitalize="none" required />
+        </label>
+        <label
+          >Password
+          <input id="password" name="password" type="password" autocomplete="current-password" required />
+        </label>
+        <div class="actions">
+          <button type="submit" ?disabled=${this.pending !== null} aria-busy=${this.pending === 'login'}>
+            Log in
+          </button>
+          <button
+            type="button"
+            class="secondary"
+            ?disabled=${this.pending !== null}
+            aria-busy=${this.pending === 'register'}
+            @click=${this.#onRegister}
+          >
+            Create account
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  #onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    this.#fire('login');
+  }
+
+  #onRegister(): void {
+    this.#fire('register');
+  }
+
+  #fire(mode: 'login' | 'register'): void {
+    this.dispatchEvent(new SignInEvent(mode, this.usernameInput.value, this.passwordInput.value));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sign-in-form': SignInForm;
+  }
+}

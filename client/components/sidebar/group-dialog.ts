@@ -1,0 +1,174 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { DialogCloseEvent, GroupMembersEvent } from '../events.js';
+
+/**
+ * The **New group** dialog (name and members) or the **Add members** dialog of a group (members
+ * only): a modal `dialog`, one checkbox per person labelled with the name.
+ */
+@customElement('group-dialog')
+export class GroupDialog extends LitElement {
+  static override styles = css`
+    dialog {
+      min-width: 18rem;
+      max-width: 26rem;
+      border: 0;
+      border-radius: 10px;
+      padding: 1.2rem 1.4rem;
+      box-shadow: 0 8px 30px rgb(0 0 0 / 0.25);
+    }
+    dialog::backdrop {
+      background: rgb(0 0 0 / 0.3);
+    }
+    h2 {
+      margin: 0 0 1rem;
+      font-size: 1.2rem;
+    }
+    label.name {
+      display: block;
+      font-weight: 600;
+      margin-bottom: 1rem;
+    }
+    label.name input {
+      display: block;
+      width: 100%;
+      box-sizing: border-box;
+      margin-top: 0.3rem;
+      padding: 0.5rem;
+      font: inherit;
+      border: 1px solid #bbb;
+      border-radius: 6px;
+    }
+    fieldset {
+      border: 1px solid #ddd;
+      border-radius: 6px;
+      max-height: 16rem;
+      overflow-y: auto;
+      margin: 0 0 1rem;
+    }
+    fieldset label {
+      display: flex;
+      gap: 0.5rem;
+      padding: 0.2rem 0;
+    }
+    .actions {
+      display: flex;
+      justify-content: flex-end;
+      gap: 0.5rem;
+    }
+    button {
+      padding: 0.5rem 1rem;
+      font: inherit;
+      border-radius: 6px;
+      border: 1px solid var(--accent, #3558d4);
+      background: var(--accent, #3558d4);
+      color: #fff;
+      cursor: pointer;
+    }
+    button.secondary {
+      background: transparent;
+      color: var(--accent, #3558d4);
+    }
+    [role='alert'] {
+      margin: 0 0 1rem;
+      padding: 0.5rem;
+      border-radius: 6px;
+      background: #fde8e8;
+      color: #8a1c1c;
+    }
+    .empty {
+      color: #777;
+    }
+  `;
+
+  /** 'create': New group; 'add': Add members to `group`. */
+  @property() mode: 'create' | 'add' = 'create';
+  /** The group members are added to (mode 'add'). */
+  @property({ attribute: false }) group: string | null = null;
+  /** The people who can be chosen. */
+  @property({ attribute: false }) people: readonly string[] = [];
+  @property({ type: Boolean }) open = false;
+  /** Why the last attempt failed, in words. */
+  @property({ attribute: false }) error: string | null = null;
+
+  @state() private chosen = new Set<string>();
+  @query('dialog') private dialog!: HTMLDialogElement;
+  @query('input[name="group-name"]') private nameInput?: HTMLInputElement;
+
+  override render() {
+    const title = this.mode === 'create' ? 'New group' : 'Add members';
+    return html`<dialog aria-labelledby="title" @close=${this.#onClose}>
+      <form method="dialog" @submit=${this.#onSubmit}>
+        <h2 id="title">${title}</h2>
+        ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+        ${
+          this.mode === 'create'
+            ? html`<label class="name"
+                >Group name <input name="group-name" maxlength="64" required autocomplete="off"
+              /></label>`
+            : nothing
+        }
+        <fieldset>
+          <legend>Members</legend>
+          ${this.people.length === 0 ? html`<p class="empty">Nobody else to add right now.</p>` : nothing}
+          ${this.people.map(
+            (person) =>
+              html`<label
+                ><input
+                  type="checkbox"
+                  .checked=${this.chosen.has(person)}
+                  @change=${(event: Event) => this.#toggle(person, (event.target as HTMLInputElement).checked)}
+                />${person}</label
+              >`,
+          )}
+        </fieldset>
+        <div class="actions">
+          <button type="button" class="secondary" @click=${() => this.dialog.close()}>Cancel</button>
+          <button type="submit">${this.mode === 'create' ? 'Create group' : 'Add'}</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('open')) return;
+    if (this.open && !this.dialog.open) {
+      this.chosen = new Set();
+      if (this.nameInput) this.nameInput.value = '';
+      this.dialog.showModal();
+    } else if (!this.open && this.dialog.open) {
+      this.dialog.close();
+    }
+  }
+
+  #toggle(person: string, checked: boolean): void {
+    const chosen = new Set(this.chosen);
+    if (checked) chosen.add(person);
+    else chosen.delete(person);
+    this.chosen = chosen;
+  }
+
+  #onSubmit(event: SubmitEvent): void {
+    // The dialog stays open until the server has answered: the owner closes it.
+    event.preventDefault();
+    const name = this.nameInput?.value.trim() ?? '';
+    if (this.mode === 'create' && name === '') {
+      this.nameInput?.focus();
+      return;
+    }
+    if (this.mode === 'add' && this.chosen.size === 0) return;
+    this.dispatchEvent(new GroupMembersEvent(this.group, name, [...this.chosen]));
+  }
+
+  #onClose(): void {
+    this.open = false;
+    this.dispatchEvent(new DialogCloseEvent());
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'group-dialog': GroupDialog;
+  }
+}

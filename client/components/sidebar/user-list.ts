@@ -1,0 +1,124 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { ConversationSelectEvent } from '../events.js';
+
+export interface UserListEntry {
+  readonly conversation: string;
+  readonly name: string;
+  readonly unread: number;
+  readonly online: boolean;
+}
+
+/**
+ * A named list of people, one button each; activating one opens the conversation. The button's
+ * accessible name starts with the person's name and says what the badges show (`alice, 2 unread`).
+ */
+@customElement('user-list')
+export class UserList extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    h2 {
+      margin: 1rem 0 0.4rem;
+      font-size: 0.8rem;
+      text-transform: uppercase;
+      letter-spacing: 0.05em;
+      color: #666;
+    }
+    ul {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    button {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+      width: 100%;
+      padding: 0.45rem 0.6rem;
+      border: 0;
+      border-radius: 6px;
+      background: transparent;
+      font: inherit;
+      text-align: start;
+      cursor: pointer;
+    }
+    button:hover,
+    button[aria-current='true'] {
+      background: #e6ebfb;
+    }
+    .dot {
+      width: 0.55rem;
+      height: 0.55rem;
+      border-radius: 50%;
+      background: #aaa;
+      flex: none;
+    }
+    .online .dot {
+      background: #2e9d4f;
+    }
+    .name {
+      flex: 1;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .badge {
+      min-width: 1.3rem;
+      padding: 0 0.35rem;
+      border-radius: 1rem;
+      background: var(--accent, #3558d4);
+      color: #fff;
+      font-size: 0.8rem;
+      text-align: center;
+    }
+    .empty {
+      margin: 0.3rem 0.6rem;
+      color: #777;
+      font-size: 0.9rem;
+    }
+  `;
+
+  /** The list's accessible name and heading, e.g. "Online users". */
+  @property() label = '';
+  @property() emptyText = '';
+  @property({ attribute: false }) entries: readonly UserListEntry[] = [];
+  /** Whether entries stand for people, who are online or not (groups are neither). */
+  @property({ type: Boolean }) markOffline = true;
+  /** The conversation that is open. */
+  @property({ attribute: false }) selected: string | null = null;
+
+  override render() {
+    return html`
+      <h2 id="heading">${this.label}</h2>
+      <ul aria-labelledby="heading">
+        ${this.entries.map((entry) => this.#renderEntry(entry))}
+      </ul>
+      ${this.entries.length === 0 && this.emptyText ? html`<p class="empty">${this.emptyText}</p>` : ''}
+    `;
+  }
+
+  #renderEntry(entry: UserListEntry) {
+    const parts = [entry.name];
+    if (!entry.online && this.markOffline) parts.push('offline');
+    if (entry.unread > 0) parts.push(`${entry.unread} unread`);
+    return html`<li class=${entry.online ? 'online' : 'offline'}>
+      <button
+        aria-label=${parts.join(', ')}
+        aria-current=${entry.conversation === this.selected ? 'true' : 'false'}
+        @click=${() => this.dispatchEvent(new ConversationSelectEvent(entry.conversation))}
+      >
+        <span class="dot" aria-hidden="true"></span>
+        <span class="name">${entry.name}</span>
+        ${entry.unread > 0 ? html`<span class="badge" aria-hidden="true">${entry.unread}</span>` : ''}
+      </button>
+    </li>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'user-list': UserList;
+  }
+}

@@ -1,0 +1,132 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../../../client/components/conversation/message-list.js';
+import type { MessageList } from '../../../../client/components/conversation/message-list.js';
+import type { FileView, MessageView } from '../../../../client/app/conversations/message-view.js';
+import type { FileActionEvent } from '../../../../client/components/events.js';
+import { getByRole, queryAllByRole } from '../../helpers/by-role.js';
+
+const messages: MessageView[] = [
+  {
+    id: 'a'.repeat(32),
+    author: 'alice',
+    text: 'hi bob',
+    file: null,
+    sentAt: 1_700_000_000_000,
+    own: false,
+    state: 'received',
+    deliveredCount: 0,
+    recipientCount: 0,
+    reactions: [],
+  },
+  {
+    id: 'b'.repeat(32),
+    author: 'bob',
+    text: 'hi alice',
+    file: null,
+    sentAt: 1_700_000_001_000,
+    own: true,
+    state: 'delivered',
+    deliveredCount: 1,
+    recipientCount: 1,
+    reactions: [],
+  },
+  {
+    id: 'c'.repeat(32),
+    author: 'bob',
+    text: '<img src=x onerror=alert(1)>',
+    file: null,
+    sentAt: 1_700_000_002_000,
+    own: true,
+    state: 'sending',
+    deliveredCount: 0,
+    recipientCount: 1,
+    reactions: [],
+  },
+];
+
+describe('<message-list>', () => {
+  it('is a log named Messages with one article per message, author and text in each', async () => {
+    const list = await fixture<MessageList>(html`<message-list .messages=${messages}></message-list>`);
+    const log = getByRole(list, 'log', 'Messages');
+    const articles = queryAllByRole(log, 'article');
+    expect(articles).to.have.length(3);
+    expect(articles[0]?.textContent).to.contain('alice').and.to.contain('hi bob');
+  });
+
+  it('shows the delivery state of own messages in words', async () => {
+    const list = await fixture<MessageList>(html`<message-list .messages=${messages}></message-list>`);
+    const [theirs, delivered, sending] = queryAllByRole(list, 'article');
+    expect(theirs?.textContent).not.to.match(/sending|sent|delivered/);
+    expect(delivered?.textContent).to.contain('delivered');
+    expect(sending?.textContent).to.contain('sending');
+  });
+
+  it('renders text as text, never as HTML', async () => {
+    const list = await fixture<MessageList>(html`<message-list .messages=${messages}></message-list>`);
+    expect(list.shadowRoot?.querySelector('img')).to.equal(null);
+    expect(queryAllByRole(list, 'article')[2]?.textContent).to.contain('<img src=x onerror=alert(1)>');
+  });
+
+  it('shows a file message as a file, with its progress and actions', async () => {
+    const list = await fixture<MessageList>(
+      html`<message-list .messages=${[...messages, fileMessage(movingFile)]}></message-list>`,
+    );
+    const article = queryAllByRole(list, 'article')[3];
+    if (!article) throw new Error('no file article');
+    expect(article.querySelector('.text')).to.equal(null);
+    expect(getByRole(article, 'progressbar', 'holiday.jpg').getAttribute('aria-valuenow')).to.equal('500');
+    const fired = oneEvent(list, 'file-action') as Promise<FileActionEvent>;
+    getByRole(article, 'button', 'Cancel').click();
+    const event = await fired;
+    expect([event.id, event.action]).to.deep.equal(['d'.repeat(32), 'cancel']);
+  });
+
+  it('updates a file message in place when its view changes', async () => {
+    const list = await fixture<MessageList>(
+      html`<message-list .messages=${[...messages, fileMessage(movingFile)]}></message-list>`,
+    );
+    const before = queryAllByRole(list, 'article');
+    const firstText = before[0]?.querySelector('.text');
+    list.messages = [
+      ...messages,
+      fileMessage({ ...movingFile, state: 'complete', done: 1000, canCancel: false, canSave: true }),
+    ];
+    await list.updateComplete;
+    const after = queryAllByRole(list, 'article');
+    expect(after[0]?.querySelector('.text')).to.equal(firstText);
+    expect(queryAllByRole(after[3] as Element, 'progressbar')).to.have.length(0);
+    getByRole(after[3] as Element, 'button', 'Save');
+  });
+});
+
+const movingFile: FileView = {
+  name: 'holiday.jpg',
+  size: 1000,
+  type: 'image/jpeg',
+  state: 'moving',
+  done: 500,
+  total: 1000,
+  bytesPerSecond: 250,
+  secondsLeft: 2,
+  detail: null,
+  canCancel: true,
+  canSave: false,
+  canRetry: false,
+  previewUrl: null,
+  voice: null,
+};
+
+function fileMessage(file: FileView): MessageView {
+  return {
+    id: 'd'.repeat(32),
+    author: 'alice',
+    text: '',
+    file,
+    sentAt: 1_700_000_003_000,
+    own: false,
+    state: 'received',
+    deliveredCount: 0,
+    recipientCount: 0,
+    reactions: [],
+  };
+}

@@ -1,0 +1,60 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../../../client/components/sidebar/user-list.js';
+import type { UserList } from '../../../../client/components/sidebar/user-list.js';
+import type { ConversationSelectEvent } from '../../../../client/components/events.js';
+import { getByRole, queryAllByRole } from '../../helpers/by-role.js';
+
+describe('<user-list>', () => {
+  it('is a list named by its label with one button per person, unread counts in the name', async () => {
+    const list = await fixture<UserList>(
+      html`<user-list
+        label="Online users"
+        .entries=${[
+          { conversation: 'dm:alice:me', name: 'alice', online: true, unread: 2 },
+          { conversation: 'dm:爱丽丝:me', name: '爱丽丝', online: true, unread: 0 },
+        ]}
+      ></user-list>`,
+    );
+    const ul = getByRole(list, 'list', 'Online users');
+    expect(queryAllByRole(ul, 'listitem')).to.have.length(2);
+    getByRole(list, 'button', 'alice, 2 unread');
+    getByRole(list, 'button', '爱丽丝');
+  });
+
+  it('marks offline people in the name', async () => {
+    const list = await fixture<UserList>(
+      html`<user-list
+        label="Contacts"
+        .entries=${[{ conversation: 'dm:bob:me', name: 'bob', online: false, unread: 1 }]}
+      ></user-list>`,
+    );
+    getByRole(list, 'button', 'bob, offline, 1 unread');
+  });
+
+  it('fires conversation-select with the person when a button is activated', async () => {
+    const list = await fixture<UserList>(
+      html`<user-list
+        label="Online users"
+        .entries=${[{ conversation: 'dm:kirito:me', name: 'kirito', online: true, unread: 0 }]}
+      ></user-list>`,
+    );
+    setTimeout(() => getByRole(list, 'button', 'kirito').click());
+    const event = await (oneEvent(list, 'conversation-select') as Promise<ConversationSelectEvent>);
+    expect(event.conversation).to.equal('dm:kirito:me');
+  });
+
+  it('marks the open conversation as current', async () => {
+    const list = await fixture<UserList>(
+      html`<user-list
+        label="Online users"
+        .entries=${[
+          { conversation: 'dm:a:me', name: 'a', online: true, unread: 0 },
+          { conversation: 'dm:b:me', name: 'b', online: true, unread: 0 },
+        ]}
+        .selected=${'dm:b:me'}
+      ></user-list>`,
+    );
+    expect(getByRole(list, 'button', 'b').getAttribute('aria-current')).to.equal('true');
+    expect(getByRole(list, 'button', 'a').getAttribute('aria-current')).to.equal('false');
+  });
+});
