@@ -19,6 +19,7 @@
 import { randomFillSync } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
+import { PAGE_HOOKS } from './page-hooks.js';
 
 /** When a file showed **Save**, and how the probe saw it. */
 export interface SaveSeen {
@@ -39,7 +40,7 @@ type ProbeWindow = typeof globalThis & { __fileProbe: FileProbe };
  * `expect(name)` starts looking for the **Save** of file `name`; `wait(name, timeoutMs)` resolves
  * with when it appeared. Nothing is examined while no file is expected.
  */
-export const FILE_PROBE_SCRIPT = `(() => {
+export const FILE_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
   const now = () => performance.timeOrigin + performance.now();
   const expected = new Map();
   const CONTROLS = 'button, a[href], [role="button"], [role="link"]';
@@ -116,12 +117,7 @@ export const FILE_PROBE_SCRIPT = `(() => {
     attributeFilter: ['hidden', 'disabled', 'class', 'style', 'aria-hidden', 'aria-label', 'href'],
   };
   observer.observe(document, OPTIONS);
-  const attachShadow = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init) {
-    const root = attachShadow.call(this, init);
-    observer.observe(root, OPTIONS);
-    return root;
-  };
+  observeShadowRoots(observer, OPTIONS);
   setInterval(() => {
     if (pending()) scan(document, 'scan');
   }, 1000);
@@ -140,19 +136,7 @@ export const FILE_PROBE_SCRIPT = `(() => {
     const token = TOKEN.exec(data)?.[1];
     if (token && !frames.has(token)) frames.set(token, now());
   };
-  const NativePeerConnection = globalThis.RTCPeerConnection;
-  const createDataChannel = NativePeerConnection.prototype.createDataChannel;
-  NativePeerConnection.prototype.createDataChannel = function (...args) {
-    const channel = createDataChannel.apply(this, args);
-    channel.addEventListener('message', onFrame);
-    return channel;
-  };
-  globalThis.RTCPeerConnection = class extends NativePeerConnection {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('datachannel', (event) => event.channel.addEventListener('message', onFrame));
-    }
-  };
+  watchDataChannels((channel) => channel.addEventListener('message', onFrame));
 
   globalThis.__fileProbe = {
     frames,

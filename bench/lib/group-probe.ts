@@ -9,6 +9,7 @@
  * Times are on the clock all pages of one Chromium share, `performance.timeOrigin + performance.now()`.
  */
 import type { Page } from 'playwright-core';
+import { PAGE_HOOKS } from './page-hooks.js';
 
 /** What the probe knows about one list entry (a person, a group or the Lobby), by its name. */
 export interface EntrySeen {
@@ -39,7 +40,7 @@ export interface ChannelTraffic {
  *   the channels open right now (one per connected peer). A chat message whose text starts with a
  *   token (`fan-12 …`) has the arrival of its frame recorded: transport, before the app handles it.
  */
-export const GROUP_PROBE_SCRIPT = `(() => {
+export const GROUP_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
   const now = () => performance.timeOrigin + performance.now();
   const entries = new Map();
   const waiters = [];
@@ -93,12 +94,7 @@ export const GROUP_PROBE_SCRIPT = `(() => {
       }
     }
   });
-  const attachShadow = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init) {
-    const root = attachShadow.call(this, init);
-    observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] });
-    return root;
-  };
+  observeShadowRoots(observer, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] });
 
   globalThis.__groupProbeWait = (name, count, timeoutMs) =>
     new Promise((resolve, reject) => {
@@ -148,19 +144,7 @@ export const GROUP_PROBE_SCRIPT = `(() => {
       }
     });
   };
-  const NativePeerConnection = globalThis.RTCPeerConnection;
-  const createDataChannel = NativePeerConnection.prototype.createDataChannel;
-  NativePeerConnection.prototype.createDataChannel = function (...args) {
-    const channel = createDataChannel.apply(this, args);
-    watchChannel(channel);
-    return channel;
-  };
-  globalThis.RTCPeerConnection = class extends NativePeerConnection {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('datachannel', (event) => watchChannel(event.channel));
-    }
-  };
+  watchDataChannels(watchChannel);
 })();`;
 
 interface ProbeWindow {

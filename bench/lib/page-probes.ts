@@ -4,6 +4,7 @@
  * is a clock both pages of one Chromium share (each page's time origin is on the same system clock).
  */
 import type { Locator, Page } from 'playwright-core';
+import { PAGE_HOOKS } from './page-hooks.js';
 
 /** What the connect probe records in a page, in that page's `performance.now()` milliseconds. */
 export interface ConnectProbe {
@@ -21,7 +22,7 @@ export interface ConnectProbe {
  * channels the other side announces); and a MutationObserver on every shadow root, since the
  * conversation status lives deep in Lit components.
  */
-export const CONNECT_PROBE_SCRIPT = `(() => {
+export const CONNECT_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
   const probe = { clickAt: null, channelOpenAt: null, connectedAt: null };
   globalThis.__connectProbe = probe;
   addEventListener('click', () => {
@@ -33,19 +34,7 @@ export const CONNECT_PROBE_SCRIPT = `(() => {
   const watchChannel = (channel) => channel.addEventListener('open', () => {
     if (probe.clickAt !== null && probe.channelOpenAt === null) probe.channelOpenAt = performance.now();
   });
-  const NativePeerConnection = globalThis.RTCPeerConnection;
-  const createDataChannel = NativePeerConnection.prototype.createDataChannel;
-  NativePeerConnection.prototype.createDataChannel = function (...args) {
-    const channel = createDataChannel.apply(this, args);
-    watchChannel(channel);
-    return channel;
-  };
-  globalThis.RTCPeerConnection = class extends NativePeerConnection {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('datachannel', (event) => watchChannel(event.channel));
-    }
-  };
+  watchDataChannels(watchChannel);
 
   const saysConnected = (node) => (node.textContent ?? '').includes('connected directly');
   const observer = new MutationObserver((records) => {
@@ -57,12 +46,7 @@ export const CONNECT_PROBE_SCRIPT = `(() => {
       }
     }
   });
-  const attachShadow = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init) {
-    const root = attachShadow.call(this, init);
-    observer.observe(root, { childList: true, subtree: true, characterData: true });
-    return root;
-  };
+  observeShadowRoots(observer, { childList: true, subtree: true, characterData: true });
 })();`;
 
 export function readConnectProbe(page: Page): Promise<ConnectProbe> {
