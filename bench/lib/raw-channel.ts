@@ -85,7 +85,7 @@ export class RawPair {
   }
 
   async #connect(timeoutMs: number): Promise<void> {
-    const offer = await this.sender.evaluate(async (timeoutMs) => {
+    await this.sender.evaluate(async () => {
       const pc = new RTCPeerConnection();
       const channel = pc.createDataChannel('raw', { ordered: true });
       channel.binaryType = 'arraybuffer';
@@ -102,61 +102,40 @@ export class RawPair {
       });
       (globalThis as RawWindow).__raw = state;
       await pc.setLocalDescription(await pc.createOffer());
-      await new Promise<void>((resolve, reject) => {
-        if (pc.iceGatheringState === 'complete') return resolve();
-        const timer = setTimeout(() => reject(new Error('ICE gathering (offer) timed out')), timeoutMs);
-        pc.addEventListener('icegatheringstatechange', () => {
-          if (pc.iceGatheringState !== 'complete') return;
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      return pc.localDescription!.sdp;
-    }, timeoutMs);
+    });
+    const offer = await gatheredSdp(this.sender, 'offer', timeoutMs);
 
-    const answer = await this.receiver.evaluate(
-      async ({ offer, timeoutMs }) => {
-        const pc = new RTCPeerConnection();
-        let markOpen: () => void = () => undefined;
-        const state: RawState = {
-          pc,
-          channel: null,
-          opened: new Promise((resolve) => (markOpen = resolve)),
-          expected: 0,
-          received: 0,
-          onDone: null,
-        };
-        pc.addEventListener('datachannel', ({ channel }) => {
-          state.channel = channel;
-          channel.binaryType = 'arraybuffer';
-          // Counting is all the receiver does: this is the ceiling, not an app.
-          channel.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
-            if (typeof event.data === 'string') return;
-            state.received += event.data.byteLength;
-            if (state.expected === 0 || state.received < state.expected) return;
-            channel.send(`done ${state.received}`);
-            state.expected = 0;
-            state.received = 0;
-          });
-          if (channel.readyState === 'open') markOpen();
-          else channel.addEventListener('open', () => markOpen(), { once: true });
+    await this.receiver.evaluate(async (offer) => {
+      const pc = new RTCPeerConnection();
+      let markOpen: () => void = () => undefined;
+      const state: RawState = {
+        pc,
+        channel: null,
+        opened: new Promise((resolve) => (markOpen = resolve)),
+        expected: 0,
+        received: 0,
+        onDone: null,
+      };
+      pc.addEventListener('datachannel', ({ channel }) => {
+        state.channel = channel;
+        channel.binaryType = 'arraybuffer';
+        // Counting is all the receiver does: this is the ceiling, not an app.
+        channel.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
+          if (typeof event.data === 'string') return;
+          state.received += event.data.byteLength;
+          if (state.expected === 0 || state.received < state.expected) return;
+          channel.send(`done ${state.received}`);
+          state.expected = 0;
+          state.received = 0;
         });
-        (globalThis as RawWindow).__raw = state;
-        await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-        await pc.setLocalDescription(await pc.createAnswer());
-        await new Promise<void>((resolve, reject) => {
-          if (pc.iceGatheringState === 'complete') return resolve();
-          const timer = setTimeout(() => reject(new Error('ICE gathering (answer) timed out')), timeoutMs);
-          pc.addEventListener('icegatheringstatechange', () => {
-            if (pc.iceGatheringState !== 'complete') return;
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        return pc.localDescription!.sdp;
-      },
-      { offer, timeoutMs },
-    );
+        if (channel.readyState === 'open') markOpen();
+        else channel.addEventListener('open', () => markOpen(), { once: true });
+      });
+      (globalThis as RawWindow).__raw = state;
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      await pc.setLocalDescription(await pc.createAnswer());
+    }, offer);
+    const answer = await gatheredSdp(this.receiver, 'answer', timeoutMs);
 
     await this.sender.evaluate(
       (answer) => (globalThis as RawWindow).__raw!.pc.setRemoteDescription({ type: 'answer', sdp: answer }),
@@ -252,6 +231,29 @@ export class RawPair {
   async close(): Promise<void> {
     await Promise.all([this.sender.close(), this.receiver.close()]);
   }
+}
+
+/**
+ * The page's local description once ICE gathering is complete: signaling is not trickled, so the
+ * SDP handed over must already hold every candidate.
+ */
+function gatheredSdp(page: Page, kind: 'offer' | 'answer', timeoutMs: number): Promise<string> {
+  return page.evaluate(
+    async ({ kind, timeoutMs }) => {
+      const pc = (globalThis as RawWindow).__raw!.pc;
+      await new Promise<void>((resolve, reject) => {
+        if (pc.iceGatheringState === 'complete') return resolve();
+        const timer = setTimeout(() => reject(new Error(`ICE gathering (${kind}) timed out`)), timeoutMs);
+        pc.addEventListener('icegatheringstatechange', () => {
+          if (pc.iceGatheringState !== 'complete') return;
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      return pc.localDescription!.sdp;
+    },
+    { kind, timeoutMs },
+  );
 }
 
 async function openBlank(context: BrowserContext, origin: string): Promise<Page> {
