@@ -14,8 +14,9 @@
  *     what a long history adds, since opening a conversation loads it.
  *
  * Prints a table, then as the last stdout line one JSON object: {"p50_ms","p99_ms","connect_p50_ms"}.
+ * Flags: `--quick` measures 40 messages and 3 + 2 connections instead of 600 and 25 + 5 (a smoke run).
  */
-import { formatTable } from './lib/print-table.js';
+import type { Person } from '../test/e2e/harness/person.js';
 import { roundMs, summarize } from './lib/latency-stats.js';
 import {
   CONNECT_PROBE_SCRIPT,
@@ -25,26 +26,24 @@ import {
   sendFromPage,
   watchArrivals,
 } from './lib/page-probes.js';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../test/e2e/harness/chromium.js';
-import { PageProblems } from '../test/e2e/harness/page-problems.js';
-import { Person } from '../test/e2e/harness/person.js';
-import { ServerProcess } from '../test/e2e/harness/server-process.js';
+import { meet, signUp } from './lib/people.js';
+import { formatTable } from './lib/print-table.js';
+import { progress, runBench } from './lib/run-bench.js';
+import type { Bench } from './lib/run-bench.js';
 
-const WARMUP_MESSAGES = 40;
-const MEASURED_MESSAGES = 600;
-const CONNECT_ROUNDS = 25;
+/** A smoke run: checks that it runs and prints, with figures too few to mean anything. */
+const QUICK = process.argv.includes('--quick');
+const WARMUP_MESSAGES = QUICK ? 10 : 40;
+const MEASURED_MESSAGES = QUICK ? 40 : 600;
+const CONNECT_ROUNDS = QUICK ? 3 : 25;
 /** A few more rounds once the history is long, to show what loading it costs. */
-const LONG_HISTORY_CONNECT_ROUNDS = 5;
+const LONG_HISTORY_CONNECT_ROUNDS = QUICK ? 2 : 5;
 /** The whole run stops (and cleans up) after this long. */
 const DEADLINE_MS = 240_000;
+const SETUP_TIMEOUT_MS = 10_000;
 const ARRIVAL_TIMEOUT_MS = 10_000;
 
 const TARGETS = { p50: 5, p99: 20, connect: 200 };
-
-function progress(line: string): void {
-  process.stderr.write(`[bench] ${line}\n`);
-}
 
 /** The text of the `index`-th message (even: alice's, odd: bob's). */
 function messageText(index: number): string {
@@ -102,10 +101,7 @@ async function measureConnects(alice: Person, rounds: number): Promise<ConnectSa
 
 /** Both have the conversation open and connected, and their logs are watched for arrivals. */
 async function openBothWays(alice: Person, bob: Person): Promise<void> {
-  await alice.openChat('bob');
-  await bob.openChat('alice');
-  await alice.directConnection.waitFor();
-  await bob.directConnection.waitFor();
+  await meet(alice, bob, SETUP_TIMEOUT_MS);
   await watchArrivals(alice.messageLog);
   await watchArrivals(bob.messageLog);
 }
@@ -121,12 +117,17 @@ async function settle(alice: Person, bob: Person, lastFromAlice: string, lastFro
   await bob.waitUntilSignedIn();
 }
 
-async function run(server: ServerProcess, browser: Browser, problems: PageProblems): Promise<void> {
-  progress(`server ${server.url}, Chromium ${browser.version()}`);
-  const alice = await Person.arrive(browser, server.url, 'alice', problems, [CONNECT_PROBE_SCRIPT]);
-  const bob = await Person.arrive(browser, server.url, 'bob', problems, [CONNECT_PROBE_SCRIPT]);
-  await alice.register();
-  await bob.register();
+interface Results {
+  messages: MessageSamples;
+  connects: ConnectSamples;
+  longHistory: { history: number; samples: ConnectSamples };
+}
+
+async function measure(bench: Bench): Promise<Results> {
+  const browser = await bench.chromium();
+  progress(`server ${bench.server.url}, Chromium ${browser.version()}`);
+  const alice = await signUp(bench, browser, 'alice', [CONNECT_PROBE_SCRIPT]);
+  const bob = await signUp(bench, browser, 'bob', [CONNECT_PROBE_SCRIPT]);
   await openBothWays(alice, bob);
 
   progress(`warming up with ${WARMUP_MESSAGES} messages`);
@@ -143,14 +144,10 @@ async function run(server: ServerProcess, browser: Browser, problems: PageProble
   progress(`measuring ${LONG_HISTORY_CONNECT_ROUNDS} connections (${total} messages of history)`);
   const longHistoryConnects = await measureConnects(alice, LONG_HISTORY_CONNECT_ROUNDS);
 
-  report(messages, connects, { history: total, samples: longHistoryConnects });
+  return { messages, connects, longHistory: { history: total, samples: longHistoryConnects } };
 }
 
-function report(
-  messages: MessageSamples,
-  connects: ConnectSamples,
-  longHistory: { history: number; samples: ConnectSamples },
-): void {
+function report({ messages, connects, longHistory }: Results): void {
   const all = summarize(messages.all);
   const connected = summarize(connects.toConnected);
   const window = Math.min(100, Math.floor(messages.all.length / 2));
@@ -184,33 +181,4 @@ function report(
   );
 }
 
-async function main(): Promise<void> {
-  const problems = new PageProblems((line) => process.stderr.write(`${line}\n`));
-  const server = await ServerProcess.start();
-  const browser = await launchChromium().catch(async (error: unknown) => {
-    await server.dispose();
-    throw error;
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`the benchmark took over ${DEADLINE_MS / 1000} s`)),
-      DEADLINE_MS,
-    );
-  });
-  try {
-    await Promise.race([run(server, browser, problems), deadline]);
-    problems.assertNoUncaughtErrors();
-  } finally {
-    clearTimeout(timer);
-    await browser.close();
-    await server.dispose();
-  }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBench({ deadlineMs: DEADLINE_MS }, measure, report);
