@@ -189,18 +189,19 @@ export function channelTraffic(page: Page): Promise<{ traffic: ChannelTraffic; t
 
 /**
  * Waits until the message holding `token`, among the last 50 of the open **Messages** log, also
- * says `text` (e.g. its state, `delivered to all 16`). Polls in the page every 20 ms — far cheaper
+ * says one of `texts` (e.g. its state: `delivered to all 16`, or `read by all 16` once every member
+ * has the group open, which replaces it). Polls in the page every 20 ms — far cheaper
  * than a locator, which computes roles across the whole log on every try and would load the
  * sender's page while the next message is measured.
  */
 export async function waitForMessageSaying(
   page: Page,
   token: string,
-  text: string,
+  texts: readonly string[],
   timeoutMs: number,
 ): Promise<void> {
   await page.waitForFunction(
-    ({ token, text }) => {
+    ({ token, texts }) => {
       const cache = globalThis as unknown as { __messagesLog?: Element };
       if (!cache.__messagesLog?.isConnected) {
         delete cache.__messagesLog;
@@ -221,11 +222,11 @@ export async function waitForMessageSaying(
       const articles = cache.__messagesLog?.querySelectorAll('article') ?? [];
       for (let i = articles.length - 1; i >= Math.max(0, articles.length - 50); i -= 1) {
         const content = articles[i]?.textContent ?? '';
-        if (whole.test(content)) return content.includes(text);
+        if (whole.test(content)) return texts.some((text) => content.includes(text));
       }
       return false;
     },
-    { token, text },
+    { token, texts },
     { timeout: timeoutMs, polling: 20 },
   );
 }

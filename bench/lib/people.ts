@@ -4,7 +4,7 @@
  * other from **Online users** until it says "connected directly". The latency, group and file
  * benchmarks all start this way; what they then measure differs.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { Person } from '../../test/e2e/harness/person.js';
 import type { Bench } from './run-bench.js';
 
@@ -19,6 +19,20 @@ export async function signUp(
   initScripts: readonly string[] = [],
 ): Promise<Person> {
   const person = await Person.arrive(browser, bench.server.url, name, bench.problems, initScripts);
+  await person.register();
+  return person;
+}
+
+/**
+ * `name` opens Parley at `url` in a profile the caller made (say, one on disk shared with someone at
+ * another origin) and creates an account; the profile stays the caller's to close.
+ */
+export async function signUpIn(
+  bench: Bench,
+  profile: { context: BrowserContext; url: string },
+  name: string,
+): Promise<Person> {
+  const person = await Person.arriveIn(profile.context, profile.url, name, bench.problems);
   await person.register();
   return person;
 }
