@@ -15,9 +15,9 @@
  *       MutationObserver, lib/page-probes.ts) — what a person looking at the group sees, and the
  *       definition bench/latency.ts uses for two people, so this one is the headline.
  *     Messages are paced: the next is sent once every member has the previous one and the sender
- *     shows it `delivered to all 16` (or `read by all 16`). For reference the probe also records when each message's
- *     frame reached each page (transport alone), and /proc gives the CPU the whole browser spent
- *     per message: on 2 cores with 17 renderers, that is the limit.
+ *     shows it `delivered to all 16` (or `read by all 16`). For reference the probe also records
+ *     when each message's frame reached each page (transport alone), and /proc gives the CPU the
+ *     whole browser spent per message: on 2 cores with 17 renderers, that is the limit.
  * (b) Catch-up: one member closes its page, and so do all but 3 others (15 live members storing a
  *     burst of 1,000 would take minutes on 2 cores); the sender sends 1,000 messages in a burst
  *     (Enter dispatched in a loop); the member opens Parley again — its remembered session signs

@@ -1,5 +1,5 @@
 /**
- * In-page instrumentation and helpers for the file benchmark.
+ * In-page instrumentation for the file benchmark.
  *
  * "The file has arrived" is read where a person reads it: a control named **Save** appears inside
  * the message (role article or listitem) that names the file. Playwright's locators would find it
@@ -16,8 +16,6 @@
  * Times are `performance.timeOrigin + performance.now()`: wall-clock milliseconds every page of the
  * machine (and Node, see `wallClockMs`) agrees on to well under a millisecond's worth of a transfer.
  */
-import { randomFillSync } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { PAGE_HOOKS } from './page-hooks.js';
 
@@ -185,20 +183,4 @@ export function frameArrivals(page: Page, tokens: readonly string[]): Promise<(n
 /** Now, on the clock the probes use. */
 export function wallClockMs(): number {
   return performance.timeOrigin + performance.now();
-}
-
-/** Writes `bytes` of random data to `path` (never all in memory: 4 MiB at a time). */
-export async function writeRandomFile(path: string, bytes: number): Promise<void> {
-  const block = Buffer.alloc(Math.min(bytes, 4 * 1024 * 1024));
-  const file = await open(path, 'wx');
-  try {
-    for (let written = 0; written < bytes;) {
-      const size = Math.min(block.length, bytes - written);
-      randomFillSync(block, 0, size);
-      await file.write(block, 0, size);
-      written += size;
-    }
-  } finally {
-    await file.close();
-  }
 }

@@ -3,7 +3,7 @@
  * Node, so the driver's own round trips do not count: `performance.timeOrigin + performance.now()`
  * is a clock both pages of one Chromium share (each page's time origin is on the same system clock).
  */
-import type { Locator, Page } from 'playwright-core';
+import type { ElementHandle, Locator, Page } from 'playwright-core';
 import { PAGE_HOOKS } from './page-hooks.js';
 
 /** What the connect probe records in a page, in that page's `performance.now()` milliseconds. */
@@ -106,17 +106,23 @@ export function arrivalOf(page: Page, token: string, timeoutMs: number): Promise
   );
 }
 
+/** Puts `text` in the **Message** box and dispatches the Enter keydown there (runs in the page). */
+const pressEnterWith = (box: HTMLElement | SVGElement, text: string): number => {
+  (box as HTMLTextAreaElement).value = text;
+  const at = performance.timeOrigin + performance.now();
+  box.dispatchEvent(
+    new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }),
+  );
+  return at;
+};
+
 /**
  * Sends `text` as a person pressing Enter would, from inside the page: puts it in the **Message**
  * box and dispatches the Enter keydown there. Returns the shared-clock time taken just before.
+ * A handle found once spares the page a locator's role query per message, where that matters.
  */
-export function sendFromPage(messageBox: Locator, text: string): Promise<number> {
-  return messageBox.evaluate((box, text) => {
-    (box as HTMLTextAreaElement).value = text;
-    const at = performance.timeOrigin + performance.now();
-    box.dispatchEvent(
-      new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }),
-    );
-    return at;
-  }, text);
+export function sendFromPage(messageBox: Locator | ElementHandle, text: string): Promise<number> {
+  return 'asElement' in messageBox
+    ? messageBox.evaluate(pressEnterWith, text)
+    : messageBox.evaluate(pressEnterWith, text);
 }

@@ -81,3 +81,28 @@ export function cpuSpent(before: Map<string, number>, after: Map<string, number>
   for (const [kind, ms] of after) spent.set(kind, ms - (before.get(kind) ?? 0));
   return spent;
 }
+
+/**
+ * A result with the CPU time this process's descendants spent on it. The machine is shared, so
+ * speeds move with other people's load; CPU per unit of work moves far less, and on a CPU-bound
+ * task the ratio of two CPU costs predicts the ratio of two speeds on an idle machine.
+ */
+export interface Costed<T> {
+  run: T;
+  cpuMs: number;
+}
+
+/** Runs `task` and adds up what every descendant process spent meanwhile. */
+export async function costed<T>(task: () => Promise<T>): Promise<Costed<T>> {
+  const before = descendantCpu();
+  const run = await task();
+  const spent = cpuSpent(before, descendantCpu());
+  return { run, cpuMs: [...spent.values()].reduce((sum, ms) => sum + ms, 0) };
+}
+
+/** CPU ms per decimal MB moved, over all of `costs`. */
+export function cpuPerMb(costs: readonly Costed<{ bytes: number }>[]): number {
+  const cpuMs = costs.reduce((sum, cost) => sum + cost.cpuMs, 0);
+  const bytes = costs.reduce((sum, cost) => sum + cost.run.bytes, 0);
+  return cpuMs / (bytes / 1e6);
+}
