@@ -1,7 +1,9 @@
 /**
- * In-page instrumentation for the latency benchmark. Timestamps are taken inside the pages, never in
- * Node, so the driver's own round trips do not count: `performance.timeOrigin + performance.now()`
- * is a clock both pages of one Chromium share (each page's time origin is on the same system clock).
+ * In-page instrumentation for message latency: the connect probe (bench/latency.ts), and sending a
+ * message from the page and seeing it arrive in the **Messages** log (latency, groups and files,
+ * which all time chat the same way). Timestamps are taken inside the pages, never in Node, so the
+ * driver's own round trips do not count: `performance.timeOrigin + performance.now()` is a clock
+ * both pages of one Chromium share (each page's time origin is on the same system clock).
  */
 import type { ElementHandle, Locator, Page } from 'playwright-core';
 import { PAGE_HOOKS } from './page-hooks.js';
