@@ -1,21 +1,18 @@
 /**
- * The IndexedDB database of one account: its schema and its migrations. Only this folder opens it,
- * and only `account-store.ts` and `file-store.ts` read or write its stores.
+ * The IndexedDB database of one account: its schema and its migrations. Only this folder opens it;
+ * each store class reads and writes its own IndexedDB stores (message-store.ts: `messages`, `outbox`;
+ * conversation-store.ts: `conversations`; file-store.ts: `files`, `file-chunks`).
  */
 import { deleteDB, openDB } from 'idb';
 import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import { nameKey } from '../../shared/names.js';
 import type { StoredFile, StoredFileStatus } from './stored-file.js';
-import type { ConversationSummary, StoredMessage } from './stored-message.js';
+import type { ConversationSummary, OutboxRow, StoredMessage } from './stored-message.js';
+
+export type { OutboxRow } from './stored-message.js';
 
 /** Bump by one with each migration added to `upgrade`. */
 export const ACCOUNT_DB_VERSION = 3;
-
-/** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */
-export interface OutboxRow {
-  to: string;
-  id: string;
-}
 
 /**
  * What the app writes. Rows read back are typed by the same interfaces but must still be validated
