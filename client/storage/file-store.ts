@@ -6,7 +6,8 @@
 import { chunkCount, chunkLength } from '../../shared/file-protocol.js';
 import { CodedError, ErrorCode, ProtocolError, StoreErrorCode } from '../../shared/errors.js';
 import type { AccountTransaction } from './account-db.js';
-import { StoredFile } from './stored-file.js';
+import { StoredFile, withRecipients } from './stored-file.js';
+import { StoredMessage } from './stored-message.js';
 import type { StoreConnection } from './store-connection.js';
 
 export type { FileRole, StoredFileStatus } from './stored-file.js';
@@ -190,6 +191,38 @@ export class FileStore {
       await files.put(updated);
       return updated;
     });
+  }
+
+  /**
+   * Recipient `peer` has stored the whole of own file `id` (its last `file-ack`): adds `peer` to
+   * `completedBy` (once) and, when every recipient has it or declined it, makes the row `complete`,
+   * so `unfinished()` stops listing it. The recipients are the row's, else those of the message that
+   * carries the file (then stored on the row). Returns the new row; null when there is no valid
+   * outgoing row. A peer who was not a recipient (a member added later) is still recorded as having
+   * it; it only never holds completion back.
+   */
+  async recipientHasAll(id: string, peer: string): Promise<StoredFile | null> {
+    return this.#connection.run(['files', 'messages'], 'readwrite', async (tx) => {
+      const files = tx.objectStore('files');
+      const row = this.#parse(id, await files.get(id));
+      if (row === null || row.role !== 'outgoing') return null;
+      const completedBy = row.completedBy.includes(peer) ? row.completedBy : [...row.completedBy, peer];
+      const recipients = row.recipients ?? (await this.#messageRecipients(tx.objectStore('messages'), row));
+      const marked = { ...row, completedBy };
+      const settled = recipients ? withRecipients(marked, recipients) : marked;
+      const updated = checked({ ...settled, updatedAt: Date.now() });
+      await files.put(updated);
+      return updated;
+    });
+  }
+
+  /** The recipients of the own message carrying file `row`; undefined when it is not (validly) stored. */
+  async #messageRecipients(
+    messages: { get(id: string): Promise<unknown> },
+    row: StoredFile,
+  ): Promise<string[] | undefined> {
+    const message = this.#connection.parse(StoredMessage, 'messages', row.id, await messages.get(row.id));
+    return message?.author === row.author ? message.recipients : undefined;
   }
 
   /**
