@@ -1,13 +1,10 @@
 // Upgrading a version 3 database (as release 3 wrote it) to version 4: outgoing file rows learn their
 // recipients, and those everyone already has stop being resumed. Nothing stored is lost.
 import { expect } from '@open-wc/testing';
-import { ACCOUNT_DB_VERSION, accountDbName } from '../../../client/storage/account-db.js';
-import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
-import type { AccountStore } from '../../../client/storage/account-store.js';
+import { ACCOUNT_DB_VERSION } from '../../../client/storage/account-db.js';
 import { ErrorCode } from '../../../shared/errors.js';
-import type { ProtocolError } from '../../../shared/errors.js';
 import { incoming, outgoing } from './file-rows.js';
-import { createVersion3, dm, messageId, ownRow, rawGet, rawOpen, rawPut } from './raw-db.js';
+import { aliceDatabase, createVersion3, dm, messageId, ownRow, rawGet, rawPut } from './raw-db.js';
 
 /** The message that carries own file `n`, sent to `recipients`. */
 function fileMessage(n: number, recipients: string[]) {
@@ -16,28 +13,7 @@ function fileMessage(n: number, recipients: string[]) {
 }
 
 describe('account database: upgrading from version 3', () => {
-  const opened: AccountStore[] = [];
-  const raw: IDBDatabase[] = [];
-  const badRows: ProtocolError[] = [];
-
-  async function open(): Promise<AccountStore> {
-    const store = await openAccountStore('alice', { onBadRow: (error) => badRows.push(error) });
-    opened.push(store);
-    return store;
-  }
-
-  async function openRaw(version: number, upgrade?: (db: IDBDatabase) => void): Promise<IDBDatabase> {
-    const db = await rawOpen(accountDbName('alice'), version, upgrade);
-    raw.push(db);
-    return db;
-  }
-
-  afterEach(async () => {
-    for (const store of opened.splice(0)) store.close();
-    for (const db of raw.splice(0)) db.close();
-    badRows.splice(0);
-    await deleteAccountStore('alice');
-  });
+  const { badRows, open, openRaw } = aliceDatabase();
 
   // Rows as release 3 wrote them: outgoing rows without recipients, pending however many had them.
   const everyoneHasIt = outgoing(1, null, { completedBy: ['bob', 'carol'] });

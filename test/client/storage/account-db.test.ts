@@ -2,10 +2,10 @@
 // tests write with the raw IndexedDB API, as an older release or a damaged profile would have.
 import { expect } from '@open-wc/testing';
 import { ACCOUNT_DB_VERSION, accountDbName } from '../../../client/storage/account-db.js';
-import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
-import type { AccountStore } from '../../../client/storage/account-store.js';
+import { openAccountStore } from '../../../client/storage/account-store.js';
 import { ErrorCode, ProtocolError } from '../../../shared/errors.js';
 import {
+  aliceDatabase,
   createVersion1,
   createVersion2,
   dm,
@@ -14,33 +14,11 @@ import {
   messageId,
   ownRow,
   rawGet,
-  rawOpen,
   rawPut,
 } from './raw-db.js';
 
 describe('account database', () => {
-  const opened: AccountStore[] = [];
-  const raw: IDBDatabase[] = [];
-  const badRows: ProtocolError[] = [];
-
-  async function open(user = 'alice'): Promise<AccountStore> {
-    const store = await openAccountStore(user, { onBadRow: (error) => badRows.push(error) });
-    opened.push(store);
-    return store;
-  }
-
-  async function openRaw(version: number, upgrade?: (db: IDBDatabase, tx: IDBTransaction) => void) {
-    const db = await rawOpen(accountDbName('alice'), version, upgrade);
-    raw.push(db);
-    return db;
-  }
-
-  afterEach(async () => {
-    for (const store of opened.splice(0)) store.close();
-    for (const db of raw.splice(0)) db.close();
-    badRows.splice(0);
-    await deleteAccountStore('alice');
-  });
+  const { opened, badRows, open, openRaw } = aliceDatabase();
 
   it('is named after the account, one database per case-insensitive name', () => {
     expect(accountDbName('Alice')).to.equal('parley:alice');

@@ -1,5 +1,40 @@
 // The database as an older release (or damage) left it, written with the raw IndexedDB API, past
 // every validation of the app: the helpers the migration and damaged-row tests share.
+import { accountDbName } from '../../../client/storage/account-db.js';
+import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
+import type { AccountStore } from '../../../client/storage/account-store.js';
+import type { ProtocolError } from '../../../shared/errors.js';
+
+/**
+ * Alice's database for the tests of one `describe`: stores opened through the app (damaged rows
+ * collected in `badRows`) and raw connections, all closed and the database deleted after each test.
+ */
+export function aliceDatabase() {
+  const opened: AccountStore[] = [];
+  const raw: IDBDatabase[] = [];
+  const badRows: ProtocolError[] = [];
+
+  async function open(user = 'alice'): Promise<AccountStore> {
+    const store = await openAccountStore(user, { onBadRow: (error) => badRows.push(error) });
+    opened.push(store);
+    return store;
+  }
+
+  async function openRaw(version: number, upgrade?: (db: IDBDatabase, tx: IDBTransaction) => void) {
+    const db = await rawOpen(accountDbName('alice'), version, upgrade);
+    raw.push(db);
+    return db;
+  }
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) store.close();
+    for (const db of raw.splice(0)) db.close();
+    badRows.splice(0);
+    await deleteAccountStore('alice');
+  });
+
+  return { opened, badRows, open, openRaw };
+}
 
 export function messageId(n: number): string {
   return n.toString(16).padStart(32, '0');
