@@ -2,6 +2,8 @@
  * Files of one account: a row per file (`files`) and, for incoming files, their chunks as Blobs
  * (`file-chunks`, keyed [id, index]). A receiver writes each batch of chunks as it arrives and never
  * holds a whole file in memory; after a drop or a reload the transfer resumes from the row's `have`.
+ * An outgoing row ends when every recipient has the file (`recipientHasAll`); until then it is
+ * `pending`, and `unfinished()` lists it for the sender to serve again after a reload.
  */
 import { chunkCount, chunkLength } from '../../shared/file-protocol.js';
 import { CodedError, ErrorCode, ProtocolError, StoreErrorCode } from '../../shared/errors.js';
