@@ -1,6 +1,8 @@
 /**
- * Stable error codes for everything that crosses a boundary: server↔client frames, peer↔peer frames
- * and stored rows. Codes never change meaning; user-facing text is chosen by the client from the code.
+ * Every stable error code of Parley, in one file: `ErrorCode` for what crosses a boundary (server↔
+ * client frames, peer↔peer frames, stored rows), `StoreErrorCode` for what the browser's storage
+ * refuses. Codes never change meaning, and no code is in both lists (a test holds them apart), so a
+ * code alone says what went wrong. User-facing text is chosen by the client from the code.
  */
 export const ErrorCode = {
   /** The frame is not JSON, not an object, has an unknown `type` or a field of the wrong shape. */
@@ -53,13 +55,41 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Thrown by every parse function in shared/: a typed code plus a human-readable detail for logs. */
-export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
+/**
+ * Why the client's storage refused a write (`FileStore.appendChunks`). Local only: never sent in a
+ * frame, so kept out of `ErrorCode`, whose every value a server `error` frame may carry and which
+ * the client's error text must cover one by one. The caller decides what to do (resume from the
+ * stored `have`, or fail the transfer); a person sees the transfer's state, not the code.
+ */
+export const StoreErrorCode = {
+  /** No (valid) file row with this id. */
+  UnknownFile: 'ERR_FILE_UNKNOWN',
+  /** Chunks are stored for incoming files only. */
+  NotIncoming: 'ERR_FILE_NOT_INCOMING',
+  /** The file is complete, cancelled, corrupt or out of space: it takes no more chunks. */
+  NotPending: 'ERR_FILE_NOT_PENDING',
+  /** The batch does not start at the row's `have`: a gap or an overlap. */
+  WrongStart: 'ERR_FILE_WRONG_START',
+  /** The batch runs past the file's last chunk. */
+  TooManyChunks: 'ERR_FILE_TOO_MANY_CHUNKS',
+  /** A chunk's length is not the one its index must have (`chunkLength`). */
+  BadChunkLength: 'ERR_FILE_BAD_CHUNK_LENGTH',
+} as const;
+
+export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
+
+/** The one shape of Parley's errors: a stable code, plus a human-readable detail for logs. */
+export class CodedError<Code extends ErrorCode | StoreErrorCode> extends Error {
+  override readonly name: string = 'CodedError';
   constructor(
-    readonly code: ErrorCode,
+    readonly code: Code,
     readonly detail: string,
   ) {
     super(`${code}: ${detail}`);
   }
+}
+
+/** Thrown by every parse function in shared/: a typed code plus a human-readable detail for logs. */
+export class ProtocolError extends CodedError<ErrorCode> {
+  override readonly name = 'ProtocolError';
 }

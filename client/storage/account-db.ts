@@ -1,21 +1,20 @@
 /**
- * The IndexedDB database of one account: its schema and its migrations. Only this folder opens it,
- * and only `account-store.ts` and `file-store.ts` read or write its stores.
+ * The IndexedDB database of one account: its schema and its migrations. Only this folder opens it;
+ * each store class reads and writes its own IndexedDB stores (message-store.ts: `messages`, `outbox`;
+ * conversation-store.ts: `conversations`; file-store.ts: `files`, `file-chunks`).
  */
 import { deleteDB, openDB } from 'idb';
 import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import { nameKey } from '../../shared/names.js';
-import type { StoredFile, StoredFileStatus } from './stored-file.js';
-import type { ConversationSummary, StoredMessage } from './stored-message.js';
+import { StoredFile, withRecipients } from './stored-file.js';
+import type { StoredFileStatus } from './stored-file.js';
+import { StoredMessage } from './stored-message.js';
+import type { ConversationSummary, OutboxRow } from './stored-message.js';
+
+export type { OutboxRow } from './stored-message.js';
 
 /** Bump by one with each migration added to `upgrade`. */
-export const ACCOUNT_DB_VERSION = 3;
-
-/** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */
-export interface OutboxRow {
-  to: string;
-  id: string;
-}
+export const ACCOUNT_DB_VERSION = 4;
 
 /**
  * What the app writes. Rows read back are typed by the same interfaces but must still be validated
@@ -35,7 +34,7 @@ export interface AccountSchema extends DBSchema {
   outbox: { key: [to: string, id: string]; value: OutboxRow };
   /** Since v2. */
   conversations: { key: string; value: ConversationSummary };
-  /** Since v3: one row per file sent or received. */
+  /** Since v3: one row per file sent or received; since v4 outgoing rows carry their `recipients`. */
   files: {
     key: string;
     value: StoredFile;
@@ -121,6 +120,9 @@ function upgrade(db: AccountDb, oldVersion: number, transaction: UpgradeTransact
     // Out-of-line keys: a Blob value has no key path.
     db.createObjectStore('file-chunks');
   }
+  if (oldVersion < 4) {
+    backfillFileRecipients(transaction).catch(() => abortQuietly(transaction));
+  }
 }
 
 /**
@@ -144,6 +146,29 @@ async function backfillConversations(transaction: UpgradeTransaction): Promise<v
       conversations.put({ id, unread: 0, lastActivity, lastReadAt: lastActivity }),
     ),
   );
+}
+
+/**
+ * v4: outgoing file rows learn their recipients from the message that carries them, and those every
+ * recipient already has (or declined) become `complete`: before v4 they stayed `pending` for ever
+ * and were resumed on every load. Rows are validated first; a damaged row, or one whose message is
+ * missing or damaged, is left exactly as it is (and reported when read), never deleted.
+ */
+async function backfillFileRecipients(transaction: UpgradeTransaction): Promise<void> {
+  const messages = transaction.objectStore('messages');
+  let cursor = await transaction.objectStore('files').openCursor();
+  while (cursor) {
+    const row = StoredFile.safeParse(cursor.value);
+    if (row.success && row.data.role === 'outgoing' && row.data.recipients === undefined) {
+      const message = StoredMessage.safeParse(await messages.get(cursor.primaryKey));
+      if (message.success && message.data.author === row.data.author) {
+        // The raw row, not the parsed one, is what is kept: nothing the schema does not know is lost.
+        const settled = withRecipients(row.data, message.data.recipients);
+        await cursor.update({ ...cursor.value, recipients: settled.recipients, status: settled.status });
+      }
+    }
+    cursor = await cursor.continue();
+  }
 }
 
 /**

@@ -2,13 +2,15 @@
  * Files of one account: a row per file (`files`) and, for incoming files, their chunks as Blobs
  * (`file-chunks`, keyed [id, index]). A receiver writes each batch of chunks as it arrives and never
  * holds a whole file in memory; after a drop or a reload the transfer resumes from the row's `have`.
+ * An outgoing row ends when every recipient has the file (`recipientHasAll`); until then it is
+ * `pending`, and `unfinished()` lists it for the sender to serve again after a reload.
  */
 import { chunkCount, chunkLength } from '../../shared/file-protocol.js';
-import { ErrorCode, ProtocolError } from '../../shared/errors.js';
-import { runTransaction } from './account-db.js';
-import type { AccountDb, AccountStoreName, AccountTransaction } from './account-db.js';
-import { StoredFile } from './stored-file.js';
-import { parseRow } from './stored-message.js';
+import { CodedError, ErrorCode, ProtocolError, StoreErrorCode } from '../../shared/errors.js';
+import type { AccountTransaction } from './account-db.js';
+import { StoredFile, withRecipients } from './stored-file.js';
+import { StoredMessage } from './stored-message.js';
+import type { StoreConnection } from './store-connection.js';
 
 export type { FileRole, StoredFileStatus } from './stored-file.js';
 export { StoredFile } from './stored-file.js';
@@ -16,32 +18,20 @@ export { StoredFile } from './stored-file.js';
 /** The largest file a sender keeps (as a Blob in its row) so it shows in, and survives a reload of, its own history. */
 export const KEEP_OUTGOING_BYTES = 64 * 1024 * 1024;
 
-/** Why `appendChunks` refused a write. Nothing was stored when it throws one. */
-export const FileStoreErrorCode = {
-  /** No (valid) row with this id. */
-  UnknownFile: 'ERR_FILE_UNKNOWN',
-  /** Chunks are stored for incoming files only. */
-  NotIncoming: 'ERR_FILE_NOT_INCOMING',
-  /** The file is complete, cancelled, corrupt or out of space: it takes no more chunks. */
-  NotPending: 'ERR_FILE_NOT_PENDING',
-  /** The batch does not start at the row's `have`: a gap or an overlap. The error carries `have`. */
-  WrongStart: 'ERR_FILE_WRONG_START',
-  /** The batch runs past the file's last chunk. */
-  TooManyChunks: 'ERR_FILE_TOO_MANY_CHUNKS',
-  /** A chunk's length is not the one its index must have (`chunkLength`). */
-  BadChunkLength: 'ERR_FILE_BAD_CHUNK_LENGTH',
-} as const;
-export type FileStoreErrorCode = (typeof FileStoreErrorCode)[keyof typeof FileStoreErrorCode];
+/** Why `appendChunks` refused a write: the storage codes of the one registry in shared/errors.ts. */
+export const FileStoreErrorCode = StoreErrorCode;
+export type FileStoreErrorCode = StoreErrorCode;
 
-export class FileStoreError extends Error {
+/** A write `appendChunks` refused. Nothing was stored when it throws one. */
+export class FileStoreError extends CodedError<StoreErrorCode> {
   override readonly name = 'FileStoreError';
   constructor(
-    readonly code: FileStoreErrorCode,
-    readonly detail: string,
+    code: StoreErrorCode,
+    detail: string,
     /** The row's `have` when the row exists: where a resumed transfer must start. */
     readonly have: number | null = null,
   ) {
-    super(`${code}: ${detail}`);
+    super(code, detail);
   }
 }
 
@@ -61,14 +51,11 @@ const CHUNK_PAGE = 4096;
 
 /** The rows and chunks of files. Reached as `AccountStore.files`; it shares the account's connection. */
 export class FileStore {
-  readonly #db: AccountDb;
-  readonly #onBadRow: (error: ProtocolError) => void;
-  readonly #reported = new Set<string>();
+  readonly #connection: StoreConnection;
 
   /** Use `AccountStore.files`. */
-  constructor(db: AccountDb, onBadRow: (error: ProtocolError) => void) {
-    this.#db = db;
-    this.#onBadRow = onBadRow;
+  constructor(connection: StoreConnection) {
+    this.#connection = connection;
   }
 
   /**
@@ -92,21 +79,21 @@ export class FileStore {
    */
   async put(file: StoredFile): Promise<void> {
     const row = checked(file);
-    await this.#run(['files'], 'readwrite', async (tx) => {
+    await this.#connection.run(['files'], 'readwrite', async (tx) => {
       await tx.objectStore('files').put(row);
     });
   }
 
   /** The row of file `id`; null when unknown (or damaged, which is reported). */
   async get(id: string): Promise<StoredFile | null> {
-    return this.#run(['files'], 'readonly', async (tx) =>
+    return this.#connection.run(['files'], 'readonly', async (tx) =>
       this.#parse(id, await tx.objectStore('files').get(id)),
     );
   }
 
   /** The rows of these ids that exist and are valid, read in one transaction. */
   async getMany(ids: readonly string[]): Promise<Map<string, StoredFile>> {
-    const rows = await this.#run(['files'], 'readonly', async (tx) => {
+    const rows = await this.#connection.run(['files'], 'readonly', async (tx) => {
       const files = tx.objectStore('files');
       return Promise.all([...new Set(ids)].map(async (id) => this.#parse(id, await files.get(id))));
     });
@@ -115,7 +102,7 @@ export class FileStore {
 
   /** Every pending file, outgoing and incoming: what to resume after a reload. */
   async unfinished(): Promise<StoredFile[]> {
-    return this.#run(['files'], 'readonly', async (tx) => {
+    return this.#connection.run(['files'], 'readonly', async (tx) => {
       const found: StoredFile[] = [];
       let cursor = await tx.objectStore('files').index('by-status').openCursor('pending');
       while (cursor) {
@@ -145,7 +132,7 @@ export class FileStore {
   ): Promise<number> {
     if (!Number.isSafeInteger(start) || start < 0) throw new TypeError('start must be a chunk index');
     if (!(hashState instanceof Uint8Array)) throw new TypeError('hashState must be a Uint8Array');
-    return this.#run(['files', 'file-chunks'], 'readwrite', async (tx) => {
+    return this.#connection.run(['files', 'file-chunks'], 'readwrite', async (tx) => {
       const files = tx.objectStore('files');
       const row = this.#parse(id, await files.get(id));
       if (row === null) throw new FileStoreError(FileStoreErrorCode.UnknownFile, `no file ${id}`);
@@ -195,7 +182,7 @@ export class FileStore {
    * chunk count) or when `info` changes the size or chunk size, which the stored chunks depend on.
    */
   async update(id: string, patch: StoredFilePatch): Promise<StoredFile | null> {
-    return this.#run(['files'], 'readwrite', async (tx) => {
+    return this.#connection.run(['files'], 'readwrite', async (tx) => {
       const files = tx.objectStore('files');
       const row = this.#parse(id, await files.get(id));
       if (row === null) return null;
@@ -209,12 +196,44 @@ export class FileStore {
   }
 
   /**
+   * Recipient `peer` has stored the whole of own file `id` (its last `file-ack`): adds `peer` to
+   * `completedBy` (once) and, when every recipient has it or declined it, makes the row `complete`,
+   * so `unfinished()` stops listing it. The recipients are the row's, else those of the message that
+   * carries the file (then stored on the row). Returns the new row; null when there is no valid
+   * outgoing row. A peer who was not a recipient (a member added later) is still recorded as having
+   * it; it only never holds completion back.
+   */
+  async recipientHasAll(id: string, peer: string): Promise<StoredFile | null> {
+    return this.#connection.run(['files', 'messages'], 'readwrite', async (tx) => {
+      const files = tx.objectStore('files');
+      const row = this.#parse(id, await files.get(id));
+      if (row === null || row.role !== 'outgoing') return null;
+      const completedBy = row.completedBy.includes(peer) ? row.completedBy : [...row.completedBy, peer];
+      const recipients = row.recipients ?? (await this.#messageRecipients(tx.objectStore('messages'), row));
+      const marked = { ...row, completedBy };
+      const settled = recipients ? withRecipients(marked, recipients) : marked;
+      const updated = checked({ ...settled, updatedAt: Date.now() });
+      await files.put(updated);
+      return updated;
+    });
+  }
+
+  /** The recipients of the own message carrying file `row`; undefined when it is not (validly) stored. */
+  async #messageRecipients(
+    messages: { get(id: string): Promise<unknown> },
+    row: StoredFile,
+  ): Promise<string[] | undefined> {
+    const message = this.#connection.parse(StoredMessage, 'messages', row.id, await messages.get(row.id));
+    return message?.author === row.author ? message.recipients : undefined;
+  }
+
+  /**
    * Deletes the stored chunks of file `id` to free their space, keeping its row (and its status) for
    * the history. The row's `have` drops to 0 and its `hashState` to null, so that "chunks 0 to
    * `have` − 1 are stored" stays true.
    */
   async deleteChunks(id: string): Promise<void> {
-    await this.#run(['files', 'file-chunks'], 'readwrite', async (tx) => {
+    await this.#connection.run(['files', 'file-chunks'], 'readwrite', async (tx) => {
       await this.#clearChunks(tx, id, {});
     });
   }
@@ -224,7 +243,7 @@ export class FileStore {
    * cancelled by anyone. For a file that arrived corrupt, or a cancelled one asked for again.
    */
   async reset(id: string): Promise<void> {
-    await this.#run(['files', 'file-chunks'], 'readwrite', async (tx) => {
+    await this.#connection.run(['files', 'file-chunks'], 'readwrite', async (tx) => {
       await this.#clearChunks(tx, id, { status: 'pending', cancelledBy: null });
     });
   }
@@ -239,7 +258,7 @@ export class FileStore {
    * when `isPreviewableImage` says so, and never navigate to its URL (a blob: URL has this origin).
    */
   async blobOf(id: string): Promise<Blob | null> {
-    return this.#run(['files', 'file-chunks'], 'readonly', async (tx) => {
+    return this.#connection.run(['files', 'file-chunks'], 'readonly', async (tx) => {
       const row = this.#parse(id, await tx.objectStore('files').get(id));
       if (row === null) return null;
       if (row.role === 'outgoing') return row.blob;
@@ -279,7 +298,7 @@ export class FileStore {
 
   /** Reports chunks of `id` missing (or damaged) from `index` on; a file with a hole is not given out. */
   #missing(id: string, index: number): null {
-    this.#report(
+    this.#connection.report(
       new ProtocolError(
         ErrorCode.BadRow,
         `file-chunks ${JSON.stringify([id, index])}: missing or of the wrong size`,
@@ -305,27 +324,9 @@ export class FileStore {
     ]);
   }
 
-  #run<const Names extends AccountStoreName[], Mode extends IDBTransactionMode, Result>(
-    names: Names,
-    mode: Mode,
-    body: (tx: AccountTransaction<Names, Mode>) => Promise<Result>,
-  ): Promise<Result> {
-    return runTransaction(this.#db, names, mode, body);
-  }
-
   /** Validates a row read back; a damaged one is reported (once) and treated as absent. Never deleted. */
   #parse(key: IDBValidKey, raw: unknown): StoredFile | null {
-    if (raw === undefined) return null;
-    const result = parseRow(StoredFile, 'files', key, raw);
-    if (!(result instanceof ProtocolError)) return result;
-    this.#report(result);
-    return null;
-  }
-
-  #report(error: ProtocolError): void {
-    if (this.#reported.has(error.detail)) return;
-    this.#reported.add(error.detail);
-    this.#onBadRow(error);
+    return this.#connection.parse(StoredFile, 'files', key, raw) ?? null;
   }
 }
 

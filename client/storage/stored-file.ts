@@ -37,6 +37,12 @@ export interface StoredFile {
   /** Outgoing: the recipients that stored the whole file. */
   completedBy: string[];
   /**
+   * Outgoing: who must get the file (the message's recipients): once each has it or declined it, the
+   * row is complete and no longer resumed. Optional: rows put without it, and rows of before v4 whose
+   * message could not be read, have none; `FileStore.recipientHasAll` then takes the message's.
+   */
+  recipients?: string[];
+  /**
    * Outgoing: recipients who will not get it, with why, in words ("bob cancelled it."): they cancelled
    * or had no room. Optional: rows written before it existed have none.
    */
@@ -64,6 +70,7 @@ export const StoredFile: z.ZodType<StoredFile> = z
     hashState: z.instanceof(Uint8Array).nullable(),
     blob: z.instanceof(Blob).nullable(),
     completedBy: z.array(CHAT_MESSAGE_FIELDS.author),
+    recipients: z.array(CHAT_MESSAGE_FIELDS.author).optional(),
     declined: z.record(CHAT_MESSAGE_FIELDS.author, z.string().max(200)).optional(),
     cancelledBy: CHAT_MESSAGE_FIELDS.author.nullable(),
     updatedAt: z.number().int().nonnegative(),
@@ -72,3 +79,19 @@ export const StoredFile: z.ZodType<StoredFile> = z
     message: 'have is beyond the chunk count',
     path: ['have'],
   });
+
+/**
+ * An outgoing row with `recipients` stored on it, `complete` once every recipient is in
+ * `completedBy` or `declined` (a decline is final, so it is not waited for). Only a `pending` row
+ * moves: a cancelled one stays cancelled. Other rows come back unchanged.
+ */
+export function withRecipients(row: StoredFile, recipients: readonly string[]): StoredFile {
+  if (row.role !== 'outgoing') return row;
+  const declined = row.declined ?? {};
+  const settled = recipients.every((peer) => row.completedBy.includes(peer) || declined[peer] !== undefined);
+  return {
+    ...row,
+    recipients: [...recipients],
+    status: row.status === 'pending' && settled ? 'complete' : row.status,
+  };
+}

@@ -40,6 +40,18 @@ export interface StoredMessage extends ChatMessage {
   readBy?: string[];
 }
 
+/** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */
+export interface OutboxRow {
+  to: string;
+  id: string;
+}
+
+/** The outbox's rows; its key path is [to, id], so a damaged row still has both, just not as names. */
+export const OutboxRow: z.ZodType<OutboxRow> = z.object({
+  to: Username,
+  id: ChatMessage.shape.id,
+});
+
 /** One row per conversation that has messages: what the conversation list shows. */
 export const ConversationSummary: z.ZodType<ConversationSummary> = z.object({
   id: ChatMessage.shape.conversation,
@@ -59,6 +71,39 @@ export interface ConversationSummary {
   lastReadAt: number;
   /** The user silenced its notifications; absent means not muted. */
   muted?: boolean;
+}
+
+/**
+ * The row of a message from someone else, field by field: the caller's object may carry more (a
+ * frame's own fields), and none of it may reach the database.
+ */
+export function toIncomingRow(message: ChatMessage, receivedAt: number): StoredMessage {
+  return {
+    ...toWire(message),
+    recipients: [],
+    deliveredTo: [],
+    sent: false,
+    receivedAt,
+  };
+}
+
+/**
+ * The authored message alone, without what this device stored about its delivery: what goes to a
+ * peer. The other half of `toIncomingRow`, kept beside it so a new message field is added to both.
+ */
+export function toWire(message: ChatMessage): ChatMessage {
+  const wire: ChatMessage = {
+    id: message.id,
+    conversation: message.conversation,
+    author: message.author,
+    seq: message.seq,
+    sentAt: message.sentAt,
+  };
+  if (message.text !== undefined) wire.text = message.text;
+  if (message.file !== undefined) wire.file = message.file;
+  if (message.reaction !== undefined) wire.reaction = message.reaction;
+  if (message.sig !== undefined) wire.sig = message.sig;
+  return wire;
 }
 
 function describe(error: z.ZodError): string {

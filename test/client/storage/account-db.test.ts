@@ -2,115 +2,23 @@
 // tests write with the raw IndexedDB API, as an older release or a damaged profile would have.
 import { expect } from '@open-wc/testing';
 import { ACCOUNT_DB_VERSION, accountDbName } from '../../../client/storage/account-db.js';
-import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
-import type { AccountStore } from '../../../client/storage/account-store.js';
+import { openAccountStore } from '../../../client/storage/account-store.js';
 import { ErrorCode, ProtocolError } from '../../../shared/errors.js';
-
-function messageId(n: number): string {
-  return n.toString(16).padStart(32, '0');
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-/** Opens `name` at `version` with the raw API, running `upgrade` if the version is new. */
-function rawOpen(
-  name: string,
-  version: number,
-  upgrade: (db: IDBDatabase, tx: IDBTransaction) => void = () => {},
-): Promise<IDBDatabase> {
-  const req = indexedDB.open(name, version);
-  req.onupgradeneeded = () => upgrade(req.result, req.transaction!);
-  return request(req);
-}
-
-/** Writes rows as they are, past any validation, in one transaction. */
-async function rawPut(db: IDBDatabase, store: string, rows: unknown[]): Promise<void> {
-  const tx = db.transaction(store, 'readwrite');
-  for (const row of rows) tx.objectStore(store).put(row);
-  await new Promise<void>((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error);
-  });
-}
-
-async function rawGet(db: IDBDatabase, store: string, key: IDBValidKey): Promise<unknown> {
-  return request(db.transaction(store).objectStore(store).get(key));
-}
-
-/** Exactly what release 1 created. Kept here, frozen, because the app's copy only ever moves on. */
-function createVersion1(db: IDBDatabase): void {
-  const messages = db.createObjectStore('messages', { keyPath: 'id' });
-  messages.createIndex('by-conversation', ['conversation', 'sentAt', 'id']);
-  messages.createIndex('by-author-seq', ['conversation', 'author', 'seq']);
-  db.createObjectStore('outbox', { keyPath: ['to', 'id'] });
-}
-
-/** Exactly what release 2 created: release 1 plus the conversation list. Frozen, like version 1. */
-function createVersion2(db: IDBDatabase): void {
-  createVersion1(db);
-  db.createObjectStore('conversations', { keyPath: 'id' });
-}
-
-const dm = 'dm:alice:bob';
-const group = 'g:friends';
-
-function ownRow(n: number, conversation: string, sentAt: number, recipients: string[], seq = n) {
-  return {
-    id: messageId(n),
-    conversation,
-    author: 'alice',
-    seq,
-    sentAt,
-    text: `own ${n}`,
-    recipients,
-    deliveredTo: [],
-    sent: true,
-  };
-}
-
-function incomingRow(n: number, conversation: string, sentAt: number, seq = n) {
-  return {
-    id: messageId(n),
-    conversation,
-    author: 'bob',
-    seq,
-    sentAt,
-    text: `incoming ${n}`,
-    recipients: [],
-    deliveredTo: [],
-    sent: false,
-    receivedAt: sentAt + 5,
-  };
-}
+import {
+  aliceDatabase,
+  createVersion1,
+  createVersion2,
+  dm,
+  group,
+  incomingRow,
+  messageId,
+  ownRow,
+  rawGet,
+  rawPut,
+} from './raw-db.js';
 
 describe('account database', () => {
-  const opened: AccountStore[] = [];
-  const raw: IDBDatabase[] = [];
-  const badRows: ProtocolError[] = [];
-
-  async function open(user = 'alice'): Promise<AccountStore> {
-    const store = await openAccountStore(user, { onBadRow: (error) => badRows.push(error) });
-    opened.push(store);
-    return store;
-  }
-
-  async function openRaw(version: number, upgrade?: (db: IDBDatabase, tx: IDBTransaction) => void) {
-    const db = await rawOpen(accountDbName('alice'), version, upgrade);
-    raw.push(db);
-    return db;
-  }
-
-  afterEach(async () => {
-    for (const store of opened.splice(0)) store.close();
-    for (const db of raw.splice(0)) db.close();
-    badRows.splice(0);
-    await deleteAccountStore('alice');
-  });
+  const { opened, badRows, open, openRaw } = aliceDatabase();
 
   it('is named after the account, one database per case-insensitive name', () => {
     expect(accountDbName('Alice')).to.equal('parley:alice');
@@ -265,7 +173,7 @@ describe('account database', () => {
       expect(await (await store.files.blobOf(file.id))?.text()).to.equal('\u0001\u0002\u0003');
       store.close();
       const db = await openRaw(ACCOUNT_DB_VERSION);
-      expect(db.version).to.equal(3);
+      expect(db.version).to.equal(ACCOUNT_DB_VERSION);
       expect([...db.transaction('files').objectStore('files').indexNames]).to.deep.equal(['by-status']);
     });
   });
@@ -345,6 +253,25 @@ describe('account database', () => {
       await rawPut(db, 'messages', [{ ...ownRow(3, dm, 500, ['bob']), recipients: 'bob' }]);
       expect((await store.pendingFor('bob')).map((m) => m.id)).to.deep.equal([messageId(2)]);
       expect(badRows).to.have.length(1);
+    });
+
+    it('skips a damaged outbox row and reports it, while the rest is still pending', async () => {
+      const { store, db } = await storeWithDamage([]);
+      await rawPut(db, 'outbox', [{ to: 'bob', id: 7 }]);
+      expect((await store.pendingFor('bob')).map((m) => m.id)).to.deep.equal([messageId(2)]);
+      expect(badRows).to.have.length(1);
+      expect(badRows[0]?.detail).to.contain('outbox').and.contain('id');
+    });
+
+    it('counts no damaged index key toward the heads a catch-up sends', async () => {
+      const { store } = await storeWithDamage([
+        { ...incomingRow(3, dm, 1500, 1), author: 42 },
+        { ...incomingRow(4, dm, 1600, 1), author: 'carol', seq: '1' },
+      ]);
+      expect([...(await store.heads(dm))]).to.deep.equal([
+        ['alice', 1],
+        ['bob', 1],
+      ]);
     });
 
     it('skips a damaged conversation row and reports it', async () => {

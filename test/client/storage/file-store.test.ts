@@ -13,14 +13,7 @@ import type { StoredFile } from '../../../client/storage/file-store.js';
 import { ErrorCode } from '../../../shared/errors.js';
 import type { ProtocolError } from '../../../shared/errors.js';
 import { FILE_CHUNK_BYTES } from '../../../shared/file-protocol.js';
-
-const user = 'alice';
-const dm = 'dm:alice:bob';
-const zeroHash = '0'.repeat(64);
-
-function fileId(n: number): string {
-  return n.toString(16).padStart(32, '0');
-}
+import { fileId, incoming, outgoing, user } from './file-rows.js';
 
 /** `bytes` random bytes (getRandomValues fills at most 64 KiB per call). */
 function randomBytes(bytes: number): Uint8Array<ArrayBuffer> {
@@ -39,40 +32,6 @@ function chunksOf(data: Uint8Array, chunkSize = FILE_CHUNK_BYTES): Uint8Array[] 
 async function sha256Hex(data: BufferSource): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-function incoming(n: number, size: number, fields: Partial<StoredFile> = {}): StoredFile {
-  return {
-    id: fileId(n),
-    conversation: dm,
-    author: 'bob',
-    info: {
-      name: `file ${n}.bin`,
-      size,
-      type: 'application/octet-stream',
-      hash: zeroHash,
-      chunkSize: FILE_CHUNK_BYTES,
-    },
-    role: 'incoming',
-    status: 'pending',
-    have: 0,
-    hashState: null,
-    blob: null,
-    completedBy: [],
-    cancelledBy: null,
-    updatedAt: 1000,
-    ...fields,
-  };
-}
-
-function outgoing(n: number, blob: Blob | null, fields: Partial<StoredFile> = {}): StoredFile {
-  return {
-    ...incoming(n, blob?.size ?? 5_000_000),
-    author: 'alice',
-    role: 'outgoing',
-    blob,
-    ...fields,
-  };
 }
 
 /** The rejection of `promise`, failing the test if it resolves. */

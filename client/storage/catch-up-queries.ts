@@ -1,0 +1,89 @@
+/**
+ * What a group catch-up asks and answers, read from the `messages` store's (conversation, author,
+ * seq) index: how far each author's messages are held without a gap (`heads`), and what someone
+ * holding given heads lacks (`missingFor`). Read-only: what arrives is stored by `MessageStore`.
+ */
+import { CHAT_MESSAGE_FIELDS } from '../../shared/peer-protocol.js';
+import { StoredMessage } from './stored-message.js';
+import type { StoreConnection } from './store-connection.js';
+
+/** The catch-up reads of one account. Reached through `AccountStore.heads` and `missingFor`. */
+export class CatchUpQueries {
+  readonly #connection: StoreConnection;
+
+  constructor(connection: StoreConnection) {
+    this.#connection = connection;
+  }
+
+  /**
+   * For each author of `conversation`, the highest seq up to which every message is stored (its
+   * contiguous head): what a catch-up asks others to continue from. Index keys of damaged rows (an
+   * author that is not a name, a seq that is not a positive integer) count for nothing: they would
+   * otherwise go out to peers as heads.
+   */
+  async heads(conversation: string): Promise<Map<string, number>> {
+    return this.#connection.run(['messages'], 'readonly', async (tx) => {
+      const heads = new Map<string, number>();
+      const range = IDBKeyRange.bound([conversation], [conversation, []]);
+      // Keys come sorted by author, then seq: one pass, no values read.
+      for (
+        let cursor = await tx.objectStore('messages').index('by-author-seq').openKeyCursor(range);
+        cursor;
+      ) {
+        const [, author, seq] = cursor.key as unknown[];
+        if (!isAuthor(author) || !isSeq(seq)) {
+          cursor = await cursor.continue();
+          continue;
+        }
+        const head = heads.get(author) ?? 0;
+        if (seq === head + 1) heads.set(author, seq);
+        else if (!heads.has(author)) heads.set(author, 0);
+        if (seq > head + 1) {
+          // A gap: nothing later of this author counts; skip to the next author.
+          cursor = await cursor.continue([conversation, author, Infinity]);
+        } else cursor = await cursor.continue();
+      }
+      for (const [author, head] of heads) if (head === 0) heads.delete(author);
+      return heads;
+    });
+  }
+
+  /**
+   * The messages of `conversation` that someone holding `heads` lacks — of each author, those past
+   * the author's head — sent at or after `since`, ordered by author and seq.
+   */
+  async missingFor(
+    conversation: string,
+    heads: ReadonlyMap<string, number>,
+    since = 0,
+  ): Promise<StoredMessage[]> {
+    const found = await this.#connection.run(['messages'], 'readonly', async (tx) => {
+      const index = tx.objectStore('messages').index('by-author-seq');
+      const rows: Array<{ key: IDBValidKey; value: unknown }> = [];
+      const range = IDBKeyRange.bound([conversation], [conversation, []]);
+      for (let cursor = await index.openCursor(range); cursor;) {
+        const [, author, seq] = cursor.key;
+        const head = heads.get(author) ?? 0;
+        if (seq <= head) {
+          // Jump past what they hold of this author.
+          cursor = await cursor.continue([conversation, author, head + 0.5]);
+          continue;
+        }
+        rows.push({ key: cursor.primaryKey, value: cursor.value });
+        cursor = await cursor.continue();
+      }
+      return rows;
+    });
+    return found
+      .map(({ key, value }) => this.#connection.parse(StoredMessage, 'messages', key, value))
+      .filter((message): message is StoredMessage => message !== undefined && message.sentAt >= since);
+  }
+}
+
+function isAuthor(value: unknown): value is string {
+  return CHAT_MESSAGE_FIELDS.author.safeParse(value).success;
+}
+
+function isSeq(value: unknown): value is number {
+  return CHAT_MESSAGE_FIELDS.seq.safeParse(value).success;
+}

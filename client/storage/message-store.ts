@@ -1,0 +1,318 @@
+/**
+ * The `messages` and `outbox` stores: every message of the account, own and incoming, with its
+ * delivery state, and one outbox row per recipient that has not acked an own message yet. It owns
+ * the per-author `seq` (assigned in the same transaction as the write) and the pages the view
+ * reads. What a catch-up asks and answers (`heads`, `missingFor`) reads the same rows by author and
+ * seq, and lives in catch-up-queries.ts. Each message write bumps its conversation's row in the same
+ * transaction, through `ConversationStore.touch`.
+ */
+import type { IDBPIndex } from 'idb';
+import type { FileInfo } from '../../shared/file-protocol.js';
+import type { ChatMessage, ReactionBody } from '../../shared/peer-protocol.js';
+import { nameKey } from '../../shared/names.js';
+import type { AccountSchema, AccountStoreName } from './account-db.js';
+import type { ConversationStore } from './conversation-store.js';
+import { compareStrings } from './conversation-store.js';
+import { OutboxRow, StoredMessage, toIncomingRow } from './stored-message.js';
+import type { StoreConnection } from './store-connection.js';
+
+/** How many shown messages `listConversation` returns when not told. */
+export const DEFAULT_PAGE_SIZE = 200;
+
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
+/** A position in a conversation, in the order `listConversation` uses. */
+export interface ConversationCursor {
+  sentAt: number;
+  id: string;
+}
+
+/** What `addOwnMessage` takes: a message this user wrote, before the store fills in the rest. */
+export interface OwnMessageDraft {
+  id: string;
+  conversation: string;
+  sentAt: number;
+  text?: string;
+  file?: FileInfo;
+  reaction?: ReactionBody;
+  seq?: number;
+  sent?: boolean;
+}
+
+/** Messages and their outbox. Reached as `AccountStore.messages`. */
+export class MessageStore {
+  readonly #connection: StoreConnection;
+  readonly #conversations: ConversationStore;
+
+  /** Use `AccountStore.messages`. */
+  constructor(
+    /** The account, spelled as the server spells it; own messages carry it as `author`. */
+    readonly user: string,
+    connection: StoreConnection,
+    conversations: ConversationStore,
+  ) {
+    this.#connection = connection;
+    this.#conversations = conversations;
+  }
+
+  /**
+   * Stores a message this user wrote: assigns the next `seq` of (conversation, user) in the same
+   * read-write transaction as the write, so parallel calls never share a seq; stores it unsent and
+   * undelivered; adds one outbox row per recipient; bumps the conversation's `lastActivity`.
+   * The author and repeated names are dropped from `recipients`.
+   * Throws a `TypeError` for a draft that breaks the message schema (the composer checks first);
+   * rejects with a `ConstraintError` when the id is already stored.
+   *
+   * A draft may bring its own `seq` (from `nextSeq`, counted on in memory by the one tab that
+   * sends) and `sent: true` when it already went out: then nothing waits for storage before sending.
+   */
+  async addOwnMessage(draft: OwnMessageDraft, recipients: string[]): Promise<StoredMessage> {
+    const me = nameKey(this.user);
+    // Checked before the transaction with a stand-in seq: any seq ≥ 1 is as valid as the real one.
+    const checked = StoredMessage.safeParse({
+      id: draft.id,
+      conversation: draft.conversation,
+      author: this.user,
+      seq: draft.seq ?? 1,
+      sentAt: draft.sentAt,
+      ...(draft.text !== undefined ? { text: draft.text } : {}),
+      ...(draft.file !== undefined ? { file: draft.file } : {}),
+      ...(draft.reaction !== undefined ? { reaction: draft.reaction } : {}),
+      recipients: [...new Set(recipients)].filter((name) => nameKey(name) !== me),
+      deliveredTo: [],
+      sent: draft.sent ?? false,
+    });
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      throw new TypeError(`invalid message draft: ${issue?.path.join('.')}: ${issue?.message}`);
+    }
+
+    return this.#connection.run(['messages', 'outbox', 'conversations'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      const { conversation } = checked.data;
+      const seq = draft.seq ?? (await this.#nextSeqIn(messages.index('by-author-seq'), conversation));
+      const message: StoredMessage = { ...checked.data, seq };
+      const outbox = tx.objectStore('outbox');
+      await Promise.all([
+        // `add`, not `put`: a reused id is a bug and must fail rather than overwrite a message.
+        messages.add(message),
+        ...message.recipients.map((to) => outbox.put({ to, id: message.id })),
+        this.#conversations.touch(tx.objectStore('conversations'), conversation, message.sentAt, 0),
+      ]);
+      return message;
+    });
+  }
+
+  /** The seq this user's next message in `conversation` gets: one past the highest stored. */
+  async nextSeq(conversation: string): Promise<number> {
+    return this.#connection.run(['messages'], 'readonly', async (tx) =>
+      this.#nextSeqIn(tx.objectStore('messages').index('by-author-seq'), conversation),
+    );
+  }
+
+  /**
+   * Stores a message from someone else (already validated by the peer protocol) unless a message
+   * with its id is stored: then nothing changes and it answers 'duplicate'. When `unread`, the
+   * conversation's unread count goes up by one. `receivedAt` defaults to now.
+   */
+  async addIncomingMessage(
+    message: ChatMessage,
+    options: { unread: boolean; receivedAt?: number },
+  ): Promise<'stored' | 'duplicate'> {
+    const receivedAt = options.receivedAt ?? Date.now();
+    const row = toIncomingRow(message, receivedAt);
+    return this.#connection.run(['messages', 'conversations'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      if ((await messages.getKey(row.id)) !== undefined) return 'duplicate';
+      // The author's clock is not trusted: a message dated in the future must not pin its
+      // conversation to the top of the list, so its activity is capped at its arrival.
+      const activity = Math.min(row.sentAt, receivedAt);
+      const unread = options.unread ? 1 : 0;
+      await Promise.all([
+        messages.add(row),
+        this.#conversations.touch(tx.objectStore('conversations'), row.conversation, activity, unread),
+      ]);
+      return 'stored';
+    });
+  }
+
+  /**
+   * Stores many messages of one conversation from others in one transaction (a catch-up batch):
+   * those whose id is already stored are skipped. Returns the ids that were new; when `unread`,
+   * the conversation's unread count goes up by that many.
+   */
+  async addIncomingBatch(
+    conversation: string,
+    batch: readonly ChatMessage[],
+    options: { unread: boolean; receivedAt?: number },
+  ): Promise<string[]> {
+    const receivedAt = options.receivedAt ?? Date.now();
+    return this.#connection.run(['messages', 'conversations'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      const known = await Promise.all(batch.map((message) => messages.getKey(message.id)));
+      const fresh = batch.filter(
+        (message, i) => known[i] === undefined && message.conversation === conversation,
+      );
+      // A batch may repeat an id: keep its first copy only.
+      const unique = [...new Map(fresh.map((message) => [message.id, message])).values()];
+      if (unique.length === 0) return [];
+      await Promise.all(unique.map((message) => messages.add(toIncomingRow(message, receivedAt))));
+      const activity = Math.min(Math.max(...unique.map((message) => message.sentAt)), receivedAt);
+      const unread = options.unread ? unique.length : 0;
+      await this.#conversations.touch(tx.objectStore('conversations'), conversation, activity, unread);
+      return unique.map((message) => message.id);
+    });
+  }
+
+  /** Records that an own message went into an open data channel. Undefined when there is no such own message. */
+  async markSent(id: string): Promise<StoredMessage | undefined> {
+    return this.#connection.run(['messages'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      const message = this.#parse(id, await messages.get(id));
+      if (message === undefined || message.author !== this.user) return undefined;
+      if (message.sent) return message;
+      const updated = { ...message, sent: true };
+      await messages.put(updated);
+      return updated;
+    });
+  }
+
+  /**
+   * `by` acked message `id`: adds `by` to `deliveredTo` (once) and deletes the outbox row [by, id].
+   * Ignored (returns undefined) when the message is unknown, not this user's own, or `by` is not
+   * one of its recipients: a peer cannot ack its way into a message it was never sent.
+   */
+  async markDelivered(id: string, by: string): Promise<StoredMessage | undefined> {
+    return this.#connection.run(['messages', 'outbox'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      const message = this.#parse(id, await messages.get(id));
+      if (message === undefined || message.author !== this.user || !message.recipients.includes(by)) {
+        return undefined;
+      }
+      const outboxDone = tx.objectStore('outbox').delete([by, id]);
+      if (message.deliveredTo.includes(by)) {
+        await outboxDone;
+        return message;
+      }
+      const updated = { ...message, deliveredTo: [...message.deliveredTo, by] };
+      await Promise.all([outboxDone, messages.put(updated)]);
+      return updated;
+    });
+  }
+
+  /**
+   * `by` had these own messages of `conversation` on screen: adds `by` to each one's `readBy` (once).
+   * Ids that are unknown, not this user's own, of another conversation, or not sent to `by` are
+   * ignored: a peer cannot mark what it was never sent. Returns the messages that changed.
+   */
+  async markReadBy(conversation: string, ids: readonly string[], by: string): Promise<StoredMessage[]> {
+    return this.#connection.run(['messages'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      const found = await Promise.all(ids.map(async (id) => this.#parse(id, await messages.get(id))));
+      const updated: StoredMessage[] = [];
+      for (const message of found) {
+        if (message === undefined || message.author !== this.user) continue;
+        if (message.conversation !== conversation || !message.recipients.includes(by)) continue;
+        if (message.readBy?.includes(by)) continue;
+        updated.push({ ...message, readBy: [...(message.readBy ?? []), by] });
+      }
+      await Promise.all(updated.map((message) => messages.put(message)));
+      return updated;
+    });
+  }
+
+  /** Own messages still lacking `peer`'s ack, oldest first (by sentAt, then id): what to send when it connects. */
+  async pendingFor(peer: string): Promise<StoredMessage[]> {
+    const pending = await this.#connection.run(['outbox', 'messages'], 'readonly', async (tx) => {
+      // [peer] sorts before every [peer, id], and [peer, []] after them: arrays sort above strings.
+      const range = IDBKeyRange.bound([peer], [peer, []]);
+      const rows: OutboxRow[] = [];
+      for (let cursor = await tx.objectStore('outbox').openCursor(range); cursor;) {
+        const row = this.#connection.parse(OutboxRow, 'outbox', cursor.primaryKey, cursor.value);
+        if (row) rows.push(row);
+        cursor = await cursor.continue();
+      }
+      const messages = tx.objectStore('messages');
+      return Promise.all(rows.map(async ({ id }) => this.#parse(id, await messages.get(id))));
+    });
+    return pending
+      .filter((message): message is StoredMessage => message !== undefined)
+      .filter((message) => message.author === this.user && !message.deliveredTo.includes(peer))
+      .sort(compareByTime);
+  }
+
+  /** Forgets that `peer` still needs these messages (they left the group): no more re-sending. */
+  async dropFromOutbox(peer: string, ids: readonly string[]): Promise<void> {
+    await this.#connection.run(['outbox'], 'readwrite', async (tx) => {
+      const outbox = tx.objectStore('outbox');
+      await Promise.all(ids.map((id) => outbox.delete([peer, id])));
+    });
+  }
+
+  /**
+   * The latest `limit` (default 200) shown messages of a conversation — texts, files and voice —
+   * in ascending (sentAt, id) order, with every reaction that falls among them (from the first of
+   * them on). Reactions do not count toward `limit`: however many there are, a page shows as many
+   * messages. With `before`, the page that ends just before that position: pass the first message
+   * of a page to get the one before it.
+   */
+  async listConversation(
+    conversation: string,
+    options: { limit?: number; before?: ConversationCursor } = {},
+  ): Promise<StoredMessage[]> {
+    const { limit = DEFAULT_PAGE_SIZE, before } = options;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError('limit must be a positive integer');
+    // From [conversation] (below all its keys) up to [conversation, []] (above all of them, damaged
+    // keys included, so a damaged row is reported rather than silently missing).
+    const range = before
+      ? IDBKeyRange.bound([conversation], [conversation, before.sentAt, before.id], false, true)
+      : IDBKeyRange.bound([conversation], [conversation, []]);
+    const page = await this.#connection.run(['messages'], 'readonly', async (tx) => {
+      const found: StoredMessage[] = [];
+      let shown = 0;
+      let cursor = await tx.objectStore('messages').index('by-conversation').openCursor(range, 'prev');
+      // Newest first, so the page ends at the `limit`-th shown message: it is the page's first
+      // entry, which is where the next page back starts.
+      while (cursor && shown < limit) {
+        const message = this.#parse(cursor.primaryKey, cursor.value);
+        if (message) found.push(message);
+        if (message && message.reaction === undefined) shown += 1;
+        cursor = await cursor.continue();
+      }
+      return found;
+    });
+    return page.reverse();
+  }
+
+  /** One message by id; undefined when unknown (or damaged, which is reported). */
+  async getMessage(id: string): Promise<StoredMessage | undefined> {
+    return this.#connection.run(['messages'], 'readonly', async (tx) =>
+      this.#parse(id, await tx.objectStore('messages').get(id)),
+    );
+  }
+
+  /** One past this user's highest stored seq in `conversation`, read from the seq index's keys only. */
+  async #nextSeqIn(
+    bySeq: IDBPIndex<
+      AccountSchema,
+      ArrayLike<AccountStoreName>,
+      'messages',
+      'by-author-seq',
+      IDBTransactionMode
+    >,
+    conversation: string,
+  ): Promise<number> {
+    const range = IDBKeyRange.bound([conversation, this.user, 1], [conversation, this.user, MAX_SEQ]);
+    const last = await bySeq.openKeyCursor(range, 'prev');
+    // Rounded down so that a damaged seq (a fraction) cannot make every later seq a fraction too.
+    return last ? Math.floor(last.key[2]) + 1 : 1;
+  }
+
+  #parse(key: IDBValidKey, raw: unknown): StoredMessage | undefined {
+    return this.#connection.parse(StoredMessage, 'messages', key, raw);
+  }
+}
+
+function compareByTime(a: ConversationCursor, b: ConversationCursor): number {
+  return a.sentAt - b.sentAt || compareStrings(a.id, b.id);
+}

@@ -1,0 +1,72 @@
+// MessageStore's pages: the view's limit counts the messages it shows, not the reactions under them.
+import { expect } from '@open-wc/testing';
+import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
+import type { AccountStore } from '../../../client/storage/account-store.js';
+import type { ChatMessage } from '../../../shared/peer-protocol.js';
+import type { ProtocolError } from '../../../shared/errors.js';
+import { dm, messageId } from './raw-db.js';
+
+function text(n: number): ChatMessage {
+  return { id: messageId(n), conversation: dm, author: 'bob', seq: n, sentAt: 1000 * n, text: `hi ${n}` };
+}
+
+/** Bob's reaction number `n`, on message `target`, sent just after it. */
+function reaction(n: number, target: number): ChatMessage {
+  return {
+    id: messageId(1000 + n),
+    conversation: dm,
+    author: 'bob',
+    seq: 1000 + n,
+    sentAt: 1000 * target + n,
+    reaction: { target: messageId(target), emoji: '👍', on: n % 2 === 1 },
+  };
+}
+
+describe('MessageStore.listConversation', () => {
+  let store: AccountStore;
+  const badRows: ProtocolError[] = [];
+
+  beforeEach(async () => {
+    store = await openAccountStore('alice', { onBadRow: (error) => badRows.push(error) });
+    // Messages 1 to 4, and ten reactions after message 3 and after message 4 each.
+    const reactions = [3, 4].flatMap((target) =>
+      Array.from({ length: 10 }, (_, i) => reaction(target * 100 + i + 1, target)),
+    );
+    await store.addIncomingBatch(dm, [1, 2, 3, 4].map(text).concat(reactions), { unread: false });
+  });
+
+  afterEach(async () => {
+    store.close();
+    await deleteAccountStore('alice');
+    expect(badRows.splice(0), 'no stored row should have been damaged').to.deep.equal([]);
+  });
+
+  function shown(page: ChatMessage[]): string[] {
+    return page.filter((message) => message.reaction === undefined).map((message) => message.id);
+  }
+
+  it('counts only shown messages toward the limit, however many reactions sit among them', async () => {
+    const page = await store.messages.listConversation(dm, { limit: 2 });
+    expect(shown(page)).to.deep.equal([messageId(3), messageId(4)]);
+    expect(page).to.have.length(22);
+    expect(page[0]?.id).to.equal(messageId(3));
+  });
+
+  it('returns the reactions of the window in order, and none from before its first message', async () => {
+    const page = await store.listConversation(dm, { limit: 1 });
+    expect(page.map((message) => message.id)).to.deep.equal([
+      messageId(4),
+      ...Array.from({ length: 10 }, (_, i) => messageId(1000 + 401 + i)),
+    ]);
+  });
+
+  it('pages back from the first message of a page without losing a reaction or repeating one', async () => {
+    const newest = await store.listConversation(dm, { limit: 1 });
+    const [first] = newest;
+    const before = await store.listConversation(dm, { limit: 2, before: first });
+    expect(shown(before)).to.deep.equal([messageId(2), messageId(3)]);
+    expect(before.length + newest.length).to.equal(4 + 20 - 1);
+    const oldest = await store.listConversation(dm, { limit: 5, before: before[0] });
+    expect(oldest.map((message) => message.id)).to.deep.equal([messageId(1)]);
+  });
+});
