@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { buttonStyles } from '../styles/buttons.js';
 import type { NotificationPermissionState } from '../../app/attention/notifier.js';
 import { NotificationsEnableEvent } from '../events.js';
 
@@ -10,26 +11,24 @@ import { NotificationsEnableEvent } from '../events.js';
  */
 @customElement('notification-prompt')
 export class NotificationPrompt extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      margin-top: 0.6rem;
-    }
-    button {
-      width: 100%;
-      font: inherit;
-      padding: 0.4rem;
-      border-radius: 6px;
-      border: 1px solid #bbb;
-      background: #fff;
-      cursor: pointer;
-    }
-    p {
-      margin: 0;
-      font-size: 0.85rem;
-      color: #666;
-    }
-  `;
+  static override styles = [
+    buttonStyles,
+    css`
+      :host {
+        display: block;
+        margin-top: 0.6rem;
+      }
+      button {
+        width: 100%;
+        padding: 0.4rem;
+      }
+      p {
+        margin: 0;
+        font-size: var(--parley-font-small);
+        color: var(--parley-text-muted);
+      }
+    `,
+  ];
 
   @property() permission: NotificationPermissionState = 'unsupported';
 
