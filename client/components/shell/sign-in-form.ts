@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
+import { formStyles } from '../styles/forms.js';
 import { SignInEvent } from '../events.js';
 
 /** Username and password, with **Log in** and **Create account**. Failures show in a role `alert`. */
@@ -8,6 +9,7 @@ import { SignInEvent } from '../events.js';
 export class SignInForm extends LitElement {
   static override styles = [
     buttonStyles,
+    formStyles,
     css`
       :host {
         display: block;
@@ -22,21 +24,6 @@ export class SignInForm extends LitElement {
         margin: 0 0 1.5rem;
         font-size: 1.6rem;
       }
-      label {
-        display: block;
-        margin-bottom: 1rem;
-        font-weight: 600;
-      }
-      input {
-        display: block;
-        width: 100%;
-        box-sizing: border-box;
-        margin-top: 0.3rem;
-        padding: 0.55rem;
-        font: inherit;
-        border: 1px solid var(--parley-control-border);
-        border-radius: var(--parley-radius);
-      }
       .actions {
         display: flex;
         gap: 0.5rem;
@@ -48,13 +35,6 @@ export class SignInForm extends LitElement {
       button[disabled] {
         opacity: 0.6;
         cursor: progress;
-      }
-      [role='alert'] {
-        margin: 0 0 1rem;
-        padding: 0.6rem;
-        border-radius: var(--parley-radius);
-        background: var(--parley-danger-surface);
-        color: var(--parley-danger);
       }
     `,
   ];
@@ -72,11 +52,11 @@ export class SignInForm extends LitElement {
       <form @submit=${this.#onSubmit} novalidate>
         <h1>Parley</h1>
         ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
-        <label
+        <label class="field"
           >Username
           <input id="username" name="username" autocomplete="username" autocapitalize="none" required />
         </label>
-        <label
+        <label class="field"
           >Password
           <input id="password" name="password" type="password" autocomplete="current-password" required />
         </label>

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
+import { formStyles } from '../styles/forms.js';
 import { DialogCloseEvent, GroupMembersEvent } from '../events.js';
 
 /**
@@ -12,6 +13,7 @@ import { DialogCloseEvent, GroupMembersEvent } from '../events.js';
 export class GroupDialog extends LitElement {
   static override styles = [
     buttonStyles,
+    formStyles,
     css`
       dialog {
         min-width: 18rem;
@@ -27,21 +29,6 @@ export class GroupDialog extends LitElement {
       h2 {
         margin: 0 0 1rem;
         font-size: 1.2rem;
-      }
-      label.name {
-        display: block;
-        font-weight: 600;
-        margin-bottom: 1rem;
-      }
-      label.name input {
-        display: block;
-        width: 100%;
-        box-sizing: border-box;
-        margin-top: 0.3rem;
-        padding: 0.5rem;
-        font: inherit;
-        border: 1px solid var(--parley-control-border);
-        border-radius: var(--parley-radius);
       }
       fieldset {
         border: 1px solid var(--parley-divider);
@@ -62,13 +49,6 @@ export class GroupDialog extends LitElement {
       }
       button {
         padding: 0.5rem 1rem;
-      }
-      [role='alert'] {
-        margin: 0 0 1rem;
-        padding: 0.5rem;
-        border-radius: var(--parley-radius);
-        background: var(--parley-danger-surface);
-        color: var(--parley-danger);
       }
       .empty {
         color: var(--parley-text-faint);
@@ -98,7 +78,7 @@ export class GroupDialog extends LitElement {
         ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
         ${
           this.mode === 'create'
-            ? html`<label class="name"
+            ? html`<label class="field"
                 >Group name <input name="group-name" maxlength="64" required autocomplete="off"
               /></label>`
             : nothing
