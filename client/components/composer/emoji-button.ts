@@ -36,6 +36,11 @@ const EDGE = 8;
  *
  * The picker is created on first open, so the emoji data (~430 KB) is fetched only by people who
  * use it, and kept afterwards, so it reopens with its state (and IndexedDB connection) intact.
+ *
+ * @fires emoji-chosen - `EmojiChosenEvent`: an emoji was chosen in the picker.
+ * @fires emoji-picker-close - `EmojiPickerCloseEvent`: the picker closed, however.
+ * @property label - The button's and the dialog's accessible name.
+ * @property dataSource - (`data-source`) Where the emoji data comes from.
  */
 @customElement('emoji-button')
 export class EmojiButton extends LitElement {

@@ -21,6 +21,8 @@ import { paperclipIcon as paperclip } from '../styles/icons.js';
  * @fires message-send - `MessageSendEvent`: Send or Enter with text that may be sent.
  * @fires files-chosen - `FilesChosenEvent`: files chosen with **Attach file** or pasted.
  * @fires voice-recorded - `VoiceRecordedEvent`, from its `<voice-recorder>`.
+ * @property placeholder - Placeholder text, e.g. who the message goes to.
+ * @property emojiDataSource - (`emoji-data-source`) Where the emoji data comes from.
  */
 @customElement('message-composer')
 export class MessageComposer extends LitElement {

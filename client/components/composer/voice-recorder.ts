@@ -21,7 +21,10 @@ const TICK_MS = 250;
  * **Record voice message**; while recording, a running timer, **Send voice message** (stop and send)
  * and **Cancel recording**. A recording that reaches the 5-minute limit is sent by itself. When the
  * microphone cannot be used, a role `alert` says why and what to do, and **Record voice message**
- * stays there to try again. Sends a `VoiceRecordedEvent`.
+ * stays there to try again.
+ *
+ * @fires voice-recorded - `VoiceRecordedEvent`: **Send voice message**, or the limit reached.
+ * @property recordingOptions - How a recording starts; tests substitute the microphone.
  */
 @customElement('voice-recorder')
 export class VoiceRecorder extends LitElement {

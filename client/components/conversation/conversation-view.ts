@@ -12,6 +12,12 @@ import './message-list.js';
 /**
  * The open conversation: its heading, the **Messages** log and the composer. Files dropped anywhere
  * on it are reported with a `FilesChosenEvent`; a hint shows while files are dragged over it.
+ *
+ * @fires group-action - `GroupActionEvent`: **Add members** or **Leave group** (groups only).
+ * @fires conversation-mute - `ConversationMuteEvent`: the **Mute** toggle was pressed.
+ * @fires message-typing - `MessageTypingEvent`: the person typed in **Message**.
+ * @fires files-chosen - `FilesChosenEvent`: files were dropped on it (and from its composer).
+ * @property conversation - The open conversation, as the messenger shows it.
  */
 @customElement('conversation-view')
 export class ConversationView extends LitElement {

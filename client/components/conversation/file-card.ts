@@ -13,6 +13,10 @@ import './voice-player.js';
  * description is the file's name, so a screen reader tells several Cancel buttons apart while their
  * names stay exact. Everything shown comes from a peer: it is bound as text, never as HTML.
  * A voice message shows a `<voice-player>` in place of the name and preview.
+ *
+ * @fires file-action - `FileActionEvent`: Cancel, Save, Try again, or a file chosen again.
+ * @property file - The file's view: name, size, progress, what may be done.
+ * @property messageId - The file message's id, which its events name.
  */
 @customElement('file-card')
 export class FileCard extends LitElement {

@@ -32,7 +32,12 @@ const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium',
 
 /**
  * The conversation's messages: a role `log` named **Messages**, one `article` per message; a file
- * message holds a `<file-card>` instead of text.
+ * message holds a `<file-card>` instead of text. It follows new messages while scrolled to the end.
+ *
+ * @fires file-action - `FileActionEvent`, from a message's `<file-card>`.
+ * @fires reaction - `ReactionEvent`, from a message's `<message-reactions>`.
+ * @property messages - The conversation's messages, oldest first (views are immutable).
+ * @property showCounts - Groups: say how many recipients have each own message.
  */
 @customElement('message-list')
 export class MessageList extends LitElement {

@@ -20,7 +20,11 @@ export const COMMON_REACTIONS: ReadonlyArray<{ emoji: string; label: string }> =
  * One message's reactions: a button per emoji (`👍 2`, pressed when this user's is among them;
  * clicking toggles it) and **Add reaction**, which opens a menu of common emoji. The menu is a
  * roving-focus `menu`: arrows and Home/End move, Enter or Space choose, Escape closes and returns
- * focus to **Add reaction**. Fires `ReactionEvent` on a person's choice only.
+ * focus to **Add reaction**.
+ *
+ * @fires reaction - `ReactionEvent`: a reaction was toggled or chosen from the menu.
+ * @property messageId - The message reacted to.
+ * @property reactions - Its reactions, one summary per emoji.
  */
 @customElement('message-reactions')
 export class MessageReactions extends LitElement {

@@ -14,6 +14,11 @@ const nowPlaying: { player: VoicePlayer | null } = { player: null };
  * A voice message: **Play** / **Pause**, its duration, and a waveform drawn from the offer's peaks
  * that fills in as it plays. The duration comes from the offer, not from the audio element: Chromium
  * reports `Infinity` for a recorded webm until it has played it through (https://crbug.com/642012).
+ * Fires nothing: playing is its own business.
+ *
+ * @property src - An object URL of the clip; null while it has not arrived.
+ * @property durationMs - The clip's length, from the offer.
+ * @property peaks - Loudness, 0–255 each, from the offer.
  */
 @customElement('voice-player')
 export class VoicePlayer extends LitElement {

@@ -6,6 +6,10 @@ import { SessionActionEvent } from '../events.js';
 /**
  * A small, non-blocking notice while the server is unreachable: chats whose direct connection is
  * open keep working meanwhile, so nothing else is disabled.
+ *
+ * @fires session-action - `SessionActionEvent('reconnect')`: **Retry now** was pressed.
+ * @property status - The signaling connection's status.
+ * @property quietWhileConnecting - Say nothing while merely connecting.
  */
 @customElement('connection-notice')
 export class ConnectionNotice extends LitElement {

@@ -8,6 +8,9 @@ import { NotificationsEnableEvent } from '../events.js';
  * **Enable notifications** while the browser has not been asked yet (permission `default`); once
  * refused, a sentence saying so and where to change it. Nothing when granted or unsupported. The
  * browser is asked only when the button is pressed, never on load.
+ *
+ * @fires notifications-enable - `NotificationsEnableEvent`: **Enable notifications** was pressed.
+ * @property permission - The browser's notification permission (or `unsupported`).
  */
 @customElement('notification-prompt')
 export class NotificationPrompt extends LitElement {

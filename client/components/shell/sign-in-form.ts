@@ -4,7 +4,13 @@ import { buttonStyles } from '../styles/buttons.js';
 import { formStyles } from '../styles/forms.js';
 import { SignInEvent } from '../events.js';
 
-/** Username and password, with **Log in** and **Create account**. Failures show in a role `alert`. */
+/**
+ * Username and password, with **Log in** and **Create account**. Failures show in a role `alert`.
+ *
+ * @fires sign-in - `SignInEvent`: **Log in** (or Enter) or **Create account** was pressed.
+ * @property error - The error to show, already in words; null for none.
+ * @property pending - Which request waits for the server (both buttons are disabled meanwhile).
+ */
 @customElement('sign-in-form')
 export class SignInForm extends LitElement {
   static override styles = [

@@ -7,7 +7,16 @@ import { DialogCloseEvent, GroupMembersEvent } from '../events.js';
 
 /**
  * The **New group** dialog (name and members) or the **Add members** dialog of a group (members
- * only): a modal `dialog`, one checkbox per person labelled with the name.
+ * only): a modal `dialog`, one checkbox per person labelled with the name. It stays open after
+ * **Create group** / **Add** until the owner closes it (once the server has answered).
+ *
+ * @fires group-members - `GroupMembersEvent`: **Create group** or **Add** with a valid choice.
+ * @fires dialog-close - `DialogCloseEvent`: the person closed it (Cancel or Escape).
+ * @property mode - `create` (New group) or `add` (Add members to `group`).
+ * @property group - The group members are added to (mode `add`).
+ * @property people - The people who can be chosen.
+ * @property open - Whether the dialog shows.
+ * @property error - Why the last attempt failed, in words.
  */
 @customElement('group-dialog')
 export class GroupDialog extends LitElement {
@@ -136,6 +145,8 @@ export class GroupDialog extends LitElement {
   }
 
   #onClose(): void {
+    // Closed because the owner set `open` false: not the person's doing, nothing to report.
+    if (!this.open) return;
     this.open = false;
     this.dispatchEvent(new DialogCloseEvent());
   }

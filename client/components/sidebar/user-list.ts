@@ -12,6 +12,13 @@ export interface UserListEntry {
 /**
  * A named list of people, one button each; activating one opens the conversation. The button's
  * accessible name starts with the person's name and says what the badges show (`alice, 2 unread`).
+ *
+ * @fires conversation-select - `ConversationSelectEvent`: an entry was activated.
+ * @property label - The list's accessible name and heading.
+ * @property emptyText - What shows when there are no entries.
+ * @property entries - One per person or group.
+ * @property markOffline - Whether entries are people, named `offline` when they are.
+ * @property selected - The open conversation's id (its entry is `aria-current`).
  */
 @customElement('user-list')
 export class UserList extends LitElement {
