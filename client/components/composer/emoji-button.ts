@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { buttonStyles } from '../styles/buttons.js';
 import Picker from 'emoji-picker-element/picker.js';
 import type { EmojiClickEvent } from 'emoji-picker-element/shared.js';
 import { EMOJI_DATA_URL } from './emoji-data.js';
@@ -35,42 +36,40 @@ const EDGE = 8;
  *
  * The picker is created on first open, so the emoji data (~430 KB) is fetched only by people who
  * use it, and kept afterwards, so it reopens with its state (and IndexedDB connection) intact.
+ *
+ * @fires emoji-chosen - `EmojiChosenEvent`: an emoji was chosen in the picker.
+ * @fires emoji-picker-close - `EmojiPickerCloseEvent`: the picker closed, however.
+ * @property label - The button's and the dialog's accessible name.
+ * @property dataSource - (`data-source`) Where the emoji data comes from.
  */
 @customElement('emoji-button')
 export class EmojiButton extends LitElement {
-  static override styles = css`
-    :host {
-      display: inline-block;
-    }
-    button {
-      padding: 0.45rem 0.6rem;
-      font: inherit;
-      border: 1px solid #bbb;
-      border-radius: 6px;
-      background: #fff;
-      color: #444;
-      line-height: 0;
-      cursor: pointer;
-    }
-    dialog {
-      /* Placed beside the button by #place(), not centred like other dialogs. */
-      position: fixed;
-      margin: 0;
-      padding: 0;
-      border: 1px solid #ccc;
-      border-radius: 8px;
-      box-shadow: 0 6px 24px rgb(0 0 0 / 0.2);
-      overflow: hidden;
-    }
-    dialog::backdrop {
-      background: transparent;
-    }
-    emoji-picker {
-      --border-size: 0;
-      height: min(24rem, calc(100vh - 2 * ${EDGE}px));
-      max-width: calc(100vw - 2 * ${EDGE}px);
-    }
-  `;
+  static override styles = [
+    buttonStyles,
+    css`
+      :host {
+        display: inline-block;
+      }
+      dialog {
+        /* Placed beside the button by #place(), not centred like other dialogs. */
+        position: fixed;
+        margin: 0;
+        padding: 0;
+        border: 1px solid var(--parley-popup-border);
+        border-radius: var(--parley-radius-large);
+        box-shadow: var(--parley-shadow-dialog);
+        overflow: hidden;
+      }
+      dialog::backdrop {
+        background: transparent;
+      }
+      emoji-picker {
+        --border-size: 0;
+        height: min(24rem, calc(100vh - 2 * ${EDGE}px));
+        max-width: calc(100vw - 2 * ${EDGE}px);
+      }
+    `,
+  ];
 
   /** The button's and the dialog's accessible name. */
   @property() label = 'Emoji';
@@ -88,6 +87,7 @@ export class EmojiButton extends LitElement {
     return html`
       <button
         type="button"
+        class="icon"
         aria-label=${this.label}
         title=${this.label}
         aria-haspopup="dialog"

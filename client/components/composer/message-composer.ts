@@ -1,110 +1,73 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { MAX_TEXT_BYTES, utf8ByteLength } from '../../../shared/peer-protocol.js';
 import './emoji-button.js';
 import type { EmojiChosenEvent } from './emoji-button.js';
-import { EMOJI_DATA_URL, type ShortcodeMatch, findShortcodes, shortcodeBeforeCaret } from './emoji-data.js';
+import { EMOJI_DATA_URL } from './emoji-data.js';
+import { ShortcodeCompletion, shortcodeCompletionStyles } from './shortcode-completion.js';
 import { FilesChosenEvent, MessageSendEvent } from '../events.js';
 import './voice-recorder.js';
+import { buttonStyles } from '../styles/buttons.js';
 import { paperclipIcon as paperclip } from '../styles/icons.js';
-
-/** A shortcode completion on offer: the `:prefix` it replaces and what it offers. */
-interface Completion {
-  /** Where the `:` is in the text. */
-  readonly start: number;
-  /** The text after the colon that the matches complete. */
-  readonly prefix: string;
-  readonly matches: readonly ShortcodeMatch[];
-  readonly active: number;
-}
 
 /**
  * The **Message** box and **Send**. Enter sends, Shift+Enter breaks the line; blank text is not sent.
  * **Attach file** and pasting files into the box report them with a `FilesChosenEvent`.
  *
  * Emoji: **Emoji** opens the picker and the chosen emoji goes in at the caret (replacing a
- * selection). Typing `:ro` offers the emoji whose shortcodes start so in a listbox **Emoji
- * suggestions**: arrows move, Enter or Tab takes one, Escape dismisses; while it is open Enter does
- * not send. Typing a whole `:rocket:` turns it into the emoji.
+ * selection). Typing `:ro` offers completions (`ShortcodeCompletion`); while they are offered Enter
+ * does not send.
+ *
+ * @fires message-send - `MessageSendEvent`: Send or Enter with text that may be sent.
+ * @fires files-chosen - `FilesChosenEvent`: files chosen with **Attach file** or pasted.
+ * @fires voice-recorded - `VoiceRecordedEvent`, from its `<voice-recorder>`.
+ * @property placeholder - Placeholder text, e.g. who the message goes to.
+ * @property emojiDataSource - (`emoji-data-source`) Where the emoji data comes from.
  */
 @customElement('message-composer')
 export class MessageComposer extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      padding: 0.6rem 1rem;
-      border-top: 1px solid #ddd;
-      background: var(--panel, #fff);
-    }
-    form {
-      position: relative;
-      display: flex;
-      gap: 0.5rem;
-      align-items: flex-end;
-    }
-    [role='listbox'] {
-      position: absolute;
-      bottom: calc(100% + 0.3rem);
-      left: 0;
-      z-index: 1;
-      min-width: 14rem;
-      max-width: 100%;
-      margin: 0;
-      padding: 0.25rem;
-      list-style: none;
-      background: #fff;
-      border: 1px solid #ccc;
-      border-radius: 6px;
-      box-shadow: 0 4px 16px rgb(0 0 0 / 0.15);
-    }
-    [role='option'] {
-      display: flex;
-      gap: 0.5rem;
-      align-items: center;
-      padding: 0.25rem 0.5rem;
-      border-radius: 4px;
-      cursor: pointer;
-    }
-    [role='option'][aria-selected='true'] {
-      background: #e3e9fb;
-    }
-    [role='option'] .glyph {
-      font-size: 1.25rem;
-      line-height: 1;
-    }
-    textarea {
-      flex: 1;
-      min-height: 2.4rem;
-      max-height: 10rem;
-      padding: 0.5rem;
-      font: inherit;
-      border: 1px solid #bbb;
-      border-radius: 6px;
-      resize: vertical;
-    }
-    button {
-      flex: none;
-      padding: 0.55rem 1.1rem;
-      font: inherit;
-      border: 0;
-      border-radius: 6px;
-      background: var(--accent, #3558d4);
-      color: #fff;
-      cursor: pointer;
-    }
-    button.attach {
-      padding: 0.45rem 0.6rem;
-      border: 1px solid #bbb;
-      background: #fff;
-      color: #444;
-      line-height: 0;
-    }
-    .limit {
-      margin: 0.3rem 0 0;
-      color: #8a1c1c;
-      font-size: 0.85rem;
-    }
-  `;
+  static override styles = [
+    buttonStyles,
+    shortcodeCompletionStyles,
+    css`
+      :host {
+        display: block;
+        padding: 0.6rem var(--parley-space-medium);
+        border-top: 1px solid var(--parley-divider);
+        background: var(--parley-surface);
+      }
+      form {
+        position: relative;
+        display: flex;
+        gap: var(--parley-space-small);
+        align-items: flex-end;
+      }
+      textarea {
+        flex: 1;
+        min-height: 2.4rem;
+        max-height: 10rem;
+        padding: var(--parley-space-small);
+        font: inherit;
+        color: inherit;
+        background: var(--parley-surface);
+        border: 1px solid var(--parley-control-border);
+        border-radius: var(--parley-radius);
+        resize: vertical;
+      }
+      button {
+        flex: none;
+      }
+      button.send {
+        padding: 0.55rem 1.1rem;
+        border: 0;
+      }
+      .limit {
+        margin: 0.3rem 0 0;
+        color: var(--parley-danger);
+        font-size: var(--parley-font-small);
+      }
+    `,
+  ];
 
   /** Placeholder text, e.g. who the message goes to. */
   @property() placeholder = '';
@@ -113,9 +76,11 @@ export class MessageComposer extends LitElement {
   @property({ attribute: 'emoji-data-source' }) emojiDataSource = EMOJI_DATA_URL;
 
   @state() private tooLong = false;
-  @state() private completion: Completion | null = null;
-  /** Counts shortcode look-ups, so that an answer to an older keystroke is dropped. */
-  #lookup = 0;
+  readonly #completion = new ShortcodeCompletion(this, {
+    box: () => this.textarea,
+    dataSource: () => this.emojiDataSource,
+    insert: (text, range) => this.insertText(text, range),
+  });
   /**
    * The box's selection when it last lost the focus: where an emoji chosen in the picker goes. Kept
    * because closing the picker's modal dialog can reset the box's own selection (Chromium does when
@@ -130,7 +95,7 @@ export class MessageComposer extends LitElement {
       <form @submit=${this.#onSubmit}>
         <button
           type="button"
-          class="attach"
+          class="icon"
           aria-label="Attach file"
           title="Attach file"
           @click=${() => this.fileInput.click()}
@@ -151,16 +116,16 @@ export class MessageComposer extends LitElement {
           aria-invalid=${this.tooLong}
           aria-describedby="limit"
           aria-autocomplete="list"
-          aria-controls=${this.completion ? 'completions' : nothing}
-          aria-activedescendant=${this.completion ? `completion-${this.completion.active}` : nothing}
+          aria-controls=${this.#completion.controls}
+          aria-activedescendant=${this.#completion.activeDescendant}
           @keydown=${this.#onKeyDown}
           @input=${this.#onInput}
           @paste=${this.#onPaste}
           @blur=${this.#onBlur}
-          @click=${this.#closeCompletion}
+          @click=${() => this.#completion.close()}
         ></textarea>
-        ${this.#renderCompletion()}
-        <button type="submit">Send</button>
+        ${this.#completion.render()}
+        <button type="submit" class="primary send">Send</button>
       </form>
       ${
         this.tooLong
@@ -168,27 +133,6 @@ export class MessageComposer extends LitElement {
           : ''
       }
     `;
-  }
-
-  #renderCompletion() {
-    const completion = this.completion;
-    if (!completion) return nothing;
-    return html`<ul id="completions" role="listbox" aria-label="Emoji suggestions">
-      ${completion.matches.map(
-        (match, index) =>
-          html`<li
-            id=${`completion-${index}`}
-            role="option"
-            aria-selected=${index === completion.active}
-            aria-label=${`:${match.shortcode}:`}
-            title=${match.name}
-            @mousedown=${(event: MouseEvent) => event.preventDefault()}
-            @click=${() => this.#complete(match)}
-          >
-            <span class="glyph" aria-hidden="true">${match.emoji}</span><span>:${match.shortcode}:</span>
-          </li>`,
-      )}
-    </ul>`;
   }
 
   /** Moves the keyboard focus to the message box. */
@@ -233,107 +177,20 @@ export class MessageComposer extends LitElement {
   #onKeyDown(event: KeyboardEvent): void {
     // Keys an input method is composing with (Enter confirms a composition) are its own.
     if (event.isComposing) return;
-    if (this.completion && this.#onCompletionKey(event)) return;
+    if (this.#completion.onKeyDown(event)) return;
     if (event.key !== 'Enter' || event.shiftKey) return;
     event.preventDefault();
     this.#send();
   }
 
-  /** Arrows, Enter, Tab and Escape while completions are offered; true when the key was used. */
-  #onCompletionKey(event: KeyboardEvent): boolean {
-    const completion = this.completion;
-    if (!completion || event.altKey || event.ctrlKey || event.metaKey) return false;
-    const count = completion.matches.length;
-    switch (event.key) {
-      case 'ArrowDown':
-      case 'ArrowUp': {
-        const step = event.key === 'ArrowDown' ? 1 : -1;
-        this.completion = { ...completion, active: (completion.active + step + count) % count };
-        break;
-      }
-      case 'Enter':
-      case 'Tab': {
-        if (event.shiftKey) return false;
-        const match = completion.matches[completion.active];
-        if (match) this.#complete(match);
-        break;
-      }
-      case 'Escape':
-        this.#closeCompletion();
-        break;
-      default:
-        return false;
-    }
-    event.preventDefault();
-    // Escape here closes the suggestions, not whatever dialog or view holds the composer.
-    event.stopPropagation();
-    return true;
-  }
-
-  #complete(match: ShortcodeMatch): void {
-    const completion = this.completion;
-    this.#closeCompletion();
-    if (!completion) return;
-    this.insertText(match.emoji, { start: completion.start, end: this.textarea.selectionEnd });
-  }
-
-  #closeCompletion(): void {
-    this.#lookup += 1;
-    this.completion = null;
-  }
-
   #onBlur(event: FocusEvent): void {
     this.#leftAt = { start: this.textarea.selectionStart, end: this.textarea.selectionEnd };
-    // A click on a suggestion keeps the focus (its mousedown is cancelled); any other way out closes.
-    if (event.relatedTarget === null || !this.shadowRoot?.contains(event.relatedTarget as Node)) {
-      this.#closeCompletion();
-    }
+    this.#completion.onBlur(event, this.shadowRoot);
   }
 
   #onInput(event: Event): void {
     this.tooLong = utf8ByteLength(this.textarea.value) > MAX_TEXT_BYTES;
-    const typed = event instanceof InputEvent ? event.data : null;
-    void this.#lookUpShortcode(typed === ':');
-  }
-
-  /**
-   * Offers completions for the `:prefix` before the caret; when the person just typed the closing
-   * colon of a whole shortcode (`:rocket:`), replaces it with the emoji.
-   */
-  async #lookUpShortcode(closingColon: boolean): Promise<void> {
-    const lookup = ++this.#lookup;
-    const box = this.textarea;
-    const caret = box.selectionEnd;
-    if (box.selectionStart !== caret) return this.#closeCompletion();
-    const closed = closingColon ? shortcodeBeforeCaret(box.value, caret - 1) : null;
-    const typing = closed ? null : shortcodeBeforeCaret(box.value, caret);
-    const target = closed ?? typing;
-    if (!target) {
-      this.completion = null;
-      return;
-    }
-    let matches: ShortcodeMatch[];
-    try {
-      matches = await findShortcodes(target.prefix, { dataSource: this.emojiDataSource });
-    } catch (error) {
-      // No data (say, the server is away): no suggestions, and typing goes on as before.
-      console.warn('emoji shortcodes unavailable', error);
-      matches = [];
-    }
-    // Anything typed, sent or dismissed meanwhile made this answer stale.
-    if (lookup !== this.#lookup || box.selectionEnd !== caret) return;
-    if (closed) {
-      const exact = matches[0];
-      if (exact && exact.shortcode.toLowerCase() === closed.prefix.toLowerCase()) {
-        this.completion = null;
-        this.insertText(exact.emoji, { start: closed.start, end: caret });
-      } else {
-        this.completion = null;
-      }
-      return;
-    }
-    this.completion =
-      matches.length > 0 ? { start: target.start, prefix: target.prefix, matches, active: 0 } : null;
+    this.#completion.onInput(event instanceof InputEvent ? event.data : null);
   }
 
   #onFilesChosen(): void {
@@ -364,7 +221,7 @@ export class MessageComposer extends LitElement {
     if (text.trim() === '' || utf8ByteLength(text) > MAX_TEXT_BYTES) return;
     this.textarea.value = '';
     this.tooLong = false;
-    this.#closeCompletion();
+    this.#completion.close();
     this.dispatchEvent(new MessageSendEvent(text));
   }
 }

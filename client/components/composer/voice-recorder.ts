@@ -4,6 +4,7 @@ import { VoiceRecording, VoiceRecordingError, voiceErrorText } from '../../app/v
 import type { VoiceClip, VoiceErrorCode, VoiceRecordingOptions } from '../../app/voice/voice-recording.js';
 import { VoiceRecordedEvent } from '../events.js';
 import { formatClock } from '../conversation/voice-player.js';
+import { buttonStyles } from '../styles/buttons.js';
 import { microphoneIcon as microphone } from '../styles/icons.js';
 
 type RecorderState =
@@ -20,78 +21,68 @@ const TICK_MS = 250;
  * **Record voice message**; while recording, a running timer, **Send voice message** (stop and send)
  * and **Cancel recording**. A recording that reaches the 5-minute limit is sent by itself. When the
  * microphone cannot be used, a role `alert` says why and what to do, and **Record voice message**
- * stays there to try again. Sends a `VoiceRecordedEvent`.
+ * stays there to try again.
+ *
+ * @fires voice-recorded - `VoiceRecordedEvent`: **Send voice message**, or the limit reached.
+ * @property recordingOptions - How a recording starts; tests substitute the microphone.
  */
 @customElement('voice-recorder')
 export class VoiceRecorder extends LitElement {
-  static override styles = css`
-    :host {
-      position: relative;
-      display: flex;
-      flex: none;
-    }
-    .recording {
-      display: flex;
-      align-items: center;
-      gap: 0.4rem;
-    }
-    .dot {
-      width: 0.6rem;
-      height: 0.6rem;
-      border-radius: 50%;
-      background: #c62828;
-      animation: pulse 1s ease-in-out infinite alternate;
-    }
-    @keyframes pulse {
-      to {
-        opacity: 0.3;
+  static override styles = [
+    buttonStyles,
+    css`
+      :host {
+        position: relative;
+        display: flex;
+        flex: none;
       }
-    }
-    @media (prefers-reduced-motion: reduce) {
+      .recording {
+        display: flex;
+        align-items: center;
+        gap: 0.4rem;
+      }
       .dot {
-        animation: none;
+        width: 0.6rem;
+        height: 0.6rem;
+        border-radius: 50%;
+        background: var(--parley-recording);
+        animation: pulse 1s ease-in-out infinite alternate;
       }
-    }
-    [role='timer'] {
-      min-width: 2.8rem;
-      font-variant-numeric: tabular-nums;
-    }
-    button {
-      flex: none;
-      font: inherit;
-      padding: 0.45rem 0.7rem;
-      border-radius: 6px;
-      border: 1px solid #bbb;
-      background: #fff;
-      color: #444;
-      cursor: pointer;
-    }
-    button.record {
-      line-height: 0;
-      padding: 0.45rem 0.6rem;
-    }
-    button.send {
-      border-color: transparent;
-      background: var(--accent, #3558d4);
-      color: #fff;
-    }
-    /* Above the composer, so the message box keeps its width. */
-    [role='alert'] {
-      position: absolute;
-      bottom: calc(100% + 0.4rem);
-      left: 0;
-      z-index: 1;
-      width: max-content;
-      max-width: min(24rem, 80vw);
-      margin: 0;
-      padding: 0.5rem 0.7rem;
-      border: 1px solid #e3b3b3;
-      border-radius: 6px;
-      background: #fff5f5;
-      color: #8a1c1c;
-      font-size: 0.85rem;
-    }
-  `;
+      @keyframes pulse {
+        to {
+          opacity: 0.3;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .dot {
+          animation: none;
+        }
+      }
+      [role='timer'] {
+        min-width: 2.8rem;
+        font-variant-numeric: tabular-nums;
+      }
+      button {
+        flex: none;
+      }
+      /* Above the composer, so the message box keeps its width. */
+      [role='alert'] {
+        position: absolute;
+        bottom: calc(100% + 0.4rem);
+        left: 0;
+        z-index: 1;
+        width: max-content;
+        max-width: min(24rem, 80vw);
+        margin: 0;
+        padding: 0.5rem 0.7rem;
+        border: 1px solid var(--parley-danger-border);
+        border-radius: var(--parley-radius);
+        background: var(--parley-danger-surface);
+        color: var(--parley-danger);
+        font-size: var(--parley-font-small);
+      }
+    `,
+  ];
 
   /** How a recording starts; tests substitute the microphone. */
   @property({ attribute: false }) recordingOptions: Omit<VoiceRecordingOptions, 'onLimit' | 'onError'> = {};
@@ -114,7 +105,7 @@ export class VoiceRecorder extends LitElement {
       return html`<div class="recording">
         <span class="dot" aria-hidden="true"></span>
         <span role="timer" aria-label="Recording time">${formatClock(this.elapsedMs)}</span>
-        <button type="button" class="send" ?disabled=${state.kind === 'sending'} @click=${this.#send}>
+        <button type="button" class="primary" ?disabled=${state.kind === 'sending'} @click=${this.#send}>
           Send voice message
         </button>
         <button type="button" ?disabled=${state.kind === 'sending'} @click=${this.#cancel}>
@@ -124,7 +115,7 @@ export class VoiceRecorder extends LitElement {
     }
     return html`<button
         type="button"
-        class="record"
+        class="icon"
         aria-label="Record voice message"
         title="Record voice message"
         aria-busy=${state.kind === 'starting'}

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { buttonStyles } from '../styles/buttons.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { ConversationMuteEvent, FilesChosenEvent, GroupActionEvent, MessageTypingEvent } from '../events.js';
 import type { OpenConversationView } from '../../app/messenger.js';
@@ -11,82 +12,82 @@ import './message-list.js';
 /**
  * The open conversation: its heading, the **Messages** log and the composer. Files dropped anywhere
  * on it are reported with a `FilesChosenEvent`; a hint shows while files are dragged over it.
+ *
+ * @fires group-action - `GroupActionEvent`: **Add members** or **Leave group** (groups only).
+ * @fires conversation-mute - `ConversationMuteEvent`: the **Mute** toggle was pressed.
+ * @fires message-typing - `MessageTypingEvent`: the person typed in **Message**.
+ * @fires files-chosen - `FilesChosenEvent`: files were dropped on it (and from its composer).
+ * @property conversation - The open conversation, as the messenger shows it.
  */
 @customElement('conversation-view')
 export class ConversationView extends LitElement {
-  static override styles = css`
-    :host {
-      position: relative;
-      display: flex;
-      flex-direction: column;
-      min-height: 0;
-      height: 100%;
-    }
-    header {
-      display: flex;
-      align-items: baseline;
-      gap: 0.8rem;
-      padding: 0.8rem 1rem;
-      border-bottom: 1px solid #ddd;
-      background: var(--panel, #fff);
-    }
-    h2 {
-      margin: 0;
-      font-size: 1.2rem;
-    }
-    .status {
-      flex: 1;
-      color: #666;
-      font-size: 0.85rem;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .actions {
-      display: flex;
-      gap: 0.4rem;
-    }
-    .actions button {
-      font: inherit;
-      font-size: 0.85rem;
-      padding: 0.25rem 0.6rem;
-      border-radius: 6px;
-      border: 1px solid #bbb;
-      background: #fff;
-      cursor: pointer;
-    }
-    message-list {
-      flex: 1;
-      min-height: 0;
-    }
-    .actions button[aria-pressed='true'] {
-      background: #eceff7;
-    }
-    .typing {
-      min-height: 1.2rem;
-      padding: 0 1rem 0.2rem;
-      color: #666;
-      font-size: 0.8rem;
-      font-style: italic;
-    }
-    .drop-hint {
-      position: absolute;
-      inset: 0.5rem;
-      display: grid;
-      place-items: center;
-      border: 3px dashed var(--accent, #3558d4);
-      border-radius: 12px;
-      background: rgb(242 243 247 / 0.9);
-      color: var(--accent, #3558d4);
-      font-size: 1.2rem;
-      font-weight: 600;
-      /* Never a drag target itself: the enter/leave pairs stay those of the elements beneath. */
-      pointer-events: none;
-    }
-    .drop-hint[hidden] {
-      display: none;
-    }
-  `;
+  static override styles = [
+    buttonStyles,
+    css`
+      :host {
+        position: relative;
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        height: 100%;
+      }
+      header {
+        display: flex;
+        align-items: baseline;
+        gap: 0.8rem;
+        padding: 0.8rem 1rem;
+        border-bottom: 1px solid var(--parley-divider);
+        background: var(--parley-surface);
+      }
+      h2 {
+        margin: 0;
+        font-size: 1.2rem;
+      }
+      .status {
+        flex: 1;
+        color: var(--parley-text-muted);
+        font-size: var(--parley-font-small);
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .actions {
+        display: flex;
+        gap: 0.4rem;
+      }
+      message-list {
+        flex: 1;
+        min-height: 0;
+      }
+      .actions button[aria-pressed='true'] {
+        background: var(--parley-highlight);
+      }
+      .typing {
+        min-height: 1.2rem;
+        padding: 0 1rem 0.2rem;
+        color: var(--parley-text-muted);
+        font-size: var(--parley-font-x-small);
+        font-style: italic;
+      }
+      .drop-hint {
+        position: absolute;
+        inset: 0.5rem;
+        display: grid;
+        place-items: center;
+        border: 3px dashed var(--parley-accent);
+        border-radius: var(--parley-radius-large);
+        background: var(--parley-veil);
+        color: var(--parley-accent);
+        font-size: 1.2rem;
+        font-weight: 600;
+        /* Never a drag target itself: the enter/leave pairs stay those of the elements beneath. */
+        pointer-events: none;
+      }
+      .drop-hint[hidden] {
+        display: none;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) conversation!: OpenConversationView;
 
@@ -117,15 +118,22 @@ export class ConversationView extends LitElement {
         <span class="actions">
           ${
             c.kind === 'group'
-              ? html`<button @click=${() => this.dispatchEvent(new GroupActionEvent('add-members'))}>
+              ? html`<button
+                    class="small"
+                    @click=${() => this.dispatchEvent(new GroupActionEvent('add-members'))}
+                  >
                     Add members
                   </button>
-                  <button @click=${() => this.dispatchEvent(new GroupActionEvent('leave-group'))}>
+                  <button
+                    class="small"
+                    @click=${() => this.dispatchEvent(new GroupActionEvent('leave-group'))}
+                  >
                     Leave group
                   </button>`
               : nothing
           }
           <button
+            class="small"
             aria-pressed=${c.muted ? 'true' : 'false'}
             title=${c.muted ? 'Muted: no notifications from this conversation' : 'Turn off its notifications'}
             @click=${() => this.dispatchEvent(new ConversationMuteEvent(c.conversation, !c.muted))}

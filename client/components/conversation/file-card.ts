@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { buttonStyles } from '../styles/buttons.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { FileView } from '../../app/conversations/message-view.js';
 import { FileActionEvent } from '../events.js';
@@ -12,72 +13,73 @@ import './voice-player.js';
  * description is the file's name, so a screen reader tells several Cancel buttons apart while their
  * names stay exact. Everything shown comes from a peer: it is bound as text, never as HTML.
  * A voice message shows a `<voice-player>` in place of the name and preview.
+ *
+ * @fires file-action - `FileActionEvent`: Cancel, Save, Try again, or a file chosen again.
+ * @property file - The file's view: name, size, progress, what may be done.
+ * @property messageId - The file message's id, which its events name.
  */
 @customElement('file-card')
 export class FileCard extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      margin-top: 0.25rem;
-    }
-    .preview {
-      display: block;
-      max-width: 100%;
-      max-height: 16rem;
-      margin-bottom: 0.3rem;
-      border-radius: 6px;
-    }
-    .head {
-      display: flex;
-      align-items: baseline;
-      gap: 0.5rem;
-    }
-    .name {
-      font-weight: 600;
-      overflow-wrap: anywhere;
-    }
-    .size {
-      flex: none;
-      color: #666;
-      font-size: 0.85rem;
-    }
-    [role='progressbar'] {
-      height: 0.4rem;
-      margin: 0.35rem 0 0.2rem;
-      border-radius: 0.2rem;
-      background: #d5d9e4;
-      overflow: hidden;
-    }
-    .bar {
-      height: 100%;
-      background: var(--accent, #3558d4);
-      transition: width 0.2s linear;
-    }
-    .rate,
-    .detail {
-      margin: 0.15rem 0 0;
-      color: #555;
-      font-size: 0.85rem;
-    }
-    .failed {
-      color: #8a1c1c;
-    }
-    .actions {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.4rem;
-      margin-top: 0.35rem;
-    }
-    button {
-      font: inherit;
-      font-size: 0.85rem;
-      padding: 0.25rem 0.7rem;
-      border-radius: 6px;
-      border: 1px solid #bbb;
-      background: #fff;
-      cursor: pointer;
-    }
-  `;
+  static override styles = [
+    buttonStyles,
+    css`
+      :host {
+        display: block;
+        margin-top: 0.25rem;
+      }
+      .preview {
+        display: block;
+        max-width: 100%;
+        max-height: 16rem;
+        margin-bottom: 0.3rem;
+        border-radius: var(--parley-radius);
+      }
+      .head {
+        display: flex;
+        align-items: baseline;
+        gap: 0.5rem;
+      }
+      .name {
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
+      .size {
+        flex: none;
+        color: var(--parley-text-muted);
+        font-size: var(--parley-font-small);
+      }
+      [role='progressbar'] {
+        height: 0.4rem;
+        margin: 0.35rem 0 0.2rem;
+        border-radius: 0.2rem;
+        background: var(--parley-track);
+        overflow: hidden;
+      }
+      .bar {
+        height: 100%;
+        background: var(--parley-accent);
+        transition: width 0.2s linear;
+      }
+      .rate,
+      .detail {
+        margin: 0.15rem 0 0;
+        color: var(--parley-text-muted);
+        font-size: var(--parley-font-small);
+      }
+      .failed {
+        color: var(--parley-danger);
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem;
+        margin-top: 0.35rem;
+      }
+      button {
+        padding: 0.25rem 0.7rem;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) file!: FileView;
   /** The file message's id: what the card's events name. */
@@ -158,7 +160,9 @@ export class FileCard extends LitElement {
   }
 
   #button(label: string, onClick: () => void) {
-    return html`<button type="button" aria-describedby="name" @click=${onClick}>${label}</button>`;
+    return html`<button type="button" class="small" aria-describedby="name" @click=${onClick}>
+      ${label}
+    </button>`;
   }
 
   readonly #cancel = (): void => {

@@ -32,7 +32,12 @@ const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium',
 
 /**
  * The conversation's messages: a role `log` named **Messages**, one `article` per message; a file
- * message holds a `<file-card>` instead of text.
+ * message holds a `<file-card>` instead of text. It follows new messages while scrolled to the end.
+ *
+ * @fires file-action - `FileActionEvent`, from a message's `<file-card>`.
+ * @fires reaction - `ReactionEvent`, from a message's `<message-reactions>`.
+ * @property messages - The conversation's messages, oldest first (views are immutable).
+ * @property showCounts - Groups: say how many recipients have each own message.
  */
 @customElement('message-list')
 export class MessageList extends LitElement {
@@ -50,24 +55,24 @@ export class MessageList extends LitElement {
     article {
       max-width: min(36rem, 80%);
       padding: 0.45rem 0.7rem;
-      border-radius: 10px;
-      background: #fff;
-      box-shadow: 0 1px 2px rgb(0 0 0 / 0.08);
+      border-radius: var(--parley-radius-large);
+      background: var(--parley-surface);
+      box-shadow: var(--parley-shadow-card);
       align-self: flex-start;
     }
     article.own {
       align-self: flex-end;
-      background: #dce6ff;
+      background: var(--parley-own-message);
     }
     .meta {
       display: flex;
       gap: 0.5rem;
       font-size: 0.75rem;
-      color: #666;
+      color: var(--parley-text-muted);
     }
     .author {
       font-weight: 600;
-      color: #333;
+      color: var(--parley-text);
     }
     .text {
       margin: 0.2rem 0 0;
@@ -79,10 +84,10 @@ export class MessageList extends LitElement {
       line-height: 1.2;
     }
     .state-sending {
-      color: #a06000;
+      color: var(--parley-pending);
     }
     .empty {
-      color: #777;
+      color: var(--parley-text-faint);
       text-align: center;
     }
   `;

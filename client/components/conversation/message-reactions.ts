@@ -20,7 +20,11 @@ export const COMMON_REACTIONS: ReadonlyArray<{ emoji: string; label: string }> =
  * One message's reactions: a button per emoji (`👍 2`, pressed when this user's is among them;
  * clicking toggles it) and **Add reaction**, which opens a menu of common emoji. The menu is a
  * roving-focus `menu`: arrows and Home/End move, Enter or Space choose, Escape closes and returns
- * focus to **Add reaction**. Fires `ReactionEvent` on a person's choice only.
+ * focus to **Add reaction**.
+ *
+ * @fires reaction - `ReactionEvent`: a reaction was toggled or chosen from the menu.
+ * @property messageId - The message reacted to.
+ * @property reactions - Its reactions, one summary per emoji.
  */
 @customElement('message-reactions')
 export class MessageReactions extends LitElement {
@@ -42,32 +46,32 @@ export class MessageReactions extends LitElement {
       align-items: center;
       gap: 0.25rem;
       padding: 0.05rem 0.45rem;
-      border: 1px solid #ccd;
-      border-radius: 999px;
-      background: #f4f5f8;
-      font-size: 0.85rem;
+      border: 1px solid var(--parley-popup-border);
+      border-radius: var(--parley-radius-pill);
+      background: var(--parley-background);
+      font-size: var(--parley-font-small);
       line-height: 1.4;
     }
     .reaction[aria-pressed='true'] {
-      border-color: #3a62d8;
-      background: #e3eaff;
+      border-color: var(--parley-accent);
+      background: var(--parley-highlight);
       font-weight: 600;
     }
     .add {
       display: inline-flex;
       padding: 0.15rem 0.3rem;
       border: 1px solid transparent;
-      border-radius: 999px;
+      border-radius: var(--parley-radius-pill);
       background: transparent;
-      color: #667;
+      color: var(--parley-text-muted);
       opacity: 0.55;
     }
     .add:hover,
     .add:focus-visible,
     .add[aria-expanded='true'] {
       opacity: 1;
-      border-color: #ccd;
-      background: #fff;
+      border-color: var(--parley-popup-border);
+      background: var(--parley-surface);
     }
     .add svg {
       width: 1.1rem;
@@ -81,23 +85,23 @@ export class MessageReactions extends LitElement {
       display: flex;
       gap: 0.1rem;
       padding: 0.25rem;
-      border: 1px solid #ccd;
-      border-radius: 10px;
-      background: #fff;
-      box-shadow: 0 4px 12px rgb(0 0 0 / 0.15);
+      border: 1px solid var(--parley-popup-border);
+      border-radius: var(--parley-radius-large);
+      background: var(--parley-surface);
+      box-shadow: var(--parley-shadow-popup);
     }
     [role='menuitem'] {
       padding: 0.2rem 0.3rem;
       border: 0;
-      border-radius: 6px;
+      border-radius: var(--parley-radius);
       background: transparent;
       font-size: 1.3rem;
       line-height: 1;
     }
     [role='menuitem']:hover,
     [role='menuitem']:focus-visible {
-      background: #e3eaff;
-      outline: 2px solid #3a62d8;
+      background: var(--parley-highlight);
+      outline: 2px solid var(--parley-accent);
     }
   `;
 

@@ -14,6 +14,11 @@ const nowPlaying: { player: VoicePlayer | null } = { player: null };
  * A voice message: **Play** / **Pause**, its duration, and a waveform drawn from the offer's peaks
  * that fills in as it plays. The duration comes from the offer, not from the audio element: Chromium
  * reports `Infinity` for a recorded webm until it has played it through (https://crbug.com/642012).
+ * Fires nothing: playing is its own business.
+ *
+ * @property src - An object URL of the clip; null while it has not arrived.
+ * @property durationMs - The clip's length, from the offer.
+ * @property peaks - Loudness, 0–255 each, from the offer.
  */
 @customElement('voice-player')
 export class VoicePlayer extends LitElement {
@@ -33,12 +38,12 @@ export class VoicePlayer extends LitElement {
       padding: 0;
       border: 0;
       border-radius: 50%;
-      background: var(--accent, #3558d4);
-      color: #fff;
+      background: var(--parley-accent);
+      color: var(--parley-on-accent);
       cursor: pointer;
     }
     button:disabled {
-      background: #9aa3b8;
+      background: var(--parley-disabled);
       cursor: default;
     }
     svg.wave {
@@ -48,21 +53,21 @@ export class VoicePlayer extends LitElement {
       height: 1.75rem;
     }
     .played {
-      fill: var(--accent, #3558d4);
+      fill: var(--parley-accent);
     }
     .ahead {
-      fill: #b9c0d3;
+      fill: var(--parley-track-ahead);
     }
     .time {
       flex: none;
-      color: #555;
-      font-size: 0.85rem;
+      color: var(--parley-text-muted);
+      font-size: var(--parley-font-small);
       font-variant-numeric: tabular-nums;
     }
     .problem {
       margin: 0;
-      color: #8a1c1c;
-      font-size: 0.85rem;
+      color: var(--parley-danger);
+      font-size: var(--parley-font-small);
     }
   `;
 

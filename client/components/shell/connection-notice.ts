@@ -6,6 +6,10 @@ import { SessionActionEvent } from '../events.js';
 /**
  * A small, non-blocking notice while the server is unreachable: chats whose direct connection is
  * open keep working meanwhile, so nothing else is disabled.
+ *
+ * @fires session-action - `SessionActionEvent('reconnect')`: **Retry now** was pressed.
+ * @property status - The signaling connection's status.
+ * @property quietWhileConnecting - Say nothing while merely connecting.
  */
 @customElement('connection-notice')
 export class ConnectionNotice extends LitElement {
@@ -19,16 +23,16 @@ export class ConnectionNotice extends LitElement {
       align-items: center;
       margin: 0.5rem 0;
       padding: 0.5rem 0.7rem;
-      border-radius: 6px;
-      background: #fff4d6;
-      color: #5c4300;
+      border-radius: var(--parley-radius);
+      background: var(--parley-warning-surface);
+      color: var(--parley-warning);
       font-size: 0.9rem;
     }
     button {
       font: inherit;
       padding: 0.2rem 0.6rem;
-      border-radius: 4px;
-      border: 1px solid #b38600;
+      border-radius: var(--parley-radius-small);
+      border: 1px solid var(--parley-warning-border);
       background: transparent;
       cursor: pointer;
     }

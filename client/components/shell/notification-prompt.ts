@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { buttonStyles } from '../styles/buttons.js';
 import type { NotificationPermissionState } from '../../app/attention/notifier.js';
 import { NotificationsEnableEvent } from '../events.js';
 
@@ -7,29 +8,30 @@ import { NotificationsEnableEvent } from '../events.js';
  * **Enable notifications** while the browser has not been asked yet (permission `default`); once
  * refused, a sentence saying so and where to change it. Nothing when granted or unsupported. The
  * browser is asked only when the button is pressed, never on load.
+ *
+ * @fires notifications-enable - `NotificationsEnableEvent`: **Enable notifications** was pressed.
+ * @property permission - The browser's notification permission (or `unsupported`).
  */
 @customElement('notification-prompt')
 export class NotificationPrompt extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      margin-top: 0.6rem;
-    }
-    button {
-      width: 100%;
-      font: inherit;
-      padding: 0.4rem;
-      border-radius: 6px;
-      border: 1px solid #bbb;
-      background: #fff;
-      cursor: pointer;
-    }
-    p {
-      margin: 0;
-      font-size: 0.85rem;
-      color: #666;
-    }
-  `;
+  static override styles = [
+    buttonStyles,
+    css`
+      :host {
+        display: block;
+        margin-top: 0.6rem;
+      }
+      button {
+        width: 100%;
+        padding: 0.4rem;
+      }
+      p {
+        margin: 0;
+        font-size: var(--parley-font-small);
+        color: var(--parley-text-muted);
+      }
+    `,
+  ];
 
   @property() permission: NotificationPermissionState = 'unsupported';
 

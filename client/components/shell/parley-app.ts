@@ -1,114 +1,31 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { groupIdOf } from '../../../shared/peer-protocol.js';
 import type { AppStore } from '../../app/session/app-store.js';
 import type { Messenger, OpenConversationView } from '../../app/messenger.js';
-import './connection-notice.js';
 import '../conversation/conversation-view.js';
 import type { ConversationView } from '../conversation/conversation-view.js';
-import type {
-  ConversationMuteEvent,
-  ConversationSelectEvent,
-  GroupActionEvent,
-  GroupMembersEvent,
-  MessageSendEvent,
-  MessageTypingEvent,
-  FileActionEvent,
-  FilesChosenEvent,
-  ReactionEvent,
-  SessionActionEvent,
-  SignInEvent,
-  VoiceRecordedEvent,
-} from '../events.js';
 import '../sidebar/group-dialog.js';
+import '../sidebar/user-list.js';
+import { buttonStyles } from '../styles/buttons.js';
+import { tokens } from '../styles/tokens.js';
+import { type AppCommandEvent, type Shell, listenForCommands } from './app-commands.js';
+import './connection-notice.js';
 import './notification-prompt.js';
+import { parleyAppStyles } from './parley-app.styles.js';
 import './sign-in-form.js';
 import { StoreController } from './store-controller.js';
-import '../sidebar/user-list.js';
 
-/** The whole app: the sign-in screen, or the people and group lists beside the open conversation. */
+/**
+ * The whole app: the sign-in screen, or the people and group lists beside the open conversation.
+ * It sets the design tokens (`styles/tokens.ts`) for everything inside it, and answers the typed
+ * events of the elements inside with the commands of `app-commands.ts`.
+ *
+ * @property store - The tab's `AppStore`; nothing renders without one.
+ */
 @customElement('parley-app')
 export class ParleyApp extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      height: 100%;
-      font-family: system-ui, sans-serif;
-      color: #1d1d1f;
-      background: #f2f3f7;
-    }
-    .main {
-      display: grid;
-      grid-template-columns: minmax(14rem, 18rem) 1fr;
-      height: 100%;
-    }
-    aside {
-      padding: 1rem;
-      overflow-y: auto;
-      border-right: 1px solid #ddd;
-      background: #fafbfd;
-    }
-    .me {
-      display: flex;
-      align-items: center;
-      justify-content: space-between;
-      gap: 0.5rem;
-    }
-    .me strong {
-      font-size: 1.1rem;
-      overflow-wrap: anywhere;
-    }
-    group-dialog {
-      /* Its dialog lives in the top layer; the element itself must not take a grid cell. */
-      position: absolute;
-    }
-    .new-group {
-      margin-top: 0.6rem;
-      width: 100%;
-      font: inherit;
-      padding: 0.4rem;
-      border-radius: 6px;
-      border: 1px dashed #999;
-      background: transparent;
-      cursor: pointer;
-    }
-    .me button {
-      font: inherit;
-      padding: 0.3rem 0.7rem;
-      border-radius: 6px;
-      border: 1px solid #bbb;
-      background: #fff;
-      cursor: pointer;
-    }
-    main {
-      min-width: 0;
-      min-height: 0;
-      height: 100%;
-    }
-    .placeholder {
-      display: grid;
-      place-items: center;
-      height: 100%;
-      color: #777;
-    }
-    connection-notice.signed-out {
-      max-width: 26rem;
-      margin: 0 auto;
-    }
-    [role='alert'] {
-      max-width: 30rem;
-      margin: 4rem auto;
-      padding: 1.5rem;
-      border-radius: 10px;
-      background: #fff;
-      box-shadow: 0 2px 12px rgb(0 0 0 / 0.12);
-    }
-    @media (max-width: 40rem) {
-      .main {
-        grid-template-columns: 1fr;
-        grid-template-rows: auto 1fr;
-      }
-    }
-  `;
+  static override styles = [tokens, buttonStyles, parleyAppStyles];
 
   @property({ attribute: false }) store: AppStore | null = null;
 
@@ -118,12 +35,32 @@ export class ParleyApp extends LitElement {
   @state() private dialogError: string | null = null;
   #awaitingGroup = false;
   #visibilityToldTo: Messenger | null = null;
+  #stopCommands: (() => void) | null = null;
 
   readonly #controller = new StoreController(this);
   @query('conversation-view') private conversationView?: ConversationView;
 
+  /** What the commands may use of this element (see `Shell`); none before there is a store. */
+  readonly #shell = (): Shell | null => {
+    const store = this.store;
+    if (!store) return null;
+    return {
+      store,
+      showDialog: (dialog) => this.#showDialog(dialog),
+      awaitGroupAnswer: (sent) => {
+        this.#awaitingGroup = true;
+        if (!sent) this.requestUpdate();
+      },
+      focusConversation: async () => {
+        await this.updateComplete;
+        this.conversationView?.focus();
+      },
+    };
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#stopCommands = listenForCommands(this, this.#shell, commandFailed);
     document.addEventListener('visibilitychange', this.#onVisibility);
     // A file dropped beside the conversation (on the lists, say) must not make the browser open it
     // and leave the app; the conversation view takes drops on itself before this sees them.
@@ -133,6 +70,8 @@ export class ParleyApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#stopCommands?.();
+    this.#stopCommands = null;
     document.removeEventListener('visibilitychange', this.#onVisibility);
     window.removeEventListener('dragover', this.#refuseFileDrop);
     window.removeEventListener('drop', this.#refuseFileDrop);
@@ -171,16 +110,8 @@ export class ParleyApp extends LitElement {
     const auth = store.auth;
     switch (auth.kind) {
       case 'signed-out':
-        return html`<sign-in-form
-            .error=${auth.error}
-            .pending=${auth.pending}
-            @sign-in=${this.#onSignIn}
-          ></sign-in-form>
-          <connection-notice
-            class="signed-out"
-            .status=${store.connection}
-            @session-action=${this.#onSessionAction}
-          ></connection-notice>`;
+        return html`<sign-in-form .error=${auth.error} .pending=${auth.pending}></sign-in-form>
+          <connection-notice class="signed-out" .status=${store.connection}></connection-notice>`;
       case 'ended':
         return html`<div role="alert">
           <p>${auth.message}</p>
@@ -194,22 +125,7 @@ export class ParleyApp extends LitElement {
   #renderMain(store: AppStore, user: string) {
     const messenger = store.messenger;
     const open = messenger?.openConversation ?? null;
-    return html`<div
-      class="main"
-      @conversation-select=${this.#onSelect}
-      @message-send=${this.#onSend}
-      @message-typing=${this.#onTyping}
-      @conversation-mute=${this.#onMute}
-      @notifications-enable=${this.#onEnableNotifications}
-      @files-chosen=${this.#onFilesChosen}
-      @file-action=${this.#onFileAction}
-      @reaction=${this.#onReaction}
-      @voice-recorded=${this.#onVoiceRecorded}
-      @session-action=${this.#onSessionAction}
-      @group-action=${this.#onGroupAction}
-      @group-members=${this.#onGroupMembers}
-      @dialog-close=${() => (this.dialog = null)}
-    >
+    return html`<div class="main">
       <aside>
         <div class="me">
           <strong>${user}</strong>
@@ -254,127 +170,27 @@ export class ParleyApp extends LitElement {
         .selected=${selected}
         .markOffline=${false}
       ></user-list>
-      <button class="new-group" @click=${() => this.#openDialog('create')}>New group</button>
+      <button class="new-group" @click=${() => this.#showDialog('create')}>New group</button>
     `;
   }
 
   #renderDialog(messenger: Messenger, open: OpenConversationView | null) {
-    const adding = this.dialog === 'add' && open?.kind === 'group';
+    const group = this.dialog === 'add' && open?.kind === 'group' ? groupIdOf(open.conversation) : null;
     // Anyone this user knows of: online now, or talked to before.
     const known = [...new Set([...messenger.online, ...messenger.offlineContacts.map((c) => c.name)])].sort();
-    const people = adding ? known.filter((name) => !open.members.includes(name)) : known;
+    const people = group && open ? known.filter((name) => !open.members.includes(name)) : known;
     return html`<group-dialog
-      mode=${adding ? 'add' : 'create'}
-      .group=${adding ? open.conversation.slice('group:'.length) : null}
+      mode=${group ? 'add' : 'create'}
+      .group=${group}
       .people=${people}
       .error=${this.dialogError}
       ?open=${this.dialog !== null}
     ></group-dialog>`;
   }
 
-  #onSignIn(event: SignInEvent): void {
-    if (event.mode === 'login') this.store?.login(event.username, event.password);
-    else this.store?.register(event.username, event.password);
-  }
-
-  async #onSelect(event: ConversationSelectEvent): Promise<void> {
-    await this.store?.messenger?.selectConversation(event.conversation);
-    await this.updateComplete;
-    this.conversationView?.focus();
-  }
-
-  #onSend(event: MessageSendEvent): void {
-    this.store?.messenger
-      ?.send(event.text)
-      .catch((error: unknown) => console.warn('[parley] send failed', error));
-  }
-
-  #onTyping(event: MessageTypingEvent): void {
-    const messenger = this.store?.messenger;
-    if (messenger?.openConversation?.conversation === event.conversation) messenger.typed();
-  }
-
-  #onMute(event: ConversationMuteEvent): void {
-    this.store?.messenger
-      ?.setMuted(event.conversation, event.muted)
-      .catch((error: unknown) => console.warn('[parley] muting failed', error));
-  }
-
-  #onEnableNotifications(): void {
-    this.store?.messenger
-      ?.enableNotifications()
-      .catch((error: unknown) => console.warn('[parley] asking for notifications failed', error));
-  }
-
-  #onFilesChosen(event: FilesChosenEvent): void {
-    this.store?.messenger
-      ?.sendFiles(event.files)
-      .catch((error: unknown) => console.warn('[parley] sending files failed', error));
-  }
-
-  #onVoiceRecorded(event: VoiceRecordedEvent): void {
-    this.store?.messenger
-      ?.sendVoice(event.blob, event.durationMs, event.peaks)
-      .catch((error: unknown) => console.warn('[parley] sending a voice message failed', error));
-  }
-
-  #onReaction(event: ReactionEvent): void {
-    this.store?.messenger
-      ?.react(event.messageId, event.emoji)
-      .catch((error: unknown) => console.warn('[parley] reacting failed', error));
-  }
-
-  #onFileAction(event: FileActionEvent): void {
-    const messenger = this.store?.messenger;
-    if (!messenger) return;
-    const done = (() => {
-      switch (event.action) {
-        case 'cancel':
-          return messenger.cancelFile(event.id);
-        case 'retry':
-          return messenger.retryFile(event.id);
-        case 'choose-again':
-          return event.file ? messenger.chooseFileAgain(event.id, event.file) : Promise.resolve();
-        case 'save':
-          return messenger.fileToSave(event.id).then((file) => file && download(file.blob, file.name));
-      }
-    })();
-    done.catch((error: unknown) => console.warn(`[parley] ${event.action} failed`, error));
-  }
-
-  #onGroupAction(event: GroupActionEvent): void {
-    const open = this.store?.messenger?.openConversation;
-    switch (event.action) {
-      case 'new-group':
-        this.#openDialog('create');
-        return;
-      case 'add-members':
-        this.#openDialog('add');
-        return;
-      case 'leave-group':
-        if (open?.kind === 'group') this.store?.leaveGroup(open.conversation.slice('group:'.length));
-        return;
-    }
-  }
-
-  #openDialog(dialog: 'create' | 'add'): void {
-    this.dialogError = null;
+  #showDialog(dialog: 'create' | 'add' | null): void {
+    if (dialog) this.dialogError = null;
     this.dialog = dialog;
-  }
-
-  #onGroupMembers(event: GroupMembersEvent): void {
-    const store = this.store;
-    if (!store) return;
-    const sent = event.group
-      ? store.addMembers(event.group, event.members)
-      : store.createGroup(event.name, event.members);
-    this.#awaitingGroup = true;
-    if (!sent) this.requestUpdate();
-  }
-
-  #onSessionAction(event: SessionActionEvent): void {
-    if (event.action === 'reconnect') this.store?.reconnect();
-    else this.store?.logout();
   }
 
   readonly #onVisibility = (): void => {
@@ -382,24 +198,9 @@ export class ParleyApp extends LitElement {
   };
 }
 
-/**
- * Saves a Blob under `name` through a download link. The bytes stay where they are (IndexedDB or the
- * chosen file): the object URL only points at them. As `application/octet-stream`, so whatever type a
- * peer claimed, the browser saves the file rather than opening it.
- */
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(
-    blob.type === 'application/octet-stream' ? blob : blob.slice(0, blob.size, 'application/octet-stream'),
-  );
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has started reading by the next task; revoking later frees the URL.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+/** The one place a failed command ends up: the app goes on, the console says what failed. */
+function commandFailed(command: AppCommandEvent, error: unknown): void {
+  console.warn(`[parley] ${command} failed`, error);
 }
 
 declare global {

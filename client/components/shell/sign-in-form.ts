@@ -1,69 +1,49 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { buttonStyles } from '../styles/buttons.js';
+import { formStyles } from '../styles/forms.js';
 import { SignInEvent } from '../events.js';
 
-/** Username and password, with **Log in** and **Create account**. Failures show in a role `alert`. */
+/**
+ * Username and password, with **Log in** and **Create account**. Failures show in a role `alert`.
+ *
+ * @fires sign-in - `SignInEvent`: **Log in** (or Enter) or **Create account** was pressed.
+ * @property error - The error to show, already in words; null for none.
+ * @property pending - Which request waits for the server (both buttons are disabled meanwhile).
+ */
 @customElement('sign-in-form')
 export class SignInForm extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      max-width: 22rem;
-      margin: 4rem auto;
-      padding: 2rem;
-      border-radius: 12px;
-      background: var(--panel, #fff);
-      box-shadow: 0 2px 12px rgb(0 0 0 / 0.12);
-    }
-    h1 {
-      margin: 0 0 1.5rem;
-      font-size: 1.6rem;
-    }
-    label {
-      display: block;
-      margin-bottom: 1rem;
-      font-weight: 600;
-    }
-    input {
-      display: block;
-      width: 100%;
-      box-sizing: border-box;
-      margin-top: 0.3rem;
-      padding: 0.55rem;
-      font: inherit;
-      border: 1px solid #bbb;
-      border-radius: 6px;
-    }
-    .actions {
-      display: flex;
-      gap: 0.5rem;
-    }
-    button {
-      flex: 1;
-      padding: 0.6rem;
-      font: inherit;
-      border-radius: 6px;
-      border: 1px solid var(--accent, #3558d4);
-      background: var(--accent, #3558d4);
-      color: #fff;
-      cursor: pointer;
-    }
-    button.secondary {
-      background: transparent;
-      color: var(--accent, #3558d4);
-    }
-    button[disabled] {
-      opacity: 0.6;
-      cursor: progress;
-    }
-    [role='alert'] {
-      margin: 0 0 1rem;
-      padding: 0.6rem;
-      border-radius: 6px;
-      background: #fde8e8;
-      color: #8a1c1c;
-    }
-  `;
+  static override styles = [
+    buttonStyles,
+    formStyles,
+    css`
+      :host {
+        display: block;
+        max-width: 22rem;
+        margin: 4rem auto;
+        padding: 2rem;
+        border-radius: var(--parley-radius-large);
+        background: var(--parley-surface);
+        box-shadow: var(--parley-shadow-raised);
+      }
+      h1 {
+        margin: 0 0 1.5rem;
+        font-size: 1.6rem;
+      }
+      .actions {
+        display: flex;
+        gap: 0.5rem;
+      }
+      button {
+        flex: 1;
+        padding: 0.6rem;
+      }
+      button[disabled] {
+        opacity: 0.6;
+        cursor: progress;
+      }
+    `,
+  ];
 
   /** The error to show, already in words; null for none. */
   @property({ attribute: false }) error: string | null = null;
@@ -78,16 +58,21 @@ export class SignInForm extends LitElement {
       <form @submit=${this.#onSubmit} novalidate>
         <h1>Parley</h1>
         ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
-        <label
+        <label class="field"
           >Username
           <input id="username" name="username" autocomplete="username" autocapitalize="none" required />
         </label>
-        <label
+        <label class="field"
           >Password
           <input id="password" name="password" type="password" autocomplete="current-password" required />
         </label>
         <div class="actions">
-          <button type="submit" ?disabled=${this.pending !== null} aria-busy=${this.pending === 'login'}>
+          <button
+            type="submit"
+            class="primary"
+            ?disabled=${this.pending !== null}
+            aria-busy=${this.pending === 'login'}
+          >
             Log in
           </button>
           <button

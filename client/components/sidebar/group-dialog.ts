@@ -1,86 +1,69 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { buttonStyles } from '../styles/buttons.js';
+import { formStyles } from '../styles/forms.js';
 import { DialogCloseEvent, GroupMembersEvent } from '../events.js';
 
 /**
  * The **New group** dialog (name and members) or the **Add members** dialog of a group (members
- * only): a modal `dialog`, one checkbox per person labelled with the name.
+ * only): a modal `dialog`, one checkbox per person labelled with the name. It stays open after
+ * **Create group** / **Add** until the owner closes it (once the server has answered).
+ *
+ * @fires group-members - `GroupMembersEvent`: **Create group** or **Add** with a valid choice.
+ * @fires dialog-close - `DialogCloseEvent`: the person closed it (Cancel or Escape).
+ * @property mode - `create` (New group) or `add` (Add members to `group`).
+ * @property group - The group members are added to (mode `add`).
+ * @property people - The people who can be chosen.
+ * @property open - Whether the dialog shows.
+ * @property error - Why the last attempt failed, in words.
  */
 @customElement('group-dialog')
 export class GroupDialog extends LitElement {
-  static override styles = css`
-    dialog {
-      min-width: 18rem;
-      max-width: 26rem;
-      border: 0;
-      border-radius: 10px;
-      padding: 1.2rem 1.4rem;
-      box-shadow: 0 8px 30px rgb(0 0 0 / 0.25);
-    }
-    dialog::backdrop {
-      background: rgb(0 0 0 / 0.3);
-    }
-    h2 {
-      margin: 0 0 1rem;
-      font-size: 1.2rem;
-    }
-    label.name {
-      display: block;
-      font-weight: 600;
-      margin-bottom: 1rem;
-    }
-    label.name input {
-      display: block;
-      width: 100%;
-      box-sizing: border-box;
-      margin-top: 0.3rem;
-      padding: 0.5rem;
-      font: inherit;
-      border: 1px solid #bbb;
-      border-radius: 6px;
-    }
-    fieldset {
-      border: 1px solid #ddd;
-      border-radius: 6px;
-      max-height: 16rem;
-      overflow-y: auto;
-      margin: 0 0 1rem;
-    }
-    fieldset label {
-      display: flex;
-      gap: 0.5rem;
-      padding: 0.2rem 0;
-    }
-    .actions {
-      display: flex;
-      justify-content: flex-end;
-      gap: 0.5rem;
-    }
-    button {
-      padding: 0.5rem 1rem;
-      font: inherit;
-      border-radius: 6px;
-      border: 1px solid var(--accent, #3558d4);
-      background: var(--accent, #3558d4);
-      color: #fff;
-      cursor: pointer;
-    }
-    button.secondary {
-      background: transparent;
-      color: var(--accent, #3558d4);
-    }
-    [role='alert'] {
-      margin: 0 0 1rem;
-      padding: 0.5rem;
-      border-radius: 6px;
-      background: #fde8e8;
-      color: #8a1c1c;
-    }
-    .empty {
-      color: #777;
-    }
-  `;
+  static override styles = [
+    buttonStyles,
+    formStyles,
+    css`
+      dialog {
+        min-width: 18rem;
+        max-width: 26rem;
+        border: 0;
+        border-radius: var(--parley-radius-large);
+        padding: 1.2rem 1.4rem;
+        box-shadow: var(--parley-shadow-dialog);
+      }
+      dialog::backdrop {
+        background: var(--parley-backdrop);
+      }
+      h2 {
+        margin: 0 0 1rem;
+        font-size: 1.2rem;
+      }
+      fieldset {
+        border: 1px solid var(--parley-divider);
+        border-radius: var(--parley-radius);
+        max-height: 16rem;
+        overflow-y: auto;
+        margin: 0 0 1rem;
+      }
+      fieldset label {
+        display: flex;
+        gap: 0.5rem;
+        padding: 0.2rem 0;
+      }
+      .actions {
+        display: flex;
+        justify-content: flex-end;
+        gap: 0.5rem;
+      }
+      button {
+        padding: 0.5rem 1rem;
+      }
+      .empty {
+        color: var(--parley-text-faint);
+      }
+    `,
+  ];
 
   /** 'create': New group; 'add': Add members to `group`. */
   @property() mode: 'create' | 'add' = 'create';
@@ -104,7 +87,7 @@ export class GroupDialog extends LitElement {
         ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
         ${
           this.mode === 'create'
-            ? html`<label class="name"
+            ? html`<label class="field"
                 >Group name <input name="group-name" maxlength="64" required autocomplete="off"
               /></label>`
             : nothing
@@ -125,7 +108,7 @@ export class GroupDialog extends LitElement {
         </fieldset>
         <div class="actions">
           <button type="button" class="secondary" @click=${() => this.dialog.close()}>Cancel</button>
-          <button type="submit">${this.mode === 'create' ? 'Create group' : 'Add'}</button>
+          <button type="submit" class="primary">${this.mode === 'create' ? 'Create group' : 'Add'}</button>
         </div>
       </form>
     </dialog>`;
@@ -162,6 +145,8 @@ export class GroupDialog extends LitElement {
   }
 
   #onClose(): void {
+    // Closed because the owner set `open` false: not the person's doing, nothing to report.
+    if (!this.open) return;
     this.open = false;
     this.dispatchEvent(new DialogCloseEvent());
   }

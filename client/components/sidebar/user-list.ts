@@ -12,6 +12,13 @@ export interface UserListEntry {
 /**
  * A named list of people, one button each; activating one opens the conversation. The button's
  * accessible name starts with the person's name and says what the badges show (`alice, 2 unread`).
+ *
+ * @fires conversation-select - `ConversationSelectEvent`: an entry was activated.
+ * @property label - The list's accessible name and heading.
+ * @property emptyText - What shows when there are no entries.
+ * @property entries - One per person or group.
+ * @property markOffline - Whether entries are people, named `offline` when they are.
+ * @property selected - The open conversation's id (its entry is `aria-current`).
  */
 @customElement('user-list')
 export class UserList extends LitElement {
@@ -21,10 +28,10 @@ export class UserList extends LitElement {
     }
     h2 {
       margin: 1rem 0 0.4rem;
-      font-size: 0.8rem;
+      font-size: var(--parley-font-x-small);
       text-transform: uppercase;
       letter-spacing: 0.05em;
-      color: #666;
+      color: var(--parley-text-muted);
     }
     ul {
       list-style: none;
@@ -38,7 +45,7 @@ export class UserList extends LitElement {
       width: 100%;
       padding: 0.45rem 0.6rem;
       border: 0;
-      border-radius: 6px;
+      border-radius: var(--parley-radius);
       background: transparent;
       font: inherit;
       text-align: start;
@@ -46,17 +53,17 @@ export class UserList extends LitElement {
     }
     button:hover,
     button[aria-current='true'] {
-      background: #e6ebfb;
+      background: var(--parley-highlight);
     }
     .dot {
       width: 0.55rem;
       height: 0.55rem;
       border-radius: 50%;
-      background: #aaa;
+      background: var(--parley-offline);
       flex: none;
     }
     .online .dot {
-      background: #2e9d4f;
+      background: var(--parley-online);
     }
     .name {
       flex: 1;
@@ -68,14 +75,14 @@ export class UserList extends LitElement {
       min-width: 1.3rem;
       padding: 0 0.35rem;
       border-radius: 1rem;
-      background: var(--accent, #3558d4);
-      color: #fff;
-      font-size: 0.8rem;
+      background: var(--parley-accent);
+      color: var(--parley-on-accent);
+      font-size: var(--parley-font-x-small);
       text-align: center;
     }
     .empty {
       margin: 0.3rem 0.6rem;
-      color: #777;
+      color: var(--parley-text-faint);
       font-size: 0.9rem;
     }
   `;

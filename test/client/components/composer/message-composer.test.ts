@@ -144,9 +144,16 @@ describe('<message-composer> emoji', () => {
     return lists.length === 0 ? [] : (queryAllByRole(lists[0] as Element, 'option') as HTMLElement[]);
   }
 
+  /** Whether the suggestions answer what is typed now (not an earlier keystroke still being looked up). */
+  function settled(element: MessageComposer): boolean {
+    const list = queryAllByRole(element, 'listbox', 'Emoji suggestions')[0];
+    return list !== undefined && list.getAttribute('aria-busy') !== 'true';
+  }
+
+  /** Waits for the suggestions of the text typed now, once they offer `name`. */
   async function waitForSuggestion(element: MessageComposer, name: string): Promise<void> {
     await waitUntil(
-      () => suggestions(element).some((option) => accessibleName(option) === name),
+      () => settled(element) && suggestions(element).some((option) => accessibleName(option) === name),
       `no suggestion ${name}`,
       { timeout: EMOJI_LOAD_TIMEOUT_MS - 2000 },
     );
@@ -218,6 +225,33 @@ describe('<message-composer> emoji', () => {
     const sending = oneEvent(element, 'message-send') as Promise<MessageSendEvent>;
     await sendKeys({ press: 'Enter' });
     expect((await sending).text).to.equal('go 🚀');
+  });
+
+  it('offers only what fits the text typed now while a newer look-up is under way', async function () {
+    this.timeout(EMOJI_LOAD_TIMEOUT_MS);
+    const { element, box } = await emojiComposer('go :ro');
+    await waitForSuggestion(element, ':rofl:');
+    for (let i = 0; i < suggestions(element).length && selected(element) !== ':rocket:'; i += 1) {
+      await sendKeys({ press: 'ArrowDown' });
+      await element.updateComplete;
+    }
+    expect(selected(element)).to.equal(':rocket:');
+    // Typed at once: the look-up of "rock" answers from IndexedDB, so not before the update below.
+    box.value = 'go :rock';
+    box.setSelectionRange(box.value.length, box.value.length);
+    box.dispatchEvent(new InputEvent('input', { data: 'k' }));
+    await element.updateComplete;
+    const list = getByRole(element, 'listbox', 'Emoji suggestions');
+    expect(list.getAttribute('aria-busy')).to.equal('true');
+    const names = suggestions(element).map((option) => accessibleName(option));
+    expect(names).not.to.include(':rofl:');
+    for (const name of names) expect(name).to.match(/^:rock/);
+    await waitUntil(() => settled(element), 'the look-up of rock did not answer', {
+      timeout: EMOJI_LOAD_TIMEOUT_MS - 2000,
+    });
+    expect(suggestions(element).map((option) => accessibleName(option))).to.include(':rocket:');
+    // The highlight stays where the person put it, when the fresh answer still offers it.
+    expect(selected(element)).to.equal(':rocket:');
   });
 
   it('takes the highlighted completion with Tab, or a clicked one', async function () {

@@ -50,6 +50,24 @@ describe('<group-dialog>', () => {
     expect([event.group, event.members]).to.deep.equal(['gabc', ['dave']]);
   });
 
+  it('reports a close by the person (Cancel), not one by its owner (open set false)', async () => {
+    const dialog = await fixture<GroupDialog>(html`<group-dialog .people=${['bob']} open></group-dialog>`);
+    const box = getByRole<HTMLDialogElement>(dialog, 'dialog', 'New group');
+    const fired: Event[] = [];
+    dialog.addEventListener('dialog-close', (event) => fired.push(event));
+    const closed = oneEvent(box, 'close');
+    dialog.open = false;
+    await closed;
+    expect(box.open).to.equal(false);
+    expect(fired).to.have.length(0);
+
+    dialog.open = true;
+    await dialog.updateComplete;
+    setTimeout(() => getByRole(dialog, 'button', 'Cancel').click());
+    await oneEvent(dialog, 'dialog-close');
+    expect(dialog.open).to.equal(false);
+  });
+
   it('shows a failure in an alert', async () => {
     const dialog = await fixture<GroupDialog>(
       html`<group-dialog .people=${[]} .error=${'Group names are 1–64 characters.'} open></group-dialog>`,

@@ -1,0 +1,89 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import type { AppStore } from '../../../../client/app/session/app-store.js';
+import {
+  type AppCommandEvent,
+  type Shell,
+  listenForCommands,
+} from '../../../../client/components/shell/app-commands.js';
+import {
+  GroupActionEvent,
+  MessageSendEvent,
+  ReactionEvent,
+  SignInEvent,
+} from '../../../../client/components/events.js';
+
+/** A shell over a store that records what it is asked; `send` fails as `sendFails` says. */
+function recordingShell(sendFails: boolean) {
+  const calls: string[] = [];
+  const messenger = {
+    openConversation: { kind: 'group', conversation: 'group:g0123456789abcdef01234567' },
+    send: (text: string) => {
+      calls.push(`send ${text}`);
+      return sendFails ? Promise.reject(new Error('disk full')) : Promise.resolve();
+    },
+    react: () => {
+      throw new TypeError('no message m1 is shown');
+    },
+  };
+  const store = {
+    messenger,
+    login: (name: string) => calls.push(`login ${name}`),
+    leaveGroup: (group: string) => calls.push(`leave ${group}`),
+  } as unknown as AppStore;
+  const shell: Shell = {
+    store,
+    showDialog: (dialog) => calls.push(`dialog ${dialog}`),
+    awaitGroupAnswer: () => undefined,
+    focusConversation: () => Promise.resolve(),
+  };
+  return { calls, shell };
+}
+
+describe('app commands', () => {
+  it('runs the command of each typed event that reaches the target', () => {
+    const { calls, shell } = recordingShell(false);
+    const target = document.createElement('div');
+    const stop = listenForCommands(
+      target,
+      () => shell,
+      () => undefined,
+    );
+    target.dispatchEvent(new SignInEvent('login', 'alice', 'secret'));
+    target.dispatchEvent(new MessageSendEvent('hi'));
+    target.dispatchEvent(new GroupActionEvent('add-members'));
+    target.dispatchEvent(new GroupActionEvent('leave-group'));
+    stop();
+    target.dispatchEvent(new MessageSendEvent('after stop'));
+    expect(calls).to.deep.equal(['login alice', 'send hi', 'dialog add', 'leave g0123456789abcdef01234567']);
+  });
+
+  it('reports a command that rejects or throws, by event type, in one place', async () => {
+    const { shell } = recordingShell(true);
+    const target = document.createElement('div');
+    const failures: [AppCommandEvent, string][] = [];
+    listenForCommands(
+      target,
+      () => shell,
+      (command, error) => failures.push([command, (error as Error).message]),
+    );
+    target.dispatchEvent(new MessageSendEvent('hi'));
+    target.dispatchEvent(new ReactionEvent('m1', '👍'));
+    await waitUntil(() => failures.length === 2, 'the failures were not reported');
+    expect(failures).to.deep.include.members([
+      ['message-send', 'disk full'],
+      ['reaction', 'no message m1 is shown'],
+    ]);
+  });
+
+  it('drops events while there is no shell (no store yet)', () => {
+    const target = document.createElement('div');
+    const failures: unknown[] = [];
+    listenForCommands(
+      target,
+      () => null,
+      (_command, error) => failures.push(error),
+    );
+    target.dispatchEvent(new MessageSendEvent('hi'));
+    expect(failures).to.deep.equal([]);
+  });
+});
