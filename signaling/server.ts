@@ -20,6 +20,7 @@ import { GroupService } from './groups/group-service.js';
 import { createRequestHandler } from './http/request-handler.js';
 import type { RateLimit } from './limits/token-bucket.js';
 import type { Logger } from './logger.js';
+import { openPostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, openSqliteAccountStore } from './store/sqlite-account-store.js';
 import type { Store } from './store/store.js';
 import { ClientConnection } from './ws/client-connection.js';
@@ -33,8 +34,10 @@ export interface ServerOptions {
   host?: string;
   /** Default 0: any free port. */
   port?: number;
-  /** Directory of the SQLite file, created if missing. Ignored when `store` is given. */
+  /** Directory of the SQLite file, created if missing. Ignored when `store` or `databaseUrl` is given. */
   dataDir?: string;
+  /** A `postgres://` URL: accounts, sessions and groups live there instead of in SQLite. */
+  databaseUrl?: string;
   /** A store to use instead of opening one; the caller keeps ownership (it is not closed). */
   store?: Store;
   iceServers?: readonly IceServer[];
@@ -86,8 +89,12 @@ export function formatUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-function openStore(options: ServerOptions): { store: Store; owned: boolean } {
+async function openStore(options: ServerOptions, logger: Logger): Promise<{ store: Store; owned: boolean }> {
   if (options.store) return { store: options.store, owned: false };
+  if (options.databaseUrl !== undefined) {
+    const onIdleError = (error: Error) => logger.error({ err: error.message }, 'database connection lost');
+    return { store: await openPostgresStore({ url: options.databaseUrl, onIdleError }), owned: true };
+  }
   if (options.dataDir === undefined) return { store: openSqliteAccountStore(':memory:'), owned: true };
   mkdirSync(options.dataDir, { recursive: true });
   return { store: openSqliteAccountStore(join(options.dataDir, SQLITE_FILE_NAME)), owned: true };
@@ -101,7 +108,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   checkScryptParams(scrypt);
   const iceServers = IceServerList.parse(options.iceServers ?? []);
 
-  const { store, owned } = openStore(options);
+  const { store, owned } = await openStore(options, logger);
   const throttle = new LoginThrottle(options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE, clock);
   const accounts = await AccountService.create({
     store,
