@@ -9,6 +9,10 @@ export interface ServerConfig {
   port: number;
   /** `DATA_DIR`, default `./data`: holds the SQLite database. */
   dataDir: string;
+  /** `DATABASE_URL`: a `postgres://` URL; accounts, sessions and groups then live there, not in SQLite. */
+  databaseUrl: string | undefined;
+  /** `METRICS_TOKEN`: serves `GET /metrics` to requests bearing it; without it there is no `/metrics`. */
+  metricsToken: string | undefined;
   /** `ICE_SERVERS`: a JSON array of RTCIceServer objects, default `[]`. */
   iceServers: IceServer[];
   /** `CLIENT_DIR`: the built client, default `dist/client` next to the server bundle. */
@@ -34,6 +38,18 @@ export class ConfigError extends Error {
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 const FLAGS = ['--demo'];
+
+/** Long enough that guessing it over HTTP is hopeless. */
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'postgres:' || protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+}
 
 function integer(value: string): number | null {
   return /^\d+$/.test(value.trim()) ? Number(value.trim()) : null;
@@ -121,6 +137,20 @@ export function parseConfig(
     } else heartbeatIntervalMs = parsed;
   }
 
+  // Neither value is echoed in a problem: the URL may hold a password, and the token is a secret.
+  const databaseUrl = set('DATABASE_URL')?.trim();
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const metricsToken = set('METRICS_TOKEN')?.trim();
+  if (
+    metricsToken !== undefined &&
+    (metricsToken.length < MIN_METRICS_TOKEN_LENGTH || /\s/.test(metricsToken))
+  ) {
+    problems.push(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters without spaces`);
+  }
+
   const rawDemo = set('PARLEY_DEMO');
   if (rawDemo !== undefined && !['0', '1', 'true', 'false'].includes(rawDemo.trim())) {
     problems.push(`PARLEY_DEMO must be 1 or 0, got ${JSON.stringify(rawDemo)}`);
@@ -132,6 +162,8 @@ export function parseConfig(
     host: set('HOST')?.trim() ?? '0.0.0.0',
     port,
     dataDir: set('DATA_DIR') ?? './data',
+    databaseUrl,
+    metricsToken,
     iceServers,
     clientDir: set('CLIENT_DIR') ?? defaultClientDir,
     logLevel,

@@ -61,6 +61,8 @@ try {
     host: config.host,
     port: config.port,
     dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    metricsToken: config.metricsToken,
     iceServers: config.iceServers,
     clientDir: config.clientDir,
     scryptCost: config.scryptCost,

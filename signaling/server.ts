@@ -20,6 +20,11 @@ import { GroupService } from './groups/group-service.js';
 import { createRequestHandler } from './http/request-handler.js';
 import type { RateLimit } from './limits/token-bucket.js';
 import type { Logger } from './logger.js';
+import { NO_METRICS } from './metrics/connection-metrics.js';
+import { createMetricsEndpoint } from './metrics/metrics-endpoint.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
+import { timedStore } from './metrics/timed-store.js';
+import { openPostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, openSqliteAccountStore } from './store/sqlite-account-store.js';
 import type { Store } from './store/store.js';
 import { ClientConnection } from './ws/client-connection.js';
@@ -33,8 +38,12 @@ export interface ServerOptions {
   host?: string;
   /** Default 0: any free port. */
   port?: number;
-  /** Directory of the SQLite file, created if missing. Ignored when `store` is given. */
+  /** Directory of the SQLite file, created if missing. Ignored when `store` or `databaseUrl` is given. */
   dataDir?: string;
+  /** A `postgres://` URL: accounts, sessions and groups live there instead of in SQLite. */
+  databaseUrl?: string;
+  /** Serves `GET /metrics` to requests bearing this token (`Authorization: Bearer …`); off without it. */
+  metricsToken?: string;
   /** A store to use instead of opening one; the caller keeps ownership (it is not closed). */
   store?: Store;
   iceServers?: readonly IceServer[];
@@ -86,8 +95,12 @@ export function formatUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-function openStore(options: ServerOptions): { store: Store; owned: boolean } {
+async function openStore(options: ServerOptions, logger: Logger): Promise<{ store: Store; owned: boolean }> {
   if (options.store) return { store: options.store, owned: false };
+  if (options.databaseUrl !== undefined) {
+    const onIdleError = (error: Error) => logger.error({ err: error.message }, 'database connection lost');
+    return { store: await openPostgresStore({ url: options.databaseUrl, onIdleError }), owned: true };
+  }
   if (options.dataDir === undefined) return { store: openSqliteAccountStore(':memory:'), owned: true };
   mkdirSync(options.dataDir, { recursive: true });
   return { store: openSqliteAccountStore(join(options.dataDir, SQLITE_FILE_NAME)), owned: true };
@@ -101,7 +114,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   checkScryptParams(scrypt);
   const iceServers = IceServerList.parse(options.iceServers ?? []);
 
-  const { store, owned } = openStore(options);
+  const opened = await openStore(options, logger);
+  const { owned } = opened;
+  const { metricsToken } = options;
+  const metrics = metricsToken === undefined ? undefined : new ServerMetrics(() => presence.size);
+  const store = metrics ? timedStore(opened.store, metrics.storeSeconds) : opened.store;
   const throttle = new LoginThrottle(options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE, clock);
   const accounts = await AccountService.create({
     store,
@@ -129,11 +146,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     controlRateLimit: options.controlRateLimit ?? { perSecond: 10, burst: 30 },
     maxQueuedBytes: options.maxQueuedBytes ?? 4 * 1024 * 1024,
     batches: new BatchScheduler(),
+    metrics: metrics ?? NO_METRICS,
   };
 
   let ready = true;
   const http = createServer(
-    createRequestHandler({ clientDir: options.clientDir, isReady: () => ready, logger }),
+    createRequestHandler({
+      clientDir: options.clientDir,
+      isReady: () => ready,
+      logger,
+      metrics: metrics && createMetricsEndpoint(metrics, metricsToken!),
+    }),
   );
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const heartbeat = new Heartbeat(wss.clients, options.heartbeatIntervalMs ?? 5000, () =>
@@ -178,6 +201,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     heartbeat.stop();
     clearInterval(housekeeping);
+    metrics?.close();
     if (owned) await store.close();
     throw error;
   }
@@ -200,6 +224,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       http.close(() => resolve());
       http.closeAllConnections();
     });
+    metrics?.close();
     if (owned) await store.close();
     logger.info('closed');
   }

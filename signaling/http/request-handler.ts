@@ -8,11 +8,13 @@ export interface RequestHandlerOptions {
   /** False while shutting down, so a load balancer stops sending traffic. */
   isReady: () => boolean;
   logger: Logger;
+  /** `GET /metrics` (see metrics/metrics-endpoint.ts); without it the path is a 404 like any other. */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 /** Plain HTTP: `GET /healthz` and the static client. The WebSocket upgrade is handled elsewhere. */
 export function createRequestHandler(options: RequestHandlerOptions): RequestListener {
-  const { clientDir, isReady, logger } = options;
+  const { clientDir, isReady, logger, metrics } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0];
@@ -25,6 +27,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       res.end(ready ? 'ok' : 'shutting down');
       return;
     }
+    if (path === '/metrics' && metrics) return metrics(req, res);
     if (!clientDir) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('not found');

@@ -1,73 +1,21 @@
 import BetterSqlite3 from 'better-sqlite3';
-import type { Account, NewAccount, NewSession, Session } from './account-store.js';
-import type { GroupMember, StoredGroup } from './group-store.js';
+import type { NewAccount, NewSession, Session } from './account-store.js';
+import type { AddMembersResult, MembersToAdd, StoredGroup } from './group-store.js';
+import { addedResult, planAddition } from './membership.js';
+import {
+  GROUP_COLUMNS,
+  GROUP_JOINS,
+  toAccount,
+  toGroups,
+  type AccountRow,
+  type GroupMemberRow,
+  type SessionRow,
+} from './rows.js';
 import { migrate } from './sqlite-migrations.js';
 import type { Store } from './store.js';
 
 /** The database file's name inside `DATA_DIR`. */
 export const SQLITE_FILE_NAME = 'parley.sqlite';
-
-interface AccountRow {
-  id: number;
-  username: string;
-  name_key: string;
-  password_hash: string;
-  created_at: number;
-}
-
-interface SessionRow extends AccountRow {
-  token_hash: string;
-  expires_at: number;
-}
-
-/** One member of one group, with the group's own columns repeated. */
-interface GroupMemberRow {
-  id: string;
-  name: string;
-  created_at: number;
-  creator_key: string;
-  creator: string;
-  user_key: string;
-  username: string;
-  since: number;
-}
-
-/** Folds rows (ordered by group, then by join order) into groups. */
-function toGroups(rows: readonly GroupMemberRow[]): StoredGroup[] {
-  const groups: StoredGroup[] = [];
-  let current: StoredGroup | undefined;
-  for (const row of rows) {
-    if (current?.id !== row.id) {
-      current = {
-        id: row.id,
-        name: row.name,
-        creator: row.creator,
-        creatorKey: row.creator_key,
-        createdAt: row.created_at,
-        members: [],
-      };
-      groups.push(current);
-    }
-    current.members.push({ user: row.username, key: row.user_key, since: row.since });
-  }
-  return groups;
-}
-
-const GROUP_COLUMNS = `g.id, g.name, g.created_at, g.creator_key, c.username AS creator,
-       m.user_key, a.username, m.since`;
-const GROUP_JOINS = `JOIN accounts c ON c.name_key = g.creator_key
-  JOIN group_members m ON m.group_id = g.id
-  JOIN accounts a ON a.name_key = m.user_key`;
-
-function toAccount(row: AccountRow): Account {
-  return {
-    id: row.id,
-    username: row.username,
-    nameKey: row.name_key,
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-  };
-}
 
 function isUniqueViolation(error: unknown): boolean {
   return (
@@ -154,18 +102,12 @@ export function openSqliteAccountStore(file: string): Store {
     },
   );
 
-  const addMembers = db.transaction(
-    (groupId: string, actorKey: string, keys: readonly string[], since: number, maxMembers: number) => {
-      const present = new Set(memberKeys.all(groupId));
-      if (!present.has(actorKey)) return { ok: false, reason: 'unknown-group' } as const;
-      const fresh = new Set(keys.filter((key) => !present.has(key)));
-      if (present.size + fresh.size > maxMembers) return { ok: false, reason: 'too-large' } as const;
-      for (const key of fresh) insertMember.run(groupId, key, since, actorKey);
-      const group = readGroup(groupId)!;
-      const added: GroupMember[] = group.members.filter((member) => fresh.has(member.key));
-      return { ok: true, group, added } as const;
-    },
-  );
+  const addMembers = db.transaction((change: MembersToAdd): AddMembersResult => {
+    const plan = planAddition(new Set(memberKeys.all(change.groupId)), change);
+    if (!plan.ok) return plan;
+    for (const key of plan.fresh) insertMember.run(change.groupId, key, change.since, change.actorKey);
+    return addedResult(readGroup(change.groupId)!, plan.fresh);
+  });
 
   const removeMember = db.transaction((groupId: string, userKey: string) => {
     if (deleteMember.run(groupId, userKey).changes === 0) return { removed: false } as const;
@@ -215,13 +157,7 @@ export function openSqliteAccountStore(file: string): Store {
       return createGroup.immediate(group.id, group.name, group.creatorKey, group.createdAt, group.memberKeys);
     },
     async addMembers(change) {
-      return addMembers.immediate(
-        change.groupId,
-        change.actorKey,
-        change.memberKeys,
-        change.since,
-        change.maxMembers,
-      );
+      return addMembers.immediate(change);
     },
     async removeMember(groupId, userKey) {
       return removeMember.immediate(groupId, userKey);

@@ -206,6 +206,7 @@ export class ClientConnection implements PresenceMember {
       const { code, message, retryAfterMs } = result.failure;
       // A throttled login is what an attack looks like; the rest are people mistyping.
       const level = code === ErrorCode.TooManyAttempts ? 'warn' : 'info';
+      this.ctx.metrics.loginFailed(ref, code);
       this.refuse(level, code, message, ref, retryAfterMs);
       return;
     }
@@ -219,6 +220,7 @@ export class ClientConnection implements PresenceMember {
     presence.find(account.nameKey)?.member.replace();
     this.session = { user: account.username, key: account.nameKey, tokenHash };
     this.logAt('info', { user: account.username, via: ref }, 'logged in');
+    this.ctx.metrics.loggedIn(ref);
     const { welcome, after } = fillWelcome(
       {
         type: 'welcome',
@@ -271,6 +273,7 @@ export class ClientConnection implements PresenceMember {
       return undefined;
     }
     target.forward(out);
+    this.ctx.metrics.relayed();
     return undefined;
   }
 
@@ -385,6 +388,7 @@ export class ClientConnection implements PresenceMember {
   }
 
   private sendError(code: ErrorCode, message: string, ref: string | undefined, retryAfterMs?: number): void {
+    this.ctx.metrics.errorSent(code);
     const frame: ServerFrame = { type: 'error', code, message: message.slice(0, 1000) };
     if (ref !== undefined) frame.ref = ref;
     if (retryAfterMs !== undefined) frame.retryAfterMs = retryAfterMs;

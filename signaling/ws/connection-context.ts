@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { GroupService } from '../groups/group-service.js';
 import type { RateLimit } from '../limits/token-bucket.js';
 import type { Logger } from '../logger.js';
+import type { ConnectionMetrics } from '../metrics/connection-metrics.js';
 import type { ClientConnection } from './client-connection.js';
 import type { BatchScheduler } from './outbox.js';
 import type { Presence } from './presence.js';
@@ -24,4 +25,6 @@ export interface ConnectionContext {
   maxQueuedBytes: number;
   /** Flushes queued broadcasts and relays. */
   batches: BatchScheduler;
+  /** Counts logins, relays and errors for `/metrics` (`NO_METRICS` when it is off). */
+  metrics: ConnectionMetrics;
 }

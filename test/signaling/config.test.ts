@@ -19,6 +19,8 @@ test('defaults work on one machine', () => {
     host: '0.0.0.0',
     port: 8080,
     dataDir: './data',
+    databaseUrl: undefined,
+    metricsToken: undefined,
     iceServers: [],
     clientDir: '/srv/parley/client',
     logLevel: 'info',
@@ -39,6 +41,8 @@ test('reads every variable', () => {
     PARLEY_SCRYPT_COST: '1024',
     PARLEY_DEMO: '1',
     PARLEY_HEARTBEAT_MS: '30000',
+    DATABASE_URL: 'postgresql://parley:secret@db.internal:5432/parley',
+    METRICS_TOKEN: ' 0123456789abcdef0123 ',
   });
   assert.equal(config.host, '127.0.0.1');
   assert.equal(config.port, 0);
@@ -51,6 +55,8 @@ test('reads every variable', () => {
   assert.equal(config.scryptCost, 1024);
   assert.equal(config.demo, true);
   assert.equal(config.heartbeatIntervalMs, 30000);
+  assert.equal(config.databaseUrl, 'postgresql://parley:secret@db.internal:5432/parley');
+  assert.equal(config.metricsToken, '0123456789abcdef0123');
 });
 
 test('--demo switches the demo accounts on', () => {
@@ -77,6 +83,10 @@ const invalid: Array<[string, Environment, RegExp]> = [
   ['a heartbeat below 100 ms', { PARLEY_HEARTBEAT_MS: '10' }, /^PARLEY_HEARTBEAT_MS /],
   ['a heartbeat that is not a number', { PARLEY_HEARTBEAT_MS: '5s' }, /^PARLEY_HEARTBEAT_MS /],
   ['an unclear demo switch', { PARLEY_DEMO: 'yes please' }, /^PARLEY_DEMO /],
+  ['a DATABASE_URL that is not a URL', { DATABASE_URL: 'localhost:5432' }, /^DATABASE_URL /],
+  ['a DATABASE_URL of another database', { DATABASE_URL: 'mysql://db/parley' }, /^DATABASE_URL /],
+  ['a short METRICS_TOKEN', { METRICS_TOKEN: 'secret' }, /^METRICS_TOKEN /],
+  ['a METRICS_TOKEN with a space', { METRICS_TOKEN: 'correct horse battery staple' }, /^METRICS_TOKEN /],
 ];
 
 for (const [name, env, pattern] of invalid) {
@@ -89,6 +99,12 @@ for (const [name, env, pattern] of invalid) {
 
 test('rejects unknown arguments', () => {
   assert.match(problemsOf({}, ['--dmeo'])[0]!, /unknown argument "--dmeo"/);
+});
+
+test('never echoes a database URL or a metrics token in a problem', () => {
+  const problems = problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x', METRICS_TOKEN: 'hunter3 x' });
+  assert.equal(problems.length, 2);
+  assert.doesNotMatch(problems.join('\n'), /hunter/);
 });
 
 test('reports every problem at once', () => {

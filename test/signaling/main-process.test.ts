@@ -140,3 +140,28 @@ test('a port already in use exits 1 with a clear message', async (t) => {
   assert.equal(server.stdout, '');
   assert.match(server.stderr, /cannot start: .*EADDRINUSE/);
 });
+
+test('DATABASE_URL is used: an unreachable PostgreSQL exits 1 with a clear message', async (t) => {
+  const server = run(t, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: await tempDir(t),
+    DATABASE_URL: 'postgres://parley:hunter2@127.0.0.1:1/parley',
+  });
+  assert.equal(await server.exit, 1);
+  assert.equal(server.stdout, '');
+  assert.match(server.stderr, /cannot start: .*ECONNREFUSED/);
+  assert.doesNotMatch(server.stderr, /hunter2/);
+});
+
+test('METRICS_TOKEN turns GET /metrics on, for requests bearing it', async (t) => {
+  const token = 'main-process-metrics-token';
+  const server = run(t, { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await tempDir(t), METRICS_TOKEN: token });
+  const url = (await server.firstLine).replace('Parley listening on ', '');
+  assert.equal((await fetch(`${url}/metrics`)).status, 401);
+  const reply = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(reply.status, 200);
+  assert.match(await reply.text(), /^parley_users_online 0$/m);
+  server.kill('SIGTERM');
+  assert.equal(await server.exit, 0);
+});

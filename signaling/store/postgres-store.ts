@@ -1,0 +1,240 @@
+import pg from 'pg';
+import type { NewAccount, NewSession, Session } from './account-store.js';
+import type { AddMembersResult, MembersToAdd, NewGroup, StoredGroup } from './group-store.js';
+import { addedResult, planAddition } from './membership.js';
+import { migratePostgres } from './postgres-migrations.js';
+import {
+  GROUP_COLUMNS,
+  GROUP_JOINS,
+  toAccount,
+  toGroups,
+  type AccountRow,
+  type GroupMemberRow,
+  type SessionRow,
+} from './rows.js';
+import type { Store } from './store.js';
+
+export interface PostgresStoreOptions {
+  /** A `postgres://` connection URL. */
+  url: string;
+  /** Connections in the pool. Default 10. */
+  maxConnections?: number;
+  /**
+   * Called when an idle pooled connection fails (the server restarted, the network dropped it). The
+   * pool replaces it; without a listener node-postgres would crash the process.
+   */
+  onIdleError?: (error: Error) => void;
+}
+
+/** Either the pool (one statement, any connection) or the connection holding a transaction. */
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** PostgreSQL's code for a unique violation (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
+const UNIQUE_VIOLATION = '23505';
+
+/** BIGINT (int8) columns hold milliseconds and ids, all far below 2^53: read them as numbers. */
+const INT8_OID = 20;
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION;
+}
+
+async function rows<R extends pg.QueryResultRow>(
+  db: Queryable,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  return (await db.query<R>(text, values)).rows;
+}
+
+/**
+ * Runs `work` in a transaction on one pooled connection: committed if it resolves, rolled back if it
+ * rejects. A connection whose rollback fails is dropped rather than returned to the pool.
+ */
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function readGroup(db: Queryable, id: string): Promise<StoredGroup | null> {
+  const found = await rows<GroupMemberRow>(
+    db,
+    `SELECT ${GROUP_COLUMNS}
+       FROM groups g ${GROUP_JOINS}
+      WHERE g.id = $1
+      ORDER BY m.since, m.seq`,
+    [id],
+  );
+  return toGroups(found)[0] ?? null;
+}
+
+/**
+ * Locks a group's row until the transaction ends, so membership changes to one group (from any node)
+ * run one after the other; resolves whether the group exists.
+ */
+async function lockGroup(client: pg.PoolClient, id: string): Promise<boolean> {
+  return (await client.query('SELECT 1 FROM groups WHERE id = $1 FOR UPDATE', [id])).rowCount === 1;
+}
+
+async function insertMember(
+  client: pg.PoolClient,
+  groupId: string,
+  key: string,
+  since: number,
+  addedBy: string,
+): Promise<void> {
+  await client.query(
+    'INSERT INTO group_members (group_id, user_key, since, added_by) VALUES ($1, $2, $3, $4)',
+    [groupId, key, since, addedBy],
+  );
+}
+
+/**
+ * Connects to PostgreSQL at `options.url`, migrating the database first (see `migratePostgres`), and
+ * returns the store of accounts, sessions and groups. Several server nodes may share one database.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, types });
+  pool.on('error', (error) => options.onIdleError?.(error));
+  try {
+    await migratePostgres(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  return {
+    async findAccount(nameKey) {
+      const [row] = await rows<AccountRow>(pool, 'SELECT * FROM accounts WHERE name_key = $1', [nameKey]);
+      return row ? toAccount(row) : null;
+    },
+    async createAccount(account: NewAccount) {
+      try {
+        const [row] = await rows<AccountRow>(
+          pool,
+          `INSERT INTO accounts (username, name_key, password_hash, created_at)
+           VALUES ($1, $2, $3, $4) RETURNING *`,
+          [account.username, account.nameKey, account.passwordHash, account.createdAt],
+        );
+        return row ? toAccount(row) : null;
+      } catch (error) {
+        // The unique index settles two nodes registering one name at the same moment.
+        if (isUniqueViolation(error)) return null;
+        throw error;
+      }
+    },
+    async updatePasswordHash(accountId, passwordHash) {
+      await pool.query('UPDATE accounts SET password_hash = $1 WHERE id = $2', [passwordHash, accountId]);
+    },
+    async createSession(session: NewSession) {
+      await pool.query(
+        'INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+        [session.tokenHash, session.accountId, session.createdAt, session.expiresAt],
+      );
+    },
+    async findSession(tokenHash, now): Promise<Session | null> {
+      const [row] = await rows<SessionRow>(
+        pool,
+        `SELECT s.token_hash, s.expires_at, a.*
+           FROM sessions s JOIN accounts a ON a.id = s.account_id
+          WHERE s.token_hash = $1 AND s.expires_at > $2`,
+        [tokenHash, now],
+      );
+      return row ? { tokenHash: row.token_hash, expiresAt: row.expires_at, account: toAccount(row) } : null;
+    },
+    async extendSession(tokenHash, expiresAt) {
+      await pool.query('UPDATE sessions SET expires_at = $1 WHERE token_hash = $2', [expiresAt, tokenHash]);
+    },
+    async deleteSession(tokenHash) {
+      await pool.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+    },
+    async deleteExpiredSessions(now) {
+      return (await pool.query('DELETE FROM sessions WHERE expires_at <= $1', [now])).rowCount ?? 0;
+    },
+    async createGroup(group: NewGroup) {
+      if (group.memberKeys.length === 0) throw new TypeError('a group needs at least one member');
+      return inTransaction(pool, async (client) => {
+        await client.query('INSERT INTO groups (id, name, creator_key, created_at) VALUES ($1, $2, $3, $4)', [
+          group.id,
+          group.name,
+          group.creatorKey,
+          group.createdAt,
+        ]);
+        // One by one, so `seq` follows the given order.
+        for (const key of group.memberKeys) {
+          await insertMember(client, group.id, key, group.createdAt, group.creatorKey);
+        }
+        return (await readGroup(client, group.id))!;
+      });
+    },
+    async addMembers(change: MembersToAdd): Promise<AddMembersResult> {
+      return inTransaction(pool, async (client) => {
+        if (!(await lockGroup(client, change.groupId))) return { ok: false, reason: 'unknown-group' };
+        const present = await rows<{ user_key: string }>(
+          client,
+          'SELECT user_key FROM group_members WHERE group_id = $1',
+          [change.groupId],
+        );
+        const plan = planAddition(new Set(present.map((row) => row.user_key)), change);
+        if (!plan.ok) return plan;
+        for (const key of plan.fresh) {
+          await insertMember(client, change.groupId, key, change.since, change.actorKey);
+        }
+        return addedResult((await readGroup(client, change.groupId))!, plan.fresh);
+      });
+    },
+    async removeMember(groupId, userKey) {
+      return inTransaction(pool, async (client) => {
+        if (!(await lockGroup(client, groupId))) return { removed: false };
+        const deleted = await client.query(
+          'DELETE FROM group_members WHERE group_id = $1 AND user_key = $2',
+          [groupId, userKey],
+        );
+        if (deleted.rowCount === 0) return { removed: false };
+        const emptied = await client.query(
+          `DELETE FROM groups
+            WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = groups.id)`,
+          [groupId],
+        );
+        if (emptied.rowCount === 1) return { removed: true, group: null };
+        return { removed: true, group: await readGroup(client, groupId) };
+      });
+    },
+    async groupsOf(userKey) {
+      const found = await rows<GroupMemberRow>(
+        pool,
+        `SELECT ${GROUP_COLUMNS}
+           FROM group_members mine JOIN groups g ON g.id = mine.group_id ${GROUP_JOINS}
+          WHERE mine.user_key = $1
+          ORDER BY g.created_at, g.seq, m.since, m.seq`,
+        [userKey],
+      );
+      return toGroups(found);
+    },
+    async getGroup(id) {
+      return readGroup(pool, id);
+    },
+    async close() {
+      if (!pool.ended) await pool.end();
+    },
+  };
+}

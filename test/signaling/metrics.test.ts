@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Histogram, Registry } from 'prom-client';
+import { ErrorCode } from '../../shared/errors.js';
+import { timedStore } from '../../signaling/metrics/timed-store.js';
+import { openSqliteAccountStore } from '../../signaling/store/sqlite-account-store.js';
+import { startTestServer } from './harness.js';
+
+const TOKEN = 'metrics-token-0123456789';
+
+async function scrape(url: string, authorization?: string): Promise<Response> {
+  return fetch(`${url}/metrics`, { headers: authorization === undefined ? {} : { authorization } });
+}
+
+/** The value of one sample (`name{labels}` exactly as exposed), or undefined when it is absent. */
+function sample(body: string, series: string): number | undefined {
+  const line = body.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+test('/metrics is not there unless a token is configured', async (t) => {
+  const server = await startTestServer(t);
+  const reply = await scrape(server.url, `Bearer ${TOKEN}`);
+  assert.equal(reply.status, 404);
+});
+
+test('/metrics refuses a request without the token, with another token, or another scheme', async (t) => {
+  const server = await startTestServer(t, { metricsToken: TOKEN });
+  for (const authorization of [
+    undefined,
+    'Bearer wrong-token-0123456789',
+    // Another length: compared as hashes, so this is a plain refusal, not an error.
+    'Bearer x',
+    `Bearer ${TOKEN}x`,
+    `Basic ${Buffer.from(`user:${TOKEN}`).toString('base64')}`,
+    TOKEN,
+  ]) {
+    const reply = await scrape(server.url, authorization);
+    assert.equal(reply.status, 401, String(authorization));
+    assert.equal(reply.headers.get('www-authenticate'), 'Bearer realm="metrics"');
+    assert.doesNotMatch(await reply.text(), /parley_/);
+  }
+});
+
+test('/metrics counts logins, failures, relays, errors and store calls, and names no user', async (t) => {
+  const server = await startTestServer(t, { metricsToken: TOKEN });
+  const before = await (await scrape(server.url, `Bearer ${TOKEN}`)).text();
+  assert.equal(sample(before, 'parley_users_online'), 0);
+  assert.equal(sample(before, 'parley_logins_total{via="register"}'), undefined);
+
+  const alice = await server.join('alice');
+  const bob = await server.join('bob');
+  await alice.client.expect('user-online');
+  bob.client.send({ type: 'signal', to: 'alice', data: 1 });
+  await alice.client.expect('signal');
+  const mallory = await server.connect();
+  mallory.login('alice', 'not the password');
+  await mallory.expectError(ErrorCode.BadCredentials);
+
+  const reply = await scrape(server.url, `bearer  ${TOKEN}`);
+  assert.equal(reply.status, 200);
+  assert.match(reply.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+  assert.equal(reply.headers.get('cache-control'), 'no-store');
+  const body = await reply.text();
+  assert.equal(sample(body, 'parley_users_online'), 2);
+  assert.equal(sample(body, 'parley_logins_total{via="register"}'), 2);
+  assert.equal(sample(body, 'parley_login_failures_total{via="login",code="ERR_BAD_CREDENTIALS"}'), 1);
+  assert.equal(sample(body, 'parley_errors_total{code="ERR_BAD_CREDENTIALS"}'), 1);
+  assert.equal(sample(body, 'parley_relayed_signals_total'), 1);
+  assert.ok(sample(body, 'parley_store_seconds_count{operation="findAccount"}')! >= 3);
+  assert.equal(sample(body, 'parley_store_seconds_count{operation="createAccount"}'), 2);
+  assert.ok(sample(body, 'parley_event_loop_lag_seconds{stat="max"}')! >= 0);
+  assert.doesNotMatch(body, /alice|bob/i);
+});
+
+test('a store call is timed whether it resolves or rejects, and its outcome passes through', async (t) => {
+  const store = openSqliteAccountStore(':memory:');
+  t.after(() => store.close());
+  const seconds = new Histogram({
+    name: 'store_seconds',
+    help: 'test',
+    labelNames: ['operation'],
+    registers: [new Registry()],
+  });
+  const timed = timedStore(store, seconds);
+  assert.equal(await timed.findAccount('nobody'), null);
+  const group = { id: 'g1', name: 'G', creatorKey: 'ghost', createdAt: 1, memberKeys: ['ghost'] };
+  await assert.rejects(timed.createGroup(group));
+  const counts = (await seconds.get()).values.filter((value) => value.metricName === 'store_seconds_count');
+  assert.deepEqual(
+    counts.map((value) => [value.labels.operation, value.value]),
+    [
+      ['findAccount', 1],
+      ['createGroup', 1],
+    ],
+  );
+});
