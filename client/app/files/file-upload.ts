@@ -7,6 +7,7 @@
 import { FILE_WINDOW_CHUNKS, chunkCount, chunkLength, encodeChunk } from '../../../shared/file-protocol.js';
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import type { BulkSource } from '../../net/bulk-scheduler.js';
+import type { StoredFile } from '../../storage/stored-file.js';
 
 /** Chunks per Blob read. */
 const READ_CHUNKS = 16;
@@ -114,4 +115,14 @@ export class FileUpload implements BulkSource {
         },
       );
   }
+}
+
+/** Bytes of an outgoing file its recipients have stored, summed: the whole file for each who has it. */
+export function outgoingBytesStored(row: StoredFile, uploads: readonly FileUpload[]): number {
+  const size = row.info.size;
+  let done = row.completedBy.length * size;
+  for (const upload of uploads) {
+    if (!row.completedBy.includes(upload.peer)) done += Math.min(upload.acked * row.info.chunkSize, size);
+  }
+  return done;
 }

@@ -20,8 +20,8 @@ describe('Messenger', () => {
   it('delivers a message both ways and marks it delivered', async () => {
     const alice = await room.join('alice');
     const bob = await room.join('bob');
-    alice.networkUp(['bob'], [], []);
-    bob.networkUp(['alice'], [], []);
+    alice.serverWelcome(['bob'], [], []);
+    bob.serverWelcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await alice.send('hello bob');
     await room.until(() => states(alice).join() === 'delivered');
@@ -37,22 +37,22 @@ describe('Messenger', () => {
 
   it('keeps a message for an offline peer as sending and delivers it when the peer comes online', async () => {
     const alice = await room.join('alice');
-    alice.networkUp([], [], []);
+    alice.serverWelcome([], [], []);
     await alice.selectPerson('bob');
     await alice.send('are you there?');
     expect(states(alice)).to.deep.equal(['sending']);
     expect(alice.offlineContacts.map((c) => c.name)).to.deep.equal(['bob']);
 
     const bob = await room.join('bob');
-    bob.networkUp(['alice'], [], []);
-    alice.peerOnline('bob');
+    bob.serverWelcome(['alice'], [], []);
+    alice.userOnline('bob');
     await room.until(() => states(alice).join() === 'delivered');
     expect(bob.unreadFor('alice')).to.equal(1);
   });
 
   it('delivers the outbox after the sender reloads (a new messenger on the same store)', async () => {
     const alice = await room.join('alice');
-    alice.networkUp([], [], []);
+    alice.serverWelcome([], [], []);
     await alice.selectPerson('bob');
     await alice.send('first');
     await alice.send('second');
@@ -60,8 +60,8 @@ describe('Messenger', () => {
 
     const alice2 = await room.join('alice');
     const bob = await room.join('bob');
-    alice2.networkUp(['bob'], [], []);
-    bob.networkUp(['alice'], [], []);
+    alice2.serverWelcome(['bob'], [], []);
+    bob.serverWelcome(['alice'], [], []);
     await bob.selectPerson('alice');
     await room.until(() => texts(bob).length === 2);
     expect(texts(bob)).to.deep.equal(['first', 'second']);
@@ -72,7 +72,7 @@ describe('Messenger', () => {
 
   it('drops duplicates by id and refuses messages a peer may not send', async () => {
     const alice = await room.join('alice');
-    alice.networkUp(['mallory'], [], []);
+    alice.serverWelcome(['mallory'], [], []);
     await alice.selectPerson('mallory');
     // Mallory is a raw mesh, free to send anything down the data channel.
     const opened = new Promise<void>((resolve) => {

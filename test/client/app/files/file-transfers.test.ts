@@ -50,8 +50,8 @@ describe('FileTransfers', () => {
   async function pair(createLinkForBob?: PeerLinkFactory): Promise<[Messenger, Messenger]> {
     const alice = await room.join('alice');
     const bob = await room.join('bob', createLinkForBob ? { createLink: createLinkForBob } : {});
-    alice.networkUp(['bob'], [], []);
-    bob.networkUp(['alice'], [], []);
+    alice.serverWelcome(['bob'], [], []);
+    bob.serverWelcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await bob.selectPerson('alice');
     return [alice, bob];
@@ -153,10 +153,10 @@ describe('FileTransfers', () => {
     await alice.sendFiles([file]);
     await room.until(() => (fileOf(bob)?.done ?? 0) >= MiB);
     room.leave('bob');
-    alice.peerOffline('bob');
+    alice.userOffline('bob');
     const bob2 = await room.join('bob');
-    bob2.networkUp(['alice'], [], []);
-    alice.peerOnline('bob');
+    bob2.serverWelcome(['alice'], [], []);
+    alice.userOnline('bob');
     await bob2.selectPerson('alice');
     await room.until(() => fileOf(bob2)?.state === 'complete');
     const saved = await bob2.fileToSave(fileIdOf(bob2));
@@ -203,7 +203,7 @@ describe('FileTransfers', () => {
     const people = ['alice', 'bob', 'carol'];
     const messengers = await Promise.all(people.map((user) => room.join(user)));
     for (const [index, messenger] of messengers.entries()) {
-      messenger.networkUp(
+      messenger.serverWelcome(
         people.filter((_, other) => other !== index),
         [group],
         [],
@@ -236,8 +236,8 @@ describe('FileTransfers', () => {
     };
     const alice = await room.join('alice');
     const bob = await room.join('bob');
-    alice.networkUp(['bob'], [group], []);
-    bob.networkUp(['alice'], [group], []);
+    alice.serverWelcome(['bob'], [group], []);
+    bob.serverWelcome(['alice'], [group], []);
     await alice.selectConversation(`group:${group.id}`);
     await bob.selectConversation(`group:${group.id}`);
     const file = randomFile(2 * MiB + 3, 'for-carol.bin');
@@ -245,10 +245,10 @@ describe('FileTransfers', () => {
     await room.until(() => fileOf(bob)?.state === 'complete');
     // Alice leaves before Carol comes: Carol catches up the offer from Bob, and the bytes too.
     room.leave('alice');
-    bob.peerOffline('alice');
+    bob.userOffline('alice');
     const carol = await room.join('carol');
-    carol.networkUp(['bob'], [group], []);
-    bob.peerOnline('carol');
+    carol.serverWelcome(['bob'], [group], []);
+    bob.userOnline('carol');
     await carol.selectConversation(`group:${group.id}`);
     await room.until(() => fileOf(carol)?.state === 'complete');
     const saved = await carol.fileToSave(fileIdOf(carol));
@@ -259,18 +259,18 @@ describe('FileTransfers', () => {
     this.timeout(30_000);
     // Files over 64 MiB are not kept; this test lowers the limit to 1 MiB rather than move 65 MiB.
     const alice = await room.join('alice', { keepOutgoingFileBytes: MiB });
-    alice.networkUp([], [], []);
+    alice.serverWelcome([], [], []);
     await alice.selectPerson('bob');
     const file = randomFile(3 * MiB, 'huge.bin');
     await alice.sendFiles([file]);
     room.leave('alice');
     const alice2 = await room.join('alice', { keepOutgoingFileBytes: MiB });
-    alice2.networkUp(['bob'], [], []);
+    alice2.serverWelcome(['bob'], [], []);
     await alice2.selectPerson('bob');
     await room.until(() => fileOf(alice2)?.state === 'needs-file');
     const bob = await room.join('bob');
-    bob.networkUp(['alice'], [], []);
-    alice2.peerOnline('bob');
+    bob.serverWelcome(['alice'], [], []);
+    alice2.userOnline('bob');
     await bob.selectPerson('alice');
     await room.until(() => fileOf(bob)?.state === 'waiting' && fileOf(bob)?.detail !== null);
     await alice2.chooseFileAgain(fileIdOf(alice2), file);
