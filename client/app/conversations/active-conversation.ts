@@ -24,6 +24,8 @@ import type { PeerLinks } from '../peer-links.js';
 import type { ConversationList } from '../roster/conversation-list.js';
 import { byName } from '../roster/directory.js';
 import type { ConversationKind, Directory } from '../roster/directory.js';
+// A voice clip is sent as a file named the way the recorder names it: one rule, kept in voice/.
+// eslint-disable-next-line no-restricted-imports
 import { voiceFileName } from '../voice/voice-recording.js';
 import type { MessageView } from './message-view.js';
 import { OpenConversation, VIEW_LIMIT } from './open-conversation.js';

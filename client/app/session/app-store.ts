@@ -15,7 +15,9 @@ import { clearSession, loadSession, saveSession } from '../../storage/session-to
 import { UNREACHABLE_TEXT, errorFrameText, errorText } from './error-text.js';
 // The session builds the messenger (the composition root) and feeds it the server's frames.
 import { Messenger } from '../messenger.js';
-// Group commands go to the server from here; the roster matches each to its answer.
+// The session sends group commands over its socket; the roster's GroupRequests matches each to its
+// answer. The session is a composition layer above the features (it builds the messenger).
+// eslint-disable-next-line no-restricted-imports
 import { GroupRequests } from '../roster/group-requests.js';
 import type { GroupCommand, GroupRequest } from '../roster/group-requests.js';
 import { consoleWarn } from '../warn.js';
