@@ -30,15 +30,19 @@ export class FileUpload implements BulkSource {
   readonly #frames: Uint8Array[] = [];
   #reading = false;
   #closed = false;
+  readonly #blob: Blob;
+  readonly #events: UploadEvents;
 
   constructor(
     readonly peer: string,
     readonly id: string,
     readonly info: FileInfo,
-    private readonly blob: Blob,
+    blob: Blob,
     from: number,
-    private readonly events: UploadEvents,
+    events: UploadEvents,
   ) {
+    this.#blob = blob;
+    this.#events = events;
     this.count = chunkCount(info);
     this.#acked = from;
     this.#next = from;
@@ -77,7 +81,7 @@ export class FileUpload implements BulkSource {
       this.#next = this.#readPos = this.#acked;
       this.#read();
     }
-    this.events.wake();
+    this.#events.wake();
   }
 
   close(): void {
@@ -92,7 +96,7 @@ export class FileUpload implements BulkSource {
     const start = this.#readPos;
     const end = Math.min(start + READ_CHUNKS, this.count);
     const { chunkSize } = this.info;
-    this.blob
+    this.#blob
       .slice(start * chunkSize, Math.min(end * chunkSize, this.info.size))
       .arrayBuffer()
       .then(
@@ -106,12 +110,12 @@ export class FileUpload implements BulkSource {
             this.#frames.push(encodeChunk(this.id, index, data));
           }
           this.#readPos = end;
-          this.events.wake();
+          this.#events.wake();
           this.#read();
         },
         (error: unknown) => {
           this.#reading = false;
-          if (!this.#closed) this.events.readFailed(error);
+          if (!this.#closed) this.#events.readFailed(error);
         },
       );
   }
