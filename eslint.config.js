@@ -13,6 +13,20 @@ const layer = (files, patterns) => ({
   rules: { 'no-restricted-imports': ['error', { patterns }] },
 });
 
+/** What no file of client/app/ may import. */
+const appPatterns = [
+  {
+    group: ['**/components/**', 'lit', 'lit/*'],
+    message: 'app/ holds state and commands; it does not render.',
+  },
+  { group: ['simple-peer'], message: 'Only client/net/peer-connection.ts imports simple-peer.' },
+  { group: ['idb'], message: 'Only client/storage/ imports idb.' },
+  { group: ['**/signaling/**'], message: 'The client does not import the server.' },
+];
+
+/** The feature folders of client/app/. */
+const appFeatures = ['session', 'roster', 'conversations', 'attention', 'files', 'voice'];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', '.tsbuild/'] },
   js.configs.recommended,
@@ -95,17 +109,25 @@ export default tseslint.config(
       },
     ],
   ),
-  layer(
-    ['client/app/**/*.ts'],
-    [
-      {
-        group: ['**/components/**', 'lit', 'lit/*'],
-        message: 'app/ holds state and commands; it does not render.',
-      },
-      { group: ['simple-peer'], message: 'Only client/net/peer-connection.ts imports simple-peer.' },
-      { group: ['idb'], message: 'Only client/storage/ imports idb.' },
-      { group: ['**/signaling/**'], message: 'The client does not import the server.' },
-    ],
+  layer(['client/app/**/*.ts'], appPatterns),
+  // Each feature folder of app/ reaches the others only through the peer port (peer-links.ts), the
+  // composition root (messenger.ts), or types; the directory (who is in which conversation) is
+  // every feature's shared read-only view, handed in by the root.
+  ...appFeatures.map((feature) =>
+    layer(
+      [`client/app/${feature}/**/*.ts`],
+      [
+        ...appPatterns,
+        {
+          group: [
+            ...appFeatures.filter((other) => other !== feature).map((other) => `../${other}/*`),
+            '!../roster/directory.js',
+          ],
+          allowTypeImports: true,
+          message: 'Features reach each other through peer-links.ts, the composition root, or types.',
+        },
+      ],
+    ),
   ),
   layer(
     ['client/components/**/*.ts'],

@@ -1,55 +1,40 @@
 /**
- * Everything a signed-in user does with other people: presence, direct conversations, groups and
- * the Lobby, the outbox and acknowledgements, group catch-up, unread counts. It owns the account's
- * store and the peer mesh; the signaling server only feeds it presence, groups and set-up signals,
- * so a conversation whose data channels are open keeps working while the server is away.
+ * The composition root of everything a signed-in user does with other people. It builds the
+ * features — presence, the open conversation, delivery, the inbox, group catch-up, files, typing,
+ * read receipts, notifications — hands each the one peer port (`peer-links.ts`) and what else it
+ * needs by name, wires the peer mesh to the inbound router (`peer-inbound.ts`), and closes it all.
+ * It routes nothing and holds no feature's state; its public members forward to the feature that
+ * owns each, so components read one object. The signaling server only feeds it presence, groups
+ * and set-up signals: a conversation whose data channels are open keeps working while it is away.
  */
-import { ErrorCode, ProtocolError } from '../../shared/errors.js';
-import { VoiceInfo, safeFileName } from '../../shared/file-protocol.js';
-import { LOBBY_CONVERSATION, MessageText, ReactionEmoji, directPeerOf } from '../../shared/peer-protocol.js';
-import type { PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
-import { randomHex } from '../net/random-id.js';
-import { FileStore } from '../storage/file-store.js';
-import { FileTransfers, isFileFrame } from './files/file-transfers.js';
-import type { FileFrame } from './files/file-transfers.js';
-import { Inbox } from './conversations/inbox.js';
+import { safeFileName } from '../../shared/file-protocol.js';
+import type { SignalPayload } from '../../shared/peer-protocol.js';
 import type { Group, IceServer } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
-import type { PeerLinkFactory, PeerState } from '../net/peer-mesh.js';
+import type { PeerLinkFactory } from '../net/peer-mesh.js';
 import type { AccountStore } from '../storage/account-store.js';
-import { Directory, byName } from './roster/directory.js';
-import type { ConversationKind } from './roster/directory.js';
-import { GroupSync } from './conversations/group-sync.js';
-import { OutboxDelivery } from './conversations/outbox-delivery.js';
-import type { MessageView } from './conversations/message-view.js';
-import { OpenConversation, VIEW_LIMIT } from './conversations/open-conversation.js';
-import { ConversationList } from './roster/conversation-list.js';
+import { FileStore } from '../storage/file-store.js';
 import { Notifier } from './attention/notifier.js';
 import type { NotificationPermissionState } from './attention/notifier.js';
 import { ReadReceipts } from './attention/read-receipts.js';
 import { TypingIndicator } from './attention/typing-indicator.js';
-import { voiceFileName } from './voice/voice-recording.js';
+import { ActiveConversation } from './conversations/active-conversation.js';
+import type { OpenConversationView } from './conversations/active-conversation.js';
+import { GroupSync } from './conversations/group-sync.js';
+import { Inbox } from './conversations/inbox.js';
+import { OutboxDelivery } from './conversations/outbox-delivery.js';
+import { FileTransfers } from './files/file-transfers.js';
+import { PeerInbound } from './peer-inbound.js';
+import { peerLinks } from './peer-links.js';
+import { ConversationList } from './roster/conversation-list.js';
 import type { ConversationEntry } from './roster/conversation-list.js';
+import { Directory } from './roster/directory.js';
+import { Presence } from './roster/presence.js';
+import { consoleWarn } from './warn.js';
+import type { Warn } from './warn.js';
 
 export type { ConversationEntry } from './roster/conversation-list.js';
-
-export interface OpenConversationView {
-  readonly conversation: string;
-  readonly kind: ConversationKind;
-  readonly title: string;
-  /** Direct conversations: the other person. */
-  readonly peer: string | null;
-  /** Everyone in it, this user included (the Lobby: everyone online). */
-  readonly members: readonly string[];
-  /** Direct conversations: whether the other person is online, and the data channel's state. */
-  readonly peerOnline: boolean;
-  readonly link: PeerState;
-  readonly messages: readonly MessageView[];
-  /** Its notifications are silenced; absent: not muted. */
-  readonly muted?: boolean;
-  /** Who is typing in it now, by name; absent: no one. */
-  readonly typing?: readonly string[];
-}
+export type { OpenConversationView } from './conversations/active-conversation.js';
 
 export interface MessengerOptions {
   me: string;
@@ -61,152 +46,153 @@ export interface MessengerOptions {
   /** Own files up to this size are kept in storage, to survive a reload; tests lower it. */
   keepOutgoingFileBytes?: number;
   /** Where warnings about bad peer input go. */
-  warn?: (message: string, error?: unknown) => void;
+  warn?: Warn;
 }
-
-/** Frames handled in each peer's order; file frames go straight to the transfers instead. */
-type QueuedFrame = Exclude<PeerFrame, { type: 'hello' } | FileFrame>;
 
 export class Messenger {
   readonly me: string;
   readonly directory: Directory;
   readonly #store: AccountStore;
-  readonly #options: MessengerOptions;
+  readonly #onChange: () => void;
   readonly #mesh: PeerMesh;
-  readonly #sync: GroupSync;
-  readonly #warn: (message: string, error?: unknown) => void;
-  #iceServers: IceServer[] = [];
   readonly #list: ConversationList;
-  #open: OpenConversation | null = null;
-  #visible = true;
+  readonly #presence: Presence;
+  readonly #active: ActiveConversation;
   readonly #delivery: OutboxDelivery;
+  readonly #sync: GroupSync;
   readonly #files: FileTransfers;
   readonly #notifier: Notifier;
   readonly #typing: TypingIndicator;
-  readonly #receipts: ReadReceipts;
-  readonly #inbox: Inbox;
-  /** Settles once this user's previous reaction is shown, so the next toggle sees it. */
-  #reacting: Promise<void> = Promise.resolve();
-  /** Per-peer chain: one peer's frames are handled in the order they came. */
-  readonly #inbound = new Map<string, Promise<void>>();
+  readonly #inbound: PeerInbound;
   #closed = false;
 
   private constructor(options: MessengerOptions) {
-    this.me = options.me;
-    this.directory = new Directory(options.me);
-    this.#list = new ConversationList(this.directory);
-    this.#store = options.store;
-    this.#options = options;
-    this.#warn = options.warn ?? ((message, error) => console.warn(`[parley] ${message}`, error ?? ''));
+    const { me, store } = options;
+    const warn = options.warn ?? consoleWarn;
+    const changed = (): void => this.#changed();
+    this.me = me;
+    this.#store = store;
+    this.#onChange = options.onChange;
+    this.directory = new Directory(me);
+    const directory = this.directory;
+    this.#list = new ConversationList(directory);
+    // The mesh's handlers run only once something connects, after every feature below exists.
     this.#mesh = new PeerMesh(
       {
-        me: options.me,
-        iceServers: () => this.#iceServers,
+        me,
+        iceServers: () => this.#presence.iceServers,
         ...(options.createLink ? { createLink: options.createLink } : {}),
       },
       {
-        sendSignal: (to, payload) => void this.#options.sendSignal(to, payload),
-        onOpen: (peer) => this.#onOpen(peer),
+        sendSignal: (to, payload) => void options.sendSignal(to, payload),
+        onOpen: (peer) => this.#connectionOpened(peer),
         onClose: (peer) => {
-          this.#sync.peerGone(peer);
-          this.#files.peerClosed(peer);
-          this.#changed();
+          this.#connectionClosed(peer);
+          changed();
         },
-        onFrame: (peer, frame) => {
-          // File frames pace a transfer: they must not wait behind message writes.
-          if (isFileFrame(frame)) {
-            this.#files
-              .frame(peer, frame)
-              .catch((error: unknown) => this.#warn(`handling ${frame.type} from ${peer} failed`, error));
-          } else {
-            // A message shows the moment it arrives; storing it (and the ack) then takes its turn in
-            // the peer's queue, which a file's chunk writes can slow to a crawl.
-            if (frame.type === 'message') this.#inbox.showArriving(peer, frame.message);
-            this.#enqueue(peer, frame);
-          }
-        },
-        onChunk: (peer, data) => this.#files.chunk(peer, data),
-        onBadInput: (peer, error) => this.#warn(`bad input from ${peer}: ${error.message}`),
+        onFrame: (peer, frame) => this.#inbound.frame(peer, frame),
+        onChunk: (peer, data) => this.#inbound.chunk(peer, data),
+        onBadInput: (peer, error) => warn(`bad input from ${peer}: ${error.message}`),
         onStateChange: (peer) => {
-          if (this.#open && this.#open.conversation === this.directory.direct(peer)) this.#changed();
+          if (this.#active.isOpen(directory.direct(peer))) changed();
         },
       },
     );
+    const links = peerLinks(this.#mesh, warn);
     this.#delivery = new OutboxDelivery({
-      directory: this.directory,
-      store: this.#store,
-      send: (peer, frame) => this.#mesh.send(peer, frame),
-      want: (peer) => this.#mesh.want(peer),
-      isOpen: (peer) => this.#mesh.state(peer) === 'open',
-      updated: (message) => this.#open?.upsert(message),
-      warn: (message, error) => this.#warn(message, error),
+      links,
+      directory,
+      store,
+      updated: (message) => this.#active.upsert(message),
     });
     this.#files = new FileTransfers({
-      directory: this.directory,
-      files: this.#store.files,
-      send: (peer, frame) => this.#mesh.send(peer, frame),
-      addBulk: (peer, source) => this.#mesh.addBulk(peer, source),
-      removeBulk: (peer, source) => this.#mesh.removeBulk(peer, source),
-      wakeBulk: (peer) => this.#mesh.wakeBulk(peer),
-      isOpen: (peer) => this.#mesh.state(peer) === 'open',
-      want: (peer) => this.#mesh.want(peer),
+      links,
+      directory,
+      files: store.files,
       changed: (id) => {
-        if (this.#open?.fileChanged(id)) this.#changed();
+        if (this.#active.fileChanged(id)) changed();
       },
-      warn: (message, error) => this.#warn(message, error),
       freeBytes: () => FileStore.freeBytes(),
       ...(options.keepOutgoingFileBytes === undefined
         ? {}
         : { keepOutgoingBytes: options.keepOutgoingFileBytes }),
     });
     this.#sync = new GroupSync({
-      directory: this.directory,
-      store: this.#store,
-      send: (peer, frame) => this.#mesh.send(peer, frame),
-      accept: (conversation, messages) => this.#inbox.storeBatch(conversation, messages),
-      warn: (message) => this.#warn(message),
+      links,
+      directory,
+      store,
+      accept: (conversation, messages) => inbox.storeBatch(conversation, messages),
     });
     this.#notifier = new Notifier({
-      kindOf: (conversation) => this.directory.kindOf(conversation),
-      title: (conversation) => this.directory.title(conversation),
+      kindOf: (conversation) => directory.kindOf(conversation),
+      title: (conversation) => directory.title(conversation),
       open: (conversation) => this.selectConversation(conversation),
-      changed: () => this.#changed(),
-      warn: (message, error) => this.#warn(message, error),
+      changed,
+      warn,
     });
-    const link = {
-      directory: this.directory,
-      send: (peer: string, frame: PeerFrame) => this.#mesh.send(peer, frame),
-      isOpen: (peer: string) => this.#mesh.state(peer) === 'open',
-    };
     this.#typing = new TypingIndicator({
-      ...link,
+      links,
+      directory,
       changed: (conversation) => {
-        if (this.#open?.conversation === conversation) this.#changed();
+        if (this.#active.isOpen(conversation)) changed();
       },
     });
-    this.#receipts = new ReadReceipts({
-      ...link,
-      store: this.#store,
+    const receipts = new ReadReceipts({
+      links,
+      directory,
+      store,
       updated: (message) => {
-        this.#open?.upsert(message);
-        this.#changed();
+        this.#active.upsert(message);
+        changed();
       },
-      warn: (message) => this.#warn(message),
     });
-    this.#inbox = new Inbox({
-      me: this.me,
-      directory: this.directory,
-      store: this.#store,
+    this.#active = new ActiveConversation({
+      links,
+      linkState: (peer) => this.#mesh.state(peer),
+      directory,
+      store,
       list: this.#list,
+      delivery: this.#delivery,
       files: this.#files,
-      notifier: this.#notifier,
       typing: this.#typing,
-      open: () => this.#open,
-      visible: () => this.#visible,
-      ack: (peer, ids) => void this.#mesh.send(peer, { type: 'ack', ids }),
-      seen: () => this.#reportSeen(),
-      changed: () => this.#changed(),
-      warn: (message) => this.#warn(message),
+      receipts,
+      notifier: this.#notifier,
+      changed,
+    });
+    const inbox = new Inbox({
+      links,
+      directory,
+      store,
+      list: this.#list,
+      fileArrived: (message) => this.#files.incoming(message),
+      notify: (conversation, messages) => this.#notifier.notify(conversation, messages),
+      typingStopped: (conversation, author) => this.#typing.stopped(conversation, author),
+      open: () => this.#active.current,
+      visible: () => this.#active.visible,
+      seen: () => this.#active.reportSeen(),
+      changed,
+    });
+    this.#presence = new Presence({
+      links,
+      directory,
+      disconnect: (peer) => this.#mesh.peerOffline(peer),
+      neededNow: (peer) => this.#active.isOpen(directory.direct(peer)) || this.#files.waitsFor(peer),
+      hasPending: (peer) => this.#delivery.hasPending(peer),
+      deliverTo: (peer) => void this.#delivery.flush(peer).then(changed),
+      catchUp: (peer, conversation) => void this.#sync.announce(peer, [conversation]),
+      connectionClosed: (peer) => this.#connectionClosed(peer),
+      groupChanged: (conversation, left) => this.#active.groupChanged(conversation, left),
+      changed,
+    });
+    this.#inbound = new PeerInbound({
+      inbox,
+      delivery: this.#delivery,
+      sync: this.#sync,
+      typing: this.#typing,
+      receipts,
+      files: this.#files,
+      changed,
+      warn,
     });
   }
 
@@ -222,193 +208,86 @@ export class Messenger {
 
   // ── from the signaling server ────────────────────────────────────────────────────────────────
 
-  /** The server's welcome: who is online now, the user's groups, and the ICE servers to use. */
-  networkUp(online: readonly string[], groups: readonly Group[], iceServers: readonly IceServer[]): void {
-    this.#iceServers = [...iceServers];
-    const next = new Set(online.filter((name) => name !== this.me));
-    for (const peer of this.directory.online) {
-      // A peer whose data channel is open is demonstrably there; the server may just have restarted.
-      if (!next.has(peer) && this.#mesh.state(peer) !== 'open') this.#mesh.peerOffline(peer);
-    }
-    this.directory.setOnline(next);
-    this.directory.setGroups(groups);
-    for (const peer of next) this.#reach(peer);
-    this.#changed();
+  /** The server's `welcome`: who is online now, the user's groups, and the ICE servers to use. */
+  serverWelcome(online: readonly string[], groups: readonly Group[], iceServers: readonly IceServer[]): void {
+    this.#presence.welcome(online, groups, iceServers);
   }
 
-  peerOnline(peer: string): void {
-    if (peer === this.me) return;
-    this.directory.addOnline(peer);
-    this.#reach(peer);
-    this.#changed();
+  /** The server's `user-online`. */
+  userOnline(peer: string): void {
+    this.#presence.userOnline(peer);
   }
 
-  peerOffline(peer: string): void {
-    this.directory.removeOnline(peer);
-    this.#mesh.peerOffline(peer);
-    this.#sync.peerGone(peer);
-    this.#files.peerClosed(peer);
-    this.#changed();
+  /** The server's `user-offline`: the peer's connection is dropped. */
+  userOffline(peer: string): void {
+    this.#presence.userOffline(peer);
   }
 
   /** A group was created with this user in it, or changed. */
   groupUpdated(group: Group): void {
-    const previous = this.directory.putGroup(group);
-    const conversation = `group:${group.id}`;
-    const before = new Set(previous?.members.map((m) => m.user) ?? []);
-    for (const { user } of group.members) {
-      if (user === this.me || !this.directory.isOnline(user)) continue;
-      // New members (or a new group) catch up from whoever is connected.
-      if (!before.has(user) || !previous) {
-        if (this.#mesh.state(user) === 'open') void this.#sync.announce(user, [conversation]);
-        else this.#mesh.want(user);
-      }
-    }
-    if (this.#open?.conversation === conversation) this.#open.membershipChanged();
-    this.#changed();
+    this.#presence.groupUpdated(group);
   }
 
   /** This user left a group: it leaves the lists; its history stays on this device. */
   groupRemoved(groupId: string): void {
-    this.directory.removeGroup(groupId);
-    if (this.#open?.conversation === `group:${groupId}`) this.#open = null;
-    this.#changed();
+    this.#presence.groupRemoved(groupId);
   }
 
   handleSignal(from: string, data: unknown): void {
     this.#mesh.handleSignal(from, data);
   }
 
-  // ── commands from the UI ─────────────────────────────────────────────────────────────────────
+  // ── commands from the UI: the open conversation ──────────────────────────────────────────────
 
   /** Opens a conversation: a direct one by peer name (`dm:` id) or a group or the Lobby by id. */
-  async selectConversation(conversation: string): Promise<void> {
-    if (this.directory.kindOf(conversation) === null)
-      throw new TypeError(`unknown conversation ${conversation}`);
-    const open = new OpenConversation(
-      conversation,
-      this.me,
-      (message) => this.#files.view(message),
-      // The Lobby is whoever is online now: a reaction checked when it came stays counted.
-      (author) => conversation === LOBBY_CONVERSATION || this.directory.isMember(conversation, author),
-    );
-    this.#open = open;
-    // Connecting takes a few round trips: start it before reading history, not after.
-    const peer = directPeerOf(conversation, this.me);
-    if (peer && this.directory.isOnline(peer)) this.#mesh.want(peer);
-    this.#changed();
-    const messages = await this.#store.listConversation(conversation, { limit: VIEW_LIMIT });
-    if (this.#open !== open) return;
-    open.set(messages);
-    this.#reportSeen();
-    await this.#markReadIfSeen();
-    this.#changed();
+  selectConversation(conversation: string): Promise<void> {
+    return this.#active.select(conversation);
   }
 
   /** Opens the direct conversation with `peer`. */
   selectPerson(peer: string): Promise<void> {
-    return this.selectConversation(this.directory.direct(peer));
+    return this.#active.select(this.directory.direct(peer));
   }
 
   closeConversation(): void {
-    this.#open = null;
-    this.#changed();
+    this.#active.close();
   }
 
   /** Whether the page is in view: messages arriving in the open conversation are read only if it is. */
-  async setVisible(visible: boolean): Promise<void> {
-    this.#visible = visible;
-    this.#reportSeen();
-    await this.#markReadIfSeen();
+  setVisible(visible: boolean): Promise<void> {
+    return this.#active.setVisible(visible);
   }
 
   /** Sends `text` to the open conversation. Throws `ProtocolError` for text the protocol refuses. */
-  async send(text: string): Promise<void> {
-    const open = this.#open;
-    if (!open) throw new TypeError('no conversation is open');
-    const checked = MessageText.safeParse(text);
-    if (!checked.success) {
-      const tooLong = checked.error.issues.some((issue) => issue.message.includes('longer'));
-      throw new ProtocolError(tooLong ? ErrorCode.TextTooLong : ErrorCode.BadFrame, checked.error.message);
-    }
-    const { conversation } = open;
-    this.#list.active(conversation);
-    this.#typing.sent(conversation);
-    await this.#delivery.send(conversation, { text }, (message) => {
-      open.upsert(message);
-      this.#changed();
-    });
+  send(text: string): Promise<void> {
+    return this.#active.send(text);
   }
 
   /** Sends each file to the open conversation, one message per file, in the order given. */
-  async sendFiles(files: readonly File[]): Promise<void> {
-    const open = this.#open;
-    if (!open) throw new TypeError('no conversation is open');
-    for (const file of files) await this.#sendFile(open, file, null);
+  sendFiles(files: readonly File[]): Promise<void> {
+    return this.#active.sendFiles(files);
   }
 
-  /**
-   * Sends a recorded voice clip to the open conversation: a file whose offer also carries its
-   * duration and waveform peaks. Throws `ProtocolError` for values the protocol refuses.
-   */
-  async sendVoice(blob: Blob, durationMs: number, peaks: readonly number[]): Promise<void> {
-    const open = this.#open;
-    if (!open) throw new TypeError('no conversation is open');
-    const voice = VoiceInfo.safeParse({ durationMs, peaks: [...peaks] });
-    if (!voice.success) throw new ProtocolError(ErrorCode.BadFrame, voice.error.message);
-    const file = new File([blob], voiceFileName(blob.type), { type: blob.type });
-    await this.#sendFile(open, file, voice.data);
+  /** Sends a recorded voice clip to the open conversation (see `ActiveConversation.sendVoice`). */
+  sendVoice(blob: Blob, durationMs: number, peaks: readonly number[]): Promise<void> {
+    return this.#active.sendVoice(blob, durationMs, peaks);
   }
 
-  async #sendFile(open: OpenConversation, file: File, voice: VoiceInfo | null): Promise<void> {
-    const { conversation } = open;
-    const info = await this.#files.describe(file);
-    if (voice) info.voice = voice;
-    const id = randomHex(16);
-    // Registered before the offer goes out, so a request that comes straight back finds the file.
-    this.#files.addOutgoing(id, conversation, info, file, this.#delivery.recipientsOf(conversation));
-    this.#list.active(conversation);
-    await this.#delivery.send(
-      conversation,
-      { file: info },
-      (message) => {
-        open.upsert(message);
-        this.#changed();
-      },
-      id,
-    );
-  }
-
-  /**
-   * Toggles this user's `emoji` on message `target` of the open conversation: on if it is not on
-   * now, else off. Throws `ProtocolError` for something that is not one emoji.
-   */
-  async react(target: string, emoji: string): Promise<void> {
-    const open = this.#open;
-    if (!open) throw new TypeError('no conversation is open');
-    if (!open.shows(target)) throw new TypeError(`no message ${target} is shown`);
-    const checked = ReactionEmoji.safeParse(emoji);
-    if (!checked.success) throw new ProtocolError(ErrorCode.BadFrame, checked.error.message);
-    const previous = this.#reacting;
-    let shown = (): void => undefined;
-    this.#reacting = new Promise<void>((resolve) => (shown = resolve));
-    try {
-      await previous;
-      const on = !open.reactedByMe(target, emoji);
-      await this.#delivery.send(open.conversation, { reaction: { target, emoji, on } }, (message) => {
-        open.upsert(message);
-        this.#changed();
-        shown();
-      });
-    } finally {
-      shown();
-    }
+  /** Toggles this user's `emoji` on message `target` of the open conversation. */
+  react(target: string, emoji: string): Promise<void> {
+    return this.#active.react(target, emoji);
   }
 
   /** The person typed in the open conversation's **Message** box: its members may hear of it. */
   typed(): void {
-    if (this.#open) this.#typing.typed(this.#open.conversation);
+    this.#active.typed();
   }
+
+  get openConversation(): OpenConversationView | null {
+    return this.#active.view;
+  }
+
+  // ── commands from the UI: notifications and files ────────────────────────────────────────────
 
   /** Silences (or not) the notifications of `conversation`; kept with the conversation. */
   async setMuted(conversation: string, muted: boolean): Promise<void> {
@@ -451,6 +330,8 @@ export class Messenger {
 
   close(): void {
     this.#closed = true;
+    this.#inbound.close();
+    this.#active.stop();
     this.#typing.close();
     this.#notifier.close();
     this.#delivery.close();
@@ -459,7 +340,7 @@ export class Messenger {
     this.#store.close();
   }
 
-  // ── views ───────────────────────────────────────────────────────────────────────────────────
+  // ── the lists ────────────────────────────────────────────────────────────────────────────────
 
   get online(): readonly string[] {
     return this.directory.online;
@@ -492,107 +373,24 @@ export class Messenger {
     return this.#list.totalUnread;
   }
 
-  get openConversation(): OpenConversationView | null {
-    const open = this.#open;
-    if (!open) return null;
-    const { conversation } = open;
-    const kind = this.directory.kindOf(conversation) ?? 'direct';
-    const peer = directPeerOf(conversation, this.me);
-    return {
-      conversation,
-      kind,
-      title: this.directory.title(conversation),
-      peer,
-      members: this.directory.membersOf(conversation).sort(byName),
-      peerOnline: peer ? this.directory.isOnline(peer) : true,
-      link: peer ? this.#mesh.state(peer) : 'none',
-      messages: open.views,
-      muted: this.#notifier.isMuted(conversation),
-      typing: this.#typing.typing(conversation),
-    };
-  }
+  // ── connections ──────────────────────────────────────────────────────────────────────────────
 
-  // ── delivery ─────────────────────────────────────────────────────────────────────────────────
-
-  /** `peer` is online: connect if anything waits for them or a group is shared (for catch-up). */
-  #reach(peer: string): void {
-    if (this.#mesh.state(peer) === 'open') {
-      void this.#delivery.flush(peer).then(() => this.#changed());
-      return;
-    }
-    const open = this.#open?.conversation;
-    if (
-      this.directory.sharesGroupWith(peer) ||
-      open === this.directory.direct(peer) ||
-      this.#files.waitsFor(peer)
-    ) {
-      this.#mesh.want(peer);
-      return;
-    }
-    void this.#delivery.hasPending(peer).then((pending) => {
-      if (pending && this.directory.isOnline(peer)) this.#mesh.want(peer);
-    });
-  }
-
-  #onOpen(peer: string): void {
+  /** A data channel opened: the outbox goes out, groups catch up, transfers go on, reads are told. */
+  #connectionOpened(peer: string): void {
     void this.#delivery.flush(peer).then(() => this.#changed());
     void this.#sync.announce(peer);
-    this.#files.peerOpen(peer);
-    this.#reportSeen();
+    this.#files.connectionOpened(peer);
+    this.#active.reportSeen();
     this.#changed();
   }
 
-  #enqueue(peer: string, frame: QueuedFrame): void {
-    const previous = this.#inbound.get(peer) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.#receive(peer, frame))
-      .catch((error: unknown) => this.#warn(`handling ${frame.type} from ${peer} failed`, error));
-    this.#inbound.set(peer, next);
-  }
-
-  async #receive(peer: string, frame: QueuedFrame): Promise<void> {
-    if (this.#closed) return;
-    switch (frame.type) {
-      case 'message':
-        return this.#inbox.receive(peer, frame.message);
-      case 'ack':
-        this.#sync.onAck(peer, frame.ids);
-        await this.#delivery.acked(peer, frame.ids);
-        this.#changed();
-        return;
-      case 'sync-heads':
-        return this.#sync.onHeads(peer, frame);
-      case 'sync-batch':
-        return this.#sync.onBatch(peer, frame);
-      case 'typing':
-        this.#typing.received(peer, frame.conversation);
-        return;
-      case 'read':
-        return this.#receipts.received(peer, frame.conversation, frame.ids);
-      default: {
-        const unreachable: never = frame;
-        return unreachable;
-      }
-    }
-  }
-
-  async #markReadIfSeen(): Promise<void> {
-    const conversation = this.#open?.conversation;
-    if (!conversation || !this.#visible) return;
-    if (!this.#list.markRead(conversation)) return;
-    this.#changed();
-    await this.#store.markRead(conversation);
-  }
-
-  /** The open conversation is on screen: its authors hear what was read, its notification goes. */
-  #reportSeen(): void {
-    const open = this.#open;
-    if (!open || !this.#visible || this.#closed) return;
-    this.#notifier.seen(open.conversation);
-    this.#receipts.seen(open.conversation, open.views);
+  /** A data channel closed (or its peer went offline): what streamed over it stops. */
+  #connectionClosed(peer: string): void {
+    this.#sync.connectionClosed(peer);
+    this.#files.connectionClosed(peer);
   }
 
   #changed(): void {
-    if (!this.#closed) this.#options.onChange();
+    if (!this.#closed) this.#onChange();
   }
 }

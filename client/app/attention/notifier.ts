@@ -14,7 +14,7 @@ export type NotificationPermissionState = NotificationPermission | 'unsupported'
 /** How many characters of a message a notification shows. */
 export const PREVIEW_LENGTH = 120;
 
-export interface NotifierHost {
+export interface NotifierDeps {
   kindOf(conversation: string): ConversationKind | null;
   /** The conversation's name: the person's for a direct one, else the group's (or `Lobby`). */
   title(conversation: string): string;
@@ -26,15 +26,15 @@ export interface NotifierHost {
 }
 
 export class Notifier {
-  readonly #host: NotifierHost;
+  readonly #deps: NotifierDeps;
   readonly #muted = new Set<string>();
   /** The notification showing for each conversation: replaced by the next, closed once it is seen. */
   readonly #showing = new Map<string, Notification>();
   #permissionStatus: PermissionStatus | null = null;
   #closed = false;
 
-  constructor(host: NotifierHost) {
-    this.#host = host;
+  constructor(deps: NotifierDeps) {
+    this.#deps = deps;
     void this.#watchPermission();
   }
 
@@ -52,7 +52,7 @@ export class Notifier {
       this.#muted.add(conversation);
       this.#showing.get(conversation)?.close();
     } else this.#muted.delete(conversation);
-    this.#host.changed();
+    this.#deps.changed();
   }
 
   /** Read at every call: the person may change it in the browser's site settings at any time. */
@@ -66,9 +66,9 @@ export class Notifier {
     try {
       await Notification.requestPermission();
     } catch (error) {
-      this.#host.warn('asking for notification permission failed', error);
+      this.#deps.warn('asking for notification permission failed', error);
     }
-    this.#host.changed();
+    this.#deps.changed();
     return this.permission;
   }
 
@@ -81,9 +81,9 @@ export class Notifier {
     if (this.#closed || this.#muted.has(conversation) || this.permission !== 'granted') return;
     const newest = messages.filter((message) => message.reaction === undefined).at(-1);
     if (!newest) return;
-    const kind = this.#host.kindOf(conversation);
+    const kind = this.#deps.kindOf(conversation);
     if (kind === null) return;
-    const title = kind === 'direct' ? newest.author : this.#host.title(conversation);
+    const title = kind === 'direct' ? newest.author : this.#deps.title(conversation);
     const preview = previewOf(newest);
     const body = kind === 'direct' ? preview : `${newest.author}: ${preview}`;
     let notification: Notification;
@@ -92,14 +92,14 @@ export class Notifier {
       notification = new Notification(title, { body, tag: conversation });
     } catch (error) {
       // Android's Chrome allows notifications from a service worker only, and says so by throwing.
-      this.#host.warn('showing a notification failed', error);
+      this.#deps.warn('showing a notification failed', error);
       return;
     }
     this.#showing.set(conversation, notification);
     notification.addEventListener('click', () => {
       window.focus();
       notification.close();
-      this.#host.open(conversation).catch((error: unknown) => this.#host.warn('opening failed', error));
+      this.#deps.open(conversation).catch((error: unknown) => this.#deps.warn('opening failed', error));
     });
     notification.addEventListener('close', () => {
       if (this.#showing.get(conversation) === notification) this.#showing.delete(conversation);
@@ -123,7 +123,7 @@ export class Notifier {
       const status = await navigator.permissions.query({ name: 'notifications' });
       if (this.#closed) return;
       this.#permissionStatus = status;
-      status.onchange = () => this.#host.changed();
+      status.onchange = () => this.#deps.changed();
     } catch {
       // Not queryable here: the permission is still read at every render.
     }

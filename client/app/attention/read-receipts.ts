@@ -5,32 +5,29 @@
  */
 import { ErrorCode } from '../../../shared/errors.js';
 import { MAX_ACK_IDS } from '../../../shared/peer-protocol.js';
-import type { PeerFrame } from '../../../shared/peer-protocol.js';
 import type { AccountStore } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
+import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
 
-export interface ReadReceiptsHost {
+export interface ReadReceiptsDeps {
+  readonly links: Pick<PeerLinks, 'send' | 'isOpen' | 'warn'>;
   readonly directory: Directory;
   readonly store: AccountStore;
-  /** Sends over `peer`'s open connection; false when there is none. */
-  send(peer: string, frame: PeerFrame): boolean;
-  isOpen(peer: string): boolean;
   /** One of this user's messages was read by someone more. */
   updated(message: StoredMessage): void;
-  warn(message: string): void;
 }
 
 export class ReadReceipts {
-  readonly #host: ReadReceiptsHost;
+  readonly #deps: ReadReceiptsDeps;
   /**
    * Ids already reported to their authors, this session. Not stored: after a reload the messages
    * on screen are reported again, which the author's store takes as a no-op.
    */
   readonly #reported = new Set<string>();
 
-  constructor(host: ReadReceiptsHost) {
-    this.#host = host;
+  constructor(deps: ReadReceiptsDeps) {
+    this.#deps = deps;
   }
 
   /**
@@ -47,10 +44,10 @@ export class ReadReceipts {
       else byAuthor.set(message.author, [message.id]);
     }
     for (const [author, ids] of byAuthor) {
-      if (!this.#host.isOpen(author)) continue;
+      if (!this.#deps.links.isOpen(author)) continue;
       for (let start = 0; start < ids.length; start += MAX_ACK_IDS) {
         const batch = ids.slice(start, start + MAX_ACK_IDS);
-        if (!this.#host.send(author, { type: 'read', conversation, ids: batch })) break;
+        if (!this.#deps.links.send(author, { type: 'read', conversation, ids: batch })) break;
         for (const id of batch) this.#reported.add(id);
       }
     }
@@ -61,14 +58,14 @@ export class ReadReceipts {
    * only on this user's own messages that were sent to `peer` (the store checks each id).
    */
   async received(peer: string, conversation: string, ids: readonly string[]): Promise<void> {
-    const { directory } = this.#host;
+    const { directory } = this.#deps;
     if (peer === directory.me || !directory.isMember(conversation, peer)) {
-      this.#host.warn(
+      this.#deps.links.warn(
         `${peer} sent read receipts for a conversation it is not in (${ErrorCode.ForbiddenConversation})`,
       );
       return;
     }
-    const updated = await this.#host.store.markReadBy(conversation, ids, peer);
-    for (const message of updated) this.#host.updated(message);
+    const updated = await this.#deps.store.markReadBy(conversation, ids, peer);
+    for (const message of updated) this.#deps.updated(message);
   }
 }

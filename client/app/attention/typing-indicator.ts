@@ -3,10 +3,10 @@
  * each conversation from the frames that come in, each forgotten a while after their last frame or
  * as soon as their message arrives. Never stored.
  */
-import type { PeerFrame } from '../../../shared/peer-protocol.js';
 import { systemClock } from '../../net/clock.js';
 import type { Clock } from '../../net/clock.js';
 import { byName } from '../roster/directory.js';
+import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
 
 /** At most one `typing` frame per conversation this often, however fast the person types. */
@@ -14,11 +14,9 @@ export const TYPING_SEND_INTERVAL_MS = 3_000;
 /** How long one frame keeps its sender shown as typing: past the send interval, so it does not flicker. */
 export const TYPING_SHOW_MS = 5_000;
 
-export interface TypingHost {
+export interface TypingDeps {
+  readonly links: Pick<PeerLinks, 'send' | 'isOpen'>;
   readonly directory: Directory;
-  /** Sends over `peer`'s open connection; false when there is none. */
-  send(peer: string, frame: PeerFrame): boolean;
-  isOpen(peer: string): boolean;
   /** Who is typing in `conversation` changed. */
   changed(conversation: string): void;
   clock?: Clock;
@@ -27,7 +25,7 @@ export interface TypingHost {
 const NO_ONE: readonly string[] = Object.freeze([]);
 
 export class TypingIndicator {
-  readonly #host: TypingHost;
+  readonly #deps: TypingDeps;
   readonly #clock: Clock;
   /** conversation → when this user's last `typing` frame went out there. */
   readonly #lastSent = new Map<string, number>();
@@ -36,9 +34,9 @@ export class TypingIndicator {
   /** conversation → its typists, sorted: the same array until it changes, so views can compare. */
   readonly #lists = new Map<string, readonly string[]>();
 
-  constructor(host: TypingHost) {
-    this.#host = host;
-    this.#clock = host.clock ?? systemClock;
+  constructor(deps: TypingDeps) {
+    this.#deps = deps;
+    this.#clock = deps.clock ?? systemClock;
   }
 
   /** This user typed in `conversation`: tells the members with an open connection, at most every few seconds. */
@@ -46,11 +44,12 @@ export class TypingIndicator {
     const now = this.#clock.now();
     const last = this.#lastSent.get(conversation);
     if (last !== undefined && now - last < TYPING_SEND_INTERVAL_MS) return;
-    const { directory } = this.#host;
+    const { directory } = this.#deps;
     const peers = directory.membersOf(conversation).filter((user) => user !== directory.me);
     let sent = false;
     for (const peer of peers) {
-      if (this.#host.isOpen(peer) && this.#host.send(peer, { type: 'typing', conversation })) sent = true;
+      if (this.#deps.links.isOpen(peer) && this.#deps.links.send(peer, { type: 'typing', conversation }))
+        sent = true;
     }
     if (sent) this.#lastSent.set(conversation, now);
   }
@@ -65,7 +64,7 @@ export class TypingIndicator {
 
   /** `peer` says it is typing in `conversation`. Ignored (false) unless both are in it. */
   received(peer: string, conversation: string): boolean {
-    const { directory } = this.#host;
+    const { directory } = this.#deps;
     if (peer === directory.me || !directory.isMember(conversation, peer)) return false;
     if (!directory.isMember(conversation, directory.me)) return false;
     let typists = this.#typists.get(conversation);
@@ -111,7 +110,7 @@ export class TypingIndicator {
     const typists = this.#typists.get(conversation);
     if (typists) this.#lists.set(conversation, Object.freeze([...typists.keys()].sort(byName)));
     else this.#lists.delete(conversation);
-    this.#host.changed(conversation);
+    this.#deps.changed(conversation);
   }
 }
 

@@ -13,20 +13,19 @@ import {
 import type { ChatMessage, PeerFrame } from '../../../shared/peer-protocol.js';
 import type { AccountStore } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
+import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
 import { toWire } from './wire-message.js';
 
 type SyncHeadsFrame = Extract<PeerFrame, { type: 'sync-heads' }>;
 type SyncBatchFrame = Extract<PeerFrame, { type: 'sync-batch' }>;
 
-export interface GroupSyncHost {
+export interface GroupSyncDeps {
+  readonly links: Pick<PeerLinks, 'send' | 'warn'>;
   readonly directory: Directory;
   readonly store: AccountStore;
-  /** Sends a frame to `peer` over its open connection; false when there is none. */
-  send(peer: string, frame: PeerFrame): boolean;
   /** Stores forwarded messages of one conversation (already checked here) in one go. */
   accept(conversation: string, messages: readonly ChatMessage[]): Promise<void>;
-  warn(message: string): void;
 }
 
 /** What one peer still lacks of one group, and the batch on its way. */
@@ -38,20 +37,20 @@ interface Stream {
 }
 
 export class GroupSync {
-  readonly #host: GroupSyncHost;
+  readonly #deps: GroupSyncDeps;
   /** `${peer}\n${conversation}` → its stream. */
   readonly #streams = new Map<string, Stream>();
 
-  constructor(host: GroupSyncHost) {
-    this.#host = host;
+  constructor(deps: GroupSyncDeps) {
+    this.#deps = deps;
   }
 
   /** Tells `peer` how far this side holds each shared group (or just `conversations`). */
-  async announce(peer: string, conversations = this.#host.directory.sharedGroups(peer)): Promise<void> {
+  async announce(peer: string, conversations = this.#deps.directory.sharedGroups(peer)): Promise<void> {
     for (const conversation of conversations) {
-      const heads = await this.#host.store.heads(conversation);
+      const heads = await this.#deps.store.heads(conversation);
       const list = [...heads].slice(0, MAX_SYNC_AUTHORS).map(([author, seq]) => ({ author, seq }));
-      this.#host.send(peer, { type: 'sync-heads', conversation, heads: list });
+      this.#deps.links.send(peer, { type: 'sync-heads', conversation, heads: list });
     }
   }
 
@@ -59,13 +58,13 @@ export class GroupSync {
   async onHeads(peer: string, frame: SyncHeadsFrame): Promise<void> {
     const { conversation } = frame;
     if (!this.#shared(peer, conversation)) {
-      this.#host.warn(`${peer} asked to catch up on ${conversation}, which we do not share`);
+      this.#deps.links.warn(`${peer} asked to catch up on ${conversation}, which we do not share`);
       return;
     }
     const heads = new Map(frame.heads.map(({ author, seq }) => [author, seq]));
     // A member added later gets what was said from the moment they joined.
-    const since = this.#host.directory.memberSince(conversation, peer);
-    const missing = await this.#host.store.missingFor(conversation, heads, since);
+    const since = this.#deps.directory.memberSince(conversation, peer);
+    const missing = await this.#deps.store.missingFor(conversation, heads, since);
     const stream: Stream = {
       peer,
       conversation,
@@ -89,37 +88,37 @@ export class GroupSync {
   /** Messages `peer` forwarded: each is checked, stored unless known, and the batch acked. */
   async onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
     const { conversation } = frame;
-    const directory = this.#host.directory;
+    const directory = this.#deps.directory;
     if (!this.#shared(peer, conversation)) {
-      this.#host.warn(`${peer} forwarded messages of ${conversation}, which we do not share`);
+      this.#deps.links.warn(`${peer} forwarded messages of ${conversation}, which we do not share`);
       return;
     }
     const since = directory.memberSince(conversation, directory.me);
     const accepted: ChatMessage[] = [];
     for (const message of frame.messages) {
       if (message.conversation !== conversation) {
-        this.#host.warn(`${peer} forwarded a message of another conversation into ${conversation}`);
+        this.#deps.links.warn(`${peer} forwarded a message of another conversation into ${conversation}`);
       } else if (message.author === directory.me) {
         // Nobody may tell us what we said: without signatures that would be a forgery.
-        this.#host.warn(`${peer} forwarded a message in our own name`);
+        this.#deps.links.warn(`${peer} forwarded a message in our own name`);
       } else if (message.sentAt < since) {
-        this.#host.warn(`${peer} forwarded a message from before we joined ${conversation}`);
+        this.#deps.links.warn(`${peer} forwarded a message from before we joined ${conversation}`);
       } else {
         accepted.push(message);
       }
     }
-    if (accepted.length > 0) await this.#host.accept(conversation, accepted);
+    if (accepted.length > 0) await this.#deps.accept(conversation, accepted);
     // Processed, stored or refused: the sender may go on.
-    this.#host.send(peer, { type: 'ack', ids: frame.messages.map((message) => message.id) });
+    this.#deps.links.send(peer, { type: 'ack', ids: frame.messages.map((message) => message.id) });
   }
 
   /** The connection to `peer` closed: what was streaming starts over on the next `sync-heads`. */
-  peerGone(peer: string): void {
+  connectionClosed(peer: string): void {
     for (const [key, stream] of this.#streams) if (stream.peer === peer) this.#streams.delete(key);
   }
 
   #shared(peer: string, conversation: string): boolean {
-    const directory = this.#host.directory;
+    const directory = this.#deps.directory;
     return (
       directory.kindOf(conversation) === 'group' &&
       directory.isMember(conversation, directory.me) &&
@@ -146,7 +145,7 @@ export class GroupSync {
     }
     stream.inFlight = new Set(batch.map((message) => message.id));
     if (
-      !this.#host.send(stream.peer, {
+      !this.#deps.links.send(stream.peer, {
         type: 'sync-batch',
         conversation: stream.conversation,
         messages: batch,

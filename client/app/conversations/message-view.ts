@@ -1,46 +1,16 @@
-/** What the UI shows of one stored message. */
-import type { VoiceInfo } from '../../../shared/file-protocol.js';
+/** What the UI shows of one stored message. A file message's transfer view comes from files/. */
 import type { StoredMessage } from '../../storage/stored-message.js';
+import type { FileView } from '../files/file-view.js';
 import type { ReactionSummary } from './reactions.js';
+
+// Components read every view type of a message from here.
+export type { FileState, FileView } from '../files/file-view.js';
 
 /**
  * `sending`: not yet handed to a connection; `sent`: on its way; `delivered`: stored by every
  * recipient; `read`: on every recipient's screen.
  */
 export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'read' | 'received';
-
-/**
- * Where a file is. `waiting`: incoming, and no one online has it to send (yet); `moving`: chunks are
- * flowing; `complete`: verified and stored (incoming) or stored by every recipient (outgoing);
- * `needs-file`: outgoing, the sender reloaded and must choose the file again; `failed`: cancelled,
- * corrupt or no room, with `detail` saying which in words.
- */
-export type FileState = 'waiting' | 'moving' | 'complete' | 'needs-file' | 'failed';
-
-/** A file message's transfer, as the log shows it. Immutable: a change makes a new view. */
-export interface FileView {
-  /** Safe to show and to save (shared `safeFileName`). */
-  readonly name: string;
-  readonly size: number;
-  readonly type: string;
-  readonly state: FileState;
-  /** Bytes stored at the receiving end (outgoing, to several: summed over recipients, as is `total`). */
-  readonly done: number;
-  readonly total: number;
-  /** While moving: measured speed, and seconds left at that speed; null until measured. */
-  readonly bytesPerSecond: number | null;
-  readonly secondsLeft: number | null;
-  /** A sentence for a state that needs one: "Not enough storage: …", "alice cancelled it". */
-  readonly detail: string | null;
-  readonly canCancel: boolean;
-  /** Incoming complete, or outgoing kept here: the file can be saved. */
-  readonly canSave: boolean;
-  /** Failed in a way that trying again may fix (corrupt, no room). */
-  readonly canRetry: boolean;
-  /** An object URL of the stored image, for a preview; the app revokes it when it goes. */
-  readonly previewUrl: string | null;
-  readonly voice: VoiceInfo | null;
-}
 
 export interface MessageView {
   readonly id: string;

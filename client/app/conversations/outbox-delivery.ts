@@ -5,28 +5,23 @@
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION } from '../../../shared/peer-protocol.js';
 import type { ReactionBody } from '../../../shared/peer-protocol.js';
-import type { PeerFrame } from '../../../shared/peer-protocol.js';
 import { randomHex } from '../../net/random-id.js';
 import type { AccountStore } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
+import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
 import { toWire } from './wire-message.js';
 
-export interface OutboxDeliveryHost {
+export interface OutboxDeliveryDeps {
+  readonly links: Pick<PeerLinks, 'send' | 'isOpen' | 'connect' | 'warn'>;
   readonly directory: Directory;
   readonly store: AccountStore;
-  /** Sends over `peer`'s open connection; false when there is none (nothing was sent). */
-  send(peer: string, frame: PeerFrame): boolean;
-  /** Starts connecting to an online peer. */
-  want(peer: string): void;
-  isOpen(peer: string): boolean;
   /** One of this user's messages changed (sent, delivered); the view may show it. */
   updated(message: StoredMessage): void;
-  warn(message: string, error?: unknown): void;
 }
 
 export class OutboxDelivery {
-  readonly #host: OutboxDeliveryHost;
+  readonly #deps: OutboxDeliveryDeps;
   /** Own messages on their way into storage, by id: an ack may overtake the write. */
   readonly #persisting = new Map<string, Promise<void>>();
   /** conversation → the seq of the next own message there. */
@@ -35,13 +30,13 @@ export class OutboxDelivery {
   readonly #flushes = new Map<string, Promise<void>>();
   #closed = false;
 
-  constructor(host: OutboxDeliveryHost) {
-    this.#host = host;
+  constructor(deps: OutboxDeliveryDeps) {
+    this.#deps = deps;
   }
 
   /** Everyone a message to `conversation` goes to now. */
   recipientsOf(conversation: string): string[] {
-    const { directory } = this.#host;
+    const { directory } = this.#deps;
     return directory.membersOf(conversation).filter((user) => user !== directory.me);
   }
 
@@ -56,7 +51,7 @@ export class OutboxDelivery {
     shown: (message: StoredMessage) => void,
     id: string = randomHex(16),
   ): Promise<void> {
-    const { directory, store } = this.#host;
+    const { directory, store } = this.#deps;
     const recipients = this.recipientsOf(conversation);
     const seq = await this.#takeSeq(conversation);
     const draft = { id, conversation, sentAt: Date.now(), ...body, seq };
@@ -71,7 +66,7 @@ export class OutboxDelivery {
     // rows written next cover every other case (and a lost frame: no ack, so it is sent again).
     let sent = recipients.length === 0;
     for (const peer of recipients) {
-      if (this.#host.send(peer, { type: 'message', message: toWire(message) })) sent = true;
+      if (this.#deps.links.send(peer, { type: 'message', message: toWire(message) })) sent = true;
     }
     shown({ ...message, sent });
     const persisting = store.addOwnMessage({ ...draft, sent }, recipients);
@@ -88,7 +83,7 @@ export class OutboxDelivery {
       this.#persisting.delete(draft.id);
     }
     for (const peer of recipients) {
-      if (!this.#host.isOpen(peer) && directory.isOnline(peer)) this.#host.want(peer);
+      if (!this.#deps.links.isOpen(peer) && directory.isOnline(peer)) this.#deps.links.connect(peer);
     }
   }
 
@@ -96,21 +91,21 @@ export class OutboxDelivery {
   async acked(peer: string, ids: readonly string[]): Promise<void> {
     for (const id of ids) {
       await this.#persisting.get(id);
-      const updated = await this.#host.store.markDelivered(id, peer);
-      if (updated) this.#host.updated(updated);
+      const updated = await this.#deps.store.markDelivered(id, peer);
+      if (updated) this.#deps.updated(updated);
     }
   }
 
   /** Whether anything waits for `peer`. */
   async hasPending(peer: string): Promise<boolean> {
-    return (await this.#host.store.pendingFor(peer)).length > 0;
+    return (await this.#deps.store.pendingFor(peer)).length > 0;
   }
 
   /** Re-sends every message `peer` has not acknowledged, oldest first; serialized per peer. */
   flush(peer: string): Promise<void> {
     const previous = this.#flushes.get(peer) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const { directory, store } = this.#host;
+      const { directory, store } = this.#deps;
       if (this.#closed) return;
       const gone: string[] = [];
       for (const message of await store.pendingFor(peer)) {
@@ -119,15 +114,17 @@ export class OutboxDelivery {
           gone.push(message.id);
           continue;
         }
-        if (!this.#host.send(peer, { type: 'message', message: toWire(message) })) return;
+        if (!this.#deps.links.send(peer, { type: 'message', message: toWire(message) })) return;
         if (!message.sent) {
           const updated = await store.markSent(message.id);
-          if (updated) this.#host.updated(updated);
+          if (updated) this.#deps.updated(updated);
         }
       }
       if (gone.length > 0) await store.dropFromOutbox(peer, gone);
     });
-    const settled = next.catch((error: unknown) => this.#host.warn(`delivery to ${peer} failed`, error));
+    const settled = next.catch((error: unknown) =>
+      this.#deps.links.warn(`delivery to ${peer} failed`, error),
+    );
     this.#flushes.set(peer, settled);
     return settled;
   }
@@ -138,7 +135,7 @@ export class OutboxDelivery {
 
   /** The next seq of own messages in `conversation`: read from storage once, then counted here. */
   #takeSeq(conversation: string): Promise<number> {
-    const next = this.#seqs.get(conversation) ?? this.#host.store.nextSeq(conversation);
+    const next = this.#seqs.get(conversation) ?? this.#deps.store.nextSeq(conversation);
     this.#seqs.set(
       conversation,
       next.then((seq) => seq + 1),

@@ -1,3 +1,7 @@
+/**
+ * A stored message as it goes on the wire: what its author wrote, never what this device noted about
+ * its delivery (recipients, acks, reads), which peers have no business seeing.
+ */
 import type { ChatMessage } from '../../../shared/peer-protocol.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 

@@ -34,15 +34,21 @@ export class FileDownload {
   #inWrite = 0;
   #writing = false;
   #closed = false;
+  readonly #hasher: Sha256;
+  readonly #files: FileStore;
+  readonly #events: DownloadEvents;
 
   private constructor(
     readonly id: string,
     readonly info: FileInfo,
     have: number,
-    private readonly hasher: Sha256,
-    private readonly files: FileStore,
-    private readonly events: DownloadEvents,
+    hasher: Sha256,
+    files: FileStore,
+    events: DownloadEvents,
   ) {
+    this.#hasher = hasher;
+    this.#files = files;
+    this.#events = events;
     this.count = chunkCount(info);
     this.#have = have;
   }
@@ -78,7 +84,7 @@ export class FileDownload {
     if (data.byteLength !== chunkLength(this.info, index)) return 'wrong-length';
     // The frame's bytes belong to the channel's buffer: keep a copy of exactly this chunk.
     const chunk = data.slice();
-    this.hasher.update(chunk);
+    this.#hasher.update(chunk);
     this.#pending.push(chunk);
     if (!this.#writing) void this.#write();
     return null;
@@ -101,20 +107,20 @@ export class FileDownload {
       while (this.#pending.length > 0 && !this.#closed) {
         const batch = this.#pending.splice(0);
         // The state covers exactly this batch: nothing newer has been hashed, as the batch is everything.
-        const state = this.hasher.save();
+        const state = this.#hasher.save();
         this.#inWrite = batch.length;
         try {
-          this.#have = await this.files.appendChunks(this.id, this.#have, batch, state);
+          this.#have = await this.#files.appendChunks(this.id, this.#have, batch, state);
         } finally {
           this.#inWrite = 0;
         }
         if (this.#closed) return;
-        this.events.stored(this.#have);
+        this.#events.stored(this.#have);
         if (this.#have >= this.count) this.#finish();
       }
     } catch (error) {
       this.#closed = true;
-      this.events.failed(error);
+      this.#events.failed(error);
     } finally {
       this.#writing = false;
     }
@@ -122,6 +128,6 @@ export class FileDownload {
 
   #finish(): void {
     this.#closed = true;
-    this.events.complete(this.hasher.digestHex());
+    this.#events.complete(this.#hasher.digestHex());
   }
 }

@@ -9,11 +9,11 @@ import type { FileCancelReason } from '../../../shared/file-protocol.js';
 import type { StoredFile } from '../../storage/stored-file.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import { formatBytes } from './format-bytes.js';
-import type { FileContext } from './transfer-state.js';
+import type { TransferState } from './transfer-state.js';
 import { FileDownload } from './file-download.js';
 
 export class FileReceiving {
-  readonly #ctx: FileContext;
+  readonly #state: TransferState;
   readonly #downloads = new Map<string, FileDownload>();
   /** Downloads whose bytes are all stored, waiting for the holder's `file-hash`: id → digest. */
   readonly #awaitingHash = new Map<string, string>();
@@ -21,8 +21,8 @@ export class FileReceiving {
   /** Cancels not yet told to the file's author (not connected then): id → author. */
   readonly #cancelsToSend = new Map<string, string>();
 
-  constructor(context: FileContext) {
-    this.#ctx = context;
+  constructor(state: TransferState) {
+    this.#state = state;
   }
 
   download(id: string): FileDownload | null {
@@ -36,12 +36,12 @@ export class FileReceiving {
   /** A file message someone else wrote was stored (live or caught up): fetch the file. */
   async incoming(message: StoredMessage): Promise<void> {
     const info = message.file;
-    if (!info || message.author === this.#ctx.me || this.#starting.has(message.id)) return;
+    if (!info || message.author === this.#state.me || this.#starting.has(message.id)) return;
     this.#starting.add(message.id);
     try {
-      const existing = this.#ctx.rows.get(message.id) ?? (await this.#ctx.host.files.get(message.id));
+      const existing = this.#state.rowInMemory(message.id) ?? (await this.#state.files.get(message.id));
       if (existing) {
-        this.#ctx.rows.set(existing.id, existing);
+        this.#state.holdRow(existing);
         if (existing.status === 'pending') await this.#startDownload(existing);
         return;
       }
@@ -60,15 +60,15 @@ export class FileReceiving {
         updatedAt: Date.now(),
       };
       // Before anything moves: a transfer that cannot fit is refused in words, not failed half way.
-      const free = await this.#ctx.host.freeBytes();
+      const free = await this.#state.freeBytes();
       if (free !== null && free < info.size) {
         row.status = 'no-space';
-        this.#ctx.notes.set(row.id, notEnoughSpace(info.size, free));
-        this.#ctx.host.send(message.author, { type: 'file-cancel', id: row.id, reason: 'no-space' });
+        this.#state.setNote(row.id, notEnoughSpace(info.size, free));
+        this.#state.links.send(message.author, { type: 'file-cancel', id: row.id, reason: 'no-space' });
       }
-      this.#ctx.rows.set(row.id, row);
-      await this.#ctx.host.files.put(row);
-      this.#ctx.touch(row.id);
+      this.#state.holdRow(row);
+      await this.#state.files.put(row);
+      this.#state.redraw(row.id);
       if (row.status === 'pending') await this.#startDownload(row);
     } finally {
       this.#starting.delete(message.id);
@@ -77,18 +77,18 @@ export class FileReceiving {
 
   /** After a reload: every unfinished file goes on where it stopped. */
   async resumeAll(): Promise<void> {
-    for (const row of await this.#ctx.host.files.unfinished()) {
-      this.#ctx.rows.set(row.id, row);
+    for (const row of await this.#state.files.unfinished()) {
+      this.#state.holdRow(row);
       if (row.role !== 'incoming') continue;
       // One file that cannot go on must not keep the others (or the messenger) from starting.
       await this.#startDownload(row).catch((error: unknown) =>
-        this.#ctx.host.warn(`resuming file ${row.id} failed`, error),
+        this.#state.links.warn(`resuming file ${row.id} failed`, error),
       );
     }
   }
 
   async #startDownload(row: StoredFile): Promise<void> {
-    if (this.#downloads.has(row.id) || this.#ctx.closed) return;
+    if (this.#downloads.has(row.id) || this.#state.closed) return;
     const events = {
       stored: (have: number) => this.#stored(download, have),
       complete: (digest: string) => void this.#complete(download, digest),
@@ -96,14 +96,14 @@ export class FileReceiving {
     };
     let download: FileDownload;
     try {
-      download = await FileDownload.resume(row, this.#ctx.host.files, events);
+      download = await FileDownload.resume(row, this.#state.files, events);
     } catch (error) {
       // A stored hasher state that does not load (damaged, or from another hash-wasm): the chunks
       // cannot be verified without it, so the file starts over rather than being trusted.
-      this.#ctx.host.warn(`file ${row.id}: stored hash state unusable; starting it again`, error);
-      await this.#ctx.host.files.reset(row.id);
+      this.#state.links.warn(`file ${row.id}: stored hash state unusable; starting it again`, error);
+      await this.#state.files.reset(row.id);
       Object.assign(row, { have: 0, hashState: null });
-      download = await FileDownload.resume(row, this.#ctx.host.files, events);
+      download = await FileDownload.resume(row, this.#state.files, events);
     }
     if (this.#downloads.has(row.id)) return;
     this.#downloads.set(row.id, download);
@@ -113,46 +113,46 @@ export class FileReceiving {
 
   /** Asks the first open holder that has not refused; otherwise waits for one (connecting to the author). */
   #fetch(download: FileDownload): void {
-    const row = this.#ctx.rows.get(download.id);
+    const row = this.#state.rowInMemory(download.id);
     if (!row || download.closed) return;
-    if (download.holder && this.#ctx.host.isOpen(download.holder)) return;
+    if (download.holder && this.#state.links.isOpen(download.holder)) return;
     download.holder = null;
     for (const peer of this.#holdersOf(row)) {
-      if (download.tried.has(peer) || !this.#ctx.host.isOpen(peer)) continue;
+      if (download.tried.has(peer) || !this.#state.links.isOpen(peer)) continue;
       download.holder = peer;
-      if (this.#ctx.host.send(peer, { type: 'file-request', id: download.id, from: download.nextIndex }))
+      if (this.#state.links.send(peer, { type: 'file-request', id: download.id, from: download.nextIndex }))
         break;
       download.holder = null;
     }
-    if (!download.holder && this.#ctx.host.directory.isOnline(row.author)) this.#ctx.host.want(row.author);
-    this.#ctx.touch(download.id);
+    if (!download.holder && this.#state.directory.isOnline(row.author)) this.#state.links.connect(row.author);
+    this.#state.redraw(download.id);
   }
 
   /** Who may have the file: its author first, then everyone else in the conversation. */
   #holdersOf(row: StoredFile): string[] {
-    const others = this.#ctx.host.directory
+    const others = this.#state.directory
       .membersOf(row.conversation)
-      .filter((user) => user !== this.#ctx.me && user !== row.author);
+      .filter((user) => user !== this.#state.me && user !== row.author);
     return [row.author, ...others];
   }
 
   #stored(download: FileDownload, have: number): void {
-    const row = this.#ctx.rows.get(download.id);
+    const row = this.#state.rowInMemory(download.id);
     if (row) row.have = have;
-    this.#ctx.rate(download.id).record(performance.now(), have * download.info.chunkSize);
-    if (download.holder) this.#ctx.host.send(download.holder, { type: 'file-ack', id: download.id, have });
-    this.#ctx.progress(download.id);
+    this.#state.recordProgress(download.id, have * download.info.chunkSize);
+    if (download.holder) this.#state.links.send(download.holder, { type: 'file-ack', id: download.id, have });
+    this.#state.progress(download.id);
   }
 
   async #complete(download: FileDownload, digest: string): Promise<void> {
-    const row = this.#ctx.rows.get(download.id);
+    const row = this.#state.rowInMemory(download.id);
     if (!row) return;
     if (row.info.hash === undefined) {
       this.#awaitingHash.set(row.id, digest);
       // The holder may have gone: ask again from the end, which only brings the hash.
       if (download.holder)
-        this.#ctx.host.send(download.holder, { type: 'file-request', id: row.id, from: download.count });
-      this.#ctx.touch(row.id);
+        this.#state.links.send(download.holder, { type: 'file-request', id: row.id, from: download.count });
+      this.#state.redraw(row.id);
       return;
     }
     await this.#verify(row, digest, download.holder);
@@ -163,34 +163,34 @@ export class FileReceiving {
     this.#awaitingHash.delete(row.id);
     if (digest === row.info.hash) {
       row.status = 'complete';
-      await this.#ctx.host.files.update(row.id, { status: 'complete' });
+      await this.#state.files.update(row.id, { status: 'complete' });
     } else {
       row.status = 'corrupt';
-      this.#ctx.host.warn(`file ${row.id} arrived with another SHA-256 (${ErrorCode.FileCorrupt})`);
-      await this.#ctx.host.files.update(row.id, { status: 'corrupt' });
-      await this.#ctx.host.files.deleteChunks(row.id);
-      if (holder) this.#ctx.host.send(holder, { type: 'file-cancel', id: row.id, reason: 'corrupt' });
+      this.#state.links.warn(`file ${row.id} arrived with another SHA-256 (${ErrorCode.FileCorrupt})`);
+      await this.#state.files.update(row.id, { status: 'corrupt' });
+      await this.#state.files.deleteChunks(row.id);
+      if (holder) this.#state.links.send(holder, { type: 'file-cancel', id: row.id, reason: 'corrupt' });
     }
-    this.#ctx.touch(row.id);
+    this.#state.redraw(row.id);
   }
 
   async #writeFailed(download: FileDownload, error: unknown): Promise<void> {
     this.#downloads.delete(download.id);
-    const row = this.#ctx.rows.get(download.id);
+    const row = this.#state.rowInMemory(download.id);
     if (!row) return;
     if (download.holder)
-      this.#ctx.host.send(download.holder, { type: 'file-cancel', id: row.id, reason: 'no-space' });
+      this.#state.links.send(download.holder, { type: 'file-cancel', id: row.id, reason: 'no-space' });
     const quota = error instanceof DOMException && error.name === 'QuotaExceededError';
-    this.#ctx.host.warn(`storing file ${row.id} failed`, error);
+    this.#state.links.warn(`storing file ${row.id} failed`, error);
     row.status = 'no-space';
-    this.#ctx.notes.set(
+    this.#state.setNote(
       row.id,
       quota
         ? 'Storage ran out while it arrived: free some space, then try again.'
         : 'Could not store it here.',
     );
-    await this.#ctx.host.files.update(row.id, { status: 'no-space' }).catch(() => undefined);
-    this.#ctx.touch(row.id);
+    await this.#state.files.update(row.id, { status: 'no-space' }).catch(() => undefined);
+    this.#state.redraw(row.id);
   }
 
   /** A binary frame from `peer`: a chunk of a file it is sending us. */
@@ -199,7 +199,7 @@ export class FileReceiving {
     try {
       chunk = decodeChunk(bytes);
     } catch (error) {
-      if (error instanceof ProtocolError) this.#ctx.host.warn(`bad chunk from ${peer}: ${error.message}`);
+      if (error instanceof ProtocolError) this.#state.links.warn(`bad chunk from ${peer}: ${error.message}`);
       return;
     }
     const download = this.#downloads.get(chunk.id);
@@ -207,17 +207,17 @@ export class FileReceiving {
     if (!download || download.holder !== peer) return;
     const problem = download.accept(peer, chunk.index, chunk.data);
     if (problem === null) return;
-    this.#ctx.host.warn(`${peer} sent chunk ${chunk.index} of ${chunk.id} that does not fit (${problem})`);
+    this.#state.links.warn(`${peer} sent chunk ${chunk.index} of ${chunk.id} that does not fit (${problem})`);
     // A holder that sends what was not asked is not asked again; someone else may have the file.
     download.tried.add(peer);
     download.holder = null;
-    this.#ctx.host.send(peer, { type: 'file-cancel', id: chunk.id, reason: 'refused' });
+    this.#state.links.send(peer, { type: 'file-cancel', id: chunk.id, reason: 'refused' });
     this.#fetch(download);
   }
 
   /** `peer`, holding or authoring `id`, stopped sending it. */
   async stopped(peer: string, id: string, reason: FileCancelReason): Promise<void> {
-    const row = await this.#ctx.row(id);
+    const row = await this.#state.row(id);
     if (!row || row.role !== 'incoming') return;
     const download = this.#downloads.get(id);
     if (reason === 'cancelled' && peer === row.author && row.status === 'pending') {
@@ -226,9 +226,9 @@ export class FileReceiving {
       this.#awaitingHash.delete(id);
       row.status = 'cancelled';
       row.cancelledBy = peer;
-      await this.#ctx.host.files.update(id, { status: 'cancelled', cancelledBy: peer });
-      await this.#ctx.host.files.deleteChunks(id);
-      this.#ctx.touch(id);
+      await this.#state.files.update(id, { status: 'cancelled', cancelledBy: peer });
+      await this.#state.files.deleteChunks(id);
+      this.#state.redraw(id);
       return;
     }
     // It does not have it (any more), or refused: someone else may.
@@ -241,17 +241,17 @@ export class FileReceiving {
 
   /** The SHA-256 of `id` from its author or holder, for an offer that came without one. */
   async hashFrom(peer: string, id: string, hash: string): Promise<void> {
-    const row = this.#ctx.rows.get(id);
+    const row = this.#state.rowInMemory(id);
     const download = this.#downloads.get(id);
     if (!row || row.role !== 'incoming' || row.status !== 'pending') return;
     if (peer !== row.author && peer !== download?.holder) return;
     if (row.info.hash !== undefined) {
       if (row.info.hash !== hash)
-        this.#ctx.host.warn(`${peer} sent another hash for ${id}; the offer's stands`);
+        this.#state.links.warn(`${peer} sent another hash for ${id}; the offer's stands`);
       return;
     }
     row.info = { ...row.info, hash };
-    await this.#ctx.host.files.update(id, { info: row.info });
+    await this.#state.files.update(id, { info: row.info });
     const digest = this.#awaitingHash.get(id);
     if (digest !== undefined) await this.#verify(row, digest, download?.holder ?? peer);
   }
@@ -264,9 +264,9 @@ export class FileReceiving {
     this.#fetch(download);
   }
 
-  peerOpen(peer: string): void {
+  connectionOpened(peer: string): void {
     for (const [id, author] of this.#cancelsToSend) {
-      if (author === peer && this.#ctx.host.send(peer, { type: 'file-cancel', id, reason: 'cancelled' }))
+      if (author === peer && this.#state.links.send(peer, { type: 'file-cancel', id, reason: 'cancelled' }))
         this.#cancelsToSend.delete(id);
     }
     for (const download of this.#downloads.values()) {
@@ -275,7 +275,7 @@ export class FileReceiving {
     }
   }
 
-  peerClosed(peer: string): void {
+  connectionClosed(peer: string): void {
     for (const download of this.#downloads.values()) {
       download.tried.delete(peer);
       if (download.holder === peer) {
@@ -288,7 +288,7 @@ export class FileReceiving {
   /** Whether an unfinished download waits for `peer` (so the messenger connects to it). */
   waitsFor(peer: string): boolean {
     for (const download of this.#downloads.values()) {
-      if (!download.holder && this.#ctx.rows.get(download.id)?.author === peer) return true;
+      if (!download.holder && this.#state.rowInMemory(download.id)?.author === peer) return true;
     }
     return false;
   }
@@ -304,26 +304,25 @@ export class FileReceiving {
     const told = new Set([download?.holder ?? row.author, row.author]);
     for (const peer of told) {
       if (
-        !this.#ctx.host.send(peer, { type: 'file-cancel', id: row.id, reason: 'cancelled' }) &&
+        !this.#state.links.send(peer, { type: 'file-cancel', id: row.id, reason: 'cancelled' }) &&
         peer === row.author
       )
         this.#cancelsToSend.set(row.id, peer);
     }
-    await this.#ctx.host.files.update(row.id, { status: 'cancelled', cancelledBy: this.#ctx.me });
-    await this.#ctx.host.files.deleteChunks(row.id);
+    await this.#state.files.update(row.id, { status: 'cancelled', cancelledBy: this.#state.me });
+    await this.#state.files.deleteChunks(row.id);
   }
 
   /** Fetches an incoming file again from the start (after it arrived damaged, or there was no room). */
   async retry(row: StoredFile): Promise<void> {
-    const { host } = this.#ctx;
-    this.#ctx.notes.delete(row.id);
-    const free = await host.freeBytes();
+    this.#state.clearNote(row.id);
+    const free = await this.#state.freeBytes();
     if (free !== null && free < row.info.size) {
-      this.#ctx.notes.set(row.id, notEnoughSpace(row.info.size, free));
-      this.#ctx.touch(row.id);
+      this.#state.setNote(row.id, notEnoughSpace(row.info.size, free));
+      this.#state.redraw(row.id);
       return;
     }
-    await host.files.reset(row.id);
+    await this.#state.files.reset(row.id);
     Object.assign(row, { status: 'pending', have: 0, hashState: null, cancelledBy: null });
     await this.#startDownload(row);
   }

@@ -7,16 +7,15 @@ import { FILE_CHUNK_BYTES, MediaType, chunkCount, safeFileName } from '../../../
 import type { FileCancelReason, FileInfo } from '../../../shared/file-protocol.js';
 import { KEEP_OUTGOING_BYTES } from '../../storage/file-store.js';
 import type { StoredFile } from '../../storage/stored-file.js';
-import type { FileContext } from './transfer-state.js';
+import type { TransferState } from './transfer-state.js';
 import { hashBlob } from './file-hash.js';
-import { FileUpload } from './file-upload.js';
-import { outgoingBytesStored } from './file-view.js';
+import { FileUpload, outgoingBytesStored } from './file-upload.js';
 
 /** Files up to this size are hashed before they are offered (a fraction of a second); bigger ones while they move. */
 const HASH_FIRST_BYTES = 8 * 1024 * 1024;
 
 export class FileSending {
-  readonly #ctx: FileContext;
+  readonly #state: TransferState;
   /** Outgoing files held in memory (every size), by id: what the sender chose in this page. */
   readonly #sources = new Map<string, Blob>();
   /** `${peer}\n${id}` → the upload to that peer. */
@@ -24,8 +23,8 @@ export class FileSending {
   /** Uploads asked for before their link reported open. */
   readonly #parked = new Set<FileUpload>();
 
-  constructor(context: FileContext) {
-    this.#ctx = context;
+  constructor(state: TransferState) {
+    this.#state = state;
   }
 
   /** The offer for `file`; small files are hashed first, big ones while they move. */
@@ -45,27 +44,28 @@ export class FileSending {
     const row: StoredFile = {
       id,
       conversation,
-      author: this.#ctx.me,
+      author: this.#state.me,
       info,
       role: 'outgoing',
       status: recipients.length === 0 ? 'complete' : 'pending',
       have: 0,
       hashState: null,
-      blob: file.size <= (this.#ctx.host.keepOutgoingBytes ?? KEEP_OUTGOING_BYTES) ? file : null,
+      blob: file.size <= (this.#state.keepOutgoingBytes ?? KEEP_OUTGOING_BYTES) ? file : null,
       completedBy: [],
       cancelledBy: null,
       updatedAt: Date.now(),
     };
-    this.#ctx.rows.set(id, row);
+    this.#state.holdRow(row);
     this.#sources.set(id, file);
-    const { host } = this.#ctx;
-    void host.files.put(row).catch((error: unknown) => host.warn('storing a file failed', error));
+    void this.#state.files
+      .put(row)
+      .catch((error: unknown) => this.#state.links.warn('storing a file failed', error));
     if (info.hash === undefined) void this.#hashInBackground(id, file);
   }
 
   /** Whether this page holds the bytes of own file `id` (chosen here, or kept in storage). */
   hasSource(id: string): boolean {
-    return this.#sources.has(id) || this.#ctx.rows.get(id)?.blob != null;
+    return this.#sources.has(id) || this.#state.rowInMemory(id)?.blob != null;
   }
 
   source(id: string): Blob | null {
@@ -78,43 +78,44 @@ export class FileSending {
 
   /** `peer` asks for chunks of `id` from `from` on. */
   async serve(peer: string, id: string, from: number): Promise<void> {
-    const { host } = this.#ctx;
     const refuse = (reason: FileCancelReason): void =>
-      void host.send(peer, { type: 'file-cancel', id, reason });
-    const row = await this.#ctx.row(id);
+      void this.#state.links.send(peer, { type: 'file-cancel', id, reason });
+    const row = await this.#state.row(id);
     if (!row) return refuse('unavailable');
-    if (peer === this.#ctx.me || !host.directory.isMember(row.conversation, peer)) return refuse('refused');
+    if (peer === this.#state.me || !this.#state.directory.isMember(row.conversation, peer))
+      return refuse('refused');
     if (row.role === 'outgoing' && row.status === 'cancelled') return refuse('cancelled');
     const blob =
       row.role === 'outgoing'
         ? (this.#sources.get(id) ?? row.blob)
         : row.status === 'complete'
-          ? await host.files.blobOf(id)
+          ? await this.#state.files.blobOf(id)
           : null;
     if (!blob) {
-      this.#ctx.touch(id); // the sender's own view turns to "choose the file again"
+      this.#state.redraw(id); // the sender's own view turns to "choose the file again"
       return refuse('unavailable');
     }
     if (from > chunkCount(row.info)) return refuse('refused');
     const previous = this.#uploads.get(uploadKey(peer, id));
     if (previous) this.#stop(previous);
-    if (row.info.hash !== undefined) host.send(peer, { type: 'file-hash', id, hash: row.info.hash });
+    if (row.info.hash !== undefined)
+      this.#state.links.send(peer, { type: 'file-hash', id, hash: row.info.hash });
     const upload = new FileUpload(peer, id, row.info, blob, from, {
-      wake: () => host.wakeBulk(peer),
+      wake: () => this.#state.links.bulk.wake(peer),
       readFailed: (error) => {
-        host.warn(`reading file ${id} failed`, error);
+        this.#state.links.warn(`reading file ${id} failed`, error);
         this.#stop(upload);
         refuse('unavailable');
         if (row.role === 'outgoing') this.#sources.delete(id);
-        this.#ctx.touch(id);
+        this.#state.redraw(id);
       },
     });
     if (upload.finished) return this.#finished(upload, row);
     this.#uploads.set(uploadKey(peer, id), upload);
     // A request can come before this side has seen its own channel open (simple-peer reports the open
-    // a little later than frames may arrive): the upload then starts at `peerOpen`.
-    if (!host.addBulk(peer, upload)) this.#parked.add(upload);
-    this.#ctx.touch(id);
+    // a little later than frames may arrive): the upload then starts at `connectionOpened`.
+    if (!this.#state.links.bulk.add(peer, upload)) this.#parked.add(upload);
+    this.#state.redraw(id);
   }
 
   /** `peer` has stored chunks 0 … `have` − 1 of `id`. */
@@ -122,9 +123,9 @@ export class FileSending {
     const upload = this.#uploads.get(uploadKey(peer, id));
     if (!upload) return;
     upload.ack(have);
-    const row = await this.#ctx.row(id);
-    if (row) this.#ctx.rate(id).record(performance.now(), outgoingBytesStored(row, this.uploadsOf(id)));
-    this.#ctx.progress(id);
+    const row = await this.#state.row(id);
+    if (row) this.#state.recordProgress(id, outgoingBytesStored(row, this.uploadsOf(id)));
+    this.#state.progress(id);
     if (!upload.finished) return;
     this.#stop(upload);
     if (row) await this.#finished(upload, row);
@@ -134,8 +135,8 @@ export class FileSending {
   async stopped(peer: string, id: string, reason: FileCancelReason): Promise<void> {
     const upload = this.#uploads.get(uploadKey(peer, id));
     if (upload) this.#stop(upload);
-    const row = await this.#ctx.row(id);
-    if (row?.role !== 'outgoing' || !this.#ctx.host.directory.isMember(row.conversation, peer)) return;
+    const row = await this.#state.row(id);
+    if (row?.role !== 'outgoing' || !this.#state.directory.isMember(row.conversation, peer)) return;
     const note: Partial<Record<FileCancelReason, string>> = {
       cancelled: `${peer} cancelled it.`,
       'no-space': `${peer} has no room for it.`,
@@ -146,52 +147,51 @@ export class FileSending {
       // Remembered with the file, so the sender's card still says so after a reload, and the file
       // no longer waits for this recipient.
       row.declined = { ...row.declined, [peer]: text };
-      void this.#ctx.host.files
+      void this.#state.files
         .update(id, { declined: row.declined })
-        .catch((error: unknown) => this.#ctx.host.warn('storing a decline failed', error));
-    } else if (text) this.#ctx.notes.set(id, text);
-    this.#ctx.touch(id);
+        .catch((error: unknown) => this.#state.links.warn('storing a decline failed', error));
+    } else if (text) this.#state.setNote(id, text);
+    this.#state.redraw(id);
   }
 
   /** This user cancels sending own file `id`: to everyone still receiving it, and to anyone who asks later. */
   async cancel(row: StoredFile): Promise<void> {
-    const { host } = this.#ctx;
     for (const upload of this.uploadsOf(row.id)) {
-      host.send(upload.peer, { type: 'file-cancel', id: row.id, reason: 'cancelled' });
+      this.#state.links.send(upload.peer, { type: 'file-cancel', id: row.id, reason: 'cancelled' });
       this.#stop(upload);
     }
-    await host.files.update(row.id, { status: 'cancelled', cancelledBy: this.#ctx.me });
+    await this.#state.files.update(row.id, { status: 'cancelled', cancelledBy: this.#state.me });
   }
 
   /** The sender gives the file again after a reload; it must be the same file. */
   async chooseAgain(row: StoredFile, file: File): Promise<void> {
     const { id } = row;
     const notSame = (what: string): void => {
-      this.#ctx.notes.set(id, `That is not the same file: ${safeFileName(file.name)} has ${what}.`);
-      this.#ctx.touch(id);
+      this.#state.setNote(id, `That is not the same file: ${safeFileName(file.name)} has ${what}.`);
+      this.#state.redraw(id);
     };
     if (file.size !== row.info.size) return notSame('another size');
     if (row.info.hash !== undefined && (await hashBlob(file)) !== row.info.hash)
       return notSame('other contents');
-    this.#ctx.notes.delete(id);
+    this.#state.clearNote(id);
     this.#sources.set(id, file);
     if (row.info.hash === undefined) void this.#hashInBackground(id, file);
-    for (const peer of this.#ctx.host.directory.membersOf(row.conversation)) {
-      if (peer !== this.#ctx.me && !row.completedBy.includes(peer))
-        this.#ctx.host.send(peer, { type: 'file-ready', id });
+    for (const peer of this.#state.directory.membersOf(row.conversation)) {
+      if (peer !== this.#state.me && !row.completedBy.includes(peer))
+        this.#state.links.send(peer, { type: 'file-ready', id });
     }
-    this.#ctx.touch(id);
+    this.#state.redraw(id);
   }
 
-  peerOpen(peer: string): void {
+  connectionOpened(peer: string): void {
     for (const upload of [...this.#parked]) {
       if (upload.peer !== peer) continue;
       this.#parked.delete(upload);
-      if (!this.#ctx.host.addBulk(peer, upload)) this.#stop(upload);
+      if (!this.#state.links.bulk.add(peer, upload)) this.#stop(upload);
     }
   }
 
-  peerClosed(peer: string): void {
+  connectionClosed(peer: string): void {
     for (const upload of [...this.#uploads.values()]) {
       if (upload.peer === peer) this.#stop(upload);
     }
@@ -202,32 +202,32 @@ export class FileSending {
   }
 
   async #hashInBackground(id: string, file: Blob): Promise<void> {
-    const { host } = this.#ctx;
     try {
       const hash = await hashBlob(file);
-      const row = this.#ctx.rows.get(id);
-      if (!row || this.#ctx.closed) return;
+      const row = this.#state.rowInMemory(id);
+      if (!row || this.#state.closed) return;
       row.info = { ...row.info, hash };
-      await host.files.update(id, { info: row.info });
-      for (const upload of this.uploadsOf(id)) host.send(upload.peer, { type: 'file-hash', id, hash });
+      await this.#state.files.update(id, { info: row.info });
+      for (const upload of this.uploadsOf(id))
+        this.#state.links.send(upload.peer, { type: 'file-hash', id, hash });
     } catch (error) {
-      host.warn(`hashing file ${id} failed`, error);
+      this.#state.links.warn(`hashing file ${id} failed`, error);
     }
   }
 
   async #finished(upload: FileUpload, row: StoredFile): Promise<void> {
     if (row.role !== 'outgoing' || row.completedBy.includes(upload.peer)) return;
     row.completedBy = [...row.completedBy, upload.peer];
-    this.#ctx.touch(row.id);
-    await this.#ctx.host.files.update(row.id, { completedBy: row.completedBy });
+    this.#state.redraw(row.id);
+    await this.#state.files.update(row.id, { completedBy: row.completedBy });
   }
 
   #stop(upload: FileUpload): void {
     upload.close();
     this.#parked.delete(upload);
-    this.#ctx.host.removeBulk(upload.peer, upload);
+    this.#state.links.bulk.remove(upload.peer, upload);
     this.#uploads.delete(uploadKey(upload.peer, upload.id));
-    this.#ctx.touch(upload.id);
+    this.#state.redraw(upload.id);
   }
 }
 

@@ -11,14 +11,14 @@ import type { FileInfo } from '../../../shared/file-protocol.js';
 import type { PeerFrame } from '../../../shared/peer-protocol.js';
 import type { StoredFile } from '../../storage/stored-file.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
-import { FileContext } from './transfer-state.js';
-import type { FileTransfersHost } from './transfer-state.js';
+import { TransferState } from './transfer-state.js';
+import type { FileTransfersDeps } from './transfer-state.js';
 import { FileReceiving } from './file-receiving.js';
 import { FileSending } from './file-sending.js';
 import { fileView } from './file-view.js';
-import type { FileView } from '../conversations/message-view.js';
+import type { FileView } from './file-view.js';
 
-export type { FileTransfersHost } from './transfer-state.js';
+export type { FileTransfersDeps } from './transfer-state.js';
 
 /** Previews are made of images up to this size. */
 const PREVIEW_MAX_BYTES = 32 * 1024 * 1024;
@@ -33,17 +33,17 @@ export function isFileFrame(frame: PeerFrame): frame is FileFrame {
 }
 
 export class FileTransfers {
-  readonly #ctx: FileContext;
+  readonly #state: TransferState;
   readonly #sending: FileSending;
   readonly #receiving: FileReceiving;
   readonly #views = new Map<string, FileView>();
   readonly #previews = new Map<string, string>();
   readonly #loading = new Set<string>();
 
-  constructor(host: FileTransfersHost) {
-    this.#ctx = new FileContext(host, (id) => this.#views.delete(id));
-    this.#sending = new FileSending(this.#ctx);
-    this.#receiving = new FileReceiving(this.#ctx);
+  constructor(deps: FileTransfersDeps) {
+    this.#state = new TransferState(deps, (id) => this.#views.delete(id));
+    this.#sending = new FileSending(this.#state);
+    this.#receiving = new FileReceiving(this.#state);
   }
 
   // ── sending and receiving ────────────────────────────────────────────────────────────────────
@@ -102,14 +102,16 @@ export class FileTransfers {
     }
   }
 
-  peerOpen(peer: string): void {
-    this.#sending.peerOpen(peer);
-    this.#receiving.peerOpen(peer);
+  /** The data channel to `peer` opened: parked uploads start, waiting downloads ask it. */
+  connectionOpened(peer: string): void {
+    this.#sending.connectionOpened(peer);
+    this.#receiving.connectionOpened(peer);
   }
 
-  peerClosed(peer: string): void {
-    this.#sending.peerClosed(peer);
-    this.#receiving.peerClosed(peer);
+  /** The data channel to `peer` closed: its uploads stop, downloads from it look for another holder. */
+  connectionClosed(peer: string): void {
+    this.#sending.connectionClosed(peer);
+    this.#receiving.connectionClosed(peer);
   }
 
   /** Whether an unfinished download waits for `peer` (so the messenger connects to it). */
@@ -120,31 +122,31 @@ export class FileTransfers {
   // ── commands ─────────────────────────────────────────────────────────────────────────────────
 
   async cancel(id: string): Promise<void> {
-    const row = await this.#ctx.row(id);
+    const row = await this.#state.row(id);
     if (!row || row.status !== 'pending') return;
     row.status = 'cancelled';
-    row.cancelledBy = this.#ctx.me;
-    this.#ctx.touch(id);
+    row.cancelledBy = this.#state.me;
+    this.#state.redraw(id);
     if (row.role === 'incoming') await this.#receiving.cancel(row);
     else await this.#sending.cancel(row);
   }
 
   /** Fetches an incoming file again from the start (after it arrived damaged, or there was no room). */
   async retry(id: string): Promise<void> {
-    const row = await this.#ctx.row(id);
+    const row = await this.#state.row(id);
     if (!row || row.role !== 'incoming' || row.status === 'pending' || row.status === 'complete') return;
     await this.#receiving.retry(row);
   }
 
   /** The sender gives the file again after a reload; it must be the same file. */
   async chooseAgain(id: string, file: File): Promise<void> {
-    const row = await this.#ctx.row(id);
+    const row = await this.#state.row(id);
     if (row?.role === 'outgoing') await this.#sending.chooseAgain(row, file);
   }
 
   /** The file's bytes to save, or null when this browser does not have them. */
   async blobOf(id: string): Promise<Blob | null> {
-    return this.#sending.source(id) ?? (await this.#ctx.host.files.blobOf(id));
+    return this.#sending.source(id) ?? (await this.#state.files.blobOf(id));
   }
 
   // ── views ────────────────────────────────────────────────────────────────────────────────────
@@ -155,10 +157,10 @@ export class FileTransfers {
     if (!info) return null;
     const cached = this.#views.get(message.id);
     if (cached) return cached;
-    const row = this.#ctx.rows.get(message.id) ?? null;
+    const row = this.#state.rowInMemory(message.id);
     if (!row) void this.#load(message);
     const view = fileView({
-      me: this.#ctx.me,
+      me: this.#state.me,
       info,
       row,
       recipients: message.recipients,
@@ -166,17 +168,17 @@ export class FileTransfers {
       awaitingHash: this.#receiving.awaitingHash(message.id),
       uploads: this.#sending.uploadsOf(message.id),
       hasSource: this.#sending.hasSource(message.id),
-      rate: this.#ctx.rates.get(message.id) ?? null,
-      note: this.#ctx.notes.get(message.id) ?? null,
+      rate: this.#state.rateOf(message.id),
+      note: this.#state.note(message.id),
       previewUrl: this.#preview(message.id, row),
-      authorOnline: this.#ctx.host.directory.isOnline(message.author),
+      authorOnline: this.#state.directory.isOnline(message.author),
     });
     this.#views.set(message.id, view);
     return view;
   }
 
   close(): void {
-    this.#ctx.close();
+    this.#state.close();
     this.#sending.close();
     this.#receiving.close();
     for (const url of this.#previews.values()) URL.revokeObjectURL(url);
@@ -187,13 +189,10 @@ export class FileTransfers {
     if (this.#loading.has(id)) return;
     this.#loading.add(id);
     try {
-      const row = await this.#ctx.host.files.get(id);
-      if (row && !this.#ctx.rows.has(id)) {
-        this.#ctx.rows.set(id, row);
-        this.#ctx.touch(id);
-      }
+      const row = await this.#state.files.get(id);
+      if (row && this.#state.holdRowIfNew(row)) this.#state.redraw(id);
       // An offer stored without its file row (the page closed in between): start it now.
-      if (!row && message.author !== this.#ctx.me) await this.incoming(message);
+      if (!row && message.author !== this.#state.me) await this.incoming(message);
     } finally {
       this.#loading.delete(id);
     }
@@ -211,9 +210,9 @@ export class FileTransfers {
     if (!ready || this.#loading.has(`preview:${id}`)) return null;
     this.#loading.add(`preview:${id}`);
     void this.blobOf(id).then((blob) => {
-      if (!blob || this.#ctx.closed) return;
+      if (!blob || this.#state.closed) return;
       this.#previews.set(id, URL.createObjectURL(new Blob([blob], { type })));
-      this.#ctx.touch(id);
+      this.#state.redraw(id);
     });
     return null;
   }

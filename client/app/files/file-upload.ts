@@ -7,6 +7,7 @@
 import { FILE_WINDOW_CHUNKS, chunkCount, chunkLength, encodeChunk } from '../../../shared/file-protocol.js';
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import type { BulkSource } from '../../net/bulk-scheduler.js';
+import type { StoredFile } from '../../storage/stored-file.js';
 
 /** Chunks per Blob read. */
 const READ_CHUNKS = 16;
@@ -29,15 +30,19 @@ export class FileUpload implements BulkSource {
   readonly #frames: Uint8Array[] = [];
   #reading = false;
   #closed = false;
+  readonly #blob: Blob;
+  readonly #events: UploadEvents;
 
   constructor(
     readonly peer: string,
     readonly id: string,
     readonly info: FileInfo,
-    private readonly blob: Blob,
+    blob: Blob,
     from: number,
-    private readonly events: UploadEvents,
+    events: UploadEvents,
   ) {
+    this.#blob = blob;
+    this.#events = events;
     this.count = chunkCount(info);
     this.#acked = from;
     this.#next = from;
@@ -76,7 +81,7 @@ export class FileUpload implements BulkSource {
       this.#next = this.#readPos = this.#acked;
       this.#read();
     }
-    this.events.wake();
+    this.#events.wake();
   }
 
   close(): void {
@@ -91,7 +96,7 @@ export class FileUpload implements BulkSource {
     const start = this.#readPos;
     const end = Math.min(start + READ_CHUNKS, this.count);
     const { chunkSize } = this.info;
-    this.blob
+    this.#blob
       .slice(start * chunkSize, Math.min(end * chunkSize, this.info.size))
       .arrayBuffer()
       .then(
@@ -105,13 +110,23 @@ export class FileUpload implements BulkSource {
             this.#frames.push(encodeChunk(this.id, index, data));
           }
           this.#readPos = end;
-          this.events.wake();
+          this.#events.wake();
           this.#read();
         },
         (error: unknown) => {
           this.#reading = false;
-          if (!this.#closed) this.events.readFailed(error);
+          if (!this.#closed) this.#events.readFailed(error);
         },
       );
   }
+}
+
+/** Bytes of an outgoing file its recipients have stored, summed: the whole file for each who has it. */
+export function outgoingBytesStored(row: StoredFile, uploads: readonly FileUpload[]): number {
+  const size = row.info.size;
+  let done = row.completedBy.length * size;
+  for (const upload of uploads) {
+    if (!row.completedBy.includes(upload.peer)) done += Math.min(upload.acked * row.info.chunkSize, size);
+  }
+  return done;
 }

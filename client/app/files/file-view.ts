@@ -1,11 +1,47 @@
-/** What the log shows of a file message: its transfer state in numbers and words. */
+/**
+ * What the log shows of a file message: its transfer state in numbers and words. The view types live
+ * here, with the one function that makes them; the transfer classes only feed it their state.
+ */
 import { safeFileName } from '../../../shared/file-protocol.js';
-import type { FileInfo } from '../../../shared/file-protocol.js';
+import type { FileInfo, VoiceInfo } from '../../../shared/file-protocol.js';
 import type { StoredFile } from '../../storage/stored-file.js';
 import type { FileDownload } from './file-download.js';
+import { outgoingBytesStored } from './file-upload.js';
 import type { FileUpload } from './file-upload.js';
-import type { FileView } from '../conversations/message-view.js';
 import type { TransferRate } from './transfer-rate.js';
+
+/**
+ * Where a file is. `waiting`: incoming, and no one online has it to send (yet); `moving`: chunks are
+ * flowing; `complete`: verified and stored (incoming) or stored by every recipient (outgoing);
+ * `needs-file`: outgoing, the sender reloaded and must choose the file again; `failed`: cancelled,
+ * corrupt or no room, with `detail` saying which in words.
+ */
+export type FileState = 'waiting' | 'moving' | 'complete' | 'needs-file' | 'failed';
+
+/** A file message's transfer, as the log shows it. Immutable: a change makes a new view. */
+export interface FileView {
+  /** Safe to show and to save (shared `safeFileName`). */
+  readonly name: string;
+  readonly size: number;
+  readonly type: string;
+  readonly state: FileState;
+  /** Bytes stored at the receiving end (outgoing, to several: summed over recipients, as is `total`). */
+  readonly done: number;
+  readonly total: number;
+  /** While moving: measured speed, and seconds left at that speed; null until measured. */
+  readonly bytesPerSecond: number | null;
+  readonly secondsLeft: number | null;
+  /** A sentence for a state that needs one: "Not enough storage: …", "alice cancelled it". */
+  readonly detail: string | null;
+  readonly canCancel: boolean;
+  /** Incoming complete, or outgoing kept here: the file can be saved. */
+  readonly canSave: boolean;
+  /** Failed in a way that trying again may fix (corrupt, no room). */
+  readonly canRetry: boolean;
+  /** An object URL of the stored image, for a preview; the app revokes it when it goes. */
+  readonly previewUrl: string | null;
+  readonly voice: VoiceInfo | null;
+}
 
 export interface FileViewInput {
   me: string;
@@ -202,14 +238,4 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
       (moving ? null : `Waiting for ${waitingFor.join(', ') || 'the recipient'} to come online.`),
     canCancel: true,
   };
-}
-
-/** Bytes of an outgoing file its recipients have stored, summed: the whole file for each who has it. */
-export function outgoingBytesStored(row: StoredFile, uploads: readonly FileUpload[]): number {
-  const size = row.info.size;
-  let done = row.completedBy.length * size;
-  for (const upload of uploads) {
-    if (!row.completedBy.includes(upload.peer)) done += Math.min(upload.acked * row.info.chunkSize, size);
-  }
-  return done;
 }

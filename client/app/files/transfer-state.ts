@@ -1,53 +1,59 @@
 /**
- * What the sending and the receiving halves of file transfers share: the host (network, storage,
- * directory), the rows of files in view or in motion, per-file notes and speeds, and redrawing.
+ * What the sending and the receiving halves of file transfers share, behind one owner: the rows of
+ * files in view or in motion, per-file notes and speeds, and redrawing. The halves read and change
+ * them through these methods only, so who writes what stays visible here. It also carries the
+ * feature's narrow dependencies (the peer port, the file store, the directory) to both halves.
  */
-import type { PeerFrame } from '../../../shared/peer-protocol.js';
-import type { BulkSource } from '../../net/bulk-scheduler.js';
 import type { FileStore } from '../../storage/file-store.js';
 import type { StoredFile } from '../../storage/stored-file.js';
+import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
 import { TransferRate } from './transfer-rate.js';
 
 /** Progress redraws per file at most this often. */
 const PROGRESS_EVERY_MS = 250;
 
-export interface FileTransfersHost {
+/** What file transfers need from the rest of the app. */
+export interface FileTransfersDeps {
+  readonly links: PeerLinks;
   readonly directory: Directory;
   readonly files: FileStore;
-  send(peer: string, frame: PeerFrame): boolean;
-  addBulk(peer: string, source: BulkSource): boolean;
-  removeBulk(peer: string, source: BulkSource): void;
-  wakeBulk(peer: string): void;
-  isOpen(peer: string): boolean;
-  /** Start connecting to an online peer. */
-  want(peer: string): void;
   /** The view of file `id` changed. */
   changed(id: string): void;
-  warn(message: string, error?: unknown): void;
   /** Free storage in bytes, or null when the browser does not say. */
   freeBytes(): Promise<number | null>;
   /** Own files up to this size are kept in storage (default `KEEP_OUTGOING_BYTES`). */
   readonly keepOutgoingBytes?: number;
 }
 
-export class FileContext {
+export class TransferState {
   readonly me: string;
+  readonly links: PeerLinks;
+  readonly directory: Directory;
+  readonly files: FileStore;
+  readonly keepOutgoingBytes: number | undefined;
+  readonly freeBytes: () => Promise<number | null>;
   /** Rows of files in view or in motion; the store is the truth, this is what views read synchronously. */
-  readonly rows = new Map<string, StoredFile>();
+  readonly #rows = new Map<string, StoredFile>();
   /** A sentence about a file that its row does not hold ("bob has no room for it"). */
-  readonly notes = new Map<string, string>();
-  readonly rates = new Map<string, TransferRate>();
+  readonly #notes = new Map<string, string>();
+  readonly #rates = new Map<string, TransferRate>();
   readonly #lastDrawn = new Map<string, number>();
   readonly #drawTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #changed: (id: string) => void;
+  /** Called when the view of `id` must be made again, before the app hears of it. */
+  readonly #invalidate: (id: string) => void;
   #closed = false;
 
-  constructor(
-    readonly host: FileTransfersHost,
-    /** Called when the view of `id` must be made again, before the host hears of it. */
-    private readonly invalidate: (id: string) => void,
-  ) {
-    this.me = host.directory.me;
+  constructor(deps: FileTransfersDeps, invalidate: (id: string) => void) {
+    this.me = deps.directory.me;
+    this.links = deps.links;
+    this.directory = deps.directory;
+    this.files = deps.files;
+    this.keepOutgoingBytes = deps.keepOutgoingBytes;
+    this.freeBytes = () => deps.freeBytes();
+    this.#changed = (id) => deps.changed(id);
+    this.#invalidate = invalidate;
   }
 
   get closed(): boolean {
@@ -56,39 +62,74 @@ export class FileContext {
 
   /** The row of `id`, from memory or the store (then kept in memory). */
   async row(id: string): Promise<StoredFile | null> {
-    const cached = this.rows.get(id);
+    const cached = this.#rows.get(id);
     if (cached) return cached;
-    const row = await this.host.files.get(id);
-    if (row && !this.rows.has(id)) this.rows.set(id, row);
-    return this.rows.get(id) ?? null;
+    const row = await this.files.get(id);
+    if (row && !this.#rows.has(id)) this.#rows.set(id, row);
+    return this.#rows.get(id) ?? null;
   }
 
-  rate(id: string): TransferRate {
-    let rate = this.rates.get(id);
-    if (!rate) this.rates.set(id, (rate = new TransferRate()));
-    return rate;
+  /** The row of `id` if it is in memory. */
+  rowInMemory(id: string): StoredFile | null {
+    return this.#rows.get(id) ?? null;
+  }
+
+  /** Holds `row` in memory (replacing what was held for its id). */
+  holdRow(row: StoredFile): void {
+    this.#rows.set(row.id, row);
+  }
+
+  /** Holds `row` unless a row for its id is held already; true when it was taken. */
+  holdRowIfNew(row: StoredFile): boolean {
+    if (this.#rows.has(row.id)) return false;
+    this.#rows.set(row.id, row);
+    return true;
+  }
+
+  note(id: string): string | null {
+    return this.#notes.get(id) ?? null;
+  }
+
+  setNote(id: string, text: string): void {
+    this.#notes.set(id, text);
+  }
+
+  clearNote(id: string): void {
+    this.#notes.delete(id);
+  }
+
+  /** The measured speed of `id`, or null before anything was measured. */
+  rateOf(id: string): TransferRate | null {
+    return this.#rates.get(id) ?? null;
+  }
+
+  /** Records that `bytes` of `id` are stored at the receiving end now. */
+  recordProgress(id: string, bytes: number): void {
+    let rate = this.#rates.get(id);
+    if (!rate) this.#rates.set(id, (rate = new TransferRate()));
+    rate.record(performance.now(), bytes);
   }
 
   /** The view of `id` changed: redraw now. */
-  touch(id: string): void {
-    this.invalidate(id);
+  redraw(id: string): void {
+    this.#invalidate(id);
     this.#lastDrawn.set(id, performance.now());
     const timer = this.#drawTimers.get(id);
     if (timer !== undefined) clearTimeout(timer);
     this.#drawTimers.delete(id);
-    if (!this.#closed) this.host.changed(id);
+    if (!this.#closed) this.#changed(id);
   }
 
   /** Progress moved: redraw at most every PROGRESS_EVERY_MS, so a fast transfer does not redraw per batch. */
   progress(id: string): void {
     if (this.#drawTimers.has(id)) return;
     const wait = (this.#lastDrawn.get(id) ?? 0) + PROGRESS_EVERY_MS - performance.now();
-    if (wait <= 0) return this.touch(id);
+    if (wait <= 0) return this.redraw(id);
     this.#drawTimers.set(
       id,
       setTimeout(() => {
         this.#drawTimers.delete(id);
-        this.touch(id);
+        this.redraw(id);
       }, wait),
     );
   }

@@ -13,9 +13,17 @@ import type { SignalingStatus } from '../../net/signaling-client.js';
 import { openAccountStore } from '../../storage/account-store.js';
 import { clearSession, loadSession, saveSession } from '../../storage/session-token.js';
 import { UNREACHABLE_TEXT, errorFrameText, errorText } from './error-text.js';
+// The session builds the messenger (the composition root) and feeds it the server's frames.
 import { Messenger } from '../messenger.js';
+// The session sends group commands over its socket; the roster's GroupRequests matches each to its
+// answer. The session is a composition layer above the features (it builds the messenger).
+// eslint-disable-next-line no-restricted-imports
+import { GroupRequests } from '../roster/group-requests.js';
+import type { GroupCommand, GroupRequest } from '../roster/group-requests.js';
+import { consoleWarn } from '../warn.js';
 
 export type { SignalingStatus };
+export type { GroupRequest } from '../roster/group-requests.js';
 
 export type AuthState =
   /** `error` is shown in an alert; `pending` while the server has not answered. */
@@ -24,11 +32,6 @@ export type AuthState =
   | { kind: 'signed-in'; user: string }
   /** This tab stopped for good (another session took over); `message` says why. */
   | { kind: 'ended'; user: string; message: string };
-
-type GroupCommand = Extract<ClientFrame, { type: 'group-create' | 'group-add' | 'group-leave' }>;
-
-export type GroupRequest =
-  { kind: 'idle' } | { kind: 'pending'; command: GroupCommand['type'] } | { kind: 'error'; text: string };
 
 export interface AppStoreOptions {
   /** The signaling WebSocket, e.g. `ws://host:port/ws`. */
@@ -45,7 +48,7 @@ export class AppStore extends EventTarget {
   #token: string | null = null;
   #opening: Promise<void> | null = null;
   #frames: Promise<void> = Promise.resolve();
-  #groupRequest: GroupRequest = { kind: 'idle' };
+  readonly #groupRequests = new GroupRequests();
   /** A sign-in asked for while the socket was still connecting; sent when it opens. */
   #queued: Extract<ClientFrame, { type: 'login' | 'register' }> | null = null;
 
@@ -57,8 +60,7 @@ export class AppStore extends EventTarget {
       {
         onStatus: (status) => this.#onStatus(status),
         onFrame: (frame) => this.#onFrame(frame),
-        onBadFrame: (error: ProtocolError) =>
-          console.warn(`[parley] bad frame from server: ${error.message}`),
+        onBadFrame: (error: ProtocolError) => consoleWarn(`bad frame from server: ${error.message}`),
       },
     );
   }
@@ -97,7 +99,7 @@ export class AppStore extends EventTarget {
 
   /** The last group command: waiting for the server, failed (with words why), or settled. */
   get groupRequest(): GroupRequest {
-    return this.#groupRequest;
+    return this.#groupRequests.state;
   }
 
   /** Creates a group with `members` (this user is always in it). The server answers with the group. */
@@ -115,9 +117,7 @@ export class AppStore extends EventTarget {
 
   #groupCommand(frame: GroupCommand): boolean {
     const sent = this.#signaling.send(frame);
-    this.#groupRequest = sent
-      ? { kind: 'pending', command: frame.type }
-      : { kind: 'error', text: UNREACHABLE_TEXT };
+    this.#groupRequests.sent(frame, sent, UNREACHABLE_TEXT);
     this.#emit();
     return sent;
   }
@@ -184,7 +184,7 @@ export class AppStore extends EventTarget {
   #onFrame(frame: ServerFrame): void {
     this.#frames = this.#frames
       .then(() => this.#handleFrame(frame))
-      .catch((error: unknown) => console.warn(`[parley] handling ${frame.type} failed`, error));
+      .catch((error: unknown) => consoleWarn(`handling ${frame.type} failed`, error));
   }
 
   async #handleFrame(frame: ServerFrame): Promise<void> {
@@ -192,10 +192,10 @@ export class AppStore extends EventTarget {
       case 'welcome':
         return this.#welcome(frame);
       case 'user-online':
-        this.#messenger?.peerOnline(frame.user);
+        this.#messenger?.userOnline(frame.user);
         return;
       case 'user-offline':
-        this.#messenger?.peerOffline(frame.user);
+        this.#messenger?.userOffline(frame.user);
         return;
       case 'signal':
         this.#messenger?.handleSignal(frame.from, frame.data);
@@ -204,21 +204,19 @@ export class AppStore extends EventTarget {
         return;
       case 'group-update': {
         const messenger = this.#messenger;
-        const isNew = messenger !== null && !messenger.directory.group(`group:${frame.group.id}`);
-        messenger?.groupUpdated(frame.group);
-        const request = this.#groupRequest;
-        if (request.kind !== 'pending') return;
-        this.#groupRequest = { kind: 'idle' };
+        if (!messenger) return;
+        const isNew = !messenger.directory.group(`group:${frame.group.id}`);
+        messenger.groupUpdated(frame.group);
+        const answer = this.#groupRequests.updated(frame.group, isNew, messenger.me);
+        if (!answer.settled) return;
         // The group this user just created opens, as a person who made it would expect.
-        if (request.command === 'group-create' && isNew && frame.group.creator === messenger?.me) {
-          await messenger.selectConversation(`group:${frame.group.id}`);
-        }
+        if (answer.created) await messenger.selectConversation(`group:${answer.created.id}`);
         this.#emit();
         return;
       }
       case 'group-removed':
         this.#messenger?.groupRemoved(frame.group);
-        if (this.#groupRequest.kind === 'pending') this.#groupRequest = { kind: 'idle' };
+        this.#groupRequests.removed(frame.group);
         this.#emit();
         return;
       case 'error':
@@ -241,7 +239,7 @@ export class AppStore extends EventTarget {
       this.#setAuth({ kind: 'signed-in', user: frame.user });
     }
     await this.#openMessenger(frame.user);
-    this.#messenger?.networkUp(frame.online, frame.groups, frame.iceServers);
+    this.#messenger?.serverWelcome(frame.online, frame.groups, frame.iceServers);
     this.#emit();
   }
 
@@ -264,13 +262,13 @@ export class AppStore extends EventTarget {
       return;
     }
     if (frame.ref?.startsWith('group-')) {
-      this.#groupRequest = { kind: 'error', text: errorFrameText(frame) };
-      this.#emit();
+      // An error about a request since replaced by another is old news: not shown.
+      if (this.#groupRequests.failed(frame.ref, errorFrameText(frame))) this.#emit();
       return;
     }
     // An unknown peer just went offline; a takeover is reported by the close that follows.
     if (frame.code === ErrorCode.UnknownPeer || frame.code === ErrorCode.SessionReplaced) return;
-    console.warn(`[parley] server error ${frame.code}: ${frame.message}`);
+    consoleWarn(`server error ${frame.code}: ${frame.message}`);
   }
 
   /** Opens the user's local history once; later calls wait for the same opening. */

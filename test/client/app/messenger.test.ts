@@ -3,10 +3,39 @@ import type { Messenger } from '../../../client/app/messenger.js';
 import { PeerMesh } from '../../../client/net/peer-mesh.js';
 import { openAccountStore } from '../../../client/storage/account-store.js';
 import { directConversationId } from '../../../shared/peer-protocol.js';
+import type { PeerFrame } from '../../../shared/peer-protocol.js';
 import { MessengerRoom } from '../helpers/messenger-room.js';
 
 const texts = (m: Messenger) => m.openConversation?.messages.map((message) => message.text) ?? [];
 const states = (m: Messenger) => m.openConversation?.messages.map((message) => message.state) ?? [];
+
+/** A raw mesh connected to `to`, free to send anything down the data channel; keeps what it receives. */
+async function rawPeer(
+  room: MessengerRoom,
+  me: string,
+  to: string,
+): Promise<PeerMesh & { received: PeerFrame[] }> {
+  const received: PeerFrame[] = [];
+  let mesh!: PeerMesh;
+  await new Promise<void>((resolve) => {
+    mesh = new PeerMesh(
+      { me, iceServers: () => [] },
+      {
+        sendSignal: (peer, payload) => void room.relay(me)(peer, payload),
+        onOpen: () => resolve(),
+        onClose: () => undefined,
+        onFrame: (_peer, frame) => {
+          received.push(frame);
+          room.changed();
+        },
+        onBadInput: () => undefined,
+      },
+    );
+    room.members.set(me, mesh);
+    mesh.want(to);
+  });
+  return Object.assign(mesh, { received });
+}
 
 describe('Messenger', () => {
   let room: MessengerRoom;
@@ -20,8 +49,8 @@ describe('Messenger', () => {
   it('delivers a message both ways and marks it delivered', async () => {
     const alice = await room.join('alice');
     const bob = await room.join('bob');
-    alice.networkUp(['bob'], [], []);
-    bob.networkUp(['alice'], [], []);
+    alice.serverWelcome(['bob'], [], []);
+    bob.serverWelcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await alice.send('hello bob');
     await room.until(() => states(alice).join() === 'delivered');
@@ -37,22 +66,22 @@ describe('Messenger', () => {
 
   it('keeps a message for an offline peer as sending and delivers it when the peer comes online', async () => {
     const alice = await room.join('alice');
-    alice.networkUp([], [], []);
+    alice.serverWelcome([], [], []);
     await alice.selectPerson('bob');
     await alice.send('are you there?');
     expect(states(alice)).to.deep.equal(['sending']);
     expect(alice.offlineContacts.map((c) => c.name)).to.deep.equal(['bob']);
 
     const bob = await room.join('bob');
-    bob.networkUp(['alice'], [], []);
-    alice.peerOnline('bob');
+    bob.serverWelcome(['alice'], [], []);
+    alice.userOnline('bob');
     await room.until(() => states(alice).join() === 'delivered');
     expect(bob.unreadFor('alice')).to.equal(1);
   });
 
   it('delivers the outbox after the sender reloads (a new messenger on the same store)', async () => {
     const alice = await room.join('alice');
-    alice.networkUp([], [], []);
+    alice.serverWelcome([], [], []);
     await alice.selectPerson('bob');
     await alice.send('first');
     await alice.send('second');
@@ -60,8 +89,8 @@ describe('Messenger', () => {
 
     const alice2 = await room.join('alice');
     const bob = await room.join('bob');
-    alice2.networkUp(['bob'], [], []);
-    bob.networkUp(['alice'], [], []);
+    alice2.serverWelcome(['bob'], [], []);
+    bob.serverWelcome(['alice'], [], []);
     await bob.selectPerson('alice');
     await room.until(() => texts(bob).length === 2);
     expect(texts(bob)).to.deep.equal(['first', 'second']);
@@ -72,25 +101,9 @@ describe('Messenger', () => {
 
   it('drops duplicates by id and refuses messages a peer may not send', async () => {
     const alice = await room.join('alice');
-    alice.networkUp(['mallory'], [], []);
+    alice.serverWelcome(['mallory'], [], []);
     await alice.selectPerson('mallory');
-    // Mallory is a raw mesh, free to send anything down the data channel.
-    const opened = new Promise<void>((resolve) => {
-      const mallory = new PeerMesh(
-        { me: 'mallory', iceServers: () => [] },
-        {
-          sendSignal: (to, payload) => void room.relay('mallory')(to, payload),
-          onOpen: () => resolve(),
-          onClose: () => undefined,
-          onFrame: () => room.changed(),
-          onBadInput: () => undefined,
-        },
-      );
-      room.members.set('mallory', mallory);
-      mallory.want('alice');
-    });
-    await opened;
-    const mallory = room.members.get('mallory') as PeerMesh;
+    const mallory = await rawPeer(room, 'mallory', 'alice');
     const message = (id: string, overrides: object = {}) => ({
       type: 'message' as const,
       message: {
@@ -116,6 +129,29 @@ describe('Messenger', () => {
     const store = await openAccountStore('alice');
     expect(await store.listConversation(directConversationId('alice', 'bob'))).to.deep.equal([]);
     store.close();
+    mallory.closeAll();
+  });
+
+  it('does not list a conversation as active for a reaction alone', async () => {
+    const alice = await room.join('alice');
+    alice.serverWelcome(['mallory'], [], []);
+    const mallory = await rawPeer(room, 'mallory', 'alice');
+    const id = 'e'.repeat(32);
+    mallory.send('alice', {
+      type: 'message',
+      message: {
+        id,
+        conversation: directConversationId('alice', 'mallory'),
+        author: 'mallory',
+        seq: 1,
+        sentAt: Date.now(),
+        reaction: { target: 'f'.repeat(32), emoji: '👍', on: true },
+      },
+    });
+    // Acked: stored and counted (or not) by now.
+    await room.until(() => mallory.received.some((frame) => frame.type === 'ack' && frame.ids.includes(id)));
+    alice.userOffline('mallory');
+    expect(alice.offlineContacts.map((c) => c.name)).to.deep.equal([]);
     mallory.closeAll();
   });
 });

@@ -62,8 +62,8 @@ export class MessengerRoom {
     this.#opened.push(messenger);
     if (options.groups) {
       const online = [...this.messengers.keys()].filter((user) => user !== me);
-      messenger.networkUp(online, options.groups, []);
-      for (const user of online) this.messengers.get(user)?.peerOnline(me);
+      messenger.serverWelcome(online, options.groups, []);
+      for (const user of online) this.messengers.get(user)?.userOnline(me);
     }
     return messenger;
   }
@@ -74,7 +74,7 @@ export class MessengerRoom {
     this.members.delete(me);
     this.messengers.delete(me);
     this.stores.delete(me);
-    for (const other of this.messengers.values()) other.peerOffline(me);
+    for (const other of this.messengers.values()) other.userOffline(me);
   }
 
   changed(): void {

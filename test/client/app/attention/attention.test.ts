@@ -38,8 +38,8 @@ const states = (m: Messenger) => m.openConversation?.messages.map((message) => m
 async function pair(room: MessengerRoom): Promise<[Messenger, Messenger]> {
   const alice = await room.join('alice');
   const bob = await room.join('bob');
-  alice.networkUp(['bob'], [], []);
-  bob.networkUp(['alice'], [], []);
+  alice.serverWelcome(['bob'], [], []);
+  bob.serverWelcome(['alice'], [], []);
   return [alice, bob];
 }
 
@@ -124,7 +124,7 @@ describe('Attention between two messengers', () => {
     // Stored: a reload still shows them read.
     alice.close();
     const alice2 = await room.join('alice');
-    alice2.networkUp(['bob'], [], []);
+    alice2.serverWelcome(['bob'], [], []);
     await alice2.selectPerson('bob');
     expect(states(alice2)).to.deep.equal(['read', 'read']);
   });
@@ -132,8 +132,8 @@ describe('Attention between two messengers', () => {
   it('ignores typing and read frames from someone outside the conversation', async () => {
     const alice = await room.join('alice');
     const bob = await room.join('bob');
-    alice.networkUp(['bob', 'mallory'], [], []);
-    bob.networkUp(['alice'], [], []);
+    alice.serverWelcome(['bob', 'mallory'], [], []);
+    bob.serverWelcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await alice.send('for bob only');
     await room.until(() => states(alice).join() === 'delivered');
@@ -228,11 +228,13 @@ describe('TypingIndicator', () => {
     const typing = new TypingIndicator({
       directory,
       clock,
-      send: (peer, frame) => {
-        sent.push([peer, frame]);
-        return true;
+      links: {
+        send: (peer, frame) => {
+          sent.push([peer, frame]);
+          return true;
+        },
+        isOpen: (peer) => peer !== 'carol',
       },
-      isOpen: (peer) => peer !== 'carol',
       changed: (conversation) => changes.push(conversation),
     });
     return { typing, clock, sent, changes, group: `group:g${'0'.repeat(24)}` };

@@ -1,0 +1,272 @@
+/**
+ * The conversation on screen, as one view model: choosing and closing it, whether the page is in
+ * view, and every command that acts on it (send text, files, a voice clip, a reaction, typing) behind
+ * one `requireOpen()`. It delegates the work — delivery, transfers, typing, receipts — to the
+ * features that own it (like hydrogen-web's `ComposerViewModel`), and builds the view components read.
+ */
+import { ErrorCode, ProtocolError } from '../../../shared/errors.js';
+import { VoiceInfo } from '../../../shared/file-protocol.js';
+import {
+  LOBBY_CONVERSATION,
+  MessageText,
+  ReactionEmoji,
+  directPeerOf,
+} from '../../../shared/peer-protocol.js';
+import { randomHex } from '../../net/random-id.js';
+import type { PeerState } from '../../net/peer-mesh.js';
+import type { AccountStore } from '../../storage/account-store.js';
+import type { StoredMessage } from '../../storage/stored-message.js';
+import type { Notifier } from '../attention/notifier.js';
+import type { ReadReceipts } from '../attention/read-receipts.js';
+import type { TypingIndicator } from '../attention/typing-indicator.js';
+import type { FileTransfers } from '../files/file-transfers.js';
+import type { PeerLinks } from '../peer-links.js';
+import type { ConversationList } from '../roster/conversation-list.js';
+import { byName } from '../roster/directory.js';
+import type { ConversationKind, Directory } from '../roster/directory.js';
+// A voice clip is sent as a file named the way the recorder names it: one rule, kept in voice/.
+// eslint-disable-next-line no-restricted-imports
+import { voiceFileName } from '../voice/voice-recording.js';
+import type { MessageView } from './message-view.js';
+import { OpenConversation, VIEW_LIMIT } from './open-conversation.js';
+import type { OutboxDelivery } from './outbox-delivery.js';
+
+export interface OpenConversationView {
+  readonly conversation: string;
+  readonly kind: ConversationKind;
+  readonly title: string;
+  /** Direct conversations: the other person. */
+  readonly peer: string | null;
+  /** Everyone in it, this user included (the Lobby: everyone online). */
+  readonly members: readonly string[];
+  /** Direct conversations: whether the other person is online, and the data channel's state. */
+  readonly peerOnline: boolean;
+  readonly link: PeerState;
+  readonly messages: readonly MessageView[];
+  /** Its notifications are silenced; absent: not muted. */
+  readonly muted?: boolean;
+  /** Who is typing in it now, by name; absent: no one. */
+  readonly typing?: readonly string[];
+}
+
+export interface ActiveConversationDeps {
+  readonly links: Pick<PeerLinks, 'connect'>;
+  /** The data channel's state with `peer`, for the view. */
+  linkState(peer: string): PeerState;
+  readonly directory: Directory;
+  readonly store: Pick<AccountStore, 'listConversation' | 'markRead'>;
+  readonly list: Pick<ConversationList, 'active' | 'markRead'>;
+  readonly delivery: Pick<OutboxDelivery, 'send' | 'recipientsOf'>;
+  readonly files: Pick<FileTransfers, 'view' | 'describe' | 'addOutgoing'>;
+  readonly typing: Pick<TypingIndicator, 'typed' | 'sent' | 'typing'>;
+  readonly receipts: Pick<ReadReceipts, 'seen'>;
+  readonly notifier: Pick<Notifier, 'seen' | 'isMuted'>;
+  changed(): void;
+}
+
+export class ActiveConversation {
+  readonly #deps: ActiveConversationDeps;
+  #open: OpenConversation | null = null;
+  #visible = true;
+  /** Settles once this user's previous reaction is shown, so the next toggle sees it. */
+  #reacting: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(deps: ActiveConversationDeps) {
+    this.#deps = deps;
+  }
+
+  /** The conversation on screen, if any (the inbox shows arriving messages in it). */
+  get current(): OpenConversation | null {
+    return this.#open;
+  }
+
+  /** Whether the page is in view. */
+  get visible(): boolean {
+    return this.#visible;
+  }
+
+  /** Opens a conversation: a direct one (`dm:` id), a group or the Lobby. */
+  async select(conversation: string): Promise<void> {
+    const { directory } = this.#deps;
+    if (directory.kindOf(conversation) === null) throw new TypeError(`unknown conversation ${conversation}`);
+    const open = new OpenConversation(
+      conversation,
+      directory.me,
+      (message) => this.#deps.files.view(message),
+      // The Lobby is whoever is online now: a reaction checked when it came stays counted.
+      (author) => conversation === LOBBY_CONVERSATION || directory.isMember(conversation, author),
+    );
+    this.#open = open;
+    // Connecting takes a few round trips: start it before reading history, not after.
+    const peer = directPeerOf(conversation, directory.me);
+    if (peer && directory.isOnline(peer)) this.#deps.links.connect(peer);
+    this.#deps.changed();
+    const messages = await this.#deps.store.listConversation(conversation, { limit: VIEW_LIMIT });
+    if (this.#open !== open) return;
+    open.set(messages);
+    this.reportSeen();
+    await this.#markReadIfSeen();
+    this.#deps.changed();
+  }
+
+  close(): void {
+    this.#open = null;
+    this.#deps.changed();
+  }
+
+  /** Whether the page is in view: messages arriving in the open conversation are read only if it is. */
+  async setVisible(visible: boolean): Promise<void> {
+    this.#visible = visible;
+    this.reportSeen();
+    await this.#markReadIfSeen();
+  }
+
+  /** Sends `text`. Throws `ProtocolError` for text the protocol refuses. */
+  async send(text: string): Promise<void> {
+    const open = this.#requireOpen();
+    const checked = MessageText.safeParse(text);
+    if (!checked.success) {
+      const tooLong = checked.error.issues.some((issue) => issue.message.includes('longer'));
+      throw new ProtocolError(tooLong ? ErrorCode.TextTooLong : ErrorCode.BadFrame, checked.error.message);
+    }
+    const { conversation } = open;
+    this.#deps.list.active(conversation);
+    this.#deps.typing.sent(conversation);
+    await this.#deps.delivery.send(conversation, { text }, (message) => this.#shown(open, message));
+  }
+
+  /** Sends each file, one message per file, in the order given. */
+  async sendFiles(files: readonly File[]): Promise<void> {
+    const open = this.#requireOpen();
+    for (const file of files) await this.#sendFile(open, file, null);
+  }
+
+  /**
+   * Sends a recorded voice clip: a file whose offer also carries its duration and waveform peaks.
+   * Throws `ProtocolError` for values the protocol refuses.
+   */
+  async sendVoice(blob: Blob, durationMs: number, peaks: readonly number[]): Promise<void> {
+    const open = this.#requireOpen();
+    const voice = VoiceInfo.safeParse({ durationMs, peaks: [...peaks] });
+    if (!voice.success) throw new ProtocolError(ErrorCode.BadFrame, voice.error.message);
+    const file = new File([blob], voiceFileName(blob.type), { type: blob.type });
+    await this.#sendFile(open, file, voice.data);
+  }
+
+  /**
+   * Toggles this user's `emoji` on message `target`: on if it is not on now, else off. Throws
+   * `ProtocolError` for something that is not one emoji. A reaction is not news: the conversation
+   * is not made active by it.
+   */
+  async react(target: string, emoji: string): Promise<void> {
+    const open = this.#requireOpen();
+    if (!open.shows(target)) throw new TypeError(`no message ${target} is shown`);
+    const checked = ReactionEmoji.safeParse(emoji);
+    if (!checked.success) throw new ProtocolError(ErrorCode.BadFrame, checked.error.message);
+    const previous = this.#reacting;
+    let shown = (): void => undefined;
+    this.#reacting = new Promise<void>((resolve) => (shown = resolve));
+    try {
+      await previous;
+      const on = !open.reactedByMe(target, emoji);
+      await this.#deps.delivery.send(open.conversation, { reaction: { target, emoji, on } }, (message) => {
+        this.#shown(open, message);
+        shown();
+      });
+    } finally {
+      shown();
+    }
+  }
+
+  /** The person typed in the **Message** box: the members may hear of it. */
+  typed(): void {
+    if (this.#open) this.#deps.typing.typed(this.#open.conversation);
+  }
+
+  /** One of this user's messages changed (sent, delivered, read): shown if it is in view. */
+  upsert(message: StoredMessage): void {
+    this.#open?.upsert(message);
+  }
+
+  /** File `id`'s transfer changed; true when the open conversation shows it. */
+  fileChanged(id: string): boolean {
+    return this.#open?.fileChanged(id) ?? false;
+  }
+
+  /** Whether `conversation` is the one on screen. */
+  isOpen(conversation: string): boolean {
+    return this.#open?.conversation === conversation;
+  }
+
+  /** A group's members changed, or (`left`) this user left it. */
+  groupChanged(conversation: string, left: boolean): void {
+    if (!this.isOpen(conversation)) return;
+    if (left) this.#open = null;
+    else this.#open?.membershipChanged();
+  }
+
+  /** The open conversation is on screen: its authors hear what was read, its notification goes. */
+  reportSeen(): void {
+    const open = this.#open;
+    if (!open || !this.#visible || this.#closed) return;
+    this.#deps.notifier.seen(open.conversation);
+    this.#deps.receipts.seen(open.conversation, open.views);
+  }
+
+  /** What components show of the open conversation. */
+  get view(): OpenConversationView | null {
+    const open = this.#open;
+    if (!open) return null;
+    const { directory } = this.#deps;
+    const { conversation } = open;
+    const peer = directPeerOf(conversation, directory.me);
+    return {
+      conversation,
+      kind: directory.kindOf(conversation) ?? 'direct',
+      title: directory.title(conversation),
+      peer,
+      members: directory.membersOf(conversation).sort(byName),
+      peerOnline: peer ? directory.isOnline(peer) : true,
+      link: peer ? this.#deps.linkState(peer) : 'none',
+      messages: open.views,
+      muted: this.#deps.notifier.isMuted(conversation),
+      typing: this.#deps.typing.typing(conversation),
+    };
+  }
+
+  /** The messenger closed: nothing more is reported to peers. */
+  stop(): void {
+    this.#closed = true;
+  }
+
+  #requireOpen(): OpenConversation {
+    if (!this.#open) throw new TypeError('no conversation is open');
+    return this.#open;
+  }
+
+  async #sendFile(open: OpenConversation, file: File, voice: VoiceInfo | null): Promise<void> {
+    const { conversation } = open;
+    const { files, delivery } = this.#deps;
+    const info = await files.describe(file);
+    if (voice) info.voice = voice;
+    const id = randomHex(16);
+    // Registered before the offer goes out, so a request that comes straight back finds the file.
+    files.addOutgoing(id, conversation, info, file, delivery.recipientsOf(conversation));
+    this.#deps.list.active(conversation);
+    await delivery.send(conversation, { file: info }, (message) => this.#shown(open, message), id);
+  }
+
+  #shown(open: OpenConversation, message: StoredMessage): void {
+    open.upsert(message);
+    this.#deps.changed();
+  }
+
+  async #markReadIfSeen(): Promise<void> {
+    const conversation = this.#open?.conversation;
+    if (!conversation || !this.#visible) return;
+    if (!this.#deps.list.markRead(conversation)) return;
+    this.#deps.changed();
+    await this.#deps.store.markRead(conversation);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Every frame a peer sends, routed to the feature that handles it. File frames pace a transfer, so
+ * they go straight to the transfers; the rest are handled one at a time in each peer's order (an ack
+ * must not overtake the message it follows), in a queue per peer that is dropped once it drains.
+ */
+import type { PeerFrame } from '../../shared/peer-protocol.js';
+import type { GroupSync } from './conversations/group-sync.js';
+import type { Inbox } from './conversations/inbox.js';
+import type { OutboxDelivery } from './conversations/outbox-delivery.js';
+import type { ReadReceipts } from './attention/read-receipts.js';
+import type { TypingIndicator } from './attention/typing-indicator.js';
+import { isFileFrame } from './files/file-transfers.js';
+import type { FileFrame, FileTransfers } from './files/file-transfers.js';
+import type { Warn } from './warn.js';
+
+/** Frames handled in each peer's order; file frames go straight to the transfers instead. */
+export type QueuedFrame = Exclude<InboundFrame, FileFrame>;
+/** What the mesh hands on: every frame but `hello`, which it answers itself. */
+type InboundFrame = Exclude<PeerFrame, { type: 'hello' }>;
+
+/** The features frames go to, each by the few methods that take them. */
+export interface InboundRoutes {
+  readonly inbox: Pick<Inbox, 'receive' | 'showArriving'>;
+  readonly delivery: Pick<OutboxDelivery, 'acked'>;
+  readonly sync: Pick<GroupSync, 'onAck' | 'onHeads' | 'onBatch'>;
+  readonly typing: Pick<TypingIndicator, 'received'>;
+  readonly receipts: Pick<ReadReceipts, 'received'>;
+  readonly files: Pick<FileTransfers, 'frame' | 'chunk'>;
+  /** Something visible changed. */
+  changed(): void;
+  warn: Warn;
+}
+
+export class PeerInbound {
+  readonly #routes: InboundRoutes;
+  /** Frames waiting for their turn, per peer; a peer with no entry has nothing being handled. */
+  readonly #queues = new Map<string, QueuedFrame[]>();
+  #closed = false;
+
+  constructor(routes: InboundRoutes) {
+    this.#routes = routes;
+  }
+
+  /** A text frame from `peer`, already validated by the mesh. */
+  frame(peer: string, frame: InboundFrame): void {
+    if (this.#closed) return;
+    if (isFileFrame(frame)) {
+      // File frames pace a transfer: they must not wait behind message writes.
+      this.#routes.files
+        .frame(peer, frame)
+        .catch((error: unknown) => this.#routes.warn(`handling ${frame.type} from ${peer} failed`, error));
+      return;
+    }
+    // A message shows the moment it arrives; storing it (and the ack) then takes its turn in the
+    // peer's queue, which a file's chunk writes can slow to a crawl.
+    if (frame.type === 'message') this.#routes.inbox.showArriving(peer, frame.message);
+    const queue = this.#queues.get(peer);
+    if (queue) {
+      queue.push(frame);
+      return;
+    }
+    const started = [frame];
+    this.#queues.set(peer, started);
+    void this.#drain(peer, started);
+  }
+
+  /** A binary frame from `peer`: a file chunk. */
+  chunk(peer: string, bytes: Uint8Array): void {
+    if (!this.#closed) this.#routes.files.chunk(peer, bytes);
+  }
+
+  /** Frames still queued are dropped; one being handled finishes. */
+  close(): void {
+    this.#closed = true;
+    for (const queue of this.#queues.values()) queue.length = 0;
+  }
+
+  async #drain(peer: string, queue: QueuedFrame[]): Promise<void> {
+    for (let frame = queue.shift(); frame; frame = queue.shift()) {
+      try {
+        await this.#handle(peer, frame);
+      } catch (error) {
+        this.#routes.warn(`handling ${frame.type} from ${peer} failed`, error);
+      }
+    }
+    // Checked and removed in the same turn as the last shift: a frame arriving later starts anew.
+    this.#queues.delete(peer);
+  }
+
+  async #handle(peer: string, frame: QueuedFrame): Promise<void> {
+    if (this.#closed) return;
+    const routes = this.#routes;
+    switch (frame.type) {
+      case 'message':
+        return routes.inbox.receive(peer, frame.message);
+      case 'ack':
+        routes.sync.onAck(peer, frame.ids);
+        await routes.delivery.acked(peer, frame.ids);
+        routes.changed();
+        return;
+      case 'sync-heads':
+        return routes.sync.onHeads(peer, frame);
+      case 'sync-batch':
+        return routes.sync.onBatch(peer, frame);
+      case 'typing':
+        routes.typing.received(peer, frame.conversation);
+        return;
+      case 'read':
+        return routes.receipts.received(peer, frame.conversation, frame.ids);
+      default: {
+        const unreachable: never = frame;
+        return unreachable;
+      }
+    }
+  }
+}
