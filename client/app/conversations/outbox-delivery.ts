@@ -10,7 +10,7 @@ import type { AccountStore } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
-import { toWire } from './wire-message.js';
+import { toWire } from '../../storage/stored-message.js';
 
 export interface OutboxDeliveryDeps {
   readonly links: Pick<PeerLinks, 'send' | 'isOpen' | 'connect' | 'warn'>;

@@ -51,6 +51,7 @@ export class FileSending {
       have: 0,
       hashState: null,
       blob: file.size <= (this.#state.keepOutgoingBytes ?? KEEP_OUTGOING_BYTES) ? file : null,
+      recipients: [...recipients],
       completedBy: [],
       cancelledBy: null,
       updatedAt: Date.now(),
@@ -219,7 +220,13 @@ export class FileSending {
     if (row.role !== 'outgoing' || row.completedBy.includes(upload.peer)) return;
     row.completedBy = [...row.completedBy, upload.peer];
     this.#state.redraw(row.id);
-    await this.#state.files.update(row.id, { completedBy: row.completedBy });
+    // The store decides when the row ends (every recipient has it or declined), so a finished file
+    // stops being listed as unfinished after a reload.
+    const stored = await this.#state.files.recipientHasAll(row.id, upload.peer);
+    if (stored?.status === 'complete' && row.status === 'pending') {
+      row.status = 'complete';
+      this.#state.redraw(row.id);
+    }
   }
 
   #stop(upload: FileUpload): void {

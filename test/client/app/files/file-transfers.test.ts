@@ -104,6 +104,18 @@ describe('FileTransfers', () => {
     expect(await sha256(saved!.blob)).to.equal(await sha256(file));
   });
 
+  it("ends the sender's stored row once the recipient has the whole file, so a reload does not list it as unfinished", async function () {
+    this.timeout(30_000);
+    const [alice, bob] = await pair();
+    await alice.sendFiles([randomFile(MiB + 3, 'done.bin')]);
+    await room.until(() => fileOf(bob)?.state === 'complete');
+    const store = room.stores.get('alice')!;
+    const id = fileIdOf(alice);
+    await room.until(async () => (await store.files.get(id))?.status === 'complete');
+    expect((await store.files.unfinished()).map((row) => row.id)).not.to.include(id);
+    expect((await store.files.get(id))?.recipients).to.deep.equal(['bob']);
+  });
+
   it('verifies a big file whose hash was computed while it moved', async function () {
     this.timeout(30_000);
     const [alice, bob] = await pair();
