@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -20,6 +20,10 @@ import { GroupService } from './groups/group-service.js';
 import { createRequestHandler } from './http/request-handler.js';
 import type { RateLimit } from './limits/token-bucket.js';
 import type { Logger } from './logger.js';
+import { createFrontDoor } from './tls/front-door.js';
+import type { TlsCredentials } from './tls/tls-credentials.js';
+import { systemTimers, type Timers } from './turn/ice-refresh.js';
+import { IceServerSource, type TurnSettings } from './turn/ice-servers.js';
 import { SQLITE_FILE_NAME, openSqliteAccountStore } from './store/sqlite-account-store.js';
 import type { Store } from './store/store.js';
 import { ClientConnection } from './ws/client-connection.js';
@@ -38,6 +42,12 @@ export interface ServerOptions {
   /** A store to use instead of opening one; the caller keeps ownership (it is not closed). */
   store?: Store;
   iceServers?: readonly IceServer[];
+  /** TURN servers sharing a secret with Parley: each user gets a credential of their own. */
+  turn?: TurnSettings;
+  /** Serve HTTPS and WSS (plain HTTP on the port is redirected). Default: plain HTTP. */
+  tls?: TlsCredentials;
+  /** For TURN credential refreshes; tests inject their own. */
+  timers?: Timers;
   /** The built client to serve; without it only `/healthz` and `/ws` answer. */
   clientDir?: string;
   /** Default: silent. */
@@ -62,7 +72,7 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
-  /** `http://host:port`, with the real port. */
+  /** `http://host:port` (`https:` with TLS), with the real port. */
   url: string;
   host: string;
   port: number;
@@ -81,9 +91,9 @@ function clientAddress(req: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
-/** `http://host:port`, with brackets around an IPv6 host. */
-export function formatUrl(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+/** `http://host:port` (or `https:`), with brackets around an IPv6 host. */
+export function formatUrl(host: string, port: number, scheme: 'http' | 'https' = 'http'): string {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function openStore(options: ServerOptions): { store: Store; owned: boolean } {
@@ -122,7 +132,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     accounts,
     groups,
     presence,
-    iceServers,
+    ice: new IceServerSource(iceServers, options.turn, clock),
+    timers: options.timers ?? systemTimers,
     logger,
     clock,
     relayRateLimit: options.relayRateLimit ?? { perSecond: 100, burst: 200 },
@@ -132,9 +143,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 
   let ready = true;
-  const http = createServer(
+  const door = createFrontDoor(
     createRequestHandler({ clientDir: options.clientDir, isReady: () => ready, logger }),
+    options.tls,
   );
+  const http = door.web;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const heartbeat = new Heartbeat(wss.clients, options.heartbeatIntervalMs ?? 5000, () =>
     logger.info('heartbeat missed; dropping connection'),
@@ -169,9 +182,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   try {
     await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-        http.off('error', reject);
+      door.listener.once('error', reject);
+      door.listener.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        door.listener.off('error', reject);
         resolve();
       });
     });
@@ -182,7 +195,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw error;
   }
 
-  const address = http.address() as AddressInfo;
+  const address = door.listener.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   logger.info({ host, port: address.port }, 'listening');
 
@@ -196,16 +209,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const sockets = [...wss.clients];
     await Promise.all(sockets.map((socket) => closeGracefully(socket)));
     await new Promise<void>((resolve) => wss.close(() => resolve()));
-    await new Promise<void>((resolve) => {
-      http.close(() => resolve());
-      http.closeAllConnections();
-    });
+    await door.close();
     if (owned) await store.close();
     logger.info('closed');
   }
 
   return {
-    url: formatUrl(host, address.port),
+    url: formatUrl(host, address.port, door.scheme),
     host,
     port: address.port,
     close: () => (closing ??= shutdown()),
