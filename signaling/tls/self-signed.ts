@@ -93,11 +93,12 @@ export async function makeSelfSigned(names: LocalNames, now: number): Promise<Tl
     ],
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { cert: cert.toString('pem'), key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+  const pem = (text: string): string => `${text.trimEnd()}\n`;
+  return { cert: pem(cert.toString('pem')), key: pem(x509.PemConverter.encode(pkcs8, 'PRIVATE KEY')) };
 }
 
 async function writeAtomically(path: string, text: string, mode: number): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${text.trimEnd()}\n`, { mode });
+  await writeFile(temp, text, { mode });
   await rename(temp, path);
 }
