@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
+import { tempDir } from './temp-dir.js';
 import { ensureSelfSigned, SELF_SIGNED_DIR, SELF_SIGNED_KEY_FILE } from '../../signaling/tls/self-signed.js';
 import type { LocalNames } from '../../signaling/tls/local-names.js';
 import { ManualClock } from './harness.js';
@@ -11,14 +11,8 @@ import { ManualClock } from './harness.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const NAMES: LocalNames = { dns: ['localhost', 'parley-box'], ips: ['127.0.0.1', '192.0.2.7', '::1'] };
 
-async function dataDir(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'parley-cert-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 test('makes a certificate for every name and address, with a private key only its owner reads', async (t) => {
-  const dir = await dataDir(t);
+  const dir = await tempDir(t, 'parley-cert');
   const made = await ensureSelfSigned(dir, NAMES, new ManualClock(Date.now()));
   assert.equal(made.created, true);
   const cert = new X509Certificate(made.cert);
@@ -31,7 +25,7 @@ test('makes a certificate for every name and address, with a private key only it
 });
 
 test('reuses the kept certificate while the names are the same and it is far from expiry', async (t) => {
-  const dir = await dataDir(t);
+  const dir = await tempDir(t, 'parley-cert');
   const clock = new ManualClock(Date.now());
   const first = await ensureSelfSigned(dir, NAMES, clock);
   clock.advance(300 * DAY_MS);
@@ -40,7 +34,7 @@ test('reuses the kept certificate while the names are the same and it is far fro
 });
 
 test('makes a new one when it is about to expire', async (t) => {
-  const dir = await dataDir(t);
+  const dir = await tempDir(t, 'parley-cert');
   const clock = new ManualClock(Date.now());
   const first = await ensureSelfSigned(dir, NAMES, clock);
   clock.advance(340 * DAY_MS);
@@ -50,7 +44,7 @@ test('makes a new one when it is about to expire', async (t) => {
 });
 
 test('makes a new one when an address is added or gone', async (t) => {
-  const dir = await dataDir(t);
+  const dir = await tempDir(t, 'parley-cert');
   const clock = new ManualClock(Date.now());
   await ensureSelfSigned(dir, NAMES, clock);
   const added = await ensureSelfSigned(dir, { ...NAMES, ips: [...NAMES.ips, '198.51.100.4'] }, clock);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
+import { tempDir } from './temp-dir.js';
 import type { TLSSocket } from 'node:tls';
 import { ConfigError, parseConfig, type Environment } from '../../signaling/config.js';
 import { startServer } from '../../signaling/server.js';
@@ -40,14 +40,8 @@ test('names TLS problems', () => {
   ]);
 });
 
-async function tempDir(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'parley-pem-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 test('TLS_CERT and TLS_KEY that cannot be used fail start-up naming the variable and path', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'parley-pem');
   await assert.rejects(
     readPemFiles(join(dir, 'none.pem'), join(dir, 'none.pem')),
     /TLS_CERT: cannot read .*none\.pem/,
@@ -66,7 +60,7 @@ test('TLS_CERT and TLS_KEY that cannot be used fail start-up naming the variable
 });
 
 test('a server given PEM files serves https with that certificate', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'parley-pem');
   const made = await makeSelfSigned({ dns: ['localhost'], ips: ['127.0.0.1'] }, Date.now());
   await writeFile(join(dir, 'cert.pem'), made.cert);
   await writeFile(join(dir, 'key.pem'), made.key);

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test, type TestContext } from 'node:test';
+import { tempDir } from './temp-dir.js';
 import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { SELF_SIGNED_CERT_FILE, SELF_SIGNED_DIR } from '../../signaling/tls/self-signed.js';
@@ -110,14 +110,8 @@ async function servedFingerprint(url: URL, ca: string): Promise<string> {
   return fingerprint;
 }
 
-async function tempDataDir(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'parley-tls-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 test('--self-signed serves https and wss on one port, redirects plain http, and keeps its certificate', async (t) => {
-  const dataDir = await tempDataDir(t);
+  const dataDir = await tempDir(t, 'parley-tls');
   const first = await startSelfSigned(t, dataDir);
   assert.match(first.lines[1] ?? '', /^Self-signed certificate \(new\) for .*localhost.*127\.0\.0\.1/);
   const pem = await readFile(join(dataDir, SELF_SIGNED_DIR, SELF_SIGNED_CERT_FILE), 'utf8');
@@ -157,7 +151,7 @@ test('--self-signed serves https and wss on one port, redirects plain http, and 
 });
 
 test('a client that does not trust the certificate is refused', async (t) => {
-  const server = await startSelfSigned(t, await tempDataDir(t));
+  const server = await startSelfSigned(t, await tempDir(t, 'parley-tls'));
   await assert.rejects(get(httpsRequest, new URL('/healthz', server.url).href), /self-signed|self signed/);
   await server.stop();
 });
