@@ -9,7 +9,6 @@
 import { X509Certificate, randomBytes, webcrypto } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 import type { Clock } from '../clock.js';
 import type { LocalNames } from './local-names.js';
 import type { TlsCredentials } from './tls-credentials.js';
@@ -70,6 +69,9 @@ function isReusable(pem: string, names: LocalNames, now: number): boolean {
 }
 
 export async function makeSelfSigned(names: LocalNames, now: number): Promise<TlsCredentials> {
+  // Loaded only here: the library and its dependencies take a noticeable part of start-up, and a
+  // server without --self-signed (or reusing its kept certificate) never needs them.
+  const x509 = await import('@peculiar/x509');
   // Explicit rather than the library's lookup of a global `crypto`, which the signaling types do not declare.
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
