@@ -32,6 +32,17 @@ const IceServer = z.object({
 export type IceServer = z.infer<typeof IceServer>;
 export const IceServerList = z.array(IceServer).max(16);
 
+/**
+ * Features a client may announce in `register`, `login` or `resume` (`capabilities`), so the server
+ * sends newer frames only to clients that handle them. Unknown names are ignored, never refused.
+ */
+export const Capability = {
+  /** The client handles `ice-servers` (fresh TURN credentials before the ones it has expire). */
+  IceRefresh: 'ice-refresh',
+} as const;
+export type Capability = (typeof Capability)[keyof typeof Capability];
+const Capabilities = z.array(z.string().max(32)).max(16).optional();
+
 // ── client → server ────────────────────────────────────────────────────────────────────────────
 
 const Register = z.strictObject({
@@ -39,17 +50,20 @@ const Register = z.strictObject({
   version: z.number().int(),
   username: z.string().max(USERNAME_MAX_LENGTH * 4),
   password: z.string().max(PASSWORD_MAX_LENGTH * 4),
+  capabilities: Capabilities,
 });
 const Login = z.strictObject({
   type: z.literal('login'),
   version: z.number().int(),
   username: z.string().max(USERNAME_MAX_LENGTH * 4),
   password: z.string().max(PASSWORD_MAX_LENGTH * 4),
+  capabilities: Capabilities,
 });
 const Resume = z.strictObject({
   type: z.literal('resume'),
   version: z.number().int(),
   token: z.string().min(1).max(256),
+  capabilities: Capabilities,
 });
 const Logout = z.strictObject({ type: z.literal('logout') });
 const SignalOut = z.strictObject({ type: z.literal('signal'), to: Username, data: SignalData });
@@ -147,6 +161,14 @@ export const ServerFrame = z.discriminatedUnion('type', [
   GroupRemoved,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/**
+ * Fresh ICE servers (new TURN credentials) before those of the `welcome` expire. Sent only to a
+ * connection that announced `Capability.IceRefresh`. Not yet part of `ServerFrame`: a client that
+ * handles it adds it there together with its case in the client's exhaustive switch.
+ */
+export const IceServersFrame = z.strictObject({ type: z.literal('ice-servers'), iceServers: IceServerList });
+export type IceServersFrame = z.infer<typeof IceServersFrame>;
 export type WelcomeFrame = z.infer<typeof Welcome>;
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 

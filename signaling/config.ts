@@ -1,5 +1,7 @@
 import { IceServerList, type IceServer } from '../shared/protocol.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
+import type { TurnSettings } from './turn/ice-servers.js';
+import { parseTurnSettings } from './turn/turn-config.js';
 
 /** The server's configuration, from the environment and the command line. */
 export interface ServerConfig {
@@ -25,6 +27,13 @@ export interface ServerConfig {
   heartbeatIntervalMs: number;
   /** `--demo` or `PARLEY_DEMO=1`: create the demo accounts. */
   demo: boolean;
+  /** `TURN_URLS`, `TURN_SECRET`, `TURN_SECRET_OLD`, `TURN_TTL_S` (see turn/turn-config.ts). */
+  turn?: TurnSettings;
+  /**
+   * `TLS_CERT` and `TLS_KEY` (PEM paths), or `--self-signed` (a certificate kept in `DATA_DIR`);
+   * undefined serves plain HTTP (behind a TLS proxy, or on one machine).
+   */
+  tls?: { kind: 'files'; certPath: string; keyPath: string } | { kind: 'self-signed' };
 }
 
 /** Every problem found in the configuration, each a sentence naming the variable. */
@@ -37,7 +46,7 @@ export class ConfigError extends Error {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-const FLAGS = ['--demo'];
+const FLAGS = ['--demo', '--self-signed'];
 
 /** Long enough that guessing it over HTTP is hopeless. */
 const MIN_METRICS_TOKEN_LENGTH = 16;
@@ -157,6 +166,19 @@ export function parseConfig(
   }
   const demo = argv.includes('--demo') || rawDemo?.trim() === '1' || rawDemo?.trim() === 'true';
 
+  const turn = parseTurnSettings(set, problems);
+
+  const certPath = set('TLS_CERT')?.trim();
+  const keyPath = set('TLS_KEY')?.trim();
+  let tls: ServerConfig['tls'];
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    problems.push('TLS_CERT and TLS_KEY must be set together (PEM files: the certificate chain and its key)');
+  } else if (certPath !== undefined && keyPath !== undefined) {
+    if (argv.includes('--self-signed'))
+      problems.push('--self-signed and TLS_CERT/TLS_KEY exclude each other');
+    tls = { kind: 'files', certPath, keyPath };
+  } else if (argv.includes('--self-signed')) tls = { kind: 'self-signed' };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     host: set('HOST')?.trim() ?? '0.0.0.0',
@@ -170,5 +192,8 @@ export function parseConfig(
     scryptCost,
     heartbeatIntervalMs,
     demo,
+    // Only when set, so a plain configuration reads as before.
+    ...(turn && { turn }),
+    ...(tls && { tls }),
   };
 }

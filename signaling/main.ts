@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { ConfigError, parseConfig, type ServerConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { formatUrl, startServer, type RunningServer } from './server.js';
+import { loadTls, type LoadedTls } from './tls/load-tls.js';
 
 // The server mostly holds idle sockets. With V8's default heap sizing, the garbage of a login storm
 // (every login announced to everyone) leaves the heap several times its live size for good; sized for
@@ -56,7 +57,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+let tls: LoadedTls | undefined;
 try {
+  tls = await loadTls(config);
   server = await startServer({
     host: config.host,
     port: config.port,
@@ -64,6 +67,8 @@ try {
     databaseUrl: config.databaseUrl,
     metricsToken: config.metricsToken,
     iceServers: config.iceServers,
+    turn: config.turn,
+    tls: tls?.credentials,
     clientDir: config.clientDir,
     scryptCost: config.scryptCost,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
@@ -77,4 +82,8 @@ try {
 }
 
 if (stopRequested) stop();
-else process.stdout.write(`Parley listening on ${formatUrl(config.host, server.port)}\n`);
+else {
+  const scheme = tls ? 'https' : 'http';
+  process.stdout.write(`Parley listening on ${formatUrl(config.host, server.port, scheme)}\n`);
+  for (const note of tls?.notes ?? []) process.stdout.write(`${note}\n`);
+}

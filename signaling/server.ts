@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -25,6 +25,10 @@ import { createMetricsEndpoint } from './metrics/metrics-endpoint.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { timedStore } from './metrics/timed-store.js';
 import { openPostgresStore } from './store/postgres-store.js';
+import { createFrontDoor } from './tls/front-door.js';
+import type { TlsCredentials } from './tls/tls-credentials.js';
+import { systemTimers, type Timers } from './turn/ice-refresh.js';
+import { IceServerSource, type TurnSettings } from './turn/ice-servers.js';
 import { SQLITE_FILE_NAME, openSqliteAccountStore } from './store/sqlite-account-store.js';
 import type { Store } from './store/store.js';
 import { ClientConnection } from './ws/client-connection.js';
@@ -47,6 +51,12 @@ export interface ServerOptions {
   /** A store to use instead of opening one; the caller keeps ownership (it is not closed). */
   store?: Store;
   iceServers?: readonly IceServer[];
+  /** TURN servers sharing a secret with Parley: each user gets a credential of their own. */
+  turn?: TurnSettings;
+  /** Serve HTTPS and WSS (plain HTTP on the port is redirected). Default: plain HTTP. */
+  tls?: TlsCredentials;
+  /** For TURN credential refreshes; tests inject their own. */
+  timers?: Timers;
   /** The built client to serve; without it only `/healthz` and `/ws` answer. */
   clientDir?: string;
   /** Default: silent. */
@@ -71,7 +81,7 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
-  /** `http://host:port`, with the real port. */
+  /** `http://host:port` (`https:` with TLS), with the real port. */
   url: string;
   host: string;
   port: number;
@@ -90,9 +100,9 @@ function clientAddress(req: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
-/** `http://host:port`, with brackets around an IPv6 host. */
-export function formatUrl(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+/** `http://host:port` (or `https:`), with brackets around an IPv6 host. */
+export function formatUrl(host: string, port: number, scheme: 'http' | 'https' = 'http'): string {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 async function openStore(options: ServerOptions, logger: Logger): Promise<{ store: Store; owned: boolean }> {
@@ -139,7 +149,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     accounts,
     groups,
     presence,
-    iceServers,
+    ice: new IceServerSource(iceServers, options.turn, clock),
+    timers: options.timers ?? systemTimers,
     logger,
     clock,
     relayRateLimit: options.relayRateLimit ?? { perSecond: 100, burst: 200 },
@@ -150,14 +161,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 
   let ready = true;
-  const http = createServer(
+  const door = createFrontDoor(
     createRequestHandler({
       clientDir: options.clientDir,
       isReady: () => ready,
       logger,
       metrics: metrics && createMetricsEndpoint(metrics, metricsToken!),
     }),
+    options.tls,
   );
+  const http = door.web;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const heartbeat = new Heartbeat(wss.clients, options.heartbeatIntervalMs ?? 5000, () =>
     logger.info('heartbeat missed; dropping connection'),
@@ -192,9 +205,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   try {
     await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-        http.off('error', reject);
+      door.listener.once('error', reject);
+      door.listener.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        door.listener.off('error', reject);
         resolve();
       });
     });
@@ -206,7 +219,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw error;
   }
 
-  const address = http.address() as AddressInfo;
+  const address = door.listener.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   logger.info({ host, port: address.port }, 'listening');
 
@@ -220,17 +233,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const sockets = [...wss.clients];
     await Promise.all(sockets.map((socket) => closeGracefully(socket)));
     await new Promise<void>((resolve) => wss.close(() => resolve()));
-    await new Promise<void>((resolve) => {
-      http.close(() => resolve());
-      http.closeAllConnections();
-    });
+    await door.close();
     metrics?.close();
     if (owned) await store.close();
     logger.info('closed');
   }
 
   return {
-    url: formatUrl(host, address.port),
+    url: formatUrl(host, address.port, door.scheme),
     host,
     port: address.port,
     close: () => (closing ??= shutdown()),

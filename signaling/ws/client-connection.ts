@@ -3,17 +3,20 @@ import { WebSocket, type RawData } from 'ws';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import { nameKey, normalizeUsername } from '../../shared/names.js';
 import {
+  Capability,
   CloseCode,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   frameTypeOf,
   parseClientFrame,
   type ClientFrame,
+  type IceServersFrame,
   type ServerFrame,
 } from '../../shared/protocol.js';
 import type { AuthResult } from '../auth/account-service.js';
 import type { GroupFailure } from '../groups/group-service.js';
 import { TokenBucket } from '../limits/token-bucket.js';
+import { keepIceFresh } from '../turn/ice-refresh.js';
 import { authenticate, type AuthFrame } from './authenticate.js';
 import type { ConnectionContext } from './connection-context.js';
 import { fillWelcome, memberKeys, toWireGroup } from './group-frames.js';
@@ -55,6 +58,8 @@ export class ClientConnection implements PresenceMember {
   /** So a flood logs one warning, not one per frame. */
   private limited = false;
   private readonly outbox: Outbox;
+  /** Stops the TURN credential refresh of a logged-in connection that asked for it. */
+  private stopIceRefresh: (() => void) | null = null;
 
   /**
    * @param socket the WebSocket
@@ -197,11 +202,15 @@ export class ClientConnection implements PresenceMember {
       return undefined;
     }
     return authenticate(this.ctx.accounts, frame, this.address).then((result) =>
-      this.complete(frame.type, result),
+      this.complete(frame.type, result, frame.capabilities ?? []),
     );
   }
 
-  private async complete(ref: AuthFrame['type'], result: AuthResult): Promise<void> {
+  private async complete(
+    ref: AuthFrame['type'],
+    result: AuthResult,
+    capabilities: readonly string[],
+  ): Promise<void> {
     if (!result.ok) {
       const { code, message, retryAfterMs } = result.failure;
       // A throttled login is what an attack looks like; the rest are people mistyping.
@@ -216,7 +225,8 @@ export class ClientConnection implements PresenceMember {
     const groups = await this.ctx.groups.groupsOf(account.nameKey);
     // The socket may have closed while scrypt ran; then there is nobody to welcome.
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    const { presence, iceServers } = this.ctx;
+    const { presence, ice } = this.ctx;
+    const grant = ice.grantFor(account.username);
     presence.find(account.nameKey)?.member.replace();
     this.session = { user: account.username, key: account.nameKey, tokenHash };
     this.logAt('info', { user: account.username, via: ref }, 'logged in');
@@ -228,7 +238,7 @@ export class ClientConnection implements PresenceMember {
         user: account.username,
         token,
         expiresAt,
-        iceServers: [...iceServers],
+        iceServers: grant.iceServers,
         online: presence.names(),
         groups: [],
       },
@@ -237,6 +247,12 @@ export class ClientConnection implements PresenceMember {
     this.sendFrame(welcome);
     for (const group of after) this.sendFrame({ type: 'group-update', group });
     presence.enter(account.nameKey, account.username, this);
+    // Older clients log a frame type they do not know as a bad frame: only those who asked get it.
+    if (capabilities.includes(Capability.IceRefresh)) {
+      const send = (iceServers: IceServersFrame['iceServers']): void =>
+        this.send(JSON.stringify({ type: 'ice-servers', iceServers } satisfies IceServersFrame));
+      this.stopIceRefresh = keepIceFresh(ice, account.username, grant, send, this.ctx.timers);
+    }
   }
 
   private logout(): Promise<void> | undefined {
@@ -356,6 +372,8 @@ export class ClientConnection implements PresenceMember {
   }
 
   private leavePresence(): void {
+    this.stopIceRefresh?.();
+    this.stopIceRefresh = null;
     if (!this.session) return;
     this.ctx.presence.leave(this.session.key, this);
     this.session = null;

@@ -1,4 +1,3 @@
-import type { IceServer } from '../../shared/protocol.js';
 import type { AccountService } from '../auth/account-service.js';
 import type { Clock } from '../clock.js';
 import type { GroupService } from '../groups/group-service.js';
@@ -8,13 +7,18 @@ import type { ConnectionMetrics } from '../metrics/connection-metrics.js';
 import type { ClientConnection } from './client-connection.js';
 import type { BatchScheduler } from './outbox.js';
 import type { Presence } from './presence.js';
+import type { Timers } from '../turn/ice-refresh.js';
+import type { IceServerSource } from '../turn/ice-servers.js';
 
 /** What every connection shares: the server's services and settings. */
 export interface ConnectionContext {
   accounts: AccountService;
   groups: GroupService;
   presence: Presence<ClientConnection>;
-  iceServers: readonly IceServer[];
+  /** Each user's ICE servers, with a TURN credential of their own when TURN is configured. */
+  ice: IceServerSource;
+  /** For refreshing TURN credentials. */
+  timers: Timers;
   logger: Logger;
   clock: Clock;
   /** Relayed `signal` frames of a logged-in connection. */

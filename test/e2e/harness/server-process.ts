@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 /** The built server; `npm run test:e2e` and `npm run bench:latency` build it first. */
 export const SERVER_ENTRY = fileURLToPath(new URL('../../../dist/server/main.js', import.meta.url));
 
-const LISTENING_LINE = /^Parley listening on (http:\/\/\S+)\s*$/;
+/** `https://` when the server runs with TLS (`TLS_CERT`/`TLS_KEY` or `--self-signed`). */
+const LISTENING_LINE = /^Parley listening on (https?:\/\/\S+)\s*$/;
 /** Pino's numeric levels: 40 is `warn`. */
 const WARN_LEVEL = 40;
 
