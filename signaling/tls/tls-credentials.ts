@@ -14,7 +14,9 @@ export async function readPemFiles(certPath: string, keyPath: string): Promise<T
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`${variable}: cannot read ${path}: ${reason}`);
     });
-  const [cert, key] = await Promise.all([read('TLS_CERT', certPath), read('TLS_KEY', keyPath)]);
+  // One after the other: when both are missing, the error always names TLS_CERT first.
+  const cert = await read('TLS_CERT', certPath);
+  const key = await read('TLS_KEY', keyPath);
   if (!cert.includes('-----BEGIN CERTIFICATE-----'))
     throw new Error(`TLS_CERT: ${certPath} holds no PEM certificate`);
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key))
