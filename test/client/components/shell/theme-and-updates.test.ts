@@ -1,9 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import '../../../../client/components/conversation/conversation-view.js';
 import '../../../../client/components/shell/update-notice.js';
-import type { OpenConversationView } from '../../../../client/app/messenger.js';
-import type { ConversationView } from '../../../../client/components/conversation/conversation-view.js';
 import { ThemeController } from '../../../../client/components/shell/theme-controller.js';
 import type { UpdateNotice } from '../../../../client/components/shell/update-notice.js';
 import { getByRole, queryAllByRole } from '../../helpers/by-role.js';
@@ -48,29 +45,5 @@ describe('<update-notice>', () => {
     expect(status.textContent).to.contain('A new version of Parley is ready').and.to.contain('feedc0ffee42');
     setTimeout(() => getByRole(status, 'button', 'Reload').click());
     await oneEvent(notice, 'app-reload');
-  });
-});
-
-describe('Back', () => {
-  const conversation: OpenConversationView = {
-    conversation: 'dm:alice:bob',
-    kind: 'direct',
-    title: 'bob',
-    peer: 'bob',
-    members: ['alice', 'bob'],
-    peerOnline: true,
-    link: 'open',
-    messages: [],
-  };
-
-  it('is in the header only at phone width, and closes the conversation', async () => {
-    const view = await fixture<ConversationView>(
-      html`<conversation-view .conversation=${conversation}></conversation-view>`,
-    );
-    const back = getByRole(view, 'button', 'Back');
-    const phone = matchMedia('(max-width: 700px)').matches;
-    expect(getComputedStyle(back).display === 'none').to.equal(!phone);
-    setTimeout(() => back.click());
-    await oneEvent(view, 'conversation-close');
   });
 });
