@@ -1,9 +1,11 @@
 // Builds the browser bundle (dist/client) and the server (dist/server) with esbuild.
 // `--if-stale` skips the work when nothing under client/, shared/ or signaling/ changed since the last build.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { drawIcon } from './app-icons.mjs';
 import { clientBundleOptions, root } from './esbuild-options.mjs';
 
 const stampFile = join(root, 'dist', '.build-stamp');
@@ -56,5 +58,75 @@ await Promise.all([
   copyFile(join(root, 'client', 'index.html'), join(root, 'dist', 'client', 'index.html')),
   copyFile(emojiData, join(root, 'dist', 'client', 'emoji-data.json')),
 ]);
+const clientBuild = await buildInstallable(join(root, 'dist', 'client'));
 await writeFile(stampFile, new Date().toISOString());
-console.error(`built dist/ in ${Math.round(performance.now() - started)} ms`);
+console.error(`built dist/ (client build ${clientBuild}) in ${Math.round(performance.now() - started)} ms`);
+
+/** A colour token of client/components/styles/tokens.ts (its light value: the first one written). */
+async function token(name) {
+  const tokens = await readFile(join(root, 'client', 'components', 'styles', 'tokens.ts'), 'utf8');
+  const value = new RegExp(`--parley-${name}:\\s*(#[0-9a-f]{6})\\b`, 'i').exec(tokens)?.[1];
+  if (!value) throw new Error(`tokens.ts has no #rrggbb --parley-${name}`);
+  return value;
+}
+
+/**
+ * What makes Parley installable and readable offline: the icons, the web app manifest, and the
+ * service worker (client/pwa/sw.ts), which caches the shell under the build's content hash: the
+ * SHA-256 of every shell file, so any change to what is served is a new build. Returns that hash.
+ */
+async function buildInstallable(out) {
+  const accent = await token('accent');
+  const background = await token('background');
+  await mkdir(join(out, 'icons'), { recursive: true });
+  const icons = [
+    { file: 'icons/icon-192.png', size: 192, purpose: 'any', rounded: true },
+    { file: 'icons/icon-512.png', size: 512, purpose: 'any', rounded: true },
+    { file: 'icons/icon-maskable-512.png', size: 512, purpose: 'maskable', rounded: false },
+  ];
+  for (const icon of icons) await writeFile(join(out, icon.file), drawIcon(icon.size, accent, icon));
+  const manifest = {
+    name: 'Parley',
+    short_name: 'Parley',
+    description: 'Chat directly between browsers.',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    theme_color: accent,
+    background_color: background,
+    icons: icons.map(({ file, size, purpose }) => ({
+      src: `/${file}`,
+      sizes: `${size}x${size}`,
+      type: 'image/png',
+      purpose,
+    })),
+  };
+  await writeFile(join(out, 'manifest.webmanifest'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  const files = [
+    'index.html',
+    'app.js',
+    'emoji-data.json',
+    'manifest.webmanifest',
+    ...icons.map((i) => i.file),
+  ];
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(`${file}\0`);
+    hash.update(await readFile(join(out, file)));
+  }
+  const buildHash = hash.digest('hex').slice(0, 12);
+  await build({
+    ...clientBundleOptions,
+    // The worker imports nothing; it needs none of the page bundle's Node shims.
+    inject: [],
+    entryPoints: { sw: join(root, 'client', 'pwa', 'sw.ts') },
+    outdir: out,
+    minify: true,
+    define: {
+      __PARLEY_BUILD__: JSON.stringify(buildHash),
+      __PARLEY_SHELL__: JSON.stringify(files.map((file) => (file === 'index.html' ? '/' : `/${file}`))),
+    },
+  });
+  return buildHash;
+}

@@ -11,6 +11,22 @@ export class SignInEvent extends Event {
   }
 }
 
+/** **Reload**: let the waiting new build of Parley take over, and reload with it. */
+export class AppReloadEvent extends Event {
+  static readonly eventName = 'app-reload';
+  constructor() {
+    super(AppReloadEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** **Back** (phone width): close the open conversation and show the lists again. */
+export class ConversationCloseEvent extends Event {
+  static readonly eventName = 'conversation-close';
+  constructor() {
+    super(ConversationCloseEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 /** A person's, a group's or the Lobby's conversation was chosen, by conversation id. */
 export class ConversationSelectEvent extends Event {
   static readonly eventName = 'conversation-select';
@@ -139,6 +155,8 @@ declare global {
   interface HTMLElementEventMap {
     'sign-in': SignInEvent;
     'conversation-select': ConversationSelectEvent;
+    'conversation-close': ConversationCloseEvent;
+    'app-reload': AppReloadEvent;
     'message-send': MessageSendEvent;
     'session-action': SessionActionEvent;
     'group-members': GroupMembersEvent;

@@ -1,8 +1,15 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
+import { phoneWidth } from '../styles/tokens.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { ConversationMuteEvent, FilesChosenEvent, GroupActionEvent, MessageTypingEvent } from '../events.js';
+import {
+  ConversationCloseEvent,
+  ConversationMuteEvent,
+  FilesChosenEvent,
+  GroupActionEvent,
+  MessageTypingEvent,
+} from '../events.js';
 import type { OpenConversationView } from '../../app/messenger.js';
 import { typingText } from '../../app/attention/typing-indicator.js';
 import '../composer/message-composer.js';
@@ -13,6 +20,10 @@ import './message-list.js';
  * The open conversation: its heading, the **Messages** log and the composer. Files dropped anywhere
  * on it are reported with a `FilesChosenEvent`; a hint shows while files are dragged over it.
  *
+ * At phone width its header starts with **Back**, which closes it (the lists show instead); on a
+ * desktop the lists stay beside it and there is no **Back**.
+ *
+ * @fires conversation-close - `ConversationCloseEvent`: **Back** was pressed (phone width).
  * @fires group-action - `GroupActionEvent`: **Add members** or **Leave group** (groups only).
  * @fires conversation-mute - `ConversationMuteEvent`: the **Mute** toggle was pressed.
  * @fires message-typing - `MessageTypingEvent`: the person typed in **Message**.
@@ -33,8 +44,9 @@ export class ConversationView extends LitElement {
       }
       header {
         display: flex;
-        align-items: baseline;
-        gap: 0.8rem;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.4rem 0.8rem;
         padding: 0.8rem 1rem;
         border-bottom: 1px solid var(--parley-divider);
         background: var(--parley-surface);
@@ -42,6 +54,28 @@ export class ConversationView extends LitElement {
       h2 {
         margin: 0;
         font-size: 1.2rem;
+        overflow-wrap: anywhere;
+      }
+      button.back {
+        display: none;
+      }
+      @media ${phoneWidth} {
+        header {
+          padding: 0.4rem 0.6rem;
+        }
+        button.back {
+          display: inline-flex;
+          align-items: center;
+        }
+        h2 {
+          flex: 1;
+        }
+        /* The status gets a line of its own under Back, the name and the actions. */
+        header .status {
+          flex: 1 1 100%;
+          order: 1;
+          white-space: normal;
+        }
       }
       .status {
         flex: 1;
@@ -113,6 +147,9 @@ export class ConversationView extends LitElement {
     const c = this.conversation;
     return html`
       <header>
+        <button class="back" @click=${() => this.dispatchEvent(new ConversationCloseEvent())}>
+          <span aria-hidden="true">‹&nbsp;</span>Back
+        </button>
         <h2>${c.title}</h2>
         <span class="status" role="status">${statusText(c)}</span>
         <span class="actions">

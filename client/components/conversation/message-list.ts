@@ -1,10 +1,11 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DeliveryState, MessageView } from '../../app/conversations/message-view.js';
 import { isEmojiOnly } from './emoji-only.js';
+import { type LogEntry, sentDate, timeTexts, withDays } from './message-days.js';
 import './file-card.js';
 import './message-reactions.js';
 
@@ -27,12 +28,10 @@ function stateWithCounts(message: MessageView): string {
   return STATE_TEXT[message.state];
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
 /**
  * The conversation's messages: a role `log` named **Messages**, one `article` per message; a file
- * message holds a `<file-card>` instead of text. It follows new messages while scrolled to the end.
+ * message holds a `<file-card>` instead of text. A line with the day ("Today", "Yesterday", a date)
+ * stands before the first message of each day. It follows new messages while scrolled to the end.
  *
  * @fires file-action - `FileActionEvent`, from a message's `<file-card>`.
  * @fires reaction - `ReactionEvent`, from a message's `<message-reactions>`.
@@ -86,6 +85,16 @@ export class MessageList extends LitElement {
     .state-sending {
       color: var(--parley-pending);
     }
+    .day {
+      align-self: center;
+      margin: 0.4rem 0 0.1rem;
+      padding: 0.1rem 0.7rem;
+      border-radius: var(--parley-radius-pill);
+      background: var(--parley-highlight);
+      color: var(--parley-text-muted);
+      font-size: var(--parley-font-x-small);
+      font-weight: 600;
+    }
     .empty {
       color: var(--parley-text-faint);
       text-align: center;
@@ -104,25 +113,33 @@ export class MessageList extends LitElement {
       <div role="log" aria-label="Messages" aria-live="polite">
         ${this.messages.length === 0 ? html`<p class="empty">No messages yet. Say hello!</p>` : ''}
         ${repeat(
-          this.messages,
-          (message) => message.id,
-          // Views are immutable: an unchanged one is not rendered again (long histories stay cheap),
-          // and a file's progress re-renders only its own message, whose view is new.
-          (message) => guard([message, this.showCounts], () => this.#renderMessage(message)),
+          withDays(this.messages),
+          (entry) => entry.key,
+          (entry) => this.#renderEntry(entry),
         )}
       </div>
     `;
   }
 
+  #renderEntry(entry: LogEntry) {
+    if (entry.kind === 'day') {
+      return html`<div class="day">
+        ${entry.datetime ? html`<time datetime=${entry.datetime}>${entry.label}</time>` : entry.label}
+      </div>`;
+    }
+    const message = entry.message;
+    // Views are immutable: an unchanged one is not rendered again (long histories stay cheap), and a
+    // file's progress re-renders only its own message, whose view is new.
+    return guard([message, this.showCounts], () => this.#renderMessage(message));
+  }
+
   #renderMessage(message: MessageView) {
     const state = this.showCounts ? stateWithCounts(message) : STATE_TEXT[message.state];
-    const time = new Date(message.sentAt);
+    const time = sentDate(message.sentAt);
     return html`<article class=${message.own ? 'own' : 'theirs'} data-id=${message.id}>
       <div class="meta">
         <span class="author">${message.author}</span>
-        <time datetime=${time.toISOString()} title=${dateTimeFormat.format(time)}
-          >${timeFormat.format(time)}</time
-        >
+        ${time ? renderTime(time) : nothing}
         ${state ? html`<span class="state state-${message.state}" title="Message ${state}">${state}</span>` : ''}
       </div>
       ${
@@ -159,6 +176,11 @@ export class MessageList extends LitElement {
   readonly #onScroll = (): void => {
     this.#stickToBottom = this.scrollHeight - this.scrollTop - this.clientHeight < 40;
   };
+}
+
+function renderTime(time: Date) {
+  const { short, full } = timeTexts(time);
+  return html`<time datetime=${time.toISOString()} title=${full}>${short}</time>`;
 }
 
 declare global {

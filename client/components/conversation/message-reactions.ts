@@ -38,7 +38,10 @@ export class MessageReactions extends LitElement {
       position: relative;
     }
     button {
+      min-width: var(--parley-touch-target, 0px);
+      min-height: var(--parley-touch-target, 0px);
       font: inherit;
+      color: inherit;
       cursor: pointer;
     }
     .reaction {

@@ -35,6 +35,8 @@ export class VoicePlayer extends LitElement {
       place-items: center;
       width: 2.2rem;
       height: 2.2rem;
+      min-width: var(--parley-touch-target, 0px);
+      min-height: var(--parley-touch-target, 0px);
       padding: 0;
       border: 0;
       border-radius: 50%;

@@ -16,6 +16,8 @@ export interface Shell {
   awaitGroupAnswer(sent: boolean): void;
   /** Moves the focus into the open conversation, once it has rendered. */
   focusConversation(): Promise<void>;
+  /** Lets the waiting new build take over and reloads the page with it. */
+  reloadApp(): void;
 }
 
 type Command<K extends keyof HTMLElementEventMap> = (
@@ -37,6 +39,8 @@ export const APP_COMMANDS = {
     await shell.store.messenger?.selectConversation(event.conversation);
     await shell.focusConversation();
   },
+  'app-reload': (_event, shell) => shell.reloadApp(),
+  'conversation-close': (_event, { store }) => store.messenger?.closeConversation(),
   'message-send': (event, { store }) => store.messenger?.send(event.text),
   'message-typing': (event, { store }) => {
     const messenger = store.messenger;

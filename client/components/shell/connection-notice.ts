@@ -31,6 +31,7 @@ export class ConnectionNotice extends LitElement {
     button {
       font: inherit;
       padding: 0.2rem 0.6rem;
+      min-height: var(--parley-touch-target, 0px);
       border-radius: var(--parley-radius-small);
       border: 1px solid var(--parley-warning-border);
       background: transparent;

@@ -1,9 +1,15 @@
 import { css } from 'lit';
+import { phoneWidth } from '../styles/tokens.js';
 
 export const parleyAppStyles = css`
   :host {
-    display: block;
-    height: 100%;
+    /* A block formatting context of its own: the sign-in card's top margin stays inside the app
+       instead of collapsing through it and leaving a band of the page's own white above it. */
+    display: flow-root;
+    box-sizing: border-box;
+    /* The visual viewport's height where the browser does not shrink the layout for the on-screen
+       keyboard (viewport-height.ts), else the page's. */
+    height: var(--parley-viewport-height, 100%);
     font-family: var(--parley-font);
     color: var(--parley-text);
     background: var(--parley-background);
@@ -14,6 +20,8 @@ export const parleyAppStyles = css`
     height: 100%;
   }
   aside {
+    display: flex;
+    flex-direction: column;
     padding: var(--parley-space-medium);
     overflow-y: auto;
     border-right: 1px solid var(--parley-divider);
@@ -52,24 +60,51 @@ export const parleyAppStyles = css`
     display: grid;
     place-items: center;
     height: 100%;
+    margin: 0;
     color: var(--parley-text-faint);
   }
-  connection-notice.signed-out {
+  .signed-out {
     max-width: 26rem;
     margin: 0 auto;
+    padding: 0 var(--parley-space-medium) var(--parley-space-medium);
   }
   [role='alert'] {
-    max-width: 30rem;
-    margin: 4rem auto;
+    margin: 4rem 0 var(--parley-space-medium);
     padding: var(--parley-space-large);
     border-radius: var(--parley-radius-large);
     background: var(--parley-surface);
     box-shadow: var(--parley-shadow-raised);
   }
-  @media (max-width: 40rem) {
+  footer {
+    /* At the bottom of the lists, however short they are. */
+    margin-top: auto;
+    padding-top: var(--parley-space-medium);
+  }
+  .about {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--parley-space-small);
+    color: var(--parley-text-faint);
+    font-size: var(--parley-font-x-small);
+  }
+  .about button[aria-pressed='true'] {
+    background: var(--parley-highlight);
+  }
+  @media ${phoneWidth} {
+    /* One pane at a time: the lists, or the open conversation (which has Back). */
     .main {
       grid-template-columns: 1fr;
-      grid-template-rows: auto 1fr;
+    }
+    aside {
+      border-right: 0;
+    }
+    .main.conversation-open aside,
+    .main:not(.conversation-open) main {
+      display: none;
+    }
+    .signed-out {
+      padding: 0 var(--parley-space-small) var(--parley-space-small);
     }
   }
 `;

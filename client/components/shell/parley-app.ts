@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { groupIdOf } from '../../../shared/peer-protocol.js';
 import type { AppStore } from '../../app/session/app-store.js';
 import type { Messenger, OpenConversationView } from '../../app/messenger.js';
+import type { AppUpdates } from '../../pwa/app-updates.js';
 import '../conversation/conversation-view.js';
 import type { ConversationView } from '../conversation/conversation-view.js';
 import '../sidebar/group-dialog.js';
@@ -15,19 +16,26 @@ import './notification-prompt.js';
 import { parleyAppStyles } from './parley-app.styles.js';
 import './sign-in-form.js';
 import { StoreController } from './store-controller.js';
+import { ThemeController } from './theme-controller.js';
+import { ViewportHeightController } from './viewport-height.js';
+import './update-notice.js';
 
 /**
- * The whole app: the sign-in screen, or the people and group lists beside the open conversation.
- * It sets the design tokens (`styles/tokens.ts`) for everything inside it, and answers the typed
- * events of the elements inside with the commands of `app-commands.ts`.
+ * The whole app: the sign-in screen, or the people and group lists beside the open conversation
+ * (at phone width one of the two: the lists, or the open conversation with **Back**). It sets the
+ * design tokens (`styles/tokens.ts`) and the theme (**Dark theme**, `theme-controller.ts`) for
+ * everything inside it, and answers the typed events of the elements inside with the commands of
+ * `app-commands.ts`. Its footer says which build runs; a newer one waiting shows `<update-notice>`.
  *
  * @property store - The tab's `AppStore`; nothing renders without one.
+ * @property updates - The service worker's builds (`client/pwa/app-updates.ts`); null for none.
  */
 @customElement('parley-app')
 export class ParleyApp extends LitElement {
   static override styles = [tokens, buttonStyles, parleyAppStyles];
 
   @property({ attribute: false }) store: AppStore | null = null;
+  @property({ attribute: false }) updates: AppUpdates | null = null;
 
   /** Which group dialog is open. */
   @state() private dialog: 'create' | 'add' | null = null;
@@ -38,6 +46,8 @@ export class ParleyApp extends LitElement {
   #stopCommands: (() => void) | null = null;
 
   readonly #controller = new StoreController(this);
+  readonly #updatesController = new StoreController(this);
+  readonly #theme = new ThemeController(this);
   @query('conversation-view') private conversationView?: ConversationView;
 
   /** What the commands may use of this element (see `Shell`); none before there is a store. */
@@ -55,8 +65,15 @@ export class ParleyApp extends LitElement {
         await this.updateComplete;
         this.conversationView?.focus();
       },
+      reloadApp: () => (this.updates ? this.updates.reload() : location.reload()),
     };
   };
+
+  constructor() {
+    super();
+    // Registers itself with this element: it follows the visual viewport while connected.
+    new ViewportHeightController(this);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -85,6 +102,7 @@ export class ParleyApp extends LitElement {
 
   protected override willUpdate(): void {
     this.#controller.observe(this.store);
+    this.#updatesController.observe(this.updates);
     // The dialog closes once the server has answered the command without an error.
     const request = this.store?.groupRequest;
     if (this.#awaitingGroup && request && request.kind !== 'pending') {
@@ -110,12 +128,18 @@ export class ParleyApp extends LitElement {
     const auth = store.auth;
     switch (auth.kind) {
       case 'signed-out':
-        return html`<sign-in-form .error=${auth.error} .pending=${auth.pending}></sign-in-form>
-          <connection-notice class="signed-out" .status=${store.connection}></connection-notice>`;
+        return html`<div class="signed-out">
+          <sign-in-form .error=${auth.error} .pending=${auth.pending}></sign-in-form>
+          <connection-notice .status=${store.connection}></connection-notice>
+          ${this.#renderFooter()}
+        </div>`;
       case 'ended':
-        return html`<div role="alert">
-          <p>${auth.message}</p>
-          <button @click=${() => store.reconnect()}>Use Parley in this tab</button>
+        return html`<div class="signed-out">
+          <div role="alert">
+            <p>${auth.message}</p>
+            <button @click=${() => store.reconnect()}>Use Parley in this tab</button>
+          </div>
+          ${this.#renderFooter()}
         </div>`;
       case 'signed-in':
         return this.#renderMain(store, auth.user);
@@ -125,7 +149,8 @@ export class ParleyApp extends LitElement {
   #renderMain(store: AppStore, user: string) {
     const messenger = store.messenger;
     const open = messenger?.openConversation ?? null;
-    return html`<div class="main">
+    // At phone width the open conversation takes the whole screen (styles: `.conversation-open`).
+    return html`<div class=${open ? 'main conversation-open' : 'main'}>
       <aside>
         <div class="me">
           <strong>${user}</strong>
@@ -138,6 +163,7 @@ export class ParleyApp extends LitElement {
             : nothing
         }
         ${messenger ? this.#renderLists(messenger, open?.conversation ?? null) : nothing}
+        ${this.#renderFooter()}
       </aside>
       <main>
         ${
@@ -148,6 +174,24 @@ export class ParleyApp extends LitElement {
       </main>
       ${messenger ? this.#renderDialog(messenger, open) : nothing}
     </div>`;
+  }
+
+  /** The update notice, **Dark theme** and which build runs: on every screen. */
+  #renderFooter() {
+    const build = this.updates?.installedBuild;
+    return html`<footer>
+      <update-notice .build=${this.updates?.waitingBuild ?? null}></update-notice>
+      <div class="about">
+        <button
+          class="small"
+          aria-pressed=${this.#theme.dark ? 'true' : 'false'}
+          @click=${() => this.#theme.toggle()}
+        >
+          Dark theme
+        </button>
+        <span>Parley${build ? html` · build <code>${build}</code>` : nothing}</span>
+      </div>
+    </footer>`;
   }
 
   #renderLists(messenger: Messenger, selected: string | null) {

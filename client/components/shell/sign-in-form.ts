@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
 import { formStyles } from '../styles/forms.js';
+import { phoneWidth } from '../styles/tokens.js';
 import { SignInEvent } from '../events.js';
 
 /**
@@ -25,6 +26,12 @@ export class SignInForm extends LitElement {
         border-radius: var(--parley-radius-large);
         background: var(--parley-surface);
         box-shadow: var(--parley-shadow-raised);
+      }
+      @media ${phoneWidth} {
+        :host {
+          margin-top: 1.5rem;
+          padding: 1.25rem;
+        }
       }
       h1 {
         margin: 0 0 1.5rem;

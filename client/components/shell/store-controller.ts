@@ -1,13 +1,13 @@
 /**
- * Re-renders its host whenever the app store changes (lit.dev's ClockController shape: subscribe
+ * Re-renders its host whenever the app store (or another source of `change` events, like the app
+ * updates) changes (lit.dev's ClockController shape: subscribe
  * when the host connects, unsubscribe when it disconnects).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AppStore } from '../../app/session/app-store.js';
 
 export class StoreController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
-  #store: AppStore | null = null;
+  #store: EventTarget | null = null;
   readonly #onChange = (): void => this.#host.requestUpdate();
 
   constructor(host: ReactiveControllerHost) {
@@ -16,7 +16,7 @@ export class StoreController implements ReactiveController {
   }
 
   /** Follows `store` from now on (the host's `store` property may be set after it connected). */
-  observe(store: AppStore | null): void {
+  observe(store: EventTarget | null): void {
     if (store === this.#store) return;
     this.#store?.removeEventListener('change', this.#onChange);
     this.#store = store;

@@ -46,7 +46,9 @@ export class UserList extends LitElement {
       padding: 0.45rem 0.6rem;
       border: 0;
       border-radius: var(--parley-radius);
+      min-height: var(--parley-touch-target, 0px);
       background: transparent;
+      color: inherit;
       font: inherit;
       text-align: start;
       cursor: pointer;

@@ -14,6 +14,9 @@ export const buttonStyles = css`
     background: var(--parley-surface);
     color: var(--parley-text);
     cursor: pointer;
+    /* 44 px at phone width (tokens.ts), nothing on a desktop. */
+    min-width: var(--parley-touch-target, 0px);
+    min-height: var(--parley-touch-target, 0px);
   }
   button.primary {
     border-color: var(--parley-accent);

@@ -106,3 +106,16 @@ describe('<conversation-view>', () => {
     expect(fired).to.have.length(0);
   });
 });
+
+describe('Back', () => {
+  it('is in the header only at phone width, and closes the conversation', async () => {
+    const element = await fixture<ConversationView>(
+      html`<conversation-view .conversation=${conversation}></conversation-view>`,
+    );
+    const back = getByRole(element, 'button', 'Back');
+    const phone = matchMedia('(max-width: 700px)').matches;
+    expect(getComputedStyle(back).display === 'none').to.equal(!phone);
+    setTimeout(() => back.click());
+    await oneEvent(element, 'conversation-close');
+  });
+});

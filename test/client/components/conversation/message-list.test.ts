@@ -97,7 +97,64 @@ describe('<message-list>', () => {
     expect(queryAllByRole(after[3] as Element, 'progressbar')).to.have.length(0);
     getByRole(after[3] as Element, 'button', 'Save');
   });
+
+  it('renders any sentAt a peer may send, even ones no Date can hold', async () => {
+    const hostile = [9e15, -9e15, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_VALUE].map(
+      (sentAt, i) => ({
+        ...textMessage(String(i), `hostile ${i}`),
+        sentAt,
+      }),
+    );
+    const list = await fixture<MessageList>(
+      html`<message-list .messages=${[textMessage('a', 'fine'), ...hostile]}></message-list>`,
+    );
+    const articles = queryAllByRole(list, 'article');
+    expect(articles).to.have.length(6);
+    expect(articles[1]?.textContent).to.contain('hostile 0');
+    list.messages = [...hostile, textMessage('b', 'still rendering')];
+    await list.updateComplete;
+    expect(queryAllByRole(list, 'article')[5]?.textContent).to.contain('still rendering');
+  });
+
+  it('separates days: Today, Yesterday, then dates', async () => {
+    const now = new Date();
+    const today = new Date(now.getFullYear(), now.getMonth(), now.getDate(), 9, 30).getTime();
+    const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1, 23, 59).getTime();
+    const longAgo = new Date(2021, 2, 14, 12, 0).getTime();
+    const list = await fixture<MessageList>(
+      html`<message-list
+        .messages=${[
+          { ...textMessage('1', 'long ago'), sentAt: longAgo },
+          { ...textMessage('2', 'also long ago'), sentAt: longAgo + 60_000 },
+          { ...textMessage('3', 'last night'), sentAt: yesterday },
+          { ...textMessage('4', 'this morning'), sentAt: today },
+        ]}
+      ></message-list>`,
+    );
+    const days = [...(list.shadowRoot?.querySelectorAll('.day') ?? [])].map((day) => day.textContent?.trim());
+    const expected = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      dateStyle: 'long',
+    }).format(longAgo);
+    expect(days).to.deep.equal([expected, 'Yesterday', 'Today']);
+    // Separators sit between messages, never inside one.
+    expect(queryAllByRole(list, 'article')[1]?.textContent).not.to.contain(expected);
+  });
 });
+
+function textMessage(id: string, text: string): MessageView {
+  return {
+    id: id.repeat(32).slice(0, 32),
+    author: 'alice',
+    text,
+    file: null,
+    sentAt: Date.now(),
+    own: false,
+    state: 'received',
+    deliveredCount: 0,
+    recipientCount: 0,
+    reactions: [],
+  };
+}
 
 const movingFile: FileView = {
   name: 'holiday.jpg',

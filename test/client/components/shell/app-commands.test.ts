@@ -6,6 +6,8 @@ import {
   listenForCommands,
 } from '../../../../client/components/shell/app-commands.js';
 import {
+  AppReloadEvent,
+  ConversationCloseEvent,
   GroupActionEvent,
   MessageSendEvent,
   ReactionEvent,
@@ -21,6 +23,7 @@ function recordingShell(sendFails: boolean) {
       calls.push(`send ${text}`);
       return sendFails ? Promise.reject(new Error('disk full')) : Promise.resolve();
     },
+    closeConversation: () => calls.push('close'),
     react: () => {
       throw new TypeError('no message m1 is shown');
     },
@@ -35,6 +38,7 @@ function recordingShell(sendFails: boolean) {
     showDialog: (dialog) => calls.push(`dialog ${dialog}`),
     awaitGroupAnswer: () => undefined,
     focusConversation: () => Promise.resolve(),
+    reloadApp: () => calls.push('reload'),
   };
   return { calls, shell };
 }
@@ -52,9 +56,18 @@ describe('app commands', () => {
     target.dispatchEvent(new MessageSendEvent('hi'));
     target.dispatchEvent(new GroupActionEvent('add-members'));
     target.dispatchEvent(new GroupActionEvent('leave-group'));
+    target.dispatchEvent(new ConversationCloseEvent());
+    target.dispatchEvent(new AppReloadEvent());
     stop();
     target.dispatchEvent(new MessageSendEvent('after stop'));
-    expect(calls).to.deep.equal(['login alice', 'send hi', 'dialog add', 'leave g0123456789abcdef01234567']);
+    expect(calls).to.deep.equal([
+      'login alice',
+      'send hi',
+      'dialog add',
+      'leave g0123456789abcdef01234567',
+      'close',
+      'reload',
+    ]);
   });
 
   it('reports a command that rejects or throws, by event type, in one place', async () => {
