@@ -7,6 +7,7 @@ import type { OpenConversationView } from '../../app/messenger.js';
 import { typingText } from '../../app/attention/typing-indicator.js';
 import '../composer/message-composer.js';
 import type { MessageComposer } from '../composer/message-composer.js';
+import './identity-notice.js';
 import './message-list.js';
 
 /**
@@ -50,6 +51,11 @@ export class ConversationView extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
+      }
+      .verified {
+        color: var(--parley-accent);
+        font-size: var(--parley-font-small);
+        font-weight: 600;
       }
       .actions {
         display: flex;
@@ -114,6 +120,7 @@ export class ConversationView extends LitElement {
     return html`
       <header>
         <h2>${c.title}</h2>
+        ${c.identity?.verified ? html`<span class="verified">verified</span>` : nothing}
         <span class="status" role="status">${statusText(c)}</span>
         <span class="actions">
           ${
@@ -142,6 +149,11 @@ export class ConversationView extends LitElement {
           </button>
         </span>
       </header>
+      ${
+        c.peer && c.identity
+          ? html`<identity-notice .peer=${c.peer} .identity=${c.identity}></identity-notice>`
+          : nothing
+      }
       <message-list .messages=${c.messages} ?showCounts=${c.kind !== 'direct'}></message-list>
       <div class="typing" aria-live="polite">${typingText(c.typing ?? [])}</div>
       ${
