@@ -88,7 +88,7 @@ export class Messenger {
     const directory = this.directory;
     this.#list = new ConversationList(directory);
     this.#key = key;
-    this.#identities = new IdentityBook({ store: store.identity, changed });
+    this.#identities = new IdentityBook({ me, own: key.identity, store: store.identity, changed });
     const identities = this.#identities;
     // The mesh's handlers run only once something connects, after every feature below exists.
     this.#mesh = new PeerMesh(

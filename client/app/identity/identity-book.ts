@@ -8,9 +8,11 @@
  * and the conversation shows a notice; a verified contact's new key is refused — no traffic —
  * until the person accepts it (or verifies it) in the conversation.
  */
+import { hexToBytes } from '../../../shared/identity-protocol.js';
 import type { PublicIdentity } from '../../../shared/identity-protocol.js';
 import type { IdentityStore, PinRow } from '../../storage/identity-store.js';
 import type { HelloFailure } from './hello-handshake.js';
+import { safetyNumber } from './safety-number.js';
 
 /** What the conversation with a contact shows about their identity. */
 export interface IdentityView {
@@ -22,6 +24,8 @@ export interface IdentityView {
   readonly keyChange: 'notice' | 'blocked' | null;
   /** The server advertised a key other than the one that signed the hello. */
   readonly serverKeyMismatch: boolean;
+  /** The 60 digits for the key pinned (or proposed), once known; null before any key is known. */
+  readonly safetyNumber: string | null;
 }
 
 interface Entry {
@@ -33,11 +37,15 @@ interface Entry {
   /** What the server says this contact's key is: a hint, compared with what the hello proved. */
   advertised: PublicIdentity | null;
   serverKeyMismatch: boolean;
+  safetyNumber: string | null;
 }
 
 const sameKey = (a: PublicIdentity, b: PublicIdentity): boolean => a.alg === b.alg && a.key === b.key;
 
 export interface IdentityBookDeps {
+  /** This user, and this browser's public key: the other half of every safety number. */
+  readonly me: string;
+  readonly own: PublicIdentity;
   readonly store: Pick<IdentityStore, 'pin' | 'savePin'>;
   /** Something the person sees changed. */
   changed(peer: string): void;
@@ -54,12 +62,13 @@ export class IdentityBook {
   }
 
   view(peer: string): IdentityView {
-    const entry = this.#entries.get(peer);
+    const entry = this.#entries.get(peer) ?? this.#blank(peer);
     return {
-      verified: entry?.pin?.verified === true && !entry.proposed,
-      connectionUnverified: entry?.connectionUnverified ?? false,
-      keyChange: entry?.proposed ? 'blocked' : entry?.notice ? 'notice' : null,
-      serverKeyMismatch: entry?.serverKeyMismatch ?? false,
+      safetyNumber: entry.safetyNumber,
+      verified: entry.pin?.verified === true && !entry.proposed,
+      connectionUnverified: entry.connectionUnverified,
+      keyChange: entry.proposed ? 'blocked' : entry.notice ? 'notice' : null,
+      serverKeyMismatch: entry.serverKeyMismatch,
     };
   }
 
@@ -81,13 +90,13 @@ export class IdentityBook {
     } else if (!sameKey(entry.pin, identity)) {
       if (entry.pin.verified) {
         entry.proposed = identity;
-        this.#deps.changed(peer);
+        await this.#number(peer, entry);
         return false;
       }
       entry.pin = await this.#deps.store.savePin(peer, identity, false);
       entry.notice = true;
     }
-    this.#deps.changed(peer);
+    await this.#number(peer, entry);
     return true;
   }
 
@@ -119,7 +128,7 @@ export class IdentityBook {
     entry.pin = await this.#deps.store.savePin(peer, key, true);
     entry.proposed = null;
     entry.notice = false;
-    this.#deps.changed(peer);
+    await this.#number(peer, entry);
   }
 
   /** The person accepts a verified contact's new key: pinned, unverified, traffic flows again. */
@@ -129,6 +138,18 @@ export class IdentityBook {
     entry.pin = await this.#deps.store.savePin(peer, entry.proposed, false);
     entry.proposed = null;
     entry.notice = false;
+    await this.#number(peer, entry);
+  }
+
+  /** Recomputes the safety number for the key now in force, then tells the UI. */
+  async #number(peer: string, entry: Entry): Promise<void> {
+    const key = entry.proposed ?? entry.pin;
+    entry.safetyNumber = key
+      ? await safetyNumber(
+          { id: this.#deps.me, key: hexToBytes(this.#deps.own.key) },
+          { id: peer, key: hexToBytes(key.key) },
+        )
+      : null;
     this.#deps.changed(peer);
   }
 
@@ -140,13 +161,17 @@ export class IdentityBook {
       connectionUnverified: false,
       advertised: null,
       serverKeyMismatch: false,
+      safetyNumber: null,
     };
     this.#entries.set(peer, entry);
     // Read the pin behind it; whatever the blank entry learned meanwhile stays.
     this.#loading.set(
       peer,
-      this.#deps.store.pin(peer).then((pin) => {
-        entry.pin ??= pin ?? null;
+      this.#deps.store.pin(peer).then(async (pin) => {
+        if (!entry.pin && pin) {
+          entry.pin = pin;
+          await this.#number(peer, entry);
+        }
         return entry;
       }),
     );

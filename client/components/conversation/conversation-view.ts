@@ -8,6 +8,7 @@ import { typingText } from '../../app/attention/typing-indicator.js';
 import '../composer/message-composer.js';
 import type { MessageComposer } from '../composer/message-composer.js';
 import './identity-notice.js';
+import './safety-number-dialog.js';
 import './message-list.js';
 
 /**
@@ -99,6 +100,9 @@ export class ConversationView extends LitElement {
 
   @query('message-composer') private composer!: MessageComposer;
 
+  /** The **Safety number** dialog shows. */
+  @state() private showSafety = false;
+
   /** Files are being dragged over the conversation. */
   @state() private dragging = false;
   /**
@@ -139,6 +143,11 @@ export class ConversationView extends LitElement {
                   </button>`
               : nothing
           }
+          ${
+            c.kind === 'direct'
+              ? html`<button class="small" @click=${() => (this.showSafety = true)}>Safety number</button>`
+              : nothing
+          }
           <button
             class="small"
             aria-pressed=${c.muted ? 'true' : 'false'}
@@ -151,7 +160,14 @@ export class ConversationView extends LitElement {
       </header>
       ${
         c.peer && c.identity
-          ? html`<identity-notice .peer=${c.peer} .identity=${c.identity}></identity-notice>`
+          ? html`<identity-notice .peer=${c.peer} .identity=${c.identity}></identity-notice>
+              <safety-number-dialog
+                .peer=${c.peer}
+                .digits=${c.identity.safetyNumber}
+                .verified=${c.identity.verified}
+                .open=${this.showSafety}
+                @close=${() => (this.showSafety = false)}
+              ></safety-number-dialog>`
           : nothing
       }
       <message-list .messages=${c.messages} ?showCounts=${c.kind !== 'direct'}></message-list>

@@ -9,6 +9,7 @@ const calm: IdentityView = {
   connectionUnverified: false,
   keyChange: null,
   serverKeyMismatch: false,
+  safetyNumber: null,
 };
 
 const notice = (identity: IdentityView) =>
