@@ -47,6 +47,8 @@ export const ErrorCode = {
   GroupTooLarge: 'ERR_GROUP_TOO_LARGE',
   /** A file whose bytes do not have the SHA-256 its offer (or holder) named. */
   FileCorrupt: 'ERR_FILE_CORRUPT',
+  /** A peer's identity hello or signature did not verify: nothing from that connection is used. */
+  Unverified: 'ERR_UNVERIFIED',
   /** A stored row that does not match its schema. */
   BadRow: 'ERR_BAD_ROW',
   /** The server failed; the frame may be retried. */

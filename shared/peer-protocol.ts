@@ -7,9 +7,11 @@ import { z } from 'zod';
 import { ErrorCode, ProtocolError } from './errors.js';
 import { USERNAME_MAX_LENGTH } from './names.js';
 import { FileAck, FileCancel, FileHash, FileInfo, FileReady, FileRequest } from './file-protocol.js';
+import { HelloFrame, HelloProofFrame } from './identity-protocol.js';
 import { frameParser } from './protocol.js';
 
-export const PEER_PROTOCOL_VERSION = 1;
+/** 2: the hello carries a device key and nonce, and a `hello-proof` binds them to the DTLS session. */
+export const PEER_PROTOCOL_VERSION = 2;
 
 /** The largest message text, in UTF-8 bytes, enforced by the sender's composer and by every receiver. */
 export const MAX_TEXT_BYTES = 16 * 1024;
@@ -98,7 +100,6 @@ export const ChatMessage = z
   .refine(hasOneBody, 'a message has exactly one of text, file and reaction');
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
-const Hello = z.strictObject({ type: z.literal('hello'), version: z.number().int() });
 /** A message from its author, sent live to each recipient. */
 const MessageFrame = z.strictObject({ type: z.literal('message'), message: ChatMessage });
 const Ack = z.strictObject({ type: z.literal('ack'), ids: z.array(MessageId).min(1).max(MAX_ACK_IDS) });
@@ -136,7 +137,8 @@ const Read = z.strictObject({
 });
 
 export const PeerFrame = z.discriminatedUnion('type', [
-  Hello,
+  HelloFrame,
+  HelloProofFrame,
   MessageFrame,
   Ack,
   SyncHeads,
@@ -150,6 +152,8 @@ export const PeerFrame = z.discriminatedUnion('type', [
   Read,
 ]);
 export type PeerFrame = z.infer<typeof PeerFrame>;
+/** Everything but the handshake, which the peer layer runs before the app sees a connection. */
+export type AppFrame = Exclude<PeerFrame, { type: 'hello' | 'hello-proof' }>;
 
 /** Parses one text frame from a peer's data channel. Throws `ProtocolError`. */
 /**

@@ -19,11 +19,15 @@ import type { NotificationPermissionState } from './attention/notifier.js';
 import { ReadReceipts } from './attention/read-receipts.js';
 import { TypingIndicator } from './attention/typing-indicator.js';
 import { ActiveConversation } from './conversations/active-conversation.js';
-import type { OpenConversationView } from './conversations/active-conversation.js';
+import type { OpenConversationView as ActiveView } from './conversations/active-conversation.js';
 import { GroupSync } from './conversations/group-sync.js';
 import { Inbox } from './conversations/inbox.js';
 import { OutboxDelivery } from './conversations/outbox-delivery.js';
 import { FileTransfers } from './files/file-transfers.js';
+import { DeviceKey } from './identity/device-key.js';
+import { HelloHandshake } from './identity/hello-handshake.js';
+import { IdentityBook } from './identity/identity-book.js';
+import type { IdentityView } from './identity/identity-book.js';
 import { PeerInbound } from './peer-inbound.js';
 import { peerLinks } from './peer-links.js';
 import { ConversationList } from './roster/conversation-list.js';
@@ -34,7 +38,12 @@ import { consoleWarn } from './warn.js';
 import type { Warn } from './warn.js';
 
 export type { ConversationEntry } from './roster/conversation-list.js';
-export type { OpenConversationView } from './conversations/active-conversation.js';
+export type { IdentityView } from './identity/identity-book.js';
+
+/** The open conversation as components read it; direct conversations add the contact's identity. */
+export interface OpenConversationView extends ActiveView {
+  readonly identity: IdentityView | null;
+}
 
 export interface MessengerOptions {
   me: string;
@@ -64,9 +73,11 @@ export class Messenger {
   readonly #notifier: Notifier;
   readonly #typing: TypingIndicator;
   readonly #inbound: PeerInbound;
+  readonly #identities: IdentityBook;
+  readonly #key: DeviceKey;
   #closed = false;
 
-  private constructor(options: MessengerOptions) {
+  private constructor(options: MessengerOptions, key: DeviceKey) {
     const { me, store } = options;
     const warn = options.warn ?? consoleWarn;
     const changed = (): void => this.#changed();
@@ -76,10 +87,20 @@ export class Messenger {
     this.directory = new Directory(me);
     const directory = this.directory;
     this.#list = new ConversationList(directory);
+    this.#key = key;
+    this.#identities = new IdentityBook({ me, own: key.identity, store: store.identity, changed });
+    const identities = this.#identities;
     // The mesh's handlers run only once something connects, after every feature below exists.
     this.#mesh = new PeerMesh(
       {
         me,
+        gate: new HelloHandshake({
+          me,
+          key,
+          admit: (peer, identity) => identities.admit(peer, identity),
+          outcome: (peer, result) => identities.outcome(peer, result),
+          warn,
+        }),
         iceServers: () => this.#presence.iceServers,
         ...(options.createLink ? { createLink: options.createLink } : {}),
       },
@@ -198,7 +219,8 @@ export class Messenger {
 
   /** Opens the messenger of `me` on its store, with unread counts and contacts loaded. */
   static async open(options: MessengerOptions): Promise<Messenger> {
-    const messenger = new Messenger(options);
+    const key = await DeviceKey.load(options.store.identity);
+    const messenger = new Messenger(options, key);
     const summaries = await options.store.listConversations();
     messenger.#list.load(summaries);
     messenger.#notifier.loadMuted(summaries.filter((summary) => summary.muted).map((summary) => summary.id));
@@ -284,7 +306,33 @@ export class Messenger {
   }
 
   get openConversation(): OpenConversationView | null {
-    return this.#active.view;
+    const view = this.#active.view;
+    if (!view) return null;
+    return { ...view, identity: view.peer === null ? null : this.#identities.view(view.peer) };
+  }
+
+  // ── commands from the UI: identity ───────────────────────────────────────────────────────────
+
+  /** This browser's public identity key, for the server to hand out as a hint. */
+  get publicIdentity(): DeviceKey['identity'] {
+    return this.#key.identity;
+  }
+
+  /** What is known of `peer`'s identity (the open conversation carries it too). */
+  identityOf(peer: string): IdentityView {
+    return this.#identities.view(peer);
+  }
+
+  /** The person compared safety numbers with `peer`: their key is verified; traffic flows again. */
+  async markVerified(peer: string): Promise<void> {
+    await this.#identities.markVerified(peer);
+    if (this.directory.isOnline(peer)) this.#mesh.want(peer);
+  }
+
+  /** The person accepts a verified contact's new key (unverified from now on); traffic flows again. */
+  async acceptNewKey(peer: string): Promise<void> {
+    await this.#identities.acceptNewKey(peer);
+    if (this.directory.isOnline(peer)) this.#mesh.want(peer);
   }
 
   // ── commands from the UI: notifications and files ────────────────────────────────────────────

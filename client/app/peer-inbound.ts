@@ -3,7 +3,7 @@
  * they go straight to the transfers; the rest are handled one at a time in each peer's order (an ack
  * must not overtake the message it follows), in a queue per peer that is dropped once it drains.
  */
-import type { PeerFrame } from '../../shared/peer-protocol.js';
+import type { AppFrame } from '../../shared/peer-protocol.js';
 import type { GroupSync } from './conversations/group-sync.js';
 import type { Inbox } from './conversations/inbox.js';
 import type { OutboxDelivery } from './conversations/outbox-delivery.js';
@@ -15,8 +15,8 @@ import type { Warn } from './warn.js';
 
 /** Frames handled in each peer's order; file frames go straight to the transfers instead. */
 export type QueuedFrame = Exclude<InboundFrame, FileFrame>;
-/** What the mesh hands on: every frame but `hello`, which it answers itself. */
-type InboundFrame = Exclude<PeerFrame, { type: 'hello' }>;
+/** What the mesh hands on: every frame but the identity hello, which it runs itself. */
+type InboundFrame = AppFrame;
 
 /** The features frames go to, each by the few methods that take them. */
 export interface InboundRoutes {

@@ -5,14 +5,14 @@
  * `strategy({ init, subscribe, announce })`), instead of a host interface re-declared per feature.
  * A feature that needs less takes a `Pick<PeerLinks, …>`, so its tests fake only what it uses.
  */
-import type { PeerFrame } from '../../shared/peer-protocol.js';
+import type { AppFrame } from '../../shared/peer-protocol.js';
 import type { BulkSource } from '../net/bulk-scheduler.js';
 import type { PeerMesh } from '../net/peer-mesh.js';
 import type { Warn } from './warn.js';
 
 export interface PeerLinks {
   /** Sends over `peer`'s open channel; false when there is none (nothing was sent). */
-  send(peer: string, frame: PeerFrame): boolean;
+  send(peer: string, frame: AppFrame): boolean;
   /** Whether `peer`'s data channel is open now. */
   isOpen(peer: string): boolean;
   /** Starts connecting to an online peer, and keeps retrying until it goes offline. */

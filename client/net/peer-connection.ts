@@ -3,6 +3,7 @@
  * imports simple-peer, so the WebRTC layer can be swapped here alone.
  */
 import SimplePeer from 'simple-peer';
+import { sdpFingerprints } from '../../shared/identity-protocol.js';
 import type { IceServer } from '../../shared/protocol.js';
 import { BULK_LOW_WATER } from './bulk-scheduler.js';
 
@@ -101,6 +102,21 @@ export class PeerConnection {
   /** The largest message the channel accepts, from the negotiated SCTP transport. */
   get maxMessageSize(): number {
     return this.#peer._pc?.sctp?.maxMessageSize ?? 65536;
+  }
+
+  /**
+   * The DTLS certificate fingerprints of this connection as its own descriptions state them: ours
+   * (local) and the one the browser holds the other side's certificate to (remote). HACK: simple-peer
+   * keeps its RTCPeerConnection private (`_pc`); the identity hello needs exactly these lines, and
+   * the browser refuses a DTLS handshake whose certificate does not match the remote description
+   * (https://www.rfc-editor.org/rfc/rfc8122#section-5), so they name the real session.
+   */
+  get fingerprints(): { local: string[]; remote: string[] } {
+    const pc = this.#peer._pc;
+    return {
+      local: sdpFingerprints(pc?.localDescription?.sdp ?? ''),
+      remote: sdpFingerprints(pc?.remoteDescription?.sdp ?? ''),
+    };
   }
 
   /** Passes a signal from the other side. Signals after close are ignored. */

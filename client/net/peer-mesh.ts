@@ -4,15 +4,13 @@
  * delays while the other side is wanted and online, and validates every text frame a peer sends.
  * Bulk data (file chunks) goes out through one `BulkScheduler` per open link, so text and control
  * frames are never queued behind it; binary frames come in as `onChunk` for the app to decode.
+ * A link reaches the app only once its `LinkGate` handshake (the identity hello) succeeds: until
+ * then it counts as connecting, and whatever the peer sends is held back.
  */
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
-import {
-  PEER_PROTOCOL_VERSION,
-  isInitiator,
-  parsePeerFrame,
-  parseSignalPayload,
-} from '../../shared/peer-protocol.js';
-import type { PeerFrame, SignalPayload } from '../../shared/peer-protocol.js';
+import type { HandshakeFrame } from '../../shared/identity-protocol.js';
+import { isInitiator, parsePeerFrame, parseSignalPayload } from '../../shared/peer-protocol.js';
+import type { AppFrame, SignalPayload } from '../../shared/peer-protocol.js';
 import type { IceServer } from '../../shared/protocol.js';
 import { BulkScheduler } from './bulk-scheduler.js';
 import type { BulkSource } from './bulk-scheduler.js';
@@ -26,11 +24,41 @@ import { randomHex } from './random-id.js';
 export interface PeerLink {
   readonly isOpen: boolean;
   readonly bufferedAmount: number;
+  /** This connection's DTLS fingerprints, from its own local and remote descriptions. */
+  readonly fingerprints: LinkFingerprints;
   signal(signal: object): void;
   send(text: string): boolean;
   /** A binary frame; its first byte is never `{` (that marks text). */
   sendBinary(data: Uint8Array): boolean;
   close(): void;
+}
+
+export interface LinkFingerprints {
+  readonly local: readonly string[];
+  readonly remote: readonly string[];
+}
+
+/** One link's side of the handshake, as the gate sees it. */
+export interface GateLink {
+  readonly fingerprints: LinkFingerprints;
+  send(frame: HandshakeFrame): boolean;
+  /** The peer proved who it is: the link is handed to the app. */
+  verified(): void;
+  /** The peer could not prove it: the link is closed and nothing it sent reaches the app. */
+  refused(reason: string): void;
+}
+
+export interface GateSession {
+  receive(frame: HandshakeFrame): void;
+}
+
+/**
+ * Decides whether a newly opened link may carry anything: the identity hello
+ * (client/app/identity/hello-handshake.ts). Started when this side's channel opens; handshake
+ * frames go to its session, every other frame waits until `verified`.
+ */
+export interface LinkGate {
+  begin(peer: string, link: GateLink): GateSession;
 }
 
 export type PeerLinkFactory = (options: PeerConnectionOptions, handlers: PeerConnectionHandlers) => PeerLink;
@@ -43,7 +71,7 @@ export interface PeerMeshHandlers {
   onOpen(peer: string): void;
   onClose(peer: string): void;
   /** A validated frame (never `hello`, which the mesh answers itself). */
-  onFrame(peer: string, frame: Exclude<PeerFrame, { type: 'hello' }>): void;
+  onFrame(peer: string, frame: AppFrame): void;
   /**
    * A binary frame, checked for nothing but being binary: decode it with `decodeChunk` and check it
    * against the transfer. A view the app may keep. Without this handler binary frames are dropped.
@@ -54,8 +82,13 @@ export interface PeerMeshHandlers {
   onStateChange?(peer: string, state: PeerState): void;
 }
 
+/** Frames held back before the handshake ends; a peer that sends more is cut off. */
+const MAX_HELD_FRAMES = 1024;
+
 export interface PeerMeshOptions {
   me: string;
+  /** The handshake every link must pass before the app sees it. */
+  gate: LinkGate;
   /** Read at each attempt: the server's welcome may change them. */
   iceServers: () => readonly IceServer[];
   clock?: Clock;
@@ -68,7 +101,12 @@ interface Entry {
   /** The initiator-chosen id of the current attempt. */
   cid: string | null;
   link: PeerLink | null;
+  /** The link passed the gate: the app may use it. */
   open: boolean;
+  /** The gate's handshake on the current link, from this side's open event. */
+  session: GateSession | null;
+  /** What the peer sent before the link passed the gate, in order. */
+  held: Array<string | Uint8Array>;
   /** The open link's bulk sender, made on first use; closed with the link. */
   bulk: BulkScheduler | null;
   /** Keep connecting while the peer is online. */
@@ -81,6 +119,7 @@ interface Entry {
 
 export class PeerMesh {
   readonly #me: string;
+  readonly #gate: LinkGate;
   readonly #iceServers: () => readonly IceServer[];
   readonly #clock: Clock;
   readonly #createLink: PeerLinkFactory;
@@ -91,6 +130,7 @@ export class PeerMesh {
 
   constructor(options: PeerMeshOptions, handlers: PeerMeshHandlers) {
     this.#me = options.me;
+    this.#gate = options.gate;
     this.#iceServers = options.iceServers;
     this.#clock = options.clock ?? systemClock;
     this.#createLink = options.createLink ?? ((o, h) => new PeerConnection(o, h));
@@ -125,7 +165,7 @@ export class PeerMesh {
   }
 
   /** Sends a frame if the connection is open; false otherwise (nothing was sent). */
-  send(peer: string, frame: PeerFrame): boolean {
+  send(peer: string, frame: AppFrame): boolean {
     const entry = this.#entries.get(peer);
     if (!entry?.open || !entry.link) return false;
     return entry.link.send(JSON.stringify(frame));
@@ -208,6 +248,8 @@ export class PeerMesh {
         cid: null,
         link: null,
         open: false,
+        session: null,
+        held: [],
         bulk: null,
         wanted: false,
         startedAt: 0,
@@ -258,20 +300,14 @@ export class PeerMesh {
             this.#handlers.sendSignal(peer, { kind: 'sdp', cid, signal: signal as never });
         },
         onOpen: () => {
-          if (entry.link !== link) return;
-          this.#clock.clearTimeout(entry.deadline);
-          entry.open = true;
-          entry.retry.reset();
-          link.send(JSON.stringify({ type: 'hello', version: PEER_PROTOCOL_VERSION } satisfies PeerFrame));
-          this.#handlers.onStateChange?.(peer, 'open');
-          this.#handlers.onOpen(peer);
+          if (entry.link === link) this.#handshake(peer, entry, link);
         },
         onText: (text) => {
-          if (entry.link === link) this.#receive(peer, entry, text);
+          if (entry.link === link) this.#incoming(peer, entry, text);
         },
         onBinary: (data) => {
-          // Not gated on `entry.open`: like text, a frame may come before this side's own open event.
-          if (entry.link === link) this.#handlers.onChunk?.(peer, data);
+          // Like text, a frame may come before this side's own open event: held until the gate passes.
+          if (entry.link === link) this.#incoming(peer, entry, data);
         },
         onDrain: () => {
           if (entry.link === link) entry.bulk?.drained();
@@ -289,26 +325,66 @@ export class PeerMesh {
     this.#handlers.onStateChange?.(peer, 'connecting');
   }
 
-  #receive(peer: string, entry: Entry, text: string): void {
-    let frame: PeerFrame;
+  /** This side's channel opened: the gate's handshake starts; the connect deadline still runs. */
+  #handshake(peer: string, entry: Entry, link: PeerLink): void {
+    const current = (): boolean => entry.link === link;
+    entry.session = this.#gate.begin(peer, {
+      fingerprints: link.fingerprints,
+      send: (frame) => current() && link.send(JSON.stringify(frame)),
+      verified: () => {
+        if (!current() || entry.open) return;
+        this.#clock.clearTimeout(entry.deadline);
+        entry.open = true;
+        entry.retry.reset();
+        this.#handlers.onStateChange?.(peer, 'open');
+        this.#handlers.onOpen(peer);
+        this.#release(peer, entry);
+      },
+      refused: (reason) => {
+        if (!current()) return;
+        this.#handlers.onBadInput(peer, new ProtocolError(ErrorCode.Unverified, reason));
+        link.close();
+      },
+    });
+    this.#release(peer, entry);
+  }
+
+  /** Hands on what was held back, in order; what still cannot pass is held again. */
+  #release(peer: string, entry: Entry): void {
+    const held = entry.held;
+    entry.held = [];
+    for (const data of held) this.#incoming(peer, entry, data);
+  }
+
+  #incoming(peer: string, entry: Entry, data: string | Uint8Array): void {
+    if (!entry.session) return this.#hold(peer, entry, data);
+    if (typeof data !== 'string') {
+      if (!entry.open) return this.#hold(peer, entry, data);
+      this.#handlers.onChunk?.(peer, data);
+      return;
+    }
+    let frame;
     try {
-      frame = parsePeerFrame(text);
+      frame = parsePeerFrame(data);
     } catch (error) {
       if (error instanceof ProtocolError) this.#handlers.onBadInput(peer, error);
       return;
     }
-    if (frame.type !== 'hello') {
-      this.#handlers.onFrame(peer, frame);
+    if (frame.type === 'hello' || frame.type === 'hello-proof') {
+      entry.session.receive(frame);
       return;
     }
-    if (frame.version !== PEER_PROTOCOL_VERSION) {
-      this.#handlers.onBadInput(
-        peer,
-        new ProtocolError(ErrorCode.ProtocolVersion, `peer speaks version ${frame.version}`),
-      );
-      entry.wanted = false;
-      entry.link?.close();
+    if (!entry.open) return this.#hold(peer, entry, data);
+    this.#handlers.onFrame(peer, frame);
+  }
+
+  #hold(peer: string, entry: Entry, data: string | Uint8Array): void {
+    if (entry.held.length < MAX_HELD_FRAMES) {
+      entry.held.push(data);
+      return;
     }
+    this.#handlers.onBadInput(peer, new ProtocolError(ErrorCode.BadFrame, 'too much before the hello'));
+    entry.link?.close();
   }
 
   /** The current link closed or failed: report it, and try again while the peer is wanted. */
@@ -328,6 +404,8 @@ export class PeerMesh {
     const link = entry.link;
     entry.link = null;
     entry.open = false;
+    entry.session = null;
+    entry.held = [];
     entry.cid = null;
     // Frames a source handed over but the channel never sent are lost with it: the receiver's
     // acknowledgements tell the app where to resume.

@@ -6,6 +6,7 @@
 import { deleteDB, openDB } from 'idb';
 import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import { nameKey } from '../../shared/names.js';
+import type { DeviceKeyRow, PinRow } from './identity-store.js';
 import { StoredFile, withRecipients } from './stored-file.js';
 import type { StoredFileStatus } from './stored-file.js';
 import { StoredMessage } from './stored-message.js';
@@ -14,7 +15,7 @@ import type { ConversationSummary, OutboxRow } from './stored-message.js';
 export type { OutboxRow } from './stored-message.js';
 
 /** Bump by one with each migration added to `upgrade`. */
-export const ACCOUNT_DB_VERSION = 4;
+export const ACCOUNT_DB_VERSION = 5;
 
 /**
  * What the app writes. Rows read back are typed by the same interfaces but must still be validated
@@ -48,6 +49,10 @@ export interface AccountSchema extends DBSchema {
    * of their own and reads return handles, so assembling a file never pulls its bytes into JS).
    */
   'file-chunks': { key: [id: string, index: number]; value: Blob };
+  /** Since v5: this browser's device key (one row, out-of-line key `device`). */
+  identity: { key: string; value: DeviceKeyRow };
+  /** Since v5: contacts' keys, pinned on first use. */
+  pins: { key: string; value: PinRow };
 }
 
 export type AccountDb = IDBPDatabase<AccountSchema>;
@@ -122,6 +127,11 @@ function upgrade(db: AccountDb, oldVersion: number, transaction: UpgradeTransact
   }
   if (oldVersion < 4) {
     backfillFileRecipients(transaction).catch(() => abortQuietly(transaction));
+  }
+  if (oldVersion < 5) {
+    // Identity (client/storage/identity-store.ts): the device key and pinned contact keys.
+    db.createObjectStore('identity');
+    db.createObjectStore('pins', { keyPath: 'peer' });
   }
 }
 

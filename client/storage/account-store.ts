@@ -18,6 +18,7 @@ import { deleteAccountDb, openAccountDb } from './account-db.js';
 import type { AccountDb } from './account-db.js';
 import { CatchUpQueries } from './catch-up-queries.js';
 import { ConversationStore } from './conversation-store.js';
+import { IdentityStore } from './identity-store.js';
 import { FileStore } from './file-store.js';
 import { MessageStore } from './message-store.js';
 import type { ConversationCursor, OwnMessageDraft } from './message-store.js';
@@ -74,6 +75,8 @@ export class AccountStore {
   readonly catchUp: CatchUpQueries;
   /** The account's files (rows and stored chunks), on the same connection: `close` closes it too. */
   readonly files: FileStore;
+  /** The device key and contacts' pinned keys. */
+  readonly identity: IdentityStore;
 
   /** Use `openAccountStore`. */
   constructor(
@@ -87,6 +90,7 @@ export class AccountStore {
     this.messages = new MessageStore(user, this.#connection, this.conversations);
     this.catchUp = new CatchUpQueries(this.#connection);
     this.files = new FileStore(this.#connection);
+    this.identity = new IdentityStore(this.#connection);
   }
 
   /** See `MessageStore.addOwnMessage`. */

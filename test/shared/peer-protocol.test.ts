@@ -33,7 +33,8 @@ const message = (overrides: Record<string, unknown> = {}) => ({
 const isBadFrame = (error: unknown) => error instanceof ProtocolError && error.code === ErrorCode.BadFrame;
 
 const validPeerFrames: unknown[] = [
-  { type: 'hello', version: 1 },
+  { type: 'hello', version: 2, nonce: 'ab'.repeat(16), identity: { alg: 'Ed25519', key: '01'.repeat(32) } },
+  { type: 'hello-proof', sig: 'cd'.repeat(64) },
   { type: 'message', message: message() },
   { type: 'message', message: message({ sig: 'abc', text: '😀 привет' }) },
   { type: 'message', message: message({ text: 'x'.repeat(MAX_TEXT_BYTES) }) },
@@ -59,6 +60,12 @@ const invalidPeerFrames: Array<[string, string]> = [
   ['not JSON', 'hello'],
   ['an unknown type', '{"type":"typing"}'],
   ['a hello without version', '{"type":"hello"}'],
+  [
+    'a hello without a nonce',
+    JSON.stringify({ type: 'hello', version: 2, identity: { alg: 'Ed25519', key: '01'.repeat(32) } }),
+  ],
+  ['a proof with a short signature', JSON.stringify({ type: 'hello-proof', sig: 'cd'.repeat(10) })],
+  ['a proof with upper-case hex', JSON.stringify({ type: 'hello-proof', sig: 'CD'.repeat(64) })],
   [
     'an upper-case id',
     JSON.stringify({ type: 'message', message: message({ id: id(1).toUpperCase().replace('0', 'A') }) }),

@@ -42,6 +42,7 @@ export function errorText(code: ErrorCode, retryAfterMs?: number): string {
     case ErrorCode.ForbiddenConversation:
     case ErrorCode.BadRow:
     case ErrorCode.FileCorrupt:
+    case ErrorCode.Unverified:
     case ErrorCode.Internal:
       return 'Something went wrong. Please try again.';
     default: {

@@ -14,6 +14,8 @@ import type { OpenConversationView } from '../../app/messenger.js';
 import { typingText } from '../../app/attention/typing-indicator.js';
 import '../composer/message-composer.js';
 import type { MessageComposer } from '../composer/message-composer.js';
+import './identity-notice.js';
+import './safety-number-dialog.js';
 import './message-list.js';
 
 /**
@@ -85,6 +87,11 @@ export class ConversationView extends LitElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
+      .verified {
+        color: var(--parley-accent);
+        font-size: var(--parley-font-small);
+        font-weight: 600;
+      }
       .actions {
         display: flex;
         gap: 0.4rem;
@@ -127,6 +134,9 @@ export class ConversationView extends LitElement {
 
   @query('message-composer') private composer!: MessageComposer;
 
+  /** The **Safety number** dialog shows. */
+  @state() private showSafety = false;
+
   /** Files are being dragged over the conversation. */
   @state() private dragging = false;
   /**
@@ -151,6 +161,7 @@ export class ConversationView extends LitElement {
           <span aria-hidden="true">‹&nbsp;</span>Back
         </button>
         <h2>${c.title}</h2>
+        ${c.identity?.verified ? html`<span class="verified">verified</span>` : nothing}
         <span class="status" role="status">${statusText(c)}</span>
         <span class="actions">
           ${
@@ -169,6 +180,11 @@ export class ConversationView extends LitElement {
                   </button>`
               : nothing
           }
+          ${
+            c.kind === 'direct'
+              ? html`<button class="small" @click=${() => (this.showSafety = true)}>Safety number</button>`
+              : nothing
+          }
           <button
             class="small"
             aria-pressed=${c.muted ? 'true' : 'false'}
@@ -179,6 +195,18 @@ export class ConversationView extends LitElement {
           </button>
         </span>
       </header>
+      ${
+        c.peer && c.identity
+          ? html`<identity-notice .peer=${c.peer} .identity=${c.identity}></identity-notice>
+              <safety-number-dialog
+                .peer=${c.peer}
+                .digits=${c.identity.safetyNumber}
+                .verified=${c.identity.verified}
+                .open=${this.showSafety}
+                @close=${() => (this.showSafety = false)}
+              ></safety-number-dialog>`
+          : nothing
+      }
       <message-list .messages=${c.messages} ?showCounts=${c.kind !== 'direct'}></message-list>
       <div class="typing" aria-live="polite">${typingText(c.typing ?? [])}</div>
       ${

@@ -49,6 +49,10 @@ export const APP_COMMANDS = {
   'conversation-mute': (event, { store }) => store.messenger?.setMuted(event.conversation, event.muted),
   'notifications-enable': (_event, { store }) => store.messenger?.enableNotifications(),
   'files-chosen': (event, { store }) => store.messenger?.sendFiles(event.files),
+  'identity-action': (event, { store }) =>
+    event.action === 'accept-new-key'
+      ? store.messenger?.acceptNewKey(event.peer)
+      : store.messenger?.markVerified(event.peer),
   'voice-recorded': (event, { store }) =>
     store.messenger?.sendVoice(event.blob, event.durationMs, event.peaks),
   reaction: (event, { store }) => store.messenger?.react(event.messageId, event.emoji),

@@ -5,6 +5,7 @@ import { openAccountStore } from '../../../client/storage/account-store.js';
 import { directConversationId } from '../../../shared/peer-protocol.js';
 import type { PeerFrame } from '../../../shared/peer-protocol.js';
 import { MessengerRoom } from '../helpers/messenger-room.js';
+import { testGate } from '../helpers/test-gate.js';
 
 const texts = (m: Messenger) => m.openConversation?.messages.map((message) => message.text) ?? [];
 const states = (m: Messenger) => m.openConversation?.messages.map((message) => message.state) ?? [];
@@ -16,10 +17,11 @@ async function rawPeer(
   to: string,
 ): Promise<PeerMesh & { received: PeerFrame[] }> {
   const received: PeerFrame[] = [];
+  const gate = await testGate(me);
   let mesh!: PeerMesh;
   await new Promise<void>((resolve) => {
     mesh = new PeerMesh(
-      { me, iceServers: () => [] },
+      { me, gate, iceServers: () => [] },
       {
         sendSignal: (peer, payload) => void room.relay(me)(peer, payload),
         onOpen: () => resolve(),

@@ -1,11 +1,19 @@
 import { expect } from '@open-wc/testing';
 import { PeerMesh } from '../../../client/net/peer-mesh.js';
 import type { BulkSource } from '../../../client/net/bulk-scheduler.js';
-import type { PeerMeshHandlers } from '../../../client/net/peer-mesh.js';
+import type { GateLink, LinkGate, PeerMeshHandlers } from '../../../client/net/peer-mesh.js';
 import type { ProtocolError } from '../../../shared/errors.js';
-import type { PeerFrame, SignalPayload } from '../../../shared/peer-protocol.js';
+import type { AppFrame, SignalPayload } from '../../../shared/peer-protocol.js';
 
-type Delivered = Exclude<PeerFrame, { type: 'hello' }>;
+type Delivered = AppFrame;
+
+/** A gate that passes every link at once: these tests are about the mesh, not the hello. */
+const openGate: LinkGate = {
+  begin: (_peer, link) => {
+    queueMicrotask(() => link.verified());
+    return { receive: () => undefined };
+  },
+};
 
 /**
  * Meshes of several users in one page, with an in-page relay standing in for the signaling server
@@ -20,7 +28,7 @@ class Network {
   readonly signals: Array<{ from: string; to: string; payload: SignalPayload }> = [];
   #waiters: Array<() => void> = [];
 
-  join(me: string): PeerMesh {
+  join(me: string, gate: LinkGate = openGate): PeerMesh {
     const handlers: PeerMeshHandlers = {
       sendSignal: (to, payload) => {
         this.signals.push({ from: me, to, payload });
@@ -46,7 +54,7 @@ class Network {
         this.#record(`${me}: bad input from ${peer}`);
       },
     };
-    const mesh = new PeerMesh({ me, iceServers: () => [] }, handlers);
+    const mesh = new PeerMesh({ me, gate, iceServers: () => [] }, handlers);
     this.meshes.set(me, mesh);
     return mesh;
   }
@@ -63,6 +71,11 @@ class Network {
   /** Waits until `done()` holds, checking after each event (never spinning on microtasks). */
   async when(done: () => boolean): Promise<void> {
     while (!done()) await new Promise<void>((wake) => this.#waiters.push(wake));
+  }
+
+  /** Records an event of the test's own (a gate's, say) for `until` and `when`. */
+  mark(event: string): void {
+    this.#record(event);
   }
 
   count(event: string): number {
@@ -242,5 +255,78 @@ describe('PeerMesh', () => {
     alice.wakeBulk('bob');
     await Promise.resolve();
     expect(source.handedOut).to.equal(handedOut);
+  });
+});
+
+describe('PeerMesh gate', () => {
+  let network: Network;
+  beforeEach(() => {
+    network = new Network();
+  });
+  afterEach(() => {
+    for (const name of [...network.meshes.keys()]) network.leave(name);
+  });
+
+  /** A gate that hands each link to the test, which decides when (and whether) it passes. */
+  function heldGate(): LinkGate & { links: GateLink[]; received: string[] } {
+    const links: GateLink[] = [];
+    const received: string[] = [];
+    return {
+      links,
+      received,
+      begin: (peer, link) => {
+        links.push(link);
+        network.mark(`gate: begin ${peer}`);
+        return {
+          receive: (frame) => {
+            received.push(frame.type);
+            network.mark(`gate: ${frame.type}`);
+          },
+        };
+      },
+    };
+  }
+
+  it('hands a link to the app only once the gate passes it, with what came before, in order', async () => {
+    const gate = heldGate();
+    const alice = network.join('alice');
+    network.join('bob', gate);
+    alice.want('bob');
+    await Promise.all([network.until('alice: open bob'), network.until('gate: begin alice')]);
+    expect(gate.links[0]?.fingerprints.local.length).to.be.greaterThan(0);
+    expect(gate.links[0]?.fingerprints.remote.length).to.be.greaterThan(0);
+    expect(gate.links[0]?.fingerprints.local).to.not.deep.equal(gate.links[0]?.fingerprints.remote);
+    alice.send('bob', { type: 'ack', ids: ['1'.repeat(32)] });
+    alice.send('bob', { type: 'ack', ids: ['2'.repeat(32)] });
+    // A handshake frame goes to the gate, never to the app.
+    expect(
+      network.meshes.get('alice')?.send('bob', { type: 'hello-proof', sig: 'ab'.repeat(64) } as never),
+    ).to.equal(true);
+    await network.until('gate: hello-proof');
+    expect(network.meshes.get('bob')?.state('alice')).to.equal('connecting');
+    expect(network.frames.get('bob') ?? []).to.deep.equal([]);
+    gate.links[0]?.verified();
+    expect(network.meshes.get('bob')?.state('alice')).to.equal('open');
+    expect(network.frames.get('bob')?.map((f) => f.frame)).to.deep.equal([
+      { type: 'ack', ids: ['1'.repeat(32)] },
+      { type: 'ack', ids: ['2'.repeat(32)] },
+    ]);
+  });
+
+  it('closes a link the gate refuses, and the app never hears of it', async () => {
+    const gate = heldGate();
+    const alice = network.join('alice');
+    network.join('bob', gate);
+    alice.want('bob');
+    await network.until('alice: open bob');
+    alice.send('bob', { type: 'ack', ids: ['1'.repeat(32)] });
+    await network.until('gate: begin alice');
+    gate.links[0]?.refused('no');
+    await network.until('alice: close bob');
+    expect(network.events).to.not.include('bob: open alice');
+    expect(network.frames.get('bob') ?? []).to.deep.equal([]);
+    expect(network.bad.map((b) => `${b.at}<-${b.from}:${b.error.code}`)).to.include(
+      'bob<-alice:ERR_UNVERIFIED',
+    );
   });
 });

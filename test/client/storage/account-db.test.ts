@@ -78,8 +78,10 @@ describe('account database', () => {
         'conversations',
         'file-chunks',
         'files',
+        'identity',
         'messages',
         'outbox',
+        'pins',
       ]);
       db.close();
 

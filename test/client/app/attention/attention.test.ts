@@ -13,6 +13,7 @@ import { PeerMesh } from '../../../../client/net/peer-mesh.js';
 import { directConversationId } from '../../../../shared/peer-protocol.js';
 import type { PeerFrame } from '../../../../shared/peer-protocol.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
+import { testGate } from '../../helpers/test-gate.js';
 
 interface Shown {
   title: string;
@@ -141,9 +142,10 @@ describe('Attention between two messengers', () => {
 
     // Mallory is a raw mesh, free to send anything down the data channel.
     const frames: PeerFrame[] = [];
+    const gate = await testGate('mallory');
     const opened = new Promise<void>((resolve) => {
       const mallory = new PeerMesh(
-        { me: 'mallory', iceServers: () => [] },
+        { me: 'mallory', gate, iceServers: () => [] },
         {
           sendSignal: (to, payload) => void room.relay('mallory')(to, payload),
           onOpen: () => resolve(),

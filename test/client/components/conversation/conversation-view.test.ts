@@ -14,6 +14,7 @@ const conversation: OpenConversationView = {
   peerOnline: true,
   link: 'open',
   messages: [],
+  identity: null,
 };
 
 function drag(type: string, dataTransfer: DataTransfer): DragEvent {

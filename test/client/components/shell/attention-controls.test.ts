@@ -16,6 +16,7 @@ const conversation: OpenConversationView = {
   peerOnline: true,
   link: 'open',
   messages: [],
+  identity: null,
 };
 
 describe('Mute', () => {

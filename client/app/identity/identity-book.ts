@@ -1,0 +1,185 @@
+/**
+ * What this browser knows of each contact's identity: the pinned key (trust on first use, or
+ * verified by comparing safety numbers), whether the last connection's hello verified, and key
+ * changes waiting for the person. One owner for all of it, so the handshake, the message checks and
+ * the UI read the same answers.
+ *
+ * Key-change rules (like Signal's and Matrix's): an unverified contact's new key is pinned at once
+ * and the conversation shows a notice; a verified contact's new key is refused — no traffic —
+ * until the person accepts it (or verifies it) in the conversation.
+ */
+import { hexToBytes } from '../../../shared/identity-protocol.js';
+import type { PublicIdentity } from '../../../shared/identity-protocol.js';
+import type { IdentityStore, PinRow } from '../../storage/identity-store.js';
+import type { HelloFailure } from './hello-handshake.js';
+import { safetyNumber } from './safety-number.js';
+
+/** What the conversation with a contact shows about their identity. */
+export interface IdentityView {
+  /** The person compared safety numbers and marked the current key verified. */
+  readonly verified: boolean;
+  /** The last connection's hello did not verify: nothing was exchanged on it. */
+  readonly connectionUnverified: boolean;
+  /** The contact's key changed: `notice` (unverified contact, already pinned) or `blocked`. */
+  readonly keyChange: 'notice' | 'blocked' | null;
+  /** The server advertised a key other than the one that signed the hello. */
+  readonly serverKeyMismatch: boolean;
+  /** The 60 digits for the key pinned (or proposed), once known; null before any key is known. */
+  readonly safetyNumber: string | null;
+}
+
+interface Entry {
+  pin: PinRow | null;
+  /** A verified contact's new key, waiting for the person's acceptance. */
+  proposed: PublicIdentity | null;
+  notice: boolean;
+  connectionUnverified: boolean;
+  /** What the server says this contact's key is: a hint, compared with what the hello proved. */
+  advertised: PublicIdentity | null;
+  serverKeyMismatch: boolean;
+  safetyNumber: string | null;
+}
+
+const sameKey = (a: PublicIdentity, b: PublicIdentity): boolean => a.alg === b.alg && a.key === b.key;
+
+export interface IdentityBookDeps {
+  /** This user, and this browser's public key: the other half of every safety number. */
+  readonly me: string;
+  readonly own: PublicIdentity;
+  readonly store: Pick<IdentityStore, 'pin' | 'savePin'>;
+  /** Something the person sees changed. */
+  changed(peer: string): void;
+}
+
+export class IdentityBook {
+  readonly #deps: IdentityBookDeps;
+  readonly #entries = new Map<string, Entry>();
+  /** Pins read once per peer; the promise keeps concurrent readers from racing a first pin. */
+  readonly #loading = new Map<string, Promise<Entry>>();
+
+  constructor(deps: IdentityBookDeps) {
+    this.#deps = deps;
+  }
+
+  view(peer: string): IdentityView {
+    const entry = this.#entries.get(peer) ?? this.#blank(peer);
+    return {
+      safetyNumber: entry.safetyNumber,
+      verified: entry.pin?.verified === true && !entry.proposed,
+      connectionUnverified: entry.connectionUnverified,
+      keyChange: entry.proposed ? 'blocked' : entry.notice ? 'notice' : null,
+      serverKeyMismatch: entry.serverKeyMismatch,
+    };
+  }
+
+  /** The key pinned for `peer`, if any: what its messages and group changes are checked against. */
+  async pinned(peer: string): Promise<PublicIdentity | null> {
+    const entry = await this.#load(peer);
+    return entry.pin ? { alg: entry.pin.alg, key: entry.pin.key } : null;
+  }
+
+  /**
+   * The hello proved `peer` holds `identity`: pin it on first use; apply the key-change rules.
+   * True when the connection may carry traffic.
+   */
+  async admit(peer: string, identity: PublicIdentity): Promise<boolean> {
+    const entry = await this.#load(peer);
+    entry.serverKeyMismatch = entry.advertised !== null && !sameKey(entry.advertised, identity);
+    if (!entry.pin) {
+      entry.pin = await this.#deps.store.savePin(peer, identity, false);
+    } else if (!sameKey(entry.pin, identity)) {
+      if (entry.pin.verified) {
+        entry.proposed = identity;
+        await this.#number(peer, entry);
+        return false;
+      }
+      entry.pin = await this.#deps.store.savePin(peer, identity, false);
+      entry.notice = true;
+    }
+    await this.#number(peer, entry);
+    return true;
+  }
+
+  /** How the last hello with `peer` ended. */
+  outcome(peer: string, result: 'verified' | HelloFailure): void {
+    const entry = this.#entries.get(peer) ?? this.#blank(peer);
+    // `blocked` is a key change the conversation already shows, not a failed proof.
+    const unverified = result !== 'verified' && result !== 'blocked';
+    if (entry.connectionUnverified === unverified) return;
+    entry.connectionUnverified = unverified;
+    this.#deps.changed(peer);
+  }
+
+  /** The key the server hands out for `peer` (with presence): only ever compared, never trusted. */
+  advertised(peer: string, identity: PublicIdentity | undefined): void {
+    const entry = this.#entries.get(peer) ?? this.#blank(peer);
+    entry.advertised = identity ?? null;
+    const mismatch = identity !== undefined && entry.pin !== null && !sameKey(entry.pin, identity);
+    if (mismatch === entry.serverKeyMismatch) return;
+    entry.serverKeyMismatch = mismatch;
+    this.#deps.changed(peer);
+  }
+
+  /** The person compared safety numbers: the current key (or the proposed one) is verified. */
+  async markVerified(peer: string): Promise<void> {
+    const entry = await this.#load(peer);
+    const key = entry.proposed ?? entry.pin;
+    if (!key) return;
+    entry.pin = await this.#deps.store.savePin(peer, key, true);
+    entry.proposed = null;
+    entry.notice = false;
+    await this.#number(peer, entry);
+  }
+
+  /** The person accepts a verified contact's new key: pinned, unverified, traffic flows again. */
+  async acceptNewKey(peer: string): Promise<void> {
+    const entry = await this.#load(peer);
+    if (!entry.proposed) return;
+    entry.pin = await this.#deps.store.savePin(peer, entry.proposed, false);
+    entry.proposed = null;
+    entry.notice = false;
+    await this.#number(peer, entry);
+  }
+
+  /** Recomputes the safety number for the key now in force, then tells the UI. */
+  async #number(peer: string, entry: Entry): Promise<void> {
+    const key = entry.proposed ?? entry.pin;
+    entry.safetyNumber = key
+      ? await safetyNumber(
+          { id: this.#deps.me, key: hexToBytes(this.#deps.own.key) },
+          { id: peer, key: hexToBytes(key.key) },
+        )
+      : null;
+    this.#deps.changed(peer);
+  }
+
+  #blank(peer: string): Entry {
+    const entry: Entry = {
+      pin: null,
+      proposed: null,
+      notice: false,
+      connectionUnverified: false,
+      advertised: null,
+      serverKeyMismatch: false,
+      safetyNumber: null,
+    };
+    this.#entries.set(peer, entry);
+    // Read the pin behind it; whatever the blank entry learned meanwhile stays.
+    this.#loading.set(
+      peer,
+      this.#deps.store.pin(peer).then(async (pin) => {
+        if (!entry.pin && pin) {
+          entry.pin = pin;
+          await this.#number(peer, entry);
+        }
+        return entry;
+      }),
+    );
+    return entry;
+  }
+
+  #load(peer: string): Promise<Entry> {
+    if (!this.#entries.has(peer)) this.#blank(peer);
+    return this.#loading.get(peer) as Promise<Entry>;
+  }
+}

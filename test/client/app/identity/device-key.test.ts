@@ -1,0 +1,38 @@
+import { expect } from '@open-wc/testing';
+import { DeviceKey, verifySignature } from '../../../../client/app/identity/device-key.js';
+import { deleteAccountStore, openAccountStore } from '../../../../client/storage/account-store.js';
+import type { AccountStore } from '../../../../client/storage/account-store.js';
+
+describe('DeviceKey', () => {
+  let store: AccountStore;
+  beforeEach(async () => {
+    store = await openAccountStore('keyholder');
+  });
+  afterEach(async () => {
+    store.close();
+    await deleteAccountStore('keyholder');
+  });
+
+  it('makes an Ed25519 key once, keeps it non-extractable, and finds the same key after a reload', async () => {
+    const first = await DeviceKey.load(store.identity);
+    expect(first.identity.alg).to.equal('Ed25519');
+    expect(first.identity.key).to.match(/^[0-9a-f]{64}$/);
+    const row = await store.identity.deviceKey();
+    expect(row?.privateKey.extractable).to.equal(false);
+    store.close();
+    store = await openAccountStore('keyholder');
+    const again = await DeviceKey.load(store.identity);
+    expect(again.identity).to.deep.equal(first.identity);
+    const sig = await again.sign('said by keyholder');
+    expect(await verifySignature(first.identity, sig, 'said by keyholder')).to.equal(true);
+  });
+
+  it('refuses a signature over other text, by another key, or that is not hex at all', async () => {
+    const key = await DeviceKey.load(store.identity);
+    const sig = await key.sign('one thing');
+    expect(await verifySignature(key.identity, sig, 'another thing')).to.equal(false);
+    const other = { alg: 'Ed25519' as const, key: '11'.repeat(32) };
+    expect(await verifySignature(other, sig, 'one thing')).to.equal(false);
+    expect(await verifySignature(key.identity, 'zz', 'one thing')).to.equal(false);
+  });
+});
