@@ -13,11 +13,13 @@ import {
 } from '../../shared/protocol.js';
 import type { AuthResult } from '../auth/account-service.js';
 import type { GroupFailure } from '../groups/group-service.js';
+import type { StoredGroup } from '../store/group-store.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { authenticate, type AuthFrame } from './authenticate.js';
 import type { ConnectionContext } from './connection-context.js';
 import { fillWelcome, memberKeys, toWireGroup } from './group-frames.js';
 import { InOrderQueue } from './in-order-queue.js';
+import { PairLimiter } from './pair-limiter.js';
 import type { PresenceMember } from './presence.js';
 import { Outbox, encodeTextFrame } from './outbox.js';
 
@@ -25,10 +27,12 @@ type SignalFrame = Extract<ClientFrame, { type: 'signal' }>;
 type GroupCreateFrame = Extract<ClientFrame, { type: 'group-create' }>;
 type GroupAddFrame = Extract<ClientFrame, { type: 'group-add' }>;
 type GroupLeaveFrame = Extract<ClientFrame, { type: 'group-leave' }>;
+type ChangePasswordFrame = Extract<ClientFrame, { type: 'change-password' }>;
 
 interface LoggedIn {
   user: string;
   key: string;
+  accountId: number;
   tokenHash: string;
 }
 
@@ -52,6 +56,9 @@ export class ClientConnection implements PresenceMember {
   private readonly frames: InOrderQueue<Inbound>;
   private readonly control: TokenBucket;
   private readonly relayBucket: TokenBucket;
+  private readonly pairs: PairLimiter;
+  /** Closes a socket that never logs in: idle unauthenticated sockets cost memory and a connection slot. */
+  private loginTimer: NodeJS.Timeout | null;
   /** So a flood logs one warning, not one per frame. */
   private limited = false;
   private readonly outbox: Outbox;
@@ -69,6 +76,8 @@ export class ClientConnection implements PresenceMember {
   ) {
     this.control = new TokenBucket(ctx.controlRateLimit, ctx.clock);
     this.relayBucket = new TokenBucket(ctx.relayRateLimit, ctx.clock);
+    this.pairs = new PairLimiter(ctx.pairRelayRateLimit, ctx.clock);
+    this.loginTimer = setTimeout(() => this.loginTimedOut(), ctx.loginTimeoutMs);
     this.outbox = new Outbox(
       socket,
       transport,
@@ -78,14 +87,7 @@ export class ClientConnection implements PresenceMember {
     );
     this.frames = new InOrderQueue<Inbound>(
       (frame) => this.handle(frame),
-      (error) => {
-        this.logAt(
-          'error',
-          { err: error instanceof Error ? error.message : String(error) },
-          'handler failed',
-        );
-        this.sendError(ErrorCode.Internal, 'The server failed; try again.', undefined);
-      },
+      (error) => this.failed(error),
       MAX_BACKLOG,
     );
     socket.on('message', (data, isBinary) => {
@@ -149,6 +151,10 @@ export class ClientConnection implements PresenceMember {
         return this.authenticate(frame);
       case 'logout':
         return this.logout();
+      case 'logout-everywhere':
+        return this.logoutEverywhere();
+      case 'change-password':
+        return this.changePassword(frame);
       case 'signal':
         return this.relaySignal(frame);
       case 'group-create':
@@ -215,49 +221,103 @@ export class ClientConnection implements PresenceMember {
     const groups = await this.ctx.groups.groupsOf(account.nameKey);
     // The socket may have closed while scrypt ran; then there is nobody to welcome.
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    const { presence, iceServers } = this.ctx;
+    const { presence } = this.ctx;
     presence.find(account.nameKey)?.member.replace();
-    this.session = { user: account.username, key: account.nameKey, tokenHash };
+    this.session = { user: account.username, key: account.nameKey, accountId: account.id, tokenHash };
+    this.clearLoginTimer();
     this.logAt('info', { user: account.username, via: ref }, 'logged in');
+    this.welcome(token, expiresAt, presence.names(), groups);
+    presence.enter(account.nameKey, account.username, this);
+  }
+
+  private welcome(token: string, expiresAt: number, online: string[], groups: StoredGroup[]): void {
     const { welcome, after } = fillWelcome(
       {
         type: 'welcome',
         version: PROTOCOL_VERSION,
-        user: account.username,
+        user: this.session!.user,
         token,
         expiresAt,
-        iceServers: [...iceServers],
-        online: presence.names(),
+        iceServers: [...this.ctx.iceServers],
+        online,
         groups: [],
       },
       groups.map(toWireGroup),
     );
     this.sendFrame(welcome);
     for (const group of after) this.sendFrame({ type: 'group-update', group });
-    presence.enter(account.nameKey, account.username, this);
   }
 
   private logout(): Promise<void> | undefined {
-    const session = this.session;
-    if (!session) {
-      this.refuse('warn', ErrorCode.NotAuthenticated, 'Log in first.', 'logout');
-      return undefined;
-    }
+    const session = this.loggedIn('logout');
+    if (!session) return undefined;
     this.leavePresence();
     this.logAt('info', { user: session.user }, 'logged out');
     // `logged-out` only once the token is revoked, so a client that sees it can trust it.
     return this.ctx.accounts.logout(session.tokenHash).then(() => this.sendFrame({ type: 'logged-out' }));
   }
 
+  /**
+   * Ends every session of the account, this one included (so it is answered like `logout`). At most one
+   * connection per account is online, and it is this one; any other socket of the account holds no session.
+   */
+  private logoutEverywhere(): Promise<void> | undefined {
+    const session = this.loggedIn('logout-everywhere');
+    if (!session) return undefined;
+    this.leavePresence();
+    this.logAt('info', { user: session.user }, 'logged out everywhere');
+    return this.ctx.accounts
+      .logoutEverywhere(session.accountId)
+      .then(() => this.sendFrame({ type: 'logged-out' }));
+  }
+
+  /**
+   * Answered with a fresh `welcome` (new token; the old ones are all revoked) on success, an error
+   * otherwise. The connection stays online throughout.
+   */
+  private changePassword(frame: ChangePasswordFrame): Promise<void> | undefined {
+    const session = this.loggedIn(frame.type);
+    if (!session) return undefined;
+    const { accounts, groups, presence } = this.ctx;
+    return accounts
+      .changePassword(session.key, frame.oldPassword, frame.newPassword, this.address)
+      .then(async (result) => {
+        if (!result.ok) {
+          const { code, message, retryAfterMs } = result.failure;
+          return this.refuse(
+            code === ErrorCode.TooManyAttempts ? 'warn' : 'info',
+            code,
+            message,
+            frame.type,
+            retryAfterMs,
+          );
+        }
+        const { token, tokenHash, expiresAt } = result.session;
+        const mine = await groups.groupsOf(session.key);
+        if (this.session !== session) return;
+        this.session = { ...session, tokenHash };
+        this.logAt('info', { user: session.user }, 'password changed');
+        this.welcome(
+          token,
+          expiresAt,
+          presence.names().filter((name) => name !== session.user),
+          mine,
+        );
+      });
+  }
+
   private relaySignal(frame: SignalFrame): undefined {
-    const session = this.session;
-    if (!session) {
-      this.refuse('warn', ErrorCode.NotAuthenticated, 'Log in first.', 'signal');
-      return undefined;
-    }
-    const target = this.ctx.presence.find(nameKey(normalizeUsername(frame.to)))?.member;
+    const session = this.loggedIn('signal');
+    if (!session) return undefined;
+    const key = nameKey(normalizeUsername(frame.to));
+    const target = this.ctx.presence.find(key)?.member;
     if (!target || target === this || target.socket.readyState !== WebSocket.OPEN) {
       this.refuse('debug', ErrorCode.UnknownPeer, `${frame.to} is not online.`, 'signal');
+      return undefined;
+    }
+    const wait = this.pairs.take(key);
+    if (wait > 0) {
+      this.rateLimited(`Too many signals to ${frame.to}; slow down.`, 'signal', wait);
       return undefined;
     }
     // `from` comes from the authenticated connection, never from the client; `data` is passed as is.
@@ -360,8 +420,29 @@ export class ClientConnection implements PresenceMember {
 
   private closed(code: number): void {
     this.logAt('debug', { code, user: this.session?.user }, 'disconnected');
+    this.clearLoginTimer();
     this.frames.clear();
     this.leavePresence();
+  }
+
+  /** A handler threw: a server bug. This connection is closed (its state is suspect); nobody else's. */
+  private failed(error: unknown): void {
+    this.logAt('error', { err: error instanceof Error ? error.message : String(error) }, 'handler failed');
+    this.sendError(ErrorCode.Internal, 'The server failed; reconnect.', undefined);
+    this.frames.clear();
+    this.socket.close(CloseCode.InternalError, 'internal error');
+  }
+
+  private loginTimedOut(): void {
+    this.loginTimer = null;
+    if (this.session || this.socket.readyState !== WebSocket.OPEN) return;
+    this.logAt('info', {}, 'no login in time; closing');
+    this.socket.close(CloseCode.LoginTimeout, 'log in sooner');
+  }
+
+  private clearLoginTimer(): void {
+    if (this.loginTimer) clearTimeout(this.loginTimer);
+    this.loginTimer = null;
   }
 
   /**

@@ -345,6 +345,7 @@ async function seedAccounts(store: Store, names: readonly string[]): Promise<voi
     const created = await store.createAccount({
       username,
       nameKey: username.toLowerCase(),
+      skeleton: username.toLowerCase(),
       passwordHash: 'unused',
       createdAt: 0,
     });

@@ -16,6 +16,7 @@ async function tempFile(t: TestContext): Promise<string> {
 const account = (username: string, nameKey = username.toLowerCase()) => ({
   username,
   nameKey,
+  skeleton: nameKey,
   passwordHash: '$scrypt$ln=4,r=8,p=1$c2FsdA$aGFzaA',
   createdAt: 1,
 });
