@@ -118,7 +118,8 @@ export function usernameProblem(name: string): string | null {
   if (hasInvisible(name)) return 'Username may not hold invisible characters.';
   if (!USERNAME_PATTERN.test(name)) return 'Username may only hold letters, digits, ".", "_" and "-".';
   if (!STARTS_WITH_LETTER_OR_DIGIT.test(name)) return 'Username must start with a letter or a digit.';
-  if (name.normalize('NFKC') !== name) return 'Username may not use fullwidth or styled letters.';
+  if (name.normalize('NFKC') !== name.normalize('NFC'))
+    return 'Username may not use fullwidth or styled letters.';
   if (!isSingleScript(name)) return 'Username may not mix letters of different scripts.';
   return null;
 }

@@ -19,7 +19,10 @@ function from(server: TestServer, address: string) {
 
 test('repeated failures slow one name from one address down, with a growing retryAfterMs', async (t) => {
   const clock = new ManualClock();
-  const server = await startTestServer(t, { clock, authLimits });
+  const server = await startTestServer(t, {
+    clock,
+    authLimits: { ...authLimits, perNameAndAddress: { points: 10, windowMs: WINDOW } },
+  });
   await server.join('alice');
   const client = await server.connect();
   for (let i = 0; i < 3; i++) {
