@@ -12,26 +12,27 @@ import {
   type ServerFrame,
 } from '../../shared/protocol.js';
 import type { AuthResult } from '../auth/account-service.js';
-import type { GroupFailure } from '../groups/group-service.js';
 import type { StoredGroup } from '../store/group-store.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { authenticate, type AuthFrame } from './authenticate.js';
 import type { ConnectionContext } from './connection-context.js';
-import { fillWelcome, memberKeys, toWireGroup } from './group-frames.js';
+import {
+  addToGroup,
+  createGroup,
+  leaveGroup,
+  type CommandPort,
+  type CommandSession,
+} from './group-commands.js';
+import { welcomeFrames } from './group-frames.js';
 import { InOrderQueue } from './in-order-queue.js';
 import { PairLimiter } from './pair-limiter.js';
 import type { PresenceMember } from './presence.js';
 import { Outbox, encodeTextFrame } from './outbox.js';
 
 type SignalFrame = Extract<ClientFrame, { type: 'signal' }>;
-type GroupCreateFrame = Extract<ClientFrame, { type: 'group-create' }>;
-type GroupAddFrame = Extract<ClientFrame, { type: 'group-add' }>;
-type GroupLeaveFrame = Extract<ClientFrame, { type: 'group-leave' }>;
 type ChangePasswordFrame = Extract<ClientFrame, { type: 'change-password' }>;
 
-interface LoggedIn {
-  user: string;
-  key: string;
+interface LoggedIn extends CommandSession {
   accountId: number;
   tokenHash: string;
 }
@@ -62,6 +63,8 @@ export class ClientConnection implements PresenceMember {
   /** So a flood logs one warning, not one per frame. */
   private limited = false;
   private readonly outbox: Outbox;
+  /** What the command modules (group-commands.ts) may do with this connection; built once. */
+  private readonly port: CommandPort;
 
   /**
    * @param socket the WebSocket
@@ -77,6 +80,12 @@ export class ClientConnection implements PresenceMember {
     this.control = new TokenBucket(ctx.controlRateLimit, ctx.clock);
     this.relayBucket = new TokenBucket(ctx.relayRateLimit, ctx.clock);
     this.pairs = new PairLimiter(ctx.pairRelayRateLimit, ctx.clock);
+    this.port = {
+      ctx,
+      log: (level, fields, message) => this.logAt(level, fields, message),
+      refuse: (level, code, message, ref) => this.refuse(level, code, message, ref),
+      sendFrame: (frame) => this.sendFrame(frame),
+    };
     this.loginTimer = setTimeout(() => this.loginTimedOut(), ctx.loginTimeoutMs);
     this.outbox = new Outbox(
       socket,
@@ -150,19 +159,18 @@ export class ClientConnection implements PresenceMember {
       case 'resume':
         return this.authenticate(frame);
       case 'logout':
-        return this.logout();
       case 'logout-everywhere':
-        return this.logoutEverywhere();
+        return this.logout(frame.type);
       case 'change-password':
         return this.changePassword(frame);
       case 'signal':
         return this.relaySignal(frame);
       case 'group-create':
-        return this.createGroup(frame);
+        return this.withSession(frame.type, (session) => createGroup(this.port, session, frame));
       case 'group-add':
-        return this.addToGroup(frame);
+        return this.withSession(frame.type, (session) => addToGroup(this.port, session, frame));
       case 'group-leave':
-        return this.leaveGroup(frame);
+        return this.withSession(frame.type, (session) => leaveGroup(this.port, session, frame));
       default: {
         const unreachable: never = frame;
         throw new TypeError(`unhandled frame ${JSON.stringify(unreachable)}`);
@@ -231,44 +239,26 @@ export class ClientConnection implements PresenceMember {
   }
 
   private welcome(token: string, expiresAt: number, online: string[], groups: StoredGroup[]): void {
-    const { welcome, after } = fillWelcome(
-      {
-        type: 'welcome',
-        version: PROTOCOL_VERSION,
-        user: this.session!.user,
-        token,
-        expiresAt,
-        iceServers: [...this.ctx.iceServers],
-        online,
-        groups: [],
-      },
-      groups.map(toWireGroup),
-    );
-    this.sendFrame(welcome);
-    for (const group of after) this.sendFrame({ type: 'group-update', group });
-  }
-
-  private logout(): Promise<void> | undefined {
-    const session = this.loggedIn('logout');
-    if (!session) return undefined;
-    this.leavePresence();
-    this.logAt('info', { user: session.user }, 'logged out');
-    // `logged-out` only once the token is revoked, so a client that sees it can trust it.
-    return this.ctx.accounts.logout(session.tokenHash).then(() => this.sendFrame({ type: 'logged-out' }));
+    const { user } = this.session!;
+    const base = { type: 'welcome', version: PROTOCOL_VERSION, user, token, expiresAt, online } as const;
+    const frames = welcomeFrames({ ...base, iceServers: [...this.ctx.iceServers] }, groups);
+    for (const frame of frames) this.sendFrame(frame);
   }
 
   /**
-   * Ends every session of the account, this one included (so it is answered like `logout`). At most one
-   * connection per account is online, and it is this one; any other socket of the account holds no session.
+   * Ends this session, or with `logout-everywhere` every session of the account. Either way this is the
+   * only connection of the account online (a login replaces the previous one), so it alone leaves.
    */
-  private logoutEverywhere(): Promise<void> | undefined {
-    const session = this.loggedIn('logout-everywhere');
+  private logout(ref: 'logout' | 'logout-everywhere'): Promise<void> | undefined {
+    const session = this.loggedIn(ref);
     if (!session) return undefined;
     this.leavePresence();
-    this.logAt('info', { user: session.user }, 'logged out everywhere');
-    return this.ctx.accounts
-      .logoutEverywhere(session.accountId)
-      .then(() => this.sendFrame({ type: 'logged-out' }));
+    this.logAt('info', { user: session.user, via: ref }, 'logged out');
+    const { accounts } = this.ctx;
+    const revoked =
+      ref === 'logout' ? accounts.logout(session.tokenHash) : accounts.logoutEverywhere(session.accountId);
+    // `logged-out` only once the tokens are revoked, so a client that sees it can trust it.
+    return revoked.then(() => this.sendFrame({ type: 'logged-out' }));
   }
 
   /**
@@ -334,77 +324,19 @@ export class ClientConnection implements PresenceMember {
     return undefined;
   }
 
-  /** Every online member, the creator included, learns of the new group. */
-  private createGroup(frame: GroupCreateFrame): Promise<void> | undefined {
-    const session = this.loggedIn(frame.type);
-    if (!session) return undefined;
-    return this.ctx.groups.create(session.key, frame.name, frame.members).then((result) => {
-      if (!result.ok) return this.refuseGroup(result.failure, frame.type);
-      const { group } = result;
-      this.logAt(
-        'info',
-        { user: session.user, group: group.id, members: group.members.length },
-        'group created',
-      );
-      this.ctx.presence.announceTo(memberKeys(group), { type: 'group-update', group: toWireGroup(group) });
-    });
-  }
-
-  /** Old and new members alike get the group as it now is. */
-  private addToGroup(frame: GroupAddFrame): Promise<void> | undefined {
-    const session = this.loggedIn(frame.type);
-    if (!session) return undefined;
-    return this.ctx.groups.add(session.key, frame.group, frame.members).then((result) => {
-      if (!result.ok) return this.refuseGroup(result.failure, frame.type);
-      const { group, added } = result;
-      const update: ServerFrame = { type: 'group-update', group: toWireGroup(group) };
-      // Nobody new: nothing changed for the others, but the sender's command is answered all the same.
-      if (added.length === 0) return this.sendFrame(update);
-      this.logAt('info', { user: session.user, group: group.id, added: added.length }, 'group members added');
-      this.ctx.presence.announceTo(memberKeys(group), update);
-    });
-  }
-
-  /** The leaver gets `group-removed`, those who remain the group without them; an empty group is gone. */
-  private leaveGroup(frame: GroupLeaveFrame): Promise<void> | undefined {
-    const session = this.loggedIn(frame.type);
-    if (!session) return undefined;
-    return this.ctx.groups.leave(session.key, frame.group).then((result) => {
-      if (!result.ok) return this.refuseGroup(result.failure, frame.type);
-      const { remaining } = result;
-      this.logAt(
-        'info',
-        { user: session.user, group: frame.group, deleted: remaining === null },
-        'left group',
-      );
-      // Through presence, not this socket: a newer session of the account may have taken over meanwhile.
-      this.ctx.presence.announceTo([session.key], { type: 'group-removed', group: frame.group });
-      if (remaining) {
-        this.ctx.presence.announceTo(memberKeys(remaining), {
-          type: 'group-update',
-          group: toWireGroup(remaining),
-        });
-      }
-    });
+  /** Runs `command` with the session, or refuses a frame that needs one. */
+  private withSession(
+    ref: ClientFrame['type'],
+    command: (session: LoggedIn) => Promise<void>,
+  ): Promise<void> | undefined {
+    const session = this.loggedIn(ref);
+    return session ? command(session) : undefined;
   }
 
   /** The session, or null after refusing a frame that needs one. */
   private loggedIn(ref: ClientFrame['type']): LoggedIn | null {
     if (!this.session) this.refuse('warn', ErrorCode.NotAuthenticated, 'Log in first.', ref);
     return this.session;
-  }
-
-  /**
-   * A group id the sender is not in is probing or a confused client: a warning. The rest are people
-   * naming a group or a member wrongly.
-   */
-  private refuseGroup(failure: GroupFailure, ref: ClientFrame['type']): void {
-    this.refuse(
-      failure.code === ErrorCode.UnknownGroup ? 'warn' : 'info',
-      failure.code,
-      failure.message,
-      ref,
-    );
   }
 
   private dropSlowClient(queuedBytes: number): void {
