@@ -47,11 +47,17 @@ const TYPE_BYTE = '{"type":"'.length;
 const SIGNAL = 's'.charCodeAt(0);
 const ERROR = 'e'.charCodeAt(0);
 
+let sockets = 0;
+
 function open(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
+    // Each socket claims its own client address (198.18.0.0/15, the benchmarking range; only a header,
+    // never contacted) through the server's TRUST_PROXY, as real users behind a proxy would arrive.
+    const n = sockets++;
+    const headers = { 'X-Forwarded-For': `198.${18 + ((n >> 16) & 1)}.${(n >> 8) & 255}.${n & 255}` };
     // A zero mask (ws skips masking then): the clients are load generators, and the CPU they save
     // goes to the server under test, which shares this machine.
-    const ws = new WebSocket(url, { perMessageDeflate: false, generateMask: () => undefined });
+    const ws = new WebSocket(url, { perMessageDeflate: false, generateMask: () => undefined, headers });
     ws.once('open', () => resolve(ws));
     // Before `open` an error fails the connect; after it, a close (reported as such) follows.
     ws.on('error', reject);

@@ -171,9 +171,8 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; url:
       // workers read tens of seconds late on a busy 2-core machine. A 5 s heartbeat then (correctly)
       // drops them as unresponsive; the load generator is not what is measured, so it gets slack.
       PARLEY_HEARTBEAT_MS: '60000',
-      // Every simulated user connects and registers from 127.0.0.1.
-      PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
-      PARLEY_REGISTRATIONS_PER_HOUR: '1000000',
+      // The simulated users claim their own addresses (bench/signaling-client.ts) through this proxy.
+      TRUST_PROXY: '127.0.0.1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
