@@ -40,7 +40,7 @@ export const DEFAULT_AUTH_LIMITS: AuthLimits = {
   inFlightPerName: 2,
   inFlightPerAddress: 4,
   scryptPermits: 4,
-  scryptQueue: 64,
+  scryptQueue: 1024,
   scryptMaxWaitMs: 5000,
 };
 
