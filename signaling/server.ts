@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './clock.js';
 import { ensureDemoGroups } from './groups/demo-groups.js';
 import { GroupService } from './groups/group-service.js';
 import { createRequestHandler } from './http/request-handler.js';
+import { InFlight } from './limits/in-flight.js';
 import type { RateLimit } from './limits/token-bucket.js';
 import type { Logger } from './logger.js';
 import { SQLITE_FILE_NAME, openSqliteAccountStore } from './store/sqlite-account-store.js';
@@ -21,7 +22,7 @@ import type { Store } from './store/store.js';
 import { ClientConnection } from './ws/client-connection.js';
 import type { ConnectionContext } from './ws/connection-context.js';
 import { Heartbeat } from './ws/heartbeat.js';
-import { ConnectionsPerAddress, clientAddress, originAllowed } from './ws/upgrade-guard.js';
+import { clientAddress, originAllowed } from './ws/upgrade-guard.js';
 import { Presence } from './ws/presence.js';
 import { BatchScheduler } from './ws/outbox.js';
 
@@ -150,7 +151,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let nextId = 1;
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   const trustedProxies = new Set(options.trustProxy ?? []);
-  const perAddress = new ConnectionsPerAddress(options.maxConnectionsPerAddress ?? 50);
+  // Open connections per address, so one address cannot hold thousands of sockets.
+  const perAddress = new InFlight(options.maxConnectionsPerAddress ?? 50);
   const refuseUpgrade = (socket: Duplex, status: string): void => {
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
@@ -168,12 +170,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return refuseUpgrade(socket, '403 Forbidden');
     }
     const address = clientAddress(req, trustedProxies);
-    if (!perAddress.tryOpen(address)) {
+    if (!perAddress.tryEnter(address)) {
       logger.warn({ address }, 'too many connections from one address');
       return refuseUpgrade(socket, '429 Too Many Requests');
     }
     // Counted until the TCP socket is gone, whether the upgrade completes or not.
-    socket.once('close', () => perAddress.closed(address));
+    socket.once('close', () => perAddress.leave(address));
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       heartbeat.watch(ws);
       new ClientConnection(ws, socket, address, context, nextId++);

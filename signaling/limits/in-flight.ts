@@ -1,6 +1,6 @@
 /**
- * How many operations per key are running right now. Unlike a rate, this bounds concurrency: sixty
- * logins sent at once for one name cannot all be running scrypt at the same time.
+ * How many operations (or open connections) per key there are right now. Unlike a rate, this bounds
+ * concurrency: sixty logins sent at once for one name cannot all be running scrypt at the same time.
  */
 export class InFlight {
   private readonly running = new Map<string, number>();

@@ -33,26 +33,3 @@ export function clientAddress(req: IncomingMessage, trustedProxies: ReadonlySet<
   const last = forwarded[forwarded.length - 1]?.trim();
   return last ? plain(last) : peer;
 }
-
-/** Open connections per address, so one address cannot hold thousands of sockets. */
-export class ConnectionsPerAddress {
-  private readonly open = new Map<string, number>();
-
-  constructor(private readonly max: number) {
-    if (!(max >= 1)) throw new TypeError('ConnectionsPerAddress needs max >= 1');
-  }
-
-  /** Counts a new connection from `address`, or returns false when it already has `max`. */
-  tryOpen(address: string): boolean {
-    const count = this.open.get(address) ?? 0;
-    if (count >= this.max) return false;
-    this.open.set(address, count + 1);
-    return true;
-  }
-
-  closed(address: string): void {
-    const count = (this.open.get(address) ?? 0) - 1;
-    if (count > 0) this.open.set(address, count);
-    else this.open.delete(address);
-  }
-}

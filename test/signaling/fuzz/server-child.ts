@@ -1,15 +1,12 @@
 /**
  * The real server as a child process for the fuzzer: a crash is then what it is in production, the
- * process exiting, and the fuzzer sees it. Bundled once with esbuild like scripts/build.mjs does.
+ * process exiting, and the fuzzer sees it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+import { bundleServer, root } from '../server-bundle.js';
 
 export interface ServerChild {
   port: number;
@@ -25,17 +22,7 @@ export async function startServerChild(env: Record<string, string>): Promise<Ser
   // Inside the repo, so the bundle's bare imports resolve from node_modules as dist/server/main.js's do.
   const dir = join(root, 'node_modules', '.cache', `parley-fuzz-${process.pid}`);
   const bundle = join(dir, 'main.mjs');
-  await build({
-    entryPoints: [join(root, 'signaling', 'main.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: join(root, 'signaling', 'tsconfig.json'),
-    logLevel: 'warning',
-  });
+  await bundleServer(bundle);
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-fuzz-'));
   const child: ChildProcess = spawn(process.execPath, [bundle], {
     cwd: root,
