@@ -49,9 +49,13 @@ const ERROR = 'e'.charCodeAt(0);
 
 function open(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
+    // Each socket claims a random client address (198.18.0.0/15, the benchmarking range; only a header,
+    // never contacted) through the server's TRUST_PROXY, as real users behind a proxy would arrive.
+    const byte = (): number => Math.floor(Math.random() * 256);
+    const headers = { 'X-Forwarded-For': `198.${18 + (byte() & 1)}.${byte()}.${byte()}` };
     // A zero mask (ws skips masking then): the clients are load generators, and the CPU they save
     // goes to the server under test, which shares this machine.
-    const ws = new WebSocket(url, { perMessageDeflate: false, generateMask: () => undefined });
+    const ws = new WebSocket(url, { perMessageDeflate: false, generateMask: () => undefined, headers });
     ws.once('open', () => resolve(ws));
     // Before `open` an error fails the connect; after it, a close (reported as such) follows.
     ws.on('error', reject);
@@ -119,9 +123,15 @@ function randomPeer(client: Client): string {
   return to === client.name ? names[(names.indexOf(to) + 1) % names.length]! : to;
 }
 
-/** Sends `BURST` signals to one peer at once; `data` is "q0".."q3" (request) or "r0".."r3" (reply). */
+/**
+ * Sends `BURST` signals to one peer at once, each an ICE candidate (the only shape the server relays)
+ * whose candidate is "q0".."q3" (request) or "r0".."r3" (reply).
+ */
 function sendBurst(client: Client, to: string, kind: 'q' | 'r'): void {
-  for (let i = 0; i < BURST; i++) client.ws.send(`{"type":"signal","to":"${to}","data":"${kind}${i}"}`);
+  for (let i = 0; i < BURST; i++) {
+    const data = `{"kind":"sdp","cid":"0123456789abcdef","signal":{"type":"candidate","candidate":"${kind}${i}"}}`;
+    client.ws.send(`{"type":"signal","to":"${to}","data":${data}}`);
+  }
 }
 
 /**
@@ -138,10 +148,10 @@ function onFrame(client: Client, frame: Buffer): void {
   relay.receivedTotal++;
   if (relay.counting) relay.received++;
   if (!relay.active) return;
-  // A relayed frame ends with `"data":"q3"}`: the burst kind and index are 4 and 3 bytes from the end.
-  const index = frame[frame.length - 3]! - 48;
+  // A relayed frame ends with `"candidate":"q3"}}}`: the burst kind and index are 6 and 5 bytes from the end.
+  const index = frame[frame.length - 5]! - 48;
   if (index !== BURST - 1) return;
-  if (frame[frame.length - 4] === REQUEST) {
+  if (frame[frame.length - 6] === REQUEST) {
     const start = frame.indexOf(FROM) + FROM.length;
     sendBurst(client, frame.toString('latin1', start, frame.indexOf('"', start)), 'r');
   } else {

@@ -45,6 +45,8 @@ export const ErrorCode = {
   UnknownUser: 'ERR_UNKNOWN_USER',
   /** A group would get more members than allowed. */
   GroupTooLarge: 'ERR_GROUP_TOO_LARGE',
+  /** The user is already in as many groups as the server allows. */
+  TooManyGroups: 'ERR_TOO_MANY_GROUPS',
   /** A file whose bytes do not have the SHA-256 its offer (or holder) named. */
   FileCorrupt: 'ERR_FILE_CORRUPT',
   /** A peer's identity hello or signature did not verify: nothing from that connection is used. */

@@ -4,7 +4,6 @@
  * through `parsePeerFrame` / `parseSignalPayload` before anything else looks at it.
  */
 import { z } from 'zod';
-import { ErrorCode, ProtocolError } from './errors.js';
 import { USERNAME_MAX_LENGTH } from './names.js';
 import { FileAck, FileCancel, FileHash, FileInfo, FileReady, FileRequest } from './file-protocol.js';
 import { HelloFrame, HelloProofFrame } from './identity-protocol.js';
@@ -168,33 +167,7 @@ export const parsePeerFrame: (raw: string) => PeerFrame = frameParser(PeerFrame,
 
 // ── connection set-up, carried opaquely by the signaling relay ────────────────────────────────
 
-/** What simple-peer emits as `signal`: an SDP or an ICE candidate. Shape-checked, never interpreted here. */
-const SdpSignal = z.looseObject({
-  type: z.enum(['offer', 'answer', 'pranswer', 'rollback', 'renegotiate', 'transceiverRequest', 'candidate']),
-  sdp: z
-    .string()
-    .max(32 * 1024)
-    .optional(),
-  candidate: z.unknown().optional(),
-});
-
-/**
- * `connect`: "please start a connection to me" — sent by the side the glare rule says must not
- * initiate. `sdp`: one signal of the connection attempt `cid`, chosen by the initiator; a new `cid`
- * replaces the previous connection, and signals of any other `cid` are stale.
- */
-export const SignalPayload = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('connect') }),
-  z.strictObject({ kind: z.literal('sdp'), cid: z.string().regex(/^[0-9a-f]{16,32}$/), signal: SdpSignal }),
-]);
-export type SignalPayload = z.infer<typeof SignalPayload>;
-
-/** Validates the `data` of a relayed signal. Throws `ProtocolError`. */
-export function parseSignalPayload(data: unknown): SignalPayload {
-  const result = SignalPayload.safeParse(data);
-  if (!result.success) throw new ProtocolError(ErrorCode.BadFrame, 'bad signal payload');
-  return result.data;
-}
+export { SignalPayload, parseSignalPayload } from './signal-payload.js';
 
 /**
  * The one glare rule: of two users, the one whose name sorts first (by UTF-16 code units, the same

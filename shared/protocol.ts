@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ErrorCode, ProtocolError } from './errors.js';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './names.js';
+import { SignalPayload } from './signal-payload.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -21,7 +22,7 @@ const Username = z
   .string()
   .min(1)
   .max(USERNAME_MAX_LENGTH * 4);
-/** Opaque to the server: it is relayed as it came, never inspected. */
+/** What a client receives: opaque here, checked by the peer layer with `parseSignalPayload`. */
 const SignalData = z.unknown().refine((value) => value !== undefined, 'data is required');
 
 const IceServer = z.object({
@@ -66,7 +67,19 @@ const Resume = z.strictObject({
   capabilities: Capabilities,
 });
 const Logout = z.strictObject({ type: z.literal('logout') });
-const SignalOut = z.strictObject({ type: z.literal('signal'), to: Username, data: SignalData });
+/**
+ * What a client may ask the server to relay: only the shape peers accept (`SignalPayload`), so the relay
+ * cannot carry arbitrary JSON to a victim. The shape is checked; no SDP is ever interpreted.
+ */
+const SignalOut = z.strictObject({ type: z.literal('signal'), to: Username, data: SignalPayload });
+/** Ends every other session of the account and sets a new password; answered with a fresh `welcome`. */
+const ChangePassword = z.strictObject({
+  type: z.literal('change-password'),
+  oldPassword: z.string().max(PASSWORD_MAX_LENGTH * 4),
+  newPassword: z.string().max(PASSWORD_MAX_LENGTH * 4),
+});
+/** Ends every session of the account, this one included; answered with `logged-out`. */
+const LogoutEverywhere = z.strictObject({ type: z.literal('logout-everywhere') });
 
 /** Server-chosen group ids: 'g' and 24 hex digits. */
 export const GroupIdSchema = z.string().regex(/^g[0-9a-f]{24}$/, 'not a group id');
@@ -91,6 +104,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
   Login,
   Resume,
   Logout,
+  LogoutEverywhere,
+  ChangePassword,
   SignalOut,
   GroupCreate,
   GroupAdd,
@@ -180,6 +195,10 @@ export const CloseCode = {
   ProtocolVersion: 4002,
   /** The server is shutting down: reconnect later. */
   GoingAway: 1001,
+  /** The socket did not log in within the server's time limit. */
+  LoginTimeout: 1008,
+  /** The server failed handling a frame of this connection: reconnect. */
+  InternalError: 1011,
 } as const;
 
 // ── parsing ────────────────────────────────────────────────────────────────────────────────────
@@ -190,6 +209,25 @@ function parseJson(raw: string): unknown {
   } catch {
     throw new ProtocolError(ErrorCode.BadFrame, 'frame is not valid JSON');
   }
+}
+
+/**
+ * How deeply any frame may nest. The deepest real frame (a welcome's group members) nests 5 levels;
+ * unbounded nesting would let one 64 KB frame overflow the stack of whatever walks it recursively
+ * (JSON.stringify, a schema), which is how a nested `signal` once crashed the server.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** True when `value` nests deeper than `max` arrays/objects. Iterative, so it cannot overflow itself. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    const depth = item.depth + 1;
+    if (depth > max) return true;
+    for (const child of Object.values(item.value)) stack.push({ value: child, depth });
+  }
+  return false;
 }
 
 function describe(error: z.ZodError): string {
@@ -204,7 +242,10 @@ export function frameParser<T>(schema: z.ZodType<T>, maxLength = MAX_FRAME_BYTES
   return (raw) => {
     // UTF-16 units never outnumber UTF-8 bytes, so this bounds the bytes parsed too.
     if (raw.length > maxLength) throw new ProtocolError(ErrorCode.FrameTooLarge, 'frame is too large');
-    const result = schema.safeParse(parseJson(raw));
+    const json = parseJson(raw);
+    if (nestsDeeperThan(json, MAX_JSON_DEPTH))
+      throw new ProtocolError(ErrorCode.BadFrame, 'frame nests too deeply');
+    const result = schema.safeParse(json);
     if (!result.success) throw new ProtocolError(ErrorCode.BadFrame, describe(result.error));
     return result.data;
   };

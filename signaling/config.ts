@@ -34,6 +34,18 @@ export interface ServerConfig {
    * undefined serves plain HTTP (behind a TLS proxy, or on one machine).
    */
   tls?: { kind: 'files'; certPath: string; keyPath: string } | { kind: 'self-signed' };
+  /** `ALLOWED_ORIGINS`: comma-separated origins, besides the server's own, whose pages may connect. */
+  allowedOrigins: string[];
+  /** `TRUST_PROXY`: comma-separated proxy addresses whose `X-Forwarded-For` is believed. */
+  trustProxy: string[];
+  /** `PARLEY_MAX_CONNECTIONS_PER_ADDRESS`, default 50. */
+  maxConnectionsPerAddress: number;
+  /** `PARLEY_LOGIN_TIMEOUT_MS`: a socket not logged in by then is closed, default 10000. */
+  loginTimeoutMs: number;
+  /** `PARLEY_REGISTRATIONS_PER_HOUR`: per address, default 20. */
+  registrationsPerHour: number;
+  /** `PARLEY_MAX_GROUPS_PER_USER`, default 200. */
+  maxGroupsPerUser: number;
 }
 
 /** Every problem found in the configuration, each a sentence naming the variable. */
@@ -159,6 +171,32 @@ export function parseConfig(
   ) {
     problems.push(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters without spaces`);
   }
+  const bounded = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = set(name);
+    if (raw === undefined) return fallback;
+    const parsed = integer(raw);
+    if (parsed !== null && parsed >= min && parsed <= max) return parsed;
+    problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    return fallback;
+  };
+  const maxConnectionsPerAddress = bounded('PARLEY_MAX_CONNECTIONS_PER_ADDRESS', 50, 1, 1_000_000);
+  const loginTimeoutMs = bounded('PARLEY_LOGIN_TIMEOUT_MS', 10_000, 100, 600_000);
+  const registrationsPerHour = bounded('PARLEY_REGISTRATIONS_PER_HOUR', 20, 1, 1_000_000);
+  const maxGroupsPerUser = bounded('PARLEY_MAX_GROUPS_PER_USER', 200, 1, 100_000);
+  const list = (name: string): string[] =>
+    (set(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const allowedOrigins = list('ALLOWED_ORIGINS');
+  for (const origin of allowedOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      problems.push(
+        `ALLOWED_ORIGINS holds ${JSON.stringify(origin)}, not an origin like https://chat.example.org`,
+      );
+    }
+  }
+  const trustProxy = list('TRUST_PROXY');
 
   const rawDemo = set('PARLEY_DEMO');
   if (rawDemo !== undefined && !['0', '1', 'true', 'false'].includes(rawDemo.trim())) {
@@ -195,5 +233,11 @@ export function parseConfig(
     // Only when set, so a plain configuration reads as before.
     ...(turn && { turn }),
     ...(tls && { tls }),
+    allowedOrigins,
+    trustProxy,
+    maxConnectionsPerAddress,
+    loginTimeoutMs,
+    registrationsPerHour,
+    maxGroupsPerUser,
   };
 }

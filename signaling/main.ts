@@ -73,6 +73,12 @@ try {
     scryptCost: config.scryptCost,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     demoAccounts: config.demo,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    loginTimeoutMs: config.loginTimeoutMs,
+    authLimits: { registrationsPerAddress: { points: config.registrationsPerHour, windowMs: 3_600_000 } },
+    maxGroupsPerUser: config.maxGroupsPerUser,
     logger,
   });
 } catch (error) {

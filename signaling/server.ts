@@ -7,17 +7,14 @@ import { pino } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, IceServerList, MAX_FRAME_BYTES, type IceServer } from '../shared/protocol.js';
 import { AccountService } from './auth/account-service.js';
-import {
-  DEFAULT_LOGIN_THROTTLE,
-  LoginThrottle,
-  type LoginThrottleSettings,
-} from './auth/attempt-throttle.js';
+import { DEFAULT_AUTH_LIMITS, LoginGuard, type AuthLimits } from './auth/login-guard.js';
 import { ensureDemoAccounts } from './auth/demo-accounts.js';
 import { DEFAULT_SCRYPT_PARAMS, checkScryptParams } from './auth/password-hash.js';
 import { systemClock, type Clock } from './clock.js';
 import { ensureDemoGroups } from './groups/demo-groups.js';
 import { GroupService } from './groups/group-service.js';
 import { createRequestHandler } from './http/request-handler.js';
+import { InFlight } from './limits/in-flight.js';
 import type { RateLimit } from './limits/token-bucket.js';
 import type { Logger } from './logger.js';
 import { NO_METRICS } from './metrics/connection-metrics.js';
@@ -34,6 +31,7 @@ import type { Store } from './store/store.js';
 import { ClientConnection } from './ws/client-connection.js';
 import type { ConnectionContext } from './ws/connection-context.js';
 import { Heartbeat } from './ws/heartbeat.js';
+import { clientAddress, originAllowed } from './ws/upgrade-guard.js';
 import { Presence } from './ws/presence.js';
 import { BatchScheduler } from './ws/outbox.js';
 
@@ -65,16 +63,30 @@ export interface ServerOptions {
   heartbeatIntervalMs?: number;
   /** scrypt N (a power of two). Default 2^15; tests and benchmarks lower it. */
   scryptCost?: number;
-  /** Default 30 days. */
+  /** How long an unused session lasts. Default 30 days. */
   sessionTtlMs?: number;
+  /** How long a session lasts at most, however often it is resumed. Default 90 days. */
+  sessionMaxAgeMs?: number;
+  /** Origins besides the server's own whose pages may open a WebSocket. Default none. */
+  allowedOrigins?: readonly string[];
+  /** Proxy addresses whose `X-Forwarded-For` names the client. Default none. */
+  trustProxy?: readonly string[];
+  /** Open WebSockets per client address. Default 50. */
+  maxConnectionsPerAddress?: number;
+  /** A socket that has not logged in by then is closed. Default 10 s. */
+  loginTimeoutMs?: number;
+  /** Groups one user may be in. Default 200. */
+  maxGroupsPerUser?: number;
+  /** Signals one connection may relay to one recipient. Default 20/s, burst 60. */
+  pairRelayRateLimit?: RateLimit;
   /** Relayed signals per connection. Default 100/s, burst 200. */
   relayRateLimit?: RateLimit;
   /** All other frames per connection (logins, bad frames…). Default 10/s, burst 30. */
   controlRateLimit?: RateLimit;
   /** Bytes a client may fall behind before it is dropped. Default 4 MiB. */
   maxQueuedBytes?: number;
-  /** Failed logins per name and per address. Default 5 and 20 per 5 minutes. */
-  loginThrottle?: LoginThrottleSettings;
+  /** Login, registration and scrypt limits; see auth/login-guard.ts for the defaults. */
+  authLimits?: Partial<AuthLimits>;
   clock?: Clock;
   /** Create the demo accounts and groups (see auth/demo-accounts.ts, groups/demo-groups.ts) if missing. */
   demoAccounts?: boolean;
@@ -89,16 +101,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
 /** How long shutdown waits for clients to answer the close handshake before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
-
-/** The address form the throttle counts: IPv4-mapped IPv6 addresses as plain IPv4. */
-function clientAddress(req: IncomingMessage): string {
-  const address = req.socket.remoteAddress ?? 'unknown';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
-}
 
 /** `http://host:port` (or `https:`), with brackets around an IPv6 host. */
 export function formatUrl(host: string, port: number, scheme: 'http' | 'https' = 'http'): string {
@@ -129,15 +135,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const { metricsToken } = options;
   const metrics = metricsToken === undefined ? undefined : new ServerMetrics(() => presence.size);
   const store = metrics ? timedStore(opened.store, metrics.storeSeconds) : opened.store;
-  const throttle = new LoginThrottle(options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE, clock);
+  const guard = new LoginGuard({ ...DEFAULT_AUTH_LIMITS, ...options.authLimits }, clock);
   const accounts = await AccountService.create({
     store,
-    throttle,
+    guard,
     clock,
     scrypt,
-    sessionTtlMs: options.sessionTtlMs ?? THIRTY_DAYS_MS,
+    sessionTtlMs: options.sessionTtlMs ?? 30 * DAY_MS,
+    sessionMaxAgeMs: options.sessionMaxAgeMs ?? 90 * DAY_MS,
   });
-  const groups = new GroupService({ store, clock });
+  const groups = new GroupService({ store, clock, maxGroupsPerUser: options.maxGroupsPerUser ?? 200 });
   if (options.demoAccounts) {
     await ensureDemoAccounts(accounts, logger);
     await ensureDemoGroups(groups, logger);
@@ -155,6 +162,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     relayRateLimit: options.relayRateLimit ?? { perSecond: 100, burst: 200 },
     controlRateLimit: options.controlRateLimit ?? { perSecond: 10, burst: 30 },
+    pairRelayRateLimit: options.pairRelayRateLimit ?? { perSecond: 20, burst: 60 },
+    loginTimeoutMs: options.loginTimeoutMs ?? 10_000,
     maxQueuedBytes: options.maxQueuedBytes ?? 4 * 1024 * 1024,
     batches: new BatchScheduler(),
     metrics: metrics ?? NO_METRICS,
@@ -176,6 +185,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger.info('heartbeat missed; dropping connection'),
   );
   let nextId = 1;
+  const allowedOrigins = new Set(options.allowedOrigins ?? []);
+  const trustedProxies = new Set(options.trustProxy ?? []);
+  // Open connections per address, so one address cannot hold thousands of sockets.
+  const perAddress = new InFlight(options.maxConnectionsPerAddress ?? 50);
+  const refuseUpgrade = (socket: Duplex, status: string): void => {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?', 1)[0];
@@ -185,9 +201,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       );
       return;
     }
+    if (!originAllowed(req, allowedOrigins)) {
+      logger.warn({ origin: req.headers.origin }, 'WebSocket from a foreign origin refused');
+      return refuseUpgrade(socket, '403 Forbidden');
+    }
+    const address = clientAddress(req, trustedProxies);
+    if (!perAddress.tryEnter(address)) {
+      logger.warn({ address }, 'too many connections from one address');
+      return refuseUpgrade(socket, '429 Too Many Requests');
+    }
+    // Counted until the TCP socket is gone, whether the upgrade completes or not.
+    socket.once('close', () => perAddress.leave(address));
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       heartbeat.watch(ws);
-      new ClientConnection(ws, socket, clientAddress(req), context, nextId++);
+      new ClientConnection(ws, socket, address, context, nextId++);
     });
   });
   http.on('clientError', (error, socket) => {
@@ -196,7 +223,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
 
   const housekeeping = setInterval(() => {
-    throttle.sweep();
+    guard.sweep();
     accounts
       .pruneSessions()
       .catch((error: unknown) => logger.error({ err: String(error) }, 'session pruning failed'));

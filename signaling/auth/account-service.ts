@@ -2,7 +2,8 @@ import { ErrorCode } from '../../shared/errors.js';
 import { nameKey, normalizeUsername, passwordProblem, usernameProblem } from '../../shared/names.js';
 import type { Clock } from '../clock.js';
 import type { Account, AccountStore } from '../store/account-store.js';
-import type { LoginThrottle } from './attempt-throttle.js';
+import { isRefusal, type LoginGuard } from './login-guard.js';
+import { nameSkeleton } from './name-skeleton.js';
 import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from './password-hash.js';
 import { hashSessionToken, newSessionToken } from './session-token.js';
 
@@ -25,18 +26,27 @@ export type AuthResult = { ok: true; session: SessionGrant } | { ok: false; fail
 
 export interface AccountServiceOptions {
   store: AccountStore;
-  throttle: LoginThrottle;
+  guard: LoginGuard;
   clock: Clock;
   scrypt: ScryptParams;
+  /** How long a session lasts after it was last used. */
   sessionTtlMs: number;
+  /** How long a session may last at all from its login, however often it is used. */
+  sessionMaxAgeMs: number;
 }
 
-const fail = (code: ErrorCode, message: string, retryAfterMs?: number): AuthResult => ({
+const fail = (
+  code: ErrorCode,
+  message: string,
+  retryAfterMs?: number,
+): { ok: false; failure: AuthFailure } => ({
   ok: false,
   failure: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs },
 });
 
 const BAD_CREDENTIALS = 'Unknown username or wrong password.';
+/** scrypt is saturated: a typed refusal the client can retry, not a queue that grows without bound. */
+const BUSY = fail(ErrorCode.RateLimited, 'The server is busy; try again in a moment.', 1000);
 
 /**
  * Registration, login, resume and logout: the rules of accounts and sessions, independent of the
@@ -54,43 +64,70 @@ export class AccountService {
     return new AccountService(options, dummy);
   }
 
-  async register(rawUsername: string, password: string): Promise<AuthResult> {
+  async register(rawUsername: string, password: string, address: string): Promise<AuthResult> {
     const username = normalizeUsername(rawUsername);
     const nameIssue = usernameProblem(username);
     if (nameIssue) return fail(ErrorCode.InvalidUsername, nameIssue);
     const passwordIssue = passwordProblem(password);
     if (passwordIssue) return fail(ErrorCode.WeakPassword, passwordIssue);
+    const refused = await this.options.guard.admitRegistration(address);
+    if (refused) return fail(refused.code, refused.message, refused.retryAfterMs);
     const account = await this.createAccount(username, password);
+    if (account === 'busy') return BUSY;
     if (!account) return fail(ErrorCode.UsernameTaken, 'That username is taken.');
     return { ok: true, session: await this.openSession(account) };
   }
 
   async login(rawUsername: string, password: string, address: string): Promise<AuthResult> {
     const key = nameKey(normalizeUsername(rawUsername));
-    const { throttle, store } = this.options;
-    const wait = throttle.retryAfterMs(key, address);
-    if (wait > 0) return fail(ErrorCode.TooManyAttempts, 'Too many failed logins; try again later.', wait);
-
-    const account = await store.findAccount(key);
-    const matches = await verifyPassword(password, account?.passwordHash ?? this.dummyHash);
-    if (!account || !matches) {
-      throttle.recordFailure(key, address);
-      return fail(ErrorCode.BadCredentials, BAD_CREDENTIALS);
-    }
-    throttle.recordSuccess(key);
-    if (needsRehash(account.passwordHash, this.options.scrypt)) {
-      await store.updatePasswordHash(account.id, await hashPassword(password, this.options.scrypt));
-    }
-    return { ok: true, session: await this.openSession(account) };
+    const checked = await this.checkPassword(key, password, address);
+    if (!checked.ok) return checked;
+    return { ok: true, session: await this.openSession(checked.account) };
   }
 
-  /** Logs in with a session token. Sessions slide: each resume restarts the expiry. */
+  /**
+   * Sets a new password after checking the old one (throttled like a login), ends every session of the
+   * account and opens a fresh one: whoever held an old token (the reason people change passwords) is out.
+   */
+  async changePassword(
+    key: string,
+    oldPassword: string,
+    newPassword: string,
+    address: string,
+  ): Promise<AuthResult> {
+    const passwordIssue = passwordProblem(newPassword);
+    if (passwordIssue) return fail(ErrorCode.WeakPassword, passwordIssue);
+    const checked = await this.checkPassword(key, oldPassword, address);
+    if (!checked.ok) return checked;
+    const hash = await this.options.guard.scrypt.run(() => hashPassword(newPassword, this.options.scrypt));
+    if (hash === null) return BUSY;
+    await this.options.store.updatePasswordHash(checked.account.id, hash);
+    await this.options.store.deleteSessionsOf(checked.account.id);
+    return { ok: true, session: await this.openSession({ ...checked.account, passwordHash: hash }) };
+  }
+
+  /** Ends every session of an account: none of its tokens resumes any more. */
+  async logoutEverywhere(accountId: number): Promise<void> {
+    await this.options.store.deleteSessionsOf(accountId);
+  }
+
+  /**
+   * Logs in with a session token. Sessions slide (each resume restarts the expiry) up to an absolute
+   * limit from the login, so a stolen token that is kept in use still dies.
+   */
   async resume(token: string): Promise<AuthResult> {
     const tokenHash = hashSessionToken(token);
     const now = this.options.clock.now();
     const session = await this.options.store.findSession(tokenHash, now);
     if (!session) return fail(ErrorCode.SessionExpired, 'The session has expired; log in again.');
-    const expiresAt = now + this.options.sessionTtlMs;
+    const expiresAt = Math.min(
+      now + this.options.sessionTtlMs,
+      session.createdAt + this.options.sessionMaxAgeMs,
+    );
+    if (expiresAt <= now) {
+      await this.options.store.deleteSession(tokenHash);
+      return fail(ErrorCode.SessionExpired, 'The session has expired; log in again.');
+    }
     await this.options.store.extendSession(tokenHash, expiresAt);
     return { ok: true, session: { account: session.account, token, tokenHash, expiresAt } };
   }
@@ -106,7 +143,9 @@ export class AccountService {
     if (usernameProblem(normalized) || passwordProblem(password)) {
       throw new TypeError(`invalid seed account ${JSON.stringify(username)}`);
     }
-    return (await this.createAccount(normalized, password)) !== null;
+    const account = await this.createAccount(normalized, password);
+    if (account === 'busy') throw new Error('scrypt is saturated while seeding accounts');
+    return account !== null;
   }
 
   /** Drops expired sessions; resolves how many. */
@@ -114,13 +153,53 @@ export class AccountService {
     return this.options.store.deleteExpiredSessions(this.options.clock.now());
   }
 
-  private async createAccount(username: string, password: string): Promise<Account | null> {
+  /**
+   * The account whose password `password` is, counted and throttled by name and address before scrypt
+   * runs. An unknown name costs the same scrypt as a known one, so timing does not tell them apart.
+   */
+  private async checkPassword(
+    key: string,
+    password: string,
+    address: string,
+  ): Promise<{ ok: true; account: Account } | { ok: false; failure: AuthFailure }> {
+    const { guard, store } = this.options;
+    const admission = await guard.admitLogin(key, address);
+    if (isRefusal(admission)) return fail(admission.code, admission.message, admission.retryAfterMs);
+    try {
+      const account = await store.findAccount(key);
+      const matches = await guard.scrypt.run(() =>
+        verifyPassword(password, account?.passwordHash ?? this.dummyHash),
+      );
+      if (matches === null) return BUSY;
+      await admission.settle(account !== null && matches);
+      if (!account || !matches) return fail(ErrorCode.BadCredentials, BAD_CREDENTIALS);
+      if (needsRehash(account.passwordHash, this.options.scrypt)) {
+        const rehashed = await guard.scrypt.run(() => hashPassword(password, this.options.scrypt));
+        if (rehashed !== null) await store.updatePasswordHash(account.id, rehashed);
+      }
+      return { ok: true, account };
+    } finally {
+      admission.release();
+    }
+  }
+
+  private async createAccount(username: string, password: string): Promise<Account | null | 'busy'> {
     const key = nameKey(username);
     const { store } = this.options;
-    // Checked first so a taken name costs no scrypt; the UNIQUE column still settles races.
+    // Checked first so a taken name costs no scrypt; the store still settles races and lookalikes.
     if (await store.findAccount(key)) return null;
-    const passwordHash = await hashPassword(password, this.options.scrypt);
-    return store.createAccount({ username, nameKey: key, passwordHash, createdAt: this.options.clock.now() });
+    const passwordHash = await this.options.guard.scrypt.run(() =>
+      hashPassword(password, this.options.scrypt),
+    );
+    if (passwordHash === null) return 'busy';
+    const createdAt = this.options.clock.now();
+    return store.createAccount({
+      username,
+      nameKey: key,
+      skeleton: nameSkeleton(username),
+      passwordHash,
+      createdAt,
+    });
   }
 
   private async openSession(account: Account): Promise<SessionGrant> {

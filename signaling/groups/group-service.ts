@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '../../shared/errors.js';
-import { nameKey, normalizeUsername } from '../../shared/names.js';
+import { groupNameProblem, nameKey, normalizeUsername } from '../../shared/names.js';
 import { GROUP_NAME_MAX_LENGTH, MAX_GROUP_MEMBERS } from '../../shared/protocol.js';
 import type { Clock } from '../clock.js';
 import type { AccountStore } from '../store/account-store.js';
@@ -25,11 +25,15 @@ export function newGroupId(): string {
   return `g${randomBytes(12).toString('hex')}`;
 }
 
-/** A group name as stored (NFC, trimmed), or null when it is empty or longer than allowed. */
+/**
+ * A group name as stored (NFC, trimmed), or null when it is empty, longer than allowed, invisible or
+ * holds text-direction controls (see `groupNameProblem`).
+ */
 export function normalizeGroupName(raw: string): string | null {
   const name = raw.normalize('NFC').trim();
   const length = [...name].length;
-  return length >= 1 && length <= GROUP_NAME_MAX_LENGTH ? name : null;
+  if (length < 1 || length > GROUP_NAME_MAX_LENGTH) return null;
+  return groupNameProblem(name) === null ? name : null;
 }
 
 /** Names as typed, by name key, first spelling kept: duplicates in any case or form collapse. */
@@ -46,6 +50,8 @@ function byKey(names: readonly string[], skip: ReadonlySet<string>): Map<string,
 export interface GroupServiceOptions {
   store: AccountStore & GroupStore;
   clock: Clock;
+  /** A user in this many groups cannot create another (each group is a mesh the client keeps up). */
+  maxGroupsPerUser: number;
 }
 
 /**
@@ -64,7 +70,17 @@ export class GroupService {
   ): Promise<GroupResult<{ group: StoredGroup }>> {
     const name = normalizeGroupName(rawName);
     if (name === null) {
-      return fail(ErrorCode.InvalidGroupName, `A group name has 1 to ${GROUP_NAME_MAX_LENGTH} characters.`);
+      return fail(
+        ErrorCode.InvalidGroupName,
+        `A group name has 1 to ${GROUP_NAME_MAX_LENGTH} visible characters.`,
+      );
+    }
+    const mine = await this.options.store.groupsOf(creatorKey);
+    if (mine.length >= this.options.maxGroupsPerUser) {
+      return fail(
+        ErrorCode.TooManyGroups,
+        `You are in ${mine.length} groups, the most allowed; leave one first.`,
+      );
     }
     const others = byKey(memberNames, new Set([creatorKey]));
     if (others.size + 1 > MAX_GROUP_MEMBERS) return TOO_LARGE;

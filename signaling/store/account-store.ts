@@ -17,6 +17,8 @@ export interface Account {
 export interface NewAccount {
   username: string;
   nameKey: string;
+  /** The confusable skeleton (auth/name-skeleton.ts): no new account may share one with another. */
+  skeleton: string;
   passwordHash: string;
   createdAt: number;
 }
@@ -32,13 +34,18 @@ export interface NewSession {
 export interface Session {
   tokenHash: string;
   account: Account;
+  /** When the session was opened: it may slide, but never past an absolute limit from here. */
+  createdAt: number;
   expiresAt: number;
 }
 
 export interface AccountStore {
   /** The account with this name key, or null. */
   findAccount(nameKey: string): Promise<Account | null>;
-  /** Creates an account. Resolves null when the name key is taken (including by a concurrent call). */
+  /**
+   * Creates an account. Resolves null when the name key or the skeleton is taken (including by a
+   * concurrent call): the check and the insert are one statement.
+   */
   createAccount(account: NewAccount): Promise<Account | null>;
   /** Replaces an account's password hash (used to upgrade hash parameters on login). */
   updatePasswordHash(accountId: number, passwordHash: string): Promise<void>;
@@ -47,6 +54,8 @@ export interface AccountStore {
   findSession(tokenHash: string, now: number): Promise<Session | null>;
   /** Moves a session's expiry (sliding sessions). */
   extendSession(tokenHash: string, expiresAt: number): Promise<void>;
+  /** Revokes every session of an account (password change, sign out everywhere). */
+  deleteSessionsOf(accountId: number): Promise<void>;
   /** Revokes a session. Unknown hashes are ignored. */
   deleteSession(tokenHash: string): Promise<void>;
   /** Deletes sessions that expired at or before `now`; resolves how many. */

@@ -44,6 +44,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX group_members_by_user ON group_members (user_key, group_id);
    CREATE INDEX groups_by_creator ON groups (creator_key);`,
+  // 2: each account's confusable skeleton (auth/name-skeleton.ts), so a name that looks like a taken
+  // one is refused. Not UNIQUE: two existing accounts may already collide, and both keep working.
+  // Rows from before are filled in by `fillSkeletons` (the skeleton is computed in JavaScript).
+  `ALTER TABLE accounts ADD COLUMN skeleton TEXT;
+   CREATE INDEX accounts_by_skeleton ON accounts (skeleton);`,
 ];
 
 /**

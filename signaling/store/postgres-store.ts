@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { nameSkeleton } from '../auth/name-skeleton.js';
 import type { NewAccount, NewSession, Session } from './account-store.js';
 import type { AddMembersResult, MembersToAdd, NewGroup, StoredGroup } from './group-store.js';
 import { addedResult, planAddition } from './membership.js';
@@ -108,6 +109,18 @@ async function insertMember(
   );
 }
 
+/** Accounts from before migration 2 get their skeleton; idempotent, so nodes may run it together. */
+async function fillSkeletons(pool: pg.Pool): Promise<void> {
+  const missing = await rows<{ id: number; username: string }>(
+    pool,
+    'SELECT id, username FROM accounts WHERE skeleton IS NULL',
+    [],
+  );
+  for (const row of missing) {
+    await pool.query('UPDATE accounts SET skeleton = $1 WHERE id = $2', [nameSkeleton(row.username), row.id]);
+  }
+}
+
 /**
  * Connects to PostgreSQL at `options.url`, migrating the database first (see `migratePostgres`), and
  * returns the store of accounts, sessions and groups. Several server nodes may share one database.
@@ -117,6 +130,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   pool.on('error', (error) => options.onIdleError?.(error));
   try {
     await migratePostgres(pool);
+    await fillSkeletons(pool);
   } catch (error) {
     await pool.end();
     throw error;
@@ -129,13 +143,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     async createAccount(account: NewAccount) {
       try {
-        const [row] = await rows<AccountRow>(
-          pool,
-          `INSERT INTO accounts (username, name_key, password_hash, created_at)
-           VALUES ($1, $2, $3, $4) RETURNING *`,
-          [account.username, account.nameKey, account.passwordHash, account.createdAt],
-        );
-        return row ? toAccount(row) : null;
+        return await inTransaction(pool, async (client) => {
+          // Two nodes registering lookalike names at the same moment: the lock on the skeleton makes
+          // the second wait for the first and then see its row (the index is not unique, see migration 2).
+          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [account.skeleton]);
+          const [row] = await rows<AccountRow>(
+            client,
+            `INSERT INTO accounts (username, name_key, password_hash, created_at, skeleton)
+             SELECT $1, $2, $3, $4, $5
+              WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE skeleton = $5)
+             RETURNING id, username, name_key, password_hash, created_at`,
+            [account.username, account.nameKey, account.passwordHash, account.createdAt, account.skeleton],
+          );
+          return row ? toAccount(row) : null;
+        });
       } catch (error) {
         // The unique index settles two nodes registering one name at the same moment.
         if (isUniqueViolation(error)) return null;
@@ -154,12 +175,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async findSession(tokenHash, now): Promise<Session | null> {
       const [row] = await rows<SessionRow>(
         pool,
-        `SELECT s.token_hash, s.expires_at, a.*
+        `SELECT s.token_hash, s.created_at AS session_created_at, s.expires_at, a.*
            FROM sessions s JOIN accounts a ON a.id = s.account_id
           WHERE s.token_hash = $1 AND s.expires_at > $2`,
         [tokenHash, now],
       );
-      return row ? { tokenHash: row.token_hash, expiresAt: row.expires_at, account: toAccount(row) } : null;
+      if (!row) return null;
+      const { session_created_at: createdAt, expires_at: expiresAt } = row;
+      return { tokenHash: row.token_hash, createdAt, expiresAt, account: toAccount(row) };
+    },
+    async deleteSessionsOf(accountId) {
+      await pool.query('DELETE FROM sessions WHERE account_id = $1', [accountId]);
     },
     async extendSession(tokenHash, expiresAt) {
       await pool.query('UPDATE sessions SET expires_at = $1 WHERE token_hash = $2', [expiresAt, tokenHash]);

@@ -15,6 +15,7 @@ export interface AccountRow {
 
 export interface SessionRow extends AccountRow {
   token_hash: string;
+  session_created_at: number;
   expires_at: number;
 }
 

@@ -45,15 +45,19 @@ export function openSqliteAccountStore(file: string): Store {
   }
 
   const findAccount = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE name_key = ?');
-  const insertAccount = db.prepare<[string, string, string, number], AccountRow>(
-    'INSERT INTO accounts (username, name_key, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *',
+  // One statement, so two registrations of lookalike names cannot both pass the skeleton check.
+  const insertAccount = db.prepare<[string, string, string, number, string, string], AccountRow>(
+    `INSERT INTO accounts (username, name_key, password_hash, created_at, skeleton)
+     SELECT ?, ?, ?, ?, ?
+      WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE skeleton = ?)
+     RETURNING id, username, name_key, password_hash, created_at`,
   );
   const updateHash = db.prepare<[string, number]>('UPDATE accounts SET password_hash = ? WHERE id = ?');
   const insertSession = db.prepare<[string, number, number, number]>(
     'INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
   );
   const findSession = db.prepare<[string, number], SessionRow>(
-    `SELECT s.token_hash, s.expires_at, a.*
+    `SELECT s.token_hash, s.created_at AS session_created_at, s.expires_at, a.*
        FROM sessions s JOIN accounts a ON a.id = s.account_id
       WHERE s.token_hash = ? AND s.expires_at > ?`,
   );
@@ -61,6 +65,7 @@ export function openSqliteAccountStore(file: string): Store {
     'UPDATE sessions SET expires_at = ? WHERE token_hash = ?',
   );
   const deleteSession = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
+  const deleteSessionsOf = db.prepare<[number]>('DELETE FROM sessions WHERE account_id = ?');
   const deleteExpired = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
 
   const selectGroup = db.prepare<[string], GroupMemberRow>(
@@ -127,6 +132,8 @@ export function openSqliteAccountStore(file: string): Store {
           account.nameKey,
           account.passwordHash,
           account.createdAt,
+          account.skeleton,
+          account.skeleton,
         );
         return row ? toAccount(row) : null;
       } catch (error) {
@@ -142,10 +149,15 @@ export function openSqliteAccountStore(file: string): Store {
     },
     async findSession(tokenHash, now): Promise<Session | null> {
       const row = findSession.get(tokenHash, now);
-      return row ? { tokenHash: row.token_hash, expiresAt: row.expires_at, account: toAccount(row) } : null;
+      if (!row) return null;
+      const { session_created_at: createdAt, expires_at: expiresAt } = row;
+      return { tokenHash: row.token_hash, createdAt, expiresAt, account: toAccount(row) };
     },
     async extendSession(tokenHash, expiresAt) {
       extendSession.run(expiresAt, tokenHash);
+    },
+    async deleteSessionsOf(accountId) {
+      deleteSessionsOf.run(accountId);
     },
     async deleteSession(tokenHash) {
       deleteSession.run(tokenHash);

@@ -1,10 +1,14 @@
 import type { Database } from 'better-sqlite3';
+import { nameSkeleton } from '../auth/name-skeleton.js';
+
+/** SQL, or a step that needs code (computing a column SQL cannot), run in the migration's transaction. */
+export type SqliteMigration = string | ((db: Database) => void);
 
 /**
  * The schema's history, oldest first. Append only: a migration that shipped is never edited, since
  * databases in the field already ran it. The schema version is SQLite's `user_version`.
  */
-export const SQLITE_MIGRATIONS: readonly string[] = [
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   // 1: accounts. `name_key` is the case-insensitive key; `username` keeps the registered spelling.
   `CREATE TABLE accounts (
      id INTEGER PRIMARY KEY,
@@ -39,6 +43,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    ) STRICT;
    CREATE INDEX group_members_by_user ON group_members(user_key, group_id);
    CREATE INDEX groups_by_creator ON groups(creator_key);`,
+  // 4: each account's confusable skeleton (auth/name-skeleton.ts), so a name that looks like a taken one
+  // is refused. Not UNIQUE: two existing accounts may already collide, and both keep working.
+  (db) => {
+    db.exec('ALTER TABLE accounts ADD COLUMN skeleton TEXT');
+    const rows = db.prepare<[], { id: number; username: string }>('SELECT id, username FROM accounts').all();
+    const update = db.prepare<[string, number]>('UPDATE accounts SET skeleton = ? WHERE id = ?');
+    for (const row of rows) update.run(nameSkeleton(row.username), row.id);
+    db.exec('CREATE INDEX accounts_by_skeleton ON accounts(skeleton)');
+  },
 ];
 
 /** The schema version of a database. */
@@ -50,7 +63,7 @@ export function schemaVersion(db: Database): number {
  * Brings `db` up to the last of `migrations`, each step in its own transaction. Refuses a database
  * from a newer server rather than guess at a schema it does not know.
  */
-export function migrate(db: Database, migrations: readonly string[] = SQLITE_MIGRATIONS): number {
+export function migrate(db: Database, migrations: readonly SqliteMigration[] = SQLITE_MIGRATIONS): number {
   const current = schemaVersion(db);
   if (current > migrations.length) {
     throw new Error(
@@ -59,7 +72,9 @@ export function migrate(db: Database, migrations: readonly string[] = SQLITE_MIG
   }
   for (let version = current + 1; version <= migrations.length; version++) {
     db.transaction(() => {
-      db.exec(migrations[version - 1]!);
+      const step = migrations[version - 1]!;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${version}`);
     }).immediate();
   }

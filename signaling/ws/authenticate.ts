@@ -4,7 +4,7 @@ import type { AccountService, AuthResult } from '../auth/account-service.js';
 /** The frames that log a connection in. */
 export type AuthFrame = Extract<ClientFrame, { type: 'register' | 'login' | 'resume' }>;
 
-/** Maps a login frame to its account operation; `address` is what failed logins are throttled by. */
+/** Maps a login frame to its account operation; `address` is what logins and registrations are throttled by. */
 export function authenticate(
   accounts: AccountService,
   frame: AuthFrame,
@@ -12,7 +12,7 @@ export function authenticate(
 ): Promise<AuthResult> {
   switch (frame.type) {
     case 'register':
-      return accounts.register(frame.username, frame.password);
+      return accounts.register(frame.username, frame.password, address);
     case 'login':
       return accounts.login(frame.username, frame.password, address);
     case 'resume':

@@ -14,24 +14,29 @@ import {
   type ServerFrame,
 } from '../../shared/protocol.js';
 import type { AuthResult } from '../auth/account-service.js';
-import type { GroupFailure } from '../groups/group-service.js';
+import type { StoredGroup } from '../store/group-store.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { keepIceFresh } from '../turn/ice-refresh.js';
 import { authenticate, type AuthFrame } from './authenticate.js';
 import type { ConnectionContext } from './connection-context.js';
-import { fillWelcome, memberKeys, toWireGroup } from './group-frames.js';
+import {
+  addToGroup,
+  createGroup,
+  leaveGroup,
+  type CommandPort,
+  type CommandSession,
+} from './group-commands.js';
+import { welcomeFrames } from './group-frames.js';
 import { InOrderQueue } from './in-order-queue.js';
+import { PairLimiter } from './pair-limiter.js';
 import type { PresenceMember } from './presence.js';
 import { Outbox, encodeTextFrame } from './outbox.js';
 
 type SignalFrame = Extract<ClientFrame, { type: 'signal' }>;
-type GroupCreateFrame = Extract<ClientFrame, { type: 'group-create' }>;
-type GroupAddFrame = Extract<ClientFrame, { type: 'group-add' }>;
-type GroupLeaveFrame = Extract<ClientFrame, { type: 'group-leave' }>;
+type ChangePasswordFrame = Extract<ClientFrame, { type: 'change-password' }>;
 
-interface LoggedIn {
-  user: string;
-  key: string;
+interface LoggedIn extends CommandSession {
+  accountId: number;
   tokenHash: string;
 }
 
@@ -55,11 +60,16 @@ export class ClientConnection implements PresenceMember {
   private readonly frames: InOrderQueue<Inbound>;
   private readonly control: TokenBucket;
   private readonly relayBucket: TokenBucket;
+  private readonly pairs: PairLimiter;
+  /** Closes a socket that never logs in: idle unauthenticated sockets cost memory and a connection slot. */
+  private loginTimer: NodeJS.Timeout | null;
   /** So a flood logs one warning, not one per frame. */
   private limited = false;
   private readonly outbox: Outbox;
   /** Stops the TURN credential refresh of a logged-in connection that asked for it. */
   private stopIceRefresh: (() => void) | null = null;
+  /** What the command modules (group-commands.ts) may do with this connection; built once. */
+  private readonly port: CommandPort;
 
   /**
    * @param socket the WebSocket
@@ -74,6 +84,14 @@ export class ClientConnection implements PresenceMember {
   ) {
     this.control = new TokenBucket(ctx.controlRateLimit, ctx.clock);
     this.relayBucket = new TokenBucket(ctx.relayRateLimit, ctx.clock);
+    this.pairs = new PairLimiter(ctx.pairRelayRateLimit, ctx.clock);
+    this.port = {
+      ctx,
+      log: (level, fields, message) => this.logAt(level, fields, message),
+      refuse: (level, code, message, ref) => this.refuse(level, code, message, ref),
+      sendFrame: (frame) => this.sendFrame(frame),
+    };
+    this.loginTimer = setTimeout(() => this.loginTimedOut(), ctx.loginTimeoutMs);
     this.outbox = new Outbox(
       socket,
       transport,
@@ -83,14 +101,7 @@ export class ClientConnection implements PresenceMember {
     );
     this.frames = new InOrderQueue<Inbound>(
       (frame) => this.handle(frame),
-      (error) => {
-        this.logAt(
-          'error',
-          { err: error instanceof Error ? error.message : String(error) },
-          'handler failed',
-        );
-        this.sendError(ErrorCode.Internal, 'The server failed; try again.', undefined);
-      },
+      (error) => this.failed(error),
       MAX_BACKLOG,
     );
     socket.on('message', (data, isBinary) => {
@@ -153,15 +164,18 @@ export class ClientConnection implements PresenceMember {
       case 'resume':
         return this.authenticate(frame);
       case 'logout':
-        return this.logout();
+      case 'logout-everywhere':
+        return this.logout(frame.type);
+      case 'change-password':
+        return this.changePassword(frame);
       case 'signal':
         return this.relaySignal(frame);
       case 'group-create':
-        return this.createGroup(frame);
+        return this.withSession(frame.type, (session) => createGroup(this.port, session, frame));
       case 'group-add':
-        return this.addToGroup(frame);
+        return this.withSession(frame.type, (session) => addToGroup(this.port, session, frame));
       case 'group-leave':
-        return this.leaveGroup(frame);
+        return this.withSession(frame.type, (session) => leaveGroup(this.port, session, frame));
       default: {
         const unreachable: never = frame;
         throw new TypeError(`unhandled frame ${JSON.stringify(unreachable)}`);
@@ -228,24 +242,11 @@ export class ClientConnection implements PresenceMember {
     const { presence, ice } = this.ctx;
     const grant = ice.grantFor(account.username);
     presence.find(account.nameKey)?.member.replace();
-    this.session = { user: account.username, key: account.nameKey, tokenHash };
+    this.session = { user: account.username, key: account.nameKey, accountId: account.id, tokenHash };
+    this.clearLoginTimer();
     this.logAt('info', { user: account.username, via: ref }, 'logged in');
     this.ctx.metrics.loggedIn(ref);
-    const { welcome, after } = fillWelcome(
-      {
-        type: 'welcome',
-        version: PROTOCOL_VERSION,
-        user: account.username,
-        token,
-        expiresAt,
-        iceServers: grant.iceServers,
-        online: presence.names(),
-        groups: [],
-      },
-      groups.map(toWireGroup),
-    );
-    this.sendFrame(welcome);
-    for (const group of after) this.sendFrame({ type: 'group-update', group });
+    this.welcome(token, expiresAt, presence.names(), groups, grant.iceServers);
     presence.enter(account.nameKey, account.username, this);
     // Older clients log a frame type they do not know as a bad frame: only those who asked get it.
     if (capabilities.includes(Capability.IceRefresh)) {
@@ -255,27 +256,83 @@ export class ClientConnection implements PresenceMember {
     }
   }
 
-  private logout(): Promise<void> | undefined {
-    const session = this.session;
-    if (!session) {
-      this.refuse('warn', ErrorCode.NotAuthenticated, 'Log in first.', 'logout');
-      return undefined;
-    }
+  private welcome(
+    token: string,
+    expiresAt: number,
+    online: string[],
+    groups: StoredGroup[],
+    iceServers: IceServersFrame['iceServers'],
+  ): void {
+    const { user } = this.session!;
+    const base = { type: 'welcome', version: PROTOCOL_VERSION, user, token, expiresAt, online } as const;
+    const frames = welcomeFrames({ ...base, iceServers: [...iceServers] }, groups);
+    for (const frame of frames) this.sendFrame(frame);
+  }
+
+  /**
+   * Ends this session, or with `logout-everywhere` every session of the account. Either way this is the
+   * only connection of the account online (a login replaces the previous one), so it alone leaves.
+   */
+  private logout(ref: 'logout' | 'logout-everywhere'): Promise<void> | undefined {
+    const session = this.loggedIn(ref);
+    if (!session) return undefined;
     this.leavePresence();
-    this.logAt('info', { user: session.user }, 'logged out');
-    // `logged-out` only once the token is revoked, so a client that sees it can trust it.
-    return this.ctx.accounts.logout(session.tokenHash).then(() => this.sendFrame({ type: 'logged-out' }));
+    this.logAt('info', { user: session.user, via: ref }, 'logged out');
+    const { accounts } = this.ctx;
+    const revoked =
+      ref === 'logout' ? accounts.logout(session.tokenHash) : accounts.logoutEverywhere(session.accountId);
+    // `logged-out` only once the tokens are revoked, so a client that sees it can trust it.
+    return revoked.then(() => this.sendFrame({ type: 'logged-out' }));
+  }
+
+  /**
+   * Answered with a fresh `welcome` (new token; the old ones are all revoked) on success, an error
+   * otherwise. The connection stays online throughout.
+   */
+  private changePassword(frame: ChangePasswordFrame): Promise<void> | undefined {
+    const session = this.loggedIn(frame.type);
+    if (!session) return undefined;
+    const { accounts, groups, presence } = this.ctx;
+    return accounts
+      .changePassword(session.key, frame.oldPassword, frame.newPassword, this.address)
+      .then(async (result) => {
+        if (!result.ok) {
+          const { code, message, retryAfterMs } = result.failure;
+          return this.refuse(
+            code === ErrorCode.TooManyAttempts ? 'warn' : 'info',
+            code,
+            message,
+            frame.type,
+            retryAfterMs,
+          );
+        }
+        const { token, tokenHash, expiresAt } = result.session;
+        const mine = await groups.groupsOf(session.key);
+        if (this.session !== session) return;
+        this.session = { ...session, tokenHash };
+        this.logAt('info', { user: session.user }, 'password changed');
+        this.welcome(
+          token,
+          expiresAt,
+          presence.names().filter((name) => name !== session.user),
+          mine,
+          this.ctx.ice.grantFor(session.user).iceServers,
+        );
+      });
   }
 
   private relaySignal(frame: SignalFrame): undefined {
-    const session = this.session;
-    if (!session) {
-      this.refuse('warn', ErrorCode.NotAuthenticated, 'Log in first.', 'signal');
-      return undefined;
-    }
-    const target = this.ctx.presence.find(nameKey(normalizeUsername(frame.to)))?.member;
+    const session = this.loggedIn('signal');
+    if (!session) return undefined;
+    const key = nameKey(normalizeUsername(frame.to));
+    const target = this.ctx.presence.find(key)?.member;
     if (!target || target === this || target.socket.readyState !== WebSocket.OPEN) {
       this.refuse('debug', ErrorCode.UnknownPeer, `${frame.to} is not online.`, 'signal');
+      return undefined;
+    }
+    const wait = this.pairs.take(key);
+    if (wait > 0) {
+      this.rateLimited(`Too many signals to ${frame.to}; slow down.`, 'signal', wait);
       return undefined;
     }
     // `from` comes from the authenticated connection, never from the client; `data` is passed as is.
@@ -293,77 +350,19 @@ export class ClientConnection implements PresenceMember {
     return undefined;
   }
 
-  /** Every online member, the creator included, learns of the new group. */
-  private createGroup(frame: GroupCreateFrame): Promise<void> | undefined {
-    const session = this.loggedIn(frame.type);
-    if (!session) return undefined;
-    return this.ctx.groups.create(session.key, frame.name, frame.members).then((result) => {
-      if (!result.ok) return this.refuseGroup(result.failure, frame.type);
-      const { group } = result;
-      this.logAt(
-        'info',
-        { user: session.user, group: group.id, members: group.members.length },
-        'group created',
-      );
-      this.ctx.presence.announceTo(memberKeys(group), { type: 'group-update', group: toWireGroup(group) });
-    });
-  }
-
-  /** Old and new members alike get the group as it now is. */
-  private addToGroup(frame: GroupAddFrame): Promise<void> | undefined {
-    const session = this.loggedIn(frame.type);
-    if (!session) return undefined;
-    return this.ctx.groups.add(session.key, frame.group, frame.members).then((result) => {
-      if (!result.ok) return this.refuseGroup(result.failure, frame.type);
-      const { group, added } = result;
-      const update: ServerFrame = { type: 'group-update', group: toWireGroup(group) };
-      // Nobody new: nothing changed for the others, but the sender's command is answered all the same.
-      if (added.length === 0) return this.sendFrame(update);
-      this.logAt('info', { user: session.user, group: group.id, added: added.length }, 'group members added');
-      this.ctx.presence.announceTo(memberKeys(group), update);
-    });
-  }
-
-  /** The leaver gets `group-removed`, those who remain the group without them; an empty group is gone. */
-  private leaveGroup(frame: GroupLeaveFrame): Promise<void> | undefined {
-    const session = this.loggedIn(frame.type);
-    if (!session) return undefined;
-    return this.ctx.groups.leave(session.key, frame.group).then((result) => {
-      if (!result.ok) return this.refuseGroup(result.failure, frame.type);
-      const { remaining } = result;
-      this.logAt(
-        'info',
-        { user: session.user, group: frame.group, deleted: remaining === null },
-        'left group',
-      );
-      // Through presence, not this socket: a newer session of the account may have taken over meanwhile.
-      this.ctx.presence.announceTo([session.key], { type: 'group-removed', group: frame.group });
-      if (remaining) {
-        this.ctx.presence.announceTo(memberKeys(remaining), {
-          type: 'group-update',
-          group: toWireGroup(remaining),
-        });
-      }
-    });
+  /** Runs `command` with the session, or refuses a frame that needs one. */
+  private withSession(
+    ref: ClientFrame['type'],
+    command: (session: LoggedIn) => Promise<void>,
+  ): Promise<void> | undefined {
+    const session = this.loggedIn(ref);
+    return session ? command(session) : undefined;
   }
 
   /** The session, or null after refusing a frame that needs one. */
   private loggedIn(ref: ClientFrame['type']): LoggedIn | null {
     if (!this.session) this.refuse('warn', ErrorCode.NotAuthenticated, 'Log in first.', ref);
     return this.session;
-  }
-
-  /**
-   * A group id the sender is not in is probing or a confused client: a warning. The rest are people
-   * naming a group or a member wrongly.
-   */
-  private refuseGroup(failure: GroupFailure, ref: ClientFrame['type']): void {
-    this.refuse(
-      failure.code === ErrorCode.UnknownGroup ? 'warn' : 'info',
-      failure.code,
-      failure.message,
-      ref,
-    );
   }
 
   private dropSlowClient(queuedBytes: number): void {
@@ -381,8 +380,29 @@ export class ClientConnection implements PresenceMember {
 
   private closed(code: number): void {
     this.logAt('debug', { code, user: this.session?.user }, 'disconnected');
+    this.clearLoginTimer();
     this.frames.clear();
     this.leavePresence();
+  }
+
+  /** A handler threw: a server bug. This connection is closed (its state is suspect); nobody else's. */
+  private failed(error: unknown): void {
+    this.logAt('error', { err: error instanceof Error ? error.message : String(error) }, 'handler failed');
+    this.sendError(ErrorCode.Internal, 'The server failed; reconnect.', undefined);
+    this.frames.clear();
+    this.socket.close(CloseCode.InternalError, 'internal error');
+  }
+
+  private loginTimedOut(): void {
+    this.loginTimer = null;
+    if (this.session || this.socket.readyState !== WebSocket.OPEN) return;
+    this.logAt('info', {}, 'no login in time; closing');
+    this.socket.close(CloseCode.LoginTimeout, 'log in sooner');
+  }
+
+  private clearLoginTimer(): void {
+    if (this.loginTimer) clearTimeout(this.loginTimer);
+    this.loginTimer = null;
   }
 
   /**

@@ -23,6 +23,10 @@ export interface ConnectionContext {
   clock: Clock;
   /** Relayed `signal` frames of a logged-in connection. */
   relayRateLimit: RateLimit;
+  /** Relayed `signal` frames from one connection to one recipient: a flood of one victim is bounded. */
+  pairRelayRateLimit: RateLimit;
+  /** A socket that has not logged in by then is closed. */
+  loginTimeoutMs: number;
   /** Every other frame, bad ones included: caps floods before login. */
   controlRateLimit: RateLimit;
   /** A client that lets this much pile up unread is dropped rather than held in memory. */

@@ -1,4 +1,4 @@
-import { MAX_FRAME_BYTES, type Group, type WelcomeFrame } from '../../shared/protocol.js';
+import { MAX_FRAME_BYTES, type Group, type ServerFrame, type WelcomeFrame } from '../../shared/protocol.js';
 import type { StoredGroup } from '../store/group-store.js';
 
 /** How many groups a welcome may list (`groups` of `Welcome` in shared/protocol.ts). */
@@ -44,4 +44,13 @@ export function fillWelcome(
     }
   }
   return { welcome: { ...welcome, groups: inside }, after };
+}
+
+/** A welcome listing `groups`, and the `group-update` frames of those that did not fit (see `fillWelcome`). */
+export function welcomeFrames(
+  welcome: Omit<WelcomeFrame, 'groups'>,
+  groups: readonly StoredGroup[],
+): ServerFrame[] {
+  const filled = fillWelcome({ ...welcome, groups: [] }, groups.map(toWireGroup));
+  return [filled.welcome, ...filled.after.map((group) => ({ type: 'group-update', group }) as const)];
 }

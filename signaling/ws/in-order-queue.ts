@@ -9,7 +9,10 @@ export class InOrderQueue<T> {
   constructor(
     /** Handles one item; returns a promise only when it must finish before the next item starts. */
     private readonly handle: (item: T) => Promise<void> | undefined,
-    /** Called when a handler's promise rejects; the queue goes on with the next item. */
+    /**
+     * Called when a handler throws or its promise rejects. The queue goes on with the next item; the
+     * owner decides whether there is one (a connection closes itself).
+     */
     private readonly onFailure: (error: unknown) => void,
     private readonly maxBacklog: number,
   ) {}
@@ -31,7 +34,15 @@ export class InOrderQueue<T> {
   }
 
   private run(item: T): void {
-    const pending = this.handle(item);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.handle(item);
+    } catch (error) {
+      // A handler's bug must stay this connection's problem: thrown from a socket's 'message' event it
+      // would be an uncaught exception, and Node would end the process and everyone's connection.
+      this.onFailure(error);
+      return;
+    }
     if (!pending) return;
     this.busy = true;
     pending.catch(this.onFailure).finally(() => {

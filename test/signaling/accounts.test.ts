@@ -5,6 +5,7 @@ import { CloseCode, PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { DEMO_PASSWORD, DEMO_USERNAMES } from '../../signaling/auth/demo-accounts.js';
 import { openSqliteAccountStore } from '../../signaling/store/sqlite-account-store.js';
 import { ManualClock, PASSWORD, startTestServer } from './harness.js';
+import { sdp } from './signal-data.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -198,12 +199,12 @@ test('frames sent right after a login wait for it and are answered in order', as
   const bob = (await server.join('bob')).client;
   const client = await server.connect();
   client.register('alice');
-  client.send({ type: 'signal', to: 'bob', data: 1 });
+  client.send({ type: 'signal', to: 'bob', data: sdp(1) });
   client.send({ type: 'logout' });
   await client.expect('welcome');
   await client.expect('logged-out');
   assert.deepEqual(await bob.expect('user-online'), { type: 'user-online', user: 'alice' });
-  assert.deepEqual(await bob.expect('signal'), { type: 'signal', from: 'alice', data: 1 });
+  assert.deepEqual(await bob.expect('signal'), { type: 'signal', from: 'alice', data: sdp(1) });
   assert.deepEqual(await bob.expect('user-offline'), { type: 'user-offline', user: 'alice' });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AttemptThrottle } from '../../signaling/auth/attempt-throttle.js';
+import { MemoryLimiter } from '../../signaling/limits/limiter.js';
 import {
   DEFAULT_SCRYPT_PARAMS,
   checkScryptParams,
@@ -86,29 +86,35 @@ test('a token bucket allows a burst, then refills at its rate', () => {
   assert.throws(() => new TokenBucket({ perSecond: 0, burst: 1 }, clock), TypeError);
 });
 
-test('a sliding window counts only the failures inside it', () => {
+test('a limiter counts before it decides, and a window or block ends by the clock', async () => {
   const clock = new ManualClock();
-  const throttle = new AttemptThrottle({ limit: 2, windowMs: 1000 }, clock);
-  throttle.recordFailure('k');
-  clock.advance(400);
-  assert.equal(throttle.retryAfterMs('k'), 0);
-  throttle.recordFailure('k');
-  assert.equal(throttle.retryAfterMs('k'), 600);
-  assert.equal(throttle.retryAfterMs('other'), 0);
-  clock.advance(600);
-  assert.equal(throttle.retryAfterMs('k'), 0);
-  throttle.recordFailure('k');
-  assert.equal(throttle.retryAfterMs('k'), 400);
-  throttle.reset('k');
-  assert.equal(throttle.retryAfterMs('k'), 0);
+  const limiter = new MemoryLimiter({ points: 2, windowMs: 1000 }, clock);
+  // Three calls made before any is awaited: the third is refused, counted like the others.
+  const decisions = await Promise.all([limiter.consume('k'), limiter.consume('k'), limiter.consume('k')]);
+  assert.deepEqual(
+    decisions.map((decision) => decision.allowed),
+    [true, true, false],
+  );
+  assert.equal(decisions[2]!.retryAfterMs, 1000);
+  assert.equal((await limiter.consume('other')).allowed, true);
+  clock.advance(1000);
+  assert.equal((await limiter.consume('k')).allowed, true);
+  await limiter.block('k', 5000);
+  clock.advance(4999);
+  // The window ended during the block: the count starts again, the block still holds.
+  assert.deepEqual(await limiter.consume('k'), { allowed: false, count: 1, retryAfterMs: 1 });
+  clock.advance(1);
+  assert.equal((await limiter.consume('k')).allowed, true);
+  await limiter.reset('k');
+  assert.equal((await limiter.consume('k')).count, 1);
 });
 
-test('the throttle forgets keys whose failures left the window', () => {
+test('the limiter forgets keys whose window passed', async () => {
   const clock = new ManualClock();
-  const throttle = new AttemptThrottle({ limit: 5, windowMs: 1000 }, clock);
-  for (let i = 0; i < 100; i++) throttle.recordFailure(`key${i}`);
-  assert.equal(throttle.size, 100);
+  const limiter = new MemoryLimiter({ points: 5, windowMs: 1000 }, clock);
+  for (let i = 0; i < 100; i++) await limiter.consume(`key${i}`);
+  assert.equal(limiter.size, 100);
   clock.advance(1000);
-  throttle.sweep();
-  assert.equal(throttle.size, 0);
+  limiter.sweep();
+  assert.equal(limiter.size, 0);
 });

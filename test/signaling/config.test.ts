@@ -27,6 +27,12 @@ test('defaults work on one machine', () => {
     scryptCost: 32768,
     heartbeatIntervalMs: 5000,
     demo: false,
+    allowedOrigins: [],
+    trustProxy: [],
+    maxConnectionsPerAddress: 50,
+    loginTimeoutMs: 10_000,
+    registrationsPerHour: 20,
+    maxGroupsPerUser: 200,
   });
 });
 
@@ -43,7 +49,19 @@ test('reads every variable', () => {
     PARLEY_HEARTBEAT_MS: '30000',
     DATABASE_URL: 'postgresql://parley:secret@db.internal:5432/parley',
     METRICS_TOKEN: ' 0123456789abcdef0123 ',
+    ALLOWED_ORIGINS: 'https://chat.example.org, http://localhost:5173',
+    TRUST_PROXY: '127.0.0.1,::1',
+    PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '7',
+    PARLEY_LOGIN_TIMEOUT_MS: '2000',
+    PARLEY_REGISTRATIONS_PER_HOUR: '3',
+    PARLEY_MAX_GROUPS_PER_USER: '9',
   });
+  assert.deepEqual(config.allowedOrigins, ['https://chat.example.org', 'http://localhost:5173']);
+  assert.deepEqual(config.trustProxy, ['127.0.0.1', '::1']);
+  assert.equal(config.maxConnectionsPerAddress, 7);
+  assert.equal(config.loginTimeoutMs, 2000);
+  assert.equal(config.registrationsPerHour, 3);
+  assert.equal(config.maxGroupsPerUser, 9);
   assert.equal(config.host, '127.0.0.1');
   assert.equal(config.port, 0);
   assert.equal(config.dataDir, '/var/lib/parley');
@@ -87,6 +105,13 @@ const invalid: Array<[string, Environment, RegExp]> = [
   ['a DATABASE_URL of another database', { DATABASE_URL: 'mysql://db/parley' }, /^DATABASE_URL /],
   ['a short METRICS_TOKEN', { METRICS_TOKEN: 'secret' }, /^METRICS_TOKEN /],
   ['a METRICS_TOKEN with a space', { METRICS_TOKEN: 'correct horse battery staple' }, /^METRICS_TOKEN /],
+  ['an origin with a path', { ALLOWED_ORIGINS: 'https://a.example/app' }, /^ALLOWED_ORIGINS /],
+  [
+    'no connections per address',
+    { PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '0' },
+    /^PARLEY_MAX_CONNECTIONS_PER_ADDRESS /,
+  ],
+  ['a login timeout in words', { PARLEY_LOGIN_TIMEOUT_MS: 'soon' }, /^PARLEY_LOGIN_TIMEOUT_MS /],
 ];
 
 for (const [name, env, pattern] of invalid) {

@@ -43,7 +43,7 @@ async function expectGroupError(client: TestClient, code: string, ref: string): 
  * client before it has arrived by now, so finding the answer next proves nothing else came.
  */
 async function nothingElse(client: TestClient): Promise<void> {
-  client.send({ type: 'signal', to: 'nobody.here', data: 0 });
+  client.send({ type: 'signal', to: 'nobody.here', data: { kind: 'connect' } });
   await expectGroupError(client, ErrorCode.UnknownPeer, 'signal');
 }
 
@@ -345,6 +345,7 @@ async function seedAccounts(store: Store, names: readonly string[]): Promise<voi
     const created = await store.createAccount({
       username,
       nameKey: username.toLowerCase(),
+      skeleton: username.toLowerCase(),
       passwordHash: 'unused',
       createdAt: 0,
     });

@@ -208,7 +208,14 @@ export async function startTestServer(t: TestContext, options: ServerOptions = {
     port: 0,
     scryptCost: 16,
     logger: logs.logger,
+    // Every test client comes from 127.0.0.1: per-address limits are set high unless a test is about them.
+    maxConnectionsPerAddress: 10_000,
     ...options,
+    authLimits: {
+      registrationsPerAddress: { points: 10_000, windowMs: 60_000 },
+      perAddress: { points: 10_000, windowMs: 60_000 },
+      ...options.authLimits,
+    },
   });
   const clients: TestClient[] = [];
   const wsUrl = `ws://127.0.0.1:${server.port}/ws`;

@@ -67,6 +67,16 @@ test('serves index.html for / with the security headers', async (t) => {
   assert.equal(reply.body, '<!doctype html><title>Parley</title>');
   assert.equal(reply.headers['content-type'], 'text/html; charset=utf-8');
   assert.equal(reply.headers['content-security-policy'], CONTENT_SECURITY_POLICY);
+  const directives = new Map(
+    CONTENT_SECURITY_POLICY.split(';').map((directive) => {
+      const [name, ...values] = directive.trim().split(/\s+/);
+      return [name!, values.join(' ')] as const;
+    }),
+  );
+  // Sockets only to the server itself: not `ws:`/`wss:`, which would allow any host.
+  assert.equal(directives.get('connect-src'), "'self'");
+  assert.equal(directives.get('base-uri'), "'none'");
+  assert.equal(directives.get('frame-ancestors'), "'none'");
   assert.equal(reply.headers['x-content-type-options'], 'nosniff');
   assert.equal(reply.headers['cache-control'], 'no-cache');
 });

@@ -6,32 +6,17 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { CloseCode } from '../../shared/protocol.js';
 import { DEMO_PASSWORD } from '../../signaling/auth/demo-accounts.js';
 import { TestClient } from './harness.js';
+import { bundleServer, root } from './server-bundle.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Inside the repo so the bundle's bare imports resolve from node_modules, as dist/server/main.js's do. */
 const bundleDir = join(root, 'node_modules', '.cache', `parley-main-test-${process.pid}`);
 const bundle = join(bundleDir, 'main.mjs');
 
-// Bundled once like scripts/build.mjs does: the process under test is what `npm start` runs, and plain
-// node starts it in a fraction of the time tsx would need for each spawn.
-before(() =>
-  build({
-    entryPoints: [join(root, 'signaling', 'main.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: join(root, 'signaling', 'tsconfig.json'),
-    logLevel: 'warning',
-  }),
-);
+// Bundled once: the process under test is what `npm start` runs.
+before(() => bundleServer(bundle));
 after(() => rm(bundleDir, { recursive: true, force: true }));
 
 interface Run {

@@ -5,6 +5,7 @@ import { ErrorCode } from '../../shared/errors.js';
 import { timedStore } from '../../signaling/metrics/timed-store.js';
 import { openSqliteAccountStore } from '../../signaling/store/sqlite-account-store.js';
 import { startTestServer } from './harness.js';
+import { sdp } from './signal-data.js';
 
 const TOKEN = 'metrics-token-0123456789';
 
@@ -51,7 +52,7 @@ test('/metrics counts logins, failures, relays, errors and store calls, and name
   const alice = await server.join('alice');
   const bob = await server.join('bob');
   await alice.client.expect('user-online');
-  bob.client.send({ type: 'signal', to: 'alice', data: 1 });
+  bob.client.send({ type: 'signal', to: 'alice', data: sdp('v=0\r\n') });
   await alice.client.expect('signal');
   const mallory = await server.connect();
   mallory.login('alice', 'not the password');

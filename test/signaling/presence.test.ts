@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ErrorCode } from '../../shared/errors.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { startTestServer } from './harness.js';
+import { sdp } from './signal-data.js';
 
 test('the welcome lists everyone else online; later changes arrive as single deltas', async (t) => {
   const server = await startTestServer(t);
@@ -77,8 +78,8 @@ test('the replaced connection closing late does not take the new session offline
   await bob.client.expect('user-offline');
   await bob.client.expect('user-online');
   // A relay proves alice is still online after the old socket's close was handled.
-  bob.client.send({ type: 'signal', to: 'alice', data: 'still there?' });
-  assert.deepEqual(await second.expect('signal'), { type: 'signal', from: 'bob', data: 'still there?' });
+  bob.client.send({ type: 'signal', to: 'alice', data: sdp('still there?') });
+  assert.deepEqual(await second.expect('signal'), { type: 'signal', from: 'bob', data: sdp('still there?') });
 });
 
 test('a client that stops answering pings is dropped and announced offline', async (t) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { ErrorCode } from '../../shared/errors.js';
 import { AccountService } from '../../signaling/auth/account-service.js';
-import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from '../../signaling/auth/attempt-throttle.js';
+import { DEFAULT_AUTH_LIMITS, LoginGuard } from '../../signaling/auth/login-guard.js';
 import { DEFAULT_SCRYPT_PARAMS } from '../../signaling/auth/password-hash.js';
 import type { Store } from '../../signaling/store/store.js';
 import { ManualClock, PASSWORD } from './harness.js';
@@ -23,6 +23,7 @@ export type OpenStore = (t: TestContext) => Promise<StoreUnderTest>;
 export const account = (username: string, nameKey = username.toLowerCase()) => ({
   username,
   nameKey,
+  skeleton: nameKey,
   passwordHash: '$scrypt$ln=4,r=8,p=1$c2FsdA$aGFzaA',
   createdAt: 1,
 });
@@ -58,13 +59,17 @@ export function storeContract(engine: string, open: OpenStore): void {
     const service = () =>
       AccountService.create({
         store,
-        throttle: new LoginThrottle(DEFAULT_LOGIN_THROTTLE, clock),
+        guard: new LoginGuard(DEFAULT_AUTH_LIMITS, clock),
         clock,
         scrypt: { ...DEFAULT_SCRYPT_PARAMS, cost: 16 },
         sessionTtlMs: 1000,
+        sessionMaxAgeMs: 5000,
       });
     const [first, second] = await Promise.all([service(), service()]);
-    const results = await Promise.all([first.register('Zoe', PASSWORD), second.register('ZOE', PASSWORD)]);
+    const results = await Promise.all([
+      first.register('Zoe', PASSWORD, '127.0.0.1'),
+      second.register('ZOE', PASSWORD, '127.0.0.2'),
+    ]);
     assert.equal(results.filter((result) => result.ok).length, 1, JSON.stringify(results));
     const loser = results.find((result) => !result.ok);
     assert.equal(loser?.ok === false && loser.failure.code, ErrorCode.UsernameTaken);
@@ -76,7 +81,12 @@ export function storeContract(engine: string, open: OpenStore): void {
     const alice = (await store.createAccount(account('alice')))!;
     await store.createSession({ tokenHash: 'a', accountId: alice.id, createdAt: 0, expiresAt: 100 });
     await store.createSession({ tokenHash: 'b', accountId: alice.id, createdAt: 0, expiresAt: 100 });
-    assert.deepEqual(await store.findSession('a', 99), { tokenHash: 'a', expiresAt: 100, account: alice });
+    assert.deepEqual(await store.findSession('a', 99), {
+      tokenHash: 'a',
+      createdAt: 0,
+      expiresAt: 100,
+      account: alice,
+    });
     assert.equal(await store.findSession('a', 100), null);
     await store.extendSession('a', 200);
     assert.equal((await store.findSession('a', 150))?.account.nameKey, 'alice');
@@ -84,6 +94,30 @@ export function storeContract(engine: string, open: OpenStore): void {
     assert.equal(await store.findSession('a', 0), null);
     assert.equal(await store.deleteExpiredSessions(100), 1);
     assert.equal(await store.findSession('b', 0), null);
+  });
+
+  test(`${engine}: a name whose confusable skeleton is taken is refused`, async (t) => {
+    const { store, countRows } = await open(t);
+    assert.ok(await store.createAccount({ ...account('halice'), skeleton: 'halice' }));
+    // Cyrillic а: another name key, the same skeleton.
+    assert.equal(await store.createAccount({ ...account('hаlice'), skeleton: 'halice' }), null);
+    assert.equal(await countRows('accounts'), 1);
+  });
+
+  test(`${engine}: deleteSessionsOf ends every session of one account and no other`, async (t) => {
+    const { store } = await open(t);
+    const alice = (await store.createAccount(account('alice')))!;
+    const bob = (await store.createAccount(account('bob')))!;
+    for (const [hash, id] of [
+      ['a1', alice.id],
+      ['a2', alice.id],
+      ['b1', bob.id],
+    ] as const)
+      await store.createSession({ tokenHash: hash, accountId: id, createdAt: 5, expiresAt: 100 });
+    await store.deleteSessionsOf(alice.id);
+    assert.equal(await store.findSession('a1', 0), null);
+    assert.equal(await store.findSession('a2', 0), null);
+    assert.equal((await store.findSession('b1', 0))?.createdAt, 5);
   });
 
   test(`${engine}: timestamps beyond 32 bits come back as the same numbers`, async (t) => {
@@ -98,6 +132,7 @@ export function storeContract(engine: string, open: OpenStore): void {
     });
     assert.deepEqual(await store.findSession('t', later), {
       tokenHash: 't',
+      createdAt: later,
       expiresAt: later + 1,
       account: { ...alice, createdAt: later },
     });

@@ -34,6 +34,8 @@ export function errorText(code: ErrorCode, retryAfterMs?: number): string {
       return 'One of those people does not have an account.';
     case ErrorCode.GroupTooLarge:
       return 'That is more people than a group can hold.';
+    case ErrorCode.TooManyGroups:
+      return 'You are in as many groups as allowed. Leave one first.';
     case ErrorCode.NotAuthenticated:
     case ErrorCode.AlreadyAuthenticated:
     case ErrorCode.UnknownPeer:

@@ -1,0 +1,80 @@
+import { ErrorCode } from '../../shared/errors.js';
+import type { ClientFrame, ServerFrame } from '../../shared/protocol.js';
+import type { GroupFailure } from '../groups/group-service.js';
+import type { ConnectionContext } from './connection-context.js';
+import { memberKeys, toWireGroup } from './group-frames.js';
+
+type GroupCreateFrame = Extract<ClientFrame, { type: 'group-create' }>;
+type GroupAddFrame = Extract<ClientFrame, { type: 'group-add' }>;
+type GroupLeaveFrame = Extract<ClientFrame, { type: 'group-leave' }>;
+
+/** Who sent a command: a logged-in account. */
+export interface CommandSession {
+  user: string;
+  key: string;
+}
+
+/** What a command may do with the connection it came from: one small port, built once per connection. */
+export interface CommandPort {
+  readonly ctx: ConnectionContext;
+  log(level: 'warn' | 'info' | 'debug', fields: object, message: string): void;
+  /** Logs a refused frame at `level` and answers it with an error frame. */
+  refuse(level: 'warn' | 'info' | 'debug', code: ErrorCode, message: string, ref: string): void;
+  sendFrame(frame: ServerFrame): void;
+}
+
+/** Every online member, the creator included, learns of the new group. */
+export function createGroup(
+  port: CommandPort,
+  session: CommandSession,
+  frame: GroupCreateFrame,
+): Promise<void> {
+  return port.ctx.groups.create(session.key, frame.name, frame.members).then((result) => {
+    if (!result.ok) return refuseGroup(port, result.failure, frame.type);
+    const { group } = result;
+    port.log('info', { user: session.user, group: group.id, members: group.members.length }, 'group created');
+    port.ctx.presence.announceTo(memberKeys(group), { type: 'group-update', group: toWireGroup(group) });
+  });
+}
+
+/** Old and new members alike get the group as it now is. */
+export function addToGroup(port: CommandPort, session: CommandSession, frame: GroupAddFrame): Promise<void> {
+  return port.ctx.groups.add(session.key, frame.group, frame.members).then((result) => {
+    if (!result.ok) return refuseGroup(port, result.failure, frame.type);
+    const { group, added } = result;
+    const update: ServerFrame = { type: 'group-update', group: toWireGroup(group) };
+    // Nobody new: nothing changed for the others, but the sender's command is answered all the same.
+    if (added.length === 0) return port.sendFrame(update);
+    port.log('info', { user: session.user, group: group.id, added: added.length }, 'group members added');
+    port.ctx.presence.announceTo(memberKeys(group), update);
+  });
+}
+
+/** The leaver gets `group-removed`, those who remain the group without them; an empty group is gone. */
+export function leaveGroup(
+  port: CommandPort,
+  session: CommandSession,
+  frame: GroupLeaveFrame,
+): Promise<void> {
+  return port.ctx.groups.leave(session.key, frame.group).then((result) => {
+    if (!result.ok) return refuseGroup(port, result.failure, frame.type);
+    const { remaining } = result;
+    port.log('info', { user: session.user, group: frame.group, deleted: remaining === null }, 'left group');
+    // Through presence, not this socket: a newer session of the account may have taken over meanwhile.
+    port.ctx.presence.announceTo([session.key], { type: 'group-removed', group: frame.group });
+    if (remaining) {
+      port.ctx.presence.announceTo(memberKeys(remaining), {
+        type: 'group-update',
+        group: toWireGroup(remaining),
+      });
+    }
+  });
+}
+
+/**
+ * A group id the sender is not in is probing or a confused client: a warning. The rest are people
+ * naming a group or a member wrongly.
+ */
+function refuseGroup(port: CommandPort, failure: GroupFailure, ref: ClientFrame['type']): void {
+  port.refuse(failure.code === ErrorCode.UnknownGroup ? 'warn' : 'info', failure.code, failure.message, ref);
+}
