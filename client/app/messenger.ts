@@ -121,7 +121,7 @@ export class Messenger {
       links,
       directory,
       store,
-      accept: (conversation, messages) => inbox.storeBatch(conversation, messages),
+      accept: (peer, conversation, messages) => inbox.storeBatch(peer, conversation, messages),
     });
     this.#notifier = new Notifier({
       kindOf: (conversation) => directory.kindOf(conversation),
