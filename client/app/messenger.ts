@@ -23,6 +23,7 @@ import type { OpenConversationView } from './conversations/active-conversation.j
 import { GroupSync } from './conversations/group-sync.js';
 import { Inbox } from './conversations/inbox.js';
 import { OutboxDelivery } from './conversations/outbox-delivery.js';
+import { FetchPolicy } from './files/fetch-policy.js';
 import { FileTransfers } from './files/file-transfers.js';
 import { PeerInbound } from './peer-inbound.js';
 import { peerLinks } from './peer-links.js';
@@ -45,6 +46,8 @@ export interface MessengerOptions {
   createLink?: PeerLinkFactory;
   /** Own files up to this size are kept in storage, to survive a reload; tests lower it. */
   keepOutgoingFileBytes?: number;
+  /** Incoming files up to this size come without asking from people this user talked to (`AUTO_FETCH_BYTES`). */
+  autoFetchBytes?: number;
   /** Where warnings about bad peer input go. */
   warn?: Warn;
 }
@@ -113,6 +116,12 @@ export class Messenger {
         if (this.#active.fileChanged(id)) changed();
       },
       freeBytes: () => FileStore.freeBytes(),
+      fetchPolicy: new FetchPolicy({
+        ...(options.autoFetchBytes === undefined ? {} : { autoFetchBytes: options.autoFetchBytes }),
+        // In a group this user is in (accepted), or after this user wrote to the author directly.
+        talkedTo: async (author, conversation) =>
+          directory.kindOf(conversation) === 'group' || (await store.nextSeq(directory.direct(author))) > 1,
+      }),
       ...(options.keepOutgoingFileBytes === undefined
         ? {}
         : { keepOutgoingBytes: options.keepOutgoingFileBytes }),
@@ -310,6 +319,11 @@ export class Messenger {
 
   cancelFile(id: string): Promise<void> {
     return this.#files.cancel(id);
+  }
+
+  /** Fetches a file that was only offered (too big, or from someone this user never talked to). */
+  downloadFile(id: string): Promise<void> {
+    return this.#files.download(id);
   }
 
   retryFile(id: string): Promise<void> {

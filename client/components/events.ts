@@ -55,14 +55,14 @@ export class FilesChosenEvent extends Event {
 }
 
 /**
- * A person acted on a file message `id`: cancel its transfer, save it, try again, or (the sender,
- * after a reload) give the file again as `file`.
+ * A person acted on a file message `id`: fetch it (only offered), cancel its transfer, save it, try
+ * again, or (the sender, after a reload) give the file again as `file`.
  */
 export class FileActionEvent extends Event {
   static readonly eventName = 'file-action';
   constructor(
     readonly id: string,
-    readonly action: 'cancel' | 'save' | 'retry' | 'choose-again',
+    readonly action: 'download' | 'cancel' | 'save' | 'retry' | 'choose-again',
     readonly file: File | null = null,
   ) {
     super(FileActionEvent.eventName, { bubbles: true, composed: true });

@@ -111,6 +111,8 @@ test('a voice message arrives with its duration, plays on both sides, and still 
     await bob.waitUntilOnline('alice');
     await alice.openChat('bob');
     await bob.openChat('alice');
+    // Bob has written to alice: her clips come to him without asking.
+    await bob.send('ready when you are');
 
     const recorded = await recordVoice(alice);
     assertDuration(await waitUntilPlayable(bob, 'alice'), recorded, 'bob');

@@ -52,6 +52,8 @@ export const APP_COMMANDS = {
     const messenger = store.messenger;
     if (!messenger) return;
     switch (event.action) {
+      case 'download':
+        return messenger.downloadFile(event.id);
       case 'cancel':
         return messenger.cancelFile(event.id);
       case 'retry':

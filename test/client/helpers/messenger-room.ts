@@ -22,6 +22,7 @@ export interface JoinOptions {
   groups?: readonly Group[];
   createLink?: PeerLinkFactory;
   keepOutgoingFileBytes?: number;
+  autoFetchBytes?: number;
 }
 
 export type RawPeer = PeerMesh & { received: PeerFrame[] };
@@ -58,6 +59,7 @@ export class MessengerRoom {
       ...(options.keepOutgoingFileBytes === undefined
         ? {}
         : { keepOutgoingFileBytes: options.keepOutgoingFileBytes }),
+      ...(options.autoFetchBytes === undefined ? {} : { autoFetchBytes: options.autoFetchBytes }),
     });
     this.members.set(me, messenger);
     this.messengers.set(me, messenger);
