@@ -9,7 +9,7 @@
  */
 import { safeFileName } from '../../shared/file-protocol.js';
 import type { SignalPayload } from '../../shared/peer-protocol.js';
-import type { Group, IceServer } from '../../shared/protocol.js';
+import type { Group, GroupInvite, IceServer } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory } from '../net/peer-mesh.js';
 import type { AccountStore } from '../storage/account-store.js';
@@ -237,7 +237,12 @@ export class Messenger {
     this.#presence.groupUpdated(group);
   }
 
-  /** This user left a group: it leaves the lists; its history stays on this device. */
+  /** This user is invited to a group: it is listed, marked, until they accept or decline. */
+  groupInvited(invitation: GroupInvite): void {
+    this.#presence.invited(invitation);
+  }
+
+  /** This user left (or declined) a group: it leaves the lists; its history stays on this device. */
   groupRemoved(groupId: string): void {
     this.#presence.groupRemoved(groupId);
   }

@@ -39,6 +39,17 @@ export class GroupActionEvent extends Event {
   }
 }
 
+/** The person answered the invitation to group `groupId`: **Accept** or **Decline**. */
+export class InvitationAnswerEvent extends Event {
+  static readonly eventName = 'invitation-answer';
+  constructor(
+    readonly groupId: string,
+    readonly accept: boolean,
+  ) {
+    super(InvitationAnswerEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 export class MessageSendEvent extends Event {
   static readonly eventName = 'message-send';
   constructor(readonly text: string) {
@@ -143,6 +154,7 @@ declare global {
     'session-action': SessionActionEvent;
     'group-members': GroupMembersEvent;
     'group-action': GroupActionEvent;
+    'invitation-answer': InvitationAnswerEvent;
     'dialog-close': DialogCloseEvent;
     'files-chosen': FilesChosenEvent;
     'file-action': FileActionEvent;

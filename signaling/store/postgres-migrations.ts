@@ -44,6 +44,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX group_members_by_user ON group_members (user_key, group_id);
    CREATE INDEX groups_by_creator ON groups (creator_key);`,
+  // 2: invitations (SQLite's migration 4): a membership waits for the invitee's consent.
+  `CREATE TABLE group_invitations (
+     group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+     user_key TEXT NOT NULL REFERENCES accounts(name_key) ON DELETE CASCADE ON UPDATE CASCADE,
+     invited_by TEXT NOT NULL,
+     invited_at BIGINT NOT NULL,
+     PRIMARY KEY (group_id, user_key)
+   );
+   CREATE INDEX group_invitations_by_user ON group_invitations (user_key, invited_at);`,
 ];
 
 /**

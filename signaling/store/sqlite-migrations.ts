@@ -39,6 +39,16 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    ) STRICT;
    CREATE INDEX group_members_by_user ON group_members(user_key, group_id);
    CREATE INDEX groups_by_creator ON groups(creator_key);`,
+  // 4: invitations. A membership begins as an invitation the invitee accepts (a member row then) or
+  // declines (the row goes); they go with their group.
+  `CREATE TABLE group_invitations (
+     group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+     user_key TEXT NOT NULL REFERENCES accounts(name_key) ON DELETE CASCADE,
+     invited_by TEXT NOT NULL,
+     invited_at INTEGER NOT NULL,
+     PRIMARY KEY (group_id, user_key)
+   ) STRICT;
+   CREATE INDEX group_invitations_by_user ON group_invitations(user_key, invited_at);`,
 ];
 
 /** The schema version of a database. */

@@ -16,7 +16,7 @@ import type { GroupFailure } from '../groups/group-service.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { authenticate, type AuthFrame } from './authenticate.js';
 import type { ConnectionContext } from './connection-context.js';
-import { fillWelcome, memberKeys, toWireGroup } from './group-frames.js';
+import { fillWelcome, memberKeys, toInviteFrame, toWireGroup } from './group-frames.js';
 import { InOrderQueue } from './in-order-queue.js';
 import type { PresenceMember } from './presence.js';
 import { Outbox, encodeTextFrame } from './outbox.js';
@@ -25,6 +25,7 @@ type SignalFrame = Extract<ClientFrame, { type: 'signal' }>;
 type GroupCreateFrame = Extract<ClientFrame, { type: 'group-create' }>;
 type GroupAddFrame = Extract<ClientFrame, { type: 'group-add' }>;
 type GroupLeaveFrame = Extract<ClientFrame, { type: 'group-leave' }>;
+type GroupAnswerFrame = Extract<ClientFrame, { type: 'group-accept' | 'group-decline' }>;
 
 interface LoggedIn {
   user: string;
@@ -157,6 +158,9 @@ export class ClientConnection implements PresenceMember {
         return this.addToGroup(frame);
       case 'group-leave':
         return this.leaveGroup(frame);
+      case 'group-accept':
+      case 'group-decline':
+        return this.answerInvitation(frame);
       default: {
         const unreachable: never = frame;
         throw new TypeError(`unhandled frame ${JSON.stringify(unreachable)}`);
@@ -214,6 +218,7 @@ export class ClientConnection implements PresenceMember {
     // Read before entering presence: from then on, group changes reach this connection as they happen.
     // (With SQLite nothing can happen in between: the store answers without yielding to I/O.)
     const groups = await this.ctx.groups.groupsOf(account.nameKey);
+    const invitations = await this.ctx.groups.invitationsOf(account.nameKey);
     // The socket may have closed while scrypt ran; then there is nobody to welcome.
     if (this.socket.readyState !== WebSocket.OPEN) return;
     const { presence, iceServers } = this.ctx;
@@ -236,6 +241,7 @@ export class ClientConnection implements PresenceMember {
     );
     this.sendFrame(welcome);
     for (const group of after) this.sendFrame({ type: 'group-update', group });
+    for (const invitation of invitations) this.sendFrame(toInviteFrame(invitation));
     presence.enter(account.nameKey, account.username, this);
   }
 
@@ -277,34 +283,59 @@ export class ClientConnection implements PresenceMember {
     return undefined;
   }
 
-  /** Every online member, the creator included, learns of the new group. */
+  /** The creator gets the new group; those named are invited (its name and the inviter, nothing more). */
   private createGroup(frame: GroupCreateFrame): Promise<void> | undefined {
     const session = this.loggedIn(frame.type);
     if (!session) return undefined;
     return this.ctx.groups.create(session.key, frame.name, frame.members).then((result) => {
       if (!result.ok) return this.refuseGroup(result.failure, frame.type);
-      const { group } = result;
+      const { group, invited } = result;
       this.logAt(
         'info',
-        { user: session.user, group: group.id, members: group.members.length },
+        { user: session.user, group: group.id, invited: invited.keys.length },
         'group created',
       );
       this.ctx.presence.announceTo(memberKeys(group), { type: 'group-update', group: toWireGroup(group) });
+      this.ctx.presence.announceTo(invited.keys, { type: 'group-invite', ...invited.invitation });
     });
   }
 
-  /** Old and new members alike get the group as it now is. */
+  /** Those named are invited; the sender's command is answered with the group as it is. */
   private addToGroup(frame: GroupAddFrame): Promise<void> | undefined {
     const session = this.loggedIn(frame.type);
     if (!session) return undefined;
     return this.ctx.groups.add(session.key, frame.group, frame.members).then((result) => {
       if (!result.ok) return this.refuseGroup(result.failure, frame.type);
-      const { group, added } = result;
-      const update: ServerFrame = { type: 'group-update', group: toWireGroup(group) };
-      // Nobody new: nothing changed for the others, but the sender's command is answered all the same.
-      if (added.length === 0) return this.sendFrame(update);
-      this.logAt('info', { user: session.user, group: group.id, added: added.length }, 'group members added');
-      this.ctx.presence.announceTo(memberKeys(group), update);
+      const { group, invited } = result;
+      this.sendFrame({ type: 'group-update', group: toWireGroup(group) });
+      if (invited.keys.length === 0) return;
+      this.logAt(
+        'info',
+        { user: session.user, group: group.id, invited: invited.keys.length },
+        'group invitations',
+      );
+      this.ctx.presence.announceTo(invited.keys, { type: 'group-invite', ...invited.invitation });
+    });
+  }
+
+  /**
+   * An invitee answers: accepting makes them a member (every member, them included, gets the group);
+   * declining drops the invitation (they get `group-removed`, as for a group they left).
+   */
+  private answerInvitation(frame: GroupAnswerFrame): Promise<void> | undefined {
+    const session = this.loggedIn(frame.type);
+    if (!session) return undefined;
+    if (frame.type === 'group-decline') {
+      return this.ctx.groups.decline(session.key, frame.group).then((result) => {
+        if (!result.ok) return this.refuseGroup(result.failure, frame.type);
+        this.ctx.presence.announceTo([session.key], { type: 'group-removed', group: frame.group });
+      });
+    }
+    return this.ctx.groups.accept(session.key, frame.group).then((result) => {
+      if (!result.ok) return this.refuseGroup(result.failure, frame.type);
+      const { group } = result;
+      this.logAt('info', { user: session.user, group: group.id }, 'joined group');
+      this.ctx.presence.announceTo(memberKeys(group), { type: 'group-update', group: toWireGroup(group) });
     });
   }
 

@@ -1,5 +1,5 @@
-import { MAX_FRAME_BYTES, type Group, type WelcomeFrame } from '../../shared/protocol.js';
-import type { StoredGroup } from '../store/group-store.js';
+import { MAX_FRAME_BYTES, type Group, type GroupInvite, type WelcomeFrame } from '../../shared/protocol.js';
+import type { StoredGroup, StoredInvitation } from '../store/group-store.js';
 
 /** How many groups a welcome may list (`groups` of `Welcome` in shared/protocol.ts). */
 const WELCOME_MAX_GROUPS = 1000;
@@ -44,4 +44,14 @@ export function fillWelcome(
     }
   }
   return { welcome: { ...welcome, groups: inside }, after };
+}
+
+/** What an invitee is told of a group before accepting: its name and who invited, nothing more. */
+export function toInviteFrame(invitation: StoredInvitation): GroupInvite {
+  return {
+    type: 'group-invite',
+    group: invitation.groupId,
+    name: invitation.name,
+    inviter: invitation.inviter,
+  };
 }

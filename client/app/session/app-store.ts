@@ -115,6 +115,11 @@ export class AppStore extends EventTarget {
     return this.#groupCommand({ type: 'group-leave', group: groupId });
   }
 
+  /** Answers an invitation: accepting joins the group (and opens it), declining drops it. */
+  answerInvitation(groupId: string, accept: boolean): boolean {
+    return this.#groupCommand({ type: accept ? 'group-accept' : 'group-decline', group: groupId });
+  }
+
   #groupCommand(frame: GroupCommand): boolean {
     const sent = this.#signaling.send(frame);
     this.#groupRequests.sent(frame, sent, UNREACHABLE_TEXT);
@@ -214,6 +219,10 @@ export class AppStore extends EventTarget {
         this.#emit();
         return;
       }
+      case 'group-invite':
+        this.#messenger?.groupInvited(frame);
+        this.#emit();
+        return;
       case 'group-removed':
         this.#messenger?.groupRemoved(frame.group);
         this.#groupRequests.removed(frame.group);

@@ -67,6 +67,9 @@ export const APP_COMMANDS = {
       }
     }
   },
+  'invitation-answer': (event, { store }) => {
+    store.answerInvitation(event.groupId, event.accept);
+  },
   'group-action': (event, shell) => {
     switch (event.action) {
       case 'new-group':
