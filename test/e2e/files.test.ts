@@ -231,6 +231,7 @@ test('a file sent to a group of three reaches both other members, who each save 
     inWorld(async (world) => {
       const [alice, bob, carol] = await everyoneOnline(world, 'alice', 'bob', 'carol');
       await alice.createGroup('Photo club', ['bob', 'carol']);
+      for (const member of [bob, carol]) await member.acceptInvitation('Photo club');
       await alice.waitForMembers(['alice', 'bob', 'carol']);
       for (const member of [bob, carol]) {
         await member.groupButton('Photo club').waitFor();

@@ -138,6 +138,8 @@ test('a voice message in a group reaches every member, who can play it', () =>
     await alice.waitUntilOnline('bob');
     await alice.waitUntilOnline('carol');
     await alice.createGroup('Choir', ['bob', 'carol']);
+    for (const member of [bob, carol]) await member.acceptInvitation('Choir');
+    await alice.waitForMembers(['alice', 'bob', 'carol']);
     await bob.openGroup('Choir');
     await carol.openGroup('Choir');
 
