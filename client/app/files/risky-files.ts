@@ -55,7 +55,6 @@ const EXECUTABLES = new Set([
   'ksh',
   'command',
   'run',
-  'bin',
   'elf',
   'appimage',
   'deb',
@@ -71,8 +70,6 @@ const EXECUTABLES = new Set([
   'dmg',
   'pkg',
   'app',
-  'iso',
-  'img',
   'desktop',
 ]);
 

@@ -13,7 +13,16 @@ describe('saving a dangerous file', () => {
     for (const name of ['a.sh', 'b.js', 'c.msi', 'd.apk', 'e.dmg', 'f.jar', 'g.ps1']) {
       expect(riskyFileReason(name), name).to.contain(name);
     }
-    for (const name of ['photo.png', 'notes.txt', 'report.pdf', 'README', 'archive.tar.gz', 'html']) {
+    for (const name of [
+      'photo.png',
+      'notes.txt',
+      'report.pdf',
+      'README',
+      'archive.tar.gz',
+      'data.bin',
+      'disk.img',
+      'html',
+    ]) {
       expect(riskyFileReason(name), name).to.equal(null);
     }
   });
