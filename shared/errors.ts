@@ -45,7 +45,9 @@ export const ErrorCode = {
   UnknownUser: 'ERR_UNKNOWN_USER',
   /** A group would get more members than allowed. */
   GroupTooLarge: 'ERR_GROUP_TOO_LARGE',
-  /** The user is already in as many groups as the server allows. */
+  /** An invitee already has as many pending invitations as allowed. */
+  TooManyInvitations: 'ERR_TOO_MANY_INVITATIONS',
+  /** The user is in as many groups as allowed. */
   TooManyGroups: 'ERR_TOO_MANY_GROUPS',
   /** A file whose bytes do not have the SHA-256 its offer (or holder) named. */
   FileCorrupt: 'ERR_FILE_CORRUPT',

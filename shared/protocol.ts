@@ -16,6 +16,10 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const GROUP_NAME_MAX_LENGTH = 64;
 /** A group is a full mesh of data channels; see docs/architecture.md for how far that goes. */
 export const MAX_GROUP_MEMBERS = 256;
+/** How many groups one user may be in: each is a mesh of connections to keep. */
+export const MAX_GROUPS_PER_USER = 200;
+/** How many invitations may wait for one user: past it, nobody can invite them until they answer some. */
+export const MAX_PENDING_INVITATIONS = 50;
 
 /** A name as it travels: bounded, but the naming rules are checked by the server on register. */
 const Username = z
@@ -98,6 +102,9 @@ const GroupAdd = z.strictObject({
   members: MemberList.min(1),
 });
 const GroupLeave = z.strictObject({ type: z.literal('group-leave'), group: GroupIdSchema });
+/** The invitee's answer to a `group-invite`: join the group, or drop the invitation. */
+const GroupAccept = z.strictObject({ type: z.literal('group-accept'), group: GroupIdSchema });
+const GroupDecline = z.strictObject({ type: z.literal('group-decline'), group: GroupIdSchema });
 
 export const ClientFrame = z.discriminatedUnion('type', [
   Register,
@@ -110,6 +117,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
   GroupCreate,
   GroupAdd,
   GroupLeave,
+  GroupAccept,
+  GroupDecline,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
@@ -149,7 +158,21 @@ const Welcome = z.strictObject({
 });
 /** A group was created with the user in it, or its name or members changed. */
 const GroupUpdate = z.strictObject({ type: z.literal('group-update'), group: GroupSchema });
-/** The user is no longer in the group (they left it). */
+/**
+ * The user is invited to a group: its name and who invited, nothing else of it (not its members)
+ * until they accept. Sent when invited, and after each `welcome` for every invitation waiting.
+ */
+export const GroupInviteSchema = z.strictObject({
+  type: z.literal('group-invite'),
+  group: GroupIdSchema,
+  name: z
+    .string()
+    .min(1)
+    .max(GROUP_NAME_MAX_LENGTH * 2),
+  inviter: Username,
+});
+export type GroupInvite = z.infer<typeof GroupInviteSchema>;
+/** The user is no longer in the group (they left it), or no longer invited (they declined). */
 const GroupRemoved = z.strictObject({ type: z.literal('group-removed'), group: GroupIdSchema });
 const UserOnline = z.strictObject({ type: z.literal('user-online'), user: Username });
 const UserOffline = z.strictObject({ type: z.literal('user-offline'), user: Username });
@@ -174,6 +197,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   ErrorFrame,
   GroupUpdate,
   GroupRemoved,
+  GroupInviteSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 

@@ -9,7 +9,7 @@
  */
 import { safeFileName } from '../../shared/file-protocol.js';
 import type { SignalPayload } from '../../shared/peer-protocol.js';
-import type { Group, IceServer } from '../../shared/protocol.js';
+import type { Group, GroupInvite, IceServer } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory } from '../net/peer-mesh.js';
 import type { AccountStore } from '../storage/account-store.js';
@@ -23,6 +23,7 @@ import type { OpenConversationView as ActiveView } from './conversations/active-
 import { GroupSync } from './conversations/group-sync.js';
 import { Inbox } from './conversations/inbox.js';
 import { OutboxDelivery } from './conversations/outbox-delivery.js';
+import { FetchPolicy } from './files/fetch-policy.js';
 import { FileTransfers } from './files/file-transfers.js';
 import { DeviceKey } from './identity/device-key.js';
 import { HelloHandshake } from './identity/hello-handshake.js';
@@ -54,6 +55,8 @@ export interface MessengerOptions {
   createLink?: PeerLinkFactory;
   /** Own files up to this size are kept in storage, to survive a reload; tests lower it. */
   keepOutgoingFileBytes?: number;
+  /** Incoming files up to this size come without asking from people this user talked to (`AUTO_FETCH_BYTES`). */
+  autoFetchBytes?: number;
   /** Where warnings about bad peer input go. */
   warn?: Warn;
 }
@@ -134,6 +137,12 @@ export class Messenger {
         if (this.#active.fileChanged(id)) changed();
       },
       freeBytes: () => FileStore.freeBytes(),
+      fetchPolicy: new FetchPolicy({
+        ...(options.autoFetchBytes === undefined ? {} : { autoFetchBytes: options.autoFetchBytes }),
+        // In a group this user is in (accepted), or after this user wrote to the author directly.
+        talkedTo: async (author, conversation) =>
+          directory.kindOf(conversation) === 'group' || (await store.nextSeq(directory.direct(author))) > 1,
+      }),
       ...(options.keepOutgoingFileBytes === undefined
         ? {}
         : { keepOutgoingBytes: options.keepOutgoingFileBytes }),
@@ -142,7 +151,7 @@ export class Messenger {
       links,
       directory,
       store,
-      accept: (conversation, messages) => inbox.storeBatch(conversation, messages),
+      accept: (peer, conversation, messages) => inbox.storeBatch(peer, conversation, messages),
     });
     this.#notifier = new Notifier({
       kindOf: (conversation) => directory.kindOf(conversation),
@@ -250,7 +259,12 @@ export class Messenger {
     this.#presence.groupUpdated(group);
   }
 
-  /** This user left a group: it leaves the lists; its history stays on this device. */
+  /** This user is invited to a group: it is listed, marked, until they accept or decline. */
+  groupInvited(invitation: GroupInvite): void {
+    this.#presence.invited(invitation);
+  }
+
+  /** This user left (or declined) a group: it leaves the lists; its history stays on this device. */
   groupRemoved(groupId: string): void {
     this.#presence.groupRemoved(groupId);
   }
@@ -358,6 +372,11 @@ export class Messenger {
 
   cancelFile(id: string): Promise<void> {
     return this.#files.cancel(id);
+  }
+
+  /** Fetches a file that was only offered (too big, or from someone this user never talked to). */
+  downloadFile(id: string): Promise<void> {
+    return this.#files.download(id);
   }
 
   retryFile(id: string): Promise<void> {

@@ -2,6 +2,8 @@
  * Every frame a peer sends, routed to the feature that handles it. File frames pace a transfer, so
  * they go straight to the transfers; the rest are handled one at a time in each peer's order (an ack
  * must not overtake the message it follows), in a queue per peer that is dropped once it drains.
+ * A flood is cut on the way in (inbound-limits.ts): `typing`, `read` and `sync-heads` past their
+ * token bucket, and anything past a full queue, are dropped with one warning per flood.
  */
 import type { AppFrame } from '../../shared/peer-protocol.js';
 import type { GroupSync } from './conversations/group-sync.js';
@@ -11,6 +13,7 @@ import type { ReadReceipts } from './attention/read-receipts.js';
 import type { TypingIndicator } from './attention/typing-indicator.js';
 import { isFileFrame } from './files/file-transfers.js';
 import type { FileFrame, FileTransfers } from './files/file-transfers.js';
+import { InboundLimiter, MAX_QUEUED_FRAMES, isLimited } from './inbound-limits.js';
 import type { Warn } from './warn.js';
 
 /** Frames handled in each peer's order; file frames go straight to the transfers instead. */
@@ -35,10 +38,14 @@ export class PeerInbound {
   readonly #routes: InboundRoutes;
   /** Frames waiting for their turn, per peer; a peer with no entry has nothing being handled. */
   readonly #queues = new Map<string, QueuedFrame[]>();
+  readonly #limiter: InboundLimiter;
+  /** `${kind}\n${peer}` of each flood being dropped now: warned about once, until it subsides. */
+  readonly #flooding = new Set<string>();
   #closed = false;
 
-  constructor(routes: InboundRoutes) {
+  constructor(routes: InboundRoutes, limiter = new InboundLimiter()) {
     this.#routes = routes;
+    this.#limiter = limiter;
   }
 
   /** A text frame from `peer`, already validated by the mesh. */
@@ -51,10 +58,11 @@ export class PeerInbound {
         .catch((error: unknown) => this.#routes.warn(`handling ${frame.type} from ${peer} failed`, error));
       return;
     }
+    const queue = this.#queues.get(peer);
+    if (!this.#admit(peer, frame.type, queue?.length ?? 0)) return;
     // A message shows the moment it arrives; storing it (and the ack) then takes its turn in the
     // peer's queue, which a file's chunk writes can slow to a crawl.
     if (frame.type === 'message') this.#routes.inbox.showArriving(peer, frame.message);
-    const queue = this.#queues.get(peer);
     if (queue) {
       queue.push(frame);
       return;
@@ -73,6 +81,27 @@ export class PeerInbound {
   close(): void {
     this.#closed = true;
     for (const queue of this.#queues.values()) queue.length = 0;
+  }
+
+  /** Whether a frame of `kind` from `peer` may join its queue of `queued`; warns once per flood. */
+  #admit(peer: string, kind: QueuedFrame['type'], queued: number): boolean {
+    const full = queued >= MAX_QUEUED_FRAMES;
+    const limited = !full && isLimited(kind) && !this.#limiter.allow(peer, kind);
+    const flood = `${full ? 'queue' : kind}\n${peer}`;
+    if (!full && !limited) {
+      this.#flooding.delete(flood);
+      if (queued === 0) this.#flooding.delete(`queue\n${peer}`);
+      return true;
+    }
+    if (!this.#flooding.has(flood)) {
+      this.#flooding.add(flood);
+      this.#routes.warn(
+        full
+          ? `${peer} sent frames faster than they can be handled: dropping them`
+          : `${peer} sent ${kind} frames too fast: dropping them`,
+      );
+    }
+    return false;
   }
 
   async #drain(peer: string, queue: QueuedFrame[]): Promise<void> {

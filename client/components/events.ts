@@ -55,6 +55,17 @@ export class GroupActionEvent extends Event {
   }
 }
 
+/** The person answered the invitation to group `groupId`: **Accept** or **Decline**. */
+export class InvitationAnswerEvent extends Event {
+  static readonly eventName = 'invitation-answer';
+  constructor(
+    readonly groupId: string,
+    readonly accept: boolean,
+  ) {
+    super(InvitationAnswerEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 export class MessageSendEvent extends Event {
   static readonly eventName = 'message-send';
   constructor(readonly text: string) {
@@ -71,14 +82,14 @@ export class FilesChosenEvent extends Event {
 }
 
 /**
- * A person acted on a file message `id`: cancel its transfer, save it, try again, or (the sender,
- * after a reload) give the file again as `file`.
+ * A person acted on a file message `id`: fetch it (only offered), cancel its transfer, save it, try
+ * again, or (the sender, after a reload) give the file again as `file`.
  */
 export class FileActionEvent extends Event {
   static readonly eventName = 'file-action';
   constructor(
     readonly id: string,
-    readonly action: 'cancel' | 'save' | 'retry' | 'choose-again',
+    readonly action: 'download' | 'cancel' | 'save' | 'retry' | 'choose-again',
     readonly file: File | null = null,
   ) {
     super(FileActionEvent.eventName, { bubbles: true, composed: true });
@@ -161,6 +172,7 @@ declare global {
     'session-action': SessionActionEvent;
     'group-members': GroupMembersEvent;
     'group-action': GroupActionEvent;
+    'invitation-answer': InvitationAnswerEvent;
     'dialog-close': DialogCloseEvent;
     'files-chosen': FilesChosenEvent;
     'file-action': FileActionEvent;

@@ -70,3 +70,37 @@ export function clearSession(): void {
     // Storage is unavailable, so there is nothing remembered to forget.
   }
 }
+
+/** The localStorage key of a sign-out the server has not confirmed yet: the token to revoke. */
+export const PENDING_LOGOUT_KEY = 'parley:pending-logout';
+
+/**
+ * Remembers that `token` must still be revoked: the person signed out, but the server has not said
+ * `logged-out` (it was unreachable, or the answer was lost). Sent again on the next connection.
+ */
+export function savePendingLogout(token: string): void {
+  try {
+    localStorage.setItem(PENDING_LOGOUT_KEY, token);
+  } catch {
+    // Storage is unavailable: the token is forgotten with the page, and expires on the server.
+  }
+}
+
+/** The token of a sign-out not yet confirmed, or null. */
+export function loadPendingLogout(): string | null {
+  try {
+    const token = localStorage.getItem(PENDING_LOGOUT_KEY);
+    return token !== null && token.length > 0 && token.length <= 256 ? token : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The server confirmed the sign-out (or the token was dead already): nothing is left to revoke. */
+export function clearPendingLogout(): void {
+  try {
+    localStorage.removeItem(PENDING_LOGOUT_KEY);
+  } catch {
+    // Nothing stored, nothing to forget.
+  }
+}

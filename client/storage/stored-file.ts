@@ -14,9 +14,17 @@ export type FileRole = z.infer<typeof FileRole>;
 /**
  * `pending`: still moving (or waiting to); `complete`: stored whole and verified (incoming) or sent
  * to everyone (outgoing); `cancelled`: someone stopped it; `corrupt`: it arrived with another hash;
- * `no-space`: this browser's storage could not hold it.
+ * `no-space`: this browser's storage could not hold it; `offered`: incoming, not fetched without
+ * asking (too big, or from a stranger) until the person asks for it.
  */
-export const StoredFileStatus = z.enum(['pending', 'complete', 'cancelled', 'corrupt', 'no-space']);
+export const StoredFileStatus = z.enum([
+  'pending',
+  'complete',
+  'cancelled',
+  'corrupt',
+  'no-space',
+  'offered',
+]);
 export type StoredFileStatus = z.infer<typeof StoredFileStatus>;
 
 /** A file's transfer state as this browser stores it. */

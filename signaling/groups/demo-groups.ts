@@ -24,6 +24,8 @@ export async function ensureDemoGroups(groups: GroupService, logger: Logger): Pr
     if (await exists(groups, name, creator, [creator, ...others])) continue;
     const result = await groups.create(creator, name, others);
     if (!result.ok) throw new TypeError(`demo group ${name}: ${result.failure.message}`);
+    // The operator set the demo up for everyone in it: its members accept at once.
+    for (const key of result.invited.keys) await groups.accept(key, result.group.id);
     created.push(name);
   }
   logger.info({ created }, 'demo groups ready');

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '../../shared/errors.js';
 import { groupNameProblem, nameKey, normalizeUsername } from '../../shared/names.js';
-import { GROUP_NAME_MAX_LENGTH, MAX_GROUP_MEMBERS } from '../../shared/protocol.js';
+import { GROUP_NAME_MAX_LENGTH, MAX_GROUP_MEMBERS, MAX_PENDING_INVITATIONS } from '../../shared/protocol.js';
 import type { Clock } from '../clock.js';
 import type { AccountStore } from '../store/account-store.js';
-import type { GroupMember, GroupStore, StoredGroup } from '../store/group-store.js';
+import type { GroupStore, StoredGroup, StoredInvitation } from '../store/group-store.js';
 
 /** Why a group command was refused, in protocol terms. */
 export interface GroupFailure {
@@ -54,20 +54,31 @@ export interface GroupServiceOptions {
   maxGroupsPerUser: number;
 }
 
+/** Invitations just made: the keys of those invited, with what each of them is told. */
+export interface Invited {
+  keys: string[];
+  invitation: { group: string; name: string; inviter: string };
+}
+
 /**
- * Create, add and leave: the rules of group membership, independent of the socket. Expected refusals
- * are results, not exceptions; a rejected promise means the store failed. Users are name keys of
+ * Create, invite, accept, decline and leave: the rules of group membership, independent of the
+ * socket. Nobody is put into a group by someone else: the creator is a member at once, everyone
+ * named at create or add is invited and becomes a member only by accepting. Expected refusals are
+ * results, not exceptions; a rejected promise means the store failed. Users are name keys of
  * logged-in accounts (the caller vouches for them); members named by clients are resolved here.
  */
 export class GroupService {
   constructor(private readonly options: GroupServiceOptions) {}
 
-  /** Creates a group of `creatorKey` and `memberNames` (resolved to accounts; all must exist). */
+  /**
+   * Creates a group of `creatorKey`, inviting `memberNames` (resolved to accounts; all must exist and
+   * have room for another invitation).
+   */
   async create(
     creatorKey: string,
     rawName: string,
     memberNames: readonly string[],
-  ): Promise<GroupResult<{ group: StoredGroup }>> {
+  ): Promise<GroupResult<{ group: StoredGroup; invited: Invited }>> {
     const name = normalizeGroupName(rawName);
     if (name === null) {
       return fail(
@@ -75,54 +86,82 @@ export class GroupService {
         `A group name has 1 to ${GROUP_NAME_MAX_LENGTH} visible characters.`,
       );
     }
-    const mine = await this.options.store.groupsOf(creatorKey);
-    if (mine.length >= this.options.maxGroupsPerUser) {
-      return fail(
-        ErrorCode.TooManyGroups,
-        `You are in ${mine.length} groups, the most allowed; leave one first.`,
-      );
-    }
     const others = byKey(memberNames, new Set([creatorKey]));
     if (others.size + 1 > MAX_GROUP_MEMBERS) return TOO_LARGE;
-    const unknown = await this.firstUnknown(others);
-    if (unknown !== null) return unknownUser(unknown);
+    if (await this.#atGroupLimit(creatorKey)) return this.#tooManyGroups();
+    const refusal = await this.refuseInvitees(others);
+    if (refusal) return refusal;
     const group = await this.options.store.createGroup({
       id: newGroupId(),
       name,
       creatorKey,
       createdAt: this.options.clock.now(),
-      memberKeys: [creatorKey, ...others.keys()],
+      memberKeys: [creatorKey],
+      inviteKeys: [...others.keys()],
     });
-    return { ok: true, group };
+    return { ok: true, group, invited: invitedTo(group, creatorKey, [...others.keys()]) };
   }
 
   /**
-   * Adds `memberNames` to a group `actorKey` is in. Those already in it are skipped; when nobody is
-   * new, `added` is empty and the group is returned as it is.
+   * Invites `memberNames` to a group `actorKey` is in. Members and those invited already are skipped;
+   * when nobody is new, `invited.keys` is empty and the group is returned as it is.
    */
   async add(
     actorKey: string,
     groupId: string,
     memberNames: readonly string[],
-  ): Promise<GroupResult<{ group: StoredGroup; added: GroupMember[] }>> {
+  ): Promise<GroupResult<{ group: StoredGroup; invited: Invited }>> {
     const { store, clock } = this.options;
     const group = await store.getGroup(groupId);
     if (!group?.members.some((member) => member.key === actorKey)) return UNKNOWN_GROUP;
     const fresh = byKey(memberNames, new Set(group.members.map((member) => member.key)));
     if (group.members.length + fresh.size > MAX_GROUP_MEMBERS) return TOO_LARGE;
-    const unknown = await this.firstUnknown(fresh);
-    if (unknown !== null) return unknownUser(unknown);
-    if (fresh.size === 0) return { ok: true, group, added: [] };
+    const refusal = await this.refuseInvitees(fresh);
+    if (refusal) return refusal;
+    if (fresh.size === 0) return { ok: true, group, invited: invitedTo(group, actorKey, []) };
     // Checked again in the store's transaction: the group may have changed since it was read.
-    const result = await store.addMembers({
+    const result = await store.inviteMembers({
       groupId,
       actorKey,
       memberKeys: [...fresh.keys()],
-      since: clock.now(),
+      at: clock.now(),
       maxMembers: MAX_GROUP_MEMBERS,
     });
     if (!result.ok) return result.reason === 'too-large' ? TOO_LARGE : UNKNOWN_GROUP;
-    return result;
+    return { ok: true, group: result.group, invited: invitedTo(result.group, actorKey, result.invited) };
+  }
+
+  /** `userKey` accepts an invitation: a member from now on. */
+  async accept(userKey: string, groupId: string): Promise<GroupResult<{ group: StoredGroup }>> {
+    const { store, clock } = this.options;
+    if (!(await store.invitationsOf(userKey)).some((invitation) => invitation.groupId === groupId)) {
+      return UNKNOWN_GROUP;
+    }
+    if (await this.#atGroupLimit(userKey)) return this.#tooManyGroups();
+    const group = await store.acceptInvitation(groupId, userKey, clock.now());
+    return group ? { ok: true, group } : UNKNOWN_GROUP;
+  }
+
+  /** Whether `userKey` is in as many groups as allowed (each group is a mesh the client keeps up). */
+  async #atGroupLimit(userKey: string): Promise<boolean> {
+    return (await this.options.store.groupsOf(userKey)).length >= this.options.maxGroupsPerUser;
+  }
+
+  #tooManyGroups(): { ok: false; failure: GroupFailure } {
+    return fail(
+      ErrorCode.TooManyGroups,
+      `One person may be in at most ${this.options.maxGroupsPerUser} groups; leave one first.`,
+    );
+  }
+
+  /** `userKey` declines an invitation: it is gone, and nothing of the group was shared. */
+  async decline(userKey: string, groupId: string): Promise<GroupResult<object>> {
+    return (await this.options.store.declineInvitation(groupId, userKey)) ? { ok: true } : UNKNOWN_GROUP;
+  }
+
+  /** The invitations waiting for `userKey`, oldest first. */
+  invitationsOf(userKey: string): Promise<StoredInvitation[]> {
+    return this.options.store.invitationsOf(userKey);
   }
 
   /** Takes `userKey` out of a group; `remaining` is null when they were the last and the group is gone. */
@@ -137,6 +176,21 @@ export class GroupService {
     return this.options.store.groupsOf(userKey);
   }
 
+  /** Why these invitees cannot be invited (one unknown, or one with too many invitations), or null. */
+  private async refuseInvitees(names: ReadonlyMap<string, string>) {
+    const unknown = await this.firstUnknown(names);
+    if (unknown !== null) return unknownUser(unknown);
+    for (const [key, name] of names) {
+      if ((await this.options.store.invitationsOf(key)).length >= MAX_PENDING_INVITATIONS) {
+        return fail(
+          ErrorCode.TooManyInvitations,
+          `${name} has too many invitations waiting; they must answer some first.`,
+        );
+      }
+    }
+    return null;
+  }
+
   /** The first name (as typed) without an account, or null when all exist. */
   private async firstUnknown(names: ReadonlyMap<string, string>): Promise<string | null> {
     for (const [key, name] of names) {
@@ -144,6 +198,12 @@ export class GroupService {
     }
     return null;
   }
+}
+
+/** What the invitees of `group` are told: its name and who invited them. */
+function invitedTo(group: StoredGroup, inviterKey: string, keys: string[]): Invited {
+  const inviter = group.members.find((member) => member.key === inviterKey)?.user ?? inviterKey;
+  return { keys, invitation: { group: group.id, name: group.name, inviter } };
 }
 
 function unknownUser(name: string) {

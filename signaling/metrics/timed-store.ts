@@ -18,6 +18,10 @@ const OPERATIONS: readonly Operation[] = [
   'removeMember',
   'groupsOf',
   'getGroup',
+  'inviteMembers',
+  'acceptInvitation',
+  'declineInvitation',
+  'invitationsOf',
 ];
 
 /**

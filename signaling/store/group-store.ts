@@ -33,7 +33,34 @@ export interface NewGroup {
   createdAt: number;
   /** Name keys of existing accounts, the creator included, without duplicates; all join at `createdAt`. */
   memberKeys: readonly string[];
+  /** Name keys of existing accounts invited by the creator at `createdAt` (not members until they accept). */
+  inviteKeys?: readonly string[];
 }
+
+/** "`userKey` may join this group": a membership waits for the invitee's consent. */
+export interface StoredInvitation {
+  groupId: string;
+  /** The group's name, all an invitee learns of it before accepting. */
+  name: string;
+  /** Who invited, in their registered spelling (their key when the account is gone). */
+  inviter: string;
+  userKey: string;
+  invitedAt: number;
+}
+
+export interface MembersToInvite {
+  groupId: string;
+  /** Who invites them: must be a member. */
+  actorKey: string;
+  /** Name keys of existing accounts; members and those already invited are skipped. */
+  memberKeys: readonly string[];
+  at: number;
+  /** Members and pending invitations together may not exceed this. */
+  maxMembers: number;
+}
+
+export type InviteMembersResult =
+  { ok: true; group: StoredGroup; invited: string[] } | { ok: false; reason: 'unknown-group' | 'too-large' };
 
 export interface MembersToAdd {
   groupId: string;
@@ -68,4 +95,12 @@ export interface GroupStore {
   groupsOf(userKey: string): Promise<StoredGroup[]>;
   /** The group with this id, or null. */
   getGroup(id: string): Promise<StoredGroup | null>;
+  /** Invites users to a group if the actor is a member; `invited` are the keys newly invited. */
+  inviteMembers(change: MembersToInvite): Promise<InviteMembersResult>;
+  /** Turns `userKey`'s invitation into a membership from `since`; null when there was none. */
+  acceptInvitation(groupId: string, userKey: string, since: number): Promise<StoredGroup | null>;
+  /** Drops `userKey`'s invitation; false when there was none. */
+  declineInvitation(groupId: string, userKey: string): Promise<boolean>;
+  /** The invitations waiting for `userKey`, oldest first. */
+  invitationsOf(userKey: string): Promise<StoredInvitation[]>;
 }

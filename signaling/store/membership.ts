@@ -1,4 +1,10 @@
-import type { AddMembersResult, GroupMember, MembersToAdd, StoredGroup } from './group-store.js';
+import type {
+  AddMembersResult,
+  GroupMember,
+  MembersToAdd,
+  MembersToInvite,
+  StoredGroup,
+} from './group-store.js';
 
 export type AdditionPlan =
   { ok: true; fresh: ReadonlySet<string> } | Extract<AddMembersResult, { ok: false }>;
@@ -19,4 +25,23 @@ export function planAddition(present: ReadonlySet<string>, change: MembersToAdd)
 export function addedResult(group: StoredGroup, fresh: ReadonlySet<string>): AddMembersResult {
   const added: GroupMember[] = group.members.filter((member) => fresh.has(member.key));
   return { ok: true, group, added };
+}
+
+export type InvitationPlan =
+  { ok: true; fresh: string[] } | { ok: false; reason: 'unknown-group' | 'too-large' };
+
+/**
+ * What `inviteMembers` decides once it holds the group's member keys and pending invitees: the keys to
+ * invite (neither in it nor invited yet), or why none may be. Invitations count toward the size limit.
+ */
+export function planInvitation(
+  present: ReadonlySet<string>,
+  pending: ReadonlySet<string>,
+  change: MembersToInvite,
+): InvitationPlan {
+  if (!present.has(change.actorKey)) return { ok: false, reason: 'unknown-group' };
+  const fresh = [...new Set(change.memberKeys)].filter((key) => !present.has(key) && !pending.has(key));
+  if (present.size + pending.size + fresh.length > change.maxMembers)
+    return { ok: false, reason: 'too-large' };
+  return { ok: true, fresh };
 }

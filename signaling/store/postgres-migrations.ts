@@ -49,6 +49,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // Rows from before are filled in by `fillSkeletons` (the skeleton is computed in JavaScript).
   `ALTER TABLE accounts ADD COLUMN skeleton TEXT;
    CREATE INDEX accounts_by_skeleton ON accounts (skeleton);`,
+  // 3: invitations (SQLite's migration 5): a membership waits for the invitee's consent.
+  `CREATE TABLE group_invitations (
+     group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+     user_key TEXT NOT NULL REFERENCES accounts(name_key) ON DELETE CASCADE ON UPDATE CASCADE,
+     invited_by TEXT NOT NULL,
+     invited_at BIGINT NOT NULL,
+     PRIMARY KEY (group_id, user_key)
+   );
+   CREATE INDEX group_invitations_by_user ON group_invitations (user_key, invited_at);`,
 ];
 
 /**

@@ -1,16 +1,26 @@
 import pg from 'pg';
 import { nameSkeleton } from '../auth/name-skeleton.js';
 import type { NewAccount, NewSession, Session } from './account-store.js';
-import type { AddMembersResult, MembersToAdd, NewGroup, StoredGroup } from './group-store.js';
-import { addedResult, planAddition } from './membership.js';
+import type {
+  AddMembersResult,
+  InviteMembersResult,
+  MembersToAdd,
+  MembersToInvite,
+  NewGroup,
+  StoredGroup,
+} from './group-store.js';
+import { addedResult, planAddition, planInvitation } from './membership.js';
 import { migratePostgres } from './postgres-migrations.js';
 import {
   GROUP_COLUMNS,
   GROUP_JOINS,
+  INVITATION_SELECT,
   toAccount,
   toGroups,
+  toInvitation,
   type AccountRow,
   type GroupMemberRow,
+  type InvitationRow,
   type SessionRow,
 } from './rows.js';
 import type { Store } from './store.js';
@@ -121,6 +131,28 @@ async function fillSkeletons(pool: pg.Pool): Promise<void> {
   }
 }
 
+async function insertInvitation(
+  client: pg.PoolClient,
+  groupId: string,
+  key: string,
+  invitedBy: string,
+  at: number,
+): Promise<void> {
+  await client.query(
+    'INSERT INTO group_invitations (group_id, user_key, invited_by, invited_at) VALUES ($1, $2, $3, $4)',
+    [groupId, key, invitedBy, at],
+  );
+}
+
+async function keysOf(client: pg.PoolClient, table: 'group_members' | 'group_invitations', groupId: string) {
+  const found = await rows<{ user_key: string }>(
+    client,
+    `SELECT user_key FROM ${table} WHERE group_id = $1`,
+    [groupId],
+  );
+  return new Set(found.map((row) => row.user_key));
+}
+
 /**
  * Connects to PostgreSQL at `options.url`, migrating the database first (see `migratePostgres`), and
  * returns the store of accounts, sessions and groups. Several server nodes may share one database.
@@ -209,6 +241,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         for (const key of group.memberKeys) {
           await insertMember(client, group.id, key, group.createdAt, group.creatorKey);
         }
+        for (const key of group.inviteKeys ?? []) {
+          await insertInvitation(client, group.id, key, group.creatorKey, group.createdAt);
+        }
         return (await readGroup(client, group.id))!;
       });
     },
@@ -258,6 +293,49 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     async getGroup(id) {
       return readGroup(pool, id);
+    },
+    async inviteMembers(change: MembersToInvite): Promise<InviteMembersResult> {
+      return inTransaction(pool, async (client) => {
+        if (!(await lockGroup(client, change.groupId))) return { ok: false, reason: 'unknown-group' };
+        const plan = planInvitation(
+          await keysOf(client, 'group_members', change.groupId),
+          await keysOf(client, 'group_invitations', change.groupId),
+          change,
+        );
+        if (!plan.ok) return plan;
+        for (const key of plan.fresh) {
+          await insertInvitation(client, change.groupId, key, change.actorKey, change.at);
+        }
+        return { ok: true, group: (await readGroup(client, change.groupId))!, invited: plan.fresh };
+      });
+    },
+    async acceptInvitation(groupId, userKey, since) {
+      return inTransaction(pool, async (client) => {
+        if (!(await lockGroup(client, groupId))) return null;
+        const [invitation] = await rows<{ invited_by: string }>(
+          client,
+          'DELETE FROM group_invitations WHERE group_id = $1 AND user_key = $2 RETURNING invited_by',
+          [groupId, userKey],
+        );
+        if (!invitation) return null;
+        await insertMember(client, groupId, userKey, since, invitation.invited_by);
+        return readGroup(client, groupId);
+      });
+    },
+    async declineInvitation(groupId, userKey) {
+      const deleted = await pool.query(
+        'DELETE FROM group_invitations WHERE group_id = $1 AND user_key = $2',
+        [groupId, userKey],
+      );
+      return (deleted.rowCount ?? 0) > 0;
+    },
+    async invitationsOf(userKey) {
+      const found = await rows<InvitationRow>(
+        pool,
+        `${INVITATION_SELECT} WHERE i.user_key = $1 ORDER BY i.invited_at, i.group_id`,
+        [userKey],
+      );
+      return found.map(toInvitation);
     },
     async close() {
       if (!pool.ended) await pool.end();

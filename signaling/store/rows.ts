@@ -3,7 +3,7 @@
  * same table and column names, so the queries' column lists and joins are shared too.
  */
 import type { Account } from './account-store.js';
-import type { StoredGroup } from './group-store.js';
+import type { StoredGroup, StoredInvitation } from './group-store.js';
 
 export interface AccountRow {
   id: number;
@@ -67,4 +67,29 @@ export function toGroups(rows: readonly GroupMemberRow[]): StoredGroup[] {
     current.members.push({ user: row.username, key: row.user_key, since: row.since });
   }
   return groups;
+}
+
+/** One invitation with its group's name and the inviter's spelling. */
+export interface InvitationRow {
+  group_id: string;
+  name: string;
+  invited_by: string;
+  inviter: string | null;
+  user_key: string;
+  invited_at: number;
+}
+
+/** The columns and joins of an `InvitationRow`, over `group_invitations i`. */
+export const INVITATION_SELECT = `SELECT i.group_id, g.name, i.invited_by, a.username AS inviter, i.user_key, i.invited_at
+  FROM group_invitations i JOIN groups g ON g.id = i.group_id
+  LEFT JOIN accounts a ON a.name_key = i.invited_by`;
+
+export function toInvitation(row: InvitationRow): StoredInvitation {
+  return {
+    groupId: row.group_id,
+    name: row.name,
+    inviter: row.inviter ?? row.invited_by,
+    userKey: row.user_key,
+    invitedAt: row.invited_at,
+  };
 }

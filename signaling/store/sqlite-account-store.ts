@@ -1,14 +1,23 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { NewAccount, NewSession, Session } from './account-store.js';
-import type { AddMembersResult, MembersToAdd, StoredGroup } from './group-store.js';
-import { addedResult, planAddition } from './membership.js';
+import type {
+  AddMembersResult,
+  InviteMembersResult,
+  MembersToAdd,
+  MembersToInvite,
+  StoredGroup,
+} from './group-store.js';
+import { addedResult, planAddition, planInvitation } from './membership.js';
 import {
   GROUP_COLUMNS,
   GROUP_JOINS,
+  INVITATION_SELECT,
   toAccount,
   toGroups,
+  toInvitation,
   type AccountRow,
   type GroupMemberRow,
+  type InvitationRow,
   type SessionRow,
 } from './rows.js';
 import { migrate } from './sqlite-migrations.js';
@@ -89,6 +98,12 @@ export function openSqliteAccountStore(file: string): Store {
   const memberKeys = db
     .prepare<[string], string>('SELECT user_key FROM group_members WHERE group_id = ?')
     .pluck();
+  // Who invited stands as `added_by` of a member who joined by accepting.
+  const selectInviter = db
+    .prepare<[string, string], string>(
+      'SELECT invited_by FROM group_invitations WHERE group_id = ? AND user_key = ?',
+    )
+    .pluck();
   const deleteMember = db.prepare<[string, string]>(
     'DELETE FROM group_members WHERE group_id = ? AND user_key = ?',
   );
@@ -96,16 +111,56 @@ export function openSqliteAccountStore(file: string): Store {
     'DELETE FROM groups WHERE id = ? AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = groups.id)',
   );
 
+  const insertInvitation = db.prepare<[string, string, string, number]>(
+    'INSERT INTO group_invitations (group_id, user_key, invited_by, invited_at) VALUES (?, ?, ?, ?)',
+  );
+  const invitedKeys = db
+    .prepare<[string], string>('SELECT user_key FROM group_invitations WHERE group_id = ?')
+    .pluck();
+  const deleteInvitation = db.prepare<[string, string]>(
+    'DELETE FROM group_invitations WHERE group_id = ? AND user_key = ?',
+  );
+  const selectInvitationsOf = db.prepare<[string], InvitationRow>(
+    `${INVITATION_SELECT} WHERE i.user_key = ? ORDER BY i.invited_at, i.rowid`,
+  );
+
   const readGroup = (id: string): StoredGroup | null => toGroups(selectGroup.all(id))[0] ?? null;
 
   const createGroup = db.transaction(
-    (id: string, name: string, creatorKey: string, createdAt: number, keys: readonly string[]) => {
+    (
+      id: string,
+      name: string,
+      creatorKey: string,
+      createdAt: number,
+      keys: readonly string[],
+      invites: readonly string[],
+    ) => {
       if (keys.length === 0) throw new TypeError('a group needs at least one member');
       insertGroup.run(id, name, creatorKey, createdAt);
       for (const key of keys) insertMember.run(id, key, createdAt, creatorKey);
+      for (const key of invites) insertInvitation.run(id, key, creatorKey, createdAt);
       return readGroup(id)!;
     },
   );
+
+  const inviteMembers = db.transaction((change: MembersToInvite): InviteMembersResult => {
+    const plan = planInvitation(
+      new Set(memberKeys.all(change.groupId)),
+      new Set(invitedKeys.all(change.groupId)),
+      change,
+    );
+    if (!plan.ok) return plan;
+    for (const key of plan.fresh) insertInvitation.run(change.groupId, key, change.actorKey, change.at);
+    return { ok: true, group: readGroup(change.groupId)!, invited: plan.fresh };
+  });
+
+  const acceptInvitation = db.transaction((groupId: string, userKey: string, since: number) => {
+    const inviter = selectInviter.get(groupId, userKey);
+    if (inviter === undefined) return null;
+    deleteInvitation.run(groupId, userKey);
+    insertMember.run(groupId, userKey, since, inviter);
+    return readGroup(groupId);
+  });
 
   const addMembers = db.transaction((change: MembersToAdd): AddMembersResult => {
     const plan = planAddition(new Set(memberKeys.all(change.groupId)), change);
@@ -166,7 +221,14 @@ export function openSqliteAccountStore(file: string): Store {
       return deleteExpired.run(now).changes;
     },
     async createGroup(group) {
-      return createGroup.immediate(group.id, group.name, group.creatorKey, group.createdAt, group.memberKeys);
+      return createGroup.immediate(
+        group.id,
+        group.name,
+        group.creatorKey,
+        group.createdAt,
+        group.memberKeys,
+        group.inviteKeys ?? [],
+      );
     },
     async addMembers(change) {
       return addMembers.immediate(change);
@@ -179,6 +241,18 @@ export function openSqliteAccountStore(file: string): Store {
     },
     async getGroup(id) {
       return readGroup(id);
+    },
+    async inviteMembers(change) {
+      return inviteMembers.immediate(change);
+    },
+    async acceptInvitation(groupId, userKey, since) {
+      return acceptInvitation.immediate(groupId, userKey, since);
+    },
+    async declineInvitation(groupId, userKey) {
+      return deleteInvitation.run(groupId, userKey).changes > 0;
+    },
+    async invitationsOf(userKey) {
+      return selectInvitationsOf.all(userKey).map(toInvitation);
     },
     async close() {
       if (db.open) db.close();

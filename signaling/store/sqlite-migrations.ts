@@ -52,6 +52,16 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     for (const row of rows) update.run(nameSkeleton(row.username), row.id);
     db.exec('CREATE INDEX accounts_by_skeleton ON accounts(skeleton)');
   },
+  // 5: invitations. A membership begins as an invitation the invitee accepts (a member row then) or
+  // declines (the row goes); they go with their group.
+  `CREATE TABLE group_invitations (
+     group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+     user_key TEXT NOT NULL REFERENCES accounts(name_key) ON DELETE CASCADE,
+     invited_by TEXT NOT NULL,
+     invited_at INTEGER NOT NULL,
+     PRIMARY KEY (group_id, user_key)
+   ) STRICT;
+   CREATE INDEX group_invitations_by_user ON group_invitations(user_key, invited_at);`,
 ];
 
 /** The schema version of a database. */

@@ -21,12 +21,13 @@ import { authenticate, type AuthFrame } from './authenticate.js';
 import type { ConnectionContext } from './connection-context.js';
 import {
   addToGroup,
+  answerInvitation,
   createGroup,
   leaveGroup,
   type CommandPort,
   type CommandSession,
 } from './group-commands.js';
-import { welcomeFrames } from './group-frames.js';
+import { toInviteFrame, welcomeFrames } from './group-frames.js';
 import { InOrderQueue } from './in-order-queue.js';
 import { PairLimiter } from './pair-limiter.js';
 import type { PresenceMember } from './presence.js';
@@ -176,6 +177,9 @@ export class ClientConnection implements PresenceMember {
         return this.withSession(frame.type, (session) => addToGroup(this.port, session, frame));
       case 'group-leave':
         return this.withSession(frame.type, (session) => leaveGroup(this.port, session, frame));
+      case 'group-accept':
+      case 'group-decline':
+        return this.withSession(frame.type, (session) => answerInvitation(this.port, session, frame));
       default: {
         const unreachable: never = frame;
         throw new TypeError(`unhandled frame ${JSON.stringify(unreachable)}`);
@@ -237,6 +241,7 @@ export class ClientConnection implements PresenceMember {
     // Read before entering presence: from then on, group changes reach this connection as they happen.
     // (With SQLite nothing can happen in between: the store answers without yielding to I/O.)
     const groups = await this.ctx.groups.groupsOf(account.nameKey);
+    const invitations = await this.ctx.groups.invitationsOf(account.nameKey);
     // The socket may have closed while scrypt ran; then there is nobody to welcome.
     if (this.socket.readyState !== WebSocket.OPEN) return;
     const { presence, ice } = this.ctx;
@@ -247,6 +252,7 @@ export class ClientConnection implements PresenceMember {
     this.logAt('info', { user: account.username, via: ref }, 'logged in');
     this.ctx.metrics.loggedIn(ref);
     this.welcome(token, expiresAt, presence.names(), groups, grant.iceServers);
+    for (const invitation of invitations) this.sendFrame(toInviteFrame(invitation));
     presence.enter(account.nameKey, account.username, this);
     // Older clients log a frame type they do not know as a bad frame: only those who asked get it.
     if (capabilities.includes(Capability.IceRefresh)) {

@@ -7,6 +7,7 @@ import { memberKeys, toWireGroup } from './group-frames.js';
 type GroupCreateFrame = Extract<ClientFrame, { type: 'group-create' }>;
 type GroupAddFrame = Extract<ClientFrame, { type: 'group-add' }>;
 type GroupLeaveFrame = Extract<ClientFrame, { type: 'group-leave' }>;
+type GroupAnswerFrame = Extract<ClientFrame, { type: 'group-accept' | 'group-decline' }>;
 
 /** Who sent a command: a logged-in account. */
 export interface CommandSession {
@@ -23,7 +24,7 @@ export interface CommandPort {
   sendFrame(frame: ServerFrame): void;
 }
 
-/** Every online member, the creator included, learns of the new group. */
+/** The creator gets the new group; those named are invited (its name and the inviter, nothing more). */
 export function createGroup(
   port: CommandPort,
   session: CommandSession,
@@ -31,22 +32,50 @@ export function createGroup(
 ): Promise<void> {
   return port.ctx.groups.create(session.key, frame.name, frame.members).then((result) => {
     if (!result.ok) return refuseGroup(port, result.failure, frame.type);
-    const { group } = result;
-    port.log('info', { user: session.user, group: group.id, members: group.members.length }, 'group created');
+    const { group, invited } = result;
+    port.log('info', { user: session.user, group: group.id, invited: invited.keys.length }, 'group created');
     port.ctx.presence.announceTo(memberKeys(group), { type: 'group-update', group: toWireGroup(group) });
+    port.ctx.presence.announceTo(invited.keys, { type: 'group-invite', ...invited.invitation });
   });
 }
 
-/** Old and new members alike get the group as it now is. */
+/** Those named are invited; the sender's command is answered with the group as it is. */
 export function addToGroup(port: CommandPort, session: CommandSession, frame: GroupAddFrame): Promise<void> {
   return port.ctx.groups.add(session.key, frame.group, frame.members).then((result) => {
     if (!result.ok) return refuseGroup(port, result.failure, frame.type);
-    const { group, added } = result;
-    const update: ServerFrame = { type: 'group-update', group: toWireGroup(group) };
-    // Nobody new: nothing changed for the others, but the sender's command is answered all the same.
-    if (added.length === 0) return port.sendFrame(update);
-    port.log('info', { user: session.user, group: group.id, added: added.length }, 'group members added');
-    port.ctx.presence.announceTo(memberKeys(group), update);
+    const { group, invited } = result;
+    port.sendFrame({ type: 'group-update', group: toWireGroup(group) });
+    if (invited.keys.length === 0) return;
+    port.log(
+      'info',
+      { user: session.user, group: group.id, invited: invited.keys.length },
+      'group invitations',
+    );
+    port.ctx.presence.announceTo(invited.keys, { type: 'group-invite', ...invited.invitation });
+  });
+}
+
+/**
+ * An invitee answers: accepting makes them a member (every member, them included, gets the group);
+ * declining drops the invitation (they get `group-removed`, as for a group they left).
+ */
+export function answerInvitation(
+  port: CommandPort,
+  session: CommandSession,
+  frame: GroupAnswerFrame,
+): Promise<void> {
+  const { groups, presence } = port.ctx;
+  if (frame.type === 'group-decline') {
+    return groups.decline(session.key, frame.group).then((result) => {
+      if (!result.ok) return refuseGroup(port, result.failure, frame.type);
+      presence.announceTo([session.key], { type: 'group-removed', group: frame.group });
+    });
+  }
+  return groups.accept(session.key, frame.group).then((result) => {
+    if (!result.ok) return refuseGroup(port, result.failure, frame.type);
+    const { group } = result;
+    port.log('info', { user: session.user, group: group.id }, 'joined group');
+    presence.announceTo(memberKeys(group), { type: 'group-update', group: toWireGroup(group) });
   });
 }
 

@@ -1,5 +1,11 @@
-import { MAX_FRAME_BYTES, type Group, type ServerFrame, type WelcomeFrame } from '../../shared/protocol.js';
-import type { StoredGroup } from '../store/group-store.js';
+import {
+  MAX_FRAME_BYTES,
+  type Group,
+  type GroupInvite,
+  type ServerFrame,
+  type WelcomeFrame,
+} from '../../shared/protocol.js';
+import type { StoredGroup, StoredInvitation } from '../store/group-store.js';
 
 /** How many groups a welcome may list (`groups` of `Welcome` in shared/protocol.ts). */
 const WELCOME_MAX_GROUPS = 1000;
@@ -53,4 +59,14 @@ export function welcomeFrames(
 ): ServerFrame[] {
   const filled = fillWelcome({ ...welcome, groups: [] }, groups.map(toWireGroup));
   return [filled.welcome, ...filled.after.map((group) => ({ type: 'group-update', group }) as const)];
+}
+
+/** What an invitee is told of a group before accepting: its name and who invited, nothing more. */
+export function toInviteFrame(invitation: StoredInvitation): GroupInvite {
+  return {
+    type: 'group-invite',
+    group: invitation.groupId,
+    name: invitation.name,
+    inviter: invitation.inviter,
+  };
 }

@@ -98,6 +98,14 @@ async function attach(person: Person, file: RandomFile): Promise<void> {
   await fileCard(person, file.name).waitFor();
 }
 
+/**
+ * Presses **Download** on the card of `file`, once it shows: a file above the size fetched without
+ * asking (16 MiB) waits for the receiver to ask for it.
+ */
+async function download(person: Person, file: RandomFile): Promise<void> {
+  await control(fileCard(person, file.name), 'Download').click({ timeout: TRANSFER_TIMEOUT_MS });
+}
+
 /** Waits for **Save** on the card of `file`, saves it and returns the SHA-256 of what was downloaded. */
 async function saveAndHash(person: Person, file: RandomFile): Promise<string> {
   const save = control(fileCard(person, file.name), 'Save');
@@ -176,7 +184,7 @@ test('a 20 MB file goes from alice to bob with progress on both sides, and bob s
       await Promise.all([
         progressSeen(alice.page, file.name, -1),
         progressSeen(bob.page, file.name, -1),
-        attach(alice, file),
+        attach(alice, file).then(() => download(bob, file)),
       ]);
 
       assert.equal(await saveAndHash(bob, file), file.sha256, 'bob saved exactly what alice chose');
@@ -200,7 +208,10 @@ test('a receiver who reloads in the middle of a transfer gets the rest after sig
       // slows the transfer along with everything else.
       const file = await writeRandomFile(dir, 'dataset', 32 * MB);
 
-      const [before] = await Promise.all([progressSeen(bob.page, file.name, 0), attach(alice, file)]);
+      const [before] = await Promise.all([
+        progressSeen(bob.page, file.name, 0),
+        attach(alice, file).then(() => download(bob, file)),
+      ]);
       await bob.reload();
       assert.ok(
         before <= file.size / 2,
@@ -220,6 +231,7 @@ test('a file sent to a group of three reaches both other members, who each save 
     inWorld(async (world) => {
       const [alice, bob, carol] = await everyoneOnline(world, 'alice', 'bob', 'carol');
       await alice.createGroup('Photo club', ['bob', 'carol']);
+      for (const member of [bob, carol]) await member.acceptInvitation('Photo club');
       await alice.waitForMembers(['alice', 'bob', 'carol']);
       for (const member of [bob, carol]) {
         await member.groupButton('Photo club').waitFor();
@@ -249,7 +261,10 @@ test('a receiver who cancels stops the transfer on both sides, and the sender is
       // Cancelled early, so its size costs nothing: big enough that Cancel lands while it moves.
       const file = await writeRandomFile(dir, 'wrong-file', 64 * MB);
 
-      await Promise.all([progressSeen(bob.page, file.name, 0), attach(alice, file)]);
+      await Promise.all([
+        progressSeen(bob.page, file.name, 0),
+        attach(alice, file).then(() => download(bob, file)),
+      ]);
       const bobsCard = fileCard(bob, file.name);
       await control(bobsCard, 'Cancel').click();
 

@@ -21,6 +21,8 @@ test('a group created with two others shows up for all three, and each one’s m
     const [alice, bob, carol] = await everyoneOnline(world, 'alice', 'bob', 'carol');
 
     await alice.createGroup('Weekend trip', ['bob', 'carol']);
+    // Nobody is put into a group: each one invited accepts.
+    for (const member of [bob, carol]) await member.acceptInvitation('Weekend trip');
     await alice.waitForMembers(['alice', 'bob', 'carol']);
     for (const member of [bob, carol]) {
       await member.groupButton('Weekend trip').waitFor();
@@ -54,6 +56,8 @@ test('a member who was away catches up from whoever is online, even when the aut
   inWorld(async (world) => {
     const [alice, bob, carol] = await everyoneOnline(world, 'alice', 'bob', 'carol');
     await alice.createGroup('Night shift', ['bob', 'carol']);
+    for (const member of [bob, carol]) await member.acceptInvitation('Night shift');
+    await alice.waitForMembers(['alice', 'bob', 'carol']);
     await bob.openGroup('Night shift');
     await carol.groupButton('Night shift').waitFor();
 
@@ -87,6 +91,8 @@ test('a member who leaves loses the group from her list and gets none of its lat
   inWorld(async (world) => {
     const [alice, bob, carol] = await everyoneOnline(world, 'alice', 'bob', 'carol');
     await alice.createGroup('Band practice', ['bob', 'carol']);
+    for (const member of [bob, carol]) await member.acceptInvitation('Band practice');
+    await alice.waitForMembers(['alice', 'bob', 'carol']);
     await bob.openGroup('Band practice');
     await carol.openGroup('Band practice');
     await alice.send('Practice moves to Thursday.');
@@ -130,14 +136,16 @@ test('someone added with Add members sees the group and its later messages, but 
   inWorld(async (world) => {
     const [alice, bob, carol] = await everyoneOnline(world, 'alice', 'bob', 'carol');
     await alice.createGroup('Book club', ['bob']);
+    await bob.acceptInvitation('Book club');
+    await alice.waitForMembers(['alice', 'bob']);
     await bob.openGroup('Book club');
     await alice.send('Before carol joins: the ending was weak.');
     await bob.expectMessage('Before carol joins: the ending was weak.', { author: 'alice' });
     assert.equal(await carol.groupButton('Book club').count(), 0, 'carol is not in it yet');
 
     await alice.addMembers(['carol']);
+    await carol.acceptInvitation('Book club');
     await alice.waitForMembers(['alice', 'bob', 'carol']);
-    await carol.groupButton('Book club').waitFor();
     await carol.openGroup('Book club');
     await carol.waitForMembers(['alice', 'bob', 'carol']);
     await bob.waitForMembers(['alice', 'bob', 'carol']);

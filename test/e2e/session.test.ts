@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { test } from 'node:test';
+import { WebSocket } from 'ws';
+import { ErrorCode } from '../../shared/errors.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { useWorlds } from './harness/world.js';
 
 const inWorld = useWorlds();
@@ -49,4 +53,39 @@ test('signing in to the same account elsewhere stops the older tab with an expla
     const bob = await world.register('bob');
     await bob.waitUntilOnline('alice');
     await second.waitUntilOnline('bob');
+  }));
+
+/** Resumes `token` on a fresh socket: 'welcome' while the session lives, else the error code. */
+async function resumeWith(serverUrl: string, token: string): Promise<string> {
+  const socket = new WebSocket(`${serverUrl.replace(/^http/, 'ws')}/ws`);
+  try {
+    await once(socket, 'open');
+    socket.send(JSON.stringify({ type: 'resume', version: PROTOCOL_VERSION, token }));
+    const [data] = (await once(socket, 'message')) as [Buffer];
+    const frame = JSON.parse(data.toString()) as { type: string; code?: string };
+    return frame.type === 'error' ? (frame.code ?? 'error') : frame.type;
+  } finally {
+    socket.close();
+  }
+}
+
+test('logging out while the server is away revokes the session once it is back', () =>
+  inWorld(async (world) => {
+    const alice = await world.register('alice');
+    const { token } = JSON.parse(
+      (await alice.page.evaluate(() => localStorage.getItem('parley:session'))) ?? '{}',
+    ) as { token: string };
+    assert.ok(token, 'the page signed in with a session token');
+
+    await world.server.kill();
+    await alice.serverNotice.waitFor();
+    await alice.logOutButton.click();
+    await alice.usernameField.waitFor();
+
+    await world.server.restart();
+    // The sign-out the server never heard of is sent as soon as the page reaches it again.
+    await alice.page.waitForFunction(() => localStorage.getItem('parley:pending-logout') === null, null, {
+      timeout: 20_000,
+    });
+    assert.equal(await resumeWith(world.server.url, token), ErrorCode.SessionExpired);
   }));

@@ -111,6 +111,8 @@ test('a voice message arrives with its duration, plays on both sides, and still 
     await bob.waitUntilOnline('alice');
     await alice.openChat('bob');
     await bob.openChat('alice');
+    // Bob has written to alice: her clips come to him without asking.
+    await bob.send('ready when you are');
 
     const recorded = await recordVoice(alice);
     assertDuration(await waitUntilPlayable(bob, 'alice'), recorded, 'bob');
@@ -136,6 +138,8 @@ test('a voice message in a group reaches every member, who can play it', () =>
     await alice.waitUntilOnline('bob');
     await alice.waitUntilOnline('carol');
     await alice.createGroup('Choir', ['bob', 'carol']);
+    for (const member of [bob, carol]) await member.acceptInvitation('Choir');
+    await alice.waitForMembers(['alice', 'bob', 'carol']);
     await bob.openGroup('Choir');
     await carol.openGroup('Choir');
 

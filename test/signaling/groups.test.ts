@@ -4,11 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ErrorCode } from '../../shared/errors.js';
-import { MAX_FRAME_BYTES, MAX_GROUP_MEMBERS, type Group, type ServerFrame } from '../../shared/protocol.js';
+import {
+  MAX_FRAME_BYTES,
+  MAX_GROUP_MEMBERS,
+  MAX_GROUPS_PER_USER,
+  MAX_PENDING_INVITATIONS,
+  type Group,
+  type ServerFrame,
+} from '../../shared/protocol.js';
 import { DEMO_PASSWORD } from '../../signaling/auth/demo-accounts.js';
 import { DEMO_GROUPS } from '../../signaling/groups/demo-groups.js';
 import { openSqliteAccountStore } from '../../signaling/store/sqlite-account-store.js';
 import type { Store } from '../../signaling/store/store.js';
+import { toWireGroup } from '../../signaling/ws/group-frames.js';
 import { ManualClock, startTestServer, type TestClient, type TestServer } from './harness.js';
 
 const GROUP_ID = /^g[0-9a-f]{24}$/;
@@ -47,6 +55,15 @@ async function nothingElse(client: TestClient): Promise<void> {
   await expectGroupError(client, ErrorCode.UnknownPeer, 'signal');
 }
 
+/** Expects the invitation to group `id`, accepts it, and resolves the group as the accepter gets it. */
+async function acceptInvite(client: TestClient, id: string): Promise<Group> {
+  const invite = await next(client);
+  assert.equal(invite.type, 'group-invite', `expected group-invite, got ${JSON.stringify(invite)}`);
+  assert.equal((invite as Extract<ServerFrame, { type: 'group-invite' }>).group, id);
+  client.send({ type: 'group-accept', group: id });
+  return expectUpdate(client);
+}
+
 function create(client: TestClient, name: string, members: string[]): void {
   client.send({ type: 'group-create', name, members });
 }
@@ -77,7 +94,7 @@ function names(group: Group): string[] {
   return group.members.map((member) => member.user);
 }
 
-test('creating a group tells every online member at once, in their canonical spelling', async (t) => {
+test('creating a group makes the creator a member and invites the others, who learn only its name and inviter', async (t) => {
   const clock = new ManualClock();
   const server = await startTestServer(t, { clock });
   const alice = await server.join('alice');
@@ -86,30 +103,45 @@ test('creating a group tells every online member at once, in their canonical spe
   await registerOffline(server, 'Carol');
   await registerOffline(server, 'Am\u00e9lie');
 
-  // The creator is always in it; names in any case or form, and repeats, are one member each.
+  // The creator is in it at once; names in any case or form, and repeats, are one invitee each.
   create(alice.client, '  Study  ', ['BOB', 'carol', 'ALICE', 'bob', 'AME\u0301LIE', 'am\u00e9lie']);
   const group = await expectUpdate(alice.client);
   assert.match(group.id, GROUP_ID);
+  const createdAt = clock.now();
   assert.deepEqual(group, {
     id: group.id,
     name: 'Study',
     creator: 'alice',
-    createdAt: clock.now(),
-    members: [
-      { user: 'alice', since: clock.now() },
-      { user: 'Bob', since: clock.now() },
-      { user: 'Carol', since: clock.now() },
-      { user: 'Am\u00e9lie', since: clock.now() },
-    ],
+    createdAt,
+    members: [{ user: 'alice', since: createdAt }],
   });
-  assert.deepEqual(await expectUpdate(bob.client), group);
-  // Not a member: hears nothing.
+  const invite = { type: 'group-invite', group: group.id, name: 'Study', inviter: 'alice' };
+  assert.deepEqual(await next(bob.client), invite);
+  // Not invited: hears nothing.
   await nothingElse(dave.client);
 
-  // Carol was offline: the group is in her next welcome.
+  // Carol was offline: her invitation follows her next welcome, which has no group.
   const carol = await login(server, 'carol');
-  assert.deepEqual(carol.welcome.groups, [group]);
+  assert.deepEqual(carol.welcome.groups, []);
+  assert.deepEqual(await next(carol.client), invite);
   assert.deepEqual(dave.welcome.groups, []);
+
+  // Accepting makes a member from then on; every member hears of it.
+  clock.advance(1000);
+  bob.client.send({ type: 'group-accept', group: group.id });
+  const joined = await expectUpdate(bob.client);
+  assert.deepEqual(joined.members, [
+    { user: 'alice', since: createdAt },
+    { user: 'Bob', since: clock.now() },
+  ]);
+  assert.deepEqual(await expectUpdate(alice.client), joined);
+  // Declining drops the invitation: only the decliner hears, as if it had left.
+  carol.client.send({ type: 'group-decline', group: group.id });
+  assert.deepEqual(await next(carol.client), { type: 'group-removed', group: group.id });
+  await nothingElse(alice.client);
+  carol.client.send({ type: 'group-accept', group: group.id });
+  await expectGroupError(carol.client, ErrorCode.UnknownGroup, 'group-accept');
+  server.logs.take({ code: ErrorCode.UnknownGroup });
 });
 
 test('a group of one is allowed, and names need not be unique', async (t) => {
@@ -142,7 +174,7 @@ test('a resumed session gets its groups in the welcome too', async (t) => {
   assert.deepEqual((await client.expect('welcome')).groups, [group]);
 });
 
-test('any member may add people; old and new members get the group as it now is', async (t) => {
+test('any member may invite people; the group changes for everyone once they accept', async (t) => {
   const clock = new ManualClock();
   const server = await startTestServer(t, { clock });
   const alice = await server.join('alice');
@@ -151,26 +183,32 @@ test('any member may add people; old and new members get the group as it now is'
   await registerOffline(server, 'Dave');
   create(alice.client, 'Trip', ['bob']);
   const created = await expectUpdate(alice.client);
-  await expectUpdate(bob.client);
   const start = clock.now();
+  const withBob = await acceptInvite(bob.client, created.id);
+  assert.deepEqual(await expectUpdate(alice.client), withBob);
 
   clock.advance(5000);
   // Bob is not the creator; alice is in it already and is ignored.
   add(bob.client, created.id, ['CAROL', 'dave', 'Alice', 'carol']);
-  const updated = await expectUpdate(bob.client);
-  assert.deepEqual(updated, {
-    ...created,
-    members: [
-      { user: 'alice', since: start },
-      { user: 'bob', since: start },
-      { user: 'carol', since: clock.now() },
-      { user: 'Dave', since: clock.now() },
-    ],
+  // Bob's command is answered with the group as it is: invitees are not members.
+  assert.deepEqual(await expectUpdate(bob.client), withBob);
+  await nothingElse(alice.client);
+  assert.deepEqual(await next(carol.client), {
+    type: 'group-invite',
+    group: created.id,
+    name: 'Trip',
+    inviter: 'bob',
   });
-  assert.deepEqual(await expectUpdate(alice.client), updated);
-  assert.deepEqual(await expectUpdate(carol.client), updated);
   const dave = await login(server, 'dave');
-  assert.deepEqual(dave.welcome.groups, [updated]);
+  assert.deepEqual(dave.welcome.groups, []);
+  const updated = await acceptInvite(dave.client, created.id);
+  assert.deepEqual(updated.members, [
+    { user: 'alice', since: start },
+    { user: 'bob', since: start },
+    { user: 'Dave', since: clock.now() },
+  ]);
+  assert.deepEqual(await expectUpdate(alice.client), updated);
+  assert.deepEqual(await expectUpdate(bob.client), updated);
 });
 
 test('adding only people who are already in it answers the sender and tells nobody else', async (t) => {
@@ -178,8 +216,9 @@ test('adding only people who are already in it answers the sender and tells nobo
   const alice = await server.join('alice');
   const bob = await server.join('bob');
   create(alice.client, 'Pair', ['bob']);
-  const group = await expectUpdate(alice.client);
-  await expectUpdate(bob.client);
+  const created = await expectUpdate(alice.client);
+  const group = await acceptInvite(bob.client, created.id);
+  await expectUpdate(alice.client);
   add(bob.client, group.id, ['ALICE', 'bob']);
   assert.deepEqual(await expectUpdate(bob.client), group);
   await nothingElse(alice.client);
@@ -192,6 +231,9 @@ test('a non-member cannot add or leave, and cannot tell a group that exists from
   create(alice.client, 'Private', []);
   const group = await expectUpdate(alice.client);
 
+  // Nobody joins uninvited.
+  eve.client.send({ type: 'group-accept', group: group.id });
+  await expectGroupError(eve.client, ErrorCode.UnknownGroup, 'group-accept');
   add(eve.client, group.id, ['eve']);
   const existing = await expectGroupError(eve.client, ErrorCode.UnknownGroup, 'group-add');
   add(eve.client, NO_SUCH_GROUP, ['eve']);
@@ -204,13 +246,14 @@ test('a non-member cannot add or leave, and cannot tell a group that exists from
   await expectGroupError(eve.client, ErrorCode.UnknownGroup, 'group-leave');
   leave(eve.client, NO_SUCH_GROUP);
   await expectGroupError(eve.client, ErrorCode.UnknownGroup, 'group-leave');
-  for (let i = 0; i < 5; i++) server.logs.take({ code: ErrorCode.UnknownGroup });
+  for (let i = 0; i < 6; i++) server.logs.take({ code: ErrorCode.UnknownGroup });
 
   // Nothing changed, and both go on being served.
   await nothingElse(alice.client);
   add(alice.client, group.id, ['eve']);
+  assert.deepEqual(names(await expectUpdate(alice.client)), ['alice']);
+  assert.deepEqual(names(await acceptInvite(eve.client, group.id)), ['alice', 'eve']);
   assert.deepEqual(names(await expectUpdate(alice.client)), ['alice', 'eve']);
-  assert.deepEqual(names(await expectUpdate(eve.client)), ['alice', 'eve']);
 });
 
 test('naming a user who does not exist creates or adds nothing', async (t) => {
@@ -225,13 +268,15 @@ test('naming a user who does not exist creates or adds nothing', async (t) => {
 
   create(alice.client, 'Fine', ['bob']);
   const group = await expectUpdate(alice.client);
-  assert.deepEqual(names(await expectUpdate(bob.client)), ['alice', 'bob']);
+  assert.deepEqual(names(await acceptInvite(bob.client, group.id)), ['alice', 'bob']);
+  await expectUpdate(alice.client);
   add(bob.client, group.id, ['carol', 'no-such-user']);
   assert.match(await expectGroupError(bob.client, ErrorCode.UnknownUser, 'group-add'), /"no-such-user"/);
   await nothingElse(alice.client);
-  // Carol was not added either.
+  // Carol was not invited either.
   const carol = await login(server, 'carol');
   assert.deepEqual(carol.welcome.groups, []);
+  await nothingElse(carol.client);
   server.logs.take({ level: 'info', code: ErrorCode.UnknownUser });
 });
 
@@ -306,9 +351,12 @@ test('a leaver gets group-removed and the rest the group without them; the last 
   const bob = await server.join('bob');
   const carol = await server.join('carol');
   create(alice.client, 'Three', ['bob', 'carol']);
-  const group = await expectUpdate(alice.client);
+  const created = await expectUpdate(alice.client);
+  await acceptInvite(bob.client, created.id);
+  await expectUpdate(alice.client);
+  const group = await acceptInvite(carol.client, created.id);
+  await expectUpdate(alice.client);
   await expectUpdate(bob.client);
-  await expectUpdate(carol.client);
 
   leave(alice.client, group.id);
   assert.deepEqual(await next(alice.client), { type: 'group-removed', group: group.id });
@@ -372,11 +420,12 @@ test(`a group has at most ${MAX_GROUP_MEMBERS} members`, async (t) => {
   );
   await expectGroupError(alice.client, ErrorCode.GroupTooLarge, 'group-create');
 
-  // The creator, listed again, still counts once: exactly full.
+  // The creator, listed again, still counts once; invitations count too: exactly full.
   create(alice.client, 'Full', ['bob', ...seeded, 'ALICE']);
-  const full = await expectUpdate(alice.client);
-  assert.equal(full.members.length, MAX_GROUP_MEMBERS);
-  assert.deepEqual(await expectUpdate(bob.client), full);
+  const created = await expectUpdate(alice.client);
+  assert.equal(created.members.length, 1);
+  const full = await acceptInvite(bob.client, created.id);
+  assert.deepEqual(await expectUpdate(alice.client), full);
   add(bob.client, full.id, ['carol']);
   await expectGroupError(bob.client, ErrorCode.GroupTooLarge, 'group-add');
   await nothingElse(alice.client);
@@ -385,12 +434,12 @@ test(`a group has at most ${MAX_GROUP_MEMBERS} members`, async (t) => {
   // One place free: two more do not fit, one does.
   leave(bob.client, full.id);
   await next(bob.client);
-  assert.equal((await expectUpdate(alice.client)).members.length, MAX_GROUP_MEMBERS - 1);
+  assert.equal((await expectUpdate(alice.client)).members.length, 1);
   add(alice.client, full.id, ['carol', 'dave']);
   await expectGroupError(alice.client, ErrorCode.GroupTooLarge, 'group-add');
   add(alice.client, full.id, ['carol']);
-  assert.equal((await expectUpdate(alice.client)).members.length, MAX_GROUP_MEMBERS);
-  assert.equal((await expectUpdate(carol.client)).members.length, MAX_GROUP_MEMBERS);
+  await expectUpdate(alice.client);
+  assert.equal((await acceptInvite(carol.client, full.id)).members.length, 2);
   server.logs.take({ level: 'info', code: ErrorCode.GroupTooLarge });
 });
 
@@ -402,10 +451,17 @@ test('groups that do not fit in one welcome frame follow it as group updates', a
   // Long names make big groups: four of them are more than one frame may hold.
   const crowd = Array.from({ length: MAX_GROUP_MEMBERS - 1 }, (_, i) => `${'m'.repeat(28)}${1000 + i}`);
   await seedAccounts(store, crowd);
+  // Made in the store, every member in: members join only by accepting, which 255 sockets would.
   const created: Group[] = [];
   for (let i = 0; i < 4; i++) {
-    create(client, `Big ${i}`, crowd);
-    created.push(await expectUpdate(client));
+    const group = await store.createGroup({
+      id: `g${String(i + 1).padStart(24, '0')}`,
+      name: `Big ${i}`,
+      creatorKey: 'alice',
+      createdAt: 1_700_000_000_000 + i,
+      memberKeys: ['alice', ...crowd.map((name) => name.toLowerCase())],
+    });
+    created.push(toWireGroup(group));
   }
   client.ws.close();
   await client.closed;
@@ -485,4 +541,49 @@ test('demo mode creates the demo groups once, also across restarts on the same d
     ],
   );
   assert.deepEqual((await login(second, 'kirito', DEMO_PASSWORD)).welcome.groups, []);
+});
+
+test(`a user has at most ${MAX_PENDING_INVITATIONS} invitations waiting and is in at most ${MAX_GROUPS_PER_USER} groups`, async (t) => {
+  const store = openSqliteAccountStore(':memory:');
+  t.after(() => store.close());
+  const server = await startTestServer(t, { store });
+  const alice = await server.join('alice');
+  const bob = await server.join('bob');
+  // Bob is flooded with invitations (made in the store, as many strangers would).
+  for (let i = 0; i < MAX_PENDING_INVITATIONS; i++) {
+    const id = `g${String(i + 1).padStart(24, '0')}`;
+    await store.createGroup({
+      id,
+      name: 'Spam',
+      creatorKey: 'alice',
+      createdAt: i,
+      memberKeys: ['alice'],
+      inviteKeys: ['bob'],
+    });
+  }
+  create(alice.client, 'One more', ['bob']);
+  assert.match(await expectGroupError(alice.client, ErrorCode.TooManyInvitations, 'group-create'), /bob/);
+  // Answering one makes room again.
+  bob.client.send({ type: 'group-decline', group: `g${'1'.padStart(24, '0')}` });
+  assert.equal((await next(bob.client)).type, 'group-removed');
+  create(alice.client, 'One more', ['bob']);
+  const invitedTo = await expectUpdate(alice.client);
+  assert.equal((await next(bob.client)).type, 'group-invite');
+
+  // Alice is in as many groups as allowed: she can neither make nor join another.
+  for (let i = 0; i < MAX_GROUPS_PER_USER - MAX_PENDING_INVITATIONS - 1; i++) {
+    const id = `g${String(1000 + i).padStart(24, '0')}`;
+    await store.createGroup({ id, name: 'Mine', creatorKey: 'alice', createdAt: i, memberKeys: ['alice'] });
+  }
+  create(alice.client, 'Too many', []);
+  await expectGroupError(alice.client, ErrorCode.TooManyGroups, 'group-create');
+  create(bob.client, 'For alice', ['alice']);
+  const bobs = await expectUpdate(bob.client);
+  alice.client.send({ type: 'group-accept', group: bobs.id });
+  // Her invitation came first, then the refusal.
+  assert.equal((await next(alice.client)).type, 'group-invite');
+  await expectGroupError(alice.client, ErrorCode.TooManyGroups, 'group-accept');
+  assert.ok(invitedTo.id);
+  server.logs.take({ level: 'info', code: ErrorCode.TooManyInvitations });
+  for (let i = 0; i < 2; i++) server.logs.take({ level: 'info', code: ErrorCode.TooManyGroups });
 });

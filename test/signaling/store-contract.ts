@@ -14,7 +14,9 @@ import { ManualClock, PASSWORD } from './harness.js';
 export interface StoreUnderTest {
   store: Store;
   /** Rows in a table, read behind the store's back: nothing may be left over. */
-  countRows(table: 'accounts' | 'sessions' | 'groups' | 'group_members'): Promise<number>;
+  countRows(
+    table: 'accounts' | 'sessions' | 'groups' | 'group_members' | 'group_invitations',
+  ): Promise<number>;
 }
 
 /** Opens an empty, migrated store that is closed after the test. */
@@ -262,5 +264,61 @@ export function storeContract(engine: string, open: OpenStore): void {
     assert.ok(results.every((result) => result.removed));
     assert.equal(results.filter((result) => result.removed && result.group === null).length, ROUNDS);
     assert.equal(await countRows('groups'), 0);
+  });
+
+  test(`${engine}: invitees are not members until they accept; declining drops the invitation`, async (t) => {
+    const { store, countRows } = await storeWith(t, 'Alice', 'bob', 'carol', 'dave');
+    const group = await store.createGroup({ ...newGroup(['alice']), inviteKeys: ['bob', 'carol'] });
+    assert.deepEqual(
+      group.members.map((m) => m.key),
+      ['alice'],
+    );
+    assert.deepEqual(await store.invitationsOf('bob'), [
+      { groupId: group.id, name: 'Group', inviter: 'Alice', userKey: 'bob', invitedAt: 10 },
+    ]);
+    assert.deepEqual(await store.groupsOf('bob'), []);
+
+    const accepted = await store.acceptInvitation(group.id, 'bob', 30);
+    assert.deepEqual(
+      accepted?.members.map((m) => [m.key, m.since]),
+      [
+        ['alice', 10],
+        ['bob', 30],
+      ],
+    );
+    assert.equal(await store.acceptInvitation(group.id, 'bob', 31), null, 'an invitation is used once');
+    assert.equal(await store.acceptInvitation(group.id, 'dave', 31), null, 'nobody joins uninvited');
+    assert.deepEqual(await store.invitationsOf('bob'), []);
+
+    assert.equal(await store.declineInvitation(group.id, 'carol'), true);
+    assert.equal(await store.declineInvitation(group.id, 'carol'), false);
+    assert.equal(await store.acceptInvitation(group.id, 'carol', 40), null);
+    assert.equal(await countRows('group_invitations'), 0);
+  });
+
+  test(`${engine}: inviting needs a member, skips members and invitees, and counts invitations toward the limit`, async (t) => {
+    const { store, countRows } = await storeWith(t, 'alice', 'bob', 'carol', 'dave');
+    const group = await store.createGroup({ ...newGroup(['alice']), inviteKeys: ['bob'] });
+    const change = { groupId: group.id, actorKey: 'alice', memberKeys: ['carol'], at: 20, maxMembers: 3 };
+    assert.deepEqual(await store.inviteMembers({ ...change, actorKey: 'bob' }), {
+      ok: false,
+      reason: 'unknown-group',
+    });
+    assert.deepEqual(await store.inviteMembers({ ...change, maxMembers: 2 }), {
+      ok: false,
+      reason: 'too-large',
+    });
+    const result = await store.inviteMembers({ ...change, memberKeys: ['alice', 'bob', 'carol', 'carol'] });
+    assert.ok(result.ok);
+    assert.deepEqual(result.invited, ['carol']);
+    assert.deepEqual(
+      result.group.members.map((m) => m.key),
+      ['alice'],
+    );
+    assert.equal((await store.invitationsOf('carol'))[0]?.inviter, 'alice');
+    // The last member leaving takes the invitations with the group.
+    await store.removeMember(group.id, 'alice');
+    assert.equal(await countRows('group_invitations'), 0);
+    assert.deepEqual(await store.invitationsOf('bob'), []);
   });
 }

@@ -16,6 +16,7 @@ import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
 import { toWire } from '../../storage/stored-message.js';
+import { differsFrom, forwardedProblem, seqReach, warnConflict } from './arrival-checks.js';
 
 type SyncHeadsFrame = Extract<PeerFrame, { type: 'sync-heads' }>;
 type SyncBatchFrame = Extract<PeerFrame, { type: 'sync-batch' }>;
@@ -24,8 +25,8 @@ export interface GroupSyncDeps {
   readonly links: Pick<PeerLinks, 'send' | 'warn'>;
   readonly directory: Directory;
   readonly store: AccountStore;
-  /** Stores forwarded messages of one conversation (already checked here) in one go. */
-  accept(conversation: string, messages: readonly ChatMessage[]): Promise<void>;
+  /** Stores forwarded messages of one conversation from `peer` (already checked here) in one go. */
+  accept(peer: string, conversation: string, messages: readonly ChatMessage[]): Promise<void>;
 }
 
 /** What one peer still lacks of one group, and the batch on its way. */
@@ -88,28 +89,42 @@ export class GroupSync {
   /** Messages `peer` forwarded: each is checked, stored unless known, and the batch acked. */
   async onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
     const { conversation } = frame;
-    const directory = this.#deps.directory;
     if (!this.#shared(peer, conversation)) {
       this.#deps.links.warn(`${peer} forwarded messages of ${conversation}, which we do not share`);
       return;
     }
-    const since = directory.memberSince(conversation, directory.me);
+    const accepted = await this.#acceptable(peer, frame);
+    if (accepted.length > 0) await this.#deps.accept(peer, conversation, accepted);
+    // Processed, stored or refused: the sender may go on.
+    this.#deps.links.send(peer, { type: 'ack', ids: frame.messages.map((message) => message.id) });
+  }
+
+  /** The messages of a forwarded batch that pass the arrival checks; each refusal is warned about. */
+  async #acceptable(peer: string, frame: SyncBatchFrame): Promise<ChatMessage[]> {
+    const { conversation } = frame;
+    const { directory, store, links } = this.#deps;
+    const now = Date.now();
+    const checked = frame.messages.filter((message) => {
+      const problem = forwardedProblem(conversation, message, directory, now);
+      if (problem) links.warn(`${peer} forwarded a message ${problem} into ${conversation}`);
+      return problem === null;
+    });
+    const { beyond, held } = seqReach(checked, await store.heads(conversation));
     const accepted: ChatMessage[] = [];
-    for (const message of frame.messages) {
-      if (message.conversation !== conversation) {
-        this.#deps.links.warn(`${peer} forwarded a message of another conversation into ${conversation}`);
-      } else if (message.author === directory.me) {
-        // Nobody may tell us what we said: without signatures that would be a forgery.
-        this.#deps.links.warn(`${peer} forwarded a message in our own name`);
-      } else if (message.sentAt < since) {
-        this.#deps.links.warn(`${peer} forwarded a message from before we joined ${conversation}`);
+    for (const message of checked) {
+      if (beyond.has(message)) {
+        links.warn(`${peer} forwarded seq ${message.seq} of ${message.author}, which is out of reach`);
+      } else if (held.has(message)) {
+        // A position we fill: the same message again (dropped), or another one there (refused).
+        const stored = await store.getMessage(message.id);
+        if (!stored)
+          links.warn(`${peer} forwarded a second message at seq ${message.seq} of ${message.author}`);
+        else if (differsFrom(stored, message)) warnConflict(links.warn, peer, message.id);
       } else {
         accepted.push(message);
       }
     }
-    if (accepted.length > 0) await this.#deps.accept(conversation, accepted);
-    // Processed, stored or refused: the sender may go on.
-    this.#deps.links.send(peer, { type: 'ack', ids: frame.messages.map((message) => message.id) });
+    return accepted;
   }
 
   /** The connection to `peer` closed: what was streaming starts over on the next `sync-heads`. */

@@ -11,6 +11,7 @@ import type { PeerLinks } from '../peer-links.js';
 import type { ConversationList } from '../roster/conversation-list.js';
 import type { Directory } from '../roster/directory.js';
 import type { OpenConversation } from './open-conversation.js';
+import { flagConflicts, sentAtProblem } from './arrival-checks.js';
 import { raisesAttention } from './reactions.js';
 
 export interface InboxDeps {
@@ -48,7 +49,9 @@ export class Inbox {
       this.#deps.links.warn(`${peer} sent a message ${problem} (${ErrorCode.ForbiddenConversation})`);
       return;
     }
-    await this.#store(message);
+    if ((await this.#store(message)) === 'duplicate') {
+      await flagConflicts(this.#deps.store, this.#deps.links.warn, peer, [message]);
+    }
     // Acked even when a duplicate: the sender keeps re-sending until it hears this.
     this.#deps.links.send(peer, { type: 'ack', ids: [message.id] });
     // After the ack, so the author has stored its own message by the time the receipt arrives.
@@ -75,7 +78,7 @@ export class Inbox {
     const { me } = directory;
     if (message.author !== peer || !directory.isMember(message.conversation, peer)) return 'it may not send';
     if (!directory.isMember(message.conversation, me)) return 'into a conversation we are not in';
-    return null;
+    return sentAtProblem(message, directory, Date.now());
   }
 
   /** Shows and stores a message someone else wrote, already checked; counts it unread if unseen. */
@@ -106,8 +109,8 @@ export class Inbox {
     return result;
   }
 
-  /** Like `#store`, for a catch-up batch of one conversation, in one transaction. */
-  async storeBatch(conversation: string, messages: readonly ChatMessage[]): Promise<void> {
+  /** Like `#store`, for a catch-up batch of one conversation from `peer`, in one transaction. */
+  async storeBatch(peer: string, conversation: string, messages: readonly ChatMessage[]): Promise<void> {
     const open = this.#deps.open();
     const inView = open?.conversation === conversation;
     const seen = inView && this.#deps.visible();
@@ -129,8 +132,10 @@ export class Inbox {
             })),
           ]
         : counted;
-    if (stored.length === 0) return;
     const fresh = new Set(stored);
+    const known = messages.filter((message) => !fresh.has(message.id));
+    if (known.length > 0) await flagConflicts(this.#deps.store, this.#deps.links.warn, peer, known);
+    if (stored.length === 0) return;
     if (!seen)
       this.#deps.notify(
         conversation,

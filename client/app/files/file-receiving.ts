@@ -59,9 +59,17 @@ export class FileReceiving {
         cancelledBy: null,
         updatedAt: Date.now(),
       };
+      // A big file, or one from someone this user never talked to, waits to be asked for.
+      const unasked = await this.#state.fetchPolicy.fetchesUnasked(
+        message.author,
+        message.conversation,
+        info.size,
+      );
       // Before anything moves: a transfer that cannot fit is refused in words, not failed half way.
-      const free = await this.#state.freeBytes();
-      if (free !== null && free < info.size) {
+      const free = unasked ? await this.#state.freeBytes() : null;
+      if (!unasked) {
+        row.status = 'offered';
+      } else if (free !== null && free < info.size) {
         row.status = 'no-space';
         this.#state.setNote(row.id, notEnoughSpace(info.size, free));
         this.#state.links.send(message.author, { type: 'file-cancel', id: row.id, reason: 'no-space' });
@@ -313,7 +321,10 @@ export class FileReceiving {
     await this.#state.files.deleteChunks(row.id);
   }
 
-  /** Fetches an incoming file again from the start (after it arrived damaged, or there was no room). */
+  /**
+   * Fetches an incoming file again from the start (after it arrived damaged, or there was no room),
+   * or for the first time when it was only offered.
+   */
   async retry(row: StoredFile): Promise<void> {
     this.#state.clearNote(row.id);
     const free = await this.#state.freeBytes();

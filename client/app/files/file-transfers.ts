@@ -138,6 +138,13 @@ export class FileTransfers {
     await this.#receiving.retry(row);
   }
 
+  /** The person asks for a file that was only offered (too big, or from a stranger): it is fetched now. */
+  async download(id: string): Promise<void> {
+    const row = await this.#state.row(id);
+    if (row?.role !== 'incoming' || row.status !== 'offered') return;
+    await this.#receiving.retry(row);
+  }
+
   /** The sender gives the file again after a reload; it must be the same file. */
   async chooseAgain(id: string, file: File): Promise<void> {
     const row = await this.#state.row(id);

@@ -14,9 +14,10 @@ import type { TransferRate } from './transfer-rate.js';
  * Where a file is. `waiting`: incoming, and no one online has it to send (yet); `moving`: chunks are
  * flowing; `complete`: verified and stored (incoming) or stored by every recipient (outgoing);
  * `needs-file`: outgoing, the sender reloaded and must choose the file again; `failed`: cancelled,
- * corrupt or no room, with `detail` saying which in words.
+ * corrupt or no room, with `detail` saying which in words; `offered`: incoming, not fetched until the
+ * person asks (too big, or from someone they never talked to).
  */
-export type FileState = 'waiting' | 'moving' | 'complete' | 'needs-file' | 'failed';
+export type FileState = 'waiting' | 'moving' | 'complete' | 'needs-file' | 'failed' | 'offered';
 
 /** A file message's transfer, as the log shows it. Immutable: a change makes a new view. */
 export interface FileView {
@@ -38,6 +39,8 @@ export interface FileView {
   readonly canSave: boolean;
   /** Failed in a way that trying again may fix (corrupt, no room). */
   readonly canRetry: boolean;
+  /** Offered and not fetched: **Download** fetches it. */
+  readonly canDownload?: boolean;
   /** An object URL of the stored image, for a preview; the app revokes it when it goes. */
   readonly previewUrl: string | null;
   readonly voice: VoiceInfo | null;
@@ -135,6 +138,20 @@ function incomingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
       return failed('It arrived damaged (its SHA-256 did not match), so it was not kept.', true);
     case 'no-space':
       return failed(input.note ?? 'Not enough storage for this file.', true);
+    case 'offered':
+      return {
+        ...base,
+        bytesPerSecond: null,
+        secondsLeft: null,
+        state: 'offered',
+        done: 0,
+        total: size,
+        detail: null,
+        canCancel: false,
+        canSave: false,
+        canRetry: false,
+        canDownload: true,
+      };
     case 'pending': {
       const done = Math.min(row.have * row.info.chunkSize, size);
       const moving = input.download?.holder != null;

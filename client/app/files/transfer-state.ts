@@ -8,6 +8,7 @@ import type { FileStore } from '../../storage/file-store.js';
 import type { StoredFile } from '../../storage/stored-file.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
+import type { FetchPolicy } from './fetch-policy.js';
 import { TransferRate } from './transfer-rate.js';
 
 /** Progress redraws per file at most this often. */
@@ -24,6 +25,8 @@ export interface FileTransfersDeps {
   freeBytes(): Promise<number | null>;
   /** Own files up to this size are kept in storage (default `KEEP_OUTGOING_BYTES`). */
   readonly keepOutgoingBytes?: number;
+  /** Which incoming files come without asking. */
+  readonly fetchPolicy: FetchPolicy;
 }
 
 export class TransferState {
@@ -33,6 +36,7 @@ export class TransferState {
   readonly files: FileStore;
   readonly keepOutgoingBytes: number | undefined;
   readonly freeBytes: () => Promise<number | null>;
+  readonly fetchPolicy: FetchPolicy;
   /** Rows of files in view or in motion; the store is the truth, this is what views read synchronously. */
   readonly #rows = new Map<string, StoredFile>();
   /** A sentence about a file that its row does not hold ("bob has no room for it"). */
@@ -52,6 +56,7 @@ export class TransferState {
     this.files = deps.files;
     this.keepOutgoingBytes = deps.keepOutgoingBytes;
     this.freeBytes = () => deps.freeBytes();
+    this.fetchPolicy = deps.fetchPolicy;
     this.#changed = (id) => deps.changed(id);
     this.#invalidate = invalidate;
   }

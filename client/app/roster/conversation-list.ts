@@ -12,6 +12,8 @@ export interface ConversationEntry {
   readonly name: string;
   readonly online: boolean;
   readonly unread: number;
+  /** A group this user is invited to (not in yet): who invited. */
+  readonly invitedBy?: string;
 }
 
 export class ConversationList {
@@ -87,6 +89,14 @@ export class ConversationList {
         const conversation = `group:${group.id}`;
         return { conversation, name: group.name, online: true, unread: this.unread(conversation) };
       }),
+      // Invitations last, marked: nothing of them opens until accepted.
+      ...this.#directory.invitations.map((invitation) => ({
+        conversation: `group:${invitation.group}`,
+        name: invitation.name,
+        online: true,
+        unread: 0,
+        invitedBy: invitation.inviter,
+      })),
     ];
   }
 

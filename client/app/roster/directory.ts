@@ -9,7 +9,7 @@ import {
   groupConversationId,
   groupIdOf,
 } from '../../../shared/peer-protocol.js';
-import type { Group } from '../../../shared/protocol.js';
+import type { Group, GroupInvite } from '../../../shared/protocol.js';
 
 export type ConversationKind = 'direct' | 'group' | 'lobby';
 
@@ -17,6 +17,11 @@ export class Directory {
   readonly me: string;
   #online = new Set<string>();
   readonly #groups = new Map<string, Group>();
+  /**
+   * Groups this user is invited to, by id: not conversations — nobody in them is a member to this
+   * user, so no check below ever counts them — until accepted, when the server sends the group.
+   */
+  readonly #invitations = new Map<string, GroupInvite>();
 
   constructor(me: string) {
     this.me = me;
@@ -66,6 +71,23 @@ export class Directory {
 
   get groups(): readonly Group[] {
     return [...this.#groups.values()].sort((a, b) => byName(a.name, b.name) || byName(a.id, b.id));
+  }
+
+  putInvitation(invitation: GroupInvite): void {
+    if (!this.#groups.has(invitation.group)) this.#invitations.set(invitation.group, invitation);
+  }
+
+  removeInvitation(id: string): void {
+    this.#invitations.delete(id);
+  }
+
+  clearInvitations(): void {
+    this.#invitations.clear();
+  }
+
+  /** Invitations waiting for this user's answer, by group name. */
+  get invitations(): readonly GroupInvite[] {
+    return [...this.#invitations.values()].sort((a, b) => byName(a.name, b.name) || byName(a.group, b.group));
   }
 
   group(conversation: string): Group | undefined {

@@ -7,7 +7,10 @@
  */
 import type { ClientFrame, Group } from '../../../shared/protocol.js';
 
-export type GroupCommand = Extract<ClientFrame, { type: 'group-create' | 'group-add' | 'group-leave' }>;
+export type GroupCommand = Extract<
+  ClientFrame,
+  { type: 'group-create' | 'group-add' | 'group-leave' | 'group-accept' | 'group-decline' }
+>;
 
 export type GroupRequest =
   { kind: 'idle' } | { kind: 'pending'; command: GroupCommand['type'] } | { kind: 'error'; text: string };
@@ -43,13 +46,16 @@ export class GroupRequests {
     if (!pending) return UNSETTLED;
     if (pending.type === 'group-create' && isNew && group.creator === me) return this.#settle(group);
     if (pending.type === 'group-add' && pending.group === group.id) return this.#settle(null);
+    // An accepted invitation opens like a group this user made.
+    if (pending.type === 'group-accept' && pending.group === group.id) return this.#settle(group);
     return UNSETTLED;
   }
 
-  /** This user is out of group `groupId`: settles a leave of it. */
+  /** This user is out of group `groupId`: settles a leave (or a decline) of it. */
   removed(groupId: string): GroupAnswer {
     const pending = this.#pending;
-    if (pending?.type !== 'group-leave' || pending.group !== groupId) return UNSETTLED;
+    if (pending?.type !== 'group-leave' && pending?.type !== 'group-decline') return UNSETTLED;
+    if (pending.group !== groupId) return UNSETTLED;
     return this.#settle(null);
   }
 

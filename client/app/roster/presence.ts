@@ -4,7 +4,7 @@
  * to a peer who came online when something needs them, drop the connection of one who left.
  * Other features hear of it through the callbacks given here, never by reaching into this class.
  */
-import type { Group, IceServer } from '../../../shared/protocol.js';
+import type { Group, GroupInvite, IceServer } from '../../../shared/protocol.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from './directory.js';
 
@@ -52,6 +52,8 @@ export class Presence {
     }
     directory.setOnline(next);
     directory.setGroups(groups);
+    // Those still waiting follow the welcome as `group-invite`s.
+    directory.clearInvitations();
     for (const peer of next) this.#connectIfNeeded(peer);
     this.#deps.changed();
   }
@@ -73,6 +75,7 @@ export class Presence {
   /** A group was created with this user in it, or changed. */
   groupUpdated(group: Group): void {
     const { directory, links } = this.#deps;
+    directory.removeInvitation(group.id);
     const previous = directory.putGroup(group);
     const conversation = `group:${group.id}`;
     const before = new Set(previous?.members.map((m) => m.user) ?? []);
@@ -88,8 +91,15 @@ export class Presence {
     this.#deps.changed();
   }
 
-  /** This user left a group: it leaves the lists; its history stays on this device. */
+  /** This user is invited to a group: it shows, to accept or decline; nothing connects for it. */
+  invited(invitation: GroupInvite): void {
+    this.#deps.directory.putInvitation(invitation);
+    this.#deps.changed();
+  }
+
+  /** This user left a group, or declined it: it leaves the lists; its history stays on this device. */
   groupRemoved(groupId: string): void {
+    this.#deps.directory.removeInvitation(groupId);
     this.#deps.directory.removeGroup(groupId);
     this.#deps.groupChanged(`group:${groupId}`, true);
     this.#deps.changed();

@@ -11,7 +11,14 @@ import type { PeerLinkFactory } from '../../net/peer-mesh.js';
 import { SignalingClient } from '../../net/signaling-client.js';
 import type { SignalingStatus } from '../../net/signaling-client.js';
 import { openAccountStore } from '../../storage/account-store.js';
-import { clearSession, loadSession, saveSession } from '../../storage/session-token.js';
+import {
+  clearPendingLogout,
+  clearSession,
+  loadPendingLogout,
+  loadSession,
+  savePendingLogout,
+  saveSession,
+} from '../../storage/session-token.js';
 import { UNREACHABLE_TEXT, errorFrameText, errorText } from './error-text.js';
 // The session builds the messenger (the composition root) and feeds it the server's frames.
 import { Messenger } from '../messenger.js';
@@ -49,6 +56,8 @@ export class AppStore extends EventTarget {
   #opening: Promise<void> | null = null;
   #frames: Promise<void> = Promise.resolve();
   readonly #groupRequests = new GroupRequests();
+  /** A signed-out token this connection resumed only to revoke it (see `logout`). */
+  #revoking: string | null = null;
   /** A sign-in asked for while the socket was still connecting; sent when it opens. */
   #queued: Extract<ClientFrame, { type: 'login' | 'register' }> | null = null;
 
@@ -115,6 +124,11 @@ export class AppStore extends EventTarget {
     return this.#groupCommand({ type: 'group-leave', group: groupId });
   }
 
+  /** Answers an invitation: accepting joins the group (and opens it), declining drops it. */
+  answerInvitation(groupId: string, accept: boolean): boolean {
+    return this.#groupCommand({ type: accept ? 'group-accept' : 'group-decline', group: groupId });
+  }
+
   #groupCommand(frame: GroupCommand): boolean {
     const sent = this.#signaling.send(frame);
     this.#groupRequests.sent(frame, sent, UNREACHABLE_TEXT);
@@ -122,7 +136,13 @@ export class AppStore extends EventTarget {
     return sent;
   }
 
+  /**
+   * Signs out at once here; the token stays remembered as a pending sign-out until the server
+   * confirms it revoked it (`logged-out`), so a `logout` frame that never arrived is sent again on
+   * the next connection, instead of leaving a live session behind.
+   */
   logout(): void {
+    if (this.#token) savePendingLogout(this.#token);
     this.#signaling.send({ type: 'logout' });
     this.#endSession();
     this.#setAuth({ kind: 'signed-out', pending: null, error: null });
@@ -157,8 +177,14 @@ export class AppStore extends EventTarget {
   }
 
   #onStatus(status: SignalingStatus): void {
+    this.#revoking = null;
+    const pendingLogout = loadPendingLogout();
     if (status.kind === 'open' && this.#token) {
       this.#signaling.send({ type: 'resume', version: PROTOCOL_VERSION, token: this.#token });
+    } else if (status.kind === 'open' && pendingLogout && !this.#queued) {
+      // Resumed only to be revoked: the welcome is answered with `logout` (see #welcome).
+      this.#revoking = pendingLogout;
+      this.#signaling.send({ type: 'resume', version: PROTOCOL_VERSION, token: pendingLogout });
     }
     if (status.kind === 'open' && this.#queued) this.#signaling.send(this.#queued);
     if (status.kind !== 'connecting') this.#queued = null;
@@ -201,6 +227,8 @@ export class AppStore extends EventTarget {
         this.#messenger?.handleSignal(frame.from, frame.data);
         return;
       case 'logged-out':
+        clearPendingLogout();
+        this.#revoking = null;
         return;
       case 'group-update': {
         const messenger = this.#messenger;
@@ -214,6 +242,10 @@ export class AppStore extends EventTarget {
         this.#emit();
         return;
       }
+      case 'group-invite':
+        this.#messenger?.groupInvited(frame);
+        this.#emit();
+        return;
       case 'group-removed':
         this.#messenger?.groupRemoved(frame.group);
         this.#groupRequests.removed(frame.group);
@@ -230,6 +262,10 @@ export class AppStore extends EventTarget {
   }
 
   async #welcome(frame: WelcomeFrame): Promise<void> {
+    if (this.#revoking !== null) {
+      this.#signaling.send({ type: 'logout' });
+      return;
+    }
     this.#token = frame.token;
     saveSession({ user: frame.user, token: frame.token, expiresAt: frame.expiresAt });
     this.#signaling.markHealthy();
@@ -244,6 +280,12 @@ export class AppStore extends EventTarget {
   }
 
   #onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
+    if (this.#revoking !== null && frame.ref === 'resume') {
+      // The token is dead already (expired or revoked): nothing is left to sign out.
+      if (frame.code !== ErrorCode.Internal) clearPendingLogout();
+      this.#revoking = null;
+      return;
+    }
     if (
       frame.code === ErrorCode.SessionExpired ||
       (frame.ref === 'resume' && frame.code !== ErrorCode.Internal)

@@ -34,8 +34,10 @@ export function errorText(code: ErrorCode, retryAfterMs?: number): string {
       return 'One of those people does not have an account.';
     case ErrorCode.GroupTooLarge:
       return 'That is more people than a group can hold.';
+    case ErrorCode.TooManyInvitations:
+      return 'Someone you named has too many invitations waiting. They need to answer some first.';
     case ErrorCode.TooManyGroups:
-      return 'You are in as many groups as allowed. Leave one first.';
+      return 'You are in as many groups as one person can be. Leave one first.';
     case ErrorCode.NotAuthenticated:
     case ErrorCode.AlreadyAuthenticated:
     case ErrorCode.UnknownPeer:

@@ -9,12 +9,13 @@ import './voice-player.js';
 
 /**
  * One file message: name and size, a **progressbar** named after the file while it moves, and the
- * actions the view allows (**Cancel**, **Save**, **Try again**, **Choose file again**). Each button's
+ * actions the view allows (**Download** for a file only offered, **Cancel**, **Save**, **Try again**,
+ * **Choose file again**). Each button's
  * description is the file's name, so a screen reader tells several Cancel buttons apart while their
  * names stay exact. Everything shown comes from a peer: it is bound as text, never as HTML.
  * A voice message shows a `<voice-player>` in place of the name and preview.
  *
- * @fires file-action - `FileActionEvent`: Cancel, Save, Try again, or a file chosen again.
+ * @fires file-action - `FileActionEvent`: Download, Cancel, Save, Try again, or a file chosen again.
  * @property file - The file's view: name, size, progress, what may be done.
  * @property messageId - The file message's id, which its events name.
  */
@@ -143,10 +144,11 @@ export class FileCard extends LitElement {
 
   #renderActions(file: FileView) {
     const needsFile = file.state === 'needs-file';
-    if (!file.canCancel && !file.canSave && !file.canRetry && !needsFile) return nothing;
+    if (!file.canCancel && !file.canSave && !file.canRetry && !file.canDownload && !needsFile) return nothing;
     // One binding per button, never a list: a button that goes away is removed, not reused under
     // another label where a second click of a double click would land.
     return html`<div class="actions">
+      ${file.canDownload ? this.#button('Download', this.#download) : nothing}
       ${file.canCancel ? this.#button('Cancel', this.#cancel) : nothing}
       ${file.canSave ? this.#button('Save', this.#save) : nothing}
       ${file.canRetry ? this.#button('Try again', this.#retry) : nothing}
@@ -171,6 +173,10 @@ export class FileCard extends LitElement {
 
   readonly #save = (): void => {
     this.dispatchEvent(new FileActionEvent(this.messageId, 'save'));
+  };
+
+  readonly #download = (): void => {
+    this.dispatchEvent(new FileActionEvent(this.messageId, 'download'));
   };
 
   readonly #retry = (): void => {

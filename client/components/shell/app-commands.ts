@@ -5,7 +5,9 @@
  * focus goes).
  */
 import { groupIdOf } from '../../../shared/peer-protocol.js';
+import { riskyFileReason } from '../../app/files/risky-files.js';
 import type { AppStore } from '../../app/session/app-store.js';
+import '../conversation/save-warning.js';
 
 /** What the commands may use of the shell. */
 export interface Shell {
@@ -60,6 +62,8 @@ export const APP_COMMANDS = {
     const messenger = store.messenger;
     if (!messenger) return;
     switch (event.action) {
+      case 'download':
+        return messenger.downloadFile(event.id);
       case 'cancel':
         return messenger.cancelFile(event.id);
       case 'retry':
@@ -68,10 +72,13 @@ export const APP_COMMANDS = {
         return event.file ? messenger.chooseFileAgain(event.id, event.file) : undefined;
       case 'save': {
         const file = await messenger.fileToSave(event.id);
-        if (file) download(file.blob, file.name);
+        if (file && (await confirmRiskySave(file.name))) download(file.blob, file.name);
         return;
       }
     }
+  },
+  'invitation-answer': (event, { store }) => {
+    store.answerInvitation(event.groupId, event.accept);
   },
   'group-action': (event, shell) => {
     switch (event.action) {
@@ -132,6 +139,20 @@ export function listenForCommands(
  * chosen file): the object URL only points at them. As `application/octet-stream`, so whatever type a
  * peer claimed, the browser saves the file rather than opening it.
  */
+/** Whether to save `name`: at once for an ordinary file, after **Save anyway** for a dangerous one. */
+async function confirmRiskySave(name: string): Promise<boolean> {
+  const reason = riskyFileReason(name);
+  if (reason === null) return true;
+  // Its own element, in the document for as long as it asks: the shell keeps no state for it.
+  const warning = document.createElement('save-warning');
+  document.body.append(warning);
+  try {
+    return await warning.ask(reason);
+  } finally {
+    warning.remove();
+  }
+}
+
 function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(
     blob.type === 'application/octet-stream' ? blob : blob.slice(0, blob.size, 'application/octet-stream'),

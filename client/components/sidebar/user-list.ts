@@ -1,12 +1,15 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { ConversationSelectEvent } from '../events.js';
+import { groupIdOf } from '../../../shared/peer-protocol.js';
+import { ConversationSelectEvent, InvitationAnswerEvent } from '../events.js';
 
 export interface UserListEntry {
   readonly conversation: string;
   readonly name: string;
   readonly unread: number;
   readonly online: boolean;
+  /** A group this user is invited to: who invited. Shown marked `invited`, with Accept and Decline. */
+  readonly invitedBy?: string;
 }
 
 /**
@@ -14,6 +17,7 @@ export interface UserListEntry {
  * accessible name starts with the person's name and says what the badges show (`alice, 2 unread`).
  *
  * @fires conversation-select - `ConversationSelectEvent`: an entry was activated.
+ * @fires invitation-answer - `InvitationAnswerEvent`: **Accept** or **Decline** of an invitation.
  * @property label - The list's accessible name and heading.
  * @property emptyText - What shows when there are no entries.
  * @property entries - One per person or group.
@@ -82,6 +86,22 @@ export class UserList extends LitElement {
       font-size: var(--parley-font-x-small);
       text-align: center;
     }
+    .invitation {
+      padding: 0.45rem 0.6rem;
+    }
+    .invitation .name {
+      display: block;
+      white-space: normal;
+    }
+    .answers {
+      display: flex;
+      gap: 0.4rem;
+      margin-top: 0.3rem;
+    }
+    .answers button {
+      width: auto;
+      border: 1px solid var(--parley-border, currentColor);
+    }
     .empty {
       margin: 0.3rem 0.6rem;
       color: var(--parley-text-faint);
@@ -108,7 +128,22 @@ export class UserList extends LitElement {
     `;
   }
 
+  /** An invitation: its name marked `invited` (by whom), and the two answers, described by the name. */
+  #renderInvitation(entry: UserListEntry, id: string) {
+    const nameId = `invite-${id}`;
+    const answer = (accept: boolean) => () => this.dispatchEvent(new InvitationAnswerEvent(id, accept));
+    return html`<li class="invitation">
+      <span id=${nameId} class="name">${entry.name}, invited by ${entry.invitedBy}</span>
+      <span class="answers">
+        <button class="small" aria-describedby=${nameId} @click=${answer(true)}>Accept</button>
+        <button class="small" aria-describedby=${nameId} @click=${answer(false)}>Decline</button>
+      </span>
+    </li>`;
+  }
+
   #renderEntry(entry: UserListEntry) {
+    const invited = groupIdOf(entry.conversation);
+    if (entry.invitedBy !== undefined && invited !== null) return this.#renderInvitation(entry, invited);
     const parts = [entry.name];
     if (!entry.online && this.markOffline) parts.push('offline');
     if (entry.unread > 0) parts.push(`${entry.unread} unread`);

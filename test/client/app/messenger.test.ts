@@ -1,43 +1,11 @@
 import { expect } from '@open-wc/testing';
 import type { Messenger } from '../../../client/app/messenger.js';
-import { PeerMesh } from '../../../client/net/peer-mesh.js';
 import { openAccountStore } from '../../../client/storage/account-store.js';
 import { directConversationId } from '../../../shared/peer-protocol.js';
-import type { PeerFrame } from '../../../shared/peer-protocol.js';
 import { MessengerRoom } from '../helpers/messenger-room.js';
-import { testGate } from '../helpers/test-gate.js';
 
 const texts = (m: Messenger) => m.openConversation?.messages.map((message) => message.text) ?? [];
 const states = (m: Messenger) => m.openConversation?.messages.map((message) => message.state) ?? [];
-
-/** A raw mesh connected to `to`, free to send anything down the data channel; keeps what it receives. */
-async function rawPeer(
-  room: MessengerRoom,
-  me: string,
-  to: string,
-): Promise<PeerMesh & { received: PeerFrame[] }> {
-  const received: PeerFrame[] = [];
-  const gate = await testGate(me);
-  let mesh!: PeerMesh;
-  await new Promise<void>((resolve) => {
-    mesh = new PeerMesh(
-      { me, gate, iceServers: () => [] },
-      {
-        sendSignal: (peer, payload) => void room.relay(me)(peer, payload),
-        onOpen: () => resolve(),
-        onClose: () => undefined,
-        onFrame: (_peer, frame) => {
-          received.push(frame);
-          room.changed();
-        },
-        onBadInput: () => undefined,
-      },
-    );
-    room.members.set(me, mesh);
-    mesh.want(to);
-  });
-  return Object.assign(mesh, { received });
-}
 
 describe('Messenger', () => {
   let room: MessengerRoom;
@@ -105,7 +73,7 @@ describe('Messenger', () => {
     const alice = await room.join('alice');
     alice.serverWelcome(['mallory'], [], []);
     await alice.selectPerson('mallory');
-    const mallory = await rawPeer(room, 'mallory', 'alice');
+    const mallory = await room.rawPeer('mallory', 'alice');
     const message = (id: string, overrides: object = {}) => ({
       type: 'message' as const,
       message: {
@@ -137,7 +105,7 @@ describe('Messenger', () => {
   it('does not list a conversation as active for a reaction alone', async () => {
     const alice = await room.join('alice');
     alice.serverWelcome(['mallory'], [], []);
-    const mallory = await rawPeer(room, 'mallory', 'alice');
+    const mallory = await room.rawPeer('mallory', 'alice');
     const id = 'e'.repeat(32);
     mallory.send('alice', {
       type: 'message',

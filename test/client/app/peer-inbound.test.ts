@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { PeerInbound } from '../../../client/app/peer-inbound.js';
 import type { InboundRoutes } from '../../../client/app/peer-inbound.js';
+import { INBOUND_LIMITS, InboundLimiter, MAX_QUEUED_FRAMES } from '../../../client/app/inbound-limits.js';
 
 /** Routes that log what each feature was handed; `hold` keeps a peer's typing frames waiting. */
 function recorder() {
@@ -15,7 +16,7 @@ function recorder() {
     delivery: { acked: async (peer, ids) => void log.push(`${peer} acked ${ids.join()}`) },
     sync: {
       onAck: () => undefined,
-      onHeads: async () => undefined,
+      onHeads: async (peer, frame) => void log.push(`${peer} heads ${frame.conversation}`),
       onBatch: async () => undefined,
     },
     typing: {
@@ -95,5 +96,78 @@ describe('PeerInbound', () => {
     inbound.frame('bob', { type: 'typing', conversation: 'lobby' });
     await settle();
     expect(log).to.deep.equal(['warn handling ack from bob failed', 'bob typing lobby']);
+  });
+});
+
+describe('PeerInbound under a flood', () => {
+  /** A clock the test steps by hand. */
+  const clock = { time: 0, now: () => clock.time };
+  const id = (n: number) => n.toString(16).padStart(32, '0');
+  const warnings = (log: string[]) => log.filter((line) => line.startsWith('warn'));
+  beforeEach(() => {
+    clock.time = 0;
+  });
+
+  for (const kind of ['typing', 'read', 'sync-heads'] as const) {
+    it(`drops ${kind} frames past the bucket with one warning, and takes them again once it refills`, async () => {
+      const { routes, log } = recorder();
+      const inbound = new PeerInbound(routes, new InboundLimiter(clock));
+      const frame = () =>
+        kind === 'typing'
+          ? { type: kind, conversation: 'lobby' }
+          : kind === 'read'
+            ? { type: kind, conversation: 'lobby', ids: [id(1)] }
+            : { type: kind, conversation: 'lobby', heads: [] };
+      const burst = INBOUND_LIMITS[kind].burst;
+      for (let i = 0; i < burst * 10; i++) inbound.frame('mallory', frame());
+      // A polite peer in the middle of it is not held back.
+      inbound.frame('bob', frame());
+      await settle();
+      const handled = (peer: string) => log.filter((line) => line.startsWith(`${peer} `)).length;
+      expect(handled('mallory')).to.equal(burst);
+      expect(handled('bob')).to.equal(1);
+      expect(warnings(log)).to.deep.equal([`warn mallory sent ${kind} frames too fast: dropping them`]);
+      clock.time += 1000;
+      inbound.frame('mallory', frame());
+      await settle();
+      expect(handled('mallory')).to.equal(burst + 1);
+    });
+  }
+
+  it('bounds the queue of a peer whose frames wait, dropping the excess with one warning', async () => {
+    const { routes, log, holdReads, release } = recorder();
+    const inbound = new PeerInbound(routes, new InboundLimiter(clock));
+    holdReads();
+    inbound.frame('mallory', { type: 'read', conversation: 'lobby', ids: [id(1)] });
+    await settle();
+    for (let i = 0; i < MAX_QUEUED_FRAMES + 500; i++) inbound.frame('mallory', { type: 'ack', ids: [id(i)] });
+    release();
+    await settle();
+    const acks = log.filter((line) => line.startsWith('mallory acked'));
+    expect(acks).to.have.length(MAX_QUEUED_FRAMES);
+    expect(warnings(log)).to.deep.equal([
+      'warn mallory sent frames faster than they can be handled: dropping them',
+    ]);
+  });
+
+  it('never throttles a polite peer', async () => {
+    const { routes, log } = recorder();
+    const inbound = new PeerInbound(routes, new InboundLimiter(clock));
+    // A connection opens: one sync-heads per shared group, for as many groups as anyone may be in.
+    for (let g = 0; g < 256; g++)
+      inbound.frame('bob', { type: 'sync-heads', conversation: `g${g}`, heads: [] });
+    // Then, for ten minutes: typing in three conversations every 3 s, and a read for each of the
+    // 20 messages a second they are sent, after an outbox of 400 came back read at once.
+    for (let i = 0; i < 400; i++) inbound.frame('bob', { type: 'read', conversation: 'lobby', ids: [id(i)] });
+    for (let t = 0; t < 600_000; t += 50) {
+      clock.time = t;
+      if (t % 3000 === 0)
+        for (const c of ['a', 'b', 'c']) inbound.frame('bob', { type: 'typing', conversation: c });
+      inbound.frame('bob', { type: 'read', conversation: 'lobby', ids: [id(t)] });
+      if (t % 1000 === 0) await settle();
+    }
+    await settle();
+    expect(warnings(log)).to.deep.equal([]);
+    expect(log.filter((line) => line.startsWith('bob heads'))).to.have.length(256);
   });
 });

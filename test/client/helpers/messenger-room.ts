@@ -5,10 +5,12 @@
  * without, the test tells each messenger itself.
  */
 import { Messenger } from '../../../client/app/messenger.js';
+import { PeerMesh } from '../../../client/net/peer-mesh.js';
 import type { PeerLinkFactory } from '../../../client/net/peer-mesh.js';
 import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
 import type { AccountStore } from '../../../client/storage/account-store.js';
-import type { SignalPayload } from '../../../shared/peer-protocol.js';
+import type { AppFrame, SignalPayload } from '../../../shared/peer-protocol.js';
+import { testGate } from './test-gate.js';
 import type { Group } from '../../../shared/protocol.js';
 
 /** Whatever relayed signals reach: a messenger, or a bare PeerMesh a test drives as a hostile peer. */
@@ -21,7 +23,10 @@ export interface JoinOptions {
   groups?: readonly Group[];
   createLink?: PeerLinkFactory;
   keepOutgoingFileBytes?: number;
+  autoFetchBytes?: number;
 }
+
+export type RawPeer = PeerMesh & { received: AppFrame[] };
 
 export class MessengerRoom {
   /** Who relayed signals reach, by user. */
@@ -33,6 +38,7 @@ export class MessengerRoom {
   /** Every messenger ever opened here, for `close` (a test may open a user twice, as a reload). */
   readonly #opened: Messenger[] = [];
   #waiters: Array<() => void> = [];
+  readonly #raw: PeerMesh[] = [];
 
   /** A relay from `from`, as the server would carry its signals. */
   relay(from: string): (to: string, payload: SignalPayload) => boolean {
@@ -54,6 +60,7 @@ export class MessengerRoom {
       ...(options.keepOutgoingFileBytes === undefined
         ? {}
         : { keepOutgoingFileBytes: options.keepOutgoingFileBytes }),
+      ...(options.autoFetchBytes === undefined ? {} : { autoFetchBytes: options.autoFetchBytes }),
     });
     this.members.set(me, messenger);
     this.messengers.set(me, messenger);
@@ -94,7 +101,50 @@ export class MessengerRoom {
     }
   }
 
+  /**
+   * A hostile peer: a bare mesh named `me`, connected to `to`, free to send any frame down the data
+   * channel; keeps what it receives in `received`.
+   */
+  async rawPeer(me: string, to: string): Promise<RawPeer> {
+    const received: AppFrame[] = [];
+    // A hostile peer still has a device key: the hello passes, what follows is what is tested.
+    const gate = await testGate(me);
+    let mesh!: PeerMesh;
+    await new Promise<void>((resolve) => {
+      mesh = new PeerMesh(
+        { me, gate, iceServers: () => [] },
+        {
+          sendSignal: (peer, payload) => void this.relay(me)(peer, payload),
+          onOpen: () => resolve(),
+          onClose: () => undefined,
+          onFrame: (_peer, frame) => {
+            received.push(frame);
+            this.changed();
+          },
+          onBadInput: () => undefined,
+        },
+      );
+      this.members.set(me, mesh);
+      this.#raw.push(mesh);
+      mesh.want(to);
+    });
+    return Object.assign(mesh, { received });
+  }
+
+  /**
+   * Resolves once `peer` was acked every id of `ids` in the frames it received from the `from`-th
+   * on (take `peer.received.length` before sending): the frames carrying them were handled.
+   */
+  async acked(peer: RawPeer, ids: readonly string[], from = 0): Promise<void> {
+    await this.until(() => {
+      const acks = peer.received.slice(from);
+      const got = new Set(acks.flatMap((frame) => (frame.type === 'ack' ? frame.ids : [])));
+      return ids.every((id) => got.has(id));
+    });
+  }
+
   async close(): Promise<void> {
+    for (const mesh of this.#raw) mesh.closeAll();
     for (const messenger of this.#opened) messenger.close();
     await Promise.all([...this.#users].map((user) => deleteAccountStore(user)));
   }

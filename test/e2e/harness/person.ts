@@ -199,6 +199,19 @@ export class Person {
     await this.page.getByRole('heading', { name, exact: true }).waitFor({ timeout });
   }
 
+  /**
+   * Accepts the invitation to group `name` with its **Accept** in **Groups** (the item marked
+   * `invited`), and waits until the group is listed as one this user is in.
+   */
+  async acceptInvitation(name: string, timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
+    const invitation = this.page
+      .getByRole('list', { name: 'Groups', exact: true })
+      .getByRole('listitem')
+      .filter({ hasText: `${name}, invited` });
+    await invitation.getByRole('button', { name: 'Accept', exact: true }).click({ timeout });
+    await this.groupButton(name).waitFor({ timeout });
+  }
+
   /** Adds `members` to the open group through **Add members**; waits until the dialog closed. */
   async addMembers(members: readonly string[], timeout = DEFAULT_TIMEOUT_MS): Promise<void> {
     await this.page.getByRole('button', { name: 'Add members', exact: true }).click();

@@ -85,6 +85,8 @@ describe('FileTransfers', () => {
     bob.serverWelcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await bob.selectPerson('alice');
+    // Bob has written to Alice: her files come to him without asking.
+    await bob.send('hi');
     return [alice, bob];
   }
 
@@ -319,6 +321,9 @@ describe('FileTransfers', () => {
     bob.serverWelcome(['alice'], [], []);
     alice2.userOnline('bob');
     await bob.selectPerson('alice');
+    // Bob never wrote to Alice: he asks for the file.
+    await room.until(() => fileOf(bob)?.state === 'offered');
+    await bob.downloadFile(fileIdOf(bob));
     await room.until(() => fileOf(bob)?.state === 'waiting' && fileOf(bob)?.detail !== null);
     await alice2.chooseFileAgain(fileIdOf(alice2), file);
     // Bob's last ack reaches Alice a moment after Bob has the file: wait for both.

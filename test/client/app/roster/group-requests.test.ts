@@ -51,4 +51,15 @@ describe('GroupRequests', () => {
     expect(requests.state).to.deep.equal({ kind: 'error', text: 'unreachable' });
     expect(requests.removed(group('a', 'bob').id).settled).to.equal(false);
   });
+
+  it('settles an accept with the group, which it then opens, and a decline with its removal', () => {
+    const requests = new GroupRequests();
+    const team = group('a', 'bob');
+    requests.sent({ type: 'group-accept', group: team.id }, true, 'unreachable');
+    expect(requests.updated(group('b', 'bob'), true, 'alice').settled).to.equal(false);
+    expect(requests.updated(team, true, 'alice')).to.deep.equal({ settled: true, created: team });
+    requests.sent({ type: 'group-decline', group: team.id }, true, 'unreachable');
+    expect(requests.removed(group('b', 'bob').id).settled).to.equal(false);
+    expect(requests.removed(team.id).settled).to.equal(true);
+  });
 });

@@ -43,6 +43,14 @@ async function actionOf(element: FileCard, button: HTMLElement): Promise<FileAct
 }
 
 describe('<file-card>', () => {
+  it('shows a file only offered with its name, size and a Download button that asks for it', async () => {
+    const element = await card({ state: 'offered', done: 0, canCancel: false, canDownload: true });
+    expect(text(element)).to.contain('report.pdf').and.to.contain('3.4 MB');
+    expect(queryAllByRole(element, 'progressbar')).to.have.length(0);
+    const event = await actionOf(element, getByRole(element, 'button', 'Download'));
+    expect([event.id, event.action]).to.deep.equal([id, 'download']);
+  });
+
   it('shows the name and the size in human units', async () => {
     const element = await card({ state: 'complete', done: 3_400_000, canCancel: false, canSave: true });
     expect(text(element)).to.contain('report.pdf').and.to.contain('3.4 MB');

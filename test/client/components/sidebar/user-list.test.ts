@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../../client/components/sidebar/user-list.js';
 import type { UserList } from '../../../../client/components/sidebar/user-list.js';
-import type { ConversationSelectEvent } from '../../../../client/components/events.js';
+import type { ConversationSelectEvent, InvitationAnswerEvent } from '../../../../client/components/events.js';
 import { getByRole, queryAllByRole } from '../../helpers/by-role.js';
 
 describe('<user-list>', () => {
@@ -56,5 +56,36 @@ describe('<user-list>', () => {
     );
     expect(getByRole(list, 'button', 'b').getAttribute('aria-current')).to.equal('true');
     expect(getByRole(list, 'button', 'a').getAttribute('aria-current')).to.equal('false');
+  });
+
+  it('shows an invitation marked invited, with Accept and Decline that answer it, and nothing to open', async () => {
+    const list = await fixture<UserList>(
+      html`<user-list
+        label="Groups"
+        .markOffline=${false}
+        .entries=${[
+          {
+            conversation: 'group:g' + 'a'.repeat(24),
+            name: 'Trip',
+            online: true,
+            unread: 0,
+            invitedBy: 'bob',
+          },
+        ]}
+      ></user-list>`,
+    );
+    expect(list.shadowRoot?.textContent).to.match(/Trip, invited by bob/);
+    expect(queryAllByRole(list, 'button').map((b) => b.textContent?.trim())).to.deep.equal([
+      'Accept',
+      'Decline',
+    ]);
+    for (const [name, accept] of [
+      ['Accept', true],
+      ['Decline', false],
+    ] as const) {
+      setTimeout(() => getByRole(list, 'button', name).click());
+      const event = await (oneEvent(list, 'invitation-answer') as Promise<InvitationAnswerEvent>);
+      expect([event.groupId, event.accept]).to.deep.equal(['g' + 'a'.repeat(24), accept]);
+    }
   });
 });
