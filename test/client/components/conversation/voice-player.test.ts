@@ -25,6 +25,32 @@ before(async function () {
 
 after(() => URL.revokeObjectURL(url));
 
+/**
+ * A 20 s tone as a WAV: long enough that it cannot end between Play and Pause however slowly the
+ * test's clicks (each a round trip to the test runner) arrive — with the 1 s recording, a loaded
+ * machine let the clip end first, and its reset to the start looked like a Pause that lost its place.
+ */
+function longToneUrl(seconds = 20, rate = 8000): string {
+  const samples = seconds * rate;
+  const view = new DataView(new ArrayBuffer(44 + samples));
+  const text = (offset: number, value: string) =>
+    [...value].forEach((char, i) => view.setUint8(offset + i, char.charCodeAt(0)));
+  text(0, 'RIFF');
+  view.setUint32(4, 36 + samples, true);
+  text(8, 'WAVEfmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true); // PCM
+  view.setUint16(22, 1, true); // mono
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate, true); // bytes per second, 8-bit mono
+  view.setUint16(32, 1, true);
+  view.setUint16(34, 8, true);
+  text(36, 'data');
+  view.setUint32(40, samples, true);
+  for (let i = 0; i < samples; i++) view.setUint8(44 + i, 128 + Math.round(60 * Math.sin(i / 8)));
+  return URL.createObjectURL(new Blob([view.buffer], { type: 'audio/wav' }));
+}
+
 async function player(src: string | null = url, durationMs = clip.durationMs, peaks = clip.peaks) {
   return fixture<VoicePlayer>(
     html`<voice-player .src=${src} .durationMs=${durationMs} .peaks=${peaks}></voice-player>`,
@@ -80,19 +106,24 @@ describe('<voice-player>', () => {
   });
 
   it('Play plays: the button turns to Pause, time and waveform advance; Pause pauses', async () => {
-    const element = await player();
-    await press(element, 'Play');
-    await waitUntil(() => queryAllByRole(element, 'button', 'Pause').length === 1, 'never turned to Pause');
-    const audio = audioOf(element);
-    await waitUntil(() => audio.currentTime > 0.2, 'the audio did not advance');
-    await waitUntil(() => playedBars(element) > 0, 'the waveform did not fill in');
-    await press(element, 'Pause');
-    await waitUntil(() => queryAllByRole(element, 'button', 'Play').length === 1, 'never turned to Play');
-    const at = audio.currentTime;
-    expect(audio.paused).to.equal(true);
-    expect(at).to.be.greaterThan(0);
-    // Paused part-way, the position shows beside the duration.
-    expect(element.shadowRoot!.querySelector('.time')!.textContent).to.contain('/');
+    const long = longToneUrl();
+    try {
+      const element = await player(long, 20_000);
+      await press(element, 'Play');
+      await waitUntil(() => queryAllByRole(element, 'button', 'Pause').length === 1, 'never turned to Pause');
+      const audio = audioOf(element);
+      await waitUntil(() => audio.currentTime > 0.2, 'the audio did not advance');
+      await waitUntil(() => playedBars(element) > 0, 'the waveform did not fill in');
+      await press(element, 'Pause');
+      await waitUntil(() => queryAllByRole(element, 'button', 'Play').length === 1, 'never turned to Play');
+      const at = audio.currentTime;
+      expect(audio.paused).to.equal(true);
+      expect(at).to.be.greaterThan(0);
+      // Paused part-way, the position shows beside the duration.
+      expect(element.shadowRoot!.querySelector('.time')!.textContent).to.contain('/');
+    } finally {
+      URL.revokeObjectURL(long);
+    }
   });
 
   it('goes back to Play, at the start, when the clip ends', async () => {
