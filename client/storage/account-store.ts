@@ -126,6 +126,16 @@ export class AccountStore {
     return this.messages.markDelivered(id, by);
   }
 
+  /** See `MessageStore.markSentMany`. */
+  markSentMany(ids: readonly string[]): Promise<StoredMessage[]> {
+    return this.messages.markSentMany(ids);
+  }
+
+  /** See `MessageStore.markDeliveredMany`. */
+  markDeliveredMany(ids: readonly string[], by: string): Promise<StoredMessage[]> {
+    return this.messages.markDeliveredMany(ids, by);
+  }
+
   /** See `MessageStore.markReadBy`. */
   markReadBy(conversation: string, ids: readonly string[], by: string): Promise<StoredMessage[]> {
     return this.messages.markReadBy(conversation, ids, by);

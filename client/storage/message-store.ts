@@ -166,13 +166,21 @@ export class MessageStore {
 
   /** Records that an own message went into an open data channel. Undefined when there is no such own message. */
   async markSent(id: string): Promise<StoredMessage | undefined> {
+    return (await this.markSentMany([id]))[0];
+  }
+
+  /** `markSent` for several own messages in one transaction; unknown ids are left out of the result. */
+  async markSentMany(ids: readonly string[]): Promise<StoredMessage[]> {
     return this.#connection.run(['messages'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
-      const message = this.#parse(id, await messages.get(id));
-      if (message === undefined || message.author !== this.user) return undefined;
-      if (message.sent) return message;
-      const updated = { ...message, sent: true };
-      await messages.put(updated);
+      const found = await Promise.all(ids.map(async (id) => this.#parse(id, await messages.get(id))));
+      const own = found.filter(
+        (message): message is StoredMessage => message !== undefined && message.author === this.user,
+      );
+      const updated = own.map((message) => (message.sent ? message : { ...message, sent: true }));
+      await Promise.all(
+        updated.filter((message, i) => message !== own[i]).map((message) => messages.put(message)),
+      );
       return updated;
     });
   }
@@ -183,20 +191,35 @@ export class MessageStore {
    * one of its recipients: a peer cannot ack its way into a message it was never sent.
    */
   async markDelivered(id: string, by: string): Promise<StoredMessage | undefined> {
+    return (await this.markDeliveredMany([id], by))[0];
+  }
+
+  /**
+   * `markDelivered` for every id of one ack, in one transaction (a catch-up acks hundreds at once).
+   * Returns the messages it applied to, in the order of `ids`; ignored ids are left out.
+   */
+  async markDeliveredMany(ids: readonly string[], by: string): Promise<StoredMessage[]> {
     return this.#connection.run(['messages', 'outbox'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
-      const message = this.#parse(id, await messages.get(id));
-      if (message === undefined || message.author !== this.user || !message.recipients.includes(by)) {
-        return undefined;
+      const outbox = tx.objectStore('outbox');
+      const found = await Promise.all(ids.map(async (id) => this.#parse(id, await messages.get(id))));
+      const done: StoredMessage[] = [];
+      const writes: Promise<unknown>[] = [];
+      for (const message of found) {
+        if (message === undefined || message.author !== this.user || !message.recipients.includes(by)) {
+          continue;
+        }
+        writes.push(outbox.delete([by, message.id]));
+        if (message.deliveredTo.includes(by)) {
+          done.push(message);
+          continue;
+        }
+        const updated = { ...message, deliveredTo: [...message.deliveredTo, by] };
+        writes.push(messages.put(updated));
+        done.push(updated);
       }
-      const outboxDone = tx.objectStore('outbox').delete([by, id]);
-      if (message.deliveredTo.includes(by)) {
-        await outboxDone;
-        return message;
-      }
-      const updated = { ...message, deliveredTo: [...message.deliveredTo, by] };
-      await Promise.all([outboxDone, messages.put(updated)]);
-      return updated;
+      await Promise.all(writes);
+      return done;
     });
   }
 
