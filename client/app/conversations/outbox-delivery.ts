@@ -1,6 +1,8 @@
 /**
  * The sending side of messages: numbering, sending at once over open channels, the outbox for
- * everyone else, re-sending when a connection opens, and acknowledgements.
+ * everyone else, re-sending when a connection opens, and acknowledgements. On reconnect a group's
+ * backlog goes out as `sync-batch` frames, so the receiver stores each batch in one transaction and
+ * acks it with one frame, and each ack is recorded here in one transaction too.
  */
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION } from '../../../shared/peer-protocol.js';
@@ -11,6 +13,7 @@ import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
 import { toWire } from '../../storage/stored-message.js';
+import { takeBatch } from './sync-batches.js';
 
 export interface OutboxDeliveryDeps {
   readonly links: Pick<PeerLinks, 'send' | 'isOpen' | 'connect' | 'warn'>;
@@ -87,13 +90,10 @@ export class OutboxDelivery {
     }
   }
 
-  /** `peer` stored these messages. */
+  /** `peer` stored these messages: recorded in one transaction. */
   async acked(peer: string, ids: readonly string[]): Promise<void> {
-    for (const id of ids) {
-      await this.#persisting.get(id);
-      const updated = await this.#deps.store.markDelivered(id, peer);
-      if (updated) this.#deps.updated(updated);
-    }
+    await Promise.all(ids.map((id) => this.#persisting.get(id)));
+    for (const updated of await this.#deps.store.markDeliveredMany(ids, peer)) this.#deps.updated(updated);
   }
 
   /** Whether anything waits for `peer`. */
@@ -101,26 +101,30 @@ export class OutboxDelivery {
     return (await this.#deps.store.pendingFor(peer)).length > 0;
   }
 
-  /** Re-sends every message `peer` has not acknowledged, oldest first; serialized per peer. */
+  /**
+   * Re-sends every message `peer` has not acknowledged, oldest first per conversation: a group's
+   * in batches, the rest one by one. Serialized per peer.
+   */
   flush(peer: string): Promise<void> {
     const previous = this.#flushes.get(peer) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const { directory, store } = this.#deps;
       if (this.#closed) return;
-      const gone: string[] = [];
-      for (const message of await store.pendingFor(peer)) {
-        // Someone who left a group gets nothing more of it; the Lobby is whoever is online.
-        if (message.conversation !== LOBBY_CONVERSATION && !directory.isMember(message.conversation, peer)) {
-          gone.push(message.id);
-          continue;
-        }
-        if (!this.#deps.links.send(peer, { type: 'message', message: toWire(message) })) return;
-        if (!message.sent) {
-          const updated = await store.markSent(message.id);
-          if (updated) this.#deps.updated(updated);
+      const pending = await this.#deps.store.pendingFor(peer);
+      const { batched, single, gone } = this.#sortPending(peer, pending);
+      const sent = new Set<string>();
+      for (const [conversation, queue] of batched) {
+        while (queue.length > 0) {
+          const messages = takeBatch(queue);
+          if (!this.#deps.links.send(peer, { type: 'sync-batch', conversation, messages })) break;
+          for (const message of messages) sent.add(message.id);
         }
       }
-      if (gone.length > 0) await store.dropFromOutbox(peer, gone);
+      for (const message of single) {
+        if (!this.#deps.links.send(peer, { type: 'message', message: toWire(message) })) break;
+        sent.add(message.id);
+      }
+      await this.#markSent(pending.filter((message) => sent.has(message.id)));
+      if (gone.length > 0) await this.#deps.store.dropFromOutbox(peer, gone);
     });
     const settled = next.catch((error: unknown) =>
       this.#deps.links.warn(`delivery to ${peer} failed`, error),
@@ -131,6 +135,43 @@ export class OutboxDelivery {
 
   close(): void {
     this.#closed = true;
+  }
+
+  /**
+   * What waits for `peer`, sorted by how it goes: per group we share (batches), one by one (direct
+   * messages and the Lobby), or not at all (a group they left: nothing more of it goes to them).
+   */
+  #sortPending(
+    peer: string,
+    pending: readonly StoredMessage[],
+  ): { batched: Map<string, StoredMessage[]>; single: StoredMessage[]; gone: string[] } {
+    const { directory } = this.#deps;
+    const batched = new Map<string, StoredMessage[]>();
+    const single: StoredMessage[] = [];
+    const gone: string[] = [];
+    for (const message of pending) {
+      const { conversation } = message;
+      if (conversation === LOBBY_CONVERSATION) single.push(message);
+      else if (!directory.isMember(conversation, peer)) gone.push(message.id);
+      else if (
+        directory.kindOf(conversation) !== 'group' ||
+        !directory.isMember(conversation, directory.me)
+      ) {
+        single.push(message);
+      } else {
+        const queue = batched.get(conversation);
+        if (queue) queue.push(message);
+        else batched.set(conversation, [message]);
+      }
+    }
+    return { batched, single, gone };
+  }
+
+  /** Records in one transaction that these messages went out (those not already marked). */
+  async #markSent(messages: readonly StoredMessage[]): Promise<void> {
+    const unsent = messages.filter((message) => !message.sent).map((message) => message.id);
+    if (unsent.length === 0) return;
+    for (const updated of await this.#deps.store.markSentMany(unsent)) this.#deps.updated(updated);
   }
 
   /** The next seq of own messages in `conversation`: read from storage once, then counted here. */
