@@ -21,8 +21,13 @@ import { takeBatch } from './sync-batches.js';
 
 /** How many batches of one stream may wait for their ack at once. */
 export const SYNC_BATCHES_IN_FLIGHT = 4;
-/** A leader's catch-up counts as done once no batch of it came for this long; then the others are asked. */
+/**
+ * The leader's catch-up counts as done — and the others are asked — once it sent no batch for this
+ * long after the last one was stored, or for `SYNC_LEADER_FIRST_MS` after it was asked (finding what
+ * we lack takes it longer than sending the next batch, the more so on a busy machine).
+ */
 export const SYNC_LEADER_QUIET_MS = 300;
+export const SYNC_LEADER_FIRST_MS = 2000;
 
 type SyncHeadsFrame = Extract<PeerFrame, { type: 'sync-heads' }>;
 type SyncBatchFrame = Extract<PeerFrame, { type: 'sync-batch' }>;
@@ -77,7 +82,7 @@ export class GroupSync {
         continue;
       }
       this.#catching.set(conversation, catching ?? { leader: peer, waiting: [], quiet: undefined });
-      this.#heardFromLeader(conversation);
+      this.#leaderQuietFor(conversation, SYNC_LEADER_FIRST_MS);
       await this.#sendHeads(peer, conversation);
     }
   }
@@ -126,7 +131,8 @@ export class GroupSync {
       this.#deps.links.warn(`${peer} forwarded messages of ${conversation}, which we do not share`);
       return;
     }
-    if (this.#catching.get(conversation)?.leader === peer) this.#heardFromLeader(conversation);
+    const fromLeader = this.#catching.get(conversation)?.leader === peer;
+    if (fromLeader) this.#leaderQuietFor(conversation, Infinity);
     const since = directory.memberSince(conversation, directory.me);
     const accepted: ChatMessage[] = [];
     for (const message of frame.messages) {
@@ -142,6 +148,7 @@ export class GroupSync {
       }
     }
     if (accepted.length > 0) await this.#deps.accept(conversation, accepted);
+    if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
     // Processed, stored or refused: the sender may go on.
     this.#deps.links.send(peer, { type: 'ack', ids: frame.messages.map((message) => message.id) });
   }
@@ -167,12 +174,13 @@ export class GroupSync {
     this.#deps.links.send(peer, { type: 'sync-heads', conversation, heads: list });
   }
 
-  /** The leader of `conversation` was asked or sent a batch: its quiet period starts over. */
-  #heardFromLeader(conversation: string): void {
+  /** The leader of `conversation` is done unless it sends a batch within `ms` (Infinity: a batch is being stored). */
+  #leaderQuietFor(conversation: string, ms: number): void {
     const catching = this.#catching.get(conversation);
     if (!catching) return;
     this.#clock.clearTimeout(catching.quiet);
-    catching.quiet = this.#clock.setTimeout(() => this.#leaderDone(conversation), SYNC_LEADER_QUIET_MS);
+    catching.quiet =
+      ms === Infinity ? undefined : this.#clock.setTimeout(() => this.#leaderDone(conversation), ms);
   }
 
   /** The leader has sent what it had (or left): everyone waiting is asked for what is still missing. */

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import {
   GroupSync,
   SYNC_BATCHES_IN_FLIGHT,
+  SYNC_LEADER_FIRST_MS,
   SYNC_LEADER_QUIET_MS,
 } from '../../../../client/app/conversations/group-sync.js';
 import { Directory } from '../../../../client/app/roster/directory.js';
@@ -123,7 +124,7 @@ describe('GroupSync streams', () => {
     await sync.announce('carol');
     expect(asked()).to.deep.equal(['alice']);
 
-    clock.advance(SYNC_LEADER_QUIET_MS - 1);
+    clock.advance(SYNC_LEADER_FIRST_MS - 1);
     await sync.onBatch('alice', { type: 'sync-batch', conversation, messages: [fromAlice(1)] });
     clock.advance(SYNC_LEADER_QUIET_MS - 1);
     expect(asked()).to.deep.equal(['alice']);
