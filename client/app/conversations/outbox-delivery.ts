@@ -25,8 +25,6 @@ export interface OutboxDeliveryDeps {
 
 export class OutboxDelivery {
   readonly #deps: OutboxDeliveryDeps;
-  /** Own messages on their way into storage, by id: an ack may overtake the write. */
-  readonly #persisting = new Map<string, Promise<void>>();
   /** conversation → the seq of the next own message there. */
   readonly #seqs = new Map<string, Promise<number>>();
   /** Per-peer chain so outbox flushes for one peer never interleave. */
@@ -46,7 +44,7 @@ export class OutboxDelivery {
   /**
    * Sends a message with `body` (text or a file offer, already checked) to everyone else in
    * `conversation`. `shown` receives the message before anything waits for storage; the returned
-   * promise settles once it is stored.
+   * promise settles once it is stored and handed to every open channel.
    */
   async send(
     conversation: string,
@@ -65,34 +63,26 @@ export class OutboxDelivery {
       deliveredTo: [],
       sent: false,
     };
-    // The common case, open channels, goes out before anything waits for storage; the outbox
-    // rows written next cover every other case (and a lost frame: no ack, so it is sent again).
-    let sent = recipients.length === 0;
-    for (const peer of recipients) {
-      if (this.#deps.links.send(peer, { type: 'message', message: toWire(message) })) sent = true;
-    }
+    // Stored before it goes on the wire, so a crash in between cannot lose it from our own history
+    // (the seq is already counted in memory: the write reads nothing). Shown before either.
+    const sent = recipients.length === 0 || recipients.some((peer) => this.#deps.links.isOpen(peer));
     shown({ ...message, sent });
-    const persisting = store.addOwnMessage({ ...draft, sent }, recipients);
-    this.#persisting.set(
-      draft.id,
-      persisting.then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
-    try {
-      await persisting;
-    } finally {
-      this.#persisting.delete(draft.id);
-    }
+    await store.addOwnMessage({ ...draft, sent }, recipients);
+    this.#goOut(message, recipients);
+  }
+
+  /** Sends a stored own message over every open channel; the outbox covers everyone else. */
+  #goOut(message: StoredMessage, recipients: readonly string[]): void {
+    const { directory } = this.#deps;
+    const frame = { type: 'message', message: toWire(message) } as const;
     for (const peer of recipients) {
+      if (this.#deps.links.send(peer, frame)) continue;
       if (!this.#deps.links.isOpen(peer) && directory.isOnline(peer)) this.#deps.links.connect(peer);
     }
   }
 
   /** `peer` stored these messages: recorded in one transaction. */
   async acked(peer: string, ids: readonly string[]): Promise<void> {
-    await Promise.all(ids.map((id) => this.#persisting.get(id)));
     for (const updated of await this.#deps.store.markDeliveredMany(ids, peer)) this.#deps.updated(updated);
   }
 

@@ -25,7 +25,7 @@ describe('OutboxDelivery on reconnect', () => {
     await deleteAccountStore('alice');
   });
 
-  function delivery(open: boolean) {
+  function delivery(open: boolean, onSend: (frame: PeerFrame) => void = () => undefined) {
     const directory = new Directory('alice');
     directory.setOnline(['bob']);
     directory.setGroups([
@@ -42,6 +42,7 @@ describe('OutboxDelivery on reconnect', () => {
     const outbox = new OutboxDelivery({
       links: {
         send: (_peer, frame) => {
+          onSend(frame);
           if (open) sent.push(frame);
           return open;
         },
@@ -75,5 +76,17 @@ describe('OutboxDelivery on reconnect', () => {
     const acked = new Set(first?.type === 'sync-batch' ? first.messages.map((message) => message.text) : []);
     const all = [...Array.from({ length: count }, (_, i) => `g ${i}`), 'direct'];
     expect(left.sort()).to.deep.equal(all.filter((text) => !acked.has(text)).sort());
+  });
+
+  it('stores a message before it goes on the wire', async () => {
+    const lookups: Array<Promise<StoredMessage | undefined>> = [];
+    // A read started when the frame goes out sees what was stored by then (IndexedDB runs
+    // transactions on the same store in the order they were made).
+    const { outbox } = delivery(true, (frame) => {
+      if (frame.type === 'message') lookups.push(store.getMessage(frame.message.id));
+    });
+    await outbox.send(dm, { text: 'kept' }, () => undefined);
+    expect(lookups).to.have.length(1);
+    expect((await lookups[0])?.text).to.equal('kept');
   });
 });
