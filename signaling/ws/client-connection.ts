@@ -157,6 +157,9 @@ export class ClientConnection implements PresenceMember {
         return this.addToGroup(frame);
       case 'group-leave':
         return this.leaveGroup(frame);
+      case 'ping':
+        this.sendFrame({ type: 'pong' });
+        return undefined;
       default: {
         const unreachable: never = frame;
         throw new TypeError(`unhandled frame ${JSON.stringify(unreachable)}`);
