@@ -104,18 +104,8 @@ describe('group catch-up', () => {
     await room.until(async () => (await storedTexts(room, 'dave')).length === 1);
     expect(await storedTexts(room, 'dave')).to.deep.equal(['after dave joined']);
   });
-});
 
-describe("the author's backlog", () => {
-  let room: MessengerRoom;
-  beforeEach(() => {
-    room = new MessengerRoom();
-  });
-  afterEach(async () => {
-    await room.close();
-  });
-
-  it('reaches a returning member in batches and shows delivered to the author', async () => {
+  it("brings a returning member the author's backlog in batches and shows it delivered to the author", async () => {
     const everyone = group([
       ['alice', 0],
       ['bob', 0],
