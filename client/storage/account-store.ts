@@ -94,6 +94,13 @@ export class AccountStore {
     return this.messages.addOwnMessage(draft, recipients);
   }
 
+  /** See `MessageStore.addOwnMessages`. */
+  addOwnMessages(
+    entries: ReadonlyArray<{ draft: OwnMessageDraft; recipients: readonly string[] }>,
+  ): Promise<StoredMessage[]> {
+    return this.messages.addOwnMessages(entries);
+  }
+
   /** See `MessageStore.nextSeq`. */
   nextSeq(conversation: string): Promise<number> {
     return this.messages.nextSeq(conversation);

@@ -287,6 +287,28 @@ describe('AccountStore', () => {
     });
   });
 
+  describe('addOwnMessages', () => {
+    it('stores several own messages in one call, or none when one of them fails', async () => {
+      const store = await open('alice');
+      const stored = await store.addOwnMessages([
+        { draft: { ...draft(1), seq: 1 }, recipients: ['bob'] },
+        { draft: { ...draft(2), seq: 2 }, recipients: ['bob'] },
+      ]);
+      expect(stored.map((m) => [m.id, m.seq])).to.deep.equal([
+        [messageId(1), 1],
+        [messageId(2), 2],
+      ]);
+      expect((await store.pendingFor('bob')).map((m) => m.id)).to.deep.equal([messageId(1), messageId(2)]);
+      await rejection(
+        store.addOwnMessages([
+          { draft: { ...draft(3), seq: 3 }, recipients: ['bob'] },
+          { draft: { ...draft(2), seq: 4 }, recipients: ['bob'] },
+        ]),
+      );
+      expect(await store.getMessage(messageId(3))).to.equal(undefined);
+    });
+  });
+
   describe('markSentMany', () => {
     it('marks several own messages sent and leaves out those of others', async () => {
       const store = await open('alice');
