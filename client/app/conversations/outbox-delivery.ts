@@ -8,7 +8,7 @@ import type { FileInfo } from '../../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION } from '../../../shared/peer-protocol.js';
 import type { ReactionBody } from '../../../shared/peer-protocol.js';
 import { randomHex } from '../../net/random-id.js';
-import type { AccountStore } from '../../storage/account-store.js';
+import type { AccountStore, OwnMessageDraft } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
@@ -23,10 +23,20 @@ export interface OutboxDeliveryDeps {
   updated(message: StoredMessage): void;
 }
 
+interface PendingWrite {
+  draft: OwnMessageDraft;
+  recipients: readonly string[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 export class OutboxDelivery {
   readonly #deps: OutboxDeliveryDeps;
   /** conversation → the seq of the next own message there. */
   readonly #seqs = new Map<string, Promise<number>>();
+  /** Own messages waiting for the write under way to finish, to be stored together. */
+  readonly #writes: PendingWrite[] = [];
+  #writing = false;
   /** Per-peer chain so outbox flushes for one peer never interleave. */
   readonly #flushes = new Map<string, Promise<void>>();
   #closed = false;
@@ -52,7 +62,7 @@ export class OutboxDelivery {
     shown: (message: StoredMessage) => void,
     id: string = randomHex(16),
   ): Promise<void> {
-    const { directory, store } = this.#deps;
+    const { directory } = this.#deps;
     const recipients = this.recipientsOf(conversation);
     const seq = await this.#takeSeq(conversation);
     const draft = { id, conversation, sentAt: Date.now(), ...body, seq };
@@ -67,8 +77,41 @@ export class OutboxDelivery {
     // (the seq is already counted in memory: the write reads nothing). Shown before either.
     const sent = recipients.length === 0 || recipients.some((peer) => this.#deps.links.isOpen(peer));
     shown({ ...message, sent });
-    await store.addOwnMessage({ ...draft, sent }, recipients);
+    await this.#store({ ...draft, sent }, recipients);
     this.#goOut(message, recipients);
+  }
+
+  /**
+   * Stores an own message, together with every other sent while the previous write was under way
+   * (group commit: a burst costs a few transactions, not one each). A failed group is written again
+   * one by one, so one bad draft fails only its own send.
+   */
+  #store(draft: OwnMessageDraft, recipients: readonly string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#writes.push({ draft, recipients, resolve, reject });
+      if (!this.#writing) void this.#writeQueued();
+    });
+  }
+
+  async #writeQueued(): Promise<void> {
+    this.#writing = true;
+    const { store } = this.#deps;
+    for (let group = this.#writes.splice(0); group.length > 0; group = this.#writes.splice(0)) {
+      try {
+        await store.addOwnMessages(group);
+        for (const write of group) write.resolve();
+      } catch (error) {
+        if (group.length === 1) group[0]!.reject(error);
+        else
+          for (const write of group) {
+            await store.addOwnMessage(write.draft, [...write.recipients]).then(
+              () => write.resolve(),
+              (single: unknown) => write.reject(single),
+            );
+          }
+      }
+    }
+    this.#writing = false;
   }
 
   /** Sends a stored own message over every open channel; the outbox covers everyone else. */

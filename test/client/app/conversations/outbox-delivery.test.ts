@@ -89,4 +89,30 @@ describe('OutboxDelivery on reconnect', () => {
     expect(lookups).to.have.length(1);
     expect((await lookups[0])?.text).to.equal('kept');
   });
+
+  it('stores a burst in a few transactions, and a failing message fails only its own send', async () => {
+    let writes = 0;
+    const addOwnMessages = store.addOwnMessages.bind(store);
+    store.addOwnMessages = (entries) => {
+      writes++;
+      return addOwnMessages(entries);
+    };
+    const { outbox } = delivery(false);
+    const taken = '0'.repeat(31) + '1';
+    await outbox.send(dm, { text: 'first' }, () => undefined, taken);
+    const burst = Array.from({ length: 20 }, (_, i) =>
+      outbox.send(dm, { text: `burst ${i}` }, () => undefined, i === 7 ? taken : undefined),
+    );
+    const results = await Promise.allSettled(burst);
+    expect(results.map((result) => result.status)).to.deep.equal(
+      results.map((_, i) => (i === 7 ? 'rejected' : 'fulfilled')),
+    );
+    // The first write, then at most a couple of groups for the burst (and its one-by-one retry).
+    expect(writes).to.be.lessThan(6);
+    const stored = await store.listConversation(dm);
+    expect(stored.map((message) => message.text)).to.have.members([
+      'first',
+      ...Array.from({ length: 20 }, (_, i) => `burst ${i}`).filter((_, i) => i !== 7),
+    ]);
+  });
 });
