@@ -98,6 +98,11 @@ const GroupAdd = z.strictObject({
   members: MemberList.min(1),
 });
 const GroupLeave = z.strictObject({ type: z.literal('group-leave'), group: GroupIdSchema });
+/**
+ * An application-level heartbeat, answered by `pong`: a browser cannot see the WebSocket's own pings,
+ * so without it a server that vanished without a TCP reset would be noticed only much later.
+ */
+const Ping = z.strictObject({ type: z.literal('ping') });
 
 export const ClientFrame = z.discriminatedUnion('type', [
   Register,
@@ -110,6 +115,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
   GroupCreate,
   GroupAdd,
   GroupLeave,
+  Ping,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
@@ -155,6 +161,8 @@ const UserOnline = z.strictObject({ type: z.literal('user-online'), user: Userna
 const UserOffline = z.strictObject({ type: z.literal('user-offline'), user: Username });
 const SignalIn = z.strictObject({ type: z.literal('signal'), from: Username, data: SignalData });
 const LoggedOut = z.strictObject({ type: z.literal('logged-out') });
+/** The answer to a client's `ping`. */
+const Pong = z.strictObject({ type: z.literal('pong') });
 const ErrorFrame = z.strictObject({
   type: z.literal('error'),
   code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
@@ -174,6 +182,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   ErrorFrame,
   GroupUpdate,
   GroupRemoved,
+  Pong,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 

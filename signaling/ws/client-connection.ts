@@ -176,6 +176,9 @@ export class ClientConnection implements PresenceMember {
         return this.withSession(frame.type, (session) => addToGroup(this.port, session, frame));
       case 'group-leave':
         return this.withSession(frame.type, (session) => leaveGroup(this.port, session, frame));
+      case 'ping':
+        this.sendFrame({ type: 'pong' });
+        return undefined;
       default: {
         const unreachable: never = frame;
         throw new TypeError(`unhandled frame ${JSON.stringify(unreachable)}`);
