@@ -32,7 +32,9 @@
  * outright (`--quick` leaves a size set this way alone).
  *
  * Prints tables, then as the last stdout line one JSON object:
- * {"ratio_one_browser","ratio_two_browsers","mbps_two_browsers","chat_p99_ms_during_transfer","receiver_heap_growth_mb"}
+ * {"ratio_one_browser","ratio_two_browsers","mbps_two_browsers","chat_p99_ms_during_transfer","receiver_heap_growth_mb",
+ *  "cpu_ms_per_mb_parley_one_browser","cpu_ms_per_mb_raw_one_browser","cpu_ms_per_mb_parley_two_browsers",
+ *  "cpu_ms_per_mb_raw_two_browsers"} (CPU of the whole browser and server per MB moved)
  * (with `--raw-only`: {"raw_mbps_one_browser","raw_mbps_two_browsers"}).
  *
  * This file holds the sizes and the order of the run; each part is in lib/: raw-channel.ts (a),

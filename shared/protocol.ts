@@ -105,6 +105,11 @@ const GroupLeave = z.strictObject({ type: z.literal('group-leave'), group: Group
 /** The invitee's answer to a `group-invite`: join the group, or drop the invitation. */
 const GroupAccept = z.strictObject({ type: z.literal('group-accept'), group: GroupIdSchema });
 const GroupDecline = z.strictObject({ type: z.literal('group-decline'), group: GroupIdSchema });
+/**
+ * An application-level heartbeat, answered by `pong`: a browser cannot see the WebSocket's own pings,
+ * so without it a server that vanished without a TCP reset would be noticed only much later.
+ */
+const Ping = z.strictObject({ type: z.literal('ping') });
 
 export const ClientFrame = z.discriminatedUnion('type', [
   Register,
@@ -119,6 +124,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
   GroupLeave,
   GroupAccept,
   GroupDecline,
+  Ping,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
@@ -178,6 +184,8 @@ const UserOnline = z.strictObject({ type: z.literal('user-online'), user: Userna
 const UserOffline = z.strictObject({ type: z.literal('user-offline'), user: Username });
 const SignalIn = z.strictObject({ type: z.literal('signal'), from: Username, data: SignalData });
 const LoggedOut = z.strictObject({ type: z.literal('logged-out') });
+/** The answer to a client's `ping`. */
+const Pong = z.strictObject({ type: z.literal('pong') });
 const ErrorFrame = z.strictObject({
   type: z.literal('error'),
   code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
@@ -198,6 +206,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   GroupUpdate,
   GroupRemoved,
   GroupInviteSchema,
+  Pong,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 

@@ -169,6 +169,10 @@ export function reportFiles(results: FileResults): void {
       mbps_two_browsers: round2(two!.parley!.run.mbps),
       chat_p99_ms_during_transfer: roundMs(chat.p99),
       receiver_heap_growth_mb: round2(growth),
+      cpu_ms_per_mb_parley_one_browser: round2(cpuPerMb([one!.parley!])),
+      cpu_ms_per_mb_raw_one_browser: round2(cpuPerMb(rawRuns(one!))),
+      cpu_ms_per_mb_parley_two_browsers: round2(cpuPerMb([two!.parley!])),
+      cpu_ms_per_mb_raw_two_browsers: round2(cpuPerMb(rawRuns(two!))),
     })}\n`,
   );
 }

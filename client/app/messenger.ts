@@ -402,6 +402,7 @@ export class Messenger {
     this.#typing.close();
     this.#notifier.close();
     this.#delivery.close();
+    this.#sync.close();
     this.#files.close();
     this.#mesh.closeAll();
     this.#store.close();

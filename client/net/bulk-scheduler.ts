@@ -1,13 +1,14 @@
 /**
  * Bulk data (file chunks) on one link, paced by the channel's queue and shared fairly among
- * sources. Text and control frames never pass through here: they go straight onto the channel, so
- * a chat message waits behind at most about `highWater` bytes of chunks, never behind a whole file.
+ * sources. Text and control frames never pass through here: they go on the link's text lane (see
+ * peer-connection.ts), so a chat message waits behind no chunk at all; `highWater` bounds memory.
  */
 
 /**
  * How many bytes the channel may hold queued before bulk sending pauses. Chromium throws when its
- * send queue reaches 16 MiB; far below that, this is what a chat message waits behind, so it sets
- * chat latency, while throughput depends on the low mark (below) and not on this.
+ * send queue reaches 16 MiB; far below that, this was what a chat message waited behind while text
+ * shared the channel with chunks (the table below is from then; text now has a lane of its own),
+ * while throughput depends on the low mark (below) and not on this.
  *
  * Measured once while building this (a throwaway harness; bench:files now measures chat during a
  * transfer), 64 MiB of 64 KiB chunk frames, both ends in one

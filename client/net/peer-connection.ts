@@ -1,6 +1,11 @@
 /**
  * One WebRTC connection to one other browser, through simple-peer. This is the only file that
  * imports simple-peer, so the WebRTC layer can be swapped here alone.
+ *
+ * Two lanes: text frames (chat, acks, receipts, typing, file control) go on a data channel of their
+ * own, binary frames (file chunks) on simple-peer's. SCTP takes turns between the streams of one
+ * association, so a text frame never waits behind the ~512 KiB of chunks the bulk channel keeps
+ * queued: each lane keeps its own order, but a text frame may overtake binary frames sent before it.
  */
 import SimplePeer from 'simple-peer';
 import { sdpFingerprints } from '../../shared/identity-protocol.js';
@@ -35,10 +40,20 @@ export interface PeerConnectionOptions {
 /** Text frames are JSON objects; on a channel that delivers everything as bytes, `{` marks them. */
 const TEXT_FRAME_FIRST_BYTE = 0x7b;
 
+/**
+ * The SCTP stream id of the text lane, negotiated out of band (both sides create it with this id).
+ * Far above the ids Chromium hands out to in-band channels (0 and 1 here: simple-peer's one), and
+ * below its 1024 streams per association.
+ */
+export const TEXT_LANE_STREAM_ID = 512;
+
 const decoder = new TextDecoder();
 
 export class PeerConnection {
   readonly #peer: SimplePeer.Instance;
+  /** The text lane; null only if the RTCPeerConnection could not be made (simple-peer then fails). */
+  readonly #text: RTCDataChannel | null;
+  #opened = false;
   #closed = false;
 
   constructor(options: PeerConnectionOptions, handlers: PeerConnectionHandlers) {
@@ -49,6 +64,7 @@ export class PeerConnection {
       trickle: true,
       config: { iceServers: options.iceServers.map((server) => ({ ...server })) },
     });
+    this.#text = this.#openTextLane(handlers);
     // Handlers are attached before the channel can open, so no frame is missed.
     this.#peer.on('signal', (signal) => handlers.onSignal(signal));
     this.#peer.on('connect', () => {
@@ -63,7 +79,7 @@ export class PeerConnection {
           if (!this.#closed) handlers.onDrain();
         });
       }
-      handlers.onOpen();
+      this.#openedLane(handlers);
     });
     this.#peer.on('data', (data) => {
       if (typeof data === 'string') {
@@ -72,10 +88,7 @@ export class PeerConnection {
       }
       // simple-peer hands over a Buffer (a Uint8Array subclass) viewing the message's own
       // ArrayBuffer; a plain Uint8Array view keeps Buffer's API out of the app, at no copy.
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      if (bytes.byteLength === 0 || bytes[0] === TEXT_FRAME_FIRST_BYTE)
-        handlers.onText(decoder.decode(bytes));
-      else handlers.onBinary(bytes);
+      deliverBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), handlers);
     });
     const finish = (error?: Error): void => {
       if (this.#closed) return;
@@ -87,7 +100,7 @@ export class PeerConnection {
   }
 
   get isOpen(): boolean {
-    return !this.#closed && this.#peer.connected;
+    return !this.#closed && this.#peer.connected && (this.#text?.readyState ?? 'open') === 'open';
   }
 
   /**
@@ -125,9 +138,18 @@ export class PeerConnection {
     this.#peer.signal(signal);
   }
 
-  /** Sends one text frame; returns false when the channel is not open (nothing was sent). */
+  /** Sends one text frame on the text lane; returns false when it is not open (nothing was sent). */
   send(text: string): boolean {
-    return this.#send(text);
+    const lane = this.#text;
+    if (!lane) return this.#send(text);
+    if (!this.isOpen) return false;
+    try {
+      lane.send(text);
+      return true;
+    } catch {
+      // Closed between the check and the send; its close event reports it.
+      return false;
+    }
   }
 
   /**
@@ -144,6 +166,39 @@ export class PeerConnection {
     this.#peer.destroy();
   }
 
+  /**
+   * HACK: simple-peer makes one data channel and keeps its RTCPeerConnection private (`_pc`); the
+   * text lane is a second, negotiated channel made on it by both sides before any offer, so no
+   * renegotiation is needed (more channels: https://github.com/feross/simple-peer/issues/19, still open).
+   */
+  #openTextLane(handlers: PeerConnectionHandlers): RTCDataChannel | null {
+    const pc = this.#peer._pc;
+    if (!pc) return null;
+    const lane = pc.createDataChannel('text', { negotiated: true, id: TEXT_LANE_STREAM_ID, ordered: true });
+    lane.binaryType = 'arraybuffer';
+    lane.addEventListener('open', () => this.#openedLane(handlers));
+    lane.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (this.#closed) return;
+      const { data } = event;
+      if (typeof data === 'string') handlers.onText(data);
+      else if (data instanceof ArrayBuffer) deliverBytes(new Uint8Array(data), handlers);
+    });
+    const lost = (): void => {
+      if (this.#closed) return;
+      this.#peer.destroy();
+    };
+    lane.addEventListener('close', lost);
+    lane.addEventListener('error', lost);
+    return lane;
+  }
+
+  /** Either lane opened: the connection is open once both are. */
+  #openedLane(handlers: PeerConnectionHandlers): void {
+    if (this.#closed || this.#opened || !this.isOpen) return;
+    this.#opened = true;
+    handlers.onOpen();
+  }
+
   #send(data: string | Uint8Array): boolean {
     if (!this.isOpen) return false;
     try {
@@ -155,4 +210,10 @@ export class PeerConnection {
       return false;
     }
   }
+}
+
+/** Bytes from either lane: text if they start with `{` (or are empty), else a binary frame. */
+function deliverBytes(bytes: Uint8Array, handlers: PeerConnectionHandlers): void {
+  if (bytes.byteLength === 0 || bytes[0] === TEXT_FRAME_FIRST_BYTE) handlers.onText(decoder.decode(bytes));
+  else handlers.onBinary(bytes);
 }

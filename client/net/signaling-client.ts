@@ -1,6 +1,9 @@
 /**
  * The WebSocket to the signaling server: an explicit status, reconnects with doubling delays, and
- * every inbound frame parsed by the shared schema before anyone sees it.
+ * every inbound frame parsed by the shared schema before anyone sees it. While open it sends a
+ * `ping` every `heartbeatMs`; a `pong` not back within `pongTimeoutMs` means the server is gone
+ * without a word (a browser cannot see the WebSocket's own pings), so the socket is dropped and
+ * the client reconnects.
  */
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import { CloseCode, parseServerFrame } from '../../shared/protocol.js';
@@ -19,10 +22,18 @@ export type SignalingStatus =
       reason: 'stopped' | typeof ErrorCode.SessionReplaced | typeof ErrorCode.ProtocolVersion;
     };
 
+/** A server frame as handlers see it: `pong` is the client's own business. */
+export type SignalingFrame = Exclude<ServerFrame, { type: 'pong' }>;
+
+/** How often an open socket sends `ping`. */
+export const HEARTBEAT_MS = 15_000;
+/** How long a `pong` may take before the socket counts as dead. */
+export const PONG_TIMEOUT_MS = 10_000;
+
 export interface SignalingClientHandlers {
   onStatus(status: SignalingStatus): void;
   /** A validated frame from the server. */
-  onFrame(frame: ServerFrame): void;
+  onFrame(frame: SignalingFrame): void;
   /** The server sent something that does not parse: a warning, never a crash. */
   onBadFrame(error: ProtocolError): void;
 }
@@ -35,6 +46,10 @@ export interface SignalingClientOptions {
   clock?: Clock;
   retry?: RetryDelay;
   createSocket?: SocketFactory;
+  /** Default `HEARTBEAT_MS`. */
+  heartbeatMs?: number;
+  /** Default `PONG_TIMEOUT_MS`. */
+  pongTimeoutMs?: number;
 }
 
 export class SignalingClient {
@@ -45,6 +60,10 @@ export class SignalingClient {
   readonly #handlers: SignalingClientHandlers;
   #socket: WebSocket | null = null;
   #timer: unknown = null;
+  readonly #heartbeatMs: number;
+  readonly #pongTimeoutMs: number;
+  /** The next ping, or the deadline of the pong awaited. */
+  #heartbeat: unknown = null;
   #status: SignalingStatus = { kind: 'stopped', reason: 'stopped' };
 
   constructor(options: SignalingClientOptions, handlers: SignalingClientHandlers) {
@@ -55,6 +74,10 @@ export class SignalingClient {
     this.#retry = options.retry ?? new RetryDelay();
     this.#createSocket = options.createSocket ?? ((url) => new WebSocket(url));
     this.#handlers = handlers;
+    this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    this.#pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
+    if (!(this.#heartbeatMs > 0) || !(this.#pongTimeoutMs > 0))
+      throw new TypeError('heartbeat and pong timeout must be positive');
   }
 
   get status(): SignalingStatus {
@@ -76,6 +99,7 @@ export class SignalingClient {
 
   stop(): void {
     this.#clock.clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#heartbeat);
     const socket = this.#socket;
     this.#socket = null;
     socket?.close(1000);
@@ -108,6 +132,7 @@ export class SignalingClient {
     socket.onopen = () => {
       if (this.#socket !== socket) return;
       this.#setStatus({ kind: 'open' });
+      this.#nextPing(socket);
     };
     socket.onmessage = (event: MessageEvent) => {
       if (this.#socket !== socket) return;
@@ -123,11 +148,16 @@ export class SignalingClient {
         else throw error;
         return;
       }
+      if (frame.type === 'pong') {
+        this.#nextPing(socket);
+        return;
+      }
       this.#handlers.onFrame(frame);
     };
     socket.onclose = (event: CloseEvent) => {
       if (this.#socket !== socket) return;
       this.#socket = null;
+      this.#clock.clearTimeout(this.#heartbeat);
       if (event.code === CloseCode.SessionReplaced) {
         this.#setStatus({ kind: 'stopped', reason: ErrorCode.SessionReplaced });
       } else if (event.code === CloseCode.ProtocolVersion) {
@@ -138,6 +168,25 @@ export class SignalingClient {
     };
     // A failed connection also fires `close`, which schedules the retry.
     socket.onerror = () => undefined;
+  }
+
+  /** Pings `socket` after a while, then waits for the pong: none in time drops the socket. */
+  #nextPing(socket: WebSocket): void {
+    this.#clock.clearTimeout(this.#heartbeat);
+    this.#heartbeat = this.#clock.setTimeout(() => {
+      if (this.#socket !== socket || socket.readyState !== WebSocket.OPEN) return;
+      socket.send(JSON.stringify({ type: 'ping' } satisfies ClientFrame));
+      this.#heartbeat = this.#clock.setTimeout(() => this.#dead(socket), this.#pongTimeoutMs);
+    }, this.#heartbeatMs);
+  }
+
+  /** No pong came: the server is gone without a close. Forget the socket and reconnect. */
+  #dead(socket: WebSocket): void {
+    if (this.#socket !== socket) return;
+    this.#socket = null;
+    // Its close event, if it ever comes, is for a socket no longer ours.
+    socket.close();
+    this.#scheduleRetry();
   }
 
   #scheduleRetry(): void {

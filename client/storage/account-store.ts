@@ -98,6 +98,13 @@ export class AccountStore {
     return this.messages.addOwnMessage(draft, recipients);
   }
 
+  /** See `MessageStore.addOwnMessages`. */
+  addOwnMessages(
+    entries: ReadonlyArray<{ draft: OwnMessageDraft; recipients: readonly string[] }>,
+  ): Promise<StoredMessage[]> {
+    return this.messages.addOwnMessages(entries);
+  }
+
   /** See `MessageStore.nextSeq`. */
   nextSeq(conversation: string): Promise<number> {
     return this.messages.nextSeq(conversation);
@@ -128,6 +135,16 @@ export class AccountStore {
   /** See `MessageStore.markDelivered`. */
   markDelivered(id: string, by: string): Promise<StoredMessage | undefined> {
     return this.messages.markDelivered(id, by);
+  }
+
+  /** See `MessageStore.markSentMany`. */
+  markSentMany(ids: readonly string[]): Promise<StoredMessage[]> {
+    return this.messages.markSentMany(ids);
+  }
+
+  /** See `MessageStore.markDeliveredMany`. */
+  markDeliveredMany(ids: readonly string[], by: string): Promise<StoredMessage[]> {
+    return this.messages.markDeliveredMany(ids, by);
   }
 
   /** See `MessageStore.markReadBy`. */

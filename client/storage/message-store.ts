@@ -67,8 +67,49 @@ export class MessageStore {
    * sends) and `sent: true` when it already went out: then nothing waits for storage before sending.
    */
   async addOwnMessage(draft: OwnMessageDraft, recipients: string[]): Promise<StoredMessage> {
+    return (await this.addOwnMessages([{ draft, recipients }]))[0]!;
+  }
+
+  /**
+   * `addOwnMessage` for several messages in one transaction (a burst typed faster than storage
+   * commits), in order: all are stored or, if any fails, none.
+   */
+  async addOwnMessages(
+    entries: ReadonlyArray<{ draft: OwnMessageDraft; recipients: readonly string[] }>,
+  ): Promise<StoredMessage[]> {
+    const checked = entries.map(({ draft, recipients }) => this.#checkOwn(draft, recipients));
+    return this.#connection.run(['messages', 'outbox', 'conversations'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      const outbox = tx.objectStore('outbox');
+      const stored: StoredMessage[] = [];
+      const writes: Promise<unknown>[] = [];
+      const activity = new Map<string, number>();
+      for (const [i, data] of checked.entries()) {
+        const { conversation } = data;
+        const ownSeq = entries[i]!.draft.seq;
+        // Without a seq of its own, read after the writes before it, which the index then holds.
+        if (ownSeq === undefined) await Promise.all(writes);
+        const seq = ownSeq ?? (await this.#nextSeqIn(messages.index('by-author-seq'), conversation));
+        const message: StoredMessage = { ...data, seq };
+        // `add`, not `put`: a reused id is a bug and must fail rather than overwrite a message.
+        writes.push(
+          messages.add(message),
+          ...message.recipients.map((to) => outbox.put({ to, id: message.id })),
+        );
+        activity.set(conversation, Math.max(activity.get(conversation) ?? 0, message.sentAt));
+        stored.push(message);
+      }
+      for (const [conversation, at] of activity) {
+        writes.push(this.#conversations.touch(tx.objectStore('conversations'), conversation, at, 0));
+      }
+      await Promise.all(writes);
+      return stored;
+    });
+  }
+
+  /** An own draft checked against the message schema, with a stand-in seq (any ≥ 1 is as valid). */
+  #checkOwn(draft: OwnMessageDraft, recipients: readonly string[]): StoredMessage {
     const me = nameKey(this.user);
-    // Checked before the transaction with a stand-in seq: any seq ≥ 1 is as valid as the real one.
     const checked = StoredMessage.safeParse({
       id: draft.id,
       conversation: draft.conversation,
@@ -86,21 +127,7 @@ export class MessageStore {
       const issue = checked.error.issues[0];
       throw new TypeError(`invalid message draft: ${issue?.path.join('.')}: ${issue?.message}`);
     }
-
-    return this.#connection.run(['messages', 'outbox', 'conversations'], 'readwrite', async (tx) => {
-      const messages = tx.objectStore('messages');
-      const { conversation } = checked.data;
-      const seq = draft.seq ?? (await this.#nextSeqIn(messages.index('by-author-seq'), conversation));
-      const message: StoredMessage = { ...checked.data, seq };
-      const outbox = tx.objectStore('outbox');
-      await Promise.all([
-        // `add`, not `put`: a reused id is a bug and must fail rather than overwrite a message.
-        messages.add(message),
-        ...message.recipients.map((to) => outbox.put({ to, id: message.id })),
-        this.#conversations.touch(tx.objectStore('conversations'), conversation, message.sentAt, 0),
-      ]);
-      return message;
-    });
+    return checked.data;
   }
 
   /** The seq this user's next message in `conversation` gets: one past the highest stored. */
@@ -166,13 +193,21 @@ export class MessageStore {
 
   /** Records that an own message went into an open data channel. Undefined when there is no such own message. */
   async markSent(id: string): Promise<StoredMessage | undefined> {
+    return (await this.markSentMany([id]))[0];
+  }
+
+  /** `markSent` for several own messages in one transaction; unknown ids are left out of the result. */
+  async markSentMany(ids: readonly string[]): Promise<StoredMessage[]> {
     return this.#connection.run(['messages'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
-      const message = this.#parse(id, await messages.get(id));
-      if (message === undefined || message.author !== this.user) return undefined;
-      if (message.sent) return message;
-      const updated = { ...message, sent: true };
-      await messages.put(updated);
+      const found = await Promise.all(ids.map(async (id) => this.#parse(id, await messages.get(id))));
+      const own = found.filter(
+        (message): message is StoredMessage => message !== undefined && message.author === this.user,
+      );
+      const updated = own.map((message) => (message.sent ? message : { ...message, sent: true }));
+      await Promise.all(
+        updated.filter((message, i) => message !== own[i]).map((message) => messages.put(message)),
+      );
       return updated;
     });
   }
@@ -183,20 +218,35 @@ export class MessageStore {
    * one of its recipients: a peer cannot ack its way into a message it was never sent.
    */
   async markDelivered(id: string, by: string): Promise<StoredMessage | undefined> {
+    return (await this.markDeliveredMany([id], by))[0];
+  }
+
+  /**
+   * `markDelivered` for every id of one ack, in one transaction (a catch-up acks hundreds at once).
+   * Returns the messages it applied to, in the order of `ids`; ignored ids are left out.
+   */
+  async markDeliveredMany(ids: readonly string[], by: string): Promise<StoredMessage[]> {
     return this.#connection.run(['messages', 'outbox'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
-      const message = this.#parse(id, await messages.get(id));
-      if (message === undefined || message.author !== this.user || !message.recipients.includes(by)) {
-        return undefined;
+      const outbox = tx.objectStore('outbox');
+      const found = await Promise.all(ids.map(async (id) => this.#parse(id, await messages.get(id))));
+      const done: StoredMessage[] = [];
+      const writes: Promise<unknown>[] = [];
+      for (const message of found) {
+        if (message === undefined || message.author !== this.user || !message.recipients.includes(by)) {
+          continue;
+        }
+        writes.push(outbox.delete([by, message.id]));
+        if (message.deliveredTo.includes(by)) {
+          done.push(message);
+          continue;
+        }
+        const updated = { ...message, deliveredTo: [...message.deliveredTo, by] };
+        writes.push(messages.put(updated));
+        done.push(updated);
       }
-      const outboxDone = tx.objectStore('outbox').delete([by, id]);
-      if (message.deliveredTo.includes(by)) {
-        await outboxDone;
-        return message;
-      }
-      const updated = { ...message, deliveredTo: [...message.deliveredTo, by] };
-      await Promise.all([outboxDone, messages.put(updated)]);
-      return updated;
+      await Promise.all(writes);
+      return done;
     });
   }
 

@@ -180,6 +180,9 @@ export class ClientConnection implements PresenceMember {
       case 'group-accept':
       case 'group-decline':
         return this.withSession(frame.type, (session) => answerInvitation(this.port, session, frame));
+      case 'ping':
+        this.sendFrame({ type: 'pong' });
+        return undefined;
       default: {
         const unreachable: never = frame;
         throw new TypeError(`unhandled frame ${JSON.stringify(unreachable)}`);

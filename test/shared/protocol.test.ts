@@ -49,6 +49,7 @@ const validClientFrames: unknown[] = [
   { type: 'group-create', name: '', members: [] },
   { type: 'group-add', group: GROUP_ID, members: ['dave'] },
   { type: 'group-leave', group: GROUP_ID },
+  { type: 'ping' },
 ];
 
 test('parseClientFrame accepts every valid client frame as it is', () => {
@@ -136,6 +137,7 @@ const validServerFrames: unknown[] = [
   { type: 'error', code: 'ERR_UNKNOWN_GROUP', message: 'No such group.', ref: 'group-add' },
   { type: 'group-update', group: group() },
   { type: 'group-removed', group: GROUP_ID },
+  { type: 'pong' },
 ];
 
 test('parseServerFrame accepts every valid server frame as it is', () => {

@@ -107,3 +107,13 @@ test('shutting down closes every socket with 1001', async (t) => {
   assert.equal((await anonymous.closed).code, CloseCode.GoingAway);
   assert.deepEqual(alice.client.pending, []);
 });
+
+test('answers the client heartbeat with a pong, before and after login', async (t) => {
+  const server = await startTestServer(t);
+  const anonymous = await server.connect();
+  anonymous.send({ type: 'ping' });
+  assert.deepEqual(await anonymous.expect('pong'), { type: 'pong' });
+  const alice = await server.join('alice');
+  alice.client.send({ type: 'ping' });
+  assert.deepEqual(await alice.client.expect('pong'), { type: 'pong' });
+});

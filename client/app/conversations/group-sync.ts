@@ -1,22 +1,34 @@
 /**
  * Catch-up for groups: when two members connect, each tells the other, per shared group, how far it
- * holds each author's messages (`sync-heads`); the other sends what is missing (`sync-batch`), one
- * bounded batch at a time, the next after the previous one's ack. So a member who was away gets
- * everything from whoever is online, even when the author is not.
+ * holds each author's messages (`sync-heads`); the other sends what is missing (`sync-batch`) in
+ * bounded batches, a few in flight at once, the next as each one's ack comes back. So a member who
+ * was away gets everything from whoever is online, even when the author is not.
+ *
+ * A member who comes back asks one member per group first (the leader: whoever connects first) and
+ * the others only once the leader's stream has gone quiet, with the heads it then holds: so each
+ * missed message crosses the network and the store once, not once per member online. The author's
+ * own messages still waiting in its outbox for this peer are left to the outbox, which sends them.
  */
-import {
-  MAX_SYNC_AUTHORS,
-  MAX_SYNC_BATCH,
-  SYNC_BATCH_TARGET_BYTES,
-  utf8ByteLength,
-} from '../../../shared/peer-protocol.js';
+import { MAX_SYNC_AUTHORS } from '../../../shared/peer-protocol.js';
 import type { ChatMessage, PeerFrame } from '../../../shared/peer-protocol.js';
+import { systemClock } from '../../net/clock.js';
+import type { Clock } from '../../net/clock.js';
 import type { AccountStore } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
-import { toWire } from '../../storage/stored-message.js';
 import { differsFrom, forwardedProblem, seqReach, warnConflict } from './arrival-checks.js';
+import { takeBatch } from './sync-batches.js';
+
+/** How many batches of one stream may wait for their ack at once. */
+export const SYNC_BATCHES_IN_FLIGHT = 4;
+/**
+ * The leader's catch-up counts as done — and the others are asked — once it sent no batch for this
+ * long after the last one was stored, or for `SYNC_LEADER_FIRST_MS` after it was asked (finding what
+ * we lack takes it longer than sending the next batch, the more so on a busy machine).
+ */
+export const SYNC_LEADER_QUIET_MS = 300;
+export const SYNC_LEADER_FIRST_MS = 2000;
 
 type SyncHeadsFrame = Extract<PeerFrame, { type: 'sync-heads' }>;
 type SyncBatchFrame = Extract<PeerFrame, { type: 'sync-batch' }>;
@@ -27,31 +39,52 @@ export interface GroupSyncDeps {
   readonly store: AccountStore;
   /** Stores forwarded messages of one conversation from `peer` (already checked here) in one go. */
   accept(peer: string, conversation: string, messages: readonly ChatMessage[]): Promise<void>;
+  /** Time for the leader's quiet period; injected so tests can step it. */
+  readonly clock?: Clock;
 }
 
-/** What one peer still lacks of one group, and the batch on its way. */
+/** What one peer still lacks of one group, and the batches on their way (ids not yet acked). */
 interface Stream {
   peer: string;
   conversation: string;
   queue: StoredMessage[];
-  inFlight: Set<string>;
+  inFlight: Array<Set<string>>;
+}
+
+/** This side catching up on one group: the member streaming it, and those asked once it is quiet. */
+interface Catching {
+  leader: string;
+  waiting: string[];
+  quiet: unknown;
 }
 
 export class GroupSync {
   readonly #deps: GroupSyncDeps;
+  readonly #clock: Clock;
   /** `${peer}\n${conversation}` → its stream. */
   readonly #streams = new Map<string, Stream>();
+  /** conversation → who this side is catching up from. */
+  readonly #catching = new Map<string, Catching>();
 
   constructor(deps: GroupSyncDeps) {
     this.#deps = deps;
+    this.#clock = deps.clock ?? systemClock;
   }
 
-  /** Tells `peer` how far this side holds each shared group (or just `conversations`). */
+  /**
+   * Tells `peer` how far this side holds each shared group (or just `conversations`) — at once if
+   * no other member streams that group to us now, else once that member's stream is quiet.
+   */
   async announce(peer: string, conversations = this.#deps.directory.sharedGroups(peer)): Promise<void> {
     for (const conversation of conversations) {
-      const heads = await this.#deps.store.heads(conversation);
-      const list = [...heads].slice(0, MAX_SYNC_AUTHORS).map(([author, seq]) => ({ author, seq }));
-      this.#deps.links.send(peer, { type: 'sync-heads', conversation, heads: list });
+      const catching = this.#catching.get(conversation);
+      if (catching && catching.leader !== peer) {
+        if (!catching.waiting.includes(peer)) catching.waiting.push(peer);
+        continue;
+      }
+      this.#catching.set(conversation, catching ?? { leader: peer, waiting: [], quiet: undefined });
+      this.#leaderQuietFor(conversation, SYNC_LEADER_FIRST_MS);
+      await this.#sendHeads(peer, conversation);
     }
   }
 
@@ -65,24 +98,29 @@ export class GroupSync {
     const heads = new Map(frame.heads.map(({ author, seq }) => [author, seq]));
     // A member added later gets what was said from the moment they joined.
     const since = this.#deps.directory.memberSince(conversation, peer);
-    const missing = await this.#deps.store.missingFor(conversation, heads, since);
+    const [missing, outbox] = await Promise.all([
+      this.#deps.store.missingFor(conversation, heads, since),
+      this.#outboxIds(peer),
+    ]);
     const stream: Stream = {
       peer,
       conversation,
-      // Their own messages they have, or will get back from nobody: never send them anyone's word for it.
-      queue: missing.filter((message) => message.author !== peer),
-      inFlight: new Set(),
+      // Their own messages they have, or will get back from nobody: never send them anyone's word
+      // for it. Our own that the outbox still holds for them go out through the outbox.
+      queue: missing.filter((message) => message.author !== peer && !outbox.has(message.id)),
+      inFlight: [],
     };
     this.#streams.set(streamKey(peer, conversation), stream);
-    this.#sendNext(stream);
+    this.#fill(stream);
   }
 
-  /** Acks from `peer`: a batch fully acked lets the next one go. */
+  /** Acks from `peer`: each batch fully acked lets another one go. */
   onAck(peer: string, ids: readonly string[]): void {
     for (const stream of this.#streams.values()) {
-      if (stream.peer !== peer || stream.inFlight.size === 0) continue;
-      for (const id of ids) stream.inFlight.delete(id);
-      if (stream.inFlight.size === 0) this.#sendNext(stream);
+      if (stream.peer !== peer || stream.inFlight.length === 0) continue;
+      for (const batch of stream.inFlight) for (const id of ids) batch.delete(id);
+      stream.inFlight = stream.inFlight.filter((batch) => batch.size > 0);
+      this.#fill(stream);
     }
   }
 
@@ -93,8 +131,11 @@ export class GroupSync {
       this.#deps.links.warn(`${peer} forwarded messages of ${conversation}, which we do not share`);
       return;
     }
+    const fromLeader = this.#catching.get(conversation)?.leader === peer;
+    if (fromLeader) this.#leaderQuietFor(conversation, Infinity);
     const accepted = await this.#acceptable(peer, frame);
     if (accepted.length > 0) await this.#deps.accept(peer, conversation, accepted);
+    if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
     // Processed, stored or refused: the sender may go on.
     this.#deps.links.send(peer, { type: 'ack', ids: frame.messages.map((message) => message.id) });
   }
@@ -130,6 +171,50 @@ export class GroupSync {
   /** The connection to `peer` closed: what was streaming starts over on the next `sync-heads`. */
   connectionClosed(peer: string): void {
     for (const [key, stream] of this.#streams) if (stream.peer === peer) this.#streams.delete(key);
+    for (const [conversation, catching] of this.#catching) {
+      catching.waiting = catching.waiting.filter((waiting) => waiting !== peer);
+      if (catching.leader === peer) this.#leaderDone(conversation);
+    }
+  }
+
+  /** Stops the quiet timers; nothing more is asked. */
+  close(): void {
+    for (const catching of this.#catching.values()) this.#clock.clearTimeout(catching.quiet);
+    this.#catching.clear();
+  }
+
+  async #sendHeads(peer: string, conversation: string): Promise<void> {
+    const heads = await this.#deps.store.heads(conversation);
+    const list = [...heads].slice(0, MAX_SYNC_AUTHORS).map(([author, seq]) => ({ author, seq }));
+    this.#deps.links.send(peer, { type: 'sync-heads', conversation, heads: list });
+  }
+
+  /** The leader of `conversation` is done unless it sends a batch within `ms` (Infinity: a batch is being stored). */
+  #leaderQuietFor(conversation: string, ms: number): void {
+    const catching = this.#catching.get(conversation);
+    if (!catching) return;
+    this.#clock.clearTimeout(catching.quiet);
+    catching.quiet =
+      ms === Infinity ? undefined : this.#clock.setTimeout(() => this.#leaderDone(conversation), ms);
+  }
+
+  /** The leader has sent what it had (or left): everyone waiting is asked for what is still missing. */
+  #leaderDone(conversation: string): void {
+    const catching = this.#catching.get(conversation);
+    if (!catching) return;
+    this.#clock.clearTimeout(catching.quiet);
+    this.#catching.delete(conversation);
+    for (const peer of catching.waiting) {
+      this.#sendHeads(peer, conversation).catch((error: unknown) =>
+        this.#deps.links.warn(`asking ${peer} to catch up on ${conversation} failed`, error),
+      );
+    }
+  }
+
+  /** Ids of our own messages the outbox still holds for `peer`. */
+  async #outboxIds(peer: string): Promise<Set<string>> {
+    const pending = await this.#deps.store.pendingFor(peer);
+    return new Set(pending.map((message) => message.id));
   }
 
   #shared(peer: string, conversation: string): boolean {
@@ -141,33 +226,20 @@ export class GroupSync {
     );
   }
 
-  #sendNext(stream: Stream): void {
+  /** Sends batches until `SYNC_BATCHES_IN_FLIGHT` wait for their ack; a drained stream ends. */
+  #fill(stream: Stream): void {
     const key = streamKey(stream.peer, stream.conversation);
     if (this.#streams.get(key) !== stream) return;
-    if (stream.queue.length === 0) {
-      this.#streams.delete(key);
-      return;
+    while (stream.inFlight.length < SYNC_BATCHES_IN_FLIGHT && stream.queue.length > 0) {
+      const batch = takeBatch(stream.queue);
+      stream.inFlight.push(new Set(batch.map((message) => message.id)));
+      const frame = { type: 'sync-batch', conversation: stream.conversation, messages: batch } as const;
+      if (!this.#deps.links.send(stream.peer, frame)) {
+        this.#streams.delete(key);
+        return;
+      }
     }
-    const batch: ChatMessage[] = [];
-    let bytes = 0;
-    while (stream.queue.length > 0 && batch.length < MAX_SYNC_BATCH) {
-      const next = toWire(stream.queue[0] as StoredMessage);
-      const size = utf8ByteLength(JSON.stringify(next));
-      if (batch.length > 0 && bytes + size > SYNC_BATCH_TARGET_BYTES) break;
-      stream.queue.shift();
-      batch.push(next);
-      bytes += size;
-    }
-    stream.inFlight = new Set(batch.map((message) => message.id));
-    if (
-      !this.#deps.links.send(stream.peer, {
-        type: 'sync-batch',
-        conversation: stream.conversation,
-        messages: batch,
-      })
-    ) {
-      this.#streams.delete(key);
-    }
+    if (stream.queue.length === 0 && stream.inFlight.length === 0) this.#streams.delete(key);
   }
 }
 

@@ -1,16 +1,19 @@
 /**
  * The sending side of messages: numbering, sending at once over open channels, the outbox for
- * everyone else, re-sending when a connection opens, and acknowledgements.
+ * everyone else, re-sending when a connection opens, and acknowledgements. On reconnect a group's
+ * backlog goes out as `sync-batch` frames, so the receiver stores each batch in one transaction and
+ * acks it with one frame, and each ack is recorded here in one transaction too.
  */
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION } from '../../../shared/peer-protocol.js';
 import type { ReactionBody } from '../../../shared/peer-protocol.js';
 import { randomHex } from '../../net/random-id.js';
-import type { AccountStore } from '../../storage/account-store.js';
+import type { AccountStore, OwnMessageDraft } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
 import { toWire } from '../../storage/stored-message.js';
+import { takeBatch } from './sync-batches.js';
 
 export interface OutboxDeliveryDeps {
   readonly links: Pick<PeerLinks, 'send' | 'isOpen' | 'connect' | 'warn'>;
@@ -20,12 +23,20 @@ export interface OutboxDeliveryDeps {
   updated(message: StoredMessage): void;
 }
 
+interface PendingWrite {
+  draft: OwnMessageDraft;
+  recipients: readonly string[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 export class OutboxDelivery {
   readonly #deps: OutboxDeliveryDeps;
-  /** Own messages on their way into storage, by id: an ack may overtake the write. */
-  readonly #persisting = new Map<string, Promise<void>>();
   /** conversation → the seq of the next own message there. */
   readonly #seqs = new Map<string, Promise<number>>();
+  /** Own messages waiting for the write under way to finish, to be stored together. */
+  readonly #writes: PendingWrite[] = [];
+  #writing = false;
   /** Per-peer chain so outbox flushes for one peer never interleave. */
   readonly #flushes = new Map<string, Promise<void>>();
   #closed = false;
@@ -43,7 +54,7 @@ export class OutboxDelivery {
   /**
    * Sends a message with `body` (text or a file offer, already checked) to everyone else in
    * `conversation`. `shown` receives the message before anything waits for storage; the returned
-   * promise settles once it is stored.
+   * promise settles once it is stored and handed to every open channel.
    */
   async send(
     conversation: string,
@@ -51,7 +62,7 @@ export class OutboxDelivery {
     shown: (message: StoredMessage) => void,
     id: string = randomHex(16),
   ): Promise<void> {
-    const { directory, store } = this.#deps;
+    const { directory } = this.#deps;
     const recipients = this.recipientsOf(conversation);
     const seq = await this.#takeSeq(conversation);
     const draft = { id, conversation, sentAt: Date.now(), ...body, seq };
@@ -62,38 +73,60 @@ export class OutboxDelivery {
       deliveredTo: [],
       sent: false,
     };
-    // The common case, open channels, goes out before anything waits for storage; the outbox
-    // rows written next cover every other case (and a lost frame: no ack, so it is sent again).
-    let sent = recipients.length === 0;
-    for (const peer of recipients) {
-      if (this.#deps.links.send(peer, { type: 'message', message: toWire(message) })) sent = true;
-    }
+    // Stored before it goes on the wire, so a crash in between cannot lose it from our own history
+    // (the seq is already counted in memory: the write reads nothing). Shown before either.
+    const sent = recipients.length === 0 || recipients.some((peer) => this.#deps.links.isOpen(peer));
     shown({ ...message, sent });
-    const persisting = store.addOwnMessage({ ...draft, sent }, recipients);
-    this.#persisting.set(
-      draft.id,
-      persisting.then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
-    try {
-      await persisting;
-    } finally {
-      this.#persisting.delete(draft.id);
+    await this.#store({ ...draft, sent }, recipients);
+    this.#goOut(message, recipients);
+  }
+
+  /**
+   * Stores an own message, together with every other sent while the previous write was under way
+   * (group commit: a burst costs a few transactions, not one each). A failed group is written again
+   * one by one, so one bad draft fails only its own send.
+   */
+  #store(draft: OwnMessageDraft, recipients: readonly string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#writes.push({ draft, recipients, resolve, reject });
+      if (!this.#writing) void this.#writeQueued();
+    });
+  }
+
+  async #writeQueued(): Promise<void> {
+    this.#writing = true;
+    const { store } = this.#deps;
+    for (let group = this.#writes.splice(0); group.length > 0; group = this.#writes.splice(0)) {
+      try {
+        await store.addOwnMessages(group);
+        for (const write of group) write.resolve();
+      } catch (error) {
+        if (group.length === 1) group[0]!.reject(error);
+        else
+          for (const write of group) {
+            await store.addOwnMessage(write.draft, [...write.recipients]).then(
+              () => write.resolve(),
+              (single: unknown) => write.reject(single),
+            );
+          }
+      }
     }
+    this.#writing = false;
+  }
+
+  /** Sends a stored own message over every open channel; the outbox covers everyone else. */
+  #goOut(message: StoredMessage, recipients: readonly string[]): void {
+    const { directory } = this.#deps;
+    const frame = { type: 'message', message: toWire(message) } as const;
     for (const peer of recipients) {
+      if (this.#deps.links.send(peer, frame)) continue;
       if (!this.#deps.links.isOpen(peer) && directory.isOnline(peer)) this.#deps.links.connect(peer);
     }
   }
 
-  /** `peer` stored these messages. */
+  /** `peer` stored these messages: recorded in one transaction. */
   async acked(peer: string, ids: readonly string[]): Promise<void> {
-    for (const id of ids) {
-      await this.#persisting.get(id);
-      const updated = await this.#deps.store.markDelivered(id, peer);
-      if (updated) this.#deps.updated(updated);
-    }
+    for (const updated of await this.#deps.store.markDeliveredMany(ids, peer)) this.#deps.updated(updated);
   }
 
   /** Whether anything waits for `peer`. */
@@ -101,26 +134,30 @@ export class OutboxDelivery {
     return (await this.#deps.store.pendingFor(peer)).length > 0;
   }
 
-  /** Re-sends every message `peer` has not acknowledged, oldest first; serialized per peer. */
+  /**
+   * Re-sends every message `peer` has not acknowledged, oldest first per conversation: a group's
+   * in batches, the rest one by one. Serialized per peer.
+   */
   flush(peer: string): Promise<void> {
     const previous = this.#flushes.get(peer) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const { directory, store } = this.#deps;
       if (this.#closed) return;
-      const gone: string[] = [];
-      for (const message of await store.pendingFor(peer)) {
-        // Someone who left a group gets nothing more of it; the Lobby is whoever is online.
-        if (message.conversation !== LOBBY_CONVERSATION && !directory.isMember(message.conversation, peer)) {
-          gone.push(message.id);
-          continue;
-        }
-        if (!this.#deps.links.send(peer, { type: 'message', message: toWire(message) })) return;
-        if (!message.sent) {
-          const updated = await store.markSent(message.id);
-          if (updated) this.#deps.updated(updated);
+      const pending = await this.#deps.store.pendingFor(peer);
+      const { batched, single, gone } = this.#sortPending(peer, pending);
+      const sent = new Set<string>();
+      for (const [conversation, queue] of batched) {
+        while (queue.length > 0) {
+          const messages = takeBatch(queue);
+          if (!this.#deps.links.send(peer, { type: 'sync-batch', conversation, messages })) break;
+          for (const message of messages) sent.add(message.id);
         }
       }
-      if (gone.length > 0) await store.dropFromOutbox(peer, gone);
+      for (const message of single) {
+        if (!this.#deps.links.send(peer, { type: 'message', message: toWire(message) })) break;
+        sent.add(message.id);
+      }
+      await this.#markSent(pending.filter((message) => sent.has(message.id)));
+      if (gone.length > 0) await this.#deps.store.dropFromOutbox(peer, gone);
     });
     const settled = next.catch((error: unknown) =>
       this.#deps.links.warn(`delivery to ${peer} failed`, error),
@@ -131,6 +168,43 @@ export class OutboxDelivery {
 
   close(): void {
     this.#closed = true;
+  }
+
+  /**
+   * What waits for `peer`, sorted by how it goes: per group we share (batches), one by one (direct
+   * messages and the Lobby), or not at all (a group they left: nothing more of it goes to them).
+   */
+  #sortPending(
+    peer: string,
+    pending: readonly StoredMessage[],
+  ): { batched: Map<string, StoredMessage[]>; single: StoredMessage[]; gone: string[] } {
+    const { directory } = this.#deps;
+    const batched = new Map<string, StoredMessage[]>();
+    const single: StoredMessage[] = [];
+    const gone: string[] = [];
+    for (const message of pending) {
+      const { conversation } = message;
+      if (conversation === LOBBY_CONVERSATION) single.push(message);
+      else if (!directory.isMember(conversation, peer)) gone.push(message.id);
+      else if (
+        directory.kindOf(conversation) !== 'group' ||
+        !directory.isMember(conversation, directory.me)
+      ) {
+        single.push(message);
+      } else {
+        const queue = batched.get(conversation);
+        if (queue) queue.push(message);
+        else batched.set(conversation, [message]);
+      }
+    }
+    return { batched, single, gone };
+  }
+
+  /** Records in one transaction that these messages went out (those not already marked). */
+  async #markSent(messages: readonly StoredMessage[]): Promise<void> {
+    const unsent = messages.filter((message) => !message.sent).map((message) => message.id);
+    if (unsent.length === 0) return;
+    for (const updated of await this.#deps.store.markSentMany(unsent)) this.#deps.updated(updated);
   }
 
   /** The next seq of own messages in `conversation`: read from storage once, then counted here. */

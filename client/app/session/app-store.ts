@@ -9,7 +9,7 @@ import { PROTOCOL_VERSION } from '../../../shared/protocol.js';
 import type { ClientFrame, ServerFrame, WelcomeFrame } from '../../../shared/protocol.js';
 import type { PeerLinkFactory } from '../../net/peer-mesh.js';
 import { SignalingClient } from '../../net/signaling-client.js';
-import type { SignalingStatus } from '../../net/signaling-client.js';
+import type { SignalingFrame, SignalingStatus } from '../../net/signaling-client.js';
 import { openAccountStore } from '../../storage/account-store.js';
 import {
   clearPendingLogout,
@@ -207,13 +207,13 @@ export class AppStore extends EventTarget {
    * Frames are handled one after another: the welcome opens the local history asynchronously, and
    * a signal or presence change arriving meanwhile must wait for it, not be lost.
    */
-  #onFrame(frame: ServerFrame): void {
+  #onFrame(frame: SignalingFrame): void {
     this.#frames = this.#frames
       .then(() => this.#handleFrame(frame))
       .catch((error: unknown) => consoleWarn(`handling ${frame.type} failed`, error));
   }
 
-  async #handleFrame(frame: ServerFrame): Promise<void> {
+  async #handleFrame(frame: SignalingFrame): Promise<void> {
     switch (frame.type) {
       case 'welcome':
         return this.#welcome(frame);

@@ -124,6 +124,22 @@ describe('PeerConnection', () => {
     b.self.close();
   });
 
+  it('delivers a text frame sent behind megabytes of queued binary frames before they are through', async () => {
+    const { a, b } = pair();
+    await Promise.all([a.opened, b.opened]);
+    const chunk = new Uint8Array(64 * 1024).fill(1);
+    const total = 64; // 4 MiB queued at once: far more than the bulk channel ever holds in the app
+    for (let i = 0; i < total; i++) expect(a.self.sendBinary(chunk)).to.equal(true);
+    expect(a.self.bufferedAmount).to.be.greaterThan(512 * 1024);
+    expect(a.self.send('{"type":"chat"}')).to.equal(true);
+    await b.waitForTexts(1);
+    // On one shared channel the text would come after every chunk queued before it.
+    expect(b.binaries.length).to.be.lessThan(total);
+    await b.waitFor(() => b.binaries.length === total);
+    a.self.close();
+    b.self.close();
+  });
+
   it('tells its owner when the queue drains to the low-water mark', async () => {
     const lowWater = 128 * 1024;
     const { a, b } = pair(lowWater);

@@ -1,7 +1,14 @@
 import { expect } from '@open-wc/testing';
 import { PeerMesh } from '../../../client/net/peer-mesh.js';
 import type { BulkSource } from '../../../client/net/bulk-scheduler.js';
-import type { GateLink, LinkGate, PeerMeshHandlers } from '../../../client/net/peer-mesh.js';
+import type {
+  GateLink,
+  LinkGate,
+  PeerLink,
+  PeerLinkFactory,
+  PeerMeshHandlers,
+} from '../../../client/net/peer-mesh.js';
+import { PeerConnection } from '../../../client/net/peer-connection.js';
 import type { ProtocolError } from '../../../shared/errors.js';
 import type { AppFrame, SignalPayload } from '../../../shared/peer-protocol.js';
 
@@ -27,6 +34,9 @@ class Network {
   readonly bad: Array<{ at: string; from: string; error: ProtocolError }> = [];
   readonly signals: Array<{ from: string; to: string; payload: SignalPayload }> = [];
   #waiters: Array<() => void> = [];
+
+  /** Every link each user's mesh made, so a test can write on a lane the mesh's API does not reach. */
+  readonly links = new Map<string, PeerLink[]>();
 
   join(me: string, gate: LinkGate = openGate): PeerMesh {
     const handlers: PeerMeshHandlers = {
@@ -54,7 +64,12 @@ class Network {
         this.#record(`${me}: bad input from ${peer}`);
       },
     };
-    const mesh = new PeerMesh({ me, gate, iceServers: () => [] }, handlers);
+    const createLink: PeerLinkFactory = (options, linkHandlers) => {
+      const link = new PeerConnection(options, linkHandlers);
+      this.links.set(me, [...(this.links.get(me) ?? []), link]);
+      return link;
+    };
+    const mesh = new PeerMesh({ me, gate, iceServers: () => [], createLink }, handlers);
     this.meshes.set(me, mesh);
     return mesh;
   }
@@ -311,6 +326,33 @@ describe('PeerMesh gate', () => {
       { type: 'ack', ids: ['1'.repeat(32)] },
       { type: 'ack', ids: ['2'.repeat(32)] },
     ]);
+  });
+
+  it('holds back what comes on either lane (text and bulk channel) until the gate passes', async () => {
+    const gate = heldGate();
+    const alice = network.join('alice');
+    network.join('bob', gate);
+    alice.want('bob');
+    await Promise.all([network.until('alice: open bob'), network.until('gate: begin alice')]);
+    const source = numberedSource(2);
+    expect(alice.addBulk('bob', source)).to.equal(true);
+    await Promise.resolve(); // the scheduler pumps in a microtask
+    expect(source.handedOut).to.equal(2);
+    alice.send('bob', { type: 'ack', ids: ['1'.repeat(32)] });
+    // A handshake frame behind the chunks on the bulk channel, one behind the ack on the text lane:
+    // each lane is ordered, so once both reach the gate, everything sent before them has arrived.
+    const proof = JSON.stringify({ type: 'hello-proof', sig: 'ab'.repeat(64) });
+    expect(network.links.get('alice')?.[0]?.sendBinary(new TextEncoder().encode(proof))).to.equal(true);
+    expect(alice.send('bob', JSON.parse(proof) as never)).to.equal(true);
+    await network.when(() => gate.received.length === 2);
+    expect(network.meshes.get('bob')?.state('alice')).to.equal('connecting');
+    expect(network.frames.get('bob') ?? []).to.deep.equal([]);
+    expect(network.chunks.get('bob') ?? []).to.deep.equal([]);
+    gate.links[0]?.verified();
+    expect(network.frames.get('bob')?.map((f) => f.frame)).to.deep.equal([
+      { type: 'ack', ids: ['1'.repeat(32)] },
+    ]);
+    expect(network.chunks.get('bob')?.map((c) => c.data[1])).to.deep.equal([0, 1]);
   });
 
   it('closes a link the gate refuses, and the app never hears of it', async () => {

@@ -287,6 +287,44 @@ describe('AccountStore', () => {
     });
   });
 
+  describe('addOwnMessages', () => {
+    it('stores several own messages in one call, or none when one of them fails', async () => {
+      const store = await open('alice');
+      const stored = await store.addOwnMessages([
+        { draft: { ...draft(1), seq: 1 }, recipients: ['bob'] },
+        { draft: { ...draft(2), seq: 2 }, recipients: ['bob'] },
+      ]);
+      expect(stored.map((m) => [m.id, m.seq])).to.deep.equal([
+        [messageId(1), 1],
+        [messageId(2), 2],
+      ]);
+      expect((await store.pendingFor('bob')).map((m) => m.id)).to.deep.equal([messageId(1), messageId(2)]);
+      await rejection(
+        store.addOwnMessages([
+          { draft: { ...draft(3), seq: 3 }, recipients: ['bob'] },
+          { draft: { ...draft(2), seq: 4 }, recipients: ['bob'] },
+        ]),
+      );
+      expect(await store.getMessage(messageId(3))).to.equal(undefined);
+    });
+  });
+
+  describe('markSentMany', () => {
+    it('marks several own messages sent and leaves out those of others', async () => {
+      const store = await open('alice');
+      const first = await store.addOwnMessage(draft(1), ['bob']);
+      const second = await store.addOwnMessage(draft(2), ['bob']);
+      await store.addIncomingMessage(incoming(3), { unread: false, receivedAt: 5000 });
+      const done = await store.markSentMany([first.id, messageId(3), second.id]);
+      expect(done.map((m) => [m.id, m.sent])).to.deep.equal([
+        [first.id, true],
+        [second.id, true],
+      ]);
+      expect((await store.getMessage(second.id))?.sent).to.equal(true);
+      expect((await store.getMessage(messageId(3)))?.sent).to.equal(false);
+    });
+  });
+
   describe('markDelivered', () => {
     it("records each recipient's ack once and removes only that recipient's outbox row", async () => {
       const store = await open('alice');
@@ -308,6 +346,21 @@ describe('AccountStore', () => {
       expect(await store.markDelivered(own.id, 'mallory')).to.equal(undefined);
       expect(await store.getMessage(own.id)).to.deep.equal(own);
       expect((await store.pendingFor('bob')).map((m) => m.id)).to.deep.equal([own.id]);
+    });
+
+    it('applies one ack of many ids in one call, skipping those it may not apply', async () => {
+      const store = await open('alice');
+      const first = await store.addOwnMessage(draft(1, { conversation: group }), ['bob']);
+      const second = await store.addOwnMessage(draft(2, { conversation: group }), ['bob', 'carol']);
+      await store.addIncomingMessage(incoming(3), { unread: false, receivedAt: 5000 });
+      const done = await store.markDeliveredMany([first.id, messageId(3), second.id, messageId(4)], 'bob');
+      expect(done.map((m) => [m.id, m.deliveredTo])).to.deep.equal([
+        [first.id, ['bob']],
+        [second.id, ['bob']],
+      ]);
+      expect(await store.pendingFor('bob')).to.deep.equal([]);
+      expect((await store.pendingFor('carol')).map((m) => m.id)).to.deep.equal([second.id]);
+      expect((await store.getMessage(messageId(3)))?.deliveredTo).to.deep.equal([]);
     });
 
     it('ignores an ack for a message someone else wrote, or an unknown one', async () => {

@@ -8,7 +8,7 @@ import {
   typingText,
 } from '../../../../client/app/attention/typing-indicator.js';
 import { Directory } from '../../../../client/app/roster/directory.js';
-import type { Clock } from '../../../../client/net/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { PeerMesh } from '../../../../client/net/peer-mesh.js';
 import { directConversationId } from '../../../../shared/peer-protocol.js';
 import type { PeerFrame } from '../../../../shared/peer-protocol.js';
@@ -182,32 +182,6 @@ describe('Attention between two messengers', () => {
 });
 
 describe('TypingIndicator', () => {
-  /** A clock stepped by hand: timers run when `advance` passes them. */
-  class ManualClock implements Clock {
-    time = 0;
-    #timers = new Map<number, { at: number; fn: () => void }>();
-    #next = 1;
-    now(): number {
-      return this.time;
-    }
-    setTimeout(fn: () => void, ms: number): unknown {
-      const handle = this.#next++;
-      this.#timers.set(handle, { at: this.time + ms, fn });
-      return handle;
-    }
-    clearTimeout(handle: unknown): void {
-      this.#timers.delete(handle as number);
-    }
-    advance(ms: number): void {
-      this.time += ms;
-      for (const [handle, timer] of [...this.#timers]) {
-        if (timer.at > this.time) continue;
-        this.#timers.delete(handle);
-        timer.fn();
-      }
-    }
-  }
-
   function setUp() {
     const directory = new Directory('alice');
     directory.setOnline(['bob', 'carol', 'mallory']);

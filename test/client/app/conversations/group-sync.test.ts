@@ -107,4 +107,21 @@ describe('group catch-up', () => {
     await room.until(async () => (await storedTexts(room, 'dave')).length === 1);
     expect(await storedTexts(room, 'dave')).to.deep.equal(['after dave joined']);
   });
+
+  it("brings a returning member the author's backlog in batches and shows it delivered to the author", async () => {
+    const everyone = group([
+      ['alice', 0],
+      ['bob', 0],
+    ]);
+    const alice = await room.join('alice', { groups: [everyone] });
+    await alice.selectConversation(conversation);
+    for (let i = 1; i <= 150; i++) await alice.send(`message ${i}`);
+    const bob = await room.join('bob', { groups: [everyone] });
+    await room.until(() => alice.openConversation?.messages.every((m) => m.deliveredCount === 1) ?? false);
+    const got = await storedTexts(room, 'bob');
+    expect(got).to.have.length(150);
+    expect(got[149]).to.equal('message 150');
+    expect(bob.unread(conversation)).to.equal(150);
+    expect(room.warnings).to.deep.equal([]);
+  });
 });

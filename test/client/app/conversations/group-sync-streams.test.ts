@@ -1,0 +1,150 @@
+import { expect } from '@open-wc/testing';
+import {
+  GroupSync,
+  SYNC_BATCHES_IN_FLIGHT,
+  SYNC_LEADER_FIRST_MS,
+  SYNC_LEADER_QUIET_MS,
+} from '../../../../client/app/conversations/group-sync.js';
+import { Directory } from '../../../../client/app/roster/directory.js';
+import { deleteAccountStore, openAccountStore } from '../../../../client/storage/account-store.js';
+import type { AccountStore } from '../../../../client/storage/account-store.js';
+import { MAX_SYNC_BATCH, groupConversationId } from '../../../../shared/peer-protocol.js';
+import type { ChatMessage, PeerFrame } from '../../../../shared/peer-protocol.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+
+const GROUP_ID = 'g' + 'b'.repeat(24);
+const conversation = groupConversationId(GROUP_ID);
+
+function id(n: number): string {
+  return n.toString(16).padStart(32, '0');
+}
+
+function fromAlice(seq: number): ChatMessage {
+  return { id: id(seq), conversation, author: 'alice', seq, sentAt: 1000 + seq, text: `said ${seq}` };
+}
+
+/** GroupSync of bob, a member with alice and carol, on a real store, recording what it sends. */
+async function bobsSync(store: AccountStore) {
+  const directory = new Directory('bob');
+  directory.setOnline(['alice', 'carol']);
+  directory.setGroups([
+    {
+      id: GROUP_ID,
+      name: 'Team',
+      creator: 'alice',
+      createdAt: 0,
+      members: ['alice', 'bob', 'carol'].map((user) => ({ user, since: 0 })),
+    },
+  ]);
+  const clock = new ManualClock();
+  const sent: Array<[string, PeerFrame]> = [];
+  const accepted: ChatMessage[] = [];
+  const waiters: Array<() => void> = [];
+  /** Resolves once `peer` has been sent a `sync-heads`. */
+  const askedOf = async (peer: string): Promise<void> => {
+    while (!sent.some(([to, frame]) => to === peer && frame.type === 'sync-heads')) {
+      await new Promise<void>((wake) => waiters.push(wake));
+    }
+  };
+  const sync = new GroupSync({
+    links: {
+      send: (peer, frame) => {
+        sent.push([peer, frame]);
+        waiters.splice(0).forEach((wake) => wake());
+        return true;
+      },
+      warn: () => undefined,
+    },
+    directory,
+    store,
+    clock,
+    accept: async (_peer, into, messages) => {
+      accepted.push(...messages);
+      await store.addIncomingBatch(into, messages, { unread: false });
+    },
+  });
+  return { sync, clock, sent, accepted, askedOf };
+}
+
+function batches(sent: ReadonlyArray<[string, PeerFrame]>): string[][] {
+  return sent.flatMap(([, frame]) =>
+    frame.type === 'sync-batch' ? [frame.messages.map((message) => message.id)] : [],
+  );
+}
+
+describe('GroupSync streams', () => {
+  let store: AccountStore;
+  beforeEach(async () => {
+    store = await openAccountStore('bob');
+  });
+  afterEach(async () => {
+    store.close();
+    await deleteAccountStore('bob');
+  });
+
+  it('keeps several batches in flight and sends another as each is acked', async () => {
+    const total = MAX_SYNC_BATCH * (SYNC_BATCHES_IN_FLIGHT + 2);
+    const messages = Array.from({ length: total }, (_, i) => fromAlice(i + 1));
+    await store.addIncomingBatch(conversation, messages, { unread: false });
+    const { sync, sent } = await bobsSync(store);
+
+    await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [] });
+    expect(batches(sent)).to.have.length(SYNC_BATCHES_IN_FLIGHT);
+
+    sync.onAck('carol', batches(sent)[1] ?? []);
+    expect(batches(sent)).to.have.length(SYNC_BATCHES_IN_FLIGHT + 1);
+    // Half a batch acked frees nothing.
+    sync.onAck('carol', (batches(sent)[0] ?? []).slice(0, 10));
+    expect(batches(sent)).to.have.length(SYNC_BATCHES_IN_FLIGHT + 1);
+    sync.onAck('carol', batches(sent)[0] ?? []);
+    expect(batches(sent).flat()).to.deep.equal(messages.map((message) => message.id));
+  });
+
+  it('leaves our own messages still in the outbox for that peer to the outbox', async () => {
+    await store.addIncomingBatch(conversation, [fromAlice(1)], { unread: false });
+    const own = await store.addOwnMessage({ id: id(99), conversation, sentAt: 2000, text: 'mine' }, [
+      'alice',
+      'carol',
+    ]);
+    await store.markDelivered(own.id, 'alice');
+    const { sync, sent } = await bobsSync(store);
+
+    await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [] });
+    expect(batches(sent)).to.deep.equal([[id(1)]]);
+    // Alice acked it once (then lost it, say): nothing else brings it back, so the catch-up does.
+    await sync.onHeads('alice', { type: 'sync-heads', conversation, heads: [] });
+    expect(batches(sent).slice(1)).to.deep.equal([[id(99)]]);
+  });
+
+  it('asks one member first and the others only once its stream is quiet', async () => {
+    const { sync, sent, clock, askedOf } = await bobsSync(store);
+    const asked = () => sent.filter(([, frame]) => frame.type === 'sync-heads').map(([peer]) => peer);
+
+    await sync.announce('alice');
+    await sync.announce('carol');
+    expect(asked()).to.deep.equal(['alice']);
+
+    clock.advance(SYNC_LEADER_FIRST_MS - 1);
+    await sync.onBatch('alice', { type: 'sync-batch', conversation, messages: [fromAlice(1)] });
+    clock.advance(SYNC_LEADER_QUIET_MS - 1);
+    expect(asked()).to.deep.equal(['alice']);
+
+    clock.advance(1);
+    await askedOf('carol');
+    expect(asked()).to.deep.equal(['alice', 'carol']);
+    const heads = sent.at(-1)?.[1];
+    expect(heads?.type === 'sync-heads' && heads.heads).to.deep.equal([{ author: 'alice', seq: 1 }]);
+  });
+
+  it('asks the others at once when the member streaming leaves', async () => {
+    const { sync, sent, askedOf } = await bobsSync(store);
+    await sync.announce('alice');
+    await sync.announce('carol');
+    sync.connectionClosed('alice');
+    await askedOf('carol');
+    expect(sent.filter(([, frame]) => frame.type === 'sync-heads').map(([peer]) => peer)).to.deep.equal([
+      'alice',
+      'carol',
+    ]);
+  });
+});
