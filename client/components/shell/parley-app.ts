@@ -8,6 +8,7 @@ import '../conversation/conversation-view.js';
 import type { ConversationView } from '../conversation/conversation-view.js';
 import '../sidebar/group-dialog.js';
 import '../sidebar/user-list.js';
+import { searchFieldStyles } from '../sidebar/search-field.styles.js';
 import { buttonStyles } from '../styles/buttons.js';
 import { tokens } from '../styles/tokens.js';
 import { type AppCommandEvent, type Shell, listenForCommands } from './app-commands.js';
@@ -32,7 +33,7 @@ import './update-notice.js';
  */
 @customElement('parley-app')
 export class ParleyApp extends LitElement {
-  static override styles = [tokens, buttonStyles, parleyAppStyles];
+  static override styles = [tokens, buttonStyles, searchFieldStyles, parleyAppStyles];
 
   @property({ attribute: false }) store: AppStore | null = null;
   @property({ attribute: false }) updates: AppUpdates | null = null;
@@ -41,6 +42,8 @@ export class ParleyApp extends LitElement {
   @state() private dialog: 'create' | 'add' | null = null;
   /** Why the dialog's last command failed. */
   @state() private dialogError: string | null = null;
+  /** What **Find people** holds: filters **Online users** and **Contacts**. */
+  @state() private peopleFilter = '';
   #awaitingGroup = false;
   #visibilityToldTo: Messenger | null = null;
   #stopCommands: (() => void) | null = null;
@@ -197,15 +200,29 @@ export class ParleyApp extends LitElement {
   #renderLists(messenger: Messenger, selected: string | null) {
     const contacts = messenger.offlineContacts;
     return html`
+      <input
+        type="search"
+        class="find-people"
+        aria-label="Find people"
+        placeholder="Find people"
+        .value=${this.peopleFilter}
+        @input=${(event: Event) => (this.peopleFilter = (event.target as HTMLInputElement).value)}
+      />
       <user-list
         label="Online users"
         emptyText="No one else is online right now."
         .entries=${messenger.people}
         .selected=${selected}
+        .filter=${this.peopleFilter}
       ></user-list>
       ${
         contacts.length > 0
-          ? html`<user-list label="Contacts" .entries=${contacts} .selected=${selected}></user-list>`
+          ? html`<user-list
+              label="Contacts"
+              .entries=${contacts}
+              .selected=${selected}
+              .filter=${this.peopleFilter}
+            ></user-list>`
           : nothing
       }
       <user-list

@@ -2,6 +2,20 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ConversationSelectEvent } from '../events.js';
 
+/** How names and queries are compared: width- and case-folded (`ＡＬＩＣＥ` finds `alice`). */
+function foldForMatch(text: string): string {
+  return text.normalize('NFKC').toLocaleLowerCase();
+}
+
+/**
+ * Whether `name` contains `query`, ignoring case and width (NFKC folds full-width Latin and
+ * half-width Kana), so a CJK name is found by any part of it. An empty query matches everyone.
+ */
+export function nameMatches(name: string, query: string): boolean {
+  const wanted = foldForMatch(query.trim());
+  return wanted === '' || foldForMatch(name).includes(wanted);
+}
+
 export interface UserListEntry {
   readonly conversation: string;
   readonly name: string;
@@ -19,6 +33,7 @@ export interface UserListEntry {
  * @property entries - One per person or group.
  * @property markOffline - Whether entries are people, named `offline` when they are.
  * @property selected - The open conversation's id (its entry is `aria-current`).
+ * @property filter - Shows only the entries whose name contains it (see `nameMatches`).
  */
 @customElement('user-list')
 export class UserList extends LitElement {
@@ -97,14 +112,19 @@ export class UserList extends LitElement {
   @property({ type: Boolean }) markOffline = true;
   /** The conversation that is open. */
   @property({ attribute: false }) selected: string | null = null;
+  /** **Find people**: what the shown names must contain; empty shows everyone. */
+  @property() filter = '';
 
   override render() {
+    const shown = this.entries.filter((entry) => nameMatches(entry.name, this.filter));
+    // Filtered to nothing is not the same as empty: say which, so nobody thinks they are alone.
+    const empty = this.entries.length > 0 ? 'No one matches.' : this.emptyText;
     return html`
       <h2 id="heading">${this.label}</h2>
       <ul aria-labelledby="heading">
-        ${this.entries.map((entry) => this.#renderEntry(entry))}
+        ${shown.map((entry) => this.#renderEntry(entry))}
       </ul>
-      ${this.entries.length === 0 && this.emptyText ? html`<p class="empty">${this.emptyText}</p>` : ''}
+      ${shown.length === 0 && empty ? html`<p class="empty">${empty}</p>` : ''}
     `;
   }
 
