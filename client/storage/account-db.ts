@@ -1,7 +1,8 @@
 /**
  * The IndexedDB database of one account: its schema and its migrations. Only this folder opens it;
  * each store class reads and writes its own IndexedDB stores (message-store.ts: `messages`, `outbox`;
- * conversation-store.ts: `conversations`; file-store.ts: `files`, `file-chunks`).
+ * conversation-store.ts: `conversations`; file-store.ts: `files`, `file-chunks`; search-index.ts:
+ * `search-index`).
  */
 import { deleteDB, openDB } from 'idb';
 import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
@@ -9,12 +10,13 @@ import { nameKey } from '../../shared/names.js';
 import { StoredFile, withRecipients } from './stored-file.js';
 import type { StoredFileStatus } from './stored-file.js';
 import { StoredMessage } from './stored-message.js';
+import { SearchIndex } from './search-index.js';
 import type { ConversationSummary, OutboxRow } from './stored-message.js';
 
 export type { OutboxRow } from './stored-message.js';
 
 /** Bump by one with each migration added to `upgrade`. */
-export const ACCOUNT_DB_VERSION = 4;
+export const ACCOUNT_DB_VERSION = 5;
 
 /**
  * What the app writes. Rows read back are typed by the same interfaces but must still be validated
@@ -48,6 +50,11 @@ export interface AccountSchema extends DBSchema {
    * of their own and reads return handles, so assembling a file never pulls its bytes into JS).
    */
   'file-chunks': { key: [id: string, index: number]; value: Blob };
+  /**
+   * Since v5: one key per token of each message's text or file name (search-index.ts); the keys
+   * are the index, the value is a placeholder.
+   */
+  'search-index': { key: [token: string, sentAt: number, id: string]; value: 1 };
 }
 
 export type AccountDb = IDBPDatabase<AccountSchema>;
@@ -122,6 +129,25 @@ function upgrade(db: AccountDb, oldVersion: number, transaction: UpgradeTransact
   }
   if (oldVersion < 4) {
     backfillFileRecipients(transaction).catch(() => abortQuietly(transaction));
+  }
+  // Search (renumber freely while unreleased): the index, and every message already stored in it.
+  if (oldVersion < 5) {
+    db.createObjectStore('search-index');
+    backfillSearchIndex(transaction).catch(() => abortQuietly(transaction));
+  }
+}
+
+/**
+ * v5: indexes every message already stored, as storing it would have. Damaged rows are skipped
+ * (they are reported when read, and not searchable until then).
+ */
+async function backfillSearchIndex(transaction: UpgradeTransaction): Promise<void> {
+  const index = transaction.objectStore('search-index');
+  let cursor = await transaction.objectStore('messages').openCursor();
+  while (cursor) {
+    const message = StoredMessage.safeParse(cursor.value);
+    if (message.success) await SearchIndex.addTo(index, message.data);
+    cursor = await cursor.continue();
   }
 }
 

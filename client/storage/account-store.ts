@@ -6,7 +6,8 @@
  * - `messages` (message-store.ts): messages, outbox, seq, the view's pages;
  * - `conversations` (conversation-store.ts): unread counts, mute, activity;
  * - catch-up reads (catch-up-queries.ts): heads and what a peer lacks;
- * - `files` (file-store.ts): file rows and their chunks.
+ * - `files` (file-store.ts): file rows and their chunks;
+ * - `search` (search-index.ts): the message search, written with every message.
  *
  * The methods below forward to those stores, so callers written against the one-class store keep
  * working; new code may use the stores directly. The rest of the app never sees a store, an index
@@ -21,6 +22,7 @@ import { ConversationStore } from './conversation-store.js';
 import { FileStore } from './file-store.js';
 import { MessageStore } from './message-store.js';
 import type { ConversationCursor, OwnMessageDraft } from './message-store.js';
+import { SearchIndex } from './search-index.js';
 import { StoreConnection } from './store-connection.js';
 import type { ConversationSummary, StoredMessage } from './stored-message.js';
 
@@ -74,6 +76,8 @@ export class AccountStore {
   readonly catchUp: CatchUpQueries;
   /** The account's files (rows and stored chunks), on the same connection: `close` closes it too. */
   readonly files: FileStore;
+  /** Finds messages by words or characters of their text; kept up by every message write. */
+  readonly search: SearchIndex;
 
   /** Use `openAccountStore`. */
   constructor(
@@ -84,7 +88,8 @@ export class AccountStore {
   ) {
     this.#connection = new StoreConnection(db, onBadRow);
     this.conversations = new ConversationStore(this.#connection);
-    this.messages = new MessageStore(user, this.#connection, this.conversations);
+    this.search = new SearchIndex(this.#connection);
+    this.messages = new MessageStore(user, this.#connection, this.conversations, this.search);
     this.catchUp = new CatchUpQueries(this.#connection);
     this.files = new FileStore(this.#connection);
   }

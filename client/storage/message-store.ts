@@ -14,6 +14,7 @@ import type { AccountSchema, AccountStoreName } from './account-db.js';
 import type { ConversationStore } from './conversation-store.js';
 import { compareStrings } from './conversation-store.js';
 import { OutboxRow, StoredMessage, toIncomingRow } from './stored-message.js';
+import type { SearchIndex } from './search-index.js';
 import type { StoreConnection } from './store-connection.js';
 
 /** How many shown messages `listConversation` returns when not told. */
@@ -43,6 +44,7 @@ export interface OwnMessageDraft {
 export class MessageStore {
   readonly #connection: StoreConnection;
   readonly #conversations: ConversationStore;
+  readonly #search: SearchIndex;
 
   /** Use `AccountStore.messages`. */
   constructor(
@@ -50,9 +52,11 @@ export class MessageStore {
     readonly user: string,
     connection: StoreConnection,
     conversations: ConversationStore,
+    search: SearchIndex,
   ) {
     this.#connection = connection;
     this.#conversations = conversations;
+    this.#search = search;
   }
 
   /**
@@ -87,7 +91,8 @@ export class MessageStore {
       throw new TypeError(`invalid message draft: ${issue?.path.join('.')}: ${issue?.message}`);
     }
 
-    return this.#connection.run(['messages', 'outbox', 'conversations'], 'readwrite', async (tx) => {
+    const stores = ['messages', 'outbox', 'conversations', 'search-index'] as const;
+    return this.#connection.run([...stores], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
       const { conversation } = checked.data;
       const seq = draft.seq ?? (await this.#nextSeqIn(messages.index('by-author-seq'), conversation));
@@ -96,6 +101,7 @@ export class MessageStore {
       await Promise.all([
         // `add`, not `put`: a reused id is a bug and must fail rather than overwrite a message.
         messages.add(message),
+        this.#search.add(tx.objectStore('search-index'), message),
         ...message.recipients.map((to) => outbox.put({ to, id: message.id })),
         this.#conversations.touch(tx.objectStore('conversations'), conversation, message.sentAt, 0),
       ]);
@@ -121,7 +127,7 @@ export class MessageStore {
   ): Promise<'stored' | 'duplicate'> {
     const receivedAt = options.receivedAt ?? Date.now();
     const row = toIncomingRow(message, receivedAt);
-    return this.#connection.run(['messages', 'conversations'], 'readwrite', async (tx) => {
+    return this.#connection.run(['messages', 'conversations', 'search-index'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
       if ((await messages.getKey(row.id)) !== undefined) return 'duplicate';
       // The author's clock is not trusted: a message dated in the future must not pin its
@@ -130,6 +136,7 @@ export class MessageStore {
       const unread = options.unread ? 1 : 0;
       await Promise.all([
         messages.add(row),
+        this.#search.add(tx.objectStore('search-index'), row),
         this.#conversations.touch(tx.objectStore('conversations'), row.conversation, activity, unread),
       ]);
       return 'stored';
@@ -147,7 +154,7 @@ export class MessageStore {
     options: { unread: boolean; receivedAt?: number },
   ): Promise<string[]> {
     const receivedAt = options.receivedAt ?? Date.now();
-    return this.#connection.run(['messages', 'conversations'], 'readwrite', async (tx) => {
+    return this.#connection.run(['messages', 'conversations', 'search-index'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
       const known = await Promise.all(batch.map((message) => messages.getKey(message.id)));
       const fresh = batch.filter(
@@ -156,7 +163,13 @@ export class MessageStore {
       // A batch may repeat an id: keep its first copy only.
       const unique = [...new Map(fresh.map((message) => [message.id, message])).values()];
       if (unique.length === 0) return [];
-      await Promise.all(unique.map((message) => messages.add(toIncomingRow(message, receivedAt))));
+      const search = tx.objectStore('search-index');
+      await Promise.all(
+        unique.map((message) => {
+          const row = toIncomingRow(message, receivedAt);
+          return Promise.all([messages.add(row), this.#search.add(search, row)]);
+        }),
+      );
       const activity = Math.min(Math.max(...unique.map((message) => message.sentAt)), receivedAt);
       const unread = options.unread ? unique.length : 0;
       await this.#conversations.touch(tx.objectStore('conversations'), conversation, activity, unread);

@@ -73,7 +73,7 @@ describe('account database: upgrading from version 3', () => {
     expect(badRows.map((error) => error.code)).to.deep.equal([ErrorCode.BadRow]);
     store.close();
     const db = await openRaw(ACCOUNT_DB_VERSION);
-    expect(db.version).to.equal(4);
+    expect(db.version).to.equal(ACCOUNT_DB_VERSION);
     expect(await rawGet(db, 'files', messageId(5))).to.deep.equal(damaged);
   });
 });

@@ -80,6 +80,7 @@ describe('account database', () => {
         'files',
         'messages',
         'outbox',
+        'search-index',
       ]);
       db.close();
 
