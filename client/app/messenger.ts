@@ -14,6 +14,7 @@ import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory } from '../net/peer-mesh.js';
 import type { AccountStore } from '../storage/account-store.js';
 import { FileStore } from '../storage/file-store.js';
+import type { SearchHit } from '../storage/search-index.js';
 import { Notifier } from './attention/notifier.js';
 import type { NotificationPermissionState } from './attention/notifier.js';
 import { ReadReceipts } from './attention/read-receipts.js';
@@ -35,6 +36,11 @@ import type { Warn } from './warn.js';
 
 export type { ConversationEntry } from './roster/conversation-list.js';
 export type { OpenConversationView } from './conversations/active-conversation.js';
+
+/** A **Search results** entry: a message found, with its conversation's title. */
+export interface MessageSearchResult extends SearchHit {
+  readonly title: string;
+}
 
 export interface MessengerOptions {
   me: string;
@@ -239,9 +245,23 @@ export class Messenger {
 
   // ── commands from the UI: the open conversation ──────────────────────────────────────────────
 
-  /** Opens a conversation: a direct one by peer name (`dm:` id) or a group or the Lobby by id. */
-  selectConversation(conversation: string): Promise<void> {
-    return this.#active.select(conversation);
+  /**
+   * Opens a conversation: a direct one by peer name (`dm:` id) or a group or the Lobby by id; with
+   * `at`, at that message (a search result).
+   */
+  selectConversation(conversation: string, options: { at?: string } = {}): Promise<void> {
+    return this.#active.select(conversation, options);
+  }
+
+  /**
+   * **Search messages**: the newest stored messages holding every part of `query`, in every
+   * conversation this user can open, with its title.
+   */
+  async searchMessages(query: string): Promise<MessageSearchResult[]> {
+    const hits = await this.#store.search.search(query);
+    return hits
+      .filter((hit) => this.directory.kindOf(hit.conversation) !== null)
+      .map((hit) => ({ ...hit, title: this.directory.title(hit.conversation) }));
   }
 
   /** Opens the direct conversation with `peer`. */

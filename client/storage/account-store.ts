@@ -154,6 +154,11 @@ export class AccountStore {
     return this.messages.listConversation(conversation, options);
   }
 
+  /** See `MessageStore.listAround`. */
+  listAround(conversation: string, at: ConversationCursor, limit?: number): Promise<StoredMessage[]> {
+    return this.messages.listAround(conversation, at, limit);
+  }
+
   /** See `MessageStore.getMessage`. */
   getMessage(id: string): Promise<StoredMessage | undefined> {
     return this.messages.getMessage(id);

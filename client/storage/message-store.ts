@@ -280,21 +280,52 @@ export class MessageStore {
     const range = before
       ? IDBKeyRange.bound([conversation], [conversation, before.sentAt, before.id], false, true)
       : IDBKeyRange.bound([conversation], [conversation, []]);
-    const page = await this.#connection.run(['messages'], 'readonly', async (tx) => {
-      const found: StoredMessage[] = [];
-      let shown = 0;
-      let cursor = await tx.objectStore('messages').index('by-conversation').openCursor(range, 'prev');
-      // Newest first, so the page ends at the `limit`-th shown message: it is the page's first
-      // entry, which is where the next page back starts.
-      while (cursor && shown < limit) {
-        const message = this.#parse(cursor.primaryKey, cursor.value);
-        if (message) found.push(message);
-        if (message && message.reaction === undefined) shown += 1;
-        cursor = await cursor.continue();
-      }
-      return found;
-    });
+    const page = await this.#connection.run(['messages'], 'readonly', async (tx) =>
+      this.#walk(tx.objectStore('messages').index('by-conversation'), range, 'prev', limit),
+    );
     return page.reverse();
+  }
+
+  /**
+   * The page around one message of a conversation (a search result opened): up to `limit` shown
+   * messages, about half of them up to and including `at`, the rest after it, in view order with
+   * the reactions among them. When fewer follow `at`, the page simply ends at the newest message.
+   */
+  async listAround(
+    conversation: string,
+    at: ConversationCursor,
+    limit = DEFAULT_PAGE_SIZE,
+  ): Promise<StoredMessage[]> {
+    if (!Number.isSafeInteger(limit) || limit < 2) throw new TypeError('limit must be an integer above 1');
+    const atKey = [conversation, at.sentAt, at.id];
+    return this.#connection.run(['messages'], 'readonly', async (tx) => {
+      const index = tx.objectStore('messages').index('by-conversation');
+      const upTo = IDBKeyRange.bound([conversation], atKey);
+      const after = IDBKeyRange.bound(atKey, [conversation, []], true);
+      const older = await this.#walk(index, upTo, 'prev', Math.ceil(limit / 2));
+      const newer = await this.#walk(index, after, 'next', Math.floor(limit / 2));
+      return [...older.reverse(), ...newer];
+    });
+  }
+
+  /** Reads `range` of the conversation index in `direction` until `limit` shown messages are in. */
+  async #walk(
+    index: IDBPIndex<AccountSchema, ['messages'], 'messages', 'by-conversation', 'readonly'>,
+    range: IDBKeyRange,
+    direction: IDBCursorDirection,
+    limit: number,
+  ): Promise<StoredMessage[]> {
+    const found: StoredMessage[] = [];
+    let shown = 0;
+    // Newest first (`prev`), a page ends at the `limit`-th shown message: it is the page's first
+    // entry, which is where the next page back starts.
+    for (let cursor = await index.openCursor(range, direction); cursor && shown < limit;) {
+      const message = this.#parse(cursor.primaryKey, cursor.value);
+      if (message) found.push(message);
+      if (message && message.reaction === undefined) shown += 1;
+      cursor = await cursor.continue();
+    }
+    return found;
   }
 
   /** One message by id; undefined when unknown (or damaged, which is reported). */
