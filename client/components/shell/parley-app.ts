@@ -7,6 +7,7 @@ import type { AppUpdates } from '../../pwa/app-updates.js';
 import '../conversation/conversation-view.js';
 import type { ConversationView } from '../conversation/conversation-view.js';
 import '../sidebar/group-dialog.js';
+import '../sidebar/message-search.js';
 import '../sidebar/user-list.js';
 import { searchFieldStyles } from '../sidebar/search-field.styles.js';
 import { buttonStyles } from '../styles/buttons.js';
@@ -71,6 +72,9 @@ export class ParleyApp extends LitElement {
       reloadApp: () => (this.updates ? this.updates.reload() : location.reload()),
     };
   };
+
+  /** **Search messages** asks the messenger of the moment (a new sign-in brings a new one). */
+  readonly #search = (query: string) => this.store?.messenger?.searchMessages(query) ?? Promise.resolve([]);
 
   constructor() {
     super();
@@ -200,6 +204,7 @@ export class ParleyApp extends LitElement {
   #renderLists(messenger: Messenger, selected: string | null) {
     const contacts = messenger.offlineContacts;
     return html`
+      <message-search .search=${this.#search}></message-search>
       <input
         type="search"
         class="find-people"
