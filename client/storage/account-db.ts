@@ -51,10 +51,10 @@ export interface AccountSchema extends DBSchema {
    */
   'file-chunks': { key: [id: string, index: number]; value: Blob };
   /**
-   * Since v5: one key per token of each message's text or file name (search-index.ts); the keys
-   * are the index, the value is a placeholder.
+   * Since v5: one key per token of each message's text or file name (search-index.ts), the
+   * newest first within a token; the keys are the index, the value is a placeholder.
    */
-  'search-index': { key: [token: string, sentAt: number, id: string]; value: 1 };
+  'search-index': { key: [token: string, minusSentAt: number, id: string]; value: 1 };
 }
 
 export type AccountDb = IDBPDatabase<AccountSchema>;

@@ -1,5 +1,5 @@
 /**
- * The `search-index` store: one key `[token, sentAt, id]` per token of each stored message's text
+ * The `search-index` store: one key `[token, -sentAt, id]` per token of each stored message's text
  * (or file name), written in the same transaction as the message (message-store.ts calls `add`), so
  * the index never lags behind what is stored, whether it came typed, sent, caught up or imported.
  *
@@ -7,7 +7,8 @@
  * newest first, keeps the ids every other prefix also has, and confirms each candidate with a
  * substring check on the message itself: an index hit that is not a real match is never shown.
  * Keys alone carry everything a lookup needs (IndexedDB counts and walks them without reading
- * values), and sorting by `sentAt` inside a token gives newest-first results without a sort.
+ * values), and `-sentAt` makes a token's keys run newest first, so the first keys read are the
+ * newest hits.
  */
 import type { IDBPObjectStore } from 'idb';
 import type { AccountSchema, AccountStoreName } from './account-db.js';
@@ -24,6 +25,7 @@ export interface SearchHit {
   readonly snippet: string;
 }
 
+type SearchKey = AccountSchema['search-index']['key'];
 type Indexable = Pick<StoredMessage, 'id' | 'sentAt' | 'text' | 'file'>;
 
 /** The search store inside any read-write transaction that includes it. */
@@ -43,13 +45,15 @@ export const DEFAULT_SEARCH_LIMIT = 50;
 const MAX_SET_SIZE = 20_000;
 /** A search reads at most this many keys of its rarest prefix: its time stays bounded. */
 const MAX_SCAN = 50_000;
+/** Keys read per request while looking for hits. */
+const SCAN_BATCH = 128;
 
 /** What of a message is searchable: its text, or a file's name. */
 export function searchableText(message: Pick<StoredMessage, 'text' | 'file'>): string {
   return message.text ?? message.file?.name ?? '';
 }
 
-/** Upper end of the keys whose token starts with `prefix`. */
+/** The keys whose token starts with `prefix`. */
 function prefixRange(prefix: string): IDBKeyRange {
   // '\uffff' sorts after every character a token can hold; [] sorts after every number and string.
   return IDBKeyRange.bound([prefix], [`${prefix}\uffff`, []]);
@@ -72,7 +76,7 @@ export class SearchIndex {
   static async addTo(store: SearchIndexWriter, message: Indexable): Promise<void> {
     const text = searchableText(message);
     if (text === '') return;
-    await Promise.all([...tokenize(text)].map((token) => store.put(1, [token, message.sentAt, message.id])));
+    await Promise.all([...tokenize(text)].map((token) => store.put(1, [token, -message.sentAt, message.id])));
   }
 
   /**
@@ -97,33 +101,33 @@ export class SearchIndex {
       const messages = tx.objectStore('messages');
       const hits: SearchHit[] = [];
       const seen = new Set<string>();
-      let scanned = 0;
-      // Newest first within each token; a prefix spanning tokens is sorted at the end.
-      let cursor = await index.openKeyCursor(prefixRange(driver!.prefix), 'prev');
-      while (cursor && hits.length < limit && scanned < MAX_SCAN) {
-        scanned += 1;
-        const id = cursor.key[2];
-        if (!seen.has(id) && sets.every((set) => set.has(id))) {
-          seen.add(id);
-          const message = this.#connection.parse(StoredMessage, 'messages', id, await messages.get(id));
+      let range = prefixRange(driver!.prefix);
+      // Keys come a batch per request and their messages are read in parallel: a request's round
+      // trip, not the work, is what costs, and one key or message at a time would pay it per hit.
+      for (let scanned = 0; hits.length < limit && scanned < MAX_SCAN;) {
+        const keys = await index.getAllKeys(range, SCAN_BATCH);
+        if (keys.length === 0) break;
+        scanned += keys.length;
+        range = IDBKeyRange.bound(keys[keys.length - 1]!, range.upper as IDBValidKey, true);
+        const ids = keys
+          .map((key) => key[2])
+          .filter((id) => !seen.has(id) && sets.every((set) => set.has(id)));
+        for (const id of ids) seen.add(id);
+        const rows = await Promise.all(ids.map((id) => messages.get(id)));
+        ids.forEach((id, i) => {
+          const message = this.#connection.parse(StoredMessage, 'messages', id, rows[i]);
           const text = message ? searchableText(message) : '';
-          if (message && matchesQuery(text, query)) {
-            hits.push({
-              id,
-              conversation: message.conversation,
-              author: message.author,
-              sentAt: message.sentAt,
-              snippet: snippetOf(text, query),
-            });
-          }
-        }
-        cursor = await cursor.continue();
+          if (!message || hits.length >= limit || !matchesQuery(text, query)) return;
+          const { conversation, author, sentAt } = message;
+          hits.push({ id, conversation, author, sentAt, snippet: snippetOf(text, query) });
+        });
       }
+      // Newest first within each token already; a prefix spanning several tokens needs the sort.
       return hits.sort((a, b) => b.sentAt - a.sentAt);
     });
   }
 }
 
-function idsOf(keys: readonly [string, number, string][]): Set<string> {
+function idsOf(keys: readonly SearchKey[]): Set<string> {
   return new Set(keys.map((key) => key[2]));
 }
