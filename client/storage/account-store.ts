@@ -7,7 +7,8 @@
  * - `conversations` (conversation-store.ts): unread counts, mute, activity;
  * - catch-up reads (catch-up-queries.ts): heads and what a peer lacks;
  * - `files` (file-store.ts): file rows and their chunks;
- * - `search` (search-index.ts): the message search, written with every message.
+ * - `search` (search-index.ts): the message search, written with every message;
+ * - `history` (history-store.ts): everything read out, and merged in by id (export / import).
  *
  * The methods below forward to those stores, so callers written against the one-class store keep
  * working; new code may use the stores directly. The rest of the app never sees a store, an index
@@ -22,6 +23,7 @@ import { ConversationStore } from './conversation-store.js';
 import { FileStore } from './file-store.js';
 import { MessageStore } from './message-store.js';
 import type { ConversationCursor, OwnMessageDraft } from './message-store.js';
+import { HistoryStore } from './history-store.js';
 import { SearchIndex } from './search-index.js';
 import { StoreConnection } from './store-connection.js';
 import type { ConversationSummary, StoredMessage } from './stored-message.js';
@@ -78,6 +80,8 @@ export class AccountStore {
   readonly files: FileStore;
   /** Finds messages by words or characters of their text; kept up by every message write. */
   readonly search: SearchIndex;
+  /** The whole history read out a page at a time, and merged in by id (export / import). */
+  readonly history: HistoryStore;
 
   /** Use `openAccountStore`. */
   constructor(
@@ -90,6 +94,7 @@ export class AccountStore {
     this.conversations = new ConversationStore(this.#connection);
     this.search = new SearchIndex(this.#connection);
     this.messages = new MessageStore(user, this.#connection, this.conversations, this.search);
+    this.history = new HistoryStore(this.#connection, this.conversations, this.search);
     this.catchUp = new CatchUpQueries(this.#connection);
     this.files = new FileStore(this.#connection);
   }
