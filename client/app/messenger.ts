@@ -15,6 +15,9 @@ import type { PeerLinkFactory } from '../net/peer-mesh.js';
 import type { AccountStore } from '../storage/account-store.js';
 import { FileStore } from '../storage/file-store.js';
 import type { SearchHit } from '../storage/search-index.js';
+import { exportHistory } from './history/history-export.js';
+import { importHistory } from './history/history-import.js';
+import type { ImportSummary } from './history/history-import.js';
 import { Notifier } from './attention/notifier.js';
 import type { NotificationPermissionState } from './attention/notifier.js';
 import { ReadReceipts } from './attention/read-receipts.js';
@@ -305,6 +308,26 @@ export class Messenger {
 
   get openConversation(): OpenConversationView | null {
     return this.#active.view;
+  }
+
+  // ── commands from the UI: history ────────────────────────────────────────────────────────────
+
+  /** **Export history**: the whole history as one file, encrypted with `passphrase`. */
+  async exportHistory(passphrase: string): Promise<Blob> {
+    return (await exportHistory(this.#store, passphrase)).blob;
+  }
+
+  /**
+   * **Import history**: merges an exported history in (see `importHistory`); the lists then show
+   * its conversations. Rejects with a `HistoryError`, having changed nothing, when it cannot.
+   */
+  async importHistory(file: Blob, passphrase: string): Promise<ImportSummary> {
+    const summary = await importHistory(this.#store, file, passphrase);
+    const summaries = await this.#store.listConversations();
+    this.#list.load(summaries);
+    this.#notifier.loadMuted(summaries.filter((row) => row.muted).map((row) => row.id));
+    this.#changed();
+    return summary;
   }
 
   // ── commands from the UI: notifications and files ────────────────────────────────────────────

@@ -7,6 +7,8 @@ import type { AppUpdates } from '../../pwa/app-updates.js';
 import '../conversation/conversation-view.js';
 import type { ConversationView } from '../conversation/conversation-view.js';
 import '../sidebar/group-dialog.js';
+import '../sidebar/history-panel.js';
+import type { HistoryPort } from '../sidebar/history-panel.js';
 import '../sidebar/message-search.js';
 import '../sidebar/user-list.js';
 import { searchFieldStyles } from '../sidebar/search-field.styles.js';
@@ -75,6 +77,18 @@ export class ParleyApp extends LitElement {
 
   /** **Search messages** asks the messenger of the moment (a new sign-in brings a new one). */
   readonly #search = (query: string) => this.store?.messenger?.searchMessages(query) ?? Promise.resolve([]);
+
+  /** **Export history** / **Import history**, through the messenger of the moment. */
+  readonly #history: HistoryPort = {
+    export: (passphrase) => this.#requireMessenger().exportHistory(passphrase),
+    import: (file, passphrase) => this.#requireMessenger().importHistory(file, passphrase),
+  };
+
+  #requireMessenger(): Messenger {
+    const messenger = this.store?.messenger;
+    if (!messenger) throw new TypeError('not signed in');
+    return messenger;
+  }
 
   constructor() {
     super();
@@ -237,6 +251,7 @@ export class ParleyApp extends LitElement {
         .markOffline=${false}
       ></user-list>
       <button class="new-group" @click=${() => this.#showDialog('create')}>New group</button>
+      <history-panel .port=${this.#history}></history-panel>
     `;
   }
 
