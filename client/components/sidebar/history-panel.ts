@@ -56,18 +56,6 @@ export class HistoryPanel extends LitElement {
         letter-spacing: 0.05em;
         color: var(--parley-text-muted);
       }
-      input[type='password'] {
-        display: block;
-        width: 100%;
-        box-sizing: border-box;
-        padding: 0.4rem 0.5rem;
-        min-height: var(--parley-touch-target, 0px);
-        font: inherit;
-        color: inherit;
-        background: var(--parley-surface);
-        border: 1px solid var(--parley-control-border);
-        border-radius: var(--parley-radius);
-      }
       .actions {
         display: flex;
         gap: var(--parley-space-small);

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { MessageSearchResult } from '../../app/messenger.js';
 import { ConversationSelectEvent } from '../events.js';
+import { listButtonStyles } from './list-button.styles.js';
 import { searchFieldStyles } from './search-field.styles.js';
 
 /** How a search is run: the messenger's `searchMessages`, lent by the shell. */
@@ -20,6 +21,7 @@ export type MessageSearchFn = (query: string) => Promise<readonly MessageSearchR
 export class MessageSearch extends LitElement {
   static override styles = [
     searchFieldStyles,
+    listButtonStyles,
     css`
       :host {
         display: block;
@@ -33,19 +35,6 @@ export class MessageSearch extends LitElement {
       }
       button {
         display: block;
-        width: 100%;
-        padding: 0.35rem 0.6rem;
-        border: 0;
-        border-radius: var(--parley-radius);
-        min-height: var(--parley-touch-target, 0px);
-        background: transparent;
-        color: inherit;
-        font: inherit;
-        text-align: start;
-        cursor: pointer;
-      }
-      button:hover {
-        background: var(--parley-highlight);
       }
       .where {
         display: block;

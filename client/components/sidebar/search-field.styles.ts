@@ -1,8 +1,9 @@
 import { css } from 'lit';
 
-/** A sidebar searchbox (**Find people**, **Search messages**): full width, a touch target tall. */
+/** A sidebar field (**Find people**, **Search messages**, **Passphrase**): full width, a touch target tall. */
 export const searchFieldStyles = css`
-  input[type='search'] {
+  input[type='search'],
+  input[type='password'] {
     display: block;
     width: 100%;
     box-sizing: border-box;

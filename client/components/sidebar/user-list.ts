@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ConversationSelectEvent } from '../events.js';
+import { listButtonStyles } from './list-button.styles.js';
 
 /** How names and queries are compared: width- and case-folded (`ＡＬＩＣＥ` finds `alice`). */
 function foldForMatch(text: string): string {
@@ -37,72 +38,61 @@ export interface UserListEntry {
  */
 @customElement('user-list')
 export class UserList extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    h2 {
-      margin: 1rem 0 0.4rem;
-      font-size: var(--parley-font-x-small);
-      text-transform: uppercase;
-      letter-spacing: 0.05em;
-      color: var(--parley-text-muted);
-    }
-    ul {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    button {
-      display: flex;
-      align-items: center;
-      gap: 0.5rem;
-      width: 100%;
-      padding: 0.45rem 0.6rem;
-      border: 0;
-      border-radius: var(--parley-radius);
-      min-height: var(--parley-touch-target, 0px);
-      background: transparent;
-      color: inherit;
-      font: inherit;
-      text-align: start;
-      cursor: pointer;
-    }
-    button:hover,
-    button[aria-current='true'] {
-      background: var(--parley-highlight);
-    }
-    .dot {
-      width: 0.55rem;
-      height: 0.55rem;
-      border-radius: 50%;
-      background: var(--parley-offline);
-      flex: none;
-    }
-    .online .dot {
-      background: var(--parley-online);
-    }
-    .name {
-      flex: 1;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .badge {
-      min-width: 1.3rem;
-      padding: 0 0.35rem;
-      border-radius: 1rem;
-      background: var(--parley-accent);
-      color: var(--parley-on-accent);
-      font-size: var(--parley-font-x-small);
-      text-align: center;
-    }
-    .empty {
-      margin: 0.3rem 0.6rem;
-      color: var(--parley-text-faint);
-      font-size: 0.9rem;
-    }
-  `;
+  static override styles = [
+    listButtonStyles,
+    css`
+      :host {
+        display: block;
+      }
+      h2 {
+        margin: 1rem 0 0.4rem;
+        font-size: var(--parley-font-x-small);
+        text-transform: uppercase;
+        letter-spacing: 0.05em;
+        color: var(--parley-text-muted);
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      button {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      .dot {
+        width: 0.55rem;
+        height: 0.55rem;
+        border-radius: 50%;
+        background: var(--parley-offline);
+        flex: none;
+      }
+      .online .dot {
+        background: var(--parley-online);
+      }
+      .name {
+        flex: 1;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .badge {
+        min-width: 1.3rem;
+        padding: 0 0.35rem;
+        border-radius: 1rem;
+        background: var(--parley-accent);
+        color: var(--parley-on-accent);
+        font-size: var(--parley-font-x-small);
+        text-align: center;
+      }
+      .empty {
+        margin: 0.3rem 0.6rem;
+        color: var(--parley-text-faint);
+        font-size: 0.9rem;
+      }
+    `,
+  ];
 
   /** The list's accessible name and heading, e.g. "Online users". */
   @property() label = '';
