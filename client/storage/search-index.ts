@@ -39,14 +39,16 @@ export type SearchIndexWriter = IDBPObjectStore<
 /** How many results a search returns when not told. */
 export const DEFAULT_SEARCH_LIMIT = 50;
 /**
- * Other prefixes with more keys than this are not loaded as sets: checking candidates by substring
- * is then cheaper than reading that many keys.
+ * Other prefixes with more keys than this are not loaded as sets (candidates are then checked by
+ * substring alone). Reading keys costs little next to reading a message per candidate, so this is
+ * high: with 100,000 messages, two common words each in a fifth of them still intersect this way.
  */
-const MAX_SET_SIZE = 20_000;
+const MAX_SET_SIZE = 200_000;
 /** A search reads at most this many keys of its rarest prefix: its time stays bounded. */
-const MAX_SCAN = 50_000;
-/** Keys read per request while looking for hits. */
-const SCAN_BATCH = 128;
+const MAX_SCAN = 200_000;
+/** Keys read by the first request while looking for hits; each later one reads twice as many, up to the cap. */
+const FIRST_SCAN_BATCH = 128;
+const MAX_SCAN_BATCH = 4096;
 
 /** What of a message is searchable: its text, or a file's name. */
 export function searchableText(message: Pick<StoredMessage, 'text' | 'file'>): string {
@@ -104,8 +106,9 @@ export class SearchIndex {
       let range = prefixRange(driver!.prefix);
       // Keys come a batch per request and their messages are read in parallel: a request's round
       // trip, not the work, is what costs, and one key or message at a time would pay it per hit.
-      for (let scanned = 0; hits.length < limit && scanned < MAX_SCAN;) {
-        const keys = await index.getAllKeys(range, SCAN_BATCH);
+      for (let scanned = 0, batch = FIRST_SCAN_BATCH; hits.length < limit && scanned < MAX_SCAN;) {
+        const keys = await index.getAllKeys(range, batch);
+        batch = Math.min(batch * 2, MAX_SCAN_BATCH);
         if (keys.length === 0) break;
         scanned += keys.length;
         range = IDBKeyRange.bound(keys[keys.length - 1]!, range.upper as IDBValidKey, true);
