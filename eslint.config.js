@@ -25,7 +25,7 @@ const appPatterns = [
 ];
 
 /** The feature folders of client/app/. */
-const appFeatures = ['session', 'roster', 'conversations', 'attention', 'files', 'voice'];
+const appFeatures = ['session', 'roster', 'conversations', 'attention', 'files', 'voice', 'history'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', '.tsbuild/'] },

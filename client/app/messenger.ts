@@ -25,6 +25,7 @@ import { Inbox } from './conversations/inbox.js';
 import { OutboxDelivery } from './conversations/outbox-delivery.js';
 import { FetchPolicy } from './files/fetch-policy.js';
 import { FileTransfers } from './files/file-transfers.js';
+import { MessageHistory } from './history/message-history.js';
 import { DeviceKey } from './identity/device-key.js';
 import { HelloHandshake } from './identity/hello-handshake.js';
 import { IdentityBook } from './identity/identity-book.js';
@@ -40,6 +41,7 @@ import type { Warn } from './warn.js';
 
 export type { ConversationEntry } from './roster/conversation-list.js';
 export type { IdentityView } from './identity/identity-book.js';
+export type { MessageSearchResult } from './history/message-history.js';
 
 /** The open conversation as components read it; direct conversations add the contact's identity. */
 export interface OpenConversationView extends ActiveView {
@@ -64,6 +66,8 @@ export interface MessengerOptions {
 export class Messenger {
   readonly me: string;
   readonly directory: Directory;
+  /** **Search messages**, **Export history**, **Import history**. */
+  readonly history: MessageHistory;
   readonly #store: AccountStore;
   readonly #onChange: () => void;
   readonly #mesh: PeerMesh;
@@ -202,6 +206,14 @@ export class Messenger {
       seen: () => this.#active.reportSeen(),
       changed,
     });
+    this.history = new MessageHistory({
+      store,
+      directory,
+      reload: async () => {
+        await this.#loadConversations();
+        changed();
+      },
+    });
     this.#presence = new Presence({
       links,
       directory,
@@ -230,9 +242,7 @@ export class Messenger {
   static async open(options: MessengerOptions): Promise<Messenger> {
     const key = await DeviceKey.load(options.store.identity);
     const messenger = new Messenger(options, key);
-    const summaries = await options.store.listConversations();
-    messenger.#list.load(summaries);
-    messenger.#notifier.loadMuted(summaries.filter((summary) => summary.muted).map((summary) => summary.id));
+    await messenger.#loadConversations();
     await messenger.#files.resumeAll();
     return messenger;
   }
@@ -275,9 +285,12 @@ export class Messenger {
 
   // ── commands from the UI: the open conversation ──────────────────────────────────────────────
 
-  /** Opens a conversation: a direct one by peer name (`dm:` id) or a group or the Lobby by id. */
-  selectConversation(conversation: string): Promise<void> {
-    return this.#active.select(conversation);
+  /**
+   * Opens a conversation: a direct one by peer name (`dm:` id) or a group or the Lobby by id; with
+   * `at`, at that message (a search result).
+   */
+  selectConversation(conversation: string, options: { at?: string } = {}): Promise<void> {
+    return this.#active.select(conversation, options);
   }
 
   /** Opens the direct conversation with `peer`. */
@@ -456,6 +469,13 @@ export class Messenger {
   #connectionClosed(peer: string): void {
     this.#sync.connectionClosed(peer);
     this.#files.connectionClosed(peer);
+  }
+
+  /** The conversation lists (unread, muted) as stored: on open, and after an import. */
+  async #loadConversations(): Promise<void> {
+    const summaries = await this.#store.listConversations();
+    this.#list.load(summaries);
+    this.#notifier.loadMuted(summaries.filter((summary) => summary.muted).map((summary) => summary.id));
   }
 
   #changed(): void {

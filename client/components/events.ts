@@ -27,10 +27,16 @@ export class ConversationCloseEvent extends Event {
   }
 }
 
-/** A person's, a group's or the Lobby's conversation was chosen, by conversation id. */
+/**
+ * A person's, a group's or the Lobby's conversation was chosen, by conversation id; with `at`, to
+ * be opened at that message (a search result).
+ */
 export class ConversationSelectEvent extends Event {
   static readonly eventName = 'conversation-select';
-  constructor(readonly conversation: string) {
+  constructor(
+    readonly conversation: string,
+    readonly at?: string,
+  ) {
     super(ConversationSelectEvent.eventName, { bubbles: true, composed: true });
   }
 }

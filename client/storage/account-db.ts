@@ -1,7 +1,8 @@
 /**
  * The IndexedDB database of one account: its schema and its migrations. Only this folder opens it;
  * each store class reads and writes its own IndexedDB stores (message-store.ts: `messages`, `outbox`;
- * conversation-store.ts: `conversations`; file-store.ts: `files`, `file-chunks`).
+ * conversation-store.ts: `conversations`; file-store.ts: `files`, `file-chunks`; identity-store.ts:
+ * `identity`, `pins`; search-index.ts: `search-index`).
  */
 import { deleteDB, openDB } from 'idb';
 import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
@@ -10,12 +11,13 @@ import type { DeviceKeyRow, PinRow } from './identity-store.js';
 import { StoredFile, withRecipients } from './stored-file.js';
 import type { StoredFileStatus } from './stored-file.js';
 import { StoredMessage } from './stored-message.js';
+import { SearchIndex } from './search-index.js';
 import type { ConversationSummary, OutboxRow } from './stored-message.js';
 
 export type { OutboxRow } from './stored-message.js';
 
 /** Bump by one with each migration added to `upgrade`. */
-export const ACCOUNT_DB_VERSION = 5;
+export const ACCOUNT_DB_VERSION = 6;
 
 /**
  * What the app writes. Rows read back are typed by the same interfaces but must still be validated
@@ -53,6 +55,11 @@ export interface AccountSchema extends DBSchema {
   identity: { key: string; value: DeviceKeyRow };
   /** Since v5: contacts' keys, pinned on first use. */
   pins: { key: string; value: PinRow };
+  /**
+   * Since v6: one key per token of each message's text or file name (search-index.ts), the
+   * newest first within a token; the keys are the index, the value is a placeholder.
+   */
+  'search-index': { key: [token: string, minusSentAt: number, id: string]; value: 1 };
 }
 
 export type AccountDb = IDBPDatabase<AccountSchema>;
@@ -132,6 +139,25 @@ function upgrade(db: AccountDb, oldVersion: number, transaction: UpgradeTransact
     // Identity (client/storage/identity-store.ts): the device key and pinned contact keys.
     db.createObjectStore('identity');
     db.createObjectStore('pins', { keyPath: 'peer' });
+  }
+  // Search: the index, and every message already stored in it.
+  if (oldVersion < 6) {
+    db.createObjectStore('search-index');
+    backfillSearchIndex(transaction).catch(() => abortQuietly(transaction));
+  }
+}
+
+/**
+ * v6: indexes every message already stored, as storing it would have. Damaged rows are skipped
+ * (they are reported when read, and not searchable until then).
+ */
+async function backfillSearchIndex(transaction: UpgradeTransaction): Promise<void> {
+  const index = transaction.objectStore('search-index');
+  let cursor = await transaction.objectStore('messages').openCursor();
+  while (cursor) {
+    const message = StoredMessage.safeParse(cursor.value);
+    if (message.success) await SearchIndex.addTo(index, message.data);
+    cursor = await cursor.continue();
   }
 }
 

@@ -6,7 +6,9 @@
  * - `messages` (message-store.ts): messages, outbox, seq, the view's pages;
  * - `conversations` (conversation-store.ts): unread counts, mute, activity;
  * - catch-up reads (catch-up-queries.ts): heads and what a peer lacks;
- * - `files` (file-store.ts): file rows and their chunks.
+ * - `files` (file-store.ts): file rows and their chunks;
+ * - `search` (search-index.ts): the message search, written with every message;
+ * - `history` (history-store.ts): everything read out, and merged in by id (export / import).
  *
  * The methods below forward to those stores, so callers written against the one-class store keep
  * working; new code may use the stores directly. The rest of the app never sees a store, an index
@@ -22,6 +24,8 @@ import { IdentityStore } from './identity-store.js';
 import { FileStore } from './file-store.js';
 import { MessageStore } from './message-store.js';
 import type { ConversationCursor, OwnMessageDraft } from './message-store.js';
+import { HistoryStore } from './history-store.js';
+import { SearchIndex } from './search-index.js';
 import { StoreConnection } from './store-connection.js';
 import type { ConversationSummary, StoredMessage } from './stored-message.js';
 
@@ -75,8 +79,12 @@ export class AccountStore {
   readonly catchUp: CatchUpQueries;
   /** The account's files (rows and stored chunks), on the same connection: `close` closes it too. */
   readonly files: FileStore;
-  /** The device key and contacts' pinned keys. */
+  /** The device key and contacts' pinned keys. Never part of a history export. */
   readonly identity: IdentityStore;
+  /** Finds messages by words or characters of their text; kept up by every message write. */
+  readonly search: SearchIndex;
+  /** The whole history read out a page at a time, and merged in by id (export / import). */
+  readonly history: HistoryStore;
 
   /** Use `openAccountStore`. */
   constructor(
@@ -87,7 +95,9 @@ export class AccountStore {
   ) {
     this.#connection = new StoreConnection(db, onBadRow);
     this.conversations = new ConversationStore(this.#connection);
-    this.messages = new MessageStore(user, this.#connection, this.conversations);
+    this.search = new SearchIndex(this.#connection);
+    this.messages = new MessageStore(user, this.#connection, this.conversations, this.search);
+    this.history = new HistoryStore(this.#connection, this.conversations, this.search);
     this.catchUp = new CatchUpQueries(this.#connection);
     this.files = new FileStore(this.#connection);
     this.identity = new IdentityStore(this.#connection);
@@ -168,6 +178,11 @@ export class AccountStore {
     options: { limit?: number; before?: ConversationCursor } = {},
   ): Promise<StoredMessage[]> {
     return this.messages.listConversation(conversation, options);
+  }
+
+  /** See `MessageStore.listAround`. */
+  listAround(conversation: string, at: ConversationCursor, limit?: number): Promise<StoredMessage[]> {
+    return this.messages.listAround(conversation, at, limit);
   }
 
   /** See `MessageStore.getMessage`. */

@@ -14,6 +14,7 @@ import type { AccountSchema, AccountStoreName } from './account-db.js';
 import type { ConversationStore } from './conversation-store.js';
 import { compareStrings } from './conversation-store.js';
 import { OutboxRow, StoredMessage, toIncomingRow } from './stored-message.js';
+import type { SearchIndex } from './search-index.js';
 import type { StoreConnection } from './store-connection.js';
 
 /** How many shown messages `listConversation` returns when not told. */
@@ -43,6 +44,7 @@ export interface OwnMessageDraft {
 export class MessageStore {
   readonly #connection: StoreConnection;
   readonly #conversations: ConversationStore;
+  readonly #search: SearchIndex;
 
   /** Use `AccountStore.messages`. */
   constructor(
@@ -50,9 +52,11 @@ export class MessageStore {
     readonly user: string,
     connection: StoreConnection,
     conversations: ConversationStore,
+    search: SearchIndex,
   ) {
     this.#connection = connection;
     this.#conversations = conversations;
+    this.#search = search;
   }
 
   /**
@@ -78,9 +82,11 @@ export class MessageStore {
     entries: ReadonlyArray<{ draft: OwnMessageDraft; recipients: readonly string[] }>,
   ): Promise<StoredMessage[]> {
     const checked = entries.map(({ draft, recipients }) => this.#checkOwn(draft, recipients));
-    return this.#connection.run(['messages', 'outbox', 'conversations'], 'readwrite', async (tx) => {
+    const stores = ['messages', 'outbox', 'conversations', 'search-index'] as const;
+    return this.#connection.run([...stores], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
       const outbox = tx.objectStore('outbox');
+      const index = tx.objectStore('search-index');
       const stored: StoredMessage[] = [];
       const writes: Promise<unknown>[] = [];
       const activity = new Map<string, number>();
@@ -94,6 +100,7 @@ export class MessageStore {
         // `add`, not `put`: a reused id is a bug and must fail rather than overwrite a message.
         writes.push(
           messages.add(message),
+          this.#search.add(index, message),
           ...message.recipients.map((to) => outbox.put({ to, id: message.id })),
         );
         activity.set(conversation, Math.max(activity.get(conversation) ?? 0, message.sentAt));
@@ -148,7 +155,7 @@ export class MessageStore {
   ): Promise<'stored' | 'duplicate'> {
     const receivedAt = options.receivedAt ?? Date.now();
     const row = toIncomingRow(message, receivedAt);
-    return this.#connection.run(['messages', 'conversations'], 'readwrite', async (tx) => {
+    return this.#connection.run(['messages', 'conversations', 'search-index'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
       if ((await messages.getKey(row.id)) !== undefined) return 'duplicate';
       // The author's clock is not trusted: a message dated in the future must not pin its
@@ -157,6 +164,7 @@ export class MessageStore {
       const unread = options.unread ? 1 : 0;
       await Promise.all([
         messages.add(row),
+        this.#search.add(tx.objectStore('search-index'), row),
         this.#conversations.touch(tx.objectStore('conversations'), row.conversation, activity, unread),
       ]);
       return 'stored';
@@ -174,7 +182,7 @@ export class MessageStore {
     options: { unread: boolean; receivedAt?: number },
   ): Promise<string[]> {
     const receivedAt = options.receivedAt ?? Date.now();
-    return this.#connection.run(['messages', 'conversations'], 'readwrite', async (tx) => {
+    return this.#connection.run(['messages', 'conversations', 'search-index'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
       const known = await Promise.all(batch.map((message) => messages.getKey(message.id)));
       const fresh = batch.filter(
@@ -183,7 +191,13 @@ export class MessageStore {
       // A batch may repeat an id: keep its first copy only.
       const unique = [...new Map(fresh.map((message) => [message.id, message])).values()];
       if (unique.length === 0) return [];
-      await Promise.all(unique.map((message) => messages.add(toIncomingRow(message, receivedAt))));
+      const search = tx.objectStore('search-index');
+      await Promise.all(
+        unique.map((message) => {
+          const row = toIncomingRow(message, receivedAt);
+          return Promise.all([messages.add(row), this.#search.add(search, row)]);
+        }),
+      );
       const activity = Math.min(Math.max(...unique.map((message) => message.sentAt)), receivedAt);
       const unread = options.unread ? unique.length : 0;
       await this.#conversations.touch(tx.objectStore('conversations'), conversation, activity, unread);
@@ -317,21 +331,52 @@ export class MessageStore {
     const range = before
       ? IDBKeyRange.bound([conversation], [conversation, before.sentAt, before.id], false, true)
       : IDBKeyRange.bound([conversation], [conversation, []]);
-    const page = await this.#connection.run(['messages'], 'readonly', async (tx) => {
-      const found: StoredMessage[] = [];
-      let shown = 0;
-      let cursor = await tx.objectStore('messages').index('by-conversation').openCursor(range, 'prev');
-      // Newest first, so the page ends at the `limit`-th shown message: it is the page's first
-      // entry, which is where the next page back starts.
-      while (cursor && shown < limit) {
-        const message = this.#parse(cursor.primaryKey, cursor.value);
-        if (message) found.push(message);
-        if (message && message.reaction === undefined) shown += 1;
-        cursor = await cursor.continue();
-      }
-      return found;
-    });
+    const page = await this.#connection.run(['messages'], 'readonly', async (tx) =>
+      this.#walk(tx.objectStore('messages').index('by-conversation'), range, 'prev', limit),
+    );
     return page.reverse();
+  }
+
+  /**
+   * The page around one message of a conversation (a search result opened): up to `limit` shown
+   * messages, about half of them up to and including `at`, the rest after it, in view order with
+   * the reactions among them. When fewer follow `at`, the page simply ends at the newest message.
+   */
+  async listAround(
+    conversation: string,
+    at: ConversationCursor,
+    limit = DEFAULT_PAGE_SIZE,
+  ): Promise<StoredMessage[]> {
+    if (!Number.isSafeInteger(limit) || limit < 2) throw new TypeError('limit must be an integer above 1');
+    const atKey = [conversation, at.sentAt, at.id];
+    return this.#connection.run(['messages'], 'readonly', async (tx) => {
+      const index = tx.objectStore('messages').index('by-conversation');
+      const upTo = IDBKeyRange.bound([conversation], atKey);
+      const after = IDBKeyRange.bound(atKey, [conversation, []], true);
+      const older = await this.#walk(index, upTo, 'prev', Math.ceil(limit / 2));
+      const newer = await this.#walk(index, after, 'next', Math.floor(limit / 2));
+      return [...older.reverse(), ...newer];
+    });
+  }
+
+  /** Reads `range` of the conversation index in `direction` until `limit` shown messages are in. */
+  async #walk(
+    index: IDBPIndex<AccountSchema, ['messages'], 'messages', 'by-conversation', 'readonly'>,
+    range: IDBKeyRange,
+    direction: IDBCursorDirection,
+    limit: number,
+  ): Promise<StoredMessage[]> {
+    const found: StoredMessage[] = [];
+    let shown = 0;
+    // Newest first (`prev`), a page ends at the `limit`-th shown message: it is the page's first
+    // entry, which is where the next page back starts.
+    for (let cursor = await index.openCursor(range, direction); cursor && shown < limit;) {
+      const message = this.#parse(cursor.primaryKey, cursor.value);
+      if (message) found.push(message);
+      if (message && message.reaction === undefined) shown += 1;
+      cursor = await cursor.continue();
+    }
+    return found;
   }
 
   /** One message by id; undefined when unknown (or damaged, which is reported). */

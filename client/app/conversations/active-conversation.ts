@@ -47,6 +47,8 @@ export interface OpenConversationView {
   readonly muted?: boolean;
   /** Who is typing in it now, by name; absent: no one. */
   readonly typing?: readonly string[];
+  /** The message it was opened at (a search result): scrolled to and highlighted; absent: none. */
+  readonly focus?: string;
 }
 
 export interface ActiveConversationDeps {
@@ -54,7 +56,7 @@ export interface ActiveConversationDeps {
   /** The data channel's state with `peer`, for the view. */
   linkState(peer: string): PeerState;
   readonly directory: Directory;
-  readonly store: Pick<AccountStore, 'listConversation' | 'markRead'>;
+  readonly store: Pick<AccountStore, 'listConversation' | 'listAround' | 'getMessage' | 'markRead'>;
   readonly list: Pick<ConversationList, 'active' | 'markRead'>;
   readonly delivery: Pick<OutboxDelivery, 'send' | 'recipientsOf'>;
   readonly files: Pick<FileTransfers, 'view' | 'describe' | 'addOutgoing'>;
@@ -67,6 +69,8 @@ export interface ActiveConversationDeps {
 export class ActiveConversation {
   readonly #deps: ActiveConversationDeps;
   #open: OpenConversation | null = null;
+  /** The message the open conversation was opened at, if it was. */
+  #focus: { open: OpenConversation; id: string } | null = null;
   #visible = true;
   /** Settles once this user's previous reaction is shown, so the next toggle sees it. */
   #reacting: Promise<void> = Promise.resolve();
@@ -86,8 +90,12 @@ export class ActiveConversation {
     return this.#visible;
   }
 
-  /** Opens a conversation: a direct one (`dm:` id), a group or the Lobby. */
-  async select(conversation: string): Promise<void> {
+  /**
+   * Opens a conversation: a direct one (`dm:` id), a group or the Lobby. With `at` (a search
+   * result), at that message: the page around it is loaded instead of the newest, and the view's
+   * `focus` names it. An `at` that is not a message of this conversation opens at the newest.
+   */
+  async select(conversation: string, options: { at?: string } = {}): Promise<void> {
     const { directory } = this.#deps;
     if (directory.kindOf(conversation) === null) throw new TypeError(`unknown conversation ${conversation}`);
     const open = new OpenConversation(
@@ -101,8 +109,9 @@ export class ActiveConversation {
     // Connecting takes a few round trips: start it before reading history, not after.
     const peer = directPeerOf(conversation, directory.me);
     if (peer && directory.isOnline(peer)) this.#deps.links.connect(peer);
+    this.#focus = null;
     this.#deps.changed();
-    const messages = await this.#deps.store.listConversation(conversation, { limit: VIEW_LIMIT });
+    const messages = await this.#page(open, options.at);
     if (this.#open !== open) return;
     open.set(messages);
     this.reportSeen();
@@ -232,12 +241,25 @@ export class ActiveConversation {
       messages: open.views,
       muted: this.#deps.notifier.isMuted(conversation),
       typing: this.#deps.typing.typing(conversation),
+      ...(this.#focus?.open === open ? { focus: this.#focus.id } : {}),
     };
   }
 
   /** The messenger closed: nothing more is reported to peers. */
   stop(): void {
     this.#closed = true;
+  }
+
+  /** The messages `open` starts with: the newest, or those around message `at`. */
+  async #page(open: OpenConversation, at: string | undefined): Promise<StoredMessage[]> {
+    const { store } = this.#deps;
+    const { conversation } = open;
+    const target = at === undefined ? undefined : await store.getMessage(at);
+    if (!target || target.conversation !== conversation || target.reaction) {
+      return store.listConversation(conversation, { limit: VIEW_LIMIT });
+    }
+    this.#focus = { open, id: target.id };
+    return store.listAround(conversation, target, VIEW_LIMIT);
   }
 
   #requireOpen(): OpenConversation {

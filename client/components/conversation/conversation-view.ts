@@ -207,7 +207,11 @@ export class ConversationView extends LitElement {
               ></safety-number-dialog>`
           : nothing
       }
-      <message-list .messages=${c.messages} ?showCounts=${c.kind !== 'direct'}></message-list>
+      <message-list
+        .messages=${c.messages}
+        .highlight=${c.focus ?? null}
+        ?showCounts=${c.kind !== 'direct'}
+      ></message-list>
       <div class="typing" aria-live="polite">${typingText(c.typing ?? [])}</div>
       ${
         // One composer per conversation: a draft or a recording never carries over to another one.

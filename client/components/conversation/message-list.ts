@@ -37,6 +37,7 @@ function stateWithCounts(message: MessageView): string {
  * @fires reaction - `ReactionEvent`, from a message's `<message-reactions>`.
  * @property messages - The conversation's messages, oldest first (views are immutable).
  * @property showCounts - Groups: say how many recipients have each own message.
+ * @property highlight - A message to scroll to and highlight (`aria-current`), e.g. a search result.
  */
 @customElement('message-list')
 export class MessageList extends LitElement {
@@ -95,6 +96,10 @@ export class MessageList extends LitElement {
       font-size: var(--parley-font-x-small);
       font-weight: 600;
     }
+    article.focused {
+      outline: 2px solid var(--parley-accent);
+      outline-offset: 2px;
+    }
     .empty {
       color: var(--parley-text-faint);
       text-align: center;
@@ -104,6 +109,8 @@ export class MessageList extends LitElement {
   @property({ attribute: false }) messages: readonly MessageView[] = [];
   /** Groups: say how many recipients have each own message (`delivered to 2 of 3`). */
   @property({ type: Boolean }) showCounts = false;
+  /** The message to scroll to and highlight; null for none. */
+  @property({ attribute: false }) highlight: string | null = null;
 
   #stickToBottom = true;
   #scrollQueued = false;
@@ -130,13 +137,18 @@ export class MessageList extends LitElement {
     const message = entry.message;
     // Views are immutable: an unchanged one is not rendered again (long histories stay cheap), and a
     // file's progress re-renders only its own message, whose view is new.
-    return guard([message, this.showCounts], () => this.#renderMessage(message));
+    const focused = message.id === this.highlight;
+    return guard([message, this.showCounts, focused], () => this.#renderMessage(message, focused));
   }
 
-  #renderMessage(message: MessageView) {
+  #renderMessage(message: MessageView, focused: boolean) {
     const state = this.showCounts ? stateWithCounts(message) : STATE_TEXT[message.state];
     const time = sentDate(message.sentAt);
-    return html`<article class=${message.own ? 'own' : 'theirs'} data-id=${message.id}>
+    return html`<article
+      class=${`${message.own ? 'own' : 'theirs'}${focused ? ' focused' : ''}`}
+      data-id=${message.id}
+      aria-current=${focused ? 'true' : nothing}
+    >
       <div class="meta">
         <span class="author">${message.author}</span>
         ${time ? renderTime(time) : nothing}
@@ -162,6 +174,14 @@ export class MessageList extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // Opened at a message: show it, and stop following the newest until the reader scrolls down.
+    if (changed.has('highlight') && this.highlight !== null) {
+      this.#stickToBottom = false;
+      this.shadowRoot
+        ?.querySelector(`article[data-id="${CSS.escape(this.highlight)}"]`)
+        ?.scrollIntoView({ block: 'center' });
+      return;
+    }
     // Follow new messages only when the reader is at the bottom. Scrolled in the next frame: reading
     // scrollHeight here would force a layout of the whole log on every message.
     if (changed.has('messages') && this.#stickToBottom && !this.#scrollQueued) {

@@ -38,7 +38,8 @@ export const APP_COMMANDS = {
     else store.logout();
   },
   'conversation-select': async (event, shell) => {
-    await shell.store.messenger?.selectConversation(event.conversation);
+    const at = event.at === undefined ? {} : { at: event.at };
+    await shell.store.messenger?.selectConversation(event.conversation, at);
     await shell.focusConversation();
   },
   'app-reload': (_event, shell) => shell.reloadApp(),

@@ -7,7 +7,11 @@ import type { AppUpdates } from '../../pwa/app-updates.js';
 import '../conversation/conversation-view.js';
 import type { ConversationView } from '../conversation/conversation-view.js';
 import '../sidebar/group-dialog.js';
+import '../sidebar/history-panel.js';
+import type { HistoryPort } from '../sidebar/history-panel.js';
+import '../sidebar/message-search.js';
 import '../sidebar/user-list.js';
+import { searchFieldStyles } from '../sidebar/search-field.styles.js';
 import { buttonStyles } from '../styles/buttons.js';
 import { tokens } from '../styles/tokens.js';
 import { type AppCommandEvent, type Shell, listenForCommands } from './app-commands.js';
@@ -32,7 +36,7 @@ import './update-notice.js';
  */
 @customElement('parley-app')
 export class ParleyApp extends LitElement {
-  static override styles = [tokens, buttonStyles, parleyAppStyles];
+  static override styles = [tokens, buttonStyles, searchFieldStyles, parleyAppStyles];
 
   @property({ attribute: false }) store: AppStore | null = null;
   @property({ attribute: false }) updates: AppUpdates | null = null;
@@ -41,6 +45,8 @@ export class ParleyApp extends LitElement {
   @state() private dialog: 'create' | 'add' | null = null;
   /** Why the dialog's last command failed. */
   @state() private dialogError: string | null = null;
+  /** What **Find people** holds: filters **Online users** and **Contacts**. */
+  @state() private peopleFilter = '';
   #awaitingGroup = false;
   #visibilityToldTo: Messenger | null = null;
   #stopCommands: (() => void) | null = null;
@@ -68,6 +74,21 @@ export class ParleyApp extends LitElement {
       reloadApp: () => (this.updates ? this.updates.reload() : location.reload()),
     };
   };
+
+  /** **Search messages** asks the messenger of the moment (a new sign-in brings a new one). */
+  readonly #search = (query: string) => this.store?.messenger?.history.search(query) ?? Promise.resolve([]);
+
+  /** **Export history** / **Import history**, through the messenger of the moment. */
+  readonly #history: HistoryPort = {
+    export: (passphrase) => this.#requireMessenger().history.export(passphrase),
+    import: (file, passphrase) => this.#requireMessenger().history.import(file, passphrase),
+  };
+
+  #requireMessenger(): Messenger {
+    const messenger = this.store?.messenger;
+    if (!messenger) throw new TypeError('not signed in');
+    return messenger;
+  }
 
   constructor() {
     super();
@@ -197,15 +218,30 @@ export class ParleyApp extends LitElement {
   #renderLists(messenger: Messenger, selected: string | null) {
     const contacts = messenger.offlineContacts;
     return html`
+      <message-search .search=${this.#search}></message-search>
+      <input
+        type="search"
+        class="find-people"
+        aria-label="Find people"
+        placeholder="Find people"
+        .value=${this.peopleFilter}
+        @input=${(event: Event) => (this.peopleFilter = (event.target as HTMLInputElement).value)}
+      />
       <user-list
         label="Online users"
         emptyText="No one else is online right now."
         .entries=${messenger.people}
         .selected=${selected}
+        .filter=${this.peopleFilter}
       ></user-list>
       ${
         contacts.length > 0
-          ? html`<user-list label="Contacts" .entries=${contacts} .selected=${selected}></user-list>`
+          ? html`<user-list
+              label="Contacts"
+              .entries=${contacts}
+              .selected=${selected}
+              .filter=${this.peopleFilter}
+            ></user-list>`
           : nothing
       }
       <user-list
@@ -215,6 +251,7 @@ export class ParleyApp extends LitElement {
         .markOffline=${false}
       ></user-list>
       <button class="new-group" @click=${() => this.#showDialog('create')}>New group</button>
+      <history-panel .port=${this.#history}></history-panel>
     `;
   }
 

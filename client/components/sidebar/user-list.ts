@@ -2,6 +2,21 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { groupIdOf } from '../../../shared/peer-protocol.js';
 import { ConversationSelectEvent, InvitationAnswerEvent } from '../events.js';
+import { listButtonStyles } from './list-button.styles.js';
+
+/** How names and queries are compared: width- and case-folded (`ＡＬＩＣＥ` finds `alice`). */
+function foldForMatch(text: string): string {
+  return text.normalize('NFKC').toLocaleLowerCase();
+}
+
+/**
+ * Whether `name` contains `query`, ignoring case and width (NFKC folds full-width Latin and
+ * half-width Kana), so a CJK name is found by any part of it. An empty query matches everyone.
+ */
+export function nameMatches(name: string, query: string): boolean {
+  const wanted = foldForMatch(query.trim());
+  return wanted === '' || foldForMatch(name).includes(wanted);
+}
 
 export interface UserListEntry {
   readonly conversation: string;
@@ -23,91 +38,81 @@ export interface UserListEntry {
  * @property entries - One per person or group.
  * @property markOffline - Whether entries are people, named `offline` when they are.
  * @property selected - The open conversation's id (its entry is `aria-current`).
+ * @property filter - Shows only the entries whose name contains it (see `nameMatches`).
  */
 @customElement('user-list')
 export class UserList extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    h2 {
-      margin: 1rem 0 0.4rem;
-      font-size: var(--parley-font-x-small);
-      text-transform: uppercase;
-      letter-spacing: 0.05em;
-      color: var(--parley-text-muted);
-    }
-    ul {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    button {
-      display: flex;
-      align-items: center;
-      gap: 0.5rem;
-      width: 100%;
-      padding: 0.45rem 0.6rem;
-      border: 0;
-      border-radius: var(--parley-radius);
-      min-height: var(--parley-touch-target, 0px);
-      background: transparent;
-      color: inherit;
-      font: inherit;
-      text-align: start;
-      cursor: pointer;
-    }
-    button:hover,
-    button[aria-current='true'] {
-      background: var(--parley-highlight);
-    }
-    .dot {
-      width: 0.55rem;
-      height: 0.55rem;
-      border-radius: 50%;
-      background: var(--parley-offline);
-      flex: none;
-    }
-    .online .dot {
-      background: var(--parley-online);
-    }
-    .name {
-      flex: 1;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .badge {
-      min-width: 1.3rem;
-      padding: 0 0.35rem;
-      border-radius: 1rem;
-      background: var(--parley-accent);
-      color: var(--parley-on-accent);
-      font-size: var(--parley-font-x-small);
-      text-align: center;
-    }
-    .invitation {
-      padding: 0.45rem 0.6rem;
-    }
-    .invitation .name {
-      display: block;
-      white-space: normal;
-    }
-    .answers {
-      display: flex;
-      gap: 0.4rem;
-      margin-top: 0.3rem;
-    }
-    .answers button {
-      width: auto;
-      border: 1px solid var(--parley-border, currentColor);
-    }
-    .empty {
-      margin: 0.3rem 0.6rem;
-      color: var(--parley-text-faint);
-      font-size: 0.9rem;
-    }
-  `;
+  static override styles = [
+    listButtonStyles,
+    css`
+      :host {
+        display: block;
+      }
+      h2 {
+        margin: 1rem 0 0.4rem;
+        font-size: var(--parley-font-x-small);
+        text-transform: uppercase;
+        letter-spacing: 0.05em;
+        color: var(--parley-text-muted);
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      button {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      .dot {
+        width: 0.55rem;
+        height: 0.55rem;
+        border-radius: 50%;
+        background: var(--parley-offline);
+        flex: none;
+      }
+      .online .dot {
+        background: var(--parley-online);
+      }
+      .name {
+        flex: 1;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .badge {
+        min-width: 1.3rem;
+        padding: 0 0.35rem;
+        border-radius: 1rem;
+        background: var(--parley-accent);
+        color: var(--parley-on-accent);
+        font-size: var(--parley-font-x-small);
+        text-align: center;
+      }
+      .invitation {
+        padding: 0.45rem 0.6rem;
+      }
+      .invitation .name {
+        display: block;
+        white-space: normal;
+      }
+      .answers {
+        display: flex;
+        gap: 0.4rem;
+        margin-top: 0.3rem;
+      }
+      .answers button {
+        width: auto;
+        border: 1px solid var(--parley-border, currentColor);
+      }
+      .empty {
+        margin: 0.3rem 0.6rem;
+        color: var(--parley-text-faint);
+        font-size: 0.9rem;
+      }
+    `,
+  ];
 
   /** The list's accessible name and heading, e.g. "Online users". */
   @property() label = '';
@@ -117,14 +122,19 @@ export class UserList extends LitElement {
   @property({ type: Boolean }) markOffline = true;
   /** The conversation that is open. */
   @property({ attribute: false }) selected: string | null = null;
+  /** **Find people**: what the shown names must contain; empty shows everyone. */
+  @property() filter = '';
 
   override render() {
+    const shown = this.entries.filter((entry) => nameMatches(entry.name, this.filter));
+    // Filtered to nothing is not the same as empty: say which, so nobody thinks they are alone.
+    const empty = this.entries.length > 0 ? 'No one matches.' : this.emptyText;
     return html`
       <h2 id="heading">${this.label}</h2>
       <ul aria-labelledby="heading">
-        ${this.entries.map((entry) => this.#renderEntry(entry))}
+        ${shown.map((entry) => this.#renderEntry(entry))}
       </ul>
-      ${this.entries.length === 0 && this.emptyText ? html`<p class="empty">${this.emptyText}</p>` : ''}
+      ${shown.length === 0 && empty ? html`<p class="empty">${empty}</p>` : ''}
     `;
   }
 

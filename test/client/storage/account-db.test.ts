@@ -82,6 +82,7 @@ describe('account database', () => {
         'messages',
         'outbox',
         'pins',
+        'search-index',
       ]);
       db.close();
 

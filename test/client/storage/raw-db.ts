@@ -93,6 +93,18 @@ export function createVersion3(db: IDBDatabase): void {
   db.createObjectStore('file-chunks');
 }
 
+/** Exactly what release 4 created: release 3's stores (v4 only backfilled file recipients). Frozen. */
+export function createVersion4(db: IDBDatabase): void {
+  createVersion3(db);
+}
+
+/** Exactly what release 5 created: release 4 plus the device key and pinned contact keys. Frozen. */
+export function createVersion5(db: IDBDatabase): void {
+  createVersion4(db);
+  db.createObjectStore('identity');
+  db.createObjectStore('pins', { keyPath: 'peer' });
+}
+
 export const dm = 'dm:alice:bob';
 export const group = 'g:friends';
 

@@ -139,6 +139,27 @@ describe('<message-list>', () => {
     // Separators sit between messages, never inside one.
     expect(queryAllByRole(list, 'article')[1]?.textContent).not.to.contain(expected);
   });
+
+  it('scrolls to the highlighted message and marks it current, and keeps it there', async () => {
+    const many: MessageView[] = Array.from({ length: 120 }, (_, i) => ({
+      ...messages[0]!,
+      id: i.toString(16).padStart(32, '0'),
+      text: `message ${i}`,
+      sentAt: 1_700_000_000_000 + i * 1000,
+    }));
+    const target = many[10]!.id;
+    const list = await fixture<MessageList>(
+      html`<message-list style="height: 300px" .messages=${many} .highlight=${target}></message-list>`,
+    );
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const current = queryAllByRole(list, 'article').filter((a) => a.getAttribute('aria-current') === 'true');
+    expect(current).to.have.length(1);
+    expect(current[0]?.textContent).to.contain('message 10');
+    const box = list.getBoundingClientRect();
+    const article = current[0]!.getBoundingClientRect();
+    expect(article.top).to.be.at.least(box.top);
+    expect(article.bottom).to.be.at.most(box.bottom);
+  });
 });
 
 function textMessage(id: string, text: string): MessageView {

@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../../client/components/sidebar/user-list.js';
 import type { UserList } from '../../../../client/components/sidebar/user-list.js';
 import type { ConversationSelectEvent, InvitationAnswerEvent } from '../../../../client/components/events.js';
+import { nameMatches } from '../../../../client/components/sidebar/user-list.js';
 import { getByRole, queryAllByRole } from '../../helpers/by-role.js';
 
 describe('<user-list>', () => {
@@ -88,4 +89,58 @@ describe('<user-list>', () => {
       expect([event.groupId, event.accept]).to.deep.equal(['g' + 'a'.repeat(24), accept]);
     }
   });
+
+  it('shows only the people whose name contains the filter, ignoring case and width', async () => {
+    const entries = [
+      { conversation: 'dm:alice:me', name: 'Alice', online: true, unread: 0 },
+      { conversation: 'dm:bob:me', name: 'bob', online: true, unread: 0 },
+      { conversation: 'dm:张伟:me', name: '张伟', online: true, unread: 0 },
+    ];
+    const list = await fixture<UserList>(
+      html`<user-list label="Online users" .entries=${entries} filter="ＡＬＩ"></user-list>`,
+    );
+    getByRole(list, 'button', 'Alice');
+    expect(queryAllByRole(list, 'button', 'bob')).to.have.length(0);
+
+    list.filter = '伟';
+    await list.updateComplete;
+    getByRole(list, 'button', '张伟');
+    expect(queryAllByRole(list, 'button')).to.have.length(1);
+
+    list.filter = '';
+    await list.updateComplete;
+    expect(queryAllByRole(list, 'button')).to.have.length(3);
+  });
+
+  it('says no one matches when the filter hides everyone', async () => {
+    const list = await fixture<UserList>(
+      html`<user-list
+        label="Online users"
+        emptyText="No one else is online right now."
+        .entries=${[{ conversation: 'dm:bob:me', name: 'bob', online: true, unread: 0 }]}
+        filter="zed"
+      ></user-list>`,
+    );
+    expect(list.shadowRoot?.textContent).to.contain('No one matches.');
+    expect(list.shadowRoot?.textContent).not.to.contain('No one else is online');
+  });
+});
+
+describe('nameMatches', () => {
+  const cases: [name: string, query: string, expected: boolean][] = [
+    ['alice', '', true],
+    ['alice', '  ', true],
+    ['Alice', 'LIC', true],
+    ['alice', 'ａｌｉ', true],
+    ['ｱｲｺ', 'アイ', true],
+    ['爱丽丝', '丽丝', true],
+    ['김민준', '민준', true],
+    ['alice', 'bob', false],
+    ['爱丽丝', '丝丽', false],
+  ];
+  for (const [name, query, expected] of cases) {
+    it(`${expected ? 'finds' : 'does not find'} "${name}" by "${query}"`, () => {
+      expect(nameMatches(name, query)).to.equal(expected);
+    });
+  }
 });

@@ -1,0 +1,145 @@
+/**
+ * A long history: one conversation of 100,000 stored messages in a real Chromium (profile on disk,
+ * so IndexedDB really writes), filled through the app's own storage code — each message indexed
+ * for search in the transaction that stores it, as an arriving catch-up batch is.
+ *
+ * - `search_ms`: the median time of `SearchIndex.search` in the page, over several queries run a
+ *   few times each: Latin (a rare word, a common one, two words) and CJK (a rare word, a bigram,
+ *   a phrase). Each must find something.
+ * - `open_ms`: from the click on the person in **Contacts** (after a reload, so nothing is warm in
+ *   the app) to the newest message being on screen; the median of a few reloads.
+ *
+ * Prints a table, then as the last stdout line one JSON object:
+ * {"messages","fill_s","search_ms","search_p90_ms","open_ms"}.
+ * Flags: `--quick` fills 5,000 messages instead of 100,000 (a smoke run).
+ */
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { directConversationId } from '../shared/peer-protocol.js';
+import { clientBundleOptions } from '../scripts/esbuild-options.mjs';
+import type { Person } from '../test/e2e/harness/person.js';
+import { roundMs, summarize } from './lib/latency-stats.js';
+import { signUpIn } from './lib/people.js';
+import { formatTable } from './lib/print-table.js';
+import { progress, runBench } from './lib/run-bench.js';
+
+const QUICK = process.argv.includes('--quick');
+const MESSAGES = QUICK ? 5_000 : 100_000;
+const FILL_STEP = 10_000;
+const SEARCH_ROUNDS = 5;
+const OPEN_ROUNDS = QUICK ? 2 : 5;
+const DEADLINE_MS = 20 * 60_000;
+const TARGETS = { search: 200 };
+
+const READER = 'reader';
+const WRITER = 'writer';
+const QUERIES = ['zephyr', 'harbour', 'coffee train', '鑰匙', '会议', '明天下午'] as const;
+const BUNDLE_PATH = '/__bench/history.js';
+
+interface HistoryResult {
+  fillSeconds: number;
+  search: { query: string; found: number; times: number[] }[];
+  open: number[];
+}
+
+/** The page side, bundled like the app (same esbuild options) and served at BUNDLE_PATH. */
+async function pageBundle(): Promise<string> {
+  const entry = fileURLToPath(new URL('./lib/history-page.ts', import.meta.url));
+  const result = await build({ ...clientBundleOptions, entryPoints: [entry], write: false });
+  const [output] = result.outputFiles ?? [];
+  if (!output) throw new Error('esbuild wrote no bundle');
+  return output.text;
+}
+
+/** Loads the page side into the person's tab (again after each reload). */
+async function loadPageSide(person: Person, bundle: string): Promise<void> {
+  await person.page.route(`**${BUNDLE_PATH}`, (route) =>
+    route.fulfill({ body: bundle, contentType: 'text/javascript' }),
+  );
+  await person.page.addScriptTag({ url: BUNDLE_PATH, type: 'module' });
+  await person.page.waitForFunction(() => window.parleyHistoryBench !== undefined);
+}
+
+runBench<HistoryResult>(
+  { deadlineMs: DEADLINE_MS },
+  async (bench) => {
+    const bundle = await pageBundle();
+    const context = await bench.profileOnDisk('reader', [new URL(bench.server.url).origin]);
+    const reader = await signUpIn(bench, { context, url: bench.server.url }, READER);
+    const conversation = directConversationId(READER, WRITER);
+    await loadPageSide(reader, bundle);
+
+    progress(`filling ${MESSAGES} messages`);
+    const fillStarted = performance.now();
+    for (let from = 1; from <= MESSAGES; from += FILL_STEP) {
+      const to = Math.min(from + FILL_STEP - 1, MESSAGES);
+      await reader.page.evaluate(
+        ([user, id, author, first, last]) => window.parleyHistoryBench!.fill(user, id, author, first, last),
+        [READER, conversation, WRITER, from, to] as const,
+      );
+      progress(`  ${to} stored`);
+    }
+    const fillSeconds = (performance.now() - fillStarted) / 1000;
+
+    progress('searching');
+    const search: HistoryResult['search'] = [];
+    for (const query of QUERIES) {
+      const { times, found } = await reader.page.evaluate(
+        ([user, q, rounds]) => window.parleyHistoryBench!.search(user, q, rounds),
+        [READER, query, SEARCH_ROUNDS] as const,
+      );
+      if (found === 0) throw new Error(`search for ${query} found nothing`);
+      search.push({ query, found, times });
+    }
+    await reader.page.evaluate(() => window.parleyHistoryBench!.close());
+
+    progress('opening the conversation');
+    const newest = `#${MESSAGES}`;
+    const open: number[] = [];
+    for (let round = 0; round < OPEN_ROUNDS; round += 1) {
+      await reader.reload();
+      const contact = reader.page.getByRole('button', { name: `${WRITER}, offline`, exact: true });
+      await contact.waitFor({ timeout: 30_000 });
+      await loadPageSide(reader, bundle);
+      open.push(
+        await reader.page.evaluate(
+          ([label, text]) => window.parleyHistoryBench!.openConversation(label, text),
+          [`${WRITER}, offline`, newest] as const,
+        ),
+      );
+    }
+    await reader.closePage();
+    return { fillSeconds, search, open };
+  },
+  (result) => {
+    const rows = result.search.map(({ query, found, times }) => ({
+      label: `search "${query}" (${found} found)`,
+      summary: summarize(times),
+    }));
+    const allSearches = result.search.flatMap((entry) => entry.times);
+    const searchSummary = summarize(allSearches);
+    const openSummary = summarize(result.open);
+    console.log(
+      formatTable(
+        `History: ${MESSAGES} messages in one conversation (filled in ${result.fillSeconds.toFixed(1)} s)`,
+        [
+          ...rows,
+          { label: 'all searches', summary: searchSummary },
+          { label: 'open conversation, newest shown', summary: openSummary },
+        ],
+      ),
+    );
+    console.log(
+      `target: search p50 < ${TARGETS.search} ms: ${searchSummary.p50 < TARGETS.search ? 'met' : 'MISSED'}`,
+    );
+    console.log(
+      JSON.stringify({
+        messages: MESSAGES,
+        fill_s: Math.round(result.fillSeconds * 10) / 10,
+        search_ms: roundMs(searchSummary.p50),
+        search_p90_ms: roundMs(searchSummary.p90),
+        open_ms: roundMs(openSummary.p50),
+      }),
+    );
+  },
+);
