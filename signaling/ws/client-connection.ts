@@ -1,11 +1,9 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
-import { nameKey, normalizeUsername } from '../../shared/names.js';
 import {
   Capability,
   CloseCode,
-  MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   frameTypeOf,
   parseClientFrame,
@@ -30,6 +28,7 @@ import {
 import { toInviteFrame, welcomeFrames } from './group-frames.js';
 import { InOrderQueue } from './in-order-queue.js';
 import { PairLimiter } from './pair-limiter.js';
+import { relaySignal } from './relay-signal.js';
 import type { PresenceMember } from './presence.js';
 import { Outbox, encodeTextFrame } from './outbox.js';
 
@@ -333,29 +332,17 @@ export class ClientConnection implements PresenceMember {
   private relaySignal(frame: SignalFrame): undefined {
     const session = this.loggedIn('signal');
     if (!session) return undefined;
-    const key = nameKey(normalizeUsername(frame.to));
-    const target = this.ctx.presence.find(key)?.member;
-    if (!target || target === this || target.socket.readyState !== WebSocket.OPEN) {
-      this.refuse('debug', ErrorCode.UnknownPeer, `${frame.to} is not online.`, 'signal');
-      return undefined;
-    }
-    const wait = this.pairs.take(key);
-    if (wait > 0) {
-      this.rateLimited(`Too many signals to ${frame.to}; slow down.`, 'signal', wait);
-      return undefined;
-    }
-    // `from` comes from the authenticated connection, never from the client; `data` is passed as is.
-    const out = JSON.stringify({
-      type: 'signal',
-      from: session.user,
-      data: frame.data,
-    } satisfies ServerFrame);
-    if (out.length > MAX_FRAME_BYTES) {
-      this.refuse('warn', ErrorCode.FrameTooLarge, 'The signal is too large to relay.', 'signal');
-      return undefined;
-    }
-    target.forward(out);
-    this.ctx.metrics.relayed();
+    relaySignal(
+      {
+        ctx: this.ctx,
+        self: this,
+        pairs: this.pairs,
+        refuse: (level, code, message, ref) => this.refuse(level, code, message, ref),
+        rateLimited: (message, ref, retryAfterMs) => this.rateLimited(message, ref, retryAfterMs),
+      },
+      session.user,
+      frame,
+    );
     return undefined;
   }
 
