@@ -213,6 +213,11 @@ export class Messenger {
     this.#presence.welcome(online, groups, iceServers);
   }
 
+  /** The server's `ice-servers`: fresh TURN credentials for the connections made from now on. */
+  iceServersRefreshed(iceServers: readonly IceServer[]): void {
+    this.#presence.refreshIceServers(iceServers);
+  }
+
   /** The server's `user-online`. */
   userOnline(peer: string): void {
     this.#presence.userOnline(peer);

@@ -41,6 +41,11 @@ export class Presence {
     return [...this.#iceServers];
   }
 
+  /** Fresh ICE servers from the server (new TURN credentials): connections made from now on use them. */
+  refreshIceServers(iceServers: readonly IceServer[]): void {
+    this.#iceServers = [...iceServers];
+  }
+
   /** The server's welcome: who is online now, the user's groups, and the ICE servers to use. */
   welcome(online: readonly string[], groups: readonly Group[], iceServers: readonly IceServer[]): void {
     const { directory, links } = this.#deps;

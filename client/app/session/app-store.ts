@@ -5,11 +5,11 @@
 import { ErrorCode } from '../../../shared/errors.js';
 import type { ProtocolError } from '../../../shared/errors.js';
 import { normalizeUsername, passwordProblem, usernameProblem } from '../../../shared/names.js';
-import { PROTOCOL_VERSION } from '../../../shared/protocol.js';
+import { Capability, PROTOCOL_VERSION } from '../../../shared/protocol.js';
 import type { ClientFrame, ServerFrame, WelcomeFrame } from '../../../shared/protocol.js';
 import type { PeerLinkFactory } from '../../net/peer-mesh.js';
 import { SignalingClient } from '../../net/signaling-client.js';
-import type { SignalingStatus } from '../../net/signaling-client.js';
+import type { SignalingStatus, SocketFactory } from '../../net/signaling-client.js';
 import { openAccountStore } from '../../storage/account-store.js';
 import { clearSession, loadSession, saveSession } from '../../storage/session-token.js';
 import { UNREACHABLE_TEXT, errorFrameText, errorText } from './error-text.js';
@@ -37,7 +37,15 @@ export interface AppStoreOptions {
   /** The signaling WebSocket, e.g. `ws://host:port/ws`. */
   signalingUrl: string;
   createLink?: PeerLinkFactory;
+  /** The signaling socket; tests hand in one of their own. */
+  createSocket?: SocketFactory;
 }
+
+/**
+ * What this client handles beyond the base protocol, announced in every sign-in frame: fresh TURN
+ * credentials (`ice-servers`) keep a long-open tab able to connect.
+ */
+const CAPABILITIES: Capability[] = [Capability.IceRefresh];
 
 export class AppStore extends EventTarget {
   readonly #signaling: SignalingClient;
@@ -56,7 +64,10 @@ export class AppStore extends EventTarget {
     super();
     this.#options = options;
     this.#signaling = new SignalingClient(
-      { url: options.signalingUrl },
+      {
+        url: options.signalingUrl,
+        ...(options.createSocket ? { createSocket: options.createSocket } : {}),
+      },
       {
         onStatus: (status) => this.#onStatus(status),
         onFrame: (frame) => this.#onFrame(frame),
@@ -146,7 +157,7 @@ export class AppStore extends EventTarget {
       const problem = usernameProblem(username) ?? passwordProblem(password);
       if (problem) return this.#setAuth({ kind: 'signed-out', pending: null, error: problem });
     }
-    const frame = { type, version: PROTOCOL_VERSION, username, password } as const;
+    const frame = { type, version: PROTOCOL_VERSION, username, password, capabilities: CAPABILITIES };
     if (this.#signaling.status.kind === 'connecting') {
       this.#queued = frame;
     } else if (!this.#signaling.send(frame)) {
@@ -158,7 +169,12 @@ export class AppStore extends EventTarget {
 
   #onStatus(status: SignalingStatus): void {
     if (status.kind === 'open' && this.#token) {
-      this.#signaling.send({ type: 'resume', version: PROTOCOL_VERSION, token: this.#token });
+      this.#signaling.send({
+        type: 'resume',
+        version: PROTOCOL_VERSION,
+        token: this.#token,
+        capabilities: CAPABILITIES,
+      });
     }
     if (status.kind === 'open' && this.#queued) this.#signaling.send(this.#queued);
     if (status.kind !== 'connecting') this.#queued = null;
@@ -201,6 +217,9 @@ export class AppStore extends EventTarget {
         this.#messenger?.handleSignal(frame.from, frame.data);
         return;
       case 'logged-out':
+        return;
+      case 'ice-servers':
+        this.#messenger?.iceServersRefreshed(frame.iceServers);
         return;
       case 'group-update': {
         const messenger = this.#messenger;
