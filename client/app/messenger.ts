@@ -43,6 +43,8 @@ export interface MessengerOptions {
   sendSignal(to: string, payload: SignalPayload): boolean;
   onChange(): void;
   createLink?: PeerLinkFactory;
+  /** Test only: `relay` sends every connection through TURN (see `PeerMeshOptions`). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** Own files up to this size are kept in storage, to survive a reload; tests lower it. */
   keepOutgoingFileBytes?: number;
   /** Where warnings about bad peer input go. */
@@ -82,6 +84,7 @@ export class Messenger {
         me,
         iceServers: () => this.#presence.iceServers,
         ...(options.createLink ? { createLink: options.createLink } : {}),
+        ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
       },
       {
         sendSignal: (to, payload) => void options.sendSignal(to, payload),
@@ -149,6 +152,8 @@ export class Messenger {
     this.#active = new ActiveConversation({
       links,
       linkState: (peer) => this.#mesh.state(peer),
+      linkDetail: (peer) => ({ route: this.#mesh.route(peer), failed: this.#mesh.failed(peer) }),
+      relayConfigured: () => this.#presence.relayConfigured,
       directory,
       store,
       list: this.#list,

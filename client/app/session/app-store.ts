@@ -37,6 +37,8 @@ export interface AppStoreOptions {
   /** The signaling WebSocket, e.g. `ws://host:port/ws`. */
   signalingUrl: string;
   createLink?: PeerLinkFactory;
+  /** Test only: `relay` sends every peer connection through TURN. Never set in production. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** The signaling socket; tests hand in one of their own. */
   createSocket?: SocketFactory;
 }
@@ -301,6 +303,7 @@ export class AppStore extends EventTarget {
         sendSignal: (to, data) => this.#signaling.send({ type: 'signal', to, data }),
         onChange: () => this.#emit(),
         ...(this.#options.createLink ? { createLink: this.#options.createLink } : {}),
+        ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
       });
       if (this.#auth.kind === 'signed-in' && this.#auth.user === user) this.#messenger = messenger;
       else messenger.close();
