@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { newSecret, startCoturn } from '../signaling/turn-harness.js';
 import type { Coturn } from '../signaling/turn-harness.js';
 import type { Person } from './harness/person.js';
-import type { World, WorldOptions } from './harness/world.js';
+import type { WorldOptions } from './harness/world.js';
 import { useWorlds } from './harness/world.js';
 
 const inWorld = useWorlds();
@@ -39,24 +39,13 @@ function relayed(): WorldOptions {
   };
 }
 
-/** Alice and Bob, signed in, each with the other's conversation open. */
-async function conversation(world: World): Promise<[Person, Person]> {
-  const alice = await world.register('alice');
-  const bob = await world.register('bob');
-  await alice.waitUntilOnline('bob');
-  await bob.waitUntilOnline('alice');
-  await alice.openChat('bob');
-  await bob.openChat('alice');
-  return [alice, bob];
-}
-
 function headerSays(person: Person, text: RegExp) {
   return person.page.getByRole('status').filter({ hasText: text });
 }
 
 test('forced through the relay, two people chat and move a file, and the header says relayed', () =>
   inWorld(async (world) => {
-    const [alice, bob] = await conversation(world);
+    const [alice, bob] = await world.twoInConversation('alice', 'bob');
     await headerSays(alice, /relayed/).waitFor({ timeout: RELAY_TIMEOUT_MS });
     await headerSays(bob, /relayed/).waitFor({ timeout: RELAY_TIMEOUT_MS });
     assert.equal(await headerSays(alice, /connected directly/).count(), 0);
@@ -85,9 +74,23 @@ test('forced through the relay, two people chat and move a file, and the header 
     );
   }, relayed()));
 
+test('relay-only without a TURN server, the header says why no connection can be made', () =>
+  inWorld(
+    async (world) => {
+      const [alice] = await world.twoInConversation('alice', 'bob');
+      await alice.send('waits for a path');
+      // After the connection timeout (15 s), in words, instead of cycling through connecting…
+      await headerSays(alice, /no connection could be made: no relay server is configured/).waitFor({
+        timeout: RELAY_TIMEOUT_MS,
+      });
+      await alice.waitForState('waits for a path', 'sending');
+    },
+    { initScripts: [RELAY_ONLY_SCRIPT] },
+  ));
+
 test('without the switch, two tabs on one machine are connected directly', () =>
   inWorld(async (world) => {
-    const [alice, bob] = await conversation(world);
+    const [alice, bob] = await world.twoInConversation('alice', 'bob');
     await alice.directConnection.waitFor();
     await bob.directConnection.waitFor();
     assert.equal(await headerSays(alice, /relayed/).count(), 0);
@@ -95,15 +98,26 @@ test('without the switch, two tabs on one machine are connected directly', () =>
 
 test('when the relay restarts mid-conversation, the conversation recovers without a reload', () =>
   inWorld(async (world) => {
-    const [alice, bob] = await conversation(world);
+    const [alice, bob] = await world.twoInConversation('alice', 'bob');
     await headerSays(alice, /relayed/).waitFor({ timeout: RELAY_TIMEOUT_MS });
     await alice.send('before the relay restarts');
     await alice.waitForState('before the relay restarts', 'delivered');
 
     // Killed like a crash: every allocation, and so the selected path, is gone.
     await coturn.restart();
+    // An ICE restart keeps the connection: the header never falls back to connecting meanwhile.
+    const fellBack = headerSays(alice, /connecting|no connection/)
+      .waitFor({ timeout: RECOVERY_TIMEOUT_MS })
+      .then(
+        () => 'the connection was dropped and made anew',
+        () => null,
+      );
     await alice.send('after the relay restarted');
-    await bob.expectMessage('after the relay restarted', { author: 'alice', timeout: RECOVERY_TIMEOUT_MS });
+    const arrived = bob
+      .expectMessage('after the relay restarted', { author: 'alice', timeout: RECOVERY_TIMEOUT_MS })
+      .then(() => null);
+    assert.equal(await Promise.race([fellBack, arrived]), null);
+    await arrived;
     await alice.waitForState('after the relay restarted', 'delivered', RECOVERY_TIMEOUT_MS);
     await bob.send('and back');
     await alice.expectMessage('and back', { author: 'bob', timeout: RECOVERY_TIMEOUT_MS });

@@ -4,6 +4,7 @@ import { PeerMesh } from '../../../client/net/peer-mesh.js';
 import type { PeerLinkFactory, PeerMeshOptions, PeerState } from '../../../client/net/peer-mesh.js';
 import { LOBBY_CONVERSATION } from '../../../shared/peer-protocol.js';
 import type { SignalPayload } from '../../../shared/peer-protocol.js';
+import { idleLink } from '../helpers/idle-link.js';
 
 /**
  * Two meshes in one page with real RTCPeerConnections and an in-page relay, for how a connection
@@ -129,14 +130,7 @@ describe('PeerMesh: how a connection runs', () => {
     const createLink: PeerLinkFactory = (options, handlers) => {
       if (!first) return new PeerConnection(options, handlers);
       first = false;
-      return {
-        isOpen: false,
-        bufferedAmount: 0,
-        signal: () => undefined,
-        send: () => false,
-        sendBinary: () => false,
-        close: () => handlers.onClose(),
-      };
+      return idleLink(() => handlers.onClose());
     };
     const alice = pair.join('alice', { createLink, connectTimeoutMs: 500 });
     pair.join('bob');

@@ -50,6 +50,17 @@ export class World {
     return person;
   }
 
+  /** Registers two people, waits until each sees the other online, and opens their conversation on both sides. */
+  async twoInConversation(first: string, second: string): Promise<[Person, Person]> {
+    const a = await this.register(first);
+    const b = await this.register(second);
+    await a.waitUntilOnline(second);
+    await b.waitUntilOnline(first);
+    await a.openChat(second);
+    await b.openChat(first);
+    return [a, b];
+  }
+
   /**
    * Starts a server, runs `body`, then closes every profile and the server (deleting its data) even
    * when `body` failed. Fails when a page had an uncaught error.

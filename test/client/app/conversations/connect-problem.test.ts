@@ -3,18 +3,12 @@ import { Messenger } from '../../../../client/app/messenger.js';
 import type { PeerLinkFactory } from '../../../../client/net/peer-mesh.js';
 import { deleteAccountStore, openAccountStore } from '../../../../client/storage/account-store.js';
 import type { IceServer } from '../../../../shared/protocol.js';
+import { idleLink } from '../../helpers/idle-link.js';
 
 /** Links that fail at once, as ICE does when it finds no path. */
 const failingLinks: PeerLinkFactory = (_options, handlers) => {
   setTimeout(() => handlers.onClose(new Error('Ice connection failed.')), 0);
-  return {
-    isOpen: false,
-    bufferedAmount: 0,
-    signal: () => undefined,
-    send: () => false,
-    sendBinary: () => false,
-    close: () => undefined,
-  };
+  return idleLink();
 };
 
 async function problemWith(iceServers: IceServer[]): Promise<unknown> {

@@ -1,10 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { AppStore } from '../../../../client/app/session/app-store.js';
-import type { PeerLink, PeerLinkFactory } from '../../../../client/net/peer-mesh.js';
+import type { PeerLinkFactory } from '../../../../client/net/peer-mesh.js';
 import { deleteAccountStore } from '../../../../client/storage/account-store.js';
 import { clearSession, saveSession } from '../../../../client/storage/session-token.js';
 import { Capability, PROTOCOL_VERSION } from '../../../../shared/protocol.js';
 import type { IceServer, ServerFrame } from '../../../../shared/protocol.js';
+import { idleLink } from '../../helpers/idle-link.js';
 
 /** A signaling socket the test plays the server on: it records what the client sends. */
 class ServerSide {
@@ -48,15 +49,7 @@ function recordingLinks(): { made: Array<readonly IceServer[]>; createLink: Peer
   const made: Array<readonly IceServer[]> = [];
   const createLink: PeerLinkFactory = (options) => {
     made.push(options.iceServers);
-    const link: PeerLink = {
-      isOpen: false,
-      bufferedAmount: 0,
-      signal: () => undefined,
-      send: () => false,
-      sendBinary: () => false,
-      close: () => undefined,
-    };
-    return link;
+    return idleLink();
   };
   return { made, createLink };
 }

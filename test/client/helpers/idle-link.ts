@@ -1,0 +1,16 @@
+import type { PeerLink } from '../../../client/net/peer-mesh.js';
+
+/**
+ * A peer link that never opens and sends nothing, as a connection whose ICE finds no path;
+ * `onClose` runs when the mesh closes it.
+ */
+export function idleLink(onClose: () => void = () => undefined): PeerLink {
+  return {
+    isOpen: false,
+    bufferedAmount: 0,
+    signal: () => undefined,
+    send: () => false,
+    sendBinary: () => false,
+    close: onClose,
+  };
+}
