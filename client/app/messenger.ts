@@ -53,6 +53,8 @@ export interface MessengerOptions {
   sendSignal(to: string, payload: SignalPayload): boolean;
   onChange(): void;
   createLink?: PeerLinkFactory;
+  /** Test only: `relay` sends every connection through TURN (see `PeerMeshOptions`). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** Own files up to this size are kept in storage, to survive a reload; tests lower it. */
   keepOutgoingFileBytes?: number;
   /** Incoming files up to this size come without asking from people this user talked to (`AUTO_FETCH_BYTES`). */
@@ -106,6 +108,7 @@ export class Messenger {
         }),
         iceServers: () => this.#presence.iceServers,
         ...(options.createLink ? { createLink: options.createLink } : {}),
+        ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
       },
       {
         sendSignal: (to, payload) => void options.sendSignal(to, payload),
@@ -179,6 +182,8 @@ export class Messenger {
     this.#active = new ActiveConversation({
       links,
       linkState: (peer) => this.#mesh.state(peer),
+      linkDetail: (peer) => ({ route: this.#mesh.route(peer), failed: this.#mesh.failed(peer) }),
+      relayConfigured: () => this.#presence.relayConfigured,
       directory,
       store,
       list: this.#list,
@@ -242,6 +247,11 @@ export class Messenger {
   /** The server's `welcome`: who is online now, the user's groups, and the ICE servers to use. */
   serverWelcome(online: readonly string[], groups: readonly Group[], iceServers: readonly IceServer[]): void {
     this.#presence.welcome(online, groups, iceServers);
+  }
+
+  /** The server's `ice-servers`: fresh TURN credentials for the connections made from now on. */
+  iceServersRefreshed(iceServers: readonly IceServer[]): void {
+    this.#presence.refreshIceServers(iceServers);
   }
 
   /** The server's `user-online`. */

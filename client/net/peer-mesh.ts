@@ -16,6 +16,9 @@ import { BulkScheduler } from './bulk-scheduler.js';
 import type { BulkSource } from './bulk-scheduler.js';
 import { RetryDelay, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
+import type { LinkRoute } from './link-route.js';
+import { browserNetworkChanges } from './network-changes.js';
+import type { NetworkChanges } from './network-changes.js';
 import { PeerConnection } from './peer-connection.js';
 import type { PeerConnectionHandlers, PeerConnectionOptions } from './peer-connection.js';
 import { randomHex } from './random-id.js';
@@ -31,6 +34,10 @@ export interface PeerLink {
   /** A binary frame; its first byte is never `{` (that marks text). */
   sendBinary(data: Uint8Array): boolean;
   close(): void;
+  /** How the open connection runs; absent: not known. */
+  route?(): Promise<LinkRoute | null>;
+  /** Looks for a new path without closing; false when this side leaves that to the other. */
+  restartIce?(): boolean;
 }
 
 export interface LinkFingerprints {
@@ -79,6 +86,7 @@ export interface PeerMeshHandlers {
   onChunk?(peer: string, data: Uint8Array): void;
   /** A peer sent something invalid: a warning, never a crash. */
   onBadInput(peer: string, error: ProtocolError): void;
+  /** The connection's state changed, or what is known of it: its route, or that an attempt failed. */
   onStateChange?(peer: string, state: PeerState): void;
 }
 
@@ -95,6 +103,10 @@ export interface PeerMeshOptions {
   createLink?: PeerLinkFactory;
   /** Give up on a connection attempt after this long, then retry. */
   connectTimeoutMs?: number;
+  /** Test only: `relay` makes every connection go through TURN. Never set in production. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** When the device's network may have changed; default the browser's events. */
+  networkChanges?: NetworkChanges;
 }
 
 interface Entry {
@@ -107,6 +119,10 @@ interface Entry {
   session: GateSession | null;
   /** What the peer sent before the link passed the gate, in order. */
   held: Array<string | Uint8Array>;
+  /** How the open link runs, once read from its stats. */
+  route: LinkRoute | null;
+  /** The last attempt ended without opening (ICE failed, or no connection within the timeout). */
+  failed: boolean;
   /** The open link's bulk sender, made on first use; closed with the link. */
   bulk: BulkScheduler | null;
   /** Keep connecting while the peer is online. */
@@ -126,6 +142,8 @@ export class PeerMesh {
   readonly #connectTimeoutMs: number;
   readonly #handlers: PeerMeshHandlers;
   readonly #entries = new Map<string, Entry>();
+  readonly #iceTransportPolicy: RTCIceTransportPolicy | undefined;
+  readonly #unwatchNetwork: () => void;
   #closed = false;
 
   constructor(options: PeerMeshOptions, handlers: PeerMeshHandlers) {
@@ -136,12 +154,24 @@ export class PeerMesh {
     this.#createLink = options.createLink ?? ((o, h) => new PeerConnection(o, h));
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.#handlers = handlers;
+    this.#iceTransportPolicy = options.iceTransportPolicy;
+    this.#unwatchNetwork = (options.networkChanges ?? browserNetworkChanges)(() => this.#networkChanged());
   }
 
   state(peer: string): PeerState {
     const entry = this.#entries.get(peer);
     if (!entry?.link) return 'none';
     return entry.open ? 'open' : 'connecting';
+  }
+
+  /** How the open connection to `peer` runs; null while not open or not known yet. */
+  route(peer: string): LinkRoute | null {
+    return this.#entries.get(peer)?.route ?? null;
+  }
+
+  /** Whether the last attempt to connect to `peer` failed (and no connection opened since). */
+  failed(peer: string): boolean {
+    return this.#entries.get(peer)?.failed ?? false;
   }
 
   /** Makes sure a connection to `peer` exists or is being made; call only while `peer` is online. */
@@ -238,6 +268,7 @@ export class PeerMesh {
 
   closeAll(): void {
     this.#closed = true;
+    this.#unwatchNetwork();
     for (const peer of [...this.#entries.keys()]) this.peerOffline(peer);
   }
 
@@ -250,6 +281,8 @@ export class PeerMesh {
         open: false,
         session: null,
         held: [],
+        route: null,
+        failed: false,
         bulk: null,
         wanted: false,
         startedAt: 0,
@@ -292,8 +325,9 @@ export class PeerMesh {
     entry.cid = cid;
     entry.open = false;
     entry.startedAt = this.#clock.now();
+    const policy = this.#iceTransportPolicy;
     const link = this.#createLink(
-      { initiator, iceServers: this.#iceServers() },
+      { initiator, iceServers: this.#iceServers(), ...(policy ? { iceTransportPolicy: policy } : {}) },
       {
         onSignal: (signal) => {
           if (entry.link === link)
@@ -315,6 +349,13 @@ export class PeerMesh {
         onClose: () => {
           if (entry.link === link) this.#lost(peer, entry);
         },
+        onIceStateChange: (state) => {
+          if (entry.link !== link || !entry.open) return;
+          // The path is gone (a network change, a relay restarting): look for a new one before ICE
+          // gives up, which would close the channel. If that fails too, the close retries below.
+          if (state === 'disconnected') link.restartIce?.();
+          if (state === 'connected' || state === 'completed') this.#readRoute(peer, entry, link);
+        },
       },
     );
     entry.link = link;
@@ -335,7 +376,9 @@ export class PeerMesh {
         if (!current() || entry.open) return;
         this.#clock.clearTimeout(entry.deadline);
         entry.open = true;
+        entry.failed = false;
         entry.retry.reset();
+        this.#readRoute(peer, entry, link);
         this.#handlers.onStateChange?.(peer, 'open');
         this.#handlers.onOpen(peer);
         this.#release(peer, entry);
@@ -390,6 +433,7 @@ export class PeerMesh {
   /** The current link closed or failed: report it, and try again while the peer is wanted. */
   #lost(peer: string, entry: Entry): void {
     const wasOpen = entry.open;
+    if (!wasOpen) entry.failed = true;
     this.#drop(peer, entry);
     if (wasOpen) this.#handlers.onClose(peer);
     this.#handlers.onStateChange?.(peer, 'none');
@@ -406,12 +450,30 @@ export class PeerMesh {
     entry.open = false;
     entry.session = null;
     entry.held = [];
+    entry.route = null;
     entry.cid = null;
     // Frames a source handed over but the channel never sent are lost with it: the receiver's
     // acknowledgements tell the app where to resume.
     entry.bulk?.close();
     entry.bulk = null;
     link?.close();
+  }
+
+  /** Reads the route of `link` once its path is (newly) chosen, and reports it when it changed. */
+  #readRoute(peer: string, entry: Entry, link: PeerLink): void {
+    void link.route?.().then((route) => {
+      if (entry.link !== link || !entry.open || route === entry.route) return;
+      entry.route = route;
+      this.#handlers.onStateChange?.(peer, 'open');
+    });
+  }
+
+  /** The network may have changed: open links look for a new path, waiting ones try now. */
+  #networkChanged(): void {
+    for (const [peer, entry] of this.#entries) {
+      if (entry.open) entry.link?.restartIce?.();
+      else if (!entry.link && entry.wanted) this.#attempt(peer, entry);
+    }
   }
 
   #clearTimers(entry: Entry): void {

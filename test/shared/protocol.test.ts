@@ -136,6 +136,7 @@ const validServerFrames: unknown[] = [
   { type: 'error', code: 'ERR_UNKNOWN_GROUP', message: 'No such group.', ref: 'group-add' },
   { type: 'group-update', group: group() },
   { type: 'group-removed', group: GROUP_ID },
+  { type: 'ice-servers', iceServers: [{ urls: 'turn:a', username: '1:u', credential: 'c' }] },
 ];
 
 test('parseServerFrame accepts every valid server frame as it is', () => {
@@ -188,6 +189,8 @@ const invalidServerFrames: Array<[string, unknown]> = [
   ['a member without since', { type: 'group-update', group: group({ members: [{ user: 'a' }] }) }],
   ['a negative createdAt', { type: 'group-update', group: group({ createdAt: -1 }) }],
   ['a group-removed with a whole group', { type: 'group-removed', group: group() }],
+  ['an ice-servers without its list', { type: 'ice-servers' }],
+  ['an ice-servers with an empty url', { type: 'ice-servers', iceServers: [{ urls: '' }] }],
 ];
 
 for (const [name, frame] of invalidServerFrames) {
