@@ -26,7 +26,6 @@ import { OutboxDelivery } from './conversations/outbox-delivery.js';
 import { FetchPolicy } from './files/fetch-policy.js';
 import { FileTransfers } from './files/file-transfers.js';
 import { DeviceKey } from './identity/device-key.js';
-import { HelloHandshake } from './identity/hello-handshake.js';
 import { IdentityBook } from './identity/identity-book.js';
 import type { IdentityView } from './identity/identity-book.js';
 import { PeerInbound } from './peer-inbound.js';
@@ -94,27 +93,20 @@ export class Messenger {
     this.#list = new ConversationList(directory);
     this.#key = key;
     this.#identities = new IdentityBook({ me, own: key.identity, store: store.identity, changed });
-    const identities = this.#identities;
     // The mesh's handlers run only once something connects, after every feature below exists.
     this.#mesh = new PeerMesh(
       {
         me,
-        gate: new HelloHandshake({
-          me,
-          key,
-          admit: (peer, identity) => identities.admit(peer, identity),
-          outcome: (peer, result) => identities.outcome(peer, result),
-          warn,
-        }),
+        gate: this.#identities.gate(key, warn),
         iceServers: () => this.#presence.iceServers,
         ...(options.createLink ? { createLink: options.createLink } : {}),
         ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
       },
       {
         sendSignal: (to, payload) => void options.sendSignal(to, payload),
-        onOpen: (peer) => this.#connectionOpened(peer),
+        onOpen: (peer) => this.#inbound.opened(peer),
         onClose: (peer) => {
-          this.#connectionClosed(peer);
+          this.#inbound.closed(peer);
           changed();
         },
         onFrame: (peer, frame) => this.#inbound.frame(peer, frame),
@@ -181,8 +173,6 @@ export class Messenger {
     });
     this.#active = new ActiveConversation({
       links,
-      linkState: (peer) => this.#mesh.state(peer),
-      linkDetail: (peer) => ({ route: this.#mesh.route(peer), failed: this.#mesh.failed(peer) }),
       relayConfigured: () => this.#presence.relayConfigured,
       directory,
       store,
@@ -215,7 +205,7 @@ export class Messenger {
       hasPending: (peer) => this.#delivery.hasPending(peer),
       deliverTo: (peer) => void this.#delivery.flush(peer).then(changed),
       catchUp: (peer, conversation) => void this.#sync.announce(peer, [conversation]),
-      connectionClosed: (peer) => this.#connectionClosed(peer),
+      connectionClosed: (peer) => this.#inbound.closed(peer),
       groupChanged: (conversation, left) => this.#active.groupChanged(conversation, left),
       changed,
     });
@@ -226,6 +216,7 @@ export class Messenger {
       typing: this.#typing,
       receipts,
       files: this.#files,
+      reportSeen: () => this.#active.reportSeen(),
       changed,
       warn,
     });
@@ -448,23 +439,6 @@ export class Messenger {
 
   get totalUnread(): number {
     return this.#list.totalUnread;
-  }
-
-  // ── connections ──────────────────────────────────────────────────────────────────────────────
-
-  /** A data channel opened: the outbox goes out, groups catch up, transfers go on, reads are told. */
-  #connectionOpened(peer: string): void {
-    void this.#delivery.flush(peer).then(() => this.#changed());
-    void this.#sync.announce(peer);
-    this.#files.connectionOpened(peer);
-    this.#active.reportSeen();
-    this.#changed();
-  }
-
-  /** A data channel closed (or its peer went offline): what streamed over it stops. */
-  #connectionClosed(peer: string): void {
-    this.#sync.connectionClosed(peer);
-    this.#files.connectionClosed(peer);
   }
 
   #changed(): void {

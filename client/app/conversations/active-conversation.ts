@@ -60,11 +60,8 @@ export interface OpenConversationView {
 export type ConnectProblem = 'no-relay' | 'blocked';
 
 export interface ActiveConversationDeps {
-  readonly links: Pick<PeerLinks, 'connect'>;
-  /** The data channel's state with `peer`, for the view. */
-  linkState(peer: string): PeerState;
-  /** The open channel's route with `peer`, and whether the last attempt to connect failed. */
-  linkDetail(peer: string): { route: LinkRoute | null; failed: boolean };
+  /** `status`: the data channel with a direct conversation's peer, for the view. */
+  readonly links: Pick<PeerLinks, 'connect' | 'status'>;
   /** Whether the ICE servers include a TURN relay. */
   relayConfigured(): boolean;
   readonly directory: Directory;
@@ -235,7 +232,7 @@ export class ActiveConversation {
     const { directory } = this.#deps;
     const { conversation } = open;
     const peer = directPeerOf(conversation, directory.me);
-    const detail = peer ? this.#deps.linkDetail(peer) : { route: null, failed: false };
+    const status = peer ? this.#deps.links.status(peer) : null;
     return {
       conversation,
       kind: directory.kindOf(conversation) ?? 'direct',
@@ -243,9 +240,9 @@ export class ActiveConversation {
       peer,
       members: directory.membersOf(conversation).sort(byName),
       peerOnline: peer ? directory.isOnline(peer) : true,
-      link: peer ? this.#deps.linkState(peer) : 'none',
-      route: detail.route,
-      connectProblem: detail.failed ? (this.#deps.relayConfigured() ? 'blocked' : 'no-relay') : null,
+      link: status?.state ?? 'none',
+      route: status?.route ?? null,
+      connectProblem: status?.failed ? (this.#deps.relayConfigured() ? 'blocked' : 'no-relay') : null,
       messages: open.views,
       muted: this.#deps.notifier.isMuted(conversation),
       typing: this.#deps.typing.typing(conversation),
