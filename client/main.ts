@@ -1,11 +1,12 @@
 /** The browser entry: one app store for this tab, rendered by <parley-app>, and the service worker. */
 import './zod-config.js';
 import { AppStore } from './app/session/app-store.js';
+import { testIcePolicy } from './app/session/test-ice-policy.js';
 import './components/shell/parley-app.js';
 import { AppUpdates } from './pwa/app-updates.js';
 
 const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-const store = new AppStore({ signalingUrl: `${scheme}//${location.host}/ws` });
+const store = new AppStore({ signalingUrl: `${scheme}//${location.host}/ws`, ...testIcePolicy() });
 const app = document.createElement('parley-app');
 app.store = store;
 // The offline copy of the app (client/pwa/sw.ts) and the notice when a new build is ready.

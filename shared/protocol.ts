@@ -196,6 +196,13 @@ const ErrorFrame = z.strictObject({
   retryAfterMs: z.number().int().nonnegative().optional(),
 });
 
+/**
+ * Fresh ICE servers (new TURN credentials) before those of the `welcome` expire. Sent only to a
+ * connection that announced `Capability.IceRefresh`; new peer connections use them.
+ */
+export const IceServersFrame = z.strictObject({ type: z.literal('ice-servers'), iceServers: IceServerList });
+export type IceServersFrame = z.infer<typeof IceServersFrame>;
+
 export const ServerFrame = z.discriminatedUnion('type', [
   Welcome,
   UserOnline,
@@ -207,16 +214,10 @@ export const ServerFrame = z.discriminatedUnion('type', [
   GroupRemoved,
   GroupInviteSchema,
   Pong,
+  IceServersFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 
-/**
- * Fresh ICE servers (new TURN credentials) before those of the `welcome` expire. Sent only to a
- * connection that announced `Capability.IceRefresh`. Not yet part of `ServerFrame`: a client that
- * handles it adds it there together with its case in the client's exhaustive switch.
- */
-export const IceServersFrame = z.strictObject({ type: z.literal('ice-servers'), iceServers: IceServerList });
-export type IceServersFrame = z.infer<typeof IceServersFrame>;
 export type WelcomeFrame = z.infer<typeof Welcome>;
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 

@@ -27,7 +27,6 @@ import { FetchPolicy } from './files/fetch-policy.js';
 import { FileTransfers } from './files/file-transfers.js';
 import { MessageHistory } from './history/message-history.js';
 import { DeviceKey } from './identity/device-key.js';
-import { HelloHandshake } from './identity/hello-handshake.js';
 import { IdentityBook } from './identity/identity-book.js';
 import type { IdentityView } from './identity/identity-book.js';
 import { PeerInbound } from './peer-inbound.js';
@@ -55,6 +54,8 @@ export interface MessengerOptions {
   sendSignal(to: string, payload: SignalPayload): boolean;
   onChange(): void;
   createLink?: PeerLinkFactory;
+  /** Test only: `relay` sends every connection through TURN (see `PeerMeshOptions`). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** Own files up to this size are kept in storage, to survive a reload; tests lower it. */
   keepOutgoingFileBytes?: number;
   /** Incoming files up to this size come without asking from people this user talked to (`AUTO_FETCH_BYTES`). */
@@ -96,26 +97,20 @@ export class Messenger {
     this.#list = new ConversationList(directory);
     this.#key = key;
     this.#identities = new IdentityBook({ me, own: key.identity, store: store.identity, changed });
-    const identities = this.#identities;
     // The mesh's handlers run only once something connects, after every feature below exists.
     this.#mesh = new PeerMesh(
       {
         me,
-        gate: new HelloHandshake({
-          me,
-          key,
-          admit: (peer, identity) => identities.admit(peer, identity),
-          outcome: (peer, result) => identities.outcome(peer, result),
-          warn,
-        }),
+        gate: this.#identities.gate(key, warn),
         iceServers: () => this.#presence.iceServers,
         ...(options.createLink ? { createLink: options.createLink } : {}),
+        ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
       },
       {
         sendSignal: (to, payload) => void options.sendSignal(to, payload),
-        onOpen: (peer) => this.#connectionOpened(peer),
+        onOpen: (peer) => this.#inbound.opened(peer),
         onClose: (peer) => {
-          this.#connectionClosed(peer);
+          this.#inbound.closed(peer);
           changed();
         },
         onFrame: (peer, frame) => this.#inbound.frame(peer, frame),
@@ -182,7 +177,7 @@ export class Messenger {
     });
     this.#active = new ActiveConversation({
       links,
-      linkState: (peer) => this.#mesh.state(peer),
+      relayConfigured: () => this.#presence.relayConfigured,
       directory,
       store,
       list: this.#list,
@@ -222,7 +217,7 @@ export class Messenger {
       hasPending: (peer) => this.#delivery.hasPending(peer),
       deliverTo: (peer) => void this.#delivery.flush(peer).then(changed),
       catchUp: (peer, conversation) => void this.#sync.announce(peer, [conversation]),
-      connectionClosed: (peer) => this.#connectionClosed(peer),
+      connectionClosed: (peer) => this.#inbound.closed(peer),
       groupChanged: (conversation, left) => this.#active.groupChanged(conversation, left),
       changed,
     });
@@ -233,6 +228,7 @@ export class Messenger {
       typing: this.#typing,
       receipts,
       files: this.#files,
+      reportSeen: () => this.#active.reportSeen(),
       changed,
       warn,
     });
@@ -252,6 +248,11 @@ export class Messenger {
   /** The server's `welcome`: who is online now, the user's groups, and the ICE servers to use. */
   serverWelcome(online: readonly string[], groups: readonly Group[], iceServers: readonly IceServer[]): void {
     this.#presence.welcome(online, groups, iceServers);
+  }
+
+  /** The server's `ice-servers`: fresh TURN credentials for the connections made from now on. */
+  iceServersRefreshed(iceServers: readonly IceServer[]): void {
+    this.#presence.refreshIceServers(iceServers);
   }
 
   /** The server's `user-online`. */
@@ -452,23 +453,6 @@ export class Messenger {
 
   get totalUnread(): number {
     return this.#list.totalUnread;
-  }
-
-  // ── connections ──────────────────────────────────────────────────────────────────────────────
-
-  /** A data channel opened: the outbox goes out, groups catch up, transfers go on, reads are told. */
-  #connectionOpened(peer: string): void {
-    void this.#delivery.flush(peer).then(() => this.#changed());
-    void this.#sync.announce(peer);
-    this.#files.connectionOpened(peer);
-    this.#active.reportSeen();
-    this.#changed();
-  }
-
-  /** A data channel closed (or its peer went offline): what streamed over it stops. */
-  #connectionClosed(peer: string): void {
-    this.#sync.connectionClosed(peer);
-    this.#files.connectionClosed(peer);
   }
 
   /** The conversation lists (unread, muted) as stored: on open, and after an import. */

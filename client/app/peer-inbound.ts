@@ -1,5 +1,6 @@
 /**
- * Every frame a peer sends, routed to the feature that handles it. File frames pace a transfer, so
+ * Every frame a peer sends, routed to the feature that handles it, and what a data channel opening
+ * or closing means to each feature. File frames pace a transfer, so
  * they go straight to the transfers; the rest are handled one at a time in each peer's order (an ack
  * must not overtake the message it follows), in a queue per peer that is dropped once it drains.
  * A flood is cut on the way in (inbound-limits.ts): `typing`, `read` and `sync-heads` past their
@@ -21,14 +22,16 @@ export type QueuedFrame = Exclude<InboundFrame, FileFrame>;
 /** What the mesh hands on: every frame but the identity hello, which it runs itself. */
 type InboundFrame = AppFrame;
 
-/** The features frames go to, each by the few methods that take them. */
+/** The features frames and connection events go to, each by the few methods that take them. */
 export interface InboundRoutes {
   readonly inbox: Pick<Inbox, 'receive' | 'showArriving'>;
-  readonly delivery: Pick<OutboxDelivery, 'acked'>;
-  readonly sync: Pick<GroupSync, 'onAck' | 'onHeads' | 'onBatch'>;
+  readonly delivery: Pick<OutboxDelivery, 'acked' | 'flush'>;
+  readonly sync: Pick<GroupSync, 'onAck' | 'onHeads' | 'onBatch' | 'announce' | 'connectionClosed'>;
   readonly typing: Pick<TypingIndicator, 'received'>;
   readonly receipts: Pick<ReadReceipts, 'received'>;
-  readonly files: Pick<FileTransfers, 'frame' | 'chunk'>;
+  readonly files: Pick<FileTransfers, 'frame' | 'chunk' | 'connectionOpened' | 'connectionClosed'>;
+  /** The open conversation tells its peers what this user has read (when the page is in view). */
+  reportSeen(): void;
   /** Something visible changed. */
   changed(): void;
   warn: Warn;
@@ -75,6 +78,23 @@ export class PeerInbound {
   /** A binary frame from `peer`: a file chunk. */
   chunk(peer: string, bytes: Uint8Array): void {
     if (!this.#closed) this.#routes.files.chunk(peer, bytes);
+  }
+
+  /** A data channel opened: the outbox goes out, groups catch up, transfers go on, reads are told. */
+  opened(peer: string): void {
+    if (this.#closed) return;
+    const routes = this.#routes;
+    void routes.delivery.flush(peer).then(() => routes.changed());
+    void routes.sync.announce(peer);
+    routes.files.connectionOpened(peer);
+    routes.reportSeen();
+    routes.changed();
+  }
+
+  /** A data channel closed (or its peer went offline): what streamed over it stops. */
+  closed(peer: string): void {
+    this.#routes.sync.connectionClosed(peer);
+    this.#routes.files.connectionClosed(peer);
   }
 
   /** Frames still queued are dropped; one being handled finishes. */

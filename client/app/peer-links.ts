@@ -7,7 +7,8 @@
  */
 import type { AppFrame } from '../../shared/peer-protocol.js';
 import type { BulkSource } from '../net/bulk-scheduler.js';
-import type { PeerMesh } from '../net/peer-mesh.js';
+import type { LinkRoute } from '../net/link-route.js';
+import type { PeerMesh, PeerState } from '../net/peer-mesh.js';
 import type { Warn } from './warn.js';
 
 export interface PeerLinks {
@@ -17,10 +18,20 @@ export interface PeerLinks {
   isOpen(peer: string): boolean;
   /** Starts connecting to an online peer, and keeps retrying until it goes offline. */
   connect(peer: string): void;
+  /** What is known of the connection to `peer`, for the person to see. */
+  status(peer: string): LinkStatus;
   /** Bulk streams (file chunks) go out behind chat frames, paced by the channel's buffer. */
   readonly bulk: BulkLinks;
   /** Bad peer input and failed background work: logged, never thrown. */
   warn: Warn;
+}
+
+export interface LinkStatus {
+  readonly state: PeerState;
+  /** How the open channel runs; null: not open, or not known yet. */
+  readonly route: LinkRoute | null;
+  /** The last attempt to connect failed, and none opened since. */
+  readonly failed: boolean;
 }
 
 export interface BulkLinks {
@@ -37,6 +48,7 @@ export function peerLinks(mesh: PeerMesh, warn: Warn): PeerLinks {
     send: (peer, frame) => mesh.send(peer, frame),
     isOpen: (peer) => mesh.state(peer) === 'open',
     connect: (peer) => mesh.want(peer),
+    status: (peer) => ({ state: mesh.state(peer), route: mesh.route(peer), failed: mesh.failed(peer) }),
     bulk: {
       add: (peer, source) => mesh.addBulk(peer, source),
       remove: (peer, source) => mesh.removeBulk(peer, source),

@@ -11,6 +11,8 @@ import SimplePeer from 'simple-peer';
 import { sdpFingerprints } from '../../shared/identity-protocol.js';
 import type { IceServer } from '../../shared/protocol.js';
 import { BULK_LOW_WATER } from './bulk-scheduler.js';
+import { routeOf } from './link-route.js';
+import type { LinkRoute } from './link-route.js';
 
 export interface PeerConnectionHandlers {
   /** A signal (SDP or ICE candidate) to relay to the other side. */
@@ -28,6 +30,8 @@ export interface PeerConnectionHandlers {
   onDrain(): void;
   /** Closed, by either side or by failure. Called once. */
   onClose(error?: Error): void;
+  /** The ICE connection's state changed (`disconnected`: the path is lost, maybe for a moment). */
+  onIceStateChange?(state: RTCIceConnectionState): void;
 }
 
 export interface PeerConnectionOptions {
@@ -35,6 +39,8 @@ export interface PeerConnectionOptions {
   iceServers: readonly IceServer[];
   /** `onDrain` fires when the queue falls to this many bytes; default `BULK_LOW_WATER`. */
   lowWater?: number;
+  /** `relay`: only TURN candidates (tests that prove the relay works); default `all`. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 /** Text frames are JSON objects; on a channel that delivers everything as bytes, `{` marks them. */
@@ -54,15 +60,20 @@ export class PeerConnection {
   /** The text lane; null only if the RTCPeerConnection could not be made (simple-peer then fails). */
   readonly #text: RTCDataChannel | null;
   #opened = false;
+  readonly #initiator: boolean;
   #closed = false;
 
   constructor(options: PeerConnectionOptions, handlers: PeerConnectionHandlers) {
     const lowWater = options.lowWater ?? BULK_LOW_WATER;
     if (!Number.isInteger(lowWater) || lowWater < 0) throw new TypeError('lowWater must be a byte count');
+    this.#initiator = options.initiator;
     this.#peer = new SimplePeer({
       initiator: options.initiator,
       trickle: true,
-      config: { iceServers: options.iceServers.map((server) => ({ ...server })) },
+      config: {
+        iceServers: options.iceServers.map((server) => ({ ...server })),
+        ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+      },
     });
     this.#text = this.#openTextLane(handlers);
     // Handlers are attached before the channel can open, so no frame is missed.
@@ -89,6 +100,9 @@ export class PeerConnection {
       // simple-peer hands over a Buffer (a Uint8Array subclass) viewing the message's own
       // ArrayBuffer; a plain Uint8Array view keeps Buffer's API out of the app, at no copy.
       deliverBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), handlers);
+    });
+    this.#peer.on('iceStateChange', (state) => {
+      if (!this.#closed) handlers.onIceStateChange?.(state);
     });
     const finish = (error?: Error): void => {
       if (this.#closed) return;
@@ -130,6 +144,39 @@ export class PeerConnection {
       local: sdpFingerprints(pc?.localDescription?.sdp ?? ''),
       remote: sdpFingerprints(pc?.remoteDescription?.sdp ?? ''),
     };
+  }
+
+  /**
+   * How the connection runs, from the selected candidate pair; null before one is selected or
+   * after close. HACK: simple-peer's own `getStats` flattens the report and drops the transport's
+   * `selectedCandidatePairId`, so the private `_pc` is asked (simple-peer has no public accessor:
+   * https://github.com/feross/simple-peer/issues/38).
+   */
+  async route(): Promise<LinkRoute | null> {
+    const pc = this.#peer._pc;
+    if (this.#closed || !pc) return null;
+    try {
+      return routeOf(await pc.getStats());
+    } catch {
+      // Closed while the stats were read: there is no route.
+      return null;
+    }
+  }
+
+  /**
+   * Finds a new path for an open connection (after a network change) without closing the channel:
+   * the initiator restarts ICE and renegotiates through simple-peer (an offer with fresh ICE
+   * credentials; the answer restarts the other side too). The other side returns false and leaves
+   * it to the initiator, whose ICE notices the lost path as well. HACK: simple-peer has no ICE
+   * restart of its own, so `restartIce()` is called on its private `_pc` before `negotiate()`
+   * (https://github.com/feross/simple-peer/issues/579).
+   */
+  restartIce(): boolean {
+    const pc = this.#peer._pc;
+    if (this.#closed || !this.#initiator || !pc || this.#peer.destroyed) return false;
+    pc.restartIce();
+    this.#peer.negotiate();
+    return true;
   }
 
   /** Passes a signal from the other side. Signals after close are ignored. */

@@ -8,20 +8,26 @@
  * then it counts as connecting, and whatever the peer sends is held back.
  */
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
-import type { HandshakeFrame } from '../../shared/identity-protocol.js';
-import { isInitiator, parsePeerFrame, parseSignalPayload } from '../../shared/peer-protocol.js';
+import { isInitiator, parseSignalPayload } from '../../shared/peer-protocol.js';
 import type { AppFrame, SignalPayload } from '../../shared/peer-protocol.js';
 import type { IceServer } from '../../shared/protocol.js';
 import { BulkScheduler } from './bulk-scheduler.js';
 import type { BulkSource } from './bulk-scheduler.js';
 import { RetryDelay, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
+import { GatePassage } from './link-gate.js';
+import type { LinkFingerprints, LinkGate } from './link-gate.js';
+import { LinkHealth } from './link-health.js';
+import type { HealthLink } from './link-health.js';
+import type { LinkRoute } from './link-route.js';
+import { browserNetworkChanges } from './network-changes.js';
+import type { NetworkChanges } from './network-changes.js';
 import { PeerConnection } from './peer-connection.js';
 import type { PeerConnectionHandlers, PeerConnectionOptions } from './peer-connection.js';
 import { randomHex } from './random-id.js';
 
 /** What the mesh needs of a connection; `PeerConnection` in the app, anything alike in tests. */
-export interface PeerLink {
+export interface PeerLink extends HealthLink {
   readonly isOpen: boolean;
   readonly bufferedAmount: number;
   /** This connection's DTLS fingerprints, from its own local and remote descriptions. */
@@ -31,34 +37,6 @@ export interface PeerLink {
   /** A binary frame; its first byte is never `{` (that marks text). */
   sendBinary(data: Uint8Array): boolean;
   close(): void;
-}
-
-export interface LinkFingerprints {
-  readonly local: readonly string[];
-  readonly remote: readonly string[];
-}
-
-/** One link's side of the handshake, as the gate sees it. */
-export interface GateLink {
-  readonly fingerprints: LinkFingerprints;
-  send(frame: HandshakeFrame): boolean;
-  /** The peer proved who it is: the link is handed to the app. */
-  verified(): void;
-  /** The peer could not prove it: the link is closed and nothing it sent reaches the app. */
-  refused(reason: string): void;
-}
-
-export interface GateSession {
-  receive(frame: HandshakeFrame): void;
-}
-
-/**
- * Decides whether a newly opened link may carry anything: the identity hello
- * (client/app/identity/hello-handshake.ts). Started when this side's channel opens; handshake
- * frames go to its session, every other frame waits until `verified`.
- */
-export interface LinkGate {
-  begin(peer: string, link: GateLink): GateSession;
 }
 
 export type PeerLinkFactory = (options: PeerConnectionOptions, handlers: PeerConnectionHandlers) => PeerLink;
@@ -79,11 +57,9 @@ export interface PeerMeshHandlers {
   onChunk?(peer: string, data: Uint8Array): void;
   /** A peer sent something invalid: a warning, never a crash. */
   onBadInput(peer: string, error: ProtocolError): void;
+  /** The connection's state changed, or what is known of it: its route, or that an attempt failed. */
   onStateChange?(peer: string, state: PeerState): void;
 }
-
-/** Frames held back before the handshake ends; a peer that sends more is cut off. */
-const MAX_HELD_FRAMES = 1024;
 
 export interface PeerMeshOptions {
   me: string;
@@ -95,6 +71,10 @@ export interface PeerMeshOptions {
   createLink?: PeerLinkFactory;
   /** Give up on a connection attempt after this long, then retry. */
   connectTimeoutMs?: number;
+  /** Test only: `relay` makes every connection go through TURN. Never set in production. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** When the device's network may have changed; default the browser's events. */
+  networkChanges?: NetworkChanges;
 }
 
 interface Entry {
@@ -103,10 +83,10 @@ interface Entry {
   link: PeerLink | null;
   /** The link passed the gate: the app may use it. */
   open: boolean;
-  /** The gate's handshake on the current link, from this side's open event. */
-  session: GateSession | null;
-  /** What the peer sent before the link passed the gate, in order. */
-  held: Array<string | Uint8Array>;
+  /** The current link's way through the gate: nothing it carries reaches the app before. */
+  passage: GatePassage | null;
+  /** Its route, failed attempts, and keeping its path alive. */
+  health: LinkHealth;
   /** The open link's bulk sender, made on first use; closed with the link. */
   bulk: BulkScheduler | null;
   /** Keep connecting while the peer is online. */
@@ -126,6 +106,8 @@ export class PeerMesh {
   readonly #connectTimeoutMs: number;
   readonly #handlers: PeerMeshHandlers;
   readonly #entries = new Map<string, Entry>();
+  readonly #iceTransportPolicy: RTCIceTransportPolicy | undefined;
+  readonly #unwatchNetwork: () => void;
   #closed = false;
 
   constructor(options: PeerMeshOptions, handlers: PeerMeshHandlers) {
@@ -136,12 +118,24 @@ export class PeerMesh {
     this.#createLink = options.createLink ?? ((o, h) => new PeerConnection(o, h));
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.#handlers = handlers;
+    this.#iceTransportPolicy = options.iceTransportPolicy;
+    this.#unwatchNetwork = (options.networkChanges ?? browserNetworkChanges)(() => this.#networkChanged());
   }
 
   state(peer: string): PeerState {
     const entry = this.#entries.get(peer);
     if (!entry?.link) return 'none';
     return entry.open ? 'open' : 'connecting';
+  }
+
+  /** How the open connection to `peer` runs; null while not open or not known yet. */
+  route(peer: string): LinkRoute | null {
+    return this.#entries.get(peer)?.health.route ?? null;
+  }
+
+  /** Whether the last attempt to connect to `peer` failed (and no connection opened since). */
+  failed(peer: string): boolean {
+    return this.#entries.get(peer)?.health.failed ?? false;
   }
 
   /** Makes sure a connection to `peer` exists or is being made; call only while `peer` is online. */
@@ -238,6 +232,7 @@ export class PeerMesh {
 
   closeAll(): void {
     this.#closed = true;
+    this.#unwatchNetwork();
     for (const peer of [...this.#entries.keys()]) this.peerOffline(peer);
   }
 
@@ -248,8 +243,8 @@ export class PeerMesh {
         cid: null,
         link: null,
         open: false,
-        session: null,
-        held: [],
+        passage: null,
+        health: new LinkHealth(() => this.#handlers.onStateChange?.(peer, 'open')),
         bulk: null,
         wanted: false,
         startedAt: 0,
@@ -292,22 +287,32 @@ export class PeerMesh {
     entry.cid = cid;
     entry.open = false;
     entry.startedAt = this.#clock.now();
+    const policy = this.#iceTransportPolicy;
+    const passage = new GatePassage({
+      frame: (frame) => this.#handlers.onFrame(peer, frame),
+      chunk: (data) => this.#handlers.onChunk?.(peer, data),
+      badInput: (error) => this.#handlers.onBadInput(peer, error),
+      cutOff: () => {
+        entry.health.refused();
+        link.close();
+      },
+    });
     const link = this.#createLink(
-      { initiator, iceServers: this.#iceServers() },
+      { initiator, iceServers: this.#iceServers(), ...(policy ? { iceTransportPolicy: policy } : {}) },
       {
         onSignal: (signal) => {
           if (entry.link === link)
             this.#handlers.sendSignal(peer, { kind: 'sdp', cid, signal: signal as never });
         },
         onOpen: () => {
-          if (entry.link === link) this.#handshake(peer, entry, link);
+          if (entry.link === link) this.#handshake(peer, entry, link, passage);
         },
         onText: (text) => {
-          if (entry.link === link) this.#incoming(peer, entry, text);
+          if (entry.link === link) passage.receive(text);
         },
         onBinary: (data) => {
           // Like text, a frame may come before this side's own open event: held until the gate passes.
-          if (entry.link === link) this.#incoming(peer, entry, data);
+          if (entry.link === link) passage.receive(data);
         },
         onDrain: () => {
           if (entry.link === link) entry.bulk?.drained();
@@ -315,9 +320,14 @@ export class PeerMesh {
         onClose: () => {
           if (entry.link === link) this.#lost(peer, entry);
         },
+        onIceStateChange: (state) => {
+          const current = (): boolean => entry.link === link && entry.open;
+          if (current()) entry.health.iceStateChanged(link, state, current);
+        },
       },
     );
     entry.link = link;
+    entry.passage = passage;
     this.#clock.clearTimeout(entry.deadline);
     entry.deadline = this.#clock.setTimeout(() => {
       if (entry.link === link && !entry.open) link.close();
@@ -326,9 +336,9 @@ export class PeerMesh {
   }
 
   /** This side's channel opened: the gate's handshake starts; the connect deadline still runs. */
-  #handshake(peer: string, entry: Entry, link: PeerLink): void {
+  #handshake(peer: string, entry: Entry, link: PeerLink, passage: GatePassage): void {
     const current = (): boolean => entry.link === link;
-    entry.session = this.#gate.begin(peer, {
+    const session = this.#gate.begin(peer, {
       fingerprints: link.fingerprints,
       send: (frame) => current() && link.send(JSON.stringify(frame)),
       verified: () => {
@@ -336,60 +346,25 @@ export class PeerMesh {
         this.#clock.clearTimeout(entry.deadline);
         entry.open = true;
         entry.retry.reset();
+        entry.health.opened(link, () => current() && entry.open);
         this.#handlers.onStateChange?.(peer, 'open');
         this.#handlers.onOpen(peer);
-        this.#release(peer, entry);
+        passage.passed();
       },
       refused: (reason) => {
         if (!current()) return;
+        entry.health.refused();
         this.#handlers.onBadInput(peer, new ProtocolError(ErrorCode.Unverified, reason));
         link.close();
       },
     });
-    this.#release(peer, entry);
-  }
-
-  /** Hands on what was held back, in order; what still cannot pass is held again. */
-  #release(peer: string, entry: Entry): void {
-    const held = entry.held;
-    entry.held = [];
-    for (const data of held) this.#incoming(peer, entry, data);
-  }
-
-  #incoming(peer: string, entry: Entry, data: string | Uint8Array): void {
-    if (!entry.session) return this.#hold(peer, entry, data);
-    if (typeof data !== 'string') {
-      if (!entry.open) return this.#hold(peer, entry, data);
-      this.#handlers.onChunk?.(peer, data);
-      return;
-    }
-    let frame;
-    try {
-      frame = parsePeerFrame(data);
-    } catch (error) {
-      if (error instanceof ProtocolError) this.#handlers.onBadInput(peer, error);
-      return;
-    }
-    if (frame.type === 'hello' || frame.type === 'hello-proof') {
-      entry.session.receive(frame);
-      return;
-    }
-    if (!entry.open) return this.#hold(peer, entry, data);
-    this.#handlers.onFrame(peer, frame);
-  }
-
-  #hold(peer: string, entry: Entry, data: string | Uint8Array): void {
-    if (entry.held.length < MAX_HELD_FRAMES) {
-      entry.held.push(data);
-      return;
-    }
-    this.#handlers.onBadInput(peer, new ProtocolError(ErrorCode.BadFrame, 'too much before the hello'));
-    entry.link?.close();
+    passage.begin(session);
   }
 
   /** The current link closed or failed: report it, and try again while the peer is wanted. */
   #lost(peer: string, entry: Entry): void {
     const wasOpen = entry.open;
+    entry.health.closed(wasOpen);
     this.#drop(peer, entry);
     if (wasOpen) this.#handlers.onClose(peer);
     this.#handlers.onStateChange?.(peer, 'none');
@@ -404,14 +379,22 @@ export class PeerMesh {
     const link = entry.link;
     entry.link = null;
     entry.open = false;
-    entry.session = null;
-    entry.held = [];
+    entry.passage = null;
+    entry.health.dropped();
     entry.cid = null;
     // Frames a source handed over but the channel never sent are lost with it: the receiver's
     // acknowledgements tell the app where to resume.
     entry.bulk?.close();
     entry.bulk = null;
     link?.close();
+  }
+
+  /** The network may have changed: open links look for a new path, waiting ones try now. */
+  #networkChanged(): void {
+    for (const [peer, entry] of this.#entries) {
+      if (entry.open && entry.link) entry.health.networkChanged(entry.link);
+      else if (!entry.link && entry.wanted) this.#attempt(peer, entry);
+    }
   }
 
   #clearTimers(entry: Entry): void {

@@ -20,10 +20,13 @@ declare module 'simple-peer' {
       signal(data: object): void;
       send(data: string | ArrayBufferView | ArrayBuffer | Blob): void;
       destroy(error?: Error): void;
+      /** Starts a new offer/answer round (the initiator) or asks the initiator for one. */
+      negotiate(): void;
       on(event: 'signal', listener: (data: object) => void): this;
       on(event: 'connect' | 'close', listener: () => void): this;
       on(event: 'data', listener: (data: Uint8Array | string) => void): this;
       on(event: 'error', listener: (error: Error & { code?: string }) => void): this;
+      on(event: 'iceStateChange', listener: (state: RTCIceConnectionState, gathering: string) => void): this;
     }
   }
   const SimplePeer: new (options?: SimplePeer.Options) => SimplePeer.Instance;

@@ -138,6 +138,7 @@ const validServerFrames: unknown[] = [
   { type: 'group-update', group: group() },
   { type: 'group-removed', group: GROUP_ID },
   { type: 'pong' },
+  { type: 'ice-servers', iceServers: [{ urls: 'turn:a', username: '1:u', credential: 'c' }] },
 ];
 
 test('parseServerFrame accepts every valid server frame as it is', () => {
@@ -190,6 +191,8 @@ const invalidServerFrames: Array<[string, unknown]> = [
   ['a member without since', { type: 'group-update', group: group({ members: [{ user: 'a' }] }) }],
   ['a negative createdAt', { type: 'group-update', group: group({ createdAt: -1 }) }],
   ['a group-removed with a whole group', { type: 'group-removed', group: group() }],
+  ['an ice-servers without its list', { type: 'ice-servers' }],
+  ['an ice-servers with an empty url', { type: 'ice-servers', iceServers: [{ urls: '' }] }],
 ];
 
 for (const [name, frame] of invalidServerFrames) {

@@ -26,6 +26,8 @@ export interface Coturn {
   realm: string;
   /** The filled-in configuration, for failure messages. */
   config: string;
+  /** Stops it like a crash (SIGKILL: every allocation gone) and starts it again on the same ports. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +109,8 @@ export function fillTemplate(
     // coturn 4.6.1 stops serving a relay port for good after one send to an unreachable peer fails;
     // the tests' peers are on loopback, which the documented configuration denies.
     `allowed-peer-ip=${HOST}`,
+    // Both browsers of an e2e test relay to each other's relay address, which is on loopback too.
+    'allow-loopback-peers',
     `pidfile=${join(values.dir, 'turnserver.pid')}`,
     `userdb=${join(values.dir, 'turndb')}`,
     'log-file=stdout',
@@ -137,18 +141,38 @@ export async function startCoturn(secrets: readonly string[]): Promise<Coturn> {
   const configPath = join(dir, 'turnserver.conf');
   await writeFile(configPath, config);
 
+  let running = await launch(configPath, port, config).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
+  const stop = async (): Promise<void> => {
+    await running.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  const restart = async (): Promise<void> => {
+    await running.stop('SIGKILL');
+    running = await launch(configPath, port, config);
+  };
+  return { host: HOST, port, realm, config, restart, stop };
+}
+
+/** One turnserver process from `configPath`, once it answers a STUN Binding request on `port`. */
+async function launch(
+  configPath: string,
+  port: number,
+  config: string,
+): Promise<{ stop(signal?: NodeJS.Signals): Promise<void> }> {
   const child: ChildProcess = spawn(TURNSERVER, ['-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-4000)));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
     await exited;
     clearTimeout(killer);
-    await rm(dir, { recursive: true, force: true });
   };
 
   try {
@@ -165,7 +189,7 @@ export async function startCoturn(secrets: readonly string[]): Promise<Coturn> {
       cause: error,
     });
   }
-  return { host: HOST, port, realm, config, stop };
+  return { stop };
 }
 
 /** A secret as `static-auth-secret` takes it: no spaces or `#`. */

@@ -13,6 +13,7 @@ import {
   directPeerOf,
 } from '../../../shared/peer-protocol.js';
 import { randomHex } from '../../net/random-id.js';
+import type { LinkRoute } from '../../net/link-route.js';
 import type { PeerState } from '../../net/peer-mesh.js';
 import type { AccountStore } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
@@ -42,6 +43,13 @@ export interface OpenConversationView {
   /** Direct conversations: whether the other person is online, and the data channel's state. */
   readonly peerOnline: boolean;
   readonly link: PeerState;
+  /** Direct conversations: how the open channel runs; absent or null: not open, or not known yet. */
+  readonly route?: LinkRoute | null;
+  /**
+   * Direct conversations: the last attempt to connect failed, and the likely cause — no TURN server
+   * is configured (`no-relay`), or one is and the other network still blocks the connection.
+   */
+  readonly connectProblem?: ConnectProblem | null;
   readonly messages: readonly MessageView[];
   /** Its notifications are silenced; absent: not muted. */
   readonly muted?: boolean;
@@ -51,10 +59,13 @@ export interface OpenConversationView {
   readonly focus?: string;
 }
 
+export type ConnectProblem = 'no-relay' | 'blocked';
+
 export interface ActiveConversationDeps {
-  readonly links: Pick<PeerLinks, 'connect'>;
-  /** The data channel's state with `peer`, for the view. */
-  linkState(peer: string): PeerState;
+  /** `status`: the data channel with a direct conversation's peer, for the view. */
+  readonly links: Pick<PeerLinks, 'connect' | 'status'>;
+  /** Whether the ICE servers include a TURN relay. */
+  relayConfigured(): boolean;
   readonly directory: Directory;
   readonly store: Pick<AccountStore, 'listConversation' | 'listAround' | 'getMessage' | 'markRead'>;
   readonly list: Pick<ConversationList, 'active' | 'markRead'>;
@@ -230,6 +241,7 @@ export class ActiveConversation {
     const { directory } = this.#deps;
     const { conversation } = open;
     const peer = directPeerOf(conversation, directory.me);
+    const status = peer ? this.#deps.links.status(peer) : null;
     return {
       conversation,
       kind: directory.kindOf(conversation) ?? 'direct',
@@ -237,7 +249,9 @@ export class ActiveConversation {
       peer,
       members: directory.membersOf(conversation).sort(byName),
       peerOnline: peer ? directory.isOnline(peer) : true,
-      link: peer ? this.#deps.linkState(peer) : 'none',
+      link: status?.state ?? 'none',
+      route: status?.route ?? null,
+      connectProblem: status?.failed ? (this.#deps.relayConfigured() ? 'blocked' : 'no-relay') : null,
       messages: open.views,
       muted: this.#deps.notifier.isMuted(conversation),
       typing: this.#deps.typing.typing(conversation),

@@ -10,7 +10,7 @@
 import { bytesToHex, helloStatement } from '../../../shared/identity-protocol.js';
 import type { HandshakeFrame, HelloFrame, PublicIdentity } from '../../../shared/identity-protocol.js';
 import { PEER_PROTOCOL_VERSION } from '../../../shared/peer-protocol.js';
-import type { GateLink, GateSession, LinkGate } from '../../net/peer-mesh.js';
+import type { GateLink, GateSession, LinkGate } from '../../net/link-gate.js';
 import { verifySignature } from './device-key.js';
 import type { DeviceKey } from './device-key.js';
 

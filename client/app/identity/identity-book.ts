@@ -11,8 +11,11 @@
 import { hexToBytes } from '../../../shared/identity-protocol.js';
 import type { PublicIdentity } from '../../../shared/identity-protocol.js';
 import type { IdentityStore, PinRow } from '../../storage/identity-store.js';
+import type { DeviceKey } from './device-key.js';
+import { HelloHandshake } from './hello-handshake.js';
 import type { HelloFailure } from './hello-handshake.js';
 import { safetyNumber } from './safety-number.js';
+import type { Warn } from '../warn.js';
 
 /** What the conversation with a contact shows about their identity. */
 export interface IdentityView {
@@ -59,6 +62,20 @@ export class IdentityBook {
 
   constructor(deps: IdentityBookDeps) {
     this.#deps = deps;
+  }
+
+  /**
+   * The identity hello every link must pass, signed with `key`: it admits keys by this book's
+   * pinning rules and tells the book how each handshake ended.
+   */
+  gate(key: Pick<DeviceKey, 'identity' | 'sign'>, warn: Warn): HelloHandshake {
+    return new HelloHandshake({
+      me: this.#deps.me,
+      key,
+      admit: (peer, identity) => this.admit(peer, identity),
+      outcome: (peer, result) => this.outcome(peer, result),
+      warn,
+    });
   }
 
   view(peer: string): IdentityView {

@@ -41,6 +41,18 @@ export class Presence {
     return [...this.#iceServers];
   }
 
+  /** Whether the ICE servers include a TURN relay (`turn:` or `turns:`), so a blocked network can be passed. */
+  get relayConfigured(): boolean {
+    return this.#iceServers.some((server) =>
+      [server.urls].flat().some((url) => url.startsWith('turn:') || url.startsWith('turns:')),
+    );
+  }
+
+  /** Fresh ICE servers from the server (new TURN credentials): connections made from now on use them. */
+  refreshIceServers(iceServers: readonly IceServer[]): void {
+    this.#iceServers = [...iceServers];
+  }
+
   /** The server's welcome: who is online now, the user's groups, and the ICE servers to use. */
   welcome(online: readonly string[], groups: readonly Group[], iceServers: readonly IceServer[]): void {
     const { directory, links } = this.#deps;

@@ -5,11 +5,11 @@
 import { ErrorCode } from '../../../shared/errors.js';
 import type { ProtocolError } from '../../../shared/errors.js';
 import { normalizeUsername, passwordProblem, usernameProblem } from '../../../shared/names.js';
-import { PROTOCOL_VERSION } from '../../../shared/protocol.js';
+import { Capability, PROTOCOL_VERSION } from '../../../shared/protocol.js';
 import type { ClientFrame, ServerFrame, WelcomeFrame } from '../../../shared/protocol.js';
 import type { PeerLinkFactory } from '../../net/peer-mesh.js';
 import { SignalingClient } from '../../net/signaling-client.js';
-import type { SignalingFrame, SignalingStatus } from '../../net/signaling-client.js';
+import type { SignalingFrame, SignalingStatus, SocketFactory } from '../../net/signaling-client.js';
 import { openAccountStore } from '../../storage/account-store.js';
 import {
   clearPendingLogout,
@@ -44,7 +44,17 @@ export interface AppStoreOptions {
   /** The signaling WebSocket, e.g. `ws://host:port/ws`. */
   signalingUrl: string;
   createLink?: PeerLinkFactory;
+  /** Test only: `relay` sends every peer connection through TURN. Never set in production. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** The signaling socket; tests hand in one of their own. */
+  createSocket?: SocketFactory;
 }
+
+/**
+ * What this client handles beyond the base protocol, announced in every sign-in frame: fresh TURN
+ * credentials (`ice-servers`) keep a long-open tab able to connect.
+ */
+const CAPABILITIES: Capability[] = [Capability.IceRefresh];
 
 export class AppStore extends EventTarget {
   readonly #signaling: SignalingClient;
@@ -65,7 +75,10 @@ export class AppStore extends EventTarget {
     super();
     this.#options = options;
     this.#signaling = new SignalingClient(
-      { url: options.signalingUrl },
+      {
+        url: options.signalingUrl,
+        ...(options.createSocket ? { createSocket: options.createSocket } : {}),
+      },
       {
         onStatus: (status) => this.#onStatus(status),
         onFrame: (frame) => this.#onFrame(frame),
@@ -166,7 +179,7 @@ export class AppStore extends EventTarget {
       const problem = usernameProblem(username) ?? passwordProblem(password);
       if (problem) return this.#setAuth({ kind: 'signed-out', pending: null, error: problem });
     }
-    const frame = { type, version: PROTOCOL_VERSION, username, password } as const;
+    const frame = { type, version: PROTOCOL_VERSION, username, password, capabilities: CAPABILITIES };
     if (this.#signaling.status.kind === 'connecting') {
       this.#queued = frame;
     } else if (!this.#signaling.send(frame)) {
@@ -180,9 +193,15 @@ export class AppStore extends EventTarget {
     this.#revoking = null;
     const pendingLogout = loadPendingLogout();
     if (status.kind === 'open' && this.#token) {
-      this.#signaling.send({ type: 'resume', version: PROTOCOL_VERSION, token: this.#token });
+      this.#signaling.send({
+        type: 'resume',
+        version: PROTOCOL_VERSION,
+        token: this.#token,
+        capabilities: CAPABILITIES,
+      });
     } else if (status.kind === 'open' && pendingLogout && !this.#queued) {
-      // Resumed only to be revoked: the welcome is answered with `logout` (see #welcome).
+      // Resumed only to be revoked: the welcome is answered with `logout` (see #welcome), so no
+      // capabilities (nothing will use refreshed ICE servers).
       this.#revoking = pendingLogout;
       this.#signaling.send({ type: 'resume', version: PROTOCOL_VERSION, token: pendingLogout });
     }
@@ -229,6 +248,9 @@ export class AppStore extends EventTarget {
       case 'logged-out':
         clearPendingLogout();
         this.#revoking = null;
+        return;
+      case 'ice-servers':
+        this.#messenger?.iceServersRefreshed(frame.iceServers);
         return;
       case 'group-update': {
         const messenger = this.#messenger;
@@ -324,6 +346,7 @@ export class AppStore extends EventTarget {
         sendSignal: (to, data) => this.#signaling.send({ type: 'signal', to, data }),
         onChange: () => this.#emit(),
         ...(this.#options.createLink ? { createLink: this.#options.createLink } : {}),
+        ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
       });
       if (this.#auth.kind === 'signed-in' && this.#auth.user === user) this.#messenger = messenger;
       else messenger.close();

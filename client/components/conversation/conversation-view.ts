@@ -287,13 +287,30 @@ function statusText(c: OpenConversationView): string {
   if (c.kind === 'lobby') return `everyone online: ${c.members.length}`;
   if (c.kind === 'group') return `${c.members.length} members: ${c.members.join(', ')}`;
   if (!c.peerOnline) return 'offline — messages wait and are delivered when they are back';
-  switch (c.link) {
-    case 'open':
-      return 'online, connected directly';
-    case 'connecting':
-      return 'online, connecting…';
-    case 'none':
-      return 'online';
+  if (c.link === 'open') return `online, ${routeText(c.route ?? null)}`;
+  // Attempts go on after a failure: the words say why it may keep failing.
+  if (c.connectProblem) return `online, but no connection could be made: ${problemText(c.connectProblem)}`;
+  return c.link === 'connecting' ? 'online, connecting…' : 'online';
+}
+
+function routeText(route: OpenConversationView['route']): string {
+  switch (route) {
+    case 'direct':
+      return 'connected directly';
+    case 'relayed':
+      return 'relayed through a TURN server';
+    case null:
+    case undefined:
+      return 'connected';
+  }
+}
+
+function problemText(problem: NonNullable<OpenConversationView['connectProblem']>): string {
+  switch (problem) {
+    case 'no-relay':
+      return 'no relay server is configured, and the networks cannot reach each other directly';
+    case 'blocked':
+      return 'the other network blocks the connection, even through the relay server';
   }
 }
 

@@ -13,11 +13,16 @@ function recorder() {
       receive: async (peer, message) => void log.push(`${peer} message ${message.id}`),
       showArriving: (peer, message) => void log.push(`${peer} shown ${message.id}`),
     },
-    delivery: { acked: async (peer, ids) => void log.push(`${peer} acked ${ids.join()}`) },
+    delivery: {
+      acked: async (peer, ids) => void log.push(`${peer} acked ${ids.join()}`),
+      flush: async (peer) => void log.push(`${peer} outbox flushed`),
+    },
     sync: {
       onAck: () => undefined,
       onHeads: async (peer, frame) => void log.push(`${peer} heads ${frame.conversation}`),
       onBatch: async () => undefined,
+      announce: async (peer) => void log.push(`${peer} sync announced`),
+      connectionClosed: (peer) => void log.push(`${peer} sync closed`),
     },
     typing: {
       received: (peer, conversation) => {
@@ -36,7 +41,10 @@ function recorder() {
     files: {
       frame: async (peer, frame) => void log.push(`${peer} ${frame.type}`),
       chunk: (peer) => void log.push(`${peer} chunk`),
+      connectionOpened: (peer) => void log.push(`${peer} files opened`),
+      connectionClosed: (peer) => void log.push(`${peer} files closed`),
     },
+    reportSeen: () => void log.push('seen reported'),
     changed: () => undefined,
     warn: (message) => void log.push(`warn ${message}`),
   };
@@ -90,12 +98,31 @@ describe('PeerInbound', () => {
     const { routes, log } = recorder();
     const inbound = new PeerInbound({
       ...routes,
-      delivery: { acked: () => Promise.reject(new Error('disk full')) },
+      delivery: { ...routes.delivery, acked: () => Promise.reject(new Error('disk full')) },
     });
     inbound.frame('bob', { type: 'ack', ids: ['1'] });
     inbound.frame('bob', { type: 'typing', conversation: 'lobby' });
     await settle();
     expect(log).to.deep.equal(['warn handling ack from bob failed', 'bob typing lobby']);
+  });
+
+  it('tells each feature when a channel opens (none after closing) and when it closes', async () => {
+    const { routes, log } = recorder();
+    const inbound = new PeerInbound(routes);
+    inbound.opened('bob');
+    await settle();
+    expect(log).to.deep.equal([
+      'bob outbox flushed',
+      'bob sync announced',
+      'bob files opened',
+      'seen reported',
+    ]);
+    inbound.closed('bob');
+    expect(log.slice(4)).to.deep.equal(['bob sync closed', 'bob files closed']);
+    inbound.close();
+    inbound.opened('carol');
+    await settle();
+    expect(log).to.have.length(6);
   });
 });
 

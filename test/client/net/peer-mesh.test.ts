@@ -1,14 +1,10 @@
 import { expect } from '@open-wc/testing';
 import { PeerMesh } from '../../../client/net/peer-mesh.js';
 import type { BulkSource } from '../../../client/net/bulk-scheduler.js';
-import type {
-  GateLink,
-  LinkGate,
-  PeerLink,
-  PeerLinkFactory,
-  PeerMeshHandlers,
-} from '../../../client/net/peer-mesh.js';
+import type { PeerLink, PeerLinkFactory, PeerMeshHandlers } from '../../../client/net/peer-mesh.js';
 import { PeerConnection } from '../../../client/net/peer-connection.js';
+import { MAX_HELD_FRAMES } from '../../../client/net/link-gate.js';
+import type { GateLink, LinkGate } from '../../../client/net/link-gate.js';
 import type { ProtocolError } from '../../../shared/errors.js';
 import type { AppFrame, SignalPayload } from '../../../shared/peer-protocol.js';
 
@@ -63,6 +59,7 @@ class Network {
         this.bad.push({ at: me, from: peer, error });
         this.#record(`${me}: bad input from ${peer}`);
       },
+      onStateChange: (peer, state) => this.#record(`${me}: state ${state} ${peer}`),
     };
     const createLink: PeerLinkFactory = (options, linkHandlers) => {
       const link = new PeerConnection(options, linkHandlers);
@@ -370,5 +367,31 @@ describe('PeerMesh gate', () => {
     expect(network.bad.map((b) => `${b.at}<-${b.from}:${b.error.code}`)).to.include(
       'bob<-alice:ERR_UNVERIFIED',
     );
+  });
+
+  it('does not count a link the gate refused as a failed attempt: the network carried it', async () => {
+    const gate = heldGate();
+    const alice = network.join('alice');
+    const bob = network.join('bob', gate);
+    alice.want('bob');
+    await network.until('gate: begin alice');
+    gate.links[0]?.refused('no');
+    await network.until('bob: state none alice');
+    expect(bob.failed('alice')).to.equal(false);
+  });
+
+  it('cuts off a peer that sends too much before the gate passes, and does not blame the network', async () => {
+    const gate = heldGate();
+    const alice = network.join('alice');
+    const bob = network.join('bob', gate);
+    alice.want('bob');
+    await Promise.all([network.until('alice: open bob'), network.until('gate: begin alice')]);
+    for (let i = 0; i <= MAX_HELD_FRAMES; i++) alice.send('bob', { type: 'ack', ids: ['1'.repeat(32)] });
+    await network.until('bob: state none alice');
+    expect(network.bad.map((b) => `${b.at}<-${b.from}:${b.error.detail}`)).to.include(
+      'bob<-alice:too much before the hello',
+    );
+    expect(network.frames.get('bob') ?? []).to.deep.equal([]);
+    expect(bob.failed('alice')).to.equal(false);
   });
 });

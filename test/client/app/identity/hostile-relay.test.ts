@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { Messenger } from '../../../../client/app/messenger.js';
 import { PeerMesh } from '../../../../client/net/peer-mesh.js';
-import type { GateLink, LinkGate } from '../../../../client/net/peer-mesh.js';
+import type { GateLink, LinkGate } from '../../../../client/net/link-gate.js';
 import type { HandshakeFrame } from '../../../../shared/identity-protocol.js';
 import type { AppFrame } from '../../../../shared/peer-protocol.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';

@@ -1,0 +1,134 @@
+import { expect } from '@open-wc/testing';
+import { AppStore } from '../../../../client/app/session/app-store.js';
+import type { PeerLinkFactory } from '../../../../client/net/peer-mesh.js';
+import { deleteAccountStore } from '../../../../client/storage/account-store.js';
+import { clearSession, saveSession } from '../../../../client/storage/session-token.js';
+import { Capability, PROTOCOL_VERSION } from '../../../../shared/protocol.js';
+import type { IceServer, ServerFrame } from '../../../../shared/protocol.js';
+import { idleLink } from '../../helpers/idle-link.js';
+
+/** A signaling socket the test plays the server on: it records what the client sends. */
+class ServerSide {
+  readonly sent: Array<Record<string, unknown>> = [];
+  socket: {
+    readyState: number;
+    onopen: (() => void) | null;
+    onmessage: ((event: { data: string }) => void) | null;
+    onclose: ((event: { code: number }) => void) | null;
+    onerror: (() => void) | null;
+    send(data: string): void;
+    close(): void;
+  } | null = null;
+
+  readonly createSocket = (): WebSocket => {
+    const socket = {
+      readyState: WebSocket.CONNECTING as number,
+      onopen: null,
+      onmessage: null,
+      onclose: null,
+      onerror: null,
+      send: (data: string) => this.sent.push(JSON.parse(data) as Record<string, unknown>),
+      close: () => undefined,
+    };
+    this.socket = socket;
+    return socket as unknown as WebSocket;
+  };
+
+  open(): void {
+    this.socket!.readyState = WebSocket.OPEN;
+    this.socket!.onopen?.();
+  }
+
+  say(frame: ServerFrame): void {
+    this.socket!.onmessage?.({ data: JSON.stringify(frame) });
+  }
+}
+
+/** Links that never open, recording the ICE servers each was made with. */
+function recordingLinks(): { made: Array<readonly IceServer[]>; createLink: PeerLinkFactory } {
+  const made: Array<readonly IceServer[]> = [];
+  const createLink: PeerLinkFactory = (options) => {
+    made.push(options.iceServers);
+    return idleLink();
+  };
+  return { made, createLink };
+}
+
+const stun: IceServer = { urls: 'stun:stun.example.org:3478' };
+const turn = (credential: string): IceServer => ({
+  urls: ['turn:turn.example.org:3478?transport=udp'],
+  username: '1700000000:aurelia',
+  credential,
+});
+
+function welcome(iceServers: IceServer[], online: string[]): ServerFrame {
+  return {
+    type: 'welcome',
+    version: PROTOCOL_VERSION,
+    user: 'aurelia',
+    token: 't'.repeat(32),
+    expiresAt: Date.now() + 3_600_000,
+    iceServers,
+    online,
+    groups: [],
+  };
+}
+
+async function until(store: AppStore, done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((wake) => store.addEventListener('change', wake, { once: true }));
+}
+
+describe('AppStore: fresh ICE servers', () => {
+  let store: AppStore | null = null;
+  afterEach(async () => {
+    store?.logout();
+    store = null;
+    clearSession();
+    await deleteAccountStore('aurelia');
+  });
+
+  it('announces ice-refresh when logging in, and the next connection uses the refreshed list', async () => {
+    const server = new ServerSide();
+    const { made, createLink } = recordingLinks();
+    store = new AppStore({
+      signalingUrl: 'ws://parley.test/ws',
+      createSocket: server.createSocket,
+      createLink,
+    });
+    await store.start();
+    server.open();
+    store.login('aurelia', 'correct horse battery staple');
+    expect(server.sent[0]).to.include({ type: 'login', username: 'aurelia' });
+    expect(server.sent[0]?.capabilities).to.deep.equal([Capability.IceRefresh]);
+
+    server.say(welcome([stun, turn('old')], ['bruno', 'chiara']));
+    await until(store, () => store?.messenger?.online.length === 2);
+    await store.messenger!.selectPerson('bruno');
+    expect(made).to.deep.equal([[stun, turn('old')]]);
+
+    server.say({ type: 'ice-servers', iceServers: [stun, turn('fresh')] });
+    // Frames are handled in order: once the next frame's effect shows, the refresh was handled.
+    server.say({ type: 'user-offline', user: 'bruno' });
+    await until(store, () => store?.messenger?.online.length === 1);
+    await store.messenger!.selectPerson('chiara');
+    expect(made).to.deep.equal([
+      [stun, turn('old')],
+      [stun, turn('fresh')],
+    ]);
+  });
+
+  it('announces ice-refresh when resuming a remembered session', async () => {
+    saveSession({ user: 'aurelia', token: 't'.repeat(32), expiresAt: Date.now() + 3_600_000 });
+    const server = new ServerSide();
+    store = new AppStore({
+      signalingUrl: 'ws://parley.test/ws',
+      createSocket: server.createSocket,
+      createLink: recordingLinks().createLink,
+    });
+    await store.start();
+    server.open();
+    expect(server.sent).to.deep.equal([
+      { type: 'resume', version: PROTOCOL_VERSION, token: 't'.repeat(32), capabilities: ['ice-refresh'] },
+    ]);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Through a real coturn, started on loopback from deploy/turnserver.conf (the file docs/deploy.md
+ * shows), with the real server handing out time-limited credentials from TURN_URLS/TURN_SECRET.
+ * Both browsers are forced to relay-only by the test switch (client/app/session/test-ice-policy.ts):
+ * on one machine they would otherwise always find the direct path.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { newSecret, startCoturn } from '../signaling/turn-harness.js';
+import type { Coturn } from '../signaling/turn-harness.js';
+import type { Person } from './harness/person.js';
+import type { WorldOptions } from './harness/world.js';
+import { useWorlds } from './harness/world.js';
+
+const inWorld = useWorlds();
+const secret = newSecret();
+let coturn: Coturn;
+
+before(async () => {
+  coturn = await startCoturn([secret]);
+});
+after(() => coturn?.stop());
+
+/** TEST_ICE_POLICY_GLOBAL of client/app/session/test-ice-policy.ts, set before the app starts. */
+const RELAY_ONLY_SCRIPT = "globalThis.parleyTestIcePolicy = 'relay';";
+/** A relayed connection needs TURN allocations on both sides first; a busy machine is slow. */
+const RELAY_TIMEOUT_MS = 30_000;
+/** Recovery: ICE notices the lost path within seconds, then restarts (or reconnects) through the relay. */
+const RECOVERY_TIMEOUT_MS = 60_000;
+
+function relayed(): WorldOptions {
+  return {
+    server: {
+      env: { TURN_URLS: `turn:${coturn.host}:${coturn.port}?transport=udp`, TURN_SECRET: secret },
+    },
+    initScripts: [RELAY_ONLY_SCRIPT],
+  };
+}
+
+function headerSays(person: Person, text: RegExp) {
+  return person.page.getByRole('status').filter({ hasText: text });
+}
+
+test('forced through the relay, two people chat and move a file, and the header says relayed', () =>
+  inWorld(async (world) => {
+    const [alice, bob] = await world.twoInConversation('alice', 'bob');
+    await headerSays(alice, /relayed/).waitFor({ timeout: RELAY_TIMEOUT_MS });
+    await headerSays(bob, /relayed/).waitFor({ timeout: RELAY_TIMEOUT_MS });
+    assert.equal(await headerSays(alice, /connected directly/).count(), 0);
+
+    await alice.send('through the relay');
+    await bob.expectMessage('through the relay', { author: 'alice' });
+    await alice.waitForState('through the relay', 'delivered');
+
+    const bytes = randomBytes(300 * 1024);
+    const [chooser] = await Promise.all([
+      bob.page.waitForEvent('filechooser'),
+      bob.page.getByRole('button', { name: 'Attach file', exact: true }).click(),
+    ]);
+    await chooser.setFiles({ name: 'relayed.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    const card = alice.messageLog.getByRole('article').filter({ hasText: 'relayed.bin' });
+    const save = card
+      .getByRole('button', { name: 'Save', exact: true })
+      .or(card.getByRole('link', { name: 'Save' }));
+    await save.waitFor({ timeout: RELAY_TIMEOUT_MS });
+    const [download] = await Promise.all([alice.page.waitForEvent('download'), save.click()]);
+    const received = await readFile(await download.path());
+    assert.equal(
+      createHash('sha256').update(received).digest('hex'),
+      createHash('sha256').update(bytes).digest('hex'),
+      'the file arrives whole through the relay',
+    );
+  }, relayed()));
+
+test('relay-only without a TURN server, the header says why no connection can be made', () =>
+  inWorld(
+    async (world) => {
+      const [alice] = await world.twoInConversation('alice', 'bob');
+      await alice.send('waits for a path');
+      // After the connection timeout (15 s), in words, instead of cycling through connecting…
+      await headerSays(alice, /no connection could be made: no relay server is configured/).waitFor({
+        timeout: RELAY_TIMEOUT_MS,
+      });
+      await alice.waitForState('waits for a path', 'sending');
+    },
+    { initScripts: [RELAY_ONLY_SCRIPT] },
+  ));
+
+test('without the switch, two tabs on one machine are connected directly', () =>
+  inWorld(async (world) => {
+    const [alice, bob] = await world.twoInConversation('alice', 'bob');
+    await alice.directConnection.waitFor();
+    await bob.directConnection.waitFor();
+    assert.equal(await headerSays(alice, /relayed/).count(), 0);
+  }));
+
+test('when the relay restarts mid-conversation, the conversation recovers without a reload', () =>
+  inWorld(async (world) => {
+    const [alice, bob] = await world.twoInConversation('alice', 'bob');
+    await headerSays(alice, /relayed/).waitFor({ timeout: RELAY_TIMEOUT_MS });
+    await alice.send('before the relay restarts');
+    await alice.waitForState('before the relay restarts', 'delivered');
+
+    // Killed like a crash: every allocation, and so the selected path, is gone.
+    await coturn.restart();
+    // An ICE restart keeps the connection: the header never falls back to connecting meanwhile.
+    const fellBack = headerSays(alice, /connecting|no connection/)
+      .waitFor({ timeout: RECOVERY_TIMEOUT_MS })
+      .then(
+        () => 'the connection was dropped and made anew',
+        () => null,
+      );
+    await alice.send('after the relay restarted');
+    const arrived = bob
+      .expectMessage('after the relay restarted', { author: 'alice', timeout: RECOVERY_TIMEOUT_MS })
+      .then(() => null);
+    assert.equal(await Promise.race([fellBack, arrived]), null);
+    await arrived;
+    await alice.waitForState('after the relay restarted', 'delivered', RECOVERY_TIMEOUT_MS);
+    await bob.send('and back');
+    await alice.expectMessage('and back', { author: 'bob', timeout: RECOVERY_TIMEOUT_MS });
+    await headerSays(bob, /relayed/).waitFor({ timeout: RECOVERY_TIMEOUT_MS });
+  }, relayed()));
