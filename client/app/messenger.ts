@@ -7,15 +7,14 @@
  * owns each, so components read one object. The signaling server only feeds it presence, groups
  * and set-up signals: a conversation whose data channels are open keeps working while it is away.
  */
-import { safeFileName } from '../../shared/file-protocol.js';
 import type { SignalPayload } from '../../shared/peer-protocol.js';
 import type { Group, GroupInvite, IceServer } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory } from '../net/peer-mesh.js';
 import type { AccountStore } from '../storage/account-store.js';
 import { FileStore } from '../storage/file-store.js';
+import { NotificationSettings } from './attention/notification-settings.js';
 import { Notifier } from './attention/notifier.js';
-import type { NotificationPermissionState } from './attention/notifier.js';
 import { ReadReceipts } from './attention/read-receipts.js';
 import { TypingIndicator } from './attention/typing-indicator.js';
 import { ActiveConversation } from './conversations/active-conversation.js';
@@ -24,10 +23,12 @@ import { GroupSync } from './conversations/group-sync.js';
 import { Inbox } from './conversations/inbox.js';
 import { OutboxDelivery } from './conversations/outbox-delivery.js';
 import { FetchPolicy } from './files/fetch-policy.js';
+import { FileCommands } from './files/file-commands.js';
 import { FileTransfers } from './files/file-transfers.js';
 import { MessageHistory } from './history/message-history.js';
 import { DeviceKey } from './identity/device-key.js';
 import { IdentityBook } from './identity/identity-book.js';
+import { IdentityCommands } from './identity/identity-commands.js';
 import type { IdentityView } from './identity/identity-book.js';
 import { PeerInbound } from './peer-inbound.js';
 import { peerLinks } from './peer-links.js';
@@ -69,6 +70,12 @@ export class Messenger {
   readonly directory: Directory;
   /** **Search messages**, **Export history**, **Import history**. */
   readonly history: MessageHistory;
+  /** The person's commands about identities: safety numbers, verification, new keys. */
+  readonly identity: IdentityCommands;
+  /** The person's commands on files in the log. */
+  readonly files: FileCommands;
+  /** Whether notifications are allowed, asking for them, muting a conversation. */
+  readonly notifications: NotificationSettings;
   readonly #store: AccountStore;
   readonly #onChange: () => void;
   readonly #mesh: PeerMesh;
@@ -82,7 +89,6 @@ export class Messenger {
   readonly #typing: TypingIndicator;
   readonly #inbound: PeerInbound;
   readonly #identities: IdentityBook;
-  readonly #key: DeviceKey;
   #closed = false;
 
   private constructor(options: MessengerOptions, key: DeviceKey) {
@@ -95,7 +101,6 @@ export class Messenger {
     this.directory = new Directory(me);
     const directory = this.directory;
     this.#list = new ConversationList(directory);
-    this.#key = key;
     this.#identities = new IdentityBook({ me, own: key.identity, store: store.identity, changed });
     // The mesh's handlers run only once something connects, after every feature below exists.
     this.#mesh = new PeerMesh(
@@ -122,6 +127,7 @@ export class Messenger {
       },
     );
     const links = peerLinks(this.#mesh, warn);
+    this.identity = new IdentityCommands({ key, book: this.#identities, directory, links });
     this.#delivery = new OutboxDelivery({
       links,
       directory,
@@ -146,6 +152,7 @@ export class Messenger {
         ? {}
         : { keepOutgoingBytes: options.keepOutgoingFileBytes }),
     });
+    this.files = new FileCommands(this.#files, store);
     this.#sync = new GroupSync({
       links,
       directory,
@@ -159,6 +166,7 @@ export class Messenger {
       changed,
       warn,
     });
+    this.notifications = new NotificationSettings(this.#notifier, store);
     this.#typing = new TypingIndicator({
       links,
       directory,
@@ -337,76 +345,6 @@ export class Messenger {
     const view = this.#active.view;
     if (!view) return null;
     return { ...view, identity: view.peer === null ? null : this.#identities.view(view.peer) };
-  }
-
-  // ── commands from the UI: identity ───────────────────────────────────────────────────────────
-
-  /** This browser's public identity key, for the server to hand out as a hint. */
-  get publicIdentity(): DeviceKey['identity'] {
-    return this.#key.identity;
-  }
-
-  /** What is known of `peer`'s identity (the open conversation carries it too). */
-  identityOf(peer: string): IdentityView {
-    return this.#identities.view(peer);
-  }
-
-  /** The person compared safety numbers with `peer`: their key is verified; traffic flows again. */
-  async markVerified(peer: string): Promise<void> {
-    await this.#identities.markVerified(peer);
-    if (this.directory.isOnline(peer)) this.#mesh.want(peer);
-  }
-
-  /** The person accepts a verified contact's new key (unverified from now on); traffic flows again. */
-  async acceptNewKey(peer: string): Promise<void> {
-    await this.#identities.acceptNewKey(peer);
-    if (this.directory.isOnline(peer)) this.#mesh.want(peer);
-  }
-
-  // ── commands from the UI: notifications and files ────────────────────────────────────────────
-
-  /** Silences (or not) the notifications of `conversation`; kept with the conversation. */
-  async setMuted(conversation: string, muted: boolean): Promise<void> {
-    this.#notifier.setMuted(conversation, muted);
-    await this.#store.setMuted(conversation, muted);
-  }
-
-  isMuted(conversation: string): boolean {
-    return this.#notifier.isMuted(conversation);
-  }
-
-  get notificationPermission(): NotificationPermissionState {
-    return this.#notifier.permission;
-  }
-
-  /** Asks the browser to allow notifications; call only on the person's request. */
-  enableNotifications(): Promise<NotificationPermissionState> {
-    return this.#notifier.request();
-  }
-
-  cancelFile(id: string): Promise<void> {
-    return this.#files.cancel(id);
-  }
-
-  /** Fetches a file that was only offered (too big, or from someone this user never talked to). */
-  downloadFile(id: string): Promise<void> {
-    return this.#files.download(id);
-  }
-
-  retryFile(id: string): Promise<void> {
-    return this.#files.retry(id);
-  }
-
-  chooseFileAgain(id: string, file: File): Promise<void> {
-    return this.#files.chooseAgain(id, file);
-  }
-
-  /** A file's bytes and its safe name, to save; null when this browser does not have them. */
-  async fileToSave(id: string): Promise<{ blob: Blob; name: string } | null> {
-    const message = await this.#store.getMessage(id);
-    const blob = await this.#files.blobOf(id);
-    if (!message?.file || !blob) return null;
-    return { blob, name: safeFileName(message.file.name) };
   }
 
   close(): void {

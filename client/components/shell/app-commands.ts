@@ -49,13 +49,14 @@ export const APP_COMMANDS = {
     const messenger = store.messenger;
     if (messenger?.openConversation?.conversation === event.conversation) messenger.typed();
   },
-  'conversation-mute': (event, { store }) => store.messenger?.setMuted(event.conversation, event.muted),
-  'notifications-enable': (_event, { store }) => store.messenger?.enableNotifications(),
+  'conversation-mute': (event, { store }) =>
+    store.messenger?.notifications.setMuted(event.conversation, event.muted),
+  'notifications-enable': (_event, { store }) => store.messenger?.notifications.enable(),
   'files-chosen': (event, { store }) => store.messenger?.sendFiles(event.files),
   'identity-action': (event, { store }) =>
     event.action === 'accept-new-key'
-      ? store.messenger?.acceptNewKey(event.peer)
-      : store.messenger?.markVerified(event.peer),
+      ? store.messenger?.identity.acceptNewKey(event.peer)
+      : store.messenger?.identity.markVerified(event.peer),
   'voice-recorded': (event, { store }) =>
     store.messenger?.sendVoice(event.blob, event.durationMs, event.peaks),
   reaction: (event, { store }) => store.messenger?.react(event.messageId, event.emoji),
@@ -64,15 +65,15 @@ export const APP_COMMANDS = {
     if (!messenger) return;
     switch (event.action) {
       case 'download':
-        return messenger.downloadFile(event.id);
+        return messenger.files.download(event.id);
       case 'cancel':
-        return messenger.cancelFile(event.id);
+        return messenger.files.cancel(event.id);
       case 'retry':
-        return messenger.retryFile(event.id);
+        return messenger.files.retry(event.id);
       case 'choose-again':
-        return event.file ? messenger.chooseFileAgain(event.id, event.file) : undefined;
+        return event.file ? messenger.files.chooseAgain(event.id, event.file) : undefined;
       case 'save': {
-        const file = await messenger.fileToSave(event.id);
+        const file = await messenger.files.toSave(event.id);
         if (file && (await confirmRiskySave(file.name))) download(file.blob, file.name);
         return;
       }

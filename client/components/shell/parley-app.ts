@@ -180,7 +180,9 @@ export class ParleyApp extends LitElement {
         <connection-notice .status=${store.connection} ?quietWhileConnecting=${false}></connection-notice>
         ${
           messenger
-            ? html`<notification-prompt permission=${messenger.notificationPermission}></notification-prompt>`
+            ? html`<notification-prompt
+                permission=${messenger.notifications.permission}
+              ></notification-prompt>`
             : nothing
         }
         ${messenger ? this.#renderLists(messenger, open?.conversation ?? null) : nothing}

@@ -58,7 +58,7 @@ describe('Attention between two messengers', () => {
 
   it('notifies of a message in a conversation that is not open, with the author and the text', async () => {
     const [alice, bob] = await pair(room);
-    expect(bob.notificationPermission).to.equal('granted');
+    expect(bob.notifications.permission).to.equal('granted');
     await alice.selectPerson('bob');
     await alice.send('lunch at noon?');
     await room.until(() => bob.unreadFor('alice') === 1);
@@ -82,7 +82,7 @@ describe('Attention between two messengers', () => {
   it('does not notify of a muted conversation, and the mute outlives a reload', async () => {
     const [alice, bob] = await pair(room);
     const conversation = directConversationId('alice', 'bob');
-    await bob.setMuted(conversation, true);
+    await bob.notifications.setMuted(conversation, true);
     await alice.selectPerson('bob');
     await alice.send('psst');
     await room.until(() => bob.unreadFor('alice') === 1);
@@ -90,11 +90,11 @@ describe('Attention between two messengers', () => {
 
     bob.close();
     const bob2 = await room.join('bob');
-    expect(bob2.isMuted(conversation)).to.equal(true);
-    await bob2.setMuted(conversation, false);
+    expect(bob2.notifications.isMuted(conversation)).to.equal(true);
+    await bob2.notifications.setMuted(conversation, false);
     bob2.close();
     const bob3 = await room.join('bob');
-    expect(bob3.isMuted(conversation)).to.equal(false);
+    expect(bob3.notifications.isMuted(conversation)).to.equal(false);
   });
 
   it('shows who is typing until their message arrives', async () => {

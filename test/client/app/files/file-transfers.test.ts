@@ -100,7 +100,7 @@ describe('FileTransfers', () => {
     expect(view.name).to.equal('notes.bin');
     expect(view.size).to.equal(file.size);
     expect(view.canSave).to.equal(true);
-    const saved = await bob.fileToSave(fileIdOf(bob));
+    const saved = await bob.files.toSave(fileIdOf(bob));
     expect(saved?.name).to.equal('notes.bin');
     expect(saved?.blob.size).to.equal(file.size);
     expect(await sha256(saved!.blob)).to.equal(await sha256(file));
@@ -124,7 +124,7 @@ describe('FileTransfers', () => {
     const file = randomFile(9 * MiB, 'big.bin');
     await alice.sendFiles([file]);
     await room.until(() => fileOf(bob)?.state === 'complete');
-    const saved = await bob.fileToSave(fileIdOf(bob));
+    const saved = await bob.files.toSave(fileIdOf(bob));
     expect(await sha256(saved!.blob)).to.equal(await sha256(file));
   });
 
@@ -156,12 +156,12 @@ describe('FileTransfers', () => {
     const [alice, bob] = await pair();
     await alice.sendFiles([randomFile(12 * MiB)]);
     await room.until(() => (fileOf(bob)?.done ?? 0) > 0);
-    await bob.cancelFile(fileIdOf(bob));
+    await bob.files.cancel(fileIdOf(bob));
     expect(fileOf(bob)?.state).to.equal('failed');
     expect(fileOf(bob)?.detail).to.equal('You cancelled it.');
     await room.until(() => fileOf(alice)?.detail === 'bob cancelled it.');
     expect(fileOf(alice)?.state).to.not.equal('complete');
-    expect(await bob.fileToSave(fileIdOf(bob))).to.equal(null);
+    expect(await bob.files.toSave(fileIdOf(bob))).to.equal(null);
   });
 
   it('lets the sender cancel: the receiver shows who cancelled it', async function () {
@@ -169,7 +169,7 @@ describe('FileTransfers', () => {
     const [alice, bob] = await pair();
     await alice.sendFiles([randomFile(12 * MiB)]);
     await room.until(() => (fileOf(bob)?.done ?? 0) > 0);
-    await alice.cancelFile(fileIdOf(alice));
+    await alice.files.cancel(fileIdOf(alice));
     await room.until(() => fileOf(bob)?.state === 'failed');
     expect(fileOf(bob)?.detail).to.equal('alice cancelled it.');
     expect(fileOf(alice)?.detail).to.equal('You cancelled it.');
@@ -188,7 +188,7 @@ describe('FileTransfers', () => {
     bobLinks.at(-1)!.close();
     await room.until(() => fileOf(bob)?.state === 'complete');
     expect(doneBeforeDrop).to.be.below(file.size);
-    const saved = await bob.fileToSave(fileIdOf(bob));
+    const saved = await bob.files.toSave(fileIdOf(bob));
     expect(await sha256(saved!.blob)).to.equal(await sha256(file));
   });
 
@@ -208,7 +208,7 @@ describe('FileTransfers', () => {
     await bob2.selectPerson('alice');
     await room.until(() => fileOf(bob2)?.state === 'complete');
     expect(doneBeforeReload).to.be.below(file.size);
-    const saved = await bob2.fileToSave(fileIdOf(bob2));
+    const saved = await bob2.files.toSave(fileIdOf(bob2));
     expect(await sha256(saved!.blob)).to.equal(await sha256(file));
   });
 
@@ -233,10 +233,10 @@ describe('FileTransfers', () => {
     expect(damaged).to.equal(true);
     expect(fileOf(bob)?.detail).to.contain('damaged');
     expect(fileOf(bob)?.canRetry).to.equal(true);
-    expect(await bob.fileToSave(fileIdOf(bob))).to.equal(null);
+    expect(await bob.files.toSave(fileIdOf(bob))).to.equal(null);
     await room.until(() => fileOf(alice)?.detail === 'It reached bob damaged.');
     // Trying again fetches it whole (only the first chunk was damaged).
-    await bob.retryFile(fileIdOf(bob));
+    await bob.files.retry(fileIdOf(bob));
     await room.until(() => fileOf(bob)?.state === 'complete');
   });
 
@@ -269,7 +269,7 @@ describe('FileTransfers', () => {
         fileOf(alice)?.state === 'complete',
     );
     for (const member of [bob, carol]) {
-      const saved = await member.fileToSave(fileIdOf(member));
+      const saved = await member.files.toSave(fileIdOf(member));
       expect(await sha256(saved!.blob)).to.equal(await sha256(file));
     }
   });
@@ -300,7 +300,7 @@ describe('FileTransfers', () => {
     bob.userOnline('carol');
     await carol.selectConversation(`group:${group.id}`);
     await room.until(() => fileOf(carol)?.state === 'complete');
-    const saved = await carol.fileToSave(fileIdOf(carol));
+    const saved = await carol.files.toSave(fileIdOf(carol));
     expect(await sha256(saved!.blob)).to.equal(await sha256(file));
   });
 
@@ -323,9 +323,9 @@ describe('FileTransfers', () => {
     await bob.selectPerson('alice');
     // Bob never wrote to Alice: he asks for the file.
     await room.until(() => fileOf(bob)?.state === 'offered');
-    await bob.downloadFile(fileIdOf(bob));
+    await bob.files.download(fileIdOf(bob));
     await room.until(() => fileOf(bob)?.state === 'waiting' && fileOf(bob)?.detail !== null);
-    await alice2.chooseFileAgain(fileIdOf(alice2), file);
+    await alice2.files.chooseAgain(fileIdOf(alice2), file);
     // Bob's last ack reaches Alice a moment after Bob has the file: wait for both.
     await room.until(() => fileOf(bob)?.state === 'complete' && fileOf(alice2)?.state === 'complete');
   });

@@ -49,7 +49,7 @@ describe('files nobody asked for', () => {
     expect([row?.status, row?.have]).to.deep.equal(['offered', 0]);
     // Not resumed after a reload either: it still waits to be asked for.
     expect((await room.stores.get('bob')!.files.unfinished()).map((r) => r.id)).not.to.include(row?.id);
-    await bob.downloadFile(fileIdOf(bob));
+    await bob.files.download(fileIdOf(bob));
     await room.until(() => fileOf(bob)?.state === 'complete');
   });
 

@@ -101,8 +101,8 @@ describe('identity hello against a hostile signaling server', () => {
     const [alice, bob] = await pair(false);
     await alice.send('hi bob');
     await room.until(() => texts(bob).includes('hi bob'));
-    expect(alice.identityOf('bob').connectionUnverified).to.equal(false);
-    expect(bob.identityOf('alice').connectionUnverified).to.equal(false);
+    expect(alice.identity.of('bob').connectionUnverified).to.equal(false);
+    expect(bob.identity.of('alice').connectionUnverified).to.equal(false);
   });
 
   it('shows both sides that the connection could not be verified, and nothing crosses the bridge', async () => {
@@ -110,7 +110,7 @@ describe('identity hello against a hostile signaling server', () => {
     await alice.send('for bob only');
     await bob.send('for alice only');
     await room.until(
-      () => alice.identityOf('bob').connectionUnverified && bob.identityOf('alice').connectionUnverified,
+      () => alice.identity.of('bob').connectionUnverified && bob.identity.of('alice').connectionUnverified,
     );
     // The bridge really carried the channels: each victim's hello reached the other and failed there.
     expect(

@@ -43,32 +43,34 @@ describe('safety numbers and key changes', () => {
 
   it('shows both sides the same 60 digits', async () => {
     const [alice, bob] = await pair();
-    await room.until(() => !!alice.identityOf('bob').safetyNumber && !!bob.identityOf('alice').safetyNumber);
-    expect(alice.identityOf('bob').safetyNumber).to.match(/^\d{60}$/);
-    expect(alice.identityOf('bob').safetyNumber).to.equal(bob.identityOf('alice').safetyNumber);
+    await room.until(
+      () => !!alice.identity.of('bob').safetyNumber && !!bob.identity.of('alice').safetyNumber,
+    );
+    expect(alice.identity.of('bob').safetyNumber).to.match(/^\d{60}$/);
+    expect(alice.identity.of('bob').safetyNumber).to.equal(bob.identity.of('alice').safetyNumber);
   });
 
   it('notes an unverified contact’s new key and keeps talking', async () => {
     const [alice] = await pair();
-    const before = alice.identityOf('bob').safetyNumber;
+    const before = alice.identity.of('bob').safetyNumber;
     const bob = await newBrowser(room);
     await alice.send('after');
     await room.until(() => texts(bob).includes('after'));
-    expect(alice.identityOf('bob').keyChange).to.equal('notice');
-    expect(alice.identityOf('bob').safetyNumber).to.not.equal(before);
+    expect(alice.identity.of('bob').keyChange).to.equal('notice');
+    expect(alice.identity.of('bob').safetyNumber).to.not.equal(before);
   });
 
   it('blocks a verified contact’s new key until the person accepts it', async () => {
     const [alice] = await pair();
-    await alice.markVerified('bob');
-    expect(alice.identityOf('bob').verified).to.equal(true);
+    await alice.identity.markVerified('bob');
+    expect(alice.identity.of('bob').verified).to.equal(true);
     const bob = await newBrowser(room);
     await alice.send('held back');
-    await room.until(() => alice.identityOf('bob').keyChange === 'blocked');
-    expect(alice.identityOf('bob').verified).to.equal(false);
+    await room.until(() => alice.identity.of('bob').keyChange === 'blocked');
+    expect(alice.identity.of('bob').verified).to.equal(false);
     expect(texts(bob)).to.not.include('held back');
-    await alice.acceptNewKey('bob');
+    await alice.identity.acceptNewKey('bob');
     await room.until(() => texts(bob).includes('held back'));
-    expect(alice.identityOf('bob').keyChange).to.equal(null);
+    expect(alice.identity.of('bob').keyChange).to.equal(null);
   });
 });
