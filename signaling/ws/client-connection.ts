@@ -16,6 +16,7 @@ import type { StoredGroup } from '../store/group-store.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { keepIceFresh } from '../turn/ice-refresh.js';
 import { authenticate, type AuthFrame } from './authenticate.js';
+import { changePassword } from './change-password.js';
 import type { ConnectionContext } from './connection-context.js';
 import {
   addToGroup,
@@ -293,40 +294,23 @@ export class ClientConnection implements PresenceMember {
     return revoked.then(() => this.sendFrame({ type: 'logged-out' }));
   }
 
-  /**
-   * Answered with a fresh `welcome` (new token; the old ones are all revoked) on success, an error
-   * otherwise. The connection stays online throughout.
-   */
   private changePassword(frame: ChangePasswordFrame): Promise<void> | undefined {
     const session = this.loggedIn(frame.type);
     if (!session) return undefined;
-    const { accounts, groups, presence } = this.ctx;
-    return accounts
-      .changePassword(session.key, frame.oldPassword, frame.newPassword, this.address)
-      .then(async (result) => {
-        if (!result.ok) {
-          const { code, message, retryAfterMs } = result.failure;
-          return this.refuse(
-            code === ErrorCode.TooManyAttempts ? 'warn' : 'info',
-            code,
-            message,
-            frame.type,
-            retryAfterMs,
-          );
-        }
-        const { token, tokenHash, expiresAt } = result.session;
-        const mine = await groups.groupsOf(session.key);
-        if (this.session !== session) return;
-        this.session = { ...session, tokenHash };
-        this.logAt('info', { user: session.user }, 'password changed');
-        this.welcome(
-          token,
-          expiresAt,
-          presence.names().filter((name) => name !== session.user),
-          mine,
-          this.ctx.ice.grantFor(session.user).iceServers,
-        );
-      });
+    return changePassword(
+      {
+        ctx: this.ctx,
+        address: this.address,
+        current: () => this.session,
+        renewed: (renewed) => (this.session = renewed),
+        log: (fields, message) => this.logAt('info', fields, message),
+        refuse: (level, code, message, ref, retryAfterMs) =>
+          this.refuse(level, code, message, ref, retryAfterMs),
+        welcome: (...args) => this.welcome(...args),
+      },
+      session,
+      frame,
+    );
   }
 
   private relaySignal(frame: SignalFrame): undefined {
