@@ -31,7 +31,7 @@ describe('saving a dangerous file', () => {
   function setUp(name: string) {
     const saved: string[] = [];
     const store = {
-      messenger: { fileToSave: async () => ({ blob: new Blob(['<p>hi</p>']), name }) },
+      messenger: { files: { toSave: async () => ({ blob: new Blob(['<p>hi</p>']), name }) } },
     } as unknown as AppStore;
     const shell = { store } as unknown as Shell;
     const target = document.createElement('div');
