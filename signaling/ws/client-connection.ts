@@ -55,6 +55,10 @@ function rawText(data: RawData): string {
 /**
  * One client's WebSocket: parses each frame once, dispatches it, and holds the connection's session.
  * Frames are handled strictly in order (see InOrderQueue).
+ *
+ * Past ~400 lines because it still holds sign-in (`authenticate`/`complete`/`welcome`) beside the
+ * dispatch, the limits and the socket's life; the commands already live beside it (group-commands,
+ * relay-signal, change-password). Sign-in is the next piece to move out, as `session-start.ts`.
  */
 export class ClientConnection implements PresenceMember {
   private session: LoggedIn | null = null;
