@@ -28,7 +28,10 @@ export const SYNC_BATCHES_IN_FLIGHT = 4;
  * we lack takes it longer than sending the next batch, the more so on a busy machine).
  */
 export const SYNC_LEADER_QUIET_MS = 300;
-export const SYNC_LEADER_FIRST_MS = 2000;
+// 10 s, not 2: on a busy machine a leader can take longer than 2 s to find what the asker lacks, and
+// asking the others again while its first stream is still coming was seen to stall catch-up (the
+// root cause is not yet found: see the closing note of this change).
+export const SYNC_LEADER_FIRST_MS = 10_000;
 
 type SyncHeadsFrame = Extract<PeerFrame, { type: 'sync-heads' }>;
 type SyncBatchFrame = Extract<PeerFrame, { type: 'sync-batch' }>;
