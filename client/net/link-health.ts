@@ -5,6 +5,8 @@
  * the path or the device's network changes, before ICE gives up and closes the channel. The mesh
  * owns the links and tells this what happened to them; one `LinkHealth` per peer.
  */
+import { RetryDelay } from './clock.js';
+import type { Clock } from './clock.js';
 import type { LinkRoute } from './link-route.js';
 
 /** What health needs of a link; both optional, as a link that cannot tell is still a link. */
@@ -15,16 +17,29 @@ export interface HealthLink {
   restartIce?(): boolean;
 }
 
+/**
+ * The first ICE restart of a lost path goes at once, the next no sooner than 1 s after it, each wait
+ * doubling up to 10 s while the path stays lost; a connected path starts over.
+ */
+const FIRST_RESTART_WAIT_MS = 1_000;
+const MAX_RESTART_WAIT_MS = 10_000;
+
 export class LinkHealth {
   readonly #changed: () => void;
+  readonly #clock: Clock;
   #route: LinkRoute | null = null;
   #failed = false;
   /** The current link was refused by the gate: its close says nothing about the network. */
   #refused = false;
+  readonly #restartWait = new RetryDelay(FIRST_RESTART_WAIT_MS, MAX_RESTART_WAIT_MS);
+  /** No ICE restart before this time; one asked for earlier waits for it in `#restartTimer`. */
+  #nextRestartAt = 0;
+  #restartTimer: unknown = null;
 
   /** `changed`: what is known changed (a route was read) while the link stayed open. */
-  constructor(changed: () => void) {
+  constructor(changed: () => void, clock: Clock) {
     this.#changed = changed;
+    this.#clock = clock;
   }
 
   /** How the open link runs; null while not open or not known yet. */
@@ -61,19 +76,45 @@ export class LinkHealth {
   dropped(): void {
     this.#route = null;
     this.#refused = false;
+    this.#clock.clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
+    this.#nextRestartAt = 0;
+    this.#restartWait.reset();
   }
 
   /** ICE's state changed on the open `link`; `current` says whether it still is the open link. */
   iceStateChanged(link: HealthLink, state: RTCIceConnectionState, current: () => boolean): void {
     // The path is gone (a network change, a relay restarting): look for a new one before ICE gives
     // up, which would close the channel. If that fails too, the mesh's close handling retries.
-    if (state === 'disconnected') link.restartIce?.();
-    if (state === 'connected' || state === 'completed') this.#read(link, current);
+    if (state === 'disconnected') this.#restart(link, current);
+    if (state !== 'connected' && state !== 'completed') return;
+    this.#nextRestartAt = 0;
+    this.#restartWait.reset();
+    this.#read(link, current);
   }
 
   /** The device's network may have changed: the open `link` looks for a new path. */
-  networkChanged(link: HealthLink): void {
-    link.restartIce?.();
+  networkChanged(link: HealthLink, current: () => boolean): void {
+    this.#restart(link, current);
+  }
+
+  /**
+   * Restarts ICE now, or once the wait since the last restart is over. While no path is found
+   * (the relay is still down) Chromium reports `disconnected` again after each restart: restarting
+   * at once every time offers in a tight loop, which the server's signal limit then cuts, losing
+   * the very offer or answer that would have recovered.
+   */
+  #restart(link: HealthLink, current: () => boolean): void {
+    if (this.#restartTimer !== null) return;
+    const restart = (): void => {
+      this.#restartTimer = null;
+      if (!current()) return;
+      this.#nextRestartAt = this.#clock.now() + this.#restartWait.take();
+      link.restartIce?.();
+    };
+    const wait = this.#nextRestartAt - this.#clock.now();
+    if (wait <= 0) restart();
+    else this.#restartTimer = this.#clock.setTimeout(restart, wait);
   }
 
   /** Reads the route of `link` once its path is (newly) chosen, and reports it when it changed. */

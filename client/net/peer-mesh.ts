@@ -244,7 +244,7 @@ export class PeerMesh {
         link: null,
         open: false,
         passage: null,
-        health: new LinkHealth(() => this.#handlers.onStateChange?.(peer, 'open')),
+        health: new LinkHealth(() => this.#handlers.onStateChange?.(peer, 'open'), this.#clock),
         bulk: null,
         wanted: false,
         startedAt: 0,
@@ -392,7 +392,8 @@ export class PeerMesh {
   /** The network may have changed: open links look for a new path, waiting ones try now. */
   #networkChanged(): void {
     for (const [peer, entry] of this.#entries) {
-      if (entry.open && entry.link) entry.health.networkChanged(entry.link);
+      const link = entry.link;
+      if (entry.open && link) entry.health.networkChanged(link, () => entry.link === link && entry.open);
       else if (!entry.link && entry.wanted) this.#attempt(peer, entry);
     }
   }
