@@ -32,13 +32,26 @@ interface ExtendableMessageEvent extends ExtendableEvent {
   readonly data: unknown;
   readonly ports: readonly MessagePort[];
 }
+interface NotificationEvent extends ExtendableEvent {
+  readonly notification: Notification;
+}
+interface WindowClient {
+  readonly url: string;
+  focus(): Promise<WindowClient>;
+  postMessage(message: unknown): void;
+}
 interface ServiceWorkerScope {
   readonly registration: ServiceWorkerRegistration;
   skipWaiting(): Promise<void>;
-  readonly clients: { claim(): Promise<void> };
+  readonly clients: {
+    claim(): Promise<void>;
+    matchAll(options: { type: 'window'; includeUncontrolled: boolean }): Promise<readonly WindowClient[]>;
+    openWindow(url: string): Promise<WindowClient | null>;
+  };
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
   addEventListener(type: 'message', listener: (event: ExtendableMessageEvent) => void): void;
+  addEventListener(type: 'notificationclick', listener: (event: NotificationEvent) => void): void;
 }
 
 const scope = globalThis as unknown as ServiceWorkerScope;
@@ -96,4 +109,27 @@ scope.addEventListener('message', (event) => {
       event.waitUntil(scope.skipWaiting());
       return;
   }
+});
+
+/**
+ * A notification the page showed through this registration (where the page may not construct one,
+ * as on Android) was clicked: bring a Parley window forward and tell it which conversation to open
+ * (client/app/attention/notifier.ts), or open one.
+ */
+scope.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const data = event.notification.data as { conversation?: unknown } | null;
+  const conversation = typeof data?.conversation === 'string' ? data.conversation : null;
+  event.waitUntil(
+    (async () => {
+      const windows = await scope.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows[0];
+      if (!open) {
+        await scope.clients.openWindow('/');
+        return;
+      }
+      await open.focus();
+      if (conversation !== null) open.postMessage({ type: 'open-conversation', conversation });
+    })(),
+  );
 });

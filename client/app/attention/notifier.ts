@@ -23,7 +23,17 @@ export interface NotifierDeps {
   /** The permission or the mutes changed: the UI may show it. */
   changed(): void;
   warn(message: string, error?: unknown): void;
+  /**
+   * The service worker's registration, where pages may not construct notifications themselves
+   * (Android's Chrome): default `navigator.serviceWorker.ready`, or null where there is none.
+   */
+  registration?(): Promise<Pick<ServiceWorkerRegistration, 'showNotification'> | null>;
+  /** Where the worker posts `{ type: 'open-conversation' }` when its notification is clicked. */
+  workerMessages?: EventTarget | null;
 }
+
+/** What client/pwa/sw.ts posts to the page when a notification it showed is clicked. */
+export const OPEN_CONVERSATION_MESSAGE = 'open-conversation';
 
 export class Notifier {
   readonly #deps: NotifierDeps;
@@ -33,8 +43,12 @@ export class Notifier {
   #permissionStatus: PermissionStatus | null = null;
   #closed = false;
 
+  readonly #workerMessages: EventTarget | null;
+
   constructor(deps: NotifierDeps) {
     this.#deps = deps;
+    this.#workerMessages = deps.workerMessages !== undefined ? deps.workerMessages : browserWorkerMessages();
+    this.#workerMessages?.addEventListener('message', this.#onWorkerMessage);
     void this.#watchPermission();
   }
 
@@ -91,8 +105,10 @@ export class Notifier {
       // One per conversation (by tag): a busy chat replaces its notification instead of piling up.
       notification = new Notification(title, { body, tag: conversation });
     } catch (error) {
-      // Android's Chrome allows notifications from a service worker only, and says so by throwing.
-      this.#deps.warn('showing a notification failed', error);
+      // Android's Chrome allows notifications from a service worker only, and says so by throwing
+      // a TypeError: show it through the registration, whose click the worker hands back to us.
+      if (error instanceof TypeError) void this.#showThroughWorker(conversation, title, body, error);
+      else this.#deps.warn('showing a notification failed', error);
       return;
     }
     this.#showing.set(conversation, notification);
@@ -114,7 +130,31 @@ export class Notifier {
   close(): void {
     this.#closed = true;
     if (this.#permissionStatus) this.#permissionStatus.onchange = null;
+    this.#workerMessages?.removeEventListener('message', this.#onWorkerMessage);
   }
+
+  async #showThroughWorker(conversation: string, title: string, body: string, cause: unknown): Promise<void> {
+    try {
+      const registration = await (this.#deps.registration ?? browserRegistration)();
+      if (!registration) throw cause;
+      // `data` tells the worker's click handler which conversation to open.
+      await registration.showNotification(title, { body, tag: conversation, data: { conversation } });
+    } catch (error) {
+      this.#deps.warn('showing a notification failed', error);
+    }
+  }
+
+  /** The worker says one of its notifications was clicked: open that conversation, if it is ours. */
+  readonly #onWorkerMessage = (event: Event): void => {
+    const data: unknown = (event as MessageEvent).data;
+    if (typeof data !== 'object' || data === null) return;
+    const { type, conversation } = data as { type?: unknown; conversation?: unknown };
+    if (type !== OPEN_CONVERSATION_MESSAGE || typeof conversation !== 'string') return;
+    // The worker only echoes what a notification carried, but a page of this origin could post
+    // anything: only a conversation this account has is opened.
+    if (this.#closed || this.#deps.kindOf(conversation) === null) return;
+    this.#deps.open(conversation).catch((error: unknown) => this.#deps.warn('opening failed', error));
+  };
 
   /** Follows changes made in the browser's site settings, where the Permissions API can tell. */
   async #watchPermission(): Promise<void> {
@@ -128,6 +168,16 @@ export class Notifier {
       // Not queryable here: the permission is still read at every render.
     }
   }
+}
+
+function browserWorkerMessages(): EventTarget | null {
+  return typeof navigator !== 'undefined' && 'serviceWorker' in navigator ? navigator.serviceWorker : null;
+}
+
+async function browserRegistration(): Promise<ServiceWorkerRegistration | null> {
+  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return null;
+  // `ready` never settles without a worker: only wait for it when one is registered.
+  return (await navigator.serviceWorker.getRegistration()) ? navigator.serviceWorker.ready : null;
 }
 
 /** What a notification says of a message: its text on one line, or what kind of file it is. */
