@@ -39,11 +39,18 @@ export type SearchIndexWriter = IDBPObjectStore<
 /** How many results a search returns when not told. */
 export const DEFAULT_SEARCH_LIMIT = 50;
 /**
- * Other prefixes with more keys than this are not loaded as sets (candidates are then checked by
- * substring alone). Reading keys costs little next to reading a message per candidate, so this is
- * high: with 100,000 messages, two common words each in a fifth of them still intersect this way.
+ * Other prefixes with more keys than this are never loaded as sets (candidates are then checked by
+ * substring alone): with 100,000 messages, two common words each in a fifth of them still can be.
  */
 const MAX_SET_SIZE = 200_000;
+/** Other prefixes with at most this many keys are loaded as sets at once: that costs next to nothing. */
+const EAGER_SET_SIZE = 2048;
+/**
+ * How many messages a search may confirm by their text alone. Once the first batch's hit rate says
+ * finding the rest would take more (and the rarest prefix has more keys left than this), the
+ * larger prefixes are loaded as sets instead.
+ */
+const READ_BUDGET = 2048;
 /** A search reads at most this many keys of its rarest prefix: its time stays bounded. */
 const MAX_SCAN = 200_000;
 /** Keys read by the first request while looking for hits; each later one reads twice as many, up to the cap. */
@@ -95,18 +102,32 @@ export class SearchIndex {
       const order = prefixes.map((prefix, i) => ({ prefix, count: counts[i]! }));
       order.sort((a, b) => a.count - b.count);
       const [driver, ...others] = order;
-      const sets = await Promise.all(
-        others
-          .filter((other) => other.count <= MAX_SET_SIZE)
-          .map(async ({ prefix }) => idsOf(await index.getAllKeys(prefixRange(prefix)))),
-      );
+      // Another prefix's keys are loaded as a set of ids only when that is cheap (few keys), or once
+      // the hit rate seen so far says confirming candidates by their text alone would read more
+      // than `READ_BUDGET` messages: reading a common word's whole posting (a quarter of 100,000
+      // messages) costs far more than the few hundred message reads that usually find the newest.
+      const toLoad = others.filter((other) => other.count <= MAX_SET_SIZE);
+      const load = (which: typeof toLoad) =>
+        Promise.all(which.map(async ({ prefix }) => idsOf(await index.getAllKeys(prefixRange(prefix)))));
+      const sets = await load(toLoad.filter((other) => other.count <= EAGER_SET_SIZE));
+      let deferred = toLoad.filter((other) => other.count > EAGER_SET_SIZE);
       const messages = tx.objectStore('messages');
       const hits: SearchHit[] = [];
       const seen = new Set<string>();
       let range = prefixRange(driver!.prefix);
+      let reads = 0;
       // Keys come a batch per request and their messages are read in parallel: a request's round
       // trip, not the work, is what costs, and one key or message at a time would pay it per hit.
       for (let scanned = 0, batch = FIRST_SCAN_BATCH; hits.length < limit && scanned < MAX_SCAN;) {
+        if (
+          deferred.length > 0 &&
+          scanned > 0 &&
+          driver!.count - scanned > READ_BUDGET &&
+          projectedReads(reads, hits.length, limit) > READ_BUDGET
+        ) {
+          sets.push(...(await load(deferred)));
+          deferred = [];
+        }
         const keys = await index.getAllKeys(range, batch);
         batch = Math.min(batch * 2, MAX_SCAN_BATCH);
         if (keys.length === 0) break;
@@ -116,6 +137,7 @@ export class SearchIndex {
           .map((key) => key[2])
           .filter((id) => !seen.has(id) && sets.every((set) => set.has(id)));
         for (const id of ids) seen.add(id);
+        reads += ids.length;
         const rows = await Promise.all(ids.map((id) => messages.get(id)));
         ids.forEach((id, i) => {
           const message = this.#connection.parse(StoredMessage, 'messages', id, rows[i]);
@@ -129,6 +151,11 @@ export class SearchIndex {
       return hits.sort((a, b) => b.sentAt - a.sentAt);
     });
   }
+}
+
+/** How many more messages reading at the rate seen so far takes to find `limit` hits. */
+function projectedReads(reads: number, found: number, limit: number): number {
+  return found === 0 ? Infinity : ((limit - found) * reads) / found;
 }
 
 function idsOf(keys: readonly SearchKey[]): Set<string> {

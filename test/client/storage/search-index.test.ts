@@ -74,6 +74,36 @@ describe('SearchIndex', () => {
     });
   });
 
+  it('finds the same hits whether the common words are confirmed by text or intersected as sets', async function () {
+    // 6,000 messages: "red" in half, "blue" in the other half, both together in one in 500. "red
+    // blue" first confirms candidates by their text, finds hits too rare, then loads the other
+    // word's keys as a set; "red" alone stops after the newest 50. Both must equal brute force.
+    this.timeout(30_000);
+    const store = await open();
+    const texts = new Map<number, string>();
+    for (let from = 1; from <= 6000; from += 500) {
+      const batch = Array.from({ length: 500 }, (_, i) => {
+        const n = from + i;
+        const text = n % 500 === 0 ? `red and blue ${n}` : `${n % 2 === 0 ? 'red' : 'blue'} item ${n}`;
+        texts.set(n, text);
+        return incoming(n, text);
+      });
+      await store.addIncomingBatch(dm, batch, { unread: false });
+    }
+    const expected = (words: string[], limit: number) =>
+      [...texts]
+        .filter(([, text]) => words.every((word) => text.includes(word)))
+        .map(([n]) => n)
+        .sort((a, b) => b - a)
+        .slice(0, limit)
+        .map((n) => messageId(n));
+    const ids = async (query: string) => (await store.search.search(query)).map((hit) => hit.id);
+    expect(await ids('red blue')).to.deep.equal(expected(['red', 'blue'], 50));
+    expect(await ids('blue red')).to.deep.equal(expected(['red', 'blue'], 50));
+    expect(await ids('red item')).to.deep.equal(expected(['red', 'item'], 50));
+    expect(await ids('red')).to.deep.equal(expected(['red'], 50));
+  });
+
   it('shows no hit the substring check refuses, though the index holds all its tokens', async () => {
     const store = await open();
     await store.addIncomingMessage(incoming(1, '会议 室'), { unread: false });
