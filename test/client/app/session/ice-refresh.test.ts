@@ -6,43 +6,7 @@ import { clearSession, saveSession } from '../../../../client/storage/session-to
 import { Capability, PROTOCOL_VERSION } from '../../../../shared/protocol.js';
 import type { IceServer, ServerFrame } from '../../../../shared/protocol.js';
 import { idleLink } from '../../helpers/idle-link.js';
-
-/** A signaling socket the test plays the server on: it records what the client sends. */
-class ServerSide {
-  readonly sent: Array<Record<string, unknown>> = [];
-  socket: {
-    readyState: number;
-    onopen: (() => void) | null;
-    onmessage: ((event: { data: string }) => void) | null;
-    onclose: ((event: { code: number }) => void) | null;
-    onerror: (() => void) | null;
-    send(data: string): void;
-    close(): void;
-  } | null = null;
-
-  readonly createSocket = (): WebSocket => {
-    const socket = {
-      readyState: WebSocket.CONNECTING as number,
-      onopen: null,
-      onmessage: null,
-      onclose: null,
-      onerror: null,
-      send: (data: string) => this.sent.push(JSON.parse(data) as Record<string, unknown>),
-      close: () => undefined,
-    };
-    this.socket = socket;
-    return socket as unknown as WebSocket;
-  };
-
-  open(): void {
-    this.socket!.readyState = WebSocket.OPEN;
-    this.socket!.onopen?.();
-  }
-
-  say(frame: ServerFrame): void {
-    this.socket!.onmessage?.({ data: JSON.stringify(frame) });
-  }
-}
+import { ServerSide } from './server-side.js';
 
 /** Links that never open, recording the ICE servers each was made with. */
 function recordingLinks(): { made: Array<readonly IceServer[]>; createLink: PeerLinkFactory } {
