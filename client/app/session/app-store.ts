@@ -32,7 +32,7 @@ import { consoleWarn } from '../warn.js';
 
 export type { SignalingStatus };
 export type { GroupRequest } from '../roster/group-requests.js';
-export type { AccountRequest } from './account-commands.js';
+export type { AccountCommand, AccountRequest } from './account-commands.js';
 
 export type AuthState =
   /**

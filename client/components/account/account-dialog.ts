@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { AccountRequest } from '../../app/session/app-store.js';
+import type { AccountCommand, AccountRequest } from '../../app/session/app-store.js';
 import { buttonStyles } from '../styles/buttons.js';
 import { formStyles } from '../styles/forms.js';
 import { accountDialogStyles } from './account-dialog.styles.js';
@@ -66,10 +66,18 @@ export class AccountDialog extends LitElement {
       </dialog>`;
   }
 
+  /** Whether `command` waits for the server, and its error if it failed. */
+  #stateOf(command: AccountCommand) {
+    const request = this.request;
+    return {
+      pending: request.kind === 'pending' && request.command === command,
+      error: request.kind === 'error' && request.command === command ? request : null,
+    };
+  }
+
   #renderPasswordForm() {
     const request = this.request;
-    const pending = request.kind === 'pending' && request.command === 'change-password';
-    const error = request.kind === 'error' && request.command === 'change-password' ? request : null;
+    const { pending, error } = this.#stateOf('change-password');
     const invalid = (field: string) => (error?.field === field ? 'true' : 'false');
     return html`<form aria-labelledby="password-title" novalidate @submit=${this.#onChangePassword}>
       <h3 id="password-title">Change password</h3>
@@ -100,9 +108,7 @@ export class AccountDialog extends LitElement {
   }
 
   #renderEverywhere() {
-    const request = this.request;
-    const pending = request.kind === 'pending' && request.command === 'logout-everywhere';
-    const error = request.kind === 'error' && request.command === 'logout-everywhere' ? request : null;
+    const { pending, error } = this.#stateOf('logout-everywhere');
     return html`<form aria-labelledby="everywhere-title" @submit=${this.#onSignOutEverywhere}>
       <h3 id="everywhere-title">Sign out everywhere</h3>
       ${error ? html`<p role="alert">${error.text}</p>` : nothing}

@@ -8,10 +8,9 @@ import { AppStore } from '../../../../client/app/session/app-store.js';
 import { deleteAccountStore } from '../../../../client/storage/account-store.js';
 import { clearPendingLogout, clearSession, loadSession } from '../../../../client/storage/session-token.js';
 import { ErrorCode } from '../../../../shared/errors.js';
-import { PROTOCOL_VERSION } from '../../../../shared/protocol.js';
-import type { ClientFrame, ServerFrame } from '../../../../shared/protocol.js';
+import type { ClientFrame, ErrorFrame } from '../../../../shared/protocol.js';
 import { idleLink } from '../../helpers/idle-link.js';
-import { ServerSide } from './server-side.js';
+import { ServerSide, until, welcome } from './server-side.js';
 
 const OLD = 'correct horse battery staple';
 const NEW = 'tr0ub4dor & 3 more words';
@@ -28,6 +27,11 @@ function commands(online = true) {
     changed: () => changes++,
   });
   return { account, sent, changes: () => changes };
+}
+
+/** The server's refusal of `ref`. */
+function refusal(code: ErrorCode, ref: string, retryAfterMs?: number): ErrorFrame {
+  return { type: 'error', code, message: 'refused', ref, ...(retryAfterMs ? { retryAfterMs } : {}) };
 }
 
 describe('AccountCommands', () => {
@@ -80,13 +84,7 @@ describe('AccountCommands', () => {
   it('says in words when the server refuses the current password, and which field it is', () => {
     const { account } = commands();
     account.changePassword(OLD, NEW, NEW);
-    const frame: ServerFrame = {
-      type: 'error',
-      code: ErrorCode.BadCredentials,
-      message: 'Wrong username or password.',
-      ref: 'change-password',
-    };
-    expect(account.failed(frame)).to.equal(true);
+    expect(account.failed(refusal(ErrorCode.BadCredentials, 'change-password'))).to.equal(true);
     expect(account.state).to.deep.equal({
       kind: 'error',
       command: 'change-password',
@@ -98,13 +96,7 @@ describe('AccountCommands', () => {
   it('says when to try again after too many wrong passwords', () => {
     const { account } = commands();
     account.changePassword(OLD, NEW, NEW);
-    account.failed({
-      type: 'error',
-      code: ErrorCode.TooManyAttempts,
-      message: 'Too many attempts.',
-      ref: 'change-password',
-      retryAfterMs: 30_000,
-    });
+    account.failed(refusal(ErrorCode.TooManyAttempts, 'change-password', 30_000));
     const state = account.state;
     expect(state.kind === 'error' && state.text).to.equal(
       'Too many failed attempts. Try again in 30 seconds.',
@@ -114,13 +106,7 @@ describe('AccountCommands', () => {
   it('takes only errors about the pending command', () => {
     const { account } = commands();
     account.signOutEverywhere();
-    const groupError: ServerFrame = {
-      type: 'error',
-      code: ErrorCode.UnknownGroup,
-      message: '?',
-      ref: 'group-add',
-    };
-    expect(account.failed(groupError)).to.equal(false);
+    expect(account.failed(refusal(ErrorCode.UnknownGroup, 'group-add'))).to.equal(false);
     expect(account.state).to.deep.equal({ kind: 'pending', command: 'logout-everywhere' });
     expect(account.welcomed()).to.equal(false);
     expect(account.loggedOut()).to.equal(true);
@@ -160,23 +146,6 @@ describe('AccountCommands', () => {
   });
 });
 
-function welcome(token: string, online = ['bruno']): ServerFrame {
-  return {
-    type: 'welcome',
-    version: PROTOCOL_VERSION,
-    user: 'aurelia',
-    token,
-    expiresAt: Date.now() + 3_600_000,
-    iceServers: [],
-    online,
-    groups: [],
-  };
-}
-
-async function until(store: AppStore, done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((wake) => store.addEventListener('change', wake, { once: true }));
-}
-
 describe('AppStore: the account commands', () => {
   let store: AppStore | null = null;
   let server: ServerSide;
@@ -191,7 +160,7 @@ describe('AppStore: the account commands', () => {
     await store.start();
     server.open();
     store.login('aurelia', OLD);
-    server.say(welcome('a'.repeat(32)));
+    server.say(welcome({ token: 'a'.repeat(32), online: ['bruno'] }));
     await until(store, () => store?.messenger !== null);
     server.sent.length = 0;
   });
@@ -209,7 +178,7 @@ describe('AppStore: the account commands', () => {
     const messenger = store!.messenger;
     expect(store!.account.changePassword(OLD, NEW, NEW)).to.equal(true);
     expect(server.sent).to.deep.equal([{ type: 'change-password', oldPassword: OLD, newPassword: NEW }]);
-    server.say(welcome('b'.repeat(32), []));
+    server.say(welcome({ token: 'b'.repeat(32) }));
     await until(store!, () => store!.account.state.kind === 'done');
     expect(store!.auth).to.deep.equal({ kind: 'signed-in', user: 'aurelia' });
     expect(store!.messenger, 'the same messenger goes on').to.equal(messenger);
@@ -225,7 +194,7 @@ describe('AppStore: the account commands', () => {
 
   it('stays signed in and explains a wrong current password', async () => {
     store!.account.changePassword('wrong password', NEW, NEW);
-    server.say({ type: 'error', code: ErrorCode.BadCredentials, message: 'Wrong.', ref: 'change-password' });
+    server.say(refusal(ErrorCode.BadCredentials, 'change-password'));
     await until(store!, () => store!.account.state.kind === 'error');
     const state = store!.account.state;
     expect(state.kind === 'error' && state.text).to.equal('That is not your current password.');

@@ -2,7 +2,9 @@
  * A signaling socket the test plays the server on, handed to `AppStore` as `createSocket`: it
  * records what the client sends, and the test opens it, answers and closes it.
  */
-import type { ServerFrame } from '../../../../shared/protocol.js';
+import type { AppStore } from '../../../../client/app/session/app-store.js';
+import { PROTOCOL_VERSION } from '../../../../shared/protocol.js';
+import type { IceServer, ServerFrame } from '../../../../shared/protocol.js';
 
 interface FakeSocket {
   readyState: number;
@@ -47,4 +49,25 @@ export class ServerSide {
     socket.readyState = WebSocket.CLOSED;
     socket.onclose?.({ code: 1006 });
   }
+}
+
+/** The server's `welcome` for aurelia: by default token `t…t`, nobody online, no ICE servers. */
+export function welcome(
+  fields: { token?: string; online?: string[]; iceServers?: IceServer[] } = {},
+): ServerFrame {
+  return {
+    type: 'welcome',
+    version: PROTOCOL_VERSION,
+    user: 'aurelia',
+    token: fields.token ?? 't'.repeat(32),
+    expiresAt: Date.now() + 3_600_000,
+    iceServers: fields.iceServers ?? [],
+    online: fields.online ?? [],
+    groups: [],
+  };
+}
+
+/** Resolves once `done()` holds, checking after each change of `store`. */
+export async function until(store: AppStore, done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((wake) => store.addEventListener('change', wake, { once: true }));
 }
