@@ -25,9 +25,12 @@ async function changePassword(dialog: Locator, current: string, next: string): P
   await dialog.getByRole('button', { name: 'Change password', exact: true }).click();
 }
 
-test('a password change keeps this session; then only the new password logs in', () =>
+test('a password change keeps this session, ends the others; then only the new password logs in', () =>
   inWorld(async (world) => {
-    const alice = await world.register('alice');
+    const elsewhere = await world.register('alice');
+    const alice = await world.arrive('alice');
+    await alice.login();
+    await elsewhere.alert.waitFor();
     const dialog = await openAccount(alice);
 
     await changePassword(dialog, 'not my password', NEW_PASSWORD);
@@ -46,6 +49,10 @@ test('a password change keeps this session; then only the new password logs in',
     assert.equal(await dialog.getByRole('alert').count(), 0, 'the old error is gone');
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await alice.waitUntilSignedIn();
+    // The session of the other browser ended with the change.
+    await elsewhere.page.getByRole('button', { name: 'Use Parley in this tab', exact: true }).click();
+    await elsewhere.alert.filter({ hasText: /password changed/i }).waitFor();
+    await elsewhere.usernameField.waitFor();
 
     await alice.logOutButton.click();
     await alice.usernameField.waitFor();

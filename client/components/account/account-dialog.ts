@@ -179,8 +179,8 @@ export class AccountDialog extends LitElement {
   };
 
   readonly #onSignOutEverywhere = (event: SubmitEvent): void => {
+    // Only **Yes, sign out everywhere** submits: the form has no field to press Enter in.
     event.preventDefault();
-    if (!this.confirming) return;
     this.dispatchEvent(new AccountActionEvent('sign-out-everywhere'));
   };
 
