@@ -19,6 +19,7 @@ import {
   savePendingLogout,
   saveSession,
 } from '../../storage/session-token.js';
+import { AccountCommands, SIGNED_OUT_EVERYWHERE_TEXT } from './account-commands.js';
 import { UNREACHABLE_TEXT, errorFrameText, errorText } from './error-text.js';
 // The session builds the messenger (the composition root) and feeds it the server's frames.
 import { Messenger } from '../messenger.js';
@@ -31,10 +32,14 @@ import { consoleWarn } from '../warn.js';
 
 export type { SignalingStatus };
 export type { GroupRequest } from '../roster/group-requests.js';
+export type { AccountCommand, AccountRequest } from './account-commands.js';
 
 export type AuthState =
-  /** `error` is shown in an alert; `pending` while the server has not answered. */
-  | { kind: 'signed-out'; pending: 'login' | 'register' | null; error: string | null }
+  /**
+   * `error` is shown in an alert; `pending` while the server has not answered; `notice` says why
+   * the person is here when that is no error (they signed out everywhere).
+   */
+  | { kind: 'signed-out'; pending: 'login' | 'register' | null; error: string | null; notice?: string }
   /** Signed in (or resuming a remembered session while the server is away). */
   | { kind: 'signed-in'; user: string }
   /** This tab stopped for good (another session took over); `message` says why. */
@@ -66,6 +71,11 @@ export class AppStore extends EventTarget {
   #opening: Promise<void> | null = null;
   #frames: Promise<void> = Promise.resolve();
   readonly #groupRequests = new GroupRequests();
+  /** **Change password** and **Sign out everywhere**, and how the last one went. */
+  readonly account = new AccountCommands({
+    send: (frame) => this.#signaling.send(frame),
+    changed: () => this.#emit(),
+  });
   /** A signed-out token this connection resumed only to revoke it (see `logout`). */
   #revoking: string | null = null;
   /** A sign-in asked for while the socket was still connecting; sent when it opens. */
@@ -191,6 +201,7 @@ export class AppStore extends EventTarget {
 
   #onStatus(status: SignalingStatus): void {
     this.#revoking = null;
+    if (status.kind !== 'open') this.account.connectionLost();
     const pendingLogout = loadPendingLogout();
     if (status.kind === 'open' && this.#token) {
       this.#signaling.send({
@@ -248,6 +259,15 @@ export class AppStore extends EventTarget {
       case 'logged-out':
         clearPendingLogout();
         this.#revoking = null;
+        if (this.account.loggedOut()) {
+          this.#endSession();
+          this.#setAuth({
+            kind: 'signed-out',
+            pending: null,
+            error: null,
+            notice: SIGNED_OUT_EVERYWHERE_TEXT,
+          });
+        }
         return;
       case 'ice-servers':
         this.#messenger?.iceServersRefreshed(frame.iceServers);
@@ -290,6 +310,9 @@ export class AppStore extends EventTarget {
     }
     this.#token = frame.token;
     saveSession({ user: frame.user, token: frame.token, expiresAt: frame.expiresAt });
+    // The answer to a password change: the same connection, online throughout, under a new token.
+    // Nothing else is new (and the server sends no invitations after it, unlike a sign-in's welcome).
+    if (this.#auth.kind === 'signed-in' && this.#auth.user === frame.user && this.account.welcomed()) return;
     this.#signaling.markHealthy();
     if (this.#auth.kind !== 'signed-in' || this.#auth.user !== frame.user) {
       this.#messenger?.close();
@@ -325,6 +348,7 @@ export class AppStore extends EventTarget {
       this.#setAuth({ kind: 'signed-out', pending: null, error: errorFrameText(frame) });
       return;
     }
+    if (this.account.failed(frame)) return;
     if (frame.ref?.startsWith('group-')) {
       // An error about a request since replaced by another is old news: not shown.
       if (this.#groupRequests.failed(frame.ref, errorFrameText(frame))) this.#emit();
@@ -357,6 +381,7 @@ export class AppStore extends EventTarget {
   }
 
   #endSession(): void {
+    this.account.reset();
     this.#token = null;
     clearSession();
     this.#messenger?.close();

@@ -17,7 +17,8 @@ export function errorText(code: ErrorCode, retryAfterMs?: number): string {
       return `Too many failed attempts. Try again in ${seconds} seconds.`;
     }
     case ErrorCode.SessionExpired:
-      return 'Your session has expired. Please log in again.';
+      // The server cannot tell these apart (an ended session leaves nothing behind), so all are named.
+      return 'You are signed out: this account was signed out everywhere or its password changed, or the session expired. Please log in again.';
     case ErrorCode.SessionReplaced:
       return 'You signed in from another tab or browser, so this one has stopped.';
     case ErrorCode.ProtocolVersion:
@@ -58,6 +59,15 @@ export function errorText(code: ErrorCode, retryAfterMs?: number): string {
 
 export function errorFrameText(frame: ErrorFrame): string {
   return errorText(frame.code, frame.retryAfterMs);
+}
+
+/**
+ * An error about **Change password** or **Sign out everywhere**: the same words, except that a wrong
+ * password there is the current one (no username was typed).
+ */
+export function accountErrorText(frame: ErrorFrame): string {
+  if (frame.code === ErrorCode.BadCredentials) return 'That is not your current password.';
+  return errorFrameText(frame);
 }
 
 export const UNREACHABLE_TEXT = 'Cannot reach the Parley server. Check your connection; Parley keeps trying.';

@@ -79,6 +79,12 @@ export const APP_COMMANDS = {
       }
     }
   },
+  'account-action': (event, { store }) => {
+    const { passwords } = event;
+    if (event.action === 'dismiss') store.account.dismiss();
+    else if (event.action === 'sign-out-everywhere') store.account.signOutEverywhere();
+    else if (passwords) store.account.changePassword(passwords.current, passwords.next, passwords.confirm);
+  },
   'invitation-answer': (event, { store }) => {
     store.answerInvitation(event.groupId, event.accept);
   },

@@ -34,6 +34,8 @@ export const parleyAppStyles = css`
     gap: var(--parley-space-small);
   }
   .me strong {
+    /* Pushes **Account** and **Log out** together to the end. */
+    margin-right: auto;
     font-size: 1.1rem;
     overflow-wrap: anywhere;
   }

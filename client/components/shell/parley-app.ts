@@ -4,6 +4,7 @@ import { groupIdOf } from '../../../shared/peer-protocol.js';
 import type { AppStore } from '../../app/session/app-store.js';
 import type { Messenger, OpenConversationView } from '../../app/messenger.js';
 import type { AppUpdates } from '../../pwa/app-updates.js';
+import '../account/account-dialog.js';
 import '../conversation/conversation-view.js';
 import type { ConversationView } from '../conversation/conversation-view.js';
 import '../sidebar/group-dialog.js';
@@ -150,7 +151,11 @@ export class ParleyApp extends LitElement {
     switch (auth.kind) {
       case 'signed-out':
         return html`<div class="signed-out">
-          <sign-in-form .error=${auth.error} .pending=${auth.pending}></sign-in-form>
+          <sign-in-form
+            .error=${auth.error}
+            .pending=${auth.pending}
+            .notice=${auth.notice ?? null}
+          ></sign-in-form>
           <connection-notice .status=${store.connection}></connection-notice>
           ${this.#renderFooter()}
         </div>`;
@@ -175,6 +180,7 @@ export class ParleyApp extends LitElement {
       <aside>
         <div class="me">
           <strong>${user}</strong>
+          <account-dialog .user=${user} .request=${store.account.state}></account-dialog>
           <button @click=${() => store.logout()}>Log out</button>
         </div>
         <connection-notice .status=${store.connection} ?quietWhileConnecting=${false}></connection-notice>

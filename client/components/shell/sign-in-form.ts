@@ -11,6 +11,7 @@ import { SignInEvent } from '../events.js';
  * @fires sign-in - `SignInEvent`: **Log in** (or Enter) or **Create account** was pressed.
  * @property error - The error to show, already in words; null for none.
  * @property pending - Which request waits for the server (both buttons are disabled meanwhile).
+ * @property notice - Why the person is here when that is no error (in a role `status`); null for none.
  */
 @customElement('sign-in-form')
 export class SignInForm extends LitElement {
@@ -45,6 +46,12 @@ export class SignInForm extends LitElement {
         flex: 1;
         padding: 0.6rem;
       }
+      .notice {
+        margin: 0 0 var(--parley-space-medium);
+        padding: 0.5rem;
+        border-radius: var(--parley-radius);
+        background: var(--parley-highlight);
+      }
       button[disabled] {
         opacity: 0.6;
         cursor: progress;
@@ -56,6 +63,8 @@ export class SignInForm extends LitElement {
   @property({ attribute: false }) error: string | null = null;
   /** Which request is waiting for the server. */
   @property({ attribute: false }) pending: 'login' | 'register' | null = null;
+  /** Why the person is here when that is no error (they signed out everywhere). */
+  @property({ attribute: false }) notice: string | null = null;
 
   @query('#username') private usernameInput!: HTMLInputElement;
   @query('#password') private passwordInput!: HTMLInputElement;
@@ -65,6 +74,7 @@ export class SignInForm extends LitElement {
       <form @submit=${this.#onSubmit} novalidate>
         <h1>Parley</h1>
         ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+        ${this.notice ? html`<p role="status" class="notice">${this.notice}</p>` : nothing}
         <label class="field"
           >Username
           <input id="username" name="username" autocomplete="username" autocapitalize="none" required />

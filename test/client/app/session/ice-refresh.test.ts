@@ -4,45 +4,9 @@ import type { PeerLinkFactory } from '../../../../client/net/peer-mesh.js';
 import { deleteAccountStore } from '../../../../client/storage/account-store.js';
 import { clearSession, saveSession } from '../../../../client/storage/session-token.js';
 import { Capability, PROTOCOL_VERSION } from '../../../../shared/protocol.js';
-import type { IceServer, ServerFrame } from '../../../../shared/protocol.js';
+import type { IceServer } from '../../../../shared/protocol.js';
 import { idleLink } from '../../helpers/idle-link.js';
-
-/** A signaling socket the test plays the server on: it records what the client sends. */
-class ServerSide {
-  readonly sent: Array<Record<string, unknown>> = [];
-  socket: {
-    readyState: number;
-    onopen: (() => void) | null;
-    onmessage: ((event: { data: string }) => void) | null;
-    onclose: ((event: { code: number }) => void) | null;
-    onerror: (() => void) | null;
-    send(data: string): void;
-    close(): void;
-  } | null = null;
-
-  readonly createSocket = (): WebSocket => {
-    const socket = {
-      readyState: WebSocket.CONNECTING as number,
-      onopen: null,
-      onmessage: null,
-      onclose: null,
-      onerror: null,
-      send: (data: string) => this.sent.push(JSON.parse(data) as Record<string, unknown>),
-      close: () => undefined,
-    };
-    this.socket = socket;
-    return socket as unknown as WebSocket;
-  };
-
-  open(): void {
-    this.socket!.readyState = WebSocket.OPEN;
-    this.socket!.onopen?.();
-  }
-
-  say(frame: ServerFrame): void {
-    this.socket!.onmessage?.({ data: JSON.stringify(frame) });
-  }
-}
+import { ServerSide, until, welcome } from './server-side.js';
 
 /** Links that never open, recording the ICE servers each was made with. */
 function recordingLinks(): { made: Array<readonly IceServer[]>; createLink: PeerLinkFactory } {
@@ -60,23 +24,6 @@ const turn = (credential: string): IceServer => ({
   username: '1700000000:aurelia',
   credential,
 });
-
-function welcome(iceServers: IceServer[], online: string[]): ServerFrame {
-  return {
-    type: 'welcome',
-    version: PROTOCOL_VERSION,
-    user: 'aurelia',
-    token: 't'.repeat(32),
-    expiresAt: Date.now() + 3_600_000,
-    iceServers,
-    online,
-    groups: [],
-  };
-}
-
-async function until(store: AppStore, done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((wake) => store.addEventListener('change', wake, { once: true }));
-}
 
 describe('AppStore: fresh ICE servers', () => {
   let store: AppStore | null = null;
@@ -101,7 +48,7 @@ describe('AppStore: fresh ICE servers', () => {
     expect(server.sent[0]).to.include({ type: 'login', username: 'aurelia' });
     expect(server.sent[0]?.capabilities).to.deep.equal([Capability.IceRefresh]);
 
-    server.say(welcome([stun, turn('old')], ['bruno', 'chiara']));
+    server.say(welcome({ iceServers: [stun, turn('old')], online: ['bruno', 'chiara'] }));
     await until(store, () => store?.messenger?.online.length === 2);
     await store.messenger!.selectPerson('bruno');
     expect(made).to.deep.equal([[stun, turn('old')]]);

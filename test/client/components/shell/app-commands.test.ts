@@ -13,6 +13,7 @@ import {
   ReactionEvent,
   SignInEvent,
 } from '../../../../client/components/events.js';
+import { AccountActionEvent } from '../../../../client/components/account/account-dialog.js';
 
 /** A shell over a store that records what it is asked; `send` fails as `sendFails` says. */
 function recordingShell(sendFails: boolean) {
@@ -32,6 +33,12 @@ function recordingShell(sendFails: boolean) {
     messenger,
     login: (name: string) => calls.push(`login ${name}`),
     leaveGroup: (group: string) => calls.push(`leave ${group}`),
+    account: {
+      changePassword: (current: string, next: string, confirm: string) =>
+        calls.push(`change-password ${current} ${next} ${confirm}`),
+      signOutEverywhere: () => calls.push('sign-out-everywhere'),
+      dismiss: () => calls.push('dismiss'),
+    },
   } as unknown as AppStore;
   const shell: Shell = {
     store,
@@ -86,6 +93,22 @@ describe('app commands', () => {
       ['message-send', 'disk full'],
       ['reaction', 'no message m1 is shown'],
     ]);
+  });
+
+  it('runs the account commands', () => {
+    const { calls, shell } = recordingShell(false);
+    const target = document.createElement('div');
+    listenForCommands(
+      target,
+      () => shell,
+      () => undefined,
+    );
+    target.dispatchEvent(new AccountActionEvent('dismiss'));
+    target.dispatchEvent(
+      new AccountActionEvent('change-password', { current: 'a', next: 'b', confirm: 'c' }),
+    );
+    target.dispatchEvent(new AccountActionEvent('sign-out-everywhere'));
+    expect(calls).to.deep.equal(['dismiss', 'change-password a b c', 'sign-out-everywhere']);
   });
 
   it('drops events while there is no shell (no store yet)', () => {

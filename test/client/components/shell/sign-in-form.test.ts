@@ -20,6 +20,14 @@ describe('<sign-in-form>', () => {
     expect(queryAllByRole(form, 'alert')).to.have.length(0);
   });
 
+  it('says why the person is here in a status, apart from errors', async () => {
+    const form = await fixture<SignInForm>(
+      html`<sign-in-form .notice=${'You signed out everywhere.'}></sign-in-form>`,
+    );
+    expect(getByRole(form, 'status').textContent).to.equal('You signed out everywhere.');
+    expect(queryAllByRole(form, 'alert')).to.have.length(0);
+  });
+
   it('fires a login event with what was typed when Log in is clicked', async () => {
     const form = await fixture<SignInForm>(html`<sign-in-form></sign-in-form>`);
     field(form, 'Username').value = '爱丽丝';

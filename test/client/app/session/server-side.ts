@@ -1,0 +1,73 @@
+/**
+ * A signaling socket the test plays the server on, handed to `AppStore` as `createSocket`: it
+ * records what the client sends, and the test opens it, answers and closes it.
+ */
+import type { AppStore } from '../../../../client/app/session/app-store.js';
+import { PROTOCOL_VERSION } from '../../../../shared/protocol.js';
+import type { IceServer, ServerFrame } from '../../../../shared/protocol.js';
+
+interface FakeSocket {
+  readyState: number;
+  onopen: (() => void) | null;
+  onmessage: ((event: { data: string }) => void) | null;
+  onclose: ((event: { code: number }) => void) | null;
+  onerror: (() => void) | null;
+  send(data: string): void;
+  close(): void;
+}
+
+export class ServerSide {
+  readonly sent: Array<Record<string, unknown>> = [];
+  socket: FakeSocket | null = null;
+
+  readonly createSocket = (): WebSocket => {
+    const socket: FakeSocket = {
+      readyState: WebSocket.CONNECTING,
+      onopen: null,
+      onmessage: null,
+      onclose: null,
+      onerror: null,
+      send: (data: string) => this.sent.push(JSON.parse(data) as Record<string, unknown>),
+      close: () => undefined,
+    };
+    this.socket = socket;
+    return socket as unknown as WebSocket;
+  };
+
+  open(): void {
+    this.socket!.readyState = WebSocket.OPEN;
+    this.socket!.onopen?.();
+  }
+
+  say(frame: ServerFrame): void {
+    this.socket!.onmessage?.({ data: JSON.stringify(frame) });
+  }
+
+  /** The connection drops (an ordinary close: the client will retry). */
+  drop(): void {
+    const socket = this.socket!;
+    socket.readyState = WebSocket.CLOSED;
+    socket.onclose?.({ code: 1006 });
+  }
+}
+
+/** The server's `welcome` for aurelia: by default token `t…t`, nobody online, no ICE servers. */
+export function welcome(
+  fields: { token?: string; online?: string[]; iceServers?: IceServer[] } = {},
+): ServerFrame {
+  return {
+    type: 'welcome',
+    version: PROTOCOL_VERSION,
+    user: 'aurelia',
+    token: fields.token ?? 't'.repeat(32),
+    expiresAt: Date.now() + 3_600_000,
+    iceServers: fields.iceServers ?? [],
+    online: fields.online ?? [],
+    groups: [],
+  };
+}
+
+/** Resolves once `done()` holds, checking after each change of `store`. */
+export async function until(store: AppStore, done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((wake) => store.addEventListener('change', wake, { once: true }));
+}
