@@ -33,13 +33,7 @@ import type {
 } from './peer-mesh-ports.js';
 import { randomHex } from './random-id.js';
 
-export type {
-  PeerLink,
-  PeerLinkFactory,
-  PeerMeshHandlers,
-  PeerMeshOptions,
-  PeerState,
-} from './peer-mesh-ports.js';
+export type * from './peer-mesh-ports.js';
 
 interface Entry {
   /** The initiator-chosen id of the current attempt. */

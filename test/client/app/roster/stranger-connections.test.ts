@@ -16,10 +16,7 @@ const trip: Group = {
   name: 'Trip',
   creator: 'alice',
   createdAt: 1,
-  members: [
-    { user: 'alice', since: 1 },
-    { user: 'bob', since: 1 },
-  ],
+  members: ['alice', 'bob'].map((user) => ({ user, since: 1 })),
 };
 
 /**
