@@ -7,6 +7,7 @@
  * owns each, so components read one object. The signaling server only feeds it presence, groups
  * and set-up signals: a conversation whose data channels are open keeps working while it is away.
  */
+import { directPeerOf } from '../../shared/peer-protocol.js';
 import type { SignalPayload } from '../../shared/peer-protocol.js';
 import type { Group, GroupInvite, IceServer } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
@@ -32,6 +33,7 @@ import { IdentityCommands } from './identity/identity-commands.js';
 import type { IdentityView } from './identity/identity-book.js';
 import { PeerInbound } from './peer-inbound.js';
 import { peerLinks } from './peer-links.js';
+import { ConnectPolicy } from './roster/connect-policy.js';
 import { ConversationList } from './roster/conversation-list.js';
 import type { ConversationEntry } from './roster/conversation-list.js';
 import { Directory } from './roster/directory.js';
@@ -89,6 +91,8 @@ export class Messenger {
   readonly #typing: TypingIndicator;
   readonly #inbound: PeerInbound;
   readonly #identities: IdentityBook;
+  /** Who may make this browser answer a connection (strangers: relayed, rate-limited). */
+  readonly #policy: ConnectPolicy;
   #closed = false;
 
   private constructor(options: MessengerOptions, key: DeviceKey) {
@@ -102,12 +106,20 @@ export class Messenger {
     const directory = this.directory;
     this.#list = new ConversationList(directory);
     this.#identities = new IdentityBook({ me, own: key.identity, store: store.identity, changed });
+    this.#policy = new ConnectPolicy({
+      me,
+      sharesGroupWith: (peer) => directory.sharesGroupWith(peer),
+      verified: (peer) => this.#identities.view(peer).verified,
+      relayConfigured: () => this.#presence.relayConfigured,
+      warn,
+    });
     // The mesh's handlers run only once something connects, after every feature below exists.
     this.#mesh = new PeerMesh(
       {
         me,
         gate: this.#identities.gate(key, warn),
         iceServers: () => this.#presence.iceServers,
+        answerPolicy: this.#policy,
         ...(options.createLink ? { createLink: options.createLink } : {}),
         ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
       },
@@ -299,12 +311,14 @@ export class Messenger {
    * `at`, at that message (a search result).
    */
   selectConversation(conversation: string, options: { at?: string } = {}): Promise<void> {
+    const peer = directPeerOf(conversation, this.me);
+    if (peer !== null) this.#policy.contacted(peer);
     return this.#active.select(conversation, options);
   }
 
   /** Opens the direct conversation with `peer`. */
   selectPerson(peer: string): Promise<void> {
-    return this.#active.select(this.directory.direct(peer));
+    return this.selectConversation(this.directory.direct(peer));
   }
 
   closeConversation(): void {
@@ -398,6 +412,10 @@ export class Messenger {
     const summaries = await this.#store.listConversations();
     this.#list.load(summaries);
     this.#notifier.loadMuted(summaries.filter((summary) => summary.muted).map((summary) => summary.id));
+    await this.#policy.learn(
+      summaries.map((summary) => summary.id),
+      { nextSeq: (id) => this.#store.nextSeq(id), pinned: (peer) => this.#identities.pinned(peer) },
+    );
   }
 
   #changed(): void {

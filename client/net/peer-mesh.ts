@@ -5,77 +5,35 @@
  * Bulk data (file chunks) goes out through one `BulkScheduler` per open link, so text and control
  * frames are never queued behind it; binary frames come in as `onChunk` for the app to decode.
  * A link reaches the app only once its `LinkGate` handshake (the identity hello) succeeds: until
- * then it counts as connecting, and whatever the peer sends is held back.
+ * then it counts as connecting, and whatever the peer sends is held back. A connection the other
+ * side asks for, and this side did not want, is answered as the `AnswerPolicy` decides.
  */
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import { isInitiator, parseSignalPayload } from '../../shared/peer-protocol.js';
 import type { AppFrame, SignalPayload } from '../../shared/peer-protocol.js';
 import type { IceServer } from '../../shared/protocol.js';
+import { transportFor } from './answer-policy.js';
+import type { AnswerPolicy } from './answer-policy.js';
 import { BulkScheduler } from './bulk-scheduler.js';
 import type { BulkSource } from './bulk-scheduler.js';
 import { RetryDelay, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import { GatePassage } from './link-gate.js';
-import type { LinkFingerprints, LinkGate } from './link-gate.js';
+import type { LinkGate } from './link-gate.js';
 import { LinkHealth } from './link-health.js';
-import type { HealthLink } from './link-health.js';
 import type { LinkRoute } from './link-route.js';
 import { browserNetworkChanges } from './network-changes.js';
-import type { NetworkChanges } from './network-changes.js';
 import { PeerConnection } from './peer-connection.js';
-import type { PeerConnectionHandlers, PeerConnectionOptions } from './peer-connection.js';
+import type {
+  PeerLink,
+  PeerLinkFactory,
+  PeerMeshHandlers,
+  PeerMeshOptions,
+  PeerState,
+} from './peer-mesh-ports.js';
 import { randomHex } from './random-id.js';
 
-/** What the mesh needs of a connection; `PeerConnection` in the app, anything alike in tests. */
-export interface PeerLink extends HealthLink {
-  readonly isOpen: boolean;
-  readonly bufferedAmount: number;
-  /** This connection's DTLS fingerprints, from its own local and remote descriptions. */
-  readonly fingerprints: LinkFingerprints;
-  signal(signal: object): void;
-  send(text: string): boolean;
-  /** A binary frame; its first byte is never `{` (that marks text). */
-  sendBinary(data: Uint8Array): boolean;
-  close(): void;
-}
-
-export type PeerLinkFactory = (options: PeerConnectionOptions, handlers: PeerConnectionHandlers) => PeerLink;
-
-export type PeerState = 'none' | 'connecting' | 'open';
-
-export interface PeerMeshHandlers {
-  /** Relay this to `to` through the signaling server. */
-  sendSignal(to: string, payload: SignalPayload): void;
-  onOpen(peer: string): void;
-  onClose(peer: string): void;
-  /** A validated frame (never `hello`, which the mesh answers itself). */
-  onFrame(peer: string, frame: AppFrame): void;
-  /**
-   * A binary frame, checked for nothing but being binary: decode it with `decodeChunk` and check it
-   * against the transfer. A view the app may keep. Without this handler binary frames are dropped.
-   */
-  onChunk?(peer: string, data: Uint8Array): void;
-  /** A peer sent something invalid: a warning, never a crash. */
-  onBadInput(peer: string, error: ProtocolError): void;
-  /** The connection's state changed, or what is known of it: its route, or that an attempt failed. */
-  onStateChange?(peer: string, state: PeerState): void;
-}
-
-export interface PeerMeshOptions {
-  me: string;
-  /** The handshake every link must pass before the app sees it. */
-  gate: LinkGate;
-  /** Read at each attempt: the server's welcome may change them. */
-  iceServers: () => readonly IceServer[];
-  clock?: Clock;
-  createLink?: PeerLinkFactory;
-  /** Give up on a connection attempt after this long, then retry. */
-  connectTimeoutMs?: number;
-  /** Test only: `relay` makes every connection go through TURN. Never set in production. */
-  iceTransportPolicy?: RTCIceTransportPolicy;
-  /** When the device's network may have changed; default the browser's events. */
-  networkChanges?: NetworkChanges;
-}
+export type * from './peer-mesh-ports.js';
 
 interface Entry {
   /** The initiator-chosen id of the current attempt. */
@@ -89,8 +47,10 @@ interface Entry {
   health: LinkHealth;
   /** The open link's bulk sender, made on first use; closed with the link. */
   bulk: BulkScheduler | null;
-  /** Keep connecting while the peer is online. */
+  /** Keep connecting while the peer is online. With a policy: only because this side wants them. */
   wanted: boolean;
+  /** The current link was let through by the policy, which hears when it ends. */
+  admitted: boolean;
   startedAt: number;
   retry: RetryDelay;
   timer: unknown;
@@ -107,6 +67,7 @@ export class PeerMesh {
   readonly #handlers: PeerMeshHandlers;
   readonly #entries = new Map<string, Entry>();
   readonly #iceTransportPolicy: RTCIceTransportPolicy | undefined;
+  readonly #policy: AnswerPolicy | undefined;
   readonly #unwatchNetwork: () => void;
   #closed = false;
 
@@ -119,6 +80,7 @@ export class PeerMesh {
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.#handlers = handlers;
     this.#iceTransportPolicy = options.iceTransportPolicy;
+    this.#policy = options.answerPolicy;
     this.#unwatchNetwork = (options.networkChanges ?? browserNetworkChanges)(() => this.#networkChanged());
   }
 
@@ -143,6 +105,8 @@ export class PeerMesh {
     if (this.#closed || peer === this.#me) return;
     const entry = this.#entry(peer);
     entry.wanted = true;
+    // A link the other side asked for stays as it is, relayed if they were a stranger: replacing it
+    // would drop what it carries. Once it ends, the next one is ours and unrestricted.
     if (entry.link) return;
     this.#attempt(peer, entry);
   }
@@ -213,7 +177,9 @@ export class PeerMesh {
         );
         return;
       }
-      entry.wanted = true;
+      // Without a policy their request keeps this side trying too. With one, only our own `want`
+      // does: a peer we did not choose asks again by its own backoff, and is judged again each time.
+      if (!this.#policy) entry.wanted = true;
       // The other side has no connection: an open one here is a leftover (say, from before it reloaded).
       const young = entry.link && !entry.open && this.#clock.now() - entry.startedAt < 3_000;
       if (!young) this.#restart(from, entry);
@@ -247,6 +213,7 @@ export class PeerMesh {
         health: new LinkHealth(() => this.#handlers.onStateChange?.(peer, 'open'), this.#clock),
         bulk: null,
         wanted: false,
+        admitted: false,
         startedAt: 0,
         retry: new RetryDelay(250, 10_000),
         timer: null,
@@ -284,10 +251,15 @@ export class PeerMesh {
   }
 
   #open(peer: string, entry: Entry, cid: string, initiator: boolean): void {
+    // Only a link the other side asked for is judged: our own wants are never restricted.
+    const judge = entry.wanted ? undefined : this.#policy;
+    const decision = judge?.decide(peer) ?? 'answer';
+    if (decision === 'refuse') return; // the policy warned; their signals for it fall on `cid` mismatch
+    entry.admitted = judge !== undefined;
     entry.cid = cid;
     entry.open = false;
     entry.startedAt = this.#clock.now();
-    const policy = this.#iceTransportPolicy;
+    const policy = transportFor(decision, this.#iceTransportPolicy);
     const passage = new GatePassage({
       frame: (frame) => this.#handlers.onFrame(peer, frame),
       chunk: (data) => this.#handlers.onChunk?.(peer, data),
@@ -374,8 +346,10 @@ export class PeerMesh {
     }, entry.retry.take());
   }
 
-  #drop(_peer: string, entry: Entry): void {
+  #drop(peer: string, entry: Entry): void {
     this.#clock.clearTimeout(entry.deadline);
+    if (entry.admitted) this.#policy?.ended(peer);
+    entry.admitted = false;
     const link = entry.link;
     entry.link = null;
     entry.open = false;
