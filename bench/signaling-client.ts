@@ -24,7 +24,7 @@ export type WorkerReply =
   | { done: 'register'; count: number }
   | { done: 'login'; count: number }
   /** Every client of this worker knows all `total` users are online: the login storm is read. */
-  | { done: 'caught-up' }
+  | { done: 'caught-up'; loginRetries: number }
   | { done: 'armed' }
   | { done: 'watch'; at: number }
   | {
@@ -222,23 +222,51 @@ const USER_ONLINE = Buffer.from('{"type":"user-online"');
  * every one of them has also read the announcements of all others, so nothing measured later waits
  * behind the login storm.
  */
+/** Logins the server answered "busy, try again" (each retried after the wait it asked for). */
+let loginRetries = 0;
+
 async function login(url: string, names: string[], parallel: number, total: number): Promise<number> {
   let behind = names.length;
   const caughtUp = () => {
-    if (--behind === 0) report({ done: 'caught-up' });
+    if (--behind === 0) report({ done: 'caught-up', loginRetries });
   };
   await pool(names, parallel, async (name) => {
     const ws = await open(url);
     const client = { name, ws };
     // Everyone else online, from the welcome's snapshot and then from deltas.
     let known = -1;
+    const sendLogin = () =>
+      ws.send(
+        JSON.stringify({
+          type: 'login',
+          version: PROTOCOL_VERSION,
+          username: name,
+          password: BENCH_PASSWORD,
+        }),
+      );
     await new Promise<void>((resolve, reject) => {
       ws.on('message', (data: Buffer) => {
         if (known === total - 1) return onFrame(client, data);
         if (known === -1) {
-          const frame = JSON.parse(data.toString()) as { type: string; online?: string[] };
+          const frame = JSON.parse(data.toString()) as {
+            type: string;
+            online?: string[];
+            code?: string;
+            retryAfterMs?: number;
+          };
+          // "Busy, try again in a moment" is the server shedding a burst of logins (its scrypt
+          // queue): a real client waits as told and tries again, so the load generator does too.
+          if (
+            frame.type === 'error' &&
+            frame.code === 'ERR_RATE_LIMITED' &&
+            frame.retryAfterMs !== undefined
+          ) {
+            loginRetries += 1;
+            setTimeout(sendLogin, frame.retryAfterMs);
+            return;
+          }
           if (frame.type !== 'welcome')
-            return reject(new Error(`${name}: expected welcome, got ${frame.type}`));
+            return reject(new Error(`${name}: expected welcome, got ${data.toString().slice(0, 200)}`));
           known = frame.online!.length;
           resolve();
         } else if (data.subarray(0, USER_ONLINE.length).equals(USER_ONLINE)) {
@@ -249,14 +277,7 @@ async function login(url: string, names: string[], parallel: number, total: numb
       ws.on('close', (code) => {
         if (!closing) report({ failed: `${name} closed with ${code}` });
       });
-      ws.send(
-        JSON.stringify({
-          type: 'login',
-          version: PROTOCOL_VERSION,
-          username: name,
-          password: BENCH_PASSWORD,
-        }),
-      );
+      sendLogin();
     });
     clients.push(client);
   });

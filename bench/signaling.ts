@@ -193,6 +193,8 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; url:
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
   });
+  // The server dying mid-run would otherwise surface only as a missing /proc entry.
+  child.once('exit', (code, signal) => log(`server exited (code ${code}, signal ${signal})`));
   const match = /^Parley listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
   if (!match) throw new Error(`unexpected server output: ${line}`);
   return { child, url: `${match[1]!.replace('http:', 'ws:')}/ws` };
@@ -272,7 +274,10 @@ async function main(): Promise<void> {
       ),
     );
     const loginMs = performance.now() - started;
-    await guard(Promise.all(caughtUp));
+    const loginRetries = (await guard(Promise.all(caughtUp))).reduce(
+      (sum, reply) => sum + ('loginRetries' in reply ? reply.loginRetries : 0),
+      0,
+    );
     const catchUpMs = performance.now() - started - loginMs;
     const loginCpuS = (cpuMs(pid) - cpuBeforeLogin) / 1000;
     clearInterval(sampler);
@@ -355,7 +360,7 @@ async function main(): Promise<void> {
       [
         'login of all users',
         `${(loginMs / 1000).toFixed(1)} s`,
-        `then ${(catchUpMs / 1000).toFixed(1)} s until every client had read all N²/2 presence deltas; server CPU ${loginCpuS.toFixed(1)} s`,
+        `then ${(catchUpMs / 1000).toFixed(1)} s until every client had read all N²/2 presence deltas; server CPU ${loginCpuS.toFixed(1)} s; ${loginRetries} logins told "busy, retry"`,
       ],
       [
         'presence_delta_ms (median)',
