@@ -78,6 +78,8 @@ export class AppStore extends EventTarget {
   });
   /** A signed-out token this connection resumed only to revoke it (see `logout`). */
   #revoking: string | null = null;
+  /** A resume the server answered "busy": asked again after the wait it named. */
+  #resumeRetry: ReturnType<typeof setTimeout> | undefined;
   /** A sign-in asked for while the socket was still connecting; sent when it opens. */
   #queued: Extract<ClientFrame, { type: 'login' | 'register' }> | null = null;
 
@@ -203,13 +205,9 @@ export class AppStore extends EventTarget {
     this.#revoking = null;
     if (status.kind !== 'open') this.account.connectionLost();
     const pendingLogout = loadPendingLogout();
+    clearTimeout(this.#resumeRetry);
     if (status.kind === 'open' && this.#token) {
-      this.#signaling.send({
-        type: 'resume',
-        version: PROTOCOL_VERSION,
-        token: this.#token,
-        capabilities: CAPABILITIES,
-      });
+      this.#sendResume(this.#token);
     } else if (status.kind === 'open' && pendingLogout && !this.#queued) {
       // Resumed only to be revoked: the welcome is answered with `logout` (see #welcome), so no
       // capabilities (nothing will use refreshed ICE servers).
@@ -324,7 +322,21 @@ export class AppStore extends EventTarget {
     this.#emit();
   }
 
+  #sendResume(token: string): void {
+    this.#signaling.send({ type: 'resume', version: PROTOCOL_VERSION, token, capabilities: CAPABILITIES });
+  }
+
   #onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
+    if (frame.ref === 'resume' && frame.code === ErrorCode.RateLimited && this.#token && !this.#revoking) {
+      // The server sheds a burst of sign-ins (after its restart every tab resumes at once): the
+      // session is fine, so it is asked for again as told, never forgotten.
+      const token = this.#token;
+      clearTimeout(this.#resumeRetry);
+      this.#resumeRetry = setTimeout(() => {
+        if (this.#token === token && this.#signaling.status.kind === 'open') this.#sendResume(token);
+      }, frame.retryAfterMs ?? 1000);
+      return;
+    }
     if (this.#revoking !== null && frame.ref === 'resume') {
       // The token is dead already (expired or revoked): nothing is left to sign out.
       if (frame.code !== ErrorCode.Internal) clearPendingLogout();
@@ -381,6 +393,7 @@ export class AppStore extends EventTarget {
   }
 
   #endSession(): void {
+    clearTimeout(this.#resumeRetry);
     this.account.reset();
     this.#token = null;
     clearSession();
