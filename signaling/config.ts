@@ -13,6 +13,8 @@ export interface ServerConfig {
   dataDir: string;
   /** `DATABASE_URL`: a `postgres://` URL; accounts, sessions and groups then live there, not in SQLite. */
   databaseUrl: string | undefined;
+  /** `REDIS_URL`: a `redis://` URL; this server is then one node of a cluster (see cluster/redis-bus.ts). */
+  redisUrl: string | undefined;
   /** `METRICS_TOKEN`: serves `GET /metrics` to requests bearing it; without it there is no `/metrics`. */
   metricsToken: string | undefined;
   /** `ICE_SERVERS`: a JSON array of RTCIceServer objects, default `[]`. */
@@ -67,6 +69,15 @@ function isPostgresUrl(value: string): boolean {
   try {
     const { protocol } = new URL(value);
     return protocol === 'postgres:' || protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+}
+
+function isRedisUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'redis:' || protocol === 'rediss:';
   } catch {
     return false;
   }
@@ -164,6 +175,11 @@ export function parseConfig(
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
 
+  const redisUrl = set('REDIS_URL')?.trim();
+  if (redisUrl !== undefined && !isRedisUrl(redisUrl)) {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  }
+
   const metricsToken = set('METRICS_TOKEN')?.trim();
   if (
     metricsToken !== undefined &&
@@ -223,6 +239,7 @@ export function parseConfig(
     port,
     dataDir: set('DATA_DIR') ?? './data',
     databaseUrl,
+    redisUrl,
     metricsToken,
     iceServers,
     clientDir: set('CLIENT_DIR') ?? defaultClientDir,
