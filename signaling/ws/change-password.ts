@@ -14,6 +14,7 @@ interface Session {
   user: string;
   key: string;
   tokenHash: string;
+  pieces: boolean;
 }
 
 /** What changing a password needs of the connection it came on. */
@@ -58,7 +59,7 @@ export async function changePassword<S extends Session>(
   port.renewed({ ...session, tokenHash });
   port.log({ user: session.user }, 'password changed');
   const online = presence.names().filter((name) => name !== session.user);
-  sendWelcome(port, session.user, {
+  sendWelcome(port, session, {
     token,
     expiresAt,
     online,

@@ -11,6 +11,7 @@ import {
   PROTOCOL_VERSION,
   type IceServersFrame,
   type ServerFrame,
+  type WelcomeFrame,
 } from '../../shared/protocol.js';
 import type { AuthResult } from '../auth/account-service.js';
 import type { StoredGroup } from '../store/group-store.js';
@@ -19,12 +20,15 @@ import { authenticate, type AuthFrame } from './authenticate.js';
 import type { ConnectionContext } from './connection-context.js';
 import type { CommandSession } from './group-commands.js';
 import { toInviteFrame, welcomeFrames } from './group-frames.js';
+import { splitOnline } from './online-pieces.js';
 import type { ClientConnection } from './client-connection.js';
 
 /** A logged-in connection's session. */
 export interface LoggedIn extends CommandSession {
   accountId: number;
   tokenHash: string;
+  /** The client takes a long online list in pieces (`Capability.OnlinePieces`). */
+  pieces: boolean;
 }
 
 /** What signing in needs of the connection it happens on. */
@@ -90,11 +94,13 @@ async function complete(
   const { presence, ice } = ctx;
   const grant = ice.grantFor(account.username);
   presence.find(account.nameKey)?.member.replace();
-  const session = { user: account.username, key: account.nameKey, accountId: account.id, tokenHash };
+  const { username: user, nameKey: key } = account;
+  const pieces = capabilities.includes(Capability.OnlinePieces);
+  const session = { user, key, accountId: account.id, tokenHash, pieces };
   port.started(session);
-  port.log({ user: account.username, via: ref }, 'logged in');
+  port.log({ user, via: ref }, 'logged in');
   ctx.metrics.loggedIn(ref);
-  sendWelcome(port, session.user, { token, expiresAt, online: presence.names(), groups, grant });
+  sendWelcome(port, session, { token, expiresAt, online: presence.names(), groups, grant });
   for (const invitation of invitations) port.sendFrame(toInviteFrame(invitation));
   presence.enter(account.nameKey, account.username, port.member);
   // Older clients log a frame type they do not know as a bad frame: only those who asked get it.
@@ -114,14 +120,24 @@ export interface WelcomeContent {
   grant: { iceServers: IceServersFrame['iceServers'] };
 }
 
-/** Sends `user` the `welcome` (and the group updates that did not fit in it). */
+/**
+ * Sends the session's user the `welcome`, then the rest of the online list that did not fit in it
+ * (online-pieces.ts), then the group updates that did not fit either.
+ */
 export function sendWelcome(
   port: Pick<SessionStartPort, 'sendFrame'>,
-  user: string,
+  session: { user: string; pieces?: boolean },
   content: WelcomeContent,
 ): void {
   const { token, expiresAt, online, groups, grant } = content;
-  const base = { type: 'welcome', version: PROTOCOL_VERSION, user, token, expiresAt, online } as const;
-  const frames = welcomeFrames({ ...base, iceServers: [...grant.iceServers] }, groups);
-  for (const frame of frames) port.sendFrame(frame);
+  const { user } = session;
+  const base = { type: 'welcome', version: PROTOCOL_VERSION, user, token, expiresAt } as const;
+  const [welcome, ...after] = welcomeFrames(
+    { ...base, online: [], iceServers: [...grant.iceServers] },
+    groups,
+  );
+  for (const frame of splitOnline(welcome as WelcomeFrame, online, session.pieces === true)) {
+    port.sendFrame(frame);
+  }
+  for (const frame of after) port.sendFrame(frame);
 }
