@@ -66,6 +66,8 @@ export class RedisBus implements ClusterBus {
   /** A version the heartbeat saw but no delta brought yet: if still missing next time, reload. */
   private suspect: number | null = null;
   private readonly local = new Map<string, LocalWrite>();
+  /** Relayed frames waiting for this turn's publish, by node: key, frame, key, frame… */
+  private readonly relays = new Map<string, string[]>();
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
 
@@ -142,9 +144,25 @@ export class RedisBus implements ClusterBus {
   }
 
   relay(node: string, key: string, frame: string): void {
-    this.client
-      .publish(`${this.options.prefix}:node:${node}`, `${key}\n${frame}`)
-      .catch((error: unknown) => this.options.logger.debug({ err: String(error) }, 'relay lost'));
+    // Batched per node and event-loop turn: one PUBLISH per turn, not per signal, or a busy node's
+    // publishes queue past the command timeout and then every one of them is lost.
+    let batch = this.relays.get(node);
+    if (!batch) {
+      batch = [];
+      this.relays.set(node, batch);
+      if (this.relays.size === 1) setImmediate(() => this.flushRelays());
+    }
+    batch.push(key, frame);
+  }
+
+  private flushRelays(): void {
+    for (const [node, batch] of this.relays) {
+      // Lines of key, frame, key, frame…: neither a name key nor a JSON text holds a raw newline.
+      this.client
+        .publish(`${this.options.prefix}:node:${node}`, batch.join('\n'))
+        .catch((error: unknown) => this.options.logger.debug({ err: String(error) }, 'relay lost'));
+    }
+    this.relays.clear();
   }
 
   announce(keys: readonly string[], frame: string): void {
@@ -171,8 +189,8 @@ export class RedisBus implements ClusterBus {
     const { prefix, heartbeatMs, sweepMs } = this.options;
     await this.subscriber.subscribe(this.keys.presence, (message) => this.heard(message));
     await this.subscriber.subscribe(`${prefix}:node:${this.node}`, (message) => {
-      const newline = message.indexOf('\n');
-      this.listener?.deliver(message.slice(0, newline), message.slice(newline + 1));
+      const lines = message.split('\n');
+      for (let i = 0; i + 1 < lines.length; i += 2) this.listener?.deliver(lines[i]!, lines[i + 1]!);
     });
     await this.subscriber.subscribe(this.keys.announce, (message) => {
       const [node, keys, frame] = JSON.parse(message) as [string, string[], string];
