@@ -65,19 +65,10 @@ const FLAGS = ['--demo', '--self-signed'];
 /** Long enough that guessing it over HTTP is hopeless. */
 const MIN_METRICS_TOKEN_LENGTH = 16;
 
-function isPostgresUrl(value: string): boolean {
+/** Whether `value` is a URL with one of `protocols` (`'redis:'`…). */
+function isUrlOf(value: string, protocols: readonly string[]): boolean {
   try {
-    const { protocol } = new URL(value);
-    return protocol === 'postgres:' || protocol === 'postgresql:';
-  } catch {
-    return false;
-  }
-}
-
-function isRedisUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'redis:' || protocol === 'rediss:';
+    return protocols.includes(new URL(value).protocol);
   } catch {
     return false;
   }
@@ -171,12 +162,12 @@ export function parseConfig(
 
   // Neither value is echoed in a problem: the URL may hold a password, and the token is a secret.
   const databaseUrl = set('DATABASE_URL')?.trim();
-  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+  if (databaseUrl !== undefined && !isUrlOf(databaseUrl, ['postgres:', 'postgresql:'])) {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
 
   const redisUrl = set('REDIS_URL')?.trim();
-  if (redisUrl !== undefined && !isRedisUrl(redisUrl)) {
+  if (redisUrl !== undefined && !isUrlOf(redisUrl, ['redis:', 'rediss:'])) {
     problems.push('REDIS_URL must be a redis:// or rediss:// URL');
   }
 
