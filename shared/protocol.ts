@@ -44,6 +44,11 @@ export const IceServerList = z.array(IceServer).max(16);
 export const Capability = {
   /** The client handles `ice-servers` (fresh TURN credentials before the ones it has expire). */
   IceRefresh: 'ice-refresh',
+  /**
+   * The client takes a `welcome` whose `online` list continues in `online-more` frames (a list past
+   * one frame: ~4,500 names). Without it, the names that do not fit follow as `user-online` frames.
+   */
+  OnlinePieces: 'online-pieces',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 const Capabilities = z.array(z.string().max(32)).max(16).optional();
@@ -161,7 +166,16 @@ const Welcome = z.strictObject({
   online: z.array(Username),
   /** The groups the user belongs to (not the Lobby, which is everyone online). */
   groups: z.array(GroupSchema).max(1000),
+  /** `online` continues in `online-more` frames (only to clients announcing `online-pieces`). */
+  more: z.literal(true).optional(),
 });
+/** More of the `welcome`'s `online` list, right after it; `last` on the final piece. */
+const OnlineMore = z.strictObject({
+  type: z.literal('online-more'),
+  users: z.array(Username),
+  last: z.boolean(),
+});
+export type OnlineMoreFrame = z.infer<typeof OnlineMore>;
 /** A group was created with the user in it, or its name or members changed. */
 const GroupUpdate = z.strictObject({ type: z.literal('group-update'), group: GroupSchema });
 /**
@@ -205,6 +219,7 @@ export type IceServersFrame = z.infer<typeof IceServersFrame>;
 
 export const ServerFrame = z.discriminatedUnion('type', [
   Welcome,
+  OnlineMore,
   UserOnline,
   UserOffline,
   SignalIn,

@@ -13,6 +13,8 @@ export interface ServerConfig {
   dataDir: string;
   /** `DATABASE_URL`: a `postgres://` URL; accounts, sessions and groups then live there, not in SQLite. */
   databaseUrl: string | undefined;
+  /** `REDIS_URL`: a `redis://` URL; this server is then one node of a cluster (see cluster/redis-bus.ts). */
+  redisUrl: string | undefined;
   /** `METRICS_TOKEN`: serves `GET /metrics` to requests bearing it; without it there is no `/metrics`. */
   metricsToken: string | undefined;
   /** `ICE_SERVERS`: a JSON array of RTCIceServer objects, default `[]`. */
@@ -63,10 +65,10 @@ const FLAGS = ['--demo', '--self-signed'];
 /** Long enough that guessing it over HTTP is hopeless. */
 const MIN_METRICS_TOKEN_LENGTH = 16;
 
-function isPostgresUrl(value: string): boolean {
+/** Whether `value` is a URL with one of `protocols` (`'redis:'`…). */
+function isUrlOf(value: string, protocols: readonly string[]): boolean {
   try {
-    const { protocol } = new URL(value);
-    return protocol === 'postgres:' || protocol === 'postgresql:';
+    return protocols.includes(new URL(value).protocol);
   } catch {
     return false;
   }
@@ -160,8 +162,13 @@ export function parseConfig(
 
   // Neither value is echoed in a problem: the URL may hold a password, and the token is a secret.
   const databaseUrl = set('DATABASE_URL')?.trim();
-  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+  if (databaseUrl !== undefined && !isUrlOf(databaseUrl, ['postgres:', 'postgresql:'])) {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const redisUrl = set('REDIS_URL')?.trim();
+  if (redisUrl !== undefined && !isUrlOf(redisUrl, ['redis:', 'rediss:'])) {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL');
   }
 
   const metricsToken = set('METRICS_TOKEN')?.trim();
@@ -223,6 +230,7 @@ export function parseConfig(
     port,
     dataDir: set('DATA_DIR') ?? './data',
     databaseUrl,
+    redisUrl,
     metricsToken,
     iceServers,
     clientDir: set('CLIENT_DIR') ?? defaultClientDir,

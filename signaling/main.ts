@@ -65,6 +65,7 @@ try {
     port: config.port,
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
     metricsToken: config.metricsToken,
     iceServers: config.iceServers,
     turn: config.turn,

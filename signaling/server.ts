@@ -13,8 +13,12 @@ import { DEFAULT_SCRYPT_PARAMS, checkScryptParams } from './auth/password-hash.j
 import { systemClock, type Clock } from './clock.js';
 import { ensureDemoGroups } from './groups/demo-groups.js';
 import { GroupService } from './groups/group-service.js';
+import { LOCAL_BUS } from './cluster/bus.js';
+import { RedisBus, type RedisBusOptions } from './cluster/redis-bus.js';
 import { createRequestHandler } from './http/request-handler.js';
 import { InFlight } from './limits/in-flight.js';
+import type { LimitSettings } from './limits/limiter.js';
+import { SharedLimiter } from './limits/shared-limiter.js';
 import type { RateLimit } from './limits/token-bucket.js';
 import type { Logger } from './logger.js';
 import { NO_METRICS } from './metrics/connection-metrics.js';
@@ -44,6 +48,10 @@ export interface ServerOptions {
   dataDir?: string;
   /** A `postgres://` URL: accounts, sessions and groups live there instead of in SQLite. */
   databaseUrl?: string;
+  /** A `redis://` URL: this server is one node of a cluster sharing presence, relay and limits there. */
+  redisUrl?: string;
+  /** Liveness and sweeping of a cluster's nodes (tests shorten them); see cluster/redis-bus.ts. */
+  cluster?: Pick<RedisBusOptions, 'heartbeatMs' | 'aliveTtlMs' | 'sweepMs' | 'prefix'>;
   /** Serves `GET /metrics` to requests bearing this token (`Authorization: Bearer …`); off without it. */
   metricsToken?: string;
   /** A store to use instead of opening one; the caller keeps ownership (it is not closed). */
@@ -135,7 +143,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const { metricsToken } = options;
   const metrics = metricsToken === undefined ? undefined : new ServerMetrics(() => presence.size);
   const store = metrics ? timedStore(opened.store, metrics.storeSeconds) : opened.store;
-  const guard = new LoginGuard({ ...DEFAULT_AUTH_LIMITS, ...options.authLimits }, clock);
+  const bus =
+    options.redisUrl === undefined
+      ? undefined
+      : await RedisBus.connect({ url: options.redisUrl, logger, ...options.cluster }).catch(
+          async (error: unknown) => {
+            if (owned) await store.close();
+            throw error;
+          },
+        );
+  const limiter =
+    bus && ((settings: LimitSettings, name: string) => new SharedLimiter(bus.redis, name, settings));
+  const guard = new LoginGuard({ ...DEFAULT_AUTH_LIMITS, ...options.authLimits }, clock, limiter);
   const accounts = await AccountService.create({
     store,
     guard,
@@ -151,7 +170,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   await accounts.pruneSessions();
 
-  const presence = new Presence<ClientConnection>();
+  const presence = new Presence<ClientConnection>(bus ?? LOCAL_BUS);
   const context: ConnectionContext = {
     accounts,
     groups,
@@ -242,6 +261,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     heartbeat.stop();
     clearInterval(housekeeping);
     metrics?.close();
+    await bus?.close();
     if (owned) await store.close();
     throw error;
   }
@@ -261,6 +281,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await Promise.all(sockets.map((socket) => closeGracefully(socket)));
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     await door.close();
+    // After the sockets: this node's users leave the cluster's presence in one step.
+    await bus?.close();
     metrics?.close();
     if (owned) await store.close();
     logger.info('closed');

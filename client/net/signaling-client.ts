@@ -6,10 +6,11 @@
  * the client reconnects.
  */
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
-import { CloseCode, parseServerFrame } from '../../shared/protocol.js';
+import { Capability, CloseCode, parseServerFrame } from '../../shared/protocol.js';
 import type { ClientFrame, ServerFrame } from '../../shared/protocol.js';
 import { RetryDelay, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
+import { WelcomePieces, type AssembledFrame } from './welcome-pieces.js';
 
 export type SignalingStatus =
   | { kind: 'connecting' }
@@ -23,7 +24,7 @@ export type SignalingStatus =
     };
 
 /** A server frame as handlers see it: `pong` is the client's own business. */
-export type SignalingFrame = Exclude<ServerFrame, { type: 'pong' }>;
+export type SignalingFrame = Exclude<AssembledFrame, { type: 'pong' }>;
 
 /** How often an open socket sends `ping`. */
 export const HEARTBEAT_MS = 15_000;
@@ -65,6 +66,7 @@ export class SignalingClient {
   /** The next ping, or the deadline of the pong awaited. */
   #heartbeat: unknown = null;
   #status: SignalingStatus = { kind: 'stopped', reason: 'stopped' };
+  readonly #pieces = new WelcomePieces();
 
   constructor(options: SignalingClientOptions, handlers: SignalingClientHandlers) {
     if (!/^wss?:\/\//.test(options.url))
@@ -115,7 +117,12 @@ export class SignalingClient {
   send(frame: ClientFrame): boolean {
     const socket = this.#socket;
     if (!socket || socket.readyState !== WebSocket.OPEN || this.#status.kind !== 'open') return false;
-    socket.send(JSON.stringify(frame));
+    // This layer joins a welcome sent in pieces, so it is the one to say it can.
+    const sent =
+      frame.type === 'register' || frame.type === 'login' || frame.type === 'resume'
+        ? { ...frame, capabilities: [...(frame.capabilities ?? []), Capability.OnlinePieces] }
+        : frame;
+    socket.send(JSON.stringify(sent));
     return true;
   }
 
@@ -129,6 +136,7 @@ export class SignalingClient {
       return;
     }
     this.#socket = socket;
+    this.#pieces.reset();
     socket.onopen = () => {
       if (this.#socket !== socket) return;
       this.#setStatus({ kind: 'open' });
@@ -152,7 +160,9 @@ export class SignalingClient {
         this.#nextPing(socket);
         return;
       }
-      this.#handlers.onFrame(frame);
+      for (const ready of this.#pieces.take(frame)) {
+        if (ready.type !== 'pong') this.#handlers.onFrame(ready);
+      }
     };
     socket.onclose = (event: CloseEvent) => {
       if (this.#socket !== socket) return;

@@ -74,11 +74,12 @@ export class LoginGuard {
   constructor(
     private readonly limits: AuthLimits,
     clock: Clock,
-    limiter: (settings: LimitSettings) => Limiter = (settings) => new MemoryLimiter(settings, clock),
+    limiter: (settings: LimitSettings, name: string) => Limiter = (settings) =>
+      new MemoryLimiter(settings, clock),
   ) {
-    this.byNameAndAddress = limiter(limits.perNameAndAddress);
-    this.byAddress = limiter(limits.perAddress);
-    this.registrations = limiter(limits.registrationsPerAddress);
+    this.byNameAndAddress = limiter(limits.perNameAndAddress, 'name-address');
+    this.byAddress = limiter(limits.perAddress, 'address');
+    this.registrations = limiter(limits.registrationsPerAddress, 'registrations');
     this.namesInFlight = new InFlight(limits.inFlightPerName);
     this.addressesInFlight = new InFlight(limits.inFlightPerAddress);
     this.scrypt = new Semaphore(limits.scryptPermits, limits.scryptQueue, limits.scryptMaxWaitMs);

@@ -4,9 +4,9 @@
  * `welcome` carrying its new token. Apart from `client-connection.ts`, which only dispatches it.
  */
 import { ErrorCode } from '../../shared/errors.js';
-import type { ClientFrame, IceServersFrame } from '../../shared/protocol.js';
-import type { StoredGroup } from '../store/group-store.js';
+import type { ClientFrame, ServerFrame } from '../../shared/protocol.js';
 import type { ConnectionContext } from './connection-context.js';
+import { sendWelcome } from './session-start.js';
 
 type ChangePasswordFrame = Extract<ClientFrame, { type: 'change-password' }>;
 
@@ -14,6 +14,7 @@ interface Session {
   user: string;
   key: string;
   tokenHash: string;
+  pieces: boolean;
 }
 
 /** What changing a password needs of the connection it came on. */
@@ -26,13 +27,7 @@ export interface ChangePasswordPort<S extends Session> {
   renewed(session: S): void;
   log(fields: object, message: string): void;
   refuse(level: 'warn' | 'info', code: ErrorCode, message: string, ref: string, retryAfterMs?: number): void;
-  welcome(
-    token: string,
-    expiresAt: number,
-    online: string[],
-    groups: StoredGroup[],
-    iceServers: IceServersFrame['iceServers'],
-  ): void;
+  sendFrame(frame: ServerFrame): void;
 }
 
 export async function changePassword<S extends Session>(
@@ -64,5 +59,11 @@ export async function changePassword<S extends Session>(
   port.renewed({ ...session, tokenHash });
   port.log({ user: session.user }, 'password changed');
   const online = presence.names().filter((name) => name !== session.user);
-  port.welcome(token, expiresAt, online, mine, ice.grantFor(session.user).iceServers);
+  sendWelcome(port, session, {
+    token,
+    expiresAt,
+    online,
+    groups: mine,
+    grant: ice.grantFor(session.user),
+  });
 }

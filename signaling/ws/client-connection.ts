@@ -2,44 +2,26 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import {
-  Capability,
   CloseCode,
-  PROTOCOL_VERSION,
   frameTypeOf,
   parseClientFrame,
   type ClientFrame,
-  type IceServersFrame,
   type ServerFrame,
 } from '../../shared/protocol.js';
-import type { AuthResult } from '../auth/account-service.js';
-import type { StoredGroup } from '../store/group-store.js';
 import { TokenBucket } from '../limits/token-bucket.js';
-import { keepIceFresh } from '../turn/ice-refresh.js';
-import { authenticate, type AuthFrame } from './authenticate.js';
+import type { AuthFrame } from './authenticate.js';
 import { changePassword } from './change-password.js';
 import type { ConnectionContext } from './connection-context.js';
-import {
-  addToGroup,
-  answerInvitation,
-  createGroup,
-  leaveGroup,
-  type CommandPort,
-  type CommandSession,
-} from './group-commands.js';
-import { toInviteFrame, welcomeFrames } from './group-frames.js';
+import { addToGroup, answerInvitation, createGroup, leaveGroup, type CommandPort } from './group-commands.js';
 import { InOrderQueue } from './in-order-queue.js';
 import { PairLimiter } from './pair-limiter.js';
 import { relaySignal } from './relay-signal.js';
 import type { PresenceMember } from './presence.js';
 import { Outbox, encodeTextFrame } from './outbox.js';
+import { startSession, type LoggedIn, type SessionStartPort } from './session-start.js';
 
 type SignalFrame = Extract<ClientFrame, { type: 'signal' }>;
 type ChangePasswordFrame = Extract<ClientFrame, { type: 'change-password' }>;
-
-interface LoggedIn extends CommandSession {
-  accountId: number;
-  tokenHash: string;
-}
 
 /** Frames that may wait while a login is being checked; more is a flood. */
 const MAX_BACKLOG = 32;
@@ -55,10 +37,8 @@ function rawText(data: RawData): string {
 /**
  * One client's WebSocket: parses each frame once, dispatches it, and holds the connection's session.
  * Frames are handled strictly in order (see InOrderQueue).
- *
- * Past ~400 lines because it still holds sign-in (`authenticate`/`complete`/`welcome`) beside the
- * dispatch, the limits and the socket's life; the commands already live beside it (group-commands,
- * relay-signal, change-password). Sign-in is the next piece to move out, as `session-start.ts`.
+ * Sign-in (session-start.ts) and the commands (group-commands, relay-signal, change-password) live
+ * beside it; this class holds the dispatch, the limits and the socket's life.
  */
 export class ClientConnection implements PresenceMember {
   private session: LoggedIn | null = null;
@@ -75,6 +55,8 @@ export class ClientConnection implements PresenceMember {
   private stopIceRefresh: (() => void) | null = null;
   /** What the command modules (group-commands.ts) may do with this connection; built once. */
   private readonly port: CommandPort;
+  /** What sign-in (session-start.ts) may do with this connection; built once. */
+  private readonly sessionStart: SessionStartPort;
 
   /**
    * @param socket the WebSocket
@@ -94,6 +76,22 @@ export class ClientConnection implements PresenceMember {
       ctx,
       log: (level, fields, message) => this.logAt(level, fields, message),
       refuse: (level, code, message, ref) => this.refuse(level, code, message, ref),
+      sendFrame: (frame) => this.sendFrame(frame),
+    };
+    this.sessionStart = {
+      ctx,
+      socket,
+      address,
+      member: this,
+      current: () => this.session,
+      started: (session) => {
+        this.session = session;
+        this.clearLoginTimer();
+      },
+      refreshing: (stop) => (this.stopIceRefresh = stop),
+      log: (fields, message) => this.logAt('info', fields, message),
+      refuse: (level, code, message, ref, retryAfterMs) =>
+        this.refuse(level, code, message, ref, retryAfterMs),
       sendFrame: (frame) => this.sendFrame(frame),
     };
     this.loginTimer = setTimeout(() => this.loginTimedOut(), ctx.loginTimeoutMs);
@@ -212,74 +210,7 @@ export class ClientConnection implements PresenceMember {
   }
 
   private authenticate(frame: AuthFrame): Promise<void> | undefined {
-    if (frame.version !== PROTOCOL_VERSION) {
-      this.refuse(
-        'warn',
-        ErrorCode.ProtocolVersion,
-        `this server speaks version ${PROTOCOL_VERSION}`,
-        frame.type,
-      );
-      this.socket.close(CloseCode.ProtocolVersion, 'protocol version');
-      return undefined;
-    }
-    if (this.session) {
-      this.refuse('warn', ErrorCode.AlreadyAuthenticated, 'Already logged in.', frame.type);
-      return undefined;
-    }
-    return authenticate(this.ctx.accounts, frame, this.address).then((result) =>
-      this.complete(frame.type, result, frame.capabilities ?? []),
-    );
-  }
-
-  private async complete(
-    ref: AuthFrame['type'],
-    result: AuthResult,
-    capabilities: readonly string[],
-  ): Promise<void> {
-    if (!result.ok) {
-      const { code, message, retryAfterMs } = result.failure;
-      // A throttled login is what an attack looks like; the rest are people mistyping.
-      const level = code === ErrorCode.TooManyAttempts ? 'warn' : 'info';
-      this.ctx.metrics.loginFailed(ref, code);
-      this.refuse(level, code, message, ref, retryAfterMs);
-      return;
-    }
-    const { account, token, tokenHash, expiresAt } = result.session;
-    // Read before entering presence: from then on, group changes reach this connection as they happen.
-    // (With SQLite nothing can happen in between: the store answers without yielding to I/O.)
-    const groups = await this.ctx.groups.groupsOf(account.nameKey);
-    const invitations = await this.ctx.groups.invitationsOf(account.nameKey);
-    // The socket may have closed while scrypt ran; then there is nobody to welcome.
-    if (this.socket.readyState !== WebSocket.OPEN) return;
-    const { presence, ice } = this.ctx;
-    const grant = ice.grantFor(account.username);
-    presence.find(account.nameKey)?.member.replace();
-    this.session = { user: account.username, key: account.nameKey, accountId: account.id, tokenHash };
-    this.clearLoginTimer();
-    this.logAt('info', { user: account.username, via: ref }, 'logged in');
-    this.ctx.metrics.loggedIn(ref);
-    this.welcome(token, expiresAt, presence.names(), groups, grant.iceServers);
-    for (const invitation of invitations) this.sendFrame(toInviteFrame(invitation));
-    presence.enter(account.nameKey, account.username, this);
-    // Older clients log a frame type they do not know as a bad frame: only those who asked get it.
-    if (capabilities.includes(Capability.IceRefresh)) {
-      const send = (iceServers: IceServersFrame['iceServers']): void =>
-        this.send(JSON.stringify({ type: 'ice-servers', iceServers } satisfies IceServersFrame));
-      this.stopIceRefresh = keepIceFresh(ice, account.username, grant, send, this.ctx.timers);
-    }
-  }
-
-  private welcome(
-    token: string,
-    expiresAt: number,
-    online: string[],
-    groups: StoredGroup[],
-    iceServers: IceServersFrame['iceServers'],
-  ): void {
-    const { user } = this.session!;
-    const base = { type: 'welcome', version: PROTOCOL_VERSION, user, token, expiresAt, online } as const;
-    const frames = welcomeFrames({ ...base, iceServers: [...iceServers] }, groups);
-    for (const frame of frames) this.sendFrame(frame);
+    return startSession(this.sessionStart, frame);
   }
 
   /**
@@ -310,7 +241,7 @@ export class ClientConnection implements PresenceMember {
         log: (fields, message) => this.logAt('info', fields, message),
         refuse: (level, code, message, ref, retryAfterMs) =>
           this.refuse(level, code, message, ref, retryAfterMs),
-        welcome: (...args) => this.welcome(...args),
+        sendFrame: (frame) => this.sendFrame(frame),
       },
       session,
       frame,

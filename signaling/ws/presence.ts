@@ -1,47 +1,83 @@
-import type { WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import type { ServerFrame } from '../../shared/protocol.js';
+import { LOCAL_BUS, type BusListener, type ClusterBus, type RemoteEntry } from '../cluster/bus.js';
 import { encodeTextFrame } from './outbox.js';
 
-/** What presence needs of a connection: its socket, and a way to send it an announcement. */
+/** What presence needs of a connection: its socket, and ways to send it frames or end it. */
 export interface PresenceMember {
   readonly socket: WebSocket;
   /** Queues an encoded WebSocket frame (see `encodeTextFrame`), batched with others of this turn. */
   announce(frame: Buffer): void;
+  /** Queues a relayed frame (a JSON text) for the next flush. */
+  forward(frame: string): void;
+  /** A newer session of the account took over (here or on another node): says so and closes. */
+  replace(): void;
 }
 
 interface Entry<M extends PresenceMember> {
   user: string;
   member: M;
+  /** `mark()` when it entered; see `BusListener.remoteSnapshot`. */
+  seq: number;
 }
 
 /**
- * Who is online: at most one connection per account, by name key. Changes are announced as deltas
- * (`user-online` / `user-offline`), each serialized once and sent as the same bytes to everyone.
+ * Who is online: at most one connection per account, by name key, across the cluster. Connections
+ * here are held; users on other nodes are known by name and node, from the bus. Changes are
+ * announced as deltas (`user-online` / `user-offline`), each serialized once and sent as the same
+ * bytes to everyone here; the bus carries them to the other nodes.
  */
-export class Presence<M extends PresenceMember> {
+export class Presence<M extends PresenceMember> implements BusListener {
   private readonly entries = new Map<string, Entry<M>>();
+  private readonly remote = new Map<string, RemoteEntry>();
+  private entered = 0;
 
-  /** The online member for a name key, if any. */
+  constructor(private readonly bus: ClusterBus = LOCAL_BUS) {
+    bus.listen(this);
+  }
+
+  /** The online member here for a name key, if any. */
   find(key: string): Entry<M> | undefined {
     return this.entries.get(key);
   }
 
-  /** Canonical names of everyone online. */
+  /** The other node a name key is online on, if it is online elsewhere. */
+  nodeOf(key: string): string | undefined {
+    return this.remote.get(key)?.node;
+  }
+
+  /** Canonical names of everyone online, on every node. */
   names(): string[] {
     const names: string[] = [];
     for (const entry of this.entries.values()) names.push(entry.user);
+    for (const entry of this.remote.values()) names.push(entry.user);
     return names;
   }
 
+  /** Users online on this node. */
   get size(): number {
     return this.entries.size;
   }
 
-  /** Adds `member` as `user` and tells everyone else. The key must be free (see `leave`). */
+  /** Users online on every node. */
+  get clusterSize(): number {
+    return this.entries.size + this.remote.size;
+  }
+
+  /**
+   * Adds `member` as `user` and tells everyone else. The key must be free here (see `leave`); a
+   * session on another node is taken over (that node closes it when the bus tells it).
+   */
   enter(key: string, user: string, member: M): void {
     if (this.entries.has(key)) throw new TypeError(`presence: ${key} is already online`);
-    this.entries.set(key, { user, member });
+    const elsewhere = this.remote.get(key);
+    if (elsewhere) {
+      this.remote.delete(key);
+      this.broadcast({ type: 'user-offline', user: elsewhere.user }, member);
+    }
+    this.entries.set(key, { user, member, seq: ++this.entered });
     this.broadcast({ type: 'user-online', user }, member);
+    this.bus.online(key, user);
   }
 
   /** Removes `member` if it is the one online under `key`, and tells everyone else. */
@@ -50,20 +86,86 @@ export class Presence<M extends PresenceMember> {
     if (entry?.member !== member) return;
     this.entries.delete(key);
     this.broadcast({ type: 'user-offline', user: entry.user }, member);
+    this.bus.offline(key, entry.user);
   }
 
-  /** Sends `frame` to whoever of `keys` is online, serialized once. */
-  announceTo(keys: Iterable<string>, frame: ServerFrame): void {
-    const bytes = encodeTextFrame(JSON.stringify(frame));
-    for (const key of keys) this.entries.get(key)?.member.announce(bytes);
+  /** Sends `frame` to whoever of `keys` is online, here and on the other nodes, serialized once. */
+  announceTo(keys: readonly string[], frame: ServerFrame): void {
+    const text = JSON.stringify(frame);
+    this.announceHere(keys, encodeTextFrame(text));
+    this.bus.announce(keys, text);
+  }
+
+  /** Sends a relayed frame to `key` on the node it is online on; false if it is not online elsewhere. */
+  relayRemote(key: string, frame: string): boolean {
+    const node = this.nodeOf(key);
+    if (node === undefined) return false;
+    this.bus.relay(node, key, frame);
+    return true;
   }
 
   /** Forgets everyone without announcing it: the server is shutting down and every socket is closing. */
   clear(): void {
     this.entries.clear();
+    this.remote.clear();
   }
 
-  private broadcast(frame: ServerFrame, except: M): void {
+  remoteOnline(key: string, user: string, node: string): void {
+    // Newest session wins across nodes: the bus only reports a login elsewhere newer than ours.
+    this.entries.get(key)?.member.replace();
+    const before = this.remote.get(key);
+    if (before) this.broadcast({ type: 'user-offline', user: before.user }, null);
+    this.remote.set(key, { user, node });
+    this.broadcast({ type: 'user-online', user }, null);
+  }
+
+  remoteOffline(key: string, node: string): void {
+    const entry = this.remote.get(key);
+    if (entry?.node !== node) return;
+    this.remote.delete(key);
+    this.broadcast({ type: 'user-offline', user: entry.user }, null);
+  }
+
+  remoteSnapshot(entries: ReadonlyMap<string, RemoteEntry>, mark: number): void {
+    for (const [key, entry] of this.remote) {
+      const now = entries.get(key);
+      if (now?.node === entry.node && now.user === entry.user) continue;
+      this.remote.delete(key);
+      this.broadcast({ type: 'user-offline', user: entry.user }, null);
+    }
+    for (const [key, entry] of entries) {
+      if (this.remote.has(key)) continue;
+      const here = this.entries.get(key);
+      // A session that entered after the snapshot was asked for is newer than what it shows.
+      if (here && here.seq > mark) continue;
+      here?.member.replace();
+      this.remote.set(key, entry);
+      this.broadcast({ type: 'user-online', user: entry.user }, null);
+    }
+  }
+
+  deliver(key: string, frame: string): void {
+    const member = this.entries.get(key)?.member;
+    if (member?.socket.readyState === WebSocket.OPEN) member.forward(frame);
+  }
+
+  announced(keys: readonly string[], frame: string): void {
+    this.announceHere(keys, encodeTextFrame(frame));
+  }
+
+  localUsers(): Array<[key: string, user: string]> {
+    return [...this.entries].map(([key, entry]) => [key, entry.user]);
+  }
+
+  mark(): number {
+    return this.entered;
+  }
+
+  private announceHere(keys: readonly string[], bytes: Buffer): void {
+    for (const key of keys) this.entries.get(key)?.member.announce(bytes);
+  }
+
+  private broadcast(frame: ServerFrame, except: M | null): void {
     // Serialized and framed once; every recipient gets the same bytes.
     const bytes = encodeTextFrame(JSON.stringify(frame));
     for (const { member } of this.entries.values()) {

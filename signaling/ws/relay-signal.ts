@@ -2,7 +2,7 @@
  * The relay, PairDrop's `_signalAndRelay` done with types: the recipient is looked up among those
  * online, `from` is stamped from the authenticated connection (never the client's claim), and the
  * payload — already checked for its shape by `parseClientFrame` — passes as it came. The server never
- * reads SDP. Kept apart from `client-connection.ts` so the connection only dispatches.
+ * reads SDP. A recipient on another node of a cluster is reached through the bus. Kept apart from `client-connection.ts` so the connection only dispatches.
  */
 import { WebSocket } from 'ws';
 import { ErrorCode } from '../../shared/errors.js';
@@ -27,8 +27,11 @@ export interface RelayPort {
 /** Relays `frame` from `user` to its recipient, or answers the sender with why not. */
 export function relaySignal(port: RelayPort, user: string, frame: SignalFrame): void {
   const key = nameKey(normalizeUsername(frame.to));
-  const target = port.ctx.presence.find(key)?.member;
-  if (!target || target === port.self || target.socket.readyState !== WebSocket.OPEN) {
+  const { presence } = port.ctx;
+  const target = presence.find(key)?.member;
+  const elsewhere = !target && presence.nodeOf(key) !== undefined;
+  const here = target && target !== port.self && target.socket.readyState === WebSocket.OPEN;
+  if (!here && !elsewhere) {
     port.refuse('debug', ErrorCode.UnknownPeer, `${frame.to} is not online.`, 'signal');
     return;
   }
@@ -42,6 +45,8 @@ export function relaySignal(port: RelayPort, user: string, frame: SignalFrame): 
     port.refuse('warn', ErrorCode.FrameTooLarge, 'The signal is too large to relay.', 'signal');
     return;
   }
-  target.forward(out);
+  // On another node through the bus: at most once, like any signal (peers retry what gets no answer).
+  if (target) target.forward(out);
+  else presence.relayRemote(key, out);
   port.ctx.metrics.relayed();
 }

@@ -20,6 +20,7 @@ test('defaults work on one machine', () => {
     port: 8080,
     dataDir: './data',
     databaseUrl: undefined,
+    redisUrl: undefined,
     metricsToken: undefined,
     iceServers: [],
     clientDir: '/srv/parley/client',
@@ -49,6 +50,7 @@ test('reads every variable', () => {
     PARLEY_HEARTBEAT_MS: '30000',
     DATABASE_URL: 'postgresql://parley:secret@db.internal:5432/parley',
     METRICS_TOKEN: ' 0123456789abcdef0123 ',
+    REDIS_URL: 'redis://cache.internal:6379/0',
     ALLOWED_ORIGINS: 'https://chat.example.org, http://localhost:5173',
     TRUST_PROXY: '127.0.0.1,::1',
     PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '7',
@@ -75,6 +77,7 @@ test('reads every variable', () => {
   assert.equal(config.heartbeatIntervalMs, 30000);
   assert.equal(config.databaseUrl, 'postgresql://parley:secret@db.internal:5432/parley');
   assert.equal(config.metricsToken, '0123456789abcdef0123');
+  assert.equal(config.redisUrl, 'redis://cache.internal:6379/0');
 });
 
 test('--demo switches the demo accounts on', () => {
@@ -95,6 +98,7 @@ const invalid: Array<[string, Environment, RegExp]> = [
   ['ICE_SERVERS that is not JSON', { ICE_SERVERS: '[{urls:' }, /^ICE_SERVERS is not valid JSON/],
   ['ICE_SERVERS that is not an array', { ICE_SERVERS: '{"urls":"stun:x"}' }, /^ICE_SERVERS is not a list/],
   ['an ICE server without urls', { ICE_SERVERS: '[{"username":"u"}]' }, /^ICE_SERVERS is not a list/],
+  ['REDIS_URL that is not a redis URL', { REDIS_URL: 'http://cache:6379' }, /^REDIS_URL /],
   ['an unknown log level', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
   ['a scrypt cost that is not a power of two', { PARLEY_SCRYPT_COST: '1000' }, /^PARLEY_SCRYPT_COST /],
   ['a scrypt cost that is too large', { PARLEY_SCRYPT_COST: String(2 ** 21) }, /^PARLEY_SCRYPT_COST /],

@@ -45,7 +45,8 @@ function findBinaries(): string {
   return join(POSTGRES_ROOT, newest, 'bin');
 }
 
-function freePort(): Promise<number> {
+/** A free loopback port (closed again, so a server can listen on it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

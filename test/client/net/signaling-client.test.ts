@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { SignalingClient } from '../../../client/net/signaling-client.js';
-import type { SignalingStatus } from '../../../client/net/signaling-client.js';
+import type { SignalingFrame, SignalingStatus } from '../../../client/net/signaling-client.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 /** A socket the test plays the server for: it records what the client sends and opens on demand. */
@@ -28,6 +28,7 @@ function client() {
   const clock = new ManualClock();
   const sockets: FakeSocket[] = [];
   const statuses: SignalingStatus['kind'][] = [];
+  const frames: SignalingFrame[] = [];
   const signaling = new SignalingClient(
     {
       url: 'ws://127.0.0.1:1',
@@ -42,13 +43,13 @@ function client() {
     },
     {
       onStatus: (status) => statuses.push(status.kind),
-      onFrame: () => undefined,
+      onFrame: (frame) => frames.push(frame),
       onBadFrame: () => undefined,
     },
   );
   signaling.start();
   sockets[0]?.open();
-  return { signaling, clock, sockets, statuses };
+  return { signaling, clock, sockets, statuses, frames };
 }
 
 describe('SignalingClient heartbeat', () => {
@@ -81,6 +82,41 @@ describe('SignalingClient heartbeat', () => {
     expect(statuses.filter((kind) => kind === 'waiting')).to.have.length(1);
     clock.advance(60_000);
     expect(sockets).to.have.length(2);
+    signaling.stop();
+  });
+});
+
+describe('SignalingClient welcome in pieces', () => {
+  const welcome = {
+    type: 'welcome',
+    version: 1,
+    user: 'ada',
+    token: 't'.repeat(32),
+    expiresAt: 1,
+    iceServers: [],
+    online: ['bo'],
+    groups: [],
+  };
+
+  it('announces that it takes pieces when logging in', () => {
+    const { signaling, sockets } = client();
+    signaling.send({ type: 'login', version: 1, username: 'ada', password: 'pw', capabilities: ['x'] });
+    expect(JSON.parse(sockets[0]!.sent[0]!).capabilities).to.deep.equal(['x', 'online-pieces']);
+    signaling.stop();
+  });
+
+  it('hands on one welcome with the whole online list once the last piece came', () => {
+    const { signaling, sockets, frames } = client();
+    const say = (frame: object) => sockets[0]!.onmessage?.({ data: JSON.stringify(frame) });
+    say({ ...welcome, more: true });
+    say({ type: 'online-more', users: ['cy', 'di'], last: false });
+    expect(frames).to.deep.equal([]);
+    say({ type: 'online-more', users: ['ed'], last: true });
+    say({ type: 'user-online', user: 'fa' });
+    expect(frames).to.deep.equal([
+      { ...welcome, online: ['bo', 'cy', 'di', 'ed'] },
+      { type: 'user-online', user: 'fa' },
+    ]);
     signaling.stop();
   });
 });

@@ -46,7 +46,7 @@ describe('AppStore: fresh ICE servers', () => {
     server.open();
     store.login('aurelia', 'correct horse battery staple');
     expect(server.sent[0]).to.include({ type: 'login', username: 'aurelia' });
-    expect(server.sent[0]?.capabilities).to.deep.equal([Capability.IceRefresh]);
+    expect(server.sent[0]?.capabilities).to.deep.equal([Capability.IceRefresh, Capability.OnlinePieces]);
 
     server.say(welcome({ iceServers: [stun, turn('old')], online: ['bruno', 'chiara'] }));
     await until(store, () => store?.messenger?.online.length === 2);
@@ -75,7 +75,12 @@ describe('AppStore: fresh ICE servers', () => {
     await store.start();
     server.open();
     expect(server.sent).to.deep.equal([
-      { type: 'resume', version: PROTOCOL_VERSION, token: 't'.repeat(32), capabilities: ['ice-refresh'] },
+      {
+        type: 'resume',
+        version: PROTOCOL_VERSION,
+        token: 't'.repeat(32),
+        capabilities: ['ice-refresh', 'online-pieces'],
+      },
     ]);
   });
 });

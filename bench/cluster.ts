@@ -1,0 +1,275 @@
+/**
+ * Cluster benchmark (`npm run bench:cluster`, after the build): the same run on one node and on two
+ * nodes sharing one Redis (accounts in one SQLite file both processes open), users split between
+ * the nodes, every client in this process:
+ *   cross_node_presence_delta_ms    one more login on node B until every user on node A has its
+ *                                   `user-online` (median of --rounds)
+ *   cross_node_relay_frames_per_s   signals from users on A to users on B, received per second
+ *   dead_node_offline_s             node B killed with SIGKILL until a user on A sees B's users offline
+ *                                   (null on one node: there is no survivor to ask)
+ * On one node "A" and "B" are the same process. Prints a table, then one JSON object as the last line.
+ *
+ * Options: --users N (2000; 10000 for the issue's figure), --relay-seconds S (5), --rounds N (5).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { WebSocket } from 'ws';
+import { PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol.js';
+import { freePort } from '../test/signaling/pg-harness.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const serverEntry = join(root, 'dist', 'server', 'main.js');
+const PASSWORD = 'bench-password';
+const PARALLEL = 32;
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '2000' },
+    'relay-seconds': { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '5' },
+  },
+});
+const users = Number(values.users);
+const relaySeconds = Number(values['relay-seconds']);
+const rounds = Number(values.rounds);
+if (!(users >= 4 && users <= 20_000) || !(relaySeconds > 0) || !(rounds >= 1)) {
+  throw new TypeError('expected --users 4..20000, --relay-seconds > 0, --rounds ≥ 1');
+}
+const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Node {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startNode(env: Record<string, string>): Promise<Node> {
+  const child = spawn(process.execPath, [serverEntry], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      PARLEY_SCRYPT_COST: '16',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+  });
+  return { url: line.replace(/^.* on http/, 'ws') + '/ws', child };
+}
+
+async function stopNode(node: Node): Promise<void> {
+  if (node.child.exitCode !== null || node.child.signalCode !== null) return;
+  const exited = once(node.child, 'exit');
+  node.child.kill('SIGKILL');
+  await exited;
+}
+
+/** A logged-in bench user: its socket and a listener per frame. */
+class User {
+  onFrame: (frame: ServerFrame) => void = () => undefined;
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => this.onFrame(JSON.parse(String(data)) as ServerFrame));
+    ws.on('error', () => undefined);
+  }
+
+  static async join(url: string, name: string): Promise<User> {
+    const ws = new WebSocket(url);
+    await once(ws, 'open');
+    const user = new User(ws);
+    const welcomed = new Promise<void>((resolve, reject) => {
+      user.onFrame = (frame) =>
+        frame.type === 'welcome' ? resolve() : reject(new Error(JSON.stringify(frame)));
+    });
+    ws.send(
+      JSON.stringify({ type: 'register', version: PROTOCOL_VERSION, username: name, password: PASSWORD }),
+    );
+    await welcomed;
+    user.onFrame = () => undefined;
+    return user;
+  }
+}
+
+async function joinAll(url: string, names: string[]): Promise<User[]> {
+  const joined: User[] = new Array<User>(names.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < names.length; i = next++) joined[i] = await User.join(url, names[i]!);
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, lane));
+  return joined;
+}
+
+/** Until every one of `watchers` saw `match`; resolves the ms it took from `start`. */
+function allSee(
+  watchers: User[],
+  match: (frame: ServerFrame) => boolean,
+  start: () => void,
+): Promise<number> {
+  return new Promise((resolve) => {
+    let left = watchers.length;
+    const started = performance.now();
+    for (const watcher of watchers) {
+      watcher.onFrame = (frame) => {
+        if (!match(frame)) return;
+        watcher.onFrame = () => undefined;
+        if (--left === 0) resolve(performance.now() - started);
+      };
+    }
+    start();
+  });
+}
+
+interface Figures {
+  cross_node_presence_delta_ms: number;
+  cross_node_relay_frames_per_s: number;
+  dead_node_offline_s: number | null;
+}
+
+async function measure(label: string, a: Node, b: Node, clustered: boolean): Promise<Figures> {
+  const half = Math.floor(users / 2);
+  log(`${label}: ${users} users joining`);
+  const onA = await joinAll(
+    a.url,
+    Array.from({ length: half }, (_, i) => `${label}-a${i}`),
+  );
+  const onB = await joinAll(
+    b.url,
+    Array.from({ length: users - half }, (_, i) => `${label}-b${i}`),
+  );
+
+  const deltas: number[] = [];
+  const late: Array<Promise<User>> = [];
+  for (let round = 0; round < rounds; round++) {
+    const name = `${label}-late${round}`;
+    deltas.push(
+      await allSee(
+        onA,
+        (frame) => frame.type === 'user-online' && frame.user === name,
+        () => late.push(User.join(b.url, name)),
+      ),
+    );
+  }
+  log(`${label}: presence delta median ${median(deltas).toFixed(0)} ms`);
+
+  let received = 0;
+  for (const user of onB) user.onFrame = (frame) => void (frame.type === 'signal' && received++);
+  const data = { kind: 'sdp', cid: '0123456789abcdef', signal: { type: 'offer', sdp: 'v=0' } };
+  const frames = onB.map((_, j) => JSON.stringify({ type: 'signal', to: `${label}-b${j}`, data }));
+  // Each sender at 50 signals/s to a different recipient each time: within the per-pair limit.
+  let tick = 0;
+  const timer = setInterval(() => {
+    tick++;
+    onA.forEach((user, i) => user.ws.send(frames[(i + tick) % frames.length]!));
+  }, 20);
+  const relayStart = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, relaySeconds * 1000));
+  clearInterval(timer);
+  const relayed = received / ((performance.now() - relayStart) / 1000);
+  log(`${label}: ${relayed.toFixed(0)} relayed frames/s`);
+
+  let dead: number | null = null;
+  if (clustered) {
+    const gone = `${label}-b0`;
+    dead =
+      (await allSee(
+        onA.slice(0, 1),
+        (frame) => frame.type === 'user-offline' && frame.user === gone,
+        () => b.child.kill('SIGKILL'),
+      )) / 1000;
+    log(`${label}: node B's users offline on A after ${dead.toFixed(1)} s`);
+  }
+  for (const user of [...onA, ...onB, ...(await Promise.all(late))]) user.ws.terminate();
+  return {
+    cross_node_presence_delta_ms: Math.round(median(deltas)),
+    cross_node_relay_frames_per_s: Math.round(relayed),
+    dead_node_offline_s: dead === null ? null : Math.round(dead * 10) / 10,
+  };
+}
+
+async function startRedis(dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+  ];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code})`)));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+  });
+  return { url: `redis://127.0.0.1:${port}`, child };
+}
+
+if (!existsSync(serverEntry)) throw new Error(`${serverEntry} is missing: run \`npm run build\` first`);
+const dir = await mkdtemp(join(tmpdir(), 'parley-bench-cluster-'));
+const running: ChildProcess[] = [];
+const deadline = setTimeout(() => {
+  log('deadline passed; giving up');
+  for (const child of running) child.kill('SIGKILL');
+  process.exit(1);
+}, 20 * 60_000);
+try {
+  const env = {
+    PARLEY_REGISTRATIONS_PER_HOUR: '1000000',
+    PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '100000',
+  };
+  const single = await startNode({ ...env, DATA_DIR: join(dir, 'single') });
+  running.push(single.child);
+  const one = await measure('one', single, single, false);
+  await stopNode(single);
+
+  const redis = await startRedis(dir);
+  running.push(redis.child);
+  const clusterEnv = { ...env, DATA_DIR: join(dir, 'cluster'), REDIS_URL: redis.url };
+  const a = await startNode(clusterEnv);
+  const b = await startNode(clusterEnv);
+  running.push(a.child, b.child);
+  const two = await measure('two', a, b, true);
+
+  const rows: Array<[string, keyof Figures]> = [
+    ['presence delta, median ms', 'cross_node_presence_delta_ms'],
+    ['relayed frames/s', 'cross_node_relay_frames_per_s'],
+    ['dead node offline, s', 'dead_node_offline_s'],
+  ];
+  process.stdout.write(`\n${users} users          one node   two nodes + Redis\n`);
+  for (const [name, key] of rows) {
+    process.stdout.write(
+      `${name.padEnd(26)} ${String(one[key]).padStart(8)}   ${String(two[key]).padStart(8)}\n`,
+    );
+  }
+  process.stdout.write(
+    `${JSON.stringify({ users, ...two, single_node: { cross_node_presence_delta_ms: one.cross_node_presence_delta_ms, cross_node_relay_frames_per_s: one.cross_node_relay_frames_per_s } })}\n`,
+  );
+} finally {
+  clearTimeout(deadline);
+  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,362 @@
+/**
+ * The cluster's bus on Redis (`REDIS_URL`). Presence is a hash (name key → `node|user`) with a version
+ * counter, changed and published by the Lua scripts of presence-scripts.ts; each node applies the
+ * deltas in version order and reloads the whole hash when it sees a gap, when Redis comes back, or
+ * when its heartbeat finds the counter ahead of what it applied (so updates cannot silently stop after
+ * a reconnect: socket.io/socket.io#4845). Relayed signals go to the recipient's node on a channel per
+ * node; group frames on one channel every node hears. Each node refreshes a liveness key; a sweeper
+ * (whoever holds a `SET NX` lock) takes the users of a node whose key expired offline.
+ */
+import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import type { Logger } from '../logger.js';
+import type { BusListener, ClusterBus, RemoteEntry } from './bus.js';
+import {
+  DROP_NODE_SCRIPT,
+  OFFLINE_SCRIPT,
+  ONLINE_SCRIPT,
+  RESYNC_SCRIPT,
+  SNAPSHOT_SCRIPT,
+  SWEEP_SCRIPT,
+} from './presence-scripts.js';
+
+type Client = ReturnType<typeof createClient>;
+
+export interface RedisBusOptions {
+  url: string;
+  logger: Logger;
+  /** How often this node refreshes its liveness key and checks the version. Default 1000 ms. */
+  heartbeatMs?: number;
+  /** How long a node that stopped refreshing still counts as alive. Default 4000 ms. */
+  aliveTtlMs?: number;
+  /** How often a node tries to become the sweeper. Default 2000 ms. */
+  sweepMs?: number;
+  /** A command Redis does not answer in this time fails (and is repaired later). Default 2000 ms. */
+  commandTimeoutMs?: number;
+  /** Prefix of every key and channel; nodes of one cluster share it. Default `parley`. */
+  prefix?: string;
+}
+
+/** A presence change as published: `[version, 1 online | 0 offline, key, node|user]`. */
+type Delta = [version: number, online: 0 | 1, key: string, value: string];
+
+/** This node's write of a session: its version once Redis answered, and a newer login elsewhere seen before that. */
+interface LocalWrite {
+  version: number | null;
+  beatenBy: Delta | null;
+}
+
+function splitValue(value: string): RemoteEntry {
+  const bar = value.indexOf('|');
+  return { node: value.slice(0, bar), user: value.slice(bar + 1) };
+}
+
+export class RedisBus implements ClusterBus {
+  readonly node = randomBytes(6).toString('hex');
+  private listener: BusListener | null = null;
+  private readonly keys: { hash: string; version: string; presence: string; announce: string };
+  /** The last version applied; -1 before the first snapshot. */
+  private applied = -1;
+  /** While a snapshot is being read, deltas wait here. */
+  private held: Delta[] | null = [];
+  private refreshing: Promise<void> | null = null;
+  private refreshAgain = false;
+  /** A local change failed to reach Redis: the next heartbeat writes this node's sessions back. */
+  private dirty = false;
+  /** A version the heartbeat saw but no delta brought yet: if still missing next time, reload. */
+  private suspect: number | null = null;
+  private readonly local = new Map<string, LocalWrite>();
+  /** Relayed frames waiting for this turn's publish, by node: key, frame, key, frame… */
+  private readonly relays = new Map<string, string[]>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closed = false;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly subscriber: Client,
+    private readonly options: Required<Omit<RedisBusOptions, 'url' | 'logger'>> & { logger: Logger },
+  ) {
+    const { prefix } = options;
+    this.keys = {
+      hash: `${prefix}:presence`,
+      version: `${prefix}:presence:version`,
+      presence: `${prefix}:presence`,
+      announce: `${prefix}:announce`,
+    };
+  }
+
+  /** Connects both clients and resolves once this node hears the others; see `listen`. */
+  static async connect(options: RedisBusOptions): Promise<RedisBus> {
+    const { url, logger } = options;
+    // Commands fail at once while Redis is away (the heartbeat repairs afterwards) instead of piling up.
+    const client = createClient({
+      url,
+      RESP: 3,
+      disableOfflineQueue: true,
+      commandOptions: { timeout: options.commandTimeoutMs ?? 2000 },
+    });
+    const subscriber = client.duplicate();
+    const bus = new RedisBus(client, subscriber, {
+      logger,
+      heartbeatMs: options.heartbeatMs ?? 1000,
+      aliveTtlMs: options.aliveTtlMs ?? 4000,
+      sweepMs: options.sweepMs ?? 2000,
+      commandTimeoutMs: options.commandTimeoutMs ?? 2000,
+      prefix: options.prefix ?? 'parley',
+    });
+    for (const [name, redis] of [
+      ['client', client],
+      ['subscriber', subscriber],
+    ] as const) {
+      // Without an 'error' listener a lost connection would crash the process.
+      redis.on('error', (error: Error) => bus.lost(name, error));
+      redis.on('ready', () => bus.back(name));
+    }
+    await Promise.all([client.connect(), subscriber.connect()]);
+    await bus.start();
+    return bus;
+  }
+
+  /** The client the shared limiters use (limits/shared-limiter.ts). */
+  get redis(): Client {
+    return this.client;
+  }
+
+  listen(listener: BusListener): void {
+    this.listener = listener;
+    this.refresh(false);
+  }
+
+  online(key: string, user: string): void {
+    const write: LocalWrite = { version: null, beatenBy: null };
+    this.local.set(key, write);
+    this.eval(ONLINE_SCRIPT, [key, `${this.node}|${user}`]).then(
+      (version) => this.written(key, write, Number(version)),
+      (error: unknown) => this.failed('online', error),
+    );
+  }
+
+  offline(key: string, user: string): void {
+    this.local.delete(key);
+    this.eval(OFFLINE_SCRIPT, [key, `${this.node}|${user}`]).catch((error: unknown) =>
+      this.failed('offline', error),
+    );
+  }
+
+  relay(node: string, key: string, frame: string): void {
+    // Batched per node and event-loop turn: one PUBLISH per turn, not per signal, or a busy node's
+    // publishes queue past the command timeout and then every one of them is lost.
+    let batch = this.relays.get(node);
+    if (!batch) {
+      batch = [];
+      this.relays.set(node, batch);
+      if (this.relays.size === 1) setImmediate(() => this.flushRelays());
+    }
+    batch.push(key, frame);
+  }
+
+  private flushRelays(): void {
+    for (const [node, batch] of this.relays) {
+      // Lines of key, frame, key, frame…: neither a name key nor a JSON text holds a raw newline.
+      this.client
+        .publish(`${this.options.prefix}:node:${node}`, batch.join('\n'))
+        .catch((error: unknown) => this.options.logger.debug({ err: String(error) }, 'relay lost'));
+    }
+    this.relays.clear();
+  }
+
+  announce(keys: readonly string[], frame: string): void {
+    this.client
+      .publish(this.keys.announce, JSON.stringify([this.node, keys, frame]))
+      .catch((error: unknown) => this.failed('announce', error));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    try {
+      await this.eval(DROP_NODE_SCRIPT, [this.node]);
+      await this.client.del(this.aliveKey(this.node));
+    } catch (error) {
+      // Redis is away: the sweeper takes this node's users offline once its liveness key expires.
+      this.options.logger.warn({ err: String(error) }, 'could not leave the cluster cleanly');
+    }
+    await Promise.allSettled([this.client.close(), this.subscriber.close()]);
+  }
+
+  private async start(): Promise<void> {
+    const { prefix, heartbeatMs, sweepMs } = this.options;
+    await this.subscriber.subscribe(this.keys.presence, (message) => this.heard(message));
+    await this.subscriber.subscribe(`${prefix}:node:${this.node}`, (message) => {
+      const lines = message.split('\n');
+      for (let i = 0; i + 1 < lines.length; i += 2) this.listener?.deliver(lines[i]!, lines[i + 1]!);
+    });
+    await this.subscriber.subscribe(this.keys.announce, (message) => {
+      const [node, keys, frame] = JSON.parse(message) as [string, string[], string];
+      if (node !== this.node) this.listener?.announced(keys, frame);
+    });
+    await this.heartbeat();
+    this.timers.push(setInterval(() => void this.heartbeat(), heartbeatMs));
+    this.timers.push(setInterval(() => void this.sweep(), sweepMs));
+    for (const timer of this.timers) timer.unref();
+  }
+
+  private aliveKey(node: string): string {
+    return `${this.options.prefix}:alive:${node}`;
+  }
+
+  private eval(script: string, args: string[]): Promise<unknown> {
+    return this.client.eval(script, {
+      keys: [this.keys.hash, this.keys.version],
+      arguments: [this.keys.presence, ...args],
+    });
+  }
+
+  /** Our login is in Redis at `version`; a login elsewhere published after it means ours lost. */
+  private written(key: string, write: LocalWrite, version: number): void {
+    if (this.local.get(key) !== write) return;
+    write.version = version;
+    const beaten = write.beatenBy;
+    write.beatenBy = null;
+    if (beaten && beaten[0] > version) this.remoteChange(beaten);
+  }
+
+  private heard(message: string): void {
+    const delta = JSON.parse(message) as Delta;
+    if (this.held) this.held.push(delta);
+    else this.apply(delta);
+  }
+
+  private apply(delta: Delta): void {
+    const [version] = delta;
+    if (version <= this.applied) return;
+    if (version !== this.applied + 1) {
+      this.options.logger.info({ applied: this.applied, version }, 'presence gap; reloading');
+      this.refresh(false);
+      return;
+    }
+    this.applied = version;
+    if (this.suspect !== null && version >= this.suspect) this.suspect = null;
+    this.remoteChange(delta);
+  }
+
+  private remoteChange([version, online, key, value]: Delta): void {
+    const { node, user } = splitValue(value);
+    if (node === this.node) {
+      // Our own changes were announced here when they happened. But a session of ours taken offline
+      // by someone else means a sweeper thought this node dead: write our sessions back.
+      if (online === 0 && this.local.has(key)) this.dirty = true;
+      return;
+    }
+    if (!this.listener) return;
+    if (online === 0) return this.listener.remoteOffline(key, node);
+    const mine = this.local.get(key);
+    if (mine?.version === null) {
+      // Which login is newer is known once Redis answers ours (see `written`).
+      if (!mine.beatenBy || mine.beatenBy[0] < version) mine.beatenBy = [version, online, key, value];
+      return;
+    }
+    if (mine && mine.version !== null && mine.version > version) return;
+    this.listener.remoteOnline(key, user, node);
+  }
+
+  /**
+   * Reads the whole hash (after writing this node's sessions back, with `resync`) and hands it to the
+   * listener; deltas wait meanwhile and those past the snapshot are applied after it. Serialized.
+   */
+  private refresh(resync: boolean): void {
+    if (this.closed || !this.listener) return;
+    if (resync) this.dirty = true;
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.held ??= [];
+    this.refreshing = this.reload().finally(() => {
+      this.refreshing = null;
+      if (this.refreshAgain) {
+        this.refreshAgain = false;
+        this.refresh(false);
+      }
+    });
+  }
+
+  private async reload(): Promise<void> {
+    const listener = this.listener!;
+    try {
+      if (this.dirty) {
+        // Alive first, so a sweeper does not take back what this resync writes.
+        await this.client.set(this.aliveKey(this.node), '1', { PX: this.options.aliveTtlMs });
+        const pairs = listener.localUsers().flatMap(([key, user]) => [key, `${this.node}|${user}`]);
+        this.dirty = false;
+        await this.eval(RESYNC_SCRIPT, [this.node, ...pairs]);
+      }
+      const mark = listener.mark();
+      const [version, flat] = (await this.client.eval(SNAPSHOT_SCRIPT, {
+        keys: [this.keys.hash, this.keys.version],
+      })) as [string, string[]];
+      const entries = new Map<string, RemoteEntry>();
+      for (let i = 0; i < flat.length; i += 2) {
+        const entry = splitValue(flat[i + 1]!);
+        if (entry.node !== this.node) entries.set(flat[i]!, entry);
+      }
+      this.applied = Number(version);
+      this.suspect = null;
+      listener.remoteSnapshot(entries, mark);
+    } catch (error) {
+      this.failed('reload', error);
+    }
+    const held = this.held ?? [];
+    this.held = null;
+    for (const delta of held) this.apply(delta);
+  }
+
+  /** Refreshes this node's liveness, and checks no delta went missing (a silent pub/sub loss). */
+  private async heartbeat(): Promise<void> {
+    const { aliveTtlMs } = this.options;
+    try {
+      const [, raw] = await Promise.all([
+        this.client.set(this.aliveKey(this.node), '1', { PX: aliveTtlMs }),
+        this.client.get(this.keys.version),
+      ]);
+      const version = Number(raw ?? 0);
+      if (this.dirty || version < this.applied) return this.refresh(true);
+      if (this.suspect !== null && this.applied < this.suspect) return this.refresh(false);
+      this.suspect = version > this.applied ? version : null;
+    } catch (error) {
+      this.failed('heartbeat', error);
+    }
+  }
+
+  /** Whoever takes the lock takes the users of dead nodes offline. */
+  private async sweep(): Promise<void> {
+    const { prefix, sweepMs } = this.options;
+    try {
+      const lock = await this.client.set(`${prefix}:sweeper`, this.node, { NX: true, PX: sweepMs });
+      if (lock !== 'OK') return;
+      const removed = Number(await this.eval(SWEEP_SCRIPT, [`${prefix}:alive:`]));
+      if (removed > 0) this.options.logger.info({ removed }, 'took the users of a dead node offline');
+    } catch (error) {
+      this.failed('sweep', error);
+    }
+  }
+
+  private failed(what: string, error: unknown): void {
+    // Whatever this node wrote or missed meanwhile is repaired once Redis answers again.
+    this.dirty = true;
+    this.options.logger.warn({ err: String(error), what }, 'redis command failed');
+  }
+
+  private lost(name: string, error: Error): void {
+    if (this.closed) return;
+    this.dirty = true;
+    this.options.logger.warn({ err: error.message, connection: name }, 'redis connection lost');
+  }
+
+  private back(name: string): void {
+    if (this.closed || this.applied < 0) return;
+    this.options.logger.info({ connection: name }, 'redis connection back; resyncing presence');
+    this.refresh(true);
+  }
+}
