@@ -41,6 +41,12 @@ export interface PeerConnectionOptions {
   lowWater?: number;
   /** `relay`: only TURN candidates (tests that prove the relay works); default `all`. */
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /**
+   * The ICE servers to use from now on, read before each ICE restart: an open connection can
+   * outlive its TURN credential, and a restart allocates on the relay anew, which coturn refuses
+   * with an expired one. Default: `iceServers` for good.
+   */
+  currentIceServers?: () => readonly IceServer[];
 }
 
 /** Text frames are JSON objects; on a channel that delivers everything as bytes, `{` marks them. */
@@ -61,12 +67,14 @@ export class PeerConnection {
   readonly #text: RTCDataChannel | null;
   #opened = false;
   readonly #initiator: boolean;
+  readonly #currentIceServers: (() => readonly IceServer[]) | null;
   #closed = false;
 
   constructor(options: PeerConnectionOptions, handlers: PeerConnectionHandlers) {
     const lowWater = options.lowWater ?? BULK_LOW_WATER;
     if (!Number.isInteger(lowWater) || lowWater < 0) throw new TypeError('lowWater must be a byte count');
     this.#initiator = options.initiator;
+    this.#currentIceServers = options.currentIceServers ?? null;
     this.#peer = new SimplePeer({
       initiator: options.initiator,
       trickle: true,
@@ -174,6 +182,7 @@ export class PeerConnection {
   restartIce(): boolean {
     const pc = this.#peer._pc;
     if (this.#closed || !this.#initiator || !pc || this.#peer.destroyed) return false;
+    this.#useCurrentIceServers(pc);
     pc.restartIce();
     this.#peer.negotiate();
     return true;
@@ -182,7 +191,24 @@ export class PeerConnection {
   /** Passes a signal from the other side. Signals after close are ignored. */
   signal(signal: object): void {
     if (this.#closed) return;
+    // An offer on an open connection is the other side's ICE restart: this side gathers anew too.
+    const pc = this.#peer._pc;
+    if (this.#opened && pc && 'type' in signal && signal.type === 'offer') this.#useCurrentIceServers(pc);
     this.#peer.signal(signal);
+  }
+
+  /**
+   * Hands `pc` the current ICE servers before it gathers anew; the rest of its configuration stays
+   * (the browser refuses a change of certificates or policies).
+   */
+  #useCurrentIceServers(pc: RTCPeerConnection): void {
+    if (!this.#currentIceServers) return;
+    const iceServers = this.#currentIceServers().map((server) => ({ ...server }));
+    try {
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
+    } catch {
+      // Closed meanwhile: its close event reports it.
+    }
   }
 
   /** Sends one text frame on the text lane; returns false when it is not open (nothing was sent). */

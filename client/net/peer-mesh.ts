@@ -270,7 +270,12 @@ export class PeerMesh {
       },
     });
     const link = this.#createLink(
-      { initiator, iceServers: this.#iceServers(), ...(policy ? { iceTransportPolicy: policy } : {}) },
+      {
+        initiator,
+        iceServers: this.#iceServers(),
+        currentIceServers: this.#iceServers,
+        ...(policy ? { iceTransportPolicy: policy } : {}),
+      },
       {
         onSignal: (signal) => {
           if (entry.link === link)

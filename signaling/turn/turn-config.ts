@@ -2,6 +2,12 @@ import type { TurnSettings } from './ice-servers.js';
 
 /** 24 hours: a day-long session needs no refresh; a leaked credential is useless the next day. */
 export const DEFAULT_TURN_TTL_S = 24 * 60 * 60;
+/**
+ * Seconds. Short enough for a test to watch a credential expire and be replaced; long enough that the
+ * refresh (at 80 %) still arrives seconds before the old credential stops working.
+ */
+export const MIN_TURN_TTL_S = 10;
+export const MAX_TURN_TTL_S = 30 * 24 * 60 * 60;
 
 const TURN_URL = /^turns?:[^\s,]+$/;
 
@@ -40,9 +46,9 @@ export function parseTurnSettings(
   let ttlS = DEFAULT_TURN_TTL_S;
   if (rawTtl !== undefined) {
     const parsed = /^\d+$/.test(rawTtl.trim()) ? Number(rawTtl.trim()) : NaN;
-    if (!(parsed >= 60 && parsed <= 30 * 24 * 60 * 60)) {
+    if (!(parsed >= MIN_TURN_TTL_S && parsed <= MAX_TURN_TTL_S)) {
       problems.push(
-        `TURN_TTL_S must be an integer from 60 to 2592000 (30 days), got ${JSON.stringify(rawTtl)}`,
+        `TURN_TTL_S must be an integer from ${MIN_TURN_TTL_S} to ${MAX_TURN_TTL_S} (30 days), got ${JSON.stringify(rawTtl)}`,
       );
     } else ttlS = parsed;
   }

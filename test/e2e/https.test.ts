@@ -1,18 +1,15 @@
 /**
- * Parley over HTTPS, as a person reaches it from another machine: the real server process serving
- * `https:` and `wss:` on one port with a certificate of its own (`TLS_CERT`/`TLS_KEY`, made here the
- * way `--self-signed` makes it), and two Chromium profiles that accepted that certificate — as a
- * person does once in the browser's warning page. Over it: sign in, chat, a voice message. Voice and
- * the identity keys exist only in secure contexts, so this is what a LAN or VPS install depends on.
+ * Parley over HTTPS, as a person reaches it from another machine: the real server process started
+ * as `npm start -- --self-signed` starts it, serving `https:` and `wss:` on one port with the
+ * certificate it made, and two Chromium profiles that accepted that certificate — as a person does
+ * once in the browser's warning page. Over it: sign in, chat, a voice message. Voice and the identity
+ * keys exist only in secure contexts, so this is what a LAN or VPS install depends on. (A server given
+ * `TLS_CERT`/`TLS_KEY` is tested in test/signaling/tls-config.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { makeSelfSigned } from '../../signaling/tls/self-signed.js';
 import { CHROMIUM_ARGS } from './harness/chromium.js';
 import { chromiumPath } from '../../scripts/chromium.mjs';
 import { PageProblems } from './harness/page-problems.js';
@@ -23,7 +20,6 @@ import { ServerProcess } from './harness/server-process.js';
 const ARRIVAL_TIMEOUT_MS = 30_000;
 
 let browser: Browser;
-let dir: string;
 before(async () => {
   // The test's stand-in for the person clicking through the warning about a certificate no
   // authority signed; the page is still an https: page, so a secure context.
@@ -32,20 +28,13 @@ before(async () => {
     headless: true,
     args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'],
   });
-  dir = await mkdtemp(join(tmpdir(), 'parley-https-'));
 });
 after(async () => {
   await browser?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
-test('over https: sign in, chat and send a voice message, in a secure context', async () => {
-  const credentials = await makeSelfSigned({ dns: ['localhost'], ips: ['127.0.0.1', '::1'] }, Date.now());
-  const certPath = join(dir, 'cert.pem');
-  const keyPath = join(dir, 'key.pem');
-  await writeFile(certPath, credentials.cert);
-  await writeFile(keyPath, credentials.key, { mode: 0o600 });
-  const server = await ServerProcess.start({ env: { TLS_CERT: certPath, TLS_KEY: keyPath } });
+test('with --self-signed: sign in, chat and send a voice message, in a secure context', async () => {
+  const server = await ServerProcess.start({ args: ['--self-signed'] });
   const problems = new PageProblems();
   const people: Person[] = [];
   try {

@@ -112,14 +112,16 @@ test('reads TURN_URLS, TURN_SECRET (newest first), TURN_SECRET_OLD and TURN_TTL_
     },
   );
   assert.equal(parse({ TURN_URLS: 'turn:a.example', TURN_SECRET: 's' }).turn?.ttlS, 24 * 60 * 60);
+  // The shortest allowed: what test/e2e/turn.test.ts watches expire.
+  assert.equal(parse({ TURN_URLS: 'turn:a.example', TURN_SECRET: 's', TURN_TTL_S: '10' }).turn?.ttlS, 10);
   assert.equal(parse({}).turn, undefined);
 });
 
 test('names each TURN problem', () => {
-  assert.deepEqual(problemsOf({ TURN_URLS: 'stun:a.example', TURN_TTL_S: '5' }), [
+  assert.deepEqual(problemsOf({ TURN_URLS: 'stun:a.example', TURN_TTL_S: '9' }), [
     "TURN_URLS is set but TURN_SECRET (coturn's static-auth-secret) is not",
     'TURN_URLS entries must start with turn: or turns:, got "stun:a.example"',
-    'TURN_TTL_S must be an integer from 60 to 2592000 (30 days), got "5"',
+    'TURN_TTL_S must be an integer from 10 to 2592000 (30 days), got "9"',
   ]);
   assert.deepEqual(problemsOf({ TURN_SECRET: 's' }), ['TURN_SECRET is set but TURN_URLS is not']);
   assert.deepEqual(problemsOf({ TURN_SECRET_OLD: 's', TURN_URLS: 'turn:a' }), [

@@ -17,8 +17,13 @@ import { stunBinding } from './turn-allocate.js';
 export const TURNSERVER = '/usr/bin/turnserver';
 export const TURN_TEMPLATE = fileURLToPath(new URL('../../deploy/turnserver.conf', import.meta.url));
 const HOST = '127.0.0.1';
-/** Relay ports per server: a few are enough for a handful of allocations. */
-const RELAY_PORTS = 8;
+/**
+ * Relay ports per server, one per allocation. An allocation outlives the browser context that made
+ * it (Chromium does not release it on close; coturn keeps it for its lifetime, 10 minutes), and each
+ * ICE restart makes a new one on both sides: a file of relay e2e tests holds dozens at once. With 8,
+ * a test after the relay-restart test found the range used up (TURN 508) and could not connect.
+ */
+const RELAY_PORTS = 64;
 
 export interface Coturn {
   host: string;

@@ -21,6 +21,8 @@ const LISTENING_LINE = /^Parley listening on (https?:\/\/\S+)\s*$/;
 const WARN_LEVEL = 40;
 
 export interface ServerProcessOptions {
+  /** Command-line arguments, as after `npm start --` (say, `--self-signed`). */
+  args?: readonly string[];
   /** Extra environment for the server (on top of PORT, HOST and DATA_DIR). */
   env?: Readonly<Record<string, string>>;
   /** How long start-up may take. Default 15 s. */
@@ -110,7 +112,7 @@ export class ServerProcess {
   }
 
   #spawn(port: number): Promise<void> {
-    const child = spawn(process.execPath, [SERVER_ENTRY], {
+    const child = spawn(process.execPath, [SERVER_ENTRY, ...(this.#options.args ?? [])], {
       env: {
         ...process.env,
         ...this.#options.env,
