@@ -40,27 +40,33 @@ function environmentFile(text: string): Record<string, string> {
 }
 
 test('the Caddy and nginx configurations the docs show are the ones in deploy/', () => {
-  const shown: Array<[string, string]> = [
-    ['caddyfile', 'deploy/Caddyfile'],
-    ['nginx', 'deploy/nginx.conf'],
+  // One server, and the two-node setup of section 7.
+  const shown: Array<[string, string[]]> = [
+    ['caddyfile', ['deploy/Caddyfile', 'deploy/Caddyfile.cluster']],
+    ['nginx', ['deploy/nginx.conf', 'deploy/nginx-cluster.conf']],
   ];
-  for (const [lang, path] of shown) {
+  for (const [lang, paths] of shown) {
     const found = blocks(lang);
     assert.ok(found.length > 0, `docs/deploy.md shows no ${lang} block`);
     for (const block of found) {
-      assert.ok(containsRun(read(path), block), `${path} lacks what the docs show:\n${block.join('\n')}`);
+      assert.ok(
+        paths.some((path) => containsRun(read(path), block)),
+        `none of ${paths.join(', ')} holds what the docs show:\n${block.join('\n')}`,
+      );
     }
   }
 });
 
-test('the nginx WebSocket location passes the upgrade on over HTTP/1.1', () => {
-  const nginx = read('deploy/nginx.conf');
-  for (const line of [
-    'proxy_http_version 1.1;',
-    'proxy_set_header Upgrade $http_upgrade;',
-    'proxy_set_header Connection "upgrade";',
-  ]) {
-    assert.ok(containsRun(nginx, [line]), `deploy/nginx.conf lacks ${line}`);
+test('the nginx WebSocket location passes the upgrade on over HTTP/1.1, for one node and for two', () => {
+  for (const path of ['deploy/nginx.conf', 'deploy/nginx-cluster.conf']) {
+    const nginx = read(path);
+    for (const line of [
+      'proxy_http_version 1.1;',
+      'proxy_set_header Upgrade $http_upgrade;',
+      'proxy_set_header Connection "upgrade";',
+    ]) {
+      assert.ok(containsRun(nginx, [line]), `${path} lacks ${line}`);
+    }
   }
 });
 
