@@ -109,6 +109,16 @@ export default tseslint.config(
       },
     ],
   ),
+  layer(
+    ['client/workers/**/*.ts'],
+    [
+      {
+        group: ['**/app/**', '**/components/**', '**/net/**', 'lit', 'lit/*', '@lit/*', 'simple-peer'],
+        message: 'A worker does its work with storage/ and shared/ only: no page, no network.',
+      },
+      { group: ['**/signaling/**'], message: 'The client does not import the server.' },
+    ],
+  ),
   layer(['client/app/**/*.ts'], appPatterns),
   // Each feature folder of app/ reaches the others only through the peer port (peer-links.ts), the
   // composition root (messenger.ts), or types; the directory (who is in which conversation) is

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
-import { clientBundleOptions, root } from './scripts/esbuild-options.mjs';
+import { clientBundleOptions, fileWorkerOptions, root } from './scripts/esbuild-options.mjs';
 
 const testFiles = 'test/client/**/*.test.ts';
 /** The URL paths `bundleTestFiles` answers: test files under test/client/. */
@@ -26,6 +26,11 @@ function bundleTestFiles() {
       logger = args.logger;
     },
     async serve(context) {
+      // The file worker, at the path the app starts it from, bundled as the build bundles it.
+      if (context.path === '/file-worker.js') {
+        const result = await build({ ...fileWorkerOptions(), sourcemap: 'inline', sourcesContent: false });
+        return { body: result.outputFiles[0].text, type: 'js' };
+      }
       if (!testFilePath.test(context.path)) return undefined;
       const file = path.join(root, decodeURIComponent(context.path));
       if (!file.startsWith(path.join(root, 'test', 'client') + path.sep)) return undefined;
@@ -55,7 +60,8 @@ function bundleTestFiles() {
     },
     transform(context) {
       // The bundle depends on files the transform cache does not know about: never cache it.
-      if (testFilePath.test(context.path)) return { transformCache: false };
+      if (testFilePath.test(context.path) || context.path === '/file-worker.js')
+        return { transformCache: false };
       return undefined;
     },
   };

@@ -29,7 +29,9 @@
  * MB/s are decimal (10^6 bytes a second), as network speeds are; sizes and heap are MiB.
  * Flags: `--quick` divides the default sizes by 16 (a smoke run); `--raw-only` runs (a) alone.
  * Env: BENCH_FILES_MB (256), BENCH_FILES_HEAP_MB (1024), BENCH_FILES_WARMUP_MB (16) set sizes
- * outright (`--quick` leaves a size set this way alone).
+ * outright (`--quick` leaves a size set this way alone). BENCH_FILES_PROFILE=1 also takes a CPU
+ * profile of both pages' main threads during the one-browser transfer and prints, on stderr, the
+ * time by stage (hash, app script, native work such as IndexedDB and the channel, GC, idle).
  *
  * Prints tables, then as the last stdout line one JSON object:
  * {"ratio_one_browser","ratio_two_browsers","mbps_two_browsers","chat_p99_ms_during_transfer","receiver_heap_growth_mb",
@@ -51,6 +53,7 @@ import type { FileResults, TopologyName, TopologyResult } from './lib/files-repo
 import { heapDuringTransfer } from './lib/heap-during-transfer.js';
 import { watchArrivals } from './lib/page-probes.js';
 import { meet, signUpIn } from './lib/people.js';
+import { formatStageTimes, profiled } from './lib/cpu-profile.js';
 import { costed } from './lib/process-cpu.js';
 import { RawPair } from './lib/raw-channel.js';
 import { progress, runBench } from './lib/run-bench.js';
@@ -58,6 +61,8 @@ import type { Bench } from './lib/run-bench.js';
 
 const QUICK = process.argv.includes('--quick');
 const RAW_ONLY = process.argv.includes('--raw-only');
+/** Profiles both pages' main threads during the one-browser transfer (lib/cpu-profile.ts); slows them. */
+const PROFILE = process.env['BENCH_FILES_PROFILE'] === '1';
 
 const FILE_BYTES = sizeMiB('BENCH_FILES_MB', 256);
 const HEAP_BYTES = sizeMiB('BENCH_FILES_HEAP_MB', 1024);
@@ -140,9 +145,18 @@ async function runTopology(
       );
       progress(`  ${warmFile.mbps.toFixed(1)} MB/s`);
       progress(`${topology.name}: Parley, ${mib(FILE_BYTES)}`);
-      result.parley = await files.with('file', FILE_BYTES, (path) =>
-        costed(() => sendFile(sender, receiver, path, FILE_BYTES)),
-      );
+      result.parley = await files.with('file', FILE_BYTES, async (path) => {
+        const send = () => costed(() => sendFile(sender, receiver, path, FILE_BYTES));
+        if (!PROFILE || topology.name !== 'one browser') return send();
+        const atReceiver = await profiled(receiver.page, () => profiled(sender.page, send));
+        const megabytes = FILE_BYTES / 1e6;
+        for (const line of [
+          ...formatStageTimes('receiver', atReceiver.times, megabytes),
+          ...formatStageTimes('sender', atReceiver.run.times, megabytes),
+        ])
+          progress(line);
+        return atReceiver.run.run;
+      });
       progress(`  ${result.parley.run.mbps.toFixed(1)} MB/s`);
 
       if (topology.name === 'one browser') {

@@ -6,7 +6,7 @@ import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/pro
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { drawIcon } from './app-icons.mjs';
-import { clientBundleOptions, root } from './esbuild-options.mjs';
+import { clientBundleOptions, fileWorkerOptions, root } from './esbuild-options.mjs';
 
 const stampFile = join(root, 'dist', '.build-stamp');
 // The emoji picker's data (English, Emojibase shortcodes), served by Parley's own server so the
@@ -55,6 +55,7 @@ await Promise.all([
     tsconfig: join(root, 'signaling', 'tsconfig.json'),
     logLevel: 'warning',
   }),
+  build(fileWorkerOptions(join(root, 'dist', 'client'))),
   copyFile(join(root, 'client', 'index.html'), join(root, 'dist', 'client', 'index.html')),
   copyFile(emojiData, join(root, 'dist', 'client', 'emoji-data.json')),
 ]);
@@ -106,6 +107,7 @@ async function buildInstallable(out) {
   const files = [
     'index.html',
     'app.js',
+    'file-worker.js',
     'emoji-data.json',
     'manifest.webmanifest',
     ...icons.map((i) => i.file),

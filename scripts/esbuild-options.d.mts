@@ -3,3 +3,4 @@ import type { BuildOptions } from 'esbuild';
 
 export declare const root: string;
 export declare const clientBundleOptions: BuildOptions;
+export declare function fileWorkerOptions(outdir?: string): BuildOptions;

@@ -16,3 +16,21 @@ export const clientBundleOptions = {
   inject: [`${root}client/net/process-shim.ts`],
   logLevel: 'warning',
 };
+
+/**
+ * The file worker (client/workers/file-worker.ts), served beside app.js as /file-worker.js: the same
+ * options, minus the page's Node shims (it imports no simple-peer). `outdir` gets `file-worker.js`;
+ * without one, the caller reads the bundle from `outputFiles`.
+ * @param {string} [outdir]
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function fileWorkerOptions(outdir) {
+  return {
+    ...clientBundleOptions,
+    inject: [],
+    entryPoints: { 'file-worker': `${root}client/workers/file-worker.ts` },
+    ...(outdir
+      ? { outdir, minify: true, sourcemap: true }
+      : { outdir: `${root}client/workers`, write: false }),
+  };
+}

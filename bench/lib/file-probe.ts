@@ -9,6 +9,9 @@
  * them) and looks only at what changed. A 1 s full scan backs it up in case a change slips past the
  * observer (it reports `via: 'scan'`, whose time is then only good to a second).
  *
+ * A file only offered (bigger than what comes without asking) is asked for the moment its
+ * **Download** shows, by a click in the page: a person's reaction time is not the transfer's.
+ *
  * It also notes when each chat frame with a token came off a data channel (transport, before the
  * app), which tells a chat message held up in the sender or the channel from one held up in the
  * receiving app.
@@ -61,11 +64,11 @@ export const FILE_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
     walk(root);
     return text;
   };
-  const isSave = (element) => {
+  const isControl = (element, pattern) => {
     if (!element.matches(CONTROLS)) return false;
     if (element.hidden || element.disabled || element.getAttribute('aria-hidden') === 'true') return false;
     const name = (element.getAttribute('aria-label') ?? element.textContent ?? '').trim();
-    return /\\bsave\\b/i.test(name) && element.checkVisibility();
+    return pattern.test(name) && element.checkVisibility();
   };
   /** The expected file whose message holds this Save control, if any. */
   const fileOf = (control) => {
@@ -79,7 +82,17 @@ export const FILE_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
     return null;
   };
   const check = (element, via) => {
-    if (!isSave(element)) return;
+    // A file above the auto-fetch size (16 MiB) is only offered: ask for it at once, as its
+    // receiver would, so the time measured is the transfer's and not a person's reaction.
+    if (isControl(element, /^download$/i)) {
+      const entry = fileOf(element);
+      if (entry && !entry.asked) {
+        entry.asked = true;
+        element.click();
+      }
+      return;
+    }
+    if (!isControl(element, /\\bsave\\b/i)) return;
     const entry = fileOf(element);
     if (!entry) return;
     entry.seen = { at: now(), via };

@@ -2,7 +2,9 @@
  * What the file benchmark prints: per topology, the raw channel's speed before and after, Parley's,
  * their ratio and what each cost in CPU per MB; chat latency during a transfer; the receiver's heap;
  * the verdicts; and as the last stdout line one JSON object,
- * {"ratio_one_browser","ratio_two_browsers","mbps_two_browsers","chat_p99_ms_during_transfer","receiver_heap_growth_mb"}
+ * {"ratio_one_browser","ratio_two_browsers","mbps_two_browsers","chat_p99_ms_during_transfer","receiver_heap_growth_mb",
+ *  "cpu_ms_per_mb_parley_one_browser","cpu_ms_per_mb_raw_one_browser","cpu_ms_per_mb_parley_two_browsers",
+ *  "cpu_ms_per_mb_raw_two_browsers"}
  * (with `--raw-only`: {"raw_mbps_one_browser","raw_mbps_two_browsers"}).
  */
 import type { ChatSamples } from './chat-during-transfer.js';

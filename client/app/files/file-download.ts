@@ -1,22 +1,15 @@
 /**
- * One incoming file being stored. Chunks from the current holder are checked against the offer
- * (the next index, the exact length), hashed in order, and written in batches: whatever arrived while
- * the previous batch was being written goes in the next transaction, with the hasher's state after
- * it. So what is stored, the hash state and the `file-ack` always agree, and a reload resumes from
- * the stored count without reading a byte back.
+ * One incoming file being received. Chunks from the current holder are checked here, on the page,
+ * against the offer (the holder, the next index, the exact length); the accepted ones go straight on
+ * to the file work (a `DownloadSink`, in the file worker where there is one), which hashes them in
+ * order, writes them in batches with the hasher's state and reports what is stored. So the page's
+ * main thread neither hashes nor writes a chunk, and a chunk's bytes are not copied on the way.
  */
-import { chunkCount, chunkLength } from '../../../shared/file-protocol.js';
+import { CHUNK_HEADER_BYTES, chunkCount, chunkLength } from '../../../shared/file-protocol.js';
 import type { FileInfo } from '../../../shared/file-protocol.js';
-import type { FileStore } from '../../storage/file-store.js';
-import { Sha256 } from './file-hash.js';
+import type { DownloadEvents, DownloadSink, FileWork } from '../../workers/file-work.js';
 
-export interface DownloadEvents {
-  /** Chunks up to `have` are stored: acknowledge them to the holder. */
-  stored(have: number): void;
-  /** Every chunk is stored: `digest` is the SHA-256 of what arrived. */
-  complete(digest: string): void;
-  failed(error: unknown): void;
-}
+export type { DownloadEvents } from '../../workers/file-work.js';
 
 /** Why a chunk was refused. */
 export type ChunkProblem = 'not-the-holder' | 'unexpected-index' | 'wrong-length';
@@ -27,41 +20,51 @@ export class FileDownload {
   holder: string | null = null;
   /** Peers that said they cannot send it; cleared when they say they can again or reconnect. */
   readonly tried = new Set<string>();
-  /** Chunks stored. */
+  /** Chunks stored, as the file work last reported. */
   #have: number;
-  readonly #pending: Uint8Array[] = [];
-  /** Chunks in the batch being written now. */
-  #inWrite = 0;
-  #writing = false;
+  /** Chunks accepted, stored or not: the index the next chunk must have. */
+  #received: number;
   #closed = false;
-  readonly #hasher: Sha256;
-  readonly #files: FileStore;
-  readonly #events: DownloadEvents;
+  #sink: DownloadSink | null = null;
 
   private constructor(
     readonly id: string,
     readonly info: FileInfo,
     have: number,
-    hasher: Sha256,
-    files: FileStore,
-    events: DownloadEvents,
   ) {
-    this.#hasher = hasher;
-    this.#files = files;
-    this.#events = events;
     this.count = chunkCount(info);
     this.#have = have;
+    this.#received = have;
   }
 
-  /** Resumes from what is stored: `have` chunks and the hasher state after them. */
+  /**
+   * Resumes from what is stored: `have` chunks and the hasher state after them. Rejects when that
+   * state does not load (the caller then starts the file over).
+   */
   static async resume(
     row: { id: string; info: FileInfo; have: number; hashState: Uint8Array | null },
-    files: FileStore,
+    work: FileWork,
     events: DownloadEvents,
   ): Promise<FileDownload> {
     const have = row.hashState ? row.have : 0;
-    const hasher = await Sha256.create(have > 0 ? row.hashState : null);
-    return new FileDownload(row.id, row.info, have, hasher, files, events);
+    const download = new FileDownload(row.id, row.info, have);
+    download.#sink = await work.openDownload(
+      { id: row.id, info: row.info, have, hashState: have > 0 ? row.hashState : null },
+      {
+        stored: (stored) => {
+          if (download.#closed) return;
+          download.#have = stored;
+          events.stored(stored);
+        },
+        complete: (digest) => {
+          if (download.#end()) events.complete(digest);
+        },
+        failed: (error) => {
+          if (download.#end()) events.failed(error);
+        },
+      },
+    );
+    return download;
   }
 
   get have(): number {
@@ -70,64 +73,53 @@ export class FileDownload {
 
   /** Where a request to a new holder starts: after everything received, stored or not. */
   get nextIndex(): number {
-    return this.#have + this.#inWrite + this.#pending.length;
+    return this.#received;
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Takes one chunk; refuses (storing nothing) a chunk that does not fit the offer. */
+  /**
+   * Takes one chunk; refuses (storing nothing) a chunk that does not fit the offer. An accepted
+   * chunk's buffer goes to the file work: the caller must not use `data` (or its frame) again.
+   */
   accept(peer: string, index: number, data: Uint8Array): ChunkProblem | null {
     if (this.#closed || peer !== this.holder) return 'not-the-holder';
     if (index !== this.nextIndex) return 'unexpected-index';
     if (data.byteLength !== chunkLength(this.info, index)) return 'wrong-length';
-    // The frame's bytes belong to the channel's buffer: keep a copy of exactly this chunk.
-    const chunk = data.slice();
-    this.#hasher.update(chunk);
-    this.#pending.push(chunk);
-    if (!this.#writing) void this.#write();
+    this.#received++;
+    this.#sink!.chunk(ownBuffer(data));
     return null;
   }
 
   /** An empty file is complete at once. */
   finishIfEmpty(): void {
-    if (this.count === 0 && !this.#closed) this.#finish();
+    if (!this.#closed) this.#sink!.finishIfEmpty();
   }
 
   /** Stops: nothing more is written (a write in progress completes, and is kept for a resume). */
   close(): void {
+    if (this.#closed) return;
     this.#closed = true;
-    this.#pending.length = 0;
+    this.#sink?.close();
   }
 
-  async #write(): Promise<void> {
-    this.#writing = true;
-    try {
-      while (this.#pending.length > 0 && !this.#closed) {
-        const batch = this.#pending.splice(0);
-        // The state covers exactly this batch: nothing newer has been hashed, as the batch is everything.
-        const state = this.#hasher.save();
-        this.#inWrite = batch.length;
-        try {
-          this.#have = await this.#files.appendChunks(this.id, this.#have, batch, state);
-        } finally {
-          this.#inWrite = 0;
-        }
-        if (this.#closed) return;
-        this.#events.stored(this.#have);
-        if (this.#have >= this.count) this.#finish();
-      }
-    } catch (error) {
-      this.#closed = true;
-      this.#events.failed(error);
-    } finally {
-      this.#writing = false;
-    }
-  }
-
-  #finish(): void {
+  /** The file work is done with this download; false when it had been closed already. */
+  #end(): boolean {
+    if (this.#closed) return false;
     this.#closed = true;
-    this.#events.complete(this.#hasher.digestHex());
+    return true;
   }
+}
+
+/**
+ * `data` in a buffer that holds nothing but it and its frame's header — a received frame's own
+ * buffer, which may then move to the worker whole — or else in a copy of its own.
+ */
+function ownBuffer(data: Uint8Array): Uint8Array<ArrayBuffer> {
+  const { buffer } = data;
+  if (buffer instanceof ArrayBuffer && buffer.byteLength <= data.byteLength + CHUNK_HEADER_BYTES)
+    return data as Uint8Array<ArrayBuffer>;
+  return data.slice();
 }

@@ -104,19 +104,20 @@ export class FileReceiving {
     };
     let download: FileDownload;
     try {
-      download = await FileDownload.resume(row, this.#state.files, events);
+      download = await FileDownload.resume(row, this.#state.work, events);
     } catch (error) {
       // A stored hasher state that does not load (damaged, or from another hash-wasm): the chunks
       // cannot be verified without it, so the file starts over rather than being trusted.
       this.#state.links.warn(`file ${row.id}: stored hash state unusable; starting it again`, error);
       await this.#state.files.reset(row.id);
       Object.assign(row, { have: 0, hashState: null });
-      download = await FileDownload.resume(row, this.#state.files, events);
+      download = await FileDownload.resume(row, this.#state.work, events);
     }
-    if (this.#downloads.has(row.id)) return;
+    if (this.#downloads.has(row.id)) return download.close();
     this.#downloads.set(row.id, download);
-    download.finishIfEmpty();
-    if (!download.closed) this.#fetch(download);
+    // An empty file needs nothing from anyone; its completion is reported shortly.
+    if (download.count === 0) return download.finishIfEmpty();
+    this.#fetch(download);
   }
 
   /** Asks the first open holder that has not refused; otherwise waits for one (connecting to the author). */

@@ -8,7 +8,6 @@ import type { FileCancelReason, FileInfo } from '../../../shared/file-protocol.j
 import { KEEP_OUTGOING_BYTES } from '../../storage/file-store.js';
 import type { StoredFile } from '../../storage/stored-file.js';
 import type { TransferState } from './transfer-state.js';
-import { hashBlob } from './file-hash.js';
 import { FileUpload, outgoingBytesStored } from './file-upload.js';
 
 /** Files up to this size are hashed before they are offered (a fraction of a second); bigger ones while they move. */
@@ -35,7 +34,7 @@ export class FileSending {
       type: MediaType.safeParse(file.type).success ? file.type : '',
       chunkSize: FILE_CHUNK_BYTES,
     };
-    if (file.size <= HASH_FIRST_BYTES) info.hash = await hashBlob(file);
+    if (file.size <= HASH_FIRST_BYTES) info.hash = await this.#state.work.hash(file);
     return info;
   }
 
@@ -101,7 +100,8 @@ export class FileSending {
     if (previous) this.#stop(previous);
     if (row.info.hash !== undefined)
       this.#state.links.send(peer, { type: 'file-hash', id, hash: row.info.hash });
-    const upload = new FileUpload(peer, id, row.info, blob, from, {
+    const upload = new FileUpload(peer, id, row.info, from, {
+      read: (start, end) => this.#state.work.readFrames(blob, id, row.info, start, end),
       wake: () => this.#state.links.bulk.wake(peer),
       readFailed: (error) => {
         this.#state.links.warn(`reading file ${id} failed`, error);
@@ -172,7 +172,7 @@ export class FileSending {
       this.#state.redraw(id);
     };
     if (file.size !== row.info.size) return notSame('another size');
-    if (row.info.hash !== undefined && (await hashBlob(file)) !== row.info.hash)
+    if (row.info.hash !== undefined && (await this.#state.work.hash(file)) !== row.info.hash)
       return notSame('other contents');
     this.#state.clearNote(id);
     this.#sources.set(id, file);
@@ -204,7 +204,7 @@ export class FileSending {
 
   async #hashInBackground(id: string, file: Blob): Promise<void> {
     try {
-      const hash = await hashBlob(file);
+      const hash = await this.#state.work.hash(file);
       const row = this.#state.rowInMemory(id);
       if (!row || this.#state.closed) return;
       row.info = { ...row.info, hash };

@@ -188,6 +188,7 @@ export class FileTransfers {
     this.#state.close();
     this.#sending.close();
     this.#receiving.close();
+    this.#state.closeWork();
     for (const url of this.#previews.values()) URL.revokeObjectURL(url);
   }
 

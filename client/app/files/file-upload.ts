@@ -1,10 +1,10 @@
 /**
- * One file streaming to one peer: a bulk source for the peer's link scheduler. It reads the file
+ * One file streaming to one peer: a bulk source for the peer's link scheduler. It has the file read
  * ahead in large slices (a Blob read costs per call: 64 KiB slices read at a third of the speed of
- * 1 MiB ones), cuts them into chunk frames, and sends no further than the receiver's last `file-ack`
+ * 1 MiB ones) and cut into chunk frames — by the file work, off the main thread where it can — and sends no further than the receiver's last `file-ack`
  * plus a window, so a receiver whose storage is slow is never flooded.
  */
-import { FILE_WINDOW_CHUNKS, chunkCount, chunkLength, encodeChunk } from '../../../shared/file-protocol.js';
+import { FILE_WINDOW_CHUNKS, chunkCount } from '../../../shared/file-protocol.js';
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import type { BulkSource } from '../../net/bulk-scheduler.js';
 import type { StoredFile } from '../../storage/stored-file.js';
@@ -13,6 +13,8 @@ import type { StoredFile } from '../../storage/stored-file.js';
 const READ_CHUNKS = 16;
 
 export interface UploadEvents {
+  /** The chunk frames `start` … `end` − 1 of the file (`FileWork.readFrames`). */
+  read(start: number, end: number): Promise<Uint8Array[]>;
   /** The source has frames again: ask the scheduler to pull. */
   wake(): void;
   /** Reading the file failed (it changed or went away on disk). */
@@ -30,18 +32,15 @@ export class FileUpload implements BulkSource {
   readonly #frames: Uint8Array[] = [];
   #reading = false;
   #closed = false;
-  readonly #blob: Blob;
   readonly #events: UploadEvents;
 
   constructor(
     readonly peer: string,
     readonly id: string,
     readonly info: FileInfo,
-    blob: Blob,
     from: number,
     events: UploadEvents,
   ) {
-    this.#blob = blob;
     this.#events = events;
     this.count = chunkCount(info);
     this.#acked = from;
@@ -95,29 +94,21 @@ export class FileUpload implements BulkSource {
     this.#reading = true;
     const start = this.#readPos;
     const end = Math.min(start + READ_CHUNKS, this.count);
-    const { chunkSize } = this.info;
-    this.#blob
-      .slice(start * chunkSize, Math.min(end * chunkSize, this.info.size))
-      .arrayBuffer()
-      .then(
-        (buffer) => {
-          this.#reading = false;
-          // Acks may have moved the read position while this read was in flight (a reset).
-          if (this.#closed || this.#readPos !== start) return this.#read();
-          for (let index = start; index < end; index++) {
-            const offset = (index - start) * chunkSize;
-            const data = new Uint8Array(buffer, offset, chunkLength(this.info, index));
-            this.#frames.push(encodeChunk(this.id, index, data));
-          }
-          this.#readPos = end;
-          this.#events.wake();
-          this.#read();
-        },
-        (error: unknown) => {
-          this.#reading = false;
-          if (!this.#closed) this.#events.readFailed(error);
-        },
-      );
+    this.#events.read(start, end).then(
+      (frames) => {
+        this.#reading = false;
+        // Acks may have moved the read position while this read was in flight (a reset).
+        if (this.#closed || this.#readPos !== start) return this.#read();
+        this.#frames.push(...frames);
+        this.#readPos = end;
+        this.#events.wake();
+        this.#read();
+      },
+      (error: unknown) => {
+        this.#reading = false;
+        if (!this.#closed) this.#events.readFailed(error);
+      },
+    );
   }
 }
 

@@ -5,11 +5,13 @@
  * feature's narrow dependencies (the peer port, the file store, the directory) to both halves.
  */
 import type { FileStore } from '../../storage/file-store.js';
+import type { FileWork } from '../../workers/file-work.js';
 import type { StoredFile } from '../../storage/stored-file.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
 import type { FetchPolicy } from './fetch-policy.js';
 import { TransferRate } from './transfer-rate.js';
+import { startFileWork } from './worker-file-work.js';
 
 /** Progress redraws per file at most this often. */
 const PROGRESS_EVERY_MS = 250;
@@ -27,6 +29,8 @@ export interface FileTransfersDeps {
   readonly keepOutgoingBytes?: number;
   /** Which incoming files come without asking. */
   readonly fetchPolicy: FetchPolicy;
+  /** Hashing, chunk storage and upload reads (default: the file worker, else in the page). */
+  readonly work?: FileWork;
 }
 
 export class TransferState {
@@ -37,6 +41,8 @@ export class TransferState {
   readonly keepOutgoingBytes: number | undefined;
   readonly freeBytes: () => Promise<number | null>;
   readonly fetchPolicy: FetchPolicy;
+  /** Where bytes are hashed, stored and read: off the main thread where the page can start a Worker. */
+  readonly work: FileWork;
   /** Rows of files in view or in motion; the store is the truth, this is what views read synchronously. */
   readonly #rows = new Map<string, StoredFile>();
   /** A sentence about a file that its row does not hold ("bob has no room for it"). */
@@ -57,6 +63,7 @@ export class TransferState {
     this.keepOutgoingBytes = deps.keepOutgoingBytes;
     this.freeBytes = () => deps.freeBytes();
     this.fetchPolicy = deps.fetchPolicy;
+    this.work = deps.work ?? startFileWork(this.me, deps.files);
     this.#changed = (id) => deps.changed(id);
     this.#invalidate = invalidate;
   }
@@ -139,8 +146,13 @@ export class TransferState {
     );
   }
 
+  /** Stops redrawing. The file work ends with `closeWork`, once the transfers have let go of it. */
   close(): void {
     this.#closed = true;
     for (const timer of this.#drawTimers.values()) clearTimeout(timer);
+  }
+
+  closeWork(): void {
+    this.work.close();
   }
 }

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { Sha256, hashBlob } from '../../../../client/app/files/file-hash.js';
+import { Sha256, hashBlob } from '../../../client/workers/file-hash.js';
 
 async function webCryptoHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes);

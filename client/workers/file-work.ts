@@ -1,0 +1,164 @@
+/**
+ * The byte work of file transfers, which does not belong on the page's main thread (chat waits
+ * behind it there): the SHA-256 of a Blob; an upload's chunks read from its Blob and framed; and
+ * for each download, its chunks hashed in order and written to IndexedDB in batches, each batch with
+ * the hasher's state after it — so what is stored, the hash state and the `file-ack` always agree,
+ * and a reload resumes from the stored count without reading a byte back.
+ *
+ * `FileWork` is the port the app calls. `InProcessFileWork` does the work where it is called: the
+ * file worker (file-worker.ts) runs one, and so does a page where no Worker can start. The page's
+ * `WorkerFileWork` (client/app/files/worker-file-work.ts) forwards each call to the worker.
+ */
+import { chunkCount, chunkLength, encodeChunk } from '../../shared/file-protocol.js';
+import type { FileInfo } from '../../shared/file-protocol.js';
+import type { FileStore } from '../storage/file-store.js';
+import { Sha256, hashBlob } from './file-hash.js';
+
+/** Where a download (re)starts: `have` chunks stored, and the hasher state after them (null at 0). */
+export interface DownloadStart {
+  readonly id: string;
+  readonly info: FileInfo;
+  readonly have: number;
+  readonly hashState: Uint8Array | null;
+}
+
+export interface DownloadEvents {
+  /** Chunks up to `have` are stored: acknowledge them to the holder. */
+  stored(have: number): void;
+  /** Every chunk is stored: `digest` is the SHA-256 of what arrived. */
+  complete(digest: string): void;
+  failed(error: unknown): void;
+}
+
+/** One download's writer. After `close`, or after `complete` or `failed`, it reports nothing more. */
+export interface DownloadSink {
+  /**
+   * The next chunk, already checked against the offer (holder, index, length). The sink takes
+   * `data` over: its whole buffer may be moved to another thread, so the caller must not use it again.
+   */
+  chunk(data: Uint8Array<ArrayBuffer>): void;
+  /** A file of no chunks is complete at once. */
+  finishIfEmpty(): void;
+  /** Nothing more is written (a write in progress completes, and is kept for a resume). */
+  close(): void;
+}
+
+export interface FileWork {
+  /** The SHA-256 of `blob` as 64 hex digits. */
+  hash(blob: Blob): Promise<string>;
+  /** The chunk frames `start` … `end` − 1 of file `id` (described by `info`), each in a buffer of its own. */
+  readFrames(blob: Blob, id: string, info: FileInfo, start: number, end: number): Promise<Uint8Array[]>;
+  /** Starts writing a download; rejects when its stored hasher state does not load. */
+  openDownload(start: DownloadStart, events: DownloadEvents): Promise<DownloadSink>;
+  /** Ends the work for good (a worker is terminated). */
+  close(): void;
+}
+
+export class InProcessFileWork implements FileWork {
+  readonly #files: FileStore | Promise<FileStore>;
+
+  /** `files` may still be opening (in the worker); a write then waits for it, and fails if it failed. */
+  constructor(files: FileStore | Promise<FileStore>) {
+    this.#files = files;
+    // A store that failed to open is reported by the first write that needs it, not as unhandled.
+    if (files instanceof Promise) files.catch(() => undefined);
+  }
+
+  hash(blob: Blob): Promise<string> {
+    return hashBlob(blob);
+  }
+
+  async readFrames(
+    blob: Blob,
+    id: string,
+    info: FileInfo,
+    start: number,
+    end: number,
+  ): Promise<Uint8Array[]> {
+    const { chunkSize } = info;
+    const buffer = await blob.slice(start * chunkSize, Math.min(end * chunkSize, info.size)).arrayBuffer();
+    const frames: Uint8Array[] = [];
+    for (let index = start; index < end; index++) {
+      const data = new Uint8Array(buffer, (index - start) * chunkSize, chunkLength(info, index));
+      frames.push(encodeChunk(id, index, data));
+    }
+    return frames;
+  }
+
+  async openDownload(start: DownloadStart, events: DownloadEvents): Promise<DownloadSink> {
+    const hasher = await Sha256.create(start.have > 0 ? start.hashState : null);
+    return new DownloadWriter(start, hasher, this.#files, events);
+  }
+
+  close(): void {}
+}
+
+/** Hashes a download's chunks as they come and writes them in batches: what arrived during one write goes in the next. */
+class DownloadWriter implements DownloadSink {
+  readonly #id: string;
+  readonly #count: number;
+  #have: number;
+  readonly #pending: Uint8Array<ArrayBuffer>[] = [];
+  #writing = false;
+  #closed = false;
+  readonly #hasher: Sha256;
+  readonly #files: FileStore | Promise<FileStore>;
+  readonly #events: DownloadEvents;
+
+  constructor(
+    start: DownloadStart,
+    hasher: Sha256,
+    files: FileStore | Promise<FileStore>,
+    events: DownloadEvents,
+  ) {
+    this.#id = start.id;
+    this.#count = chunkCount(start.info);
+    this.#have = start.have;
+    this.#hasher = hasher;
+    this.#files = files;
+    this.#events = events;
+  }
+
+  chunk(data: Uint8Array<ArrayBuffer>): void {
+    if (this.#closed) return;
+    this.#hasher.update(data);
+    this.#pending.push(data);
+    if (!this.#writing) void this.#write();
+  }
+
+  finishIfEmpty(): void {
+    if (this.#count === 0 && !this.#closed) this.#finish();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#pending.length = 0;
+  }
+
+  async #write(): Promise<void> {
+    this.#writing = true;
+    try {
+      const files = await this.#files;
+      while (this.#pending.length > 0 && !this.#closed) {
+        const batch = this.#pending.splice(0);
+        // The state covers exactly this batch: nothing newer has been hashed, as the batch is everything.
+        const state = this.#hasher.save();
+        this.#have = await files.appendChunks(this.#id, this.#have, batch, state);
+        if (this.#closed) return;
+        this.#events.stored(this.#have);
+        if (this.#have >= this.#count) this.#finish();
+      }
+    } catch (error) {
+      if (this.#closed) return;
+      this.#closed = true;
+      this.#events.failed(error);
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  #finish(): void {
+    this.#closed = true;
+    this.#events.complete(this.#hasher.digestHex());
+  }
+}

@@ -1,0 +1,170 @@
+import { expect } from '@open-wc/testing';
+import { WorkerFileWork, startFileWork } from '../../../client/app/files/worker-file-work.js';
+import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
+import type { AccountStore } from '../../../client/storage/account-store.js';
+import { InProcessFileWork } from '../../../client/workers/file-work.js';
+import type { DownloadEvents, FileWork } from '../../../client/workers/file-work.js';
+import { FILE_CHUNK_BYTES, chunkCount, decodeChunk, encodeChunk } from '../../../shared/file-protocol.js';
+import type { FileInfo } from '../../../shared/file-protocol.js';
+import { fileId, incoming, user } from '../storage/file-rows.js';
+
+async function webCryptoHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function randomBytes(length: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(length);
+  for (let offset = 0; offset < length; offset += 65536)
+    crypto.getRandomValues(bytes.subarray(offset, offset + 65536));
+  return bytes;
+}
+
+/** Chunk `index` of `bytes` in a frame's own buffer, as a received frame arrives (the chunk is a view into it). */
+function receivedChunk(id: string, bytes: Uint8Array, index: number): Uint8Array<ArrayBuffer> {
+  const data = bytes.subarray(index * FILE_CHUNK_BYTES, (index + 1) * FILE_CHUNK_BYTES);
+  return decodeChunk(encodeChunk(id, index, data)).data as Uint8Array<ArrayBuffer>;
+}
+
+/** Download events as promises: the `have` of each `stored`, and the digest or error at the end. */
+function recorded(): { events: DownloadEvents; haves: number[]; ended: Promise<string> } {
+  const haves: number[] = [];
+  let events!: DownloadEvents;
+  const ended = new Promise<string>((resolve, reject) => {
+    events = { stored: (have) => void haves.push(have), complete: resolve, failed: reject };
+  });
+  // A download still open when its work closes fails; a test that is done with it does not care.
+  ended.catch(() => undefined);
+  return { events, haves, ended };
+}
+
+const kinds: [string, (store: AccountStore) => FileWork][] = [
+  ['in a Worker', (store) => startFileWork(user, store.files)],
+  ['in the page', (store) => new InProcessFileWork(store.files)],
+];
+
+for (const [kind, make] of kinds) {
+  describe(`file work ${kind}`, () => {
+    let store: AccountStore;
+    let work: FileWork;
+    beforeEach(async () => {
+      store = await openAccountStore(user);
+      work = make(store);
+    });
+    afterEach(async () => {
+      work.close();
+      store.close();
+      await deleteAccountStore(user);
+    });
+
+    it('hashes a Blob to the SHA-256 WebCrypto gives', async () => {
+      const bytes = randomBytes(1024 * 1024 + 7);
+      expect(await work.hash(new Blob([bytes]))).to.equal(await webCryptoHex(bytes));
+    });
+
+    it('reads a file into chunk frames, the short last one included', async () => {
+      const bytes = randomBytes(2 * FILE_CHUNK_BYTES + 10);
+      const info: FileInfo = { name: 'a.bin', size: bytes.length, type: '', chunkSize: FILE_CHUNK_BYTES };
+      const frames = await work.readFrames(new Blob([bytes]), fileId(1), info, 1, 3);
+      expect(frames.map((frame) => decodeChunk(frame).index)).to.deep.equal([1, 2]);
+      expect([...decodeChunk(frames[1]!).data]).to.deep.equal([...bytes.subarray(2 * FILE_CHUNK_BYTES)]);
+    });
+
+    it('stores every chunk with its hash state, resumes from it, and reports the SHA-256 of the whole', async () => {
+      const bytes = randomBytes(5 * FILE_CHUNK_BYTES + 123);
+      const row = incoming(1, bytes.length);
+      await store.files.put(row);
+      const count = chunkCount(row.info);
+      const first = recorded();
+      const sink = await work.openDownload({ ...row, have: 0, hashState: null }, first.events);
+      for (let index = 0; index < 3; index++) sink.chunk(receivedChunk(row.id, bytes, index));
+      await waitFor(() => first.haves.at(-1) === 3);
+      sink.close();
+
+      // As after a reload: what the store holds is where the next download starts.
+      const halfway = (await store.files.get(row.id))!;
+      expect(halfway.have).to.equal(3);
+      const second = recorded();
+      const resumed = await work.openDownload(halfway, second.events);
+      for (let index = 3; index < count; index++) resumed.chunk(receivedChunk(row.id, bytes, index));
+      expect(await second.ended).to.equal(await webCryptoHex(bytes));
+      expect(second.haves.at(-1)).to.equal(count);
+      await store.files.update(row.id, { status: 'complete' });
+      const saved = await store.files.blobOf(row.id);
+      expect(await webCryptoHex(new Uint8Array(await saved!.arrayBuffer()))).to.equal(
+        await webCryptoHex(bytes),
+      );
+    });
+
+    it('refuses to resume from a hash state that does not load', async () => {
+      const row = incoming(2, 3 * FILE_CHUNK_BYTES);
+      const error = await work
+        .openDownload({ ...row, have: 1, hashState: new Uint8Array([1, 2, 3]) }, recorded().events)
+        .then(
+          () => null,
+          (reason: unknown) => reason,
+        );
+      expect(error).to.be.instanceOf(Error);
+    });
+
+    it('reports a write the store refuses as failed, with the error name kept', async () => {
+      const row = incoming(3, 2 * FILE_CHUNK_BYTES, { status: 'cancelled' });
+      await store.files.put(row);
+      const download = recorded();
+      const sink = await work.openDownload({ ...row, have: 0, hashState: null }, download.events);
+      sink.chunk(receivedChunk(row.id, randomBytes(2 * FILE_CHUNK_BYTES), 0));
+      const error = await download.ended.then(
+        () => null,
+        (reason: unknown) => reason,
+      );
+      expect((error as Error).name).to.equal('FileStoreError');
+    });
+  });
+}
+
+describe('the file worker', () => {
+  let store: AccountStore;
+  beforeEach(async () => {
+    store = await openAccountStore(user);
+  });
+  afterEach(async () => {
+    store.close();
+    await deleteAccountStore(user);
+  });
+
+  it('runs in a Worker, and a chunk moves there without a copy', async () => {
+    const work = startFileWork(user, store.files);
+    try {
+      expect(work).to.be.instanceOf(WorkerFileWork);
+      const row = incoming(4, FILE_CHUNK_BYTES);
+      await store.files.put(row);
+      const download = recorded();
+      const sink = await work.openDownload({ ...row, have: 0, hashState: null }, download.events);
+      const chunk = receivedChunk(row.id, randomBytes(FILE_CHUNK_BYTES), 0);
+      sink.chunk(chunk);
+      // Transferred: the page's view of the frame is detached, so the bytes were moved, not cloned.
+      expect(chunk.buffer.byteLength).to.equal(0);
+      await download.ended;
+    } finally {
+      work.close();
+    }
+  });
+
+  it('fails every call in words when its worker cannot start, instead of waiting forever', async () => {
+    const work = new WorkerFileWork(new Worker('/no-such-file-worker.js', { type: 'module' }), user);
+    try {
+      const error = await work.hash(new Blob(['x'])).then(
+        () => null,
+        (reason: unknown) => reason,
+      );
+      expect((error as Error).message).to.match(/file worker failed/);
+    } finally {
+      work.close();
+    }
+  });
+});
+
+/** Resolves once `ready()` holds, checking at each animation frame; the test's timeout bounds it. */
+async function waitFor(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((resolve) => requestAnimationFrame(resolve));
+}
