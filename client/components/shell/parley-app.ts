@@ -16,6 +16,7 @@ import { buttonStyles } from '../styles/buttons.js';
 import { tokens } from '../styles/tokens.js';
 import { type AppCommandEvent, type Shell, listenForCommands } from './app-commands.js';
 import './connection-notice.js';
+import './language-select.js';
 import './notification-prompt.js';
 import { parleyAppStyles } from './parley-app.styles.js';
 import './sign-in-form.js';
@@ -212,6 +213,7 @@ export class ParleyApp extends LitElement {
         >
           Dark theme
         </button>
+        <language-select></language-select>
         <span>Parley${build ? html` · build <code>${build}</code>` : nothing}</span>
       </div>
     </footer>`;
