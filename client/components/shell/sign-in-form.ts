@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
@@ -12,6 +13,7 @@ import { SignInEvent } from '../events.js';
  * @property error - The error to show, already in words; null for none.
  * @property pending - Which request waits for the server (both buttons are disabled meanwhile).
  */
+@localized()
 @customElement('sign-in-form')
 export class SignInForm extends LitElement {
   static override styles = [
@@ -66,11 +68,11 @@ export class SignInForm extends LitElement {
         <h1>Parley</h1>
         ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
         <label class="field"
-          >Username
+          >${msg('Username')}
           <input id="username" name="username" autocomplete="username" autocapitalize="none" required />
         </label>
         <label class="field"
-          >Password
+          >${msg('Password')}
           <input id="password" name="password" type="password" autocomplete="current-password" required />
         </label>
         <div class="actions">
@@ -80,7 +82,7 @@ export class SignInForm extends LitElement {
             ?disabled=${this.pending !== null}
             aria-busy=${this.pending === 'login'}
           >
-            Log in
+            ${msg('Log in')}
           </button>
           <button
             type="button"
@@ -89,7 +91,7 @@ export class SignInForm extends LitElement {
             aria-busy=${this.pending === 'register'}
             @click=${this.#onRegister}
           >
-            Create account
+            ${msg('Create account')}
           </button>
         </div>
       </form>
