@@ -13,6 +13,13 @@ import { LANGUAGES, type Language, SOURCE_LANGUAGE, isLanguage, pickLanguage } f
 
 const CHOICE_KEY = 'parley.language';
 
+// `<html lang>` follows the texts at the moment they change, before any element re-renders (they
+// listen later, and render in a microtask): dates formatted by `Intl` with the document's language
+// then match the words around them. Screen readers pick their voice by it too.
+window.addEventListener('lit-localize-status', (event) => {
+  if (event.detail.status === 'ready') document.documentElement.lang = event.detail.readyLocale;
+});
+
 const { getLocale, setLocale } = configureLocalization({
   sourceLocale: SOURCE_LANGUAGE,
   targetLocales: LANGUAGES.filter((language) => language !== SOURCE_LANGUAGE),
@@ -65,6 +72,6 @@ export async function startLanguage(): Promise<void> {
 
 async function showLanguage(language: Language): Promise<void> {
   await setLocale(language);
-  // Screen readers pick their voice, and browsers their fonts and hyphenation, by `<html lang>`.
+  // Also when nothing changed (English at start): the page says which language it is in.
   document.documentElement.lang = currentLanguage();
 }
