@@ -178,6 +178,13 @@ function incomingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
   }
 }
 
+/** An outgoing file waits for its recipients (none named: for the recipient). */
+function waitingForText(people: readonly string[]): string {
+  if (people.length === 0) return msg('Waiting for the recipient to come online.');
+  const names = people.join(', ');
+  return msg(str`Waiting for ${names} to come online.`);
+}
+
 /** Who cancelled an incoming file, when it was not this user. */
 function cancelledByText(who: string | null): string {
   return who === null ? msg('The sender cancelled it.') : msg(str`${who} cancelled it.`);
@@ -232,7 +239,8 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
   }
   const total = size * Math.max(recipients.length, 1);
   const done = outgoingBytesStored(row, input.uploads);
-  const counted = recipients.length > 1 ? `Stored by ${completed} of ${recipients.length}.` : null;
+  const count = recipients.length;
+  const counted = count > 1 ? msg(str`Stored by ${completed} of ${count}.`) : null;
   if (!input.hasSource) {
     return {
       ...common,
@@ -253,11 +261,7 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
     state: moving ? 'moving' : 'waiting',
     done,
     total,
-    detail:
-      input.note ??
-      (declines || null) ??
-      counted ??
-      (moving ? null : `Waiting for ${waitingFor.join(', ') || 'the recipient'} to come online.`),
+    detail: input.note ?? (declines || null) ?? counted ?? (moving ? null : waitingForText(waitingFor)),
     canCancel: true,
   };
 }
