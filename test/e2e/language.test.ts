@@ -93,3 +93,15 @@ test('the language chosen with Language is remembered across a reload, over the 
     await carol.reload();
     await page.getByRole('button', { name: '创建账号', exact: true }).waitFor();
   }));
+
+test('a Chinese page opens offline in Chinese: the service worker keeps the 简体中文 texts too', () =>
+  inWorld(async (world) => {
+    const dan = await registerInChinese(world, 'dan');
+    await dan.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+    await world.server.kill();
+    await dan.context.setOffline(true);
+    await dan.reload();
+    await dan.page.getByRole('button', { name: '退出登录', exact: true }).waitFor();
+    assert.equal(await documentLanguage(dan), 'zh-Hans');
+  }));
