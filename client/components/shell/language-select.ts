@@ -1,7 +1,7 @@
 import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { LANGUAGES, LANGUAGE_NAMES, type Language, isLanguage } from '../../i18n/language.js';
+import { LANGUAGES, LANGUAGE_NAMES, isLanguage } from '../../i18n/language.js';
 import { chooseLanguage, currentLanguage } from '../../i18n/locale.js';
 
 /**
@@ -47,7 +47,7 @@ export class LanguageSelect extends LitElement {
     if (!isLanguage(value)) return;
     this.failed = false;
     try {
-      await chooseLanguage(value satisfies Language);
+      await chooseLanguage(value);
     } catch {
       this.failed = true;
     }
