@@ -183,7 +183,7 @@ export const templates = {
   sef85c60ca4b8e848: `已静音：此会话不会发送通知`,
   sefcf950b3cc4fc3b: `语言`,
   sf089da05f18e9643: `发送者已取消。`,
-  sf18fdd3ba5f7797a: `附件`,
+  sf18fdd3ba5f7797a: `添加附件`,
   sf3113378b2eb5a35: str`${0} 的存储空间不足。`,
   sf3e6f2b12de943f1: `Parley 新版本已就绪`,
   sf5e488d4fe043ba0: str`${0} 正在输入…`,
