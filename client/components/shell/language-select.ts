@@ -18,8 +18,15 @@ export class LanguageSelect extends LitElement {
       align-items: center;
       gap: var(--parley-space-small);
     }
+    /* Looks like the small buttons beside it (styles/buttons.ts). */
     select {
+      padding: 0.25rem 0.4rem;
       font: inherit;
+      font-size: var(--parley-font-small);
+      border: 1px solid var(--parley-control-border);
+      border-radius: var(--parley-radius);
+      background: var(--parley-surface);
+      color: var(--parley-text);
       min-height: var(--parley-touch-target, 0px);
     }
     [role='alert'] {
