@@ -48,6 +48,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
+    // Written by `npm run i18n:build`, with eslint-disable lines for what other projects' texts need.
+    files: ['client/i18n/generated/*.ts'],
+    linterOptions: { reportUnusedDisableDirectives: 'off' },
+  },
+  {
     // Tools read these files' default export.
     files: ['*.config.js', '*.config.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
@@ -138,6 +143,16 @@ export default tseslint.config(
         },
       ],
     ),
+  ),
+  layer(
+    ['client/i18n/**/*.ts'],
+    [
+      {
+        group: ['**/app/**', '**/components/**', '**/net/**', '**/storage/**', 'lit', 'lit/*'],
+        message: 'i18n/ sits below app/ and components/, which both translate with it.',
+      },
+      { group: ['**/signaling/**'], message: 'The client does not import the server.' },
+    ],
   ),
   layer(
     ['client/components/**/*.ts'],

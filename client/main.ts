@@ -4,6 +4,11 @@ import { AppStore } from './app/session/app-store.js';
 import { testIcePolicy } from './app/session/test-ice-policy.js';
 import './components/shell/parley-app.js';
 import { AppUpdates } from './pwa/app-updates.js';
+import { startLanguage } from './i18n/locale.js';
+
+// The remembered language, else the browser's: loaded before the first render, so a Chinese page
+// does not flash English.
+await startLanguage();
 
 const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
 const store = new AppStore({ signalingUrl: `${scheme}//${location.host}/ws`, ...testIcePolicy() });

@@ -2,16 +2,21 @@
 // `--if-stale` skips the work when nothing under client/, shared/ or signaling/ changed since the last build.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { drawIcon } from './app-icons.mjs';
 import { clientBundleOptions, fileWorkerOptions, root } from './esbuild-options.mjs';
 
 const stampFile = join(root, 'dist', '.build-stamp');
-// The emoji picker's data (English, Emojibase shortcodes), served by Parley's own server so the
-// client needs no CDN; client/components/composer/emoji-data.ts names the URL it is served at.
-const emojiData = createRequire(import.meta.url).resolve('emoji-picker-element-data/en/emojibase/data.json');
+// The emoji picker's data (English with Emojibase shortcodes; Chinese names and keywords for the
+// 简体中文 picker), served by Parley's own server so the client needs no CDN;
+// client/components/composer/emoji-data.ts names the URLs they are served at.
+const resolvePackage = createRequire(import.meta.url).resolve;
+const emojiData = {
+  'emoji-data.json': resolvePackage('emoji-picker-element-data/en/emojibase/data.json'),
+  'emoji-data-zh.json': resolvePackage('emoji-picker-element-data/zh/emojibase/data.json'),
+};
 const sources = ['client', 'shared', 'signaling', 'scripts', 'package-lock.json'];
 
 async function newestMtime(path) {
@@ -34,11 +39,16 @@ if (process.argv.includes('--if-stale') && !(await isStale())) process.exit(0);
 
 const started = performance.now();
 await mkdir(join(root, 'dist', 'client'), { recursive: true });
+// Chunks are named by content hash: the last build's must not linger in the shell.
+await rm(join(root, 'dist', 'client', 'chunks'), { recursive: true, force: true });
 await Promise.all([
   build({
     ...clientBundleOptions,
     entryPoints: { app: join(root, 'client', 'main.ts') },
     outdir: join(root, 'dist', 'client'),
+    // Dynamic imports (the 简体中文 texts, client/i18n/locale.ts) become chunks loaded on first use.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     minify: true,
     sourcemap: true,
     metafile: false,
@@ -57,7 +67,7 @@ await Promise.all([
   }),
   build(fileWorkerOptions(join(root, 'dist', 'client'))),
   copyFile(join(root, 'client', 'index.html'), join(root, 'dist', 'client', 'index.html')),
-  copyFile(emojiData, join(root, 'dist', 'client', 'emoji-data.json')),
+  ...Object.entries(emojiData).map(([name, from]) => copyFile(from, join(root, 'dist', 'client', name))),
 ]);
 const clientBuild = await buildInstallable(join(root, 'dist', 'client'));
 await writeFile(stampFile, new Date().toISOString());
@@ -104,11 +114,15 @@ async function buildInstallable(out) {
   };
   await writeFile(join(out, 'manifest.webmanifest'), `${JSON.stringify(manifest, null, 2)}\n`);
 
+  const chunks = (await readdir(join(out, 'chunks')).catch(() => []))
+    .filter((name) => name.endsWith('.js'))
+    .sort();
   const files = [
     'index.html',
     'app.js',
     'file-worker.js',
-    'emoji-data.json',
+    ...chunks.map((name) => `chunks/${name}`),
+    ...Object.keys(emojiData),
     'manifest.webmanifest',
     ...icons.map((i) => i.file),
   ];

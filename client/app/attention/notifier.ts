@@ -4,6 +4,7 @@
  * them. Whether a message deserves one — hidden page, conversation not on screen — is the
  * messenger's call; this decides only what it says, whether it may, and what clicking it does.
  */
+import { msg, str } from '@lit/localize';
 import { safeFileName } from '../../../shared/file-protocol.js';
 import type { ChatMessage } from '../../../shared/peer-protocol.js';
 import type { ConversationKind } from '../roster/directory.js';
@@ -99,7 +100,8 @@ export class Notifier {
     if (kind === null) return;
     const title = kind === 'direct' ? newest.author : this.#deps.title(conversation);
     const preview = previewOf(newest);
-    const body = kind === 'direct' ? preview : `${newest.author}: ${preview}`;
+    const author = newest.author;
+    const body = kind === 'direct' ? preview : msg(str`${author}: ${preview}`);
     let notification: Notification;
     try {
       // One per conversation (by tag): a busy chat replaces its notification instead of piling up.
@@ -183,8 +185,9 @@ async function browserRegistration(): Promise<ServiceWorkerRegistration | null> 
 /** What a notification says of a message: its text on one line, or what kind of file it is. */
 export function previewOf(message: ChatMessage): string {
   if (message.file) {
-    if (message.file.voice) return 'sent a voice message';
-    return `sent a file: ${safeFileName(message.file.name)}`;
+    if (message.file.voice) return msg('sent a voice message');
+    const name = safeFileName(message.file.name);
+    return msg(str`sent a file: ${name}`);
   }
   const text = (message.text ?? '').replace(/\s+/g, ' ').trim();
   const chars = [...text];

@@ -3,6 +3,7 @@
  * each conversation from the frames that come in, each forgotten a while after their last frame or
  * as soon as their message arrives. Never stored.
  */
+import { msg, str } from '@lit/localize';
 import { systemClock } from '../../net/clock.js';
 import type { Clock } from '../../net/clock.js';
 import { byName } from '../roster/directory.js';
@@ -117,7 +118,10 @@ export class TypingIndicator {
 /** `alice is typing…`, `alice and bob are typing…`, `alice, bob and carol are typing…`. */
 export function typingText(names: readonly string[]): string {
   if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length > 3) return `${names.length} people are typing…`;
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are typing…`;
+  const count = names.length;
+  if (count === 1) return msg(str`${names[0]} is typing…`);
+  if (count > 3) return msg(str`${count} people are typing…`);
+  const others = names.slice(0, -1).join(', ');
+  const last = names.at(-1);
+  return msg(str`${others} and ${last} are typing…`);
 }

@@ -3,6 +3,7 @@
  * first, then any member who has it), storing it as it arrives, resuming from what is stored, and
  * checking its SHA-256 before anyone may save it.
  */
+import { msg } from '@lit/localize';
 import { ErrorCode, ProtocolError } from '../../../shared/errors.js';
 import { decodeChunk } from '../../../shared/file-protocol.js';
 import type { FileCancelReason } from '../../../shared/file-protocol.js';
@@ -195,8 +196,8 @@ export class FileReceiving {
     this.#state.setNote(
       row.id,
       quota
-        ? 'Storage ran out while it arrived: free some space, then try again.'
-        : 'Could not store it here.',
+        ? msg('Storage ran out while it arrived: free some space, then try again.')
+        : msg('Could not store it here.'),
     );
     await this.#state.files.update(row.id, { status: 'no-space' }).catch(() => undefined);
     this.#state.redraw(row.id);

@@ -3,6 +3,7 @@
  * — the author for its own files, any member for a file it has complete (so a group member who was
  * away can fetch a file from whoever is online).
  */
+import { msg, str } from '@lit/localize';
 import { FILE_CHUNK_BYTES, MediaType, chunkCount, safeFileName } from '../../../shared/file-protocol.js';
 import type { FileCancelReason, FileInfo } from '../../../shared/file-protocol.js';
 import { KEEP_OUTGOING_BYTES } from '../../storage/file-store.js';
@@ -139,9 +140,9 @@ export class FileSending {
     const row = await this.#state.row(id);
     if (row?.role !== 'outgoing' || !this.#state.directory.isMember(row.conversation, peer)) return;
     const note: Partial<Record<FileCancelReason, string>> = {
-      cancelled: `${peer} cancelled it.`,
-      'no-space': `${peer} has no room for it.`,
-      corrupt: `It reached ${peer} damaged.`,
+      cancelled: msg(str`${peer} cancelled it.`),
+      'no-space': msg(str`${peer} has no room for it.`),
+      corrupt: msg(str`It reached ${peer} damaged.`),
     };
     const text = note[reason];
     if (text && reason !== 'corrupt') {

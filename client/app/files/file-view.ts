@@ -2,6 +2,7 @@
  * What the log shows of a file message: its transfer state in numbers and words. The view types live
  * here, with the one function that makes them; the transfer classes only feed it their state.
  */
+import { msg, str } from '@lit/localize';
 import { safeFileName } from '../../../shared/file-protocol.js';
 import type { FileInfo, VoiceInfo } from '../../../shared/file-protocol.js';
 import type { StoredFile } from '../../storage/stored-file.js';
@@ -129,15 +130,13 @@ function incomingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
       };
     case 'cancelled':
       return failed(
-        row.cancelledBy === input.me
-          ? 'You cancelled it.'
-          : `${row.cancelledBy ?? 'The sender'} cancelled it.`,
+        row.cancelledBy === input.me ? msg('You cancelled it.') : cancelledByText(row.cancelledBy),
         row.cancelledBy === input.me,
       );
     case 'corrupt':
-      return failed('It arrived damaged (its SHA-256 did not match), so it was not kept.', true);
+      return failed(msg('It arrived damaged (its SHA-256 did not match), so it was not kept.'), true);
     case 'no-space':
-      return failed(input.note ?? 'Not enough storage for this file.', true);
+      return failed(input.note ?? msg('Not enough storage for this file.'), true);
     case 'offered':
       return {
         ...base,
@@ -156,13 +155,14 @@ function incomingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
       const done = Math.min(row.have * row.info.chunkSize, size);
       const moving = input.download?.holder != null;
       let detail: string | null = null;
-      if (input.awaitingHash) detail = 'Checking it…';
+      const author = row.author;
+      if (input.awaitingHash) detail = msg('Checking it…');
       else if (!moving && input.download?.tried.has(row.author))
-        detail = `Waiting for ${row.author} to share the file again.`;
+        detail = msg(str`Waiting for ${author} to share the file again.`);
       else if (!moving)
         detail = input.authorOnline
-          ? `Waiting for ${row.author}'s browser to connect…`
-          : `Waiting for ${row.author} (or someone who has it) to come online.`;
+          ? msg(str`Waiting for ${author}'s browser to connect…`)
+          : msg(str`Waiting for ${author} (or someone who has it) to come online.`);
       return {
         ...base,
         ...(moving ? speed(done, size) : { bytesPerSecond: null, secondsLeft: null }),
@@ -176,6 +176,18 @@ function incomingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
       };
     }
   }
+}
+
+/** An outgoing file waits for its recipients (none named: for the recipient). */
+function waitingForText(people: readonly string[]): string {
+  if (people.length === 0) return msg('Waiting for the recipient to come online.');
+  const names = people.join(', ');
+  return msg(str`Waiting for ${names} to come online.`);
+}
+
+/** Who cancelled an incoming file, when it was not this user. */
+function cancelledByText(who: string | null): string {
+  return who === null ? msg('The sender cancelled it.') : msg(str`${who} cancelled it.`);
 }
 
 function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: Speed): FileView {
@@ -209,7 +221,7 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
       state: 'failed',
       done: 0,
       total: size,
-      detail: 'You cancelled it.',
+      detail: msg('You cancelled it.'),
       canCancel: false,
     };
   }
@@ -227,7 +239,8 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
   }
   const total = size * Math.max(recipients.length, 1);
   const done = outgoingBytesStored(row, input.uploads);
-  const counted = recipients.length > 1 ? `Stored by ${completed} of ${recipients.length}.` : null;
+  const count = recipients.length;
+  const counted = count > 1 ? msg(str`Stored by ${completed} of ${count}.`) : null;
   if (!input.hasSource) {
     return {
       ...common,
@@ -236,7 +249,7 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
       state: 'needs-file',
       done,
       total,
-      detail: input.note ?? 'This page was reloaded: choose the file again to finish sending it.',
+      detail: input.note ?? msg('This page was reloaded: choose the file again to finish sending it.'),
       canCancel: true,
     };
   }
@@ -248,11 +261,7 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
     state: moving ? 'moving' : 'waiting',
     done,
     total,
-    detail:
-      input.note ??
-      (declines || null) ??
-      counted ??
-      (moving ? null : `Waiting for ${waitingFor.join(', ') || 'the recipient'} to come online.`),
+    detail: input.note ?? (declines || null) ?? counted ?? (moving ? null : waitingForText(waitingFor)),
     canCancel: true,
   };
 }

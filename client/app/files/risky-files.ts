@@ -3,6 +3,7 @@
  * scripts when opened (from disk, with more reach than a page on the web), and a program or a script
  * runs with the person's rights. Saving one asks first; the reason is shown in words.
  */
+import { msg, str } from '@lit/localize';
 
 /** Opened in a browser, these run the scripts they carry. */
 const ACTIVE_DOCUMENTS = new Set([
@@ -79,10 +80,14 @@ export function riskyFileReason(name: string): string | null {
   if (dot < 0) return null;
   const extension = name.slice(dot + 1).toLowerCase();
   if (ACTIVE_DOCUMENTS.has(extension)) {
-    return `“${name}” is a web document (.${extension}): opened, it runs whatever scripts it contains. Open it only if you trust who sent it.`;
+    return msg(
+      str`“${name}” is a web document (.${extension}): opened, it runs whatever scripts it contains. Open it only if you trust who sent it.`,
+    );
   }
   if (EXECUTABLES.has(extension)) {
-    return `“${name}” is a program or script (.${extension}): opened, it can do anything you can on this computer. Open it only if you trust who sent it.`;
+    return msg(
+      str`“${name}” is a program or script (.${extension}): opened, it can do anything you can on this computer. Open it only if you trust who sent it.`,
+    );
   }
   return null;
 }

@@ -2,6 +2,7 @@
  * The lists beside the conversation: people online, contacts from history who are offline, the
  * Lobby and the groups — each with its unread count — and the unread total for the tab title.
  */
+import { msg } from '@lit/localize';
 import { LOBBY_CONVERSATION, directPeerOf } from '../../../shared/peer-protocol.js';
 import { byName } from './directory.js';
 import type { Directory } from './directory.js';
@@ -79,7 +80,7 @@ export class ConversationList {
   get groups(): readonly ConversationEntry[] {
     const lobby = {
       conversation: LOBBY_CONVERSATION,
-      name: 'Lobby',
+      name: msg('Lobby'),
       online: true,
       unread: this.unread(LOBBY_CONVERSATION),
     };

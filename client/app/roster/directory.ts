@@ -2,6 +2,7 @@
  * Who is in which conversation, as far as this client knows: presence and groups from the server,
  * direct conversations by construction. Every membership check of the app goes through here.
  */
+import { msg } from '@lit/localize';
 import {
   LOBBY_CONVERSATION,
   directConversationId,
@@ -145,9 +146,9 @@ export class Directory {
   title(conversation: string): string {
     switch (this.kindOf(conversation)) {
       case 'lobby':
-        return 'Lobby';
+        return msg('Lobby');
       case 'group':
-        return this.group(conversation)?.name ?? 'Group';
+        return this.group(conversation)?.name ?? msg('Group');
       case 'direct':
         return directPeerOf(conversation, this.me) ?? conversation;
       case null:

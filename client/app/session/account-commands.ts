@@ -5,6 +5,7 @@
  * connection answers `change-password`, `logged-out` answers `logout-everywhere`, and an `error`
  * names the command in `ref`. One request is shown at a time.
  */
+import { msg, str } from '@lit/localize';
 import { ErrorCode } from '../../../shared/errors.js';
 import type { ClientFrame, ErrorFrame } from '../../../shared/protocol.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../../../shared/names.js';
@@ -29,14 +30,19 @@ export interface AccountPort {
   changed(): void;
 }
 
-export const PASSWORD_CHANGED_TEXT =
-  'Your password has changed. Every other session of your account has ended; this one stays signed in.';
-export const SIGNED_OUT_EVERYWHERE_TEXT =
-  'You signed out everywhere: every session of your account has ended, on every device. Log in again to continue.';
-const OFFLINE_TEXT =
-  'Cannot reach the Parley server, so nothing was changed. Try again once Parley is connected.';
-const DROPPED_TEXT =
-  'The connection to the server dropped before it answered. Check whether it took effect, or try again once Parley is connected.';
+// Functions, not constants: each text is looked up in the language of the moment it is shown.
+export const passwordChangedText = (): string =>
+  msg('Your password has changed. Every other session of your account has ended; this one stays signed in.');
+export const signedOutEverywhereText = (): string =>
+  msg(
+    'You signed out everywhere: every session of your account has ended, on every device. Log in again to continue.',
+  );
+const offlineText = (): string =>
+  msg('Cannot reach the Parley server, so nothing was changed. Try again once Parley is connected.');
+const droppedText = (): string =>
+  msg(
+    'The connection to the server dropped before it answered. Check whether it took effect, or try again once Parley is connected.',
+  );
 
 const IDLE: AccountRequest = { kind: 'idle' };
 
@@ -81,7 +87,7 @@ export class AccountCommands {
   /** A `welcome` arrived on the connection: true when it answers the pending password change. */
   welcomed(): boolean {
     if (!this.#pending('change-password')) return false;
-    this.#set({ kind: 'done', command: 'change-password', text: PASSWORD_CHANGED_TEXT });
+    this.#set({ kind: 'done', command: 'change-password', text: passwordChangedText() });
     return true;
   }
 
@@ -103,7 +109,7 @@ export class AccountCommands {
   /** The socket closed: an answer that has not come never will. */
   connectionLost(): void {
     if (this.#state.kind !== 'pending') return;
-    this.#fail(this.#state.command, DROPPED_TEXT, null);
+    this.#fail(this.#state.command, droppedText(), null);
   }
 
   /** The session ended: nothing of it is shown to whoever signs in next. */
@@ -116,7 +122,7 @@ export class AccountCommands {
   }
 
   #send(frame: Extract<ClientFrame, { type: AccountCommand }>): boolean {
-    if (!this.#port.send(frame)) return this.#fail(frame.type, OFFLINE_TEXT, null);
+    if (!this.#port.send(frame)) return this.#fail(frame.type, offlineText(), null);
     this.#set({ kind: 'pending', command: frame.type });
     return true;
   }
@@ -138,17 +144,18 @@ function checkNewPassword(
   next: string,
   confirm: string,
 ): { text: string; field: PasswordField } | null {
-  if (current === '') return { text: 'Enter your current password.', field: 'current' };
+  if (current === '') return { text: msg('Enter your current password.'), field: 'current' };
   // The rule is the server's (shared/names.ts); the words name the field they are about.
   if (passwordProblem(next) !== null) {
     return {
-      text: `The new password needs ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`,
+      text: msg(str`The new password needs ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`),
       field: 'new',
     };
   }
-  if (next === current) return { text: 'The new password is the same as the current one.', field: 'new' };
+  if (next === current)
+    return { text: msg('The new password is the same as the current one.'), field: 'new' };
   if (confirm !== next) {
-    return { text: 'The two new passwords are not the same. Type the new one again.', field: 'confirm' };
+    return { text: msg('The two new passwords are not the same. Type the new one again.'), field: 'confirm' };
   }
   return null;
 }

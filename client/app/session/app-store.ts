@@ -19,8 +19,8 @@ import {
   savePendingLogout,
   saveSession,
 } from '../../storage/session-token.js';
-import { AccountCommands, SIGNED_OUT_EVERYWHERE_TEXT } from './account-commands.js';
-import { UNREACHABLE_TEXT, errorFrameText, errorText } from './error-text.js';
+import { AccountCommands, signedOutEverywhereText } from './account-commands.js';
+import { errorFrameText, errorText, unreachableText } from './error-text.js';
 // The session builds the messenger (the composition root) and feeds it the server's frames.
 import { Messenger } from '../messenger.js';
 // The session sends group commands over its socket; the roster's GroupRequests matches each to its
@@ -156,7 +156,7 @@ export class AppStore extends EventTarget {
 
   #groupCommand(frame: GroupCommand): boolean {
     const sent = this.#signaling.send(frame);
-    this.#groupRequests.sent(frame, sent, UNREACHABLE_TEXT);
+    this.#groupRequests.sent(frame, sent, unreachableText());
     this.#emit();
     return sent;
   }
@@ -196,7 +196,7 @@ export class AppStore extends EventTarget {
       this.#queued = frame;
     } else if (!this.#signaling.send(frame)) {
       this.#signaling.tryNow();
-      return this.#setAuth({ kind: 'signed-out', pending: null, error: UNREACHABLE_TEXT });
+      return this.#setAuth({ kind: 'signed-out', pending: null, error: unreachableText() });
     }
     this.#setAuth({ kind: 'signed-out', pending: type, error: null });
   }
@@ -218,7 +218,7 @@ export class AppStore extends EventTarget {
     if (status.kind !== 'connecting') this.#queued = null;
     const unreachable = status.kind === 'waiting' || status.kind === 'stopped';
     if (unreachable && this.#auth.kind === 'signed-out' && this.#auth.pending) {
-      this.#setAuth({ kind: 'signed-out', pending: null, error: UNREACHABLE_TEXT });
+      this.#setAuth({ kind: 'signed-out', pending: null, error: unreachableText() });
       return;
     }
     if (status.kind === 'stopped' && status.reason !== 'stopped' && this.#auth.kind === 'signed-in') {
@@ -263,7 +263,7 @@ export class AppStore extends EventTarget {
             kind: 'signed-out',
             pending: null,
             error: null,
-            notice: SIGNED_OUT_EVERYWHERE_TEXT,
+            notice: signedOutEverywhereText(),
           });
         }
         return;

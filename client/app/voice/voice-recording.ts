@@ -5,6 +5,7 @@
  * because Chromium reports `audio.duration` of a recorded webm as `Infinity` (the recorder writes no
  * duration into the file: https://crbug.com/642012).
  */
+import { msg } from '@lit/localize';
 import { MAX_VOICE_MS, MAX_VOICE_PEAKS } from '../../../shared/file-protocol.js';
 
 /**
@@ -31,19 +32,25 @@ export class VoiceRecordingError extends Error {
 export function voiceErrorText(code: VoiceErrorCode): string {
   switch (code) {
     case 'denied':
-      return 'Parley may not use your microphone. Allow it for this site in your browser (the icon by the address), then try again.';
+      return msg(
+        'Parley may not use your microphone. Allow it for this site in your browser (the icon by the address), then try again.',
+      );
     case 'no-microphone':
-      return 'No microphone was found. Connect one, then try again.';
+      return msg('No microphone was found. Connect one, then try again.');
     case 'busy':
-      return 'Your microphone is in use by another program, or it failed to start. Close that program, then try again.';
+      return msg(
+        'Your microphone is in use by another program, or it failed to start. Close that program, then try again.',
+      );
     case 'insecure':
-      return 'Browsers only allow the microphone on secure pages: open Parley over https (or on localhost) to record.';
+      return msg(
+        'Browsers only allow the microphone on secure pages: open Parley over https (or on localhost) to record.',
+      );
     case 'unsupported':
-      return 'This browser cannot record audio.';
+      return msg('This browser cannot record audio.');
     case 'empty':
-      return 'Nothing was recorded: the recording was too short.';
+      return msg('Nothing was recorded: the recording was too short.');
     case 'failed':
-      return 'Recording stopped: the microphone went away or failed.';
+      return msg('Recording stopped: the microphone went away or failed.');
   }
 }
 

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
 import type { AccountCommand, AccountRequest } from '../../app/session/app-store.js';
 import { buttonStyles } from '../styles/buttons.js';
 import { formStyles } from '../styles/forms.js';
@@ -38,6 +39,7 @@ export class AccountActionEvent extends Event {
  * @property user - Whose account it is.
  * @property request - How the last account command went (`AppStore.account.state`).
  */
+@localized()
 @customElement('account-dialog')
 export class AccountDialog extends LitElement {
   static override styles = [buttonStyles, formStyles, accountDialogStyles];
@@ -55,13 +57,13 @@ export class AccountDialog extends LitElement {
   @query('#cancel-everywhere') private cancelButton?: HTMLButtonElement;
 
   override render() {
-    return html`<button aria-haspopup="dialog" @click=${this.#show}>Account</button>
+    return html`<button aria-haspopup="dialog" @click=${this.#show}>${msg('Account')}</button>
       <dialog aria-labelledby="title">
-        <h2 id="title">Account</h2>
-        <p class="who">Signed in as <strong>${this.user}</strong></p>
+        <h2 id="title">${msg('Account')}</h2>
+        <p class="who">${msg(str`Signed in as ${this.user}`)}</p>
         ${this.#renderPasswordForm()} ${this.#renderEverywhere()}
         <div class="actions">
-          <button type="button" class="secondary" @click=${() => this.dialog.close()}>Close</button>
+          <button type="button" class="secondary" @click=${() => this.dialog.close()}>${msg('Close')}</button>
         </div>
       </dialog>`;
   }
@@ -80,11 +82,11 @@ export class AccountDialog extends LitElement {
     const { pending, error } = this.#stateOf('change-password');
     const invalid = (field: string) => (error?.field === field ? 'true' : 'false');
     return html`<form aria-labelledby="password-title" novalidate @submit=${this.#onChangePassword}>
-      <h3 id="password-title">Change password</h3>
+      <h3 id="password-title">${msg('Change password')}</h3>
       ${error ? html`<p role="alert">${error.text}</p>` : nothing}
       ${request.kind === 'done' ? html`<p role="status">${request.text}</p>` : nothing}
       <label class="field"
-        >Current password
+        >${msg('Current password')}
         <input
           id="current"
           type="password"
@@ -92,16 +94,16 @@ export class AccountDialog extends LitElement {
           aria-invalid=${invalid('current')}
       /></label>
       <label class="field"
-        >New password
+        >${msg('New password')}
         <input id="new" type="password" autocomplete="new-password" aria-invalid=${invalid('new')}
       /></label>
       <label class="field"
-        >Confirm new password
+        >${msg('Confirm new password')}
         <input id="confirm" type="password" autocomplete="new-password" aria-invalid=${invalid('confirm')}
       /></label>
       <div class="actions">
         <button type="submit" class="primary" ?disabled=${pending} aria-busy=${pending ? 'true' : 'false'}>
-          Change password
+          ${msg('Change password')}
         </button>
       </div>
     </form>`;
@@ -110,16 +112,19 @@ export class AccountDialog extends LitElement {
   #renderEverywhere() {
     const { pending, error } = this.#stateOf('logout-everywhere');
     return html`<form aria-labelledby="everywhere-title" @submit=${this.#onSignOutEverywhere}>
-      <h3 id="everywhere-title">Sign out everywhere</h3>
+      <h3 id="everywhere-title">${msg('Sign out everywhere')}</h3>
       ${error ? html`<p role="alert">${error.text}</p>` : nothing}
       ${
         this.confirming
           ? html`<p id="everywhere-warning">
-                Every session of your account ends, on every device — this one too. You will need your
-                password to sign in again.
+                ${msg(
+                  'Every session of your account ends, on every device — this one too. You will need your password to sign in again.',
+                )}
               </p>
               <div class="actions">
-                <button type="button" id="cancel-everywhere" @click=${this.#cancelEverywhere}>Cancel</button>
+                <button type="button" id="cancel-everywhere" @click=${this.#cancelEverywhere}>
+                  ${msg('Cancel')}
+                </button>
                 <button
                   type="submit"
                   class="danger"
@@ -127,13 +132,15 @@ export class AccountDialog extends LitElement {
                   ?disabled=${pending}
                   aria-busy=${pending ? 'true' : 'false'}
                 >
-                  Yes, sign out everywhere
+                  ${msg('Yes, sign out everywhere')}
                 </button>
               </div>`
-          : html`<p>Lost a device, or signed in somewhere you should not have? End every session at once.</p>
+          : html`<p>
+                ${msg('Lost a device, or signed in somewhere you should not have? End every session at once.')}
+              </p>
               <div class="actions">
                 <button type="button" id="everywhere" class="danger" @click=${this.#askEverywhere}>
-                  Sign out everywhere
+                  ${msg('Sign out everywhere')}
                 </button>
               </div>`
       }

@@ -1,9 +1,13 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
 import Picker from 'emoji-picker-element/picker.js';
-import type { EmojiClickEvent } from 'emoji-picker-element/shared.js';
-import { EMOJI_DATA_URL } from './emoji-data.js';
+import englishPicker from 'emoji-picker-element/i18n/en.js';
+import chinesePicker from 'emoji-picker-element/i18n/zh_CN.js';
+import type { EmojiClickEvent, I18n } from 'emoji-picker-element/shared.js';
+import { currentLanguage } from '../../i18n/locale.js';
+import { EMOJI_DATA_URL, EMOJI_DATA_ZH_URL } from './emoji-data.js';
 import { smileyIcon as smiley } from '../styles/icons.js';
 
 /** An emoji was chosen in the picker: `emoji` is the character(s), in the chosen skin tone. */
@@ -42,6 +46,7 @@ const EDGE = 8;
  * @property label - The button's and the dialog's accessible name.
  * @property dataSource - (`data-source`) Where the emoji data comes from.
  */
+@localized()
 @customElement('emoji-button')
 export class EmojiButton extends LitElement {
   static override styles = [
@@ -71,8 +76,8 @@ export class EmojiButton extends LitElement {
     `,
   ];
 
-  /** The button's and the dialog's accessible name. */
-  @property() label = 'Emoji';
+  /** The button's and the dialog's accessible name; null for the default, **Emoji**. */
+  @property() label: string | null = null;
 
   /** Where the emoji data comes from; Parley's server serves it at the default. */
   @property({ attribute: 'data-source' }) dataSource = EMOJI_DATA_URL;
@@ -84,35 +89,53 @@ export class EmojiButton extends LitElement {
   #picker: Picker | null = null;
 
   override render() {
+    const label = this.label ?? msg('Emoji');
     return html`
       <button
         type="button"
         class="icon"
-        aria-label=${this.label}
-        title=${this.label}
+        aria-label=${label}
+        title=${label}
         aria-haspopup="dialog"
         aria-expanded=${this.open}
         @click=${this.#toggle}
       >
         ${smiley}
       </button>
-      <dialog aria-label=${this.label} @close=${this.#onClose} @click=${this.#onDialogClick}>
+      <dialog aria-label=${label} @close=${this.#onClose} @click=${this.#onDialogClick}>
         ${this.#picker ?? nothing}
       </dialog>
     `;
   }
 
-  override updated(changed: Map<string, unknown>): void {
-    if (changed.has('dataSource') && this.#picker && this.#picker.dataSource !== this.dataSource) {
-      this.#picker.dataSource = this.dataSource;
-    }
+  override updated(): void {
+    // Every update: the data source may have changed, or the language (`@localized()` updates).
+    const picker = this.#picker;
+    if (!picker) return;
+    const settings = this.#pickerSettings();
+    if (picker.locale !== settings.locale) picker.locale = settings.locale;
+    if (picker.dataSource !== settings.dataSource) picker.dataSource = settings.dataSource;
+    if (picker.i18n !== settings.i18n) picker.i18n = settings.i18n;
+  }
+
+  /**
+   * The picker in the app's language: its own labels, and (with Parley's data) Chinese names and
+   * keywords to search by. The picker keeps one database per `locale`, so switching does not mix
+   * the two data sets.
+   */
+  #pickerSettings(): { locale: string; dataSource: string; i18n: I18n } {
+    if (currentLanguage() !== 'zh-Hans')
+      return { locale: 'en', dataSource: this.dataSource, i18n: englishPicker };
+    if (this.dataSource !== EMOJI_DATA_URL)
+      return { locale: 'en', dataSource: this.dataSource, i18n: chinesePicker };
+    return { locale: 'zh', dataSource: EMOJI_DATA_ZH_URL, i18n: chinesePicker };
   }
 
   /** Opens the picker with the keyboard focus in its search field. */
   async show(): Promise<void> {
     if (this.open) return;
     if (!this.#picker) {
-      this.#picker = new Picker({ dataSource: this.dataSource });
+      this.#picker = new Picker(this.#pickerSettings());
       this.#picker.addEventListener('emoji-click', (event) => this.#onEmojiClick(event));
     }
     this.open = true;

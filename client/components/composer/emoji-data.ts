@@ -14,6 +14,12 @@ import type { NativeEmoji } from 'emoji-picker-element/shared.js';
 /** The URL of the emoji data on Parley's server (see scripts/build.mjs). */
 export const EMOJI_DATA_URL = '/emoji-data.json';
 
+/**
+ * The same emoji with Chinese names and keywords (no shortcodes), for the picker's search when the
+ * app speaks 简体中文. Shortcodes (`:rocket:`) stay English: they are a convention, not a language.
+ */
+export const EMOJI_DATA_ZH_URL = '/emoji-data-zh.json';
+
 /** One completion for a typed shortcode. */
 export interface ShortcodeMatch {
   /** Without colons, as in the data: `rocket`. */

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { MAX_TEXT_BYTES, utf8ByteLength } from '../../../shared/peer-protocol.js';
@@ -24,6 +25,7 @@ import { paperclipIcon as paperclip } from '../styles/icons.js';
  * @property placeholder - Placeholder text, e.g. who the message goes to.
  * @property emojiDataSource - (`emoji-data-source`) Where the emoji data comes from.
  */
+@localized()
 @customElement('message-composer')
 export class MessageComposer extends LitElement {
   static override styles = [
@@ -96,8 +98,8 @@ export class MessageComposer extends LitElement {
         <button
           type="button"
           class="icon"
-          aria-label="Attach file"
-          title="Attach file"
+          aria-label=${msg('Attach file')}
+          title=${msg('Attach file')}
           @click=${() => this.fileInput.click()}
         >
           ${paperclip}
@@ -110,7 +112,7 @@ export class MessageComposer extends LitElement {
           @emoji-picker-close=${this.#onPickerClose}
         ></emoji-button>
         <textarea
-          aria-label="Message"
+          aria-label=${msg('Message')}
           placeholder=${this.placeholder}
           rows="1"
           aria-invalid=${this.tooLong}
@@ -125,11 +127,13 @@ export class MessageComposer extends LitElement {
           @click=${() => this.#completion.close()}
         ></textarea>
         ${this.#completion.render()}
-        <button type="submit" class="primary send">Send</button>
+        <button type="submit" class="primary send">${msg('Send')}</button>
       </form>
       ${
         this.tooLong
-          ? html`<p id="limit" class="limit" role="status">Too long: messages hold up to 16 KB of text.</p>`
+          ? html`<p id="limit" class="limit" role="status">
+              ${msg('Too long: messages hold up to 16 KB of text.')}
+            </p>`
           : ''
       }
     `;

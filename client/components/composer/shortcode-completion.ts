@@ -5,6 +5,7 @@
  * The host renders `render()` beside its box, binds `controls` and `activeDescendant` to the box's
  * `aria-controls` and `aria-activedescendant`, and forwards the box's input, key and blur events.
  */
+import { msg } from '@lit/localize';
 import { css, html, nothing } from 'lit';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type ShortcodeMatch, findShortcodes, shortcodeBeforeCaret } from './emoji-data.js';
@@ -105,7 +106,7 @@ export class ShortcodeCompletion implements ReactiveController {
     return html`<ul
       id="completions"
       role="listbox"
-      aria-label="Emoji suggestions"
+      aria-label=${msg('Emoji suggestions')}
       aria-busy=${offer.stale ? 'true' : nothing}
     >
       ${offer.matches.map(

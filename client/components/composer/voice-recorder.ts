@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { VoiceRecording, VoiceRecordingError, voiceErrorText } from '../../app/voice/voice-recording.js';
@@ -26,6 +27,7 @@ const TICK_MS = 250;
  * @fires voice-recorded - `VoiceRecordedEvent`: **Send voice message**, or the limit reached.
  * @property recordingOptions - How a recording starts; tests substitute the microphone.
  */
+@localized()
 @customElement('voice-recorder')
 export class VoiceRecorder extends LitElement {
   static override styles = [
@@ -104,20 +106,20 @@ export class VoiceRecorder extends LitElement {
     if (state.kind === 'recording' || state.kind === 'sending') {
       return html`<div class="recording">
         <span class="dot" aria-hidden="true"></span>
-        <span role="timer" aria-label="Recording time">${formatClock(this.elapsedMs)}</span>
+        <span role="timer" aria-label=${msg('Recording time')}>${formatClock(this.elapsedMs)}</span>
         <button type="button" class="primary" ?disabled=${state.kind === 'sending'} @click=${this.#send}>
-          Send voice message
+          ${msg('Send voice message')}
         </button>
         <button type="button" ?disabled=${state.kind === 'sending'} @click=${this.#cancel}>
-          Cancel recording
+          ${msg('Cancel recording')}
         </button>
       </div>`;
     }
     return html`<button
         type="button"
         class="icon"
-        aria-label="Record voice message"
-        title="Record voice message"
+        aria-label=${msg('Record voice message')}
+        title=${msg('Record voice message')}
         aria-busy=${state.kind === 'starting'}
         @click=${this.#record}
       >

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
@@ -32,6 +33,7 @@ import './message-list.js';
  * @fires files-chosen - `FilesChosenEvent`: files were dropped on it (and from its composer).
  * @property conversation - The open conversation, as the messenger shows it.
  */
+@localized()
 @customElement('conversation-view')
 export class ConversationView extends LitElement {
   static override styles = [
@@ -158,10 +160,10 @@ export class ConversationView extends LitElement {
     return html`
       <header>
         <button class="back" @click=${() => this.dispatchEvent(new ConversationCloseEvent())}>
-          <span aria-hidden="true">‹&nbsp;</span>Back
+          <span aria-hidden="true">‹&nbsp;</span>${msg('Back')}
         </button>
         <h2>${c.title}</h2>
-        ${c.identity?.verified ? html`<span class="verified">verified</span>` : nothing}
+        ${c.identity?.verified ? html`<span class="verified">${msg('verified')}</span>` : nothing}
         <span class="status" role="status">${statusText(c)}</span>
         <span class="actions">
           ${
@@ -170,28 +172,34 @@ export class ConversationView extends LitElement {
                     class="small"
                     @click=${() => this.dispatchEvent(new GroupActionEvent('add-members'))}
                   >
-                    Add members
+                    ${msg('Add members')}
                   </button>
                   <button
                     class="small"
                     @click=${() => this.dispatchEvent(new GroupActionEvent('leave-group'))}
                   >
-                    Leave group
+                    ${msg('Leave group')}
                   </button>`
               : nothing
           }
           ${
             c.kind === 'direct'
-              ? html`<button class="small" @click=${() => (this.showSafety = true)}>Safety number</button>`
+              ? html`<button class="small" @click=${() => (this.showSafety = true)}>
+                  ${msg('Safety number')}
+                </button>`
               : nothing
           }
           <button
             class="small"
             aria-pressed=${c.muted ? 'true' : 'false'}
-            title=${c.muted ? 'Muted: no notifications from this conversation' : 'Turn off its notifications'}
+            title=${
+              c.muted
+                ? msg('Muted: no notifications from this conversation')
+                : msg('Turn off its notifications')
+            }
             @click=${() => this.dispatchEvent(new ConversationMuteEvent(c.conversation, !c.muted))}
           >
-            <!-- A toggle keeps its name; its pressed state says whether it is on. -->Mute
+            <!-- A toggle keeps its name; its pressed state says whether it is on. -->${msg('Mute')}
           </button>
         </span>
       </header>
@@ -218,12 +226,14 @@ export class ConversationView extends LitElement {
         keyed(
           c.conversation,
           html`<message-composer
-            placeholder=${`Message ${c.title}`}
+            placeholder=${msg(str`Message ${c.title}`)}
             @input=${this.#onInput}
           ></message-composer>`,
         )
       }
-      <div class="drop-hint" ?hidden=${!this.dragging}>Drop files to send them to ${c.title}</div>
+      <div class="drop-hint" ?hidden=${!this.dragging}>
+        ${msg(str`Drop files to send them to ${c.title}`)}
+      </div>
     `;
   }
 
@@ -284,33 +294,36 @@ function droppedFiles(data: DataTransfer): File[] {
 }
 
 function statusText(c: OpenConversationView): string {
-  if (c.kind === 'lobby') return `everyone online: ${c.members.length}`;
-  if (c.kind === 'group') return `${c.members.length} members: ${c.members.join(', ')}`;
-  if (!c.peerOnline) return 'offline — messages wait and are delivered when they are back';
-  if (c.link === 'open') return `online, ${routeText(c.route ?? null)}`;
+  const count = c.members.length;
+  if (c.kind === 'lobby') return msg(str`everyone online: ${count}`);
+  if (c.kind === 'group') return msg(str`${count} members: ${c.members.join(', ')}`);
+  if (!c.peerOnline) return msg('offline — messages wait and are delivered when they are back');
+  if (c.link === 'open') return msg(str`online, ${routeText(c.route ?? null)}`);
   // Attempts go on after a failure: the words say why it may keep failing.
-  if (c.connectProblem) return `online, but no connection could be made: ${problemText(c.connectProblem)}`;
-  return c.link === 'connecting' ? 'online, connecting…' : 'online';
+  if (c.connectProblem) {
+    return msg(str`online, but no connection could be made: ${problemText(c.connectProblem)}`);
+  }
+  return c.link === 'connecting' ? msg('online, connecting…') : msg('online');
 }
 
 function routeText(route: OpenConversationView['route']): string {
   switch (route) {
     case 'direct':
-      return 'connected directly';
+      return msg('connected directly');
     case 'relayed':
-      return 'relayed through a TURN server';
+      return msg('relayed through a TURN server');
     case null:
     case undefined:
-      return 'connected';
+      return msg('connected');
   }
 }
 
 function problemText(problem: NonNullable<OpenConversationView['connectProblem']>): string {
   switch (problem) {
     case 'no-relay':
-      return 'no relay server is configured, and the networks cannot reach each other directly';
+      return msg('no relay server is configured, and the networks cannot reach each other directly');
     case 'blocked':
-      return 'the other network blocks the connection, even through the relay server';
+      return msg('the other network blocks the connection, even through the relay server');
   }
 }
 

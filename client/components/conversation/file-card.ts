@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
@@ -19,6 +20,7 @@ import './voice-player.js';
  * @property file - The file's view: name, size, progress, what may be done.
  * @property messageId - The file message's id, which its events name.
  */
+@localized()
 @customElement('file-card')
 export class FileCard extends LitElement {
   static override styles = [
@@ -135,10 +137,10 @@ export class FileCard extends LitElement {
 
   #renderDetail(file: FileView) {
     if (file.state === 'failed') {
-      return html`<p class="detail failed" role="status">${file.detail ?? 'The transfer failed.'}</p>`;
+      return html`<p class="detail failed" role="status">${file.detail ?? msg('The transfer failed.')}</p>`;
     }
     if (file.detail) return html`<p class="detail">${file.detail}</p>`;
-    if (file.state === 'waiting') return html`<p class="detail">Waiting…</p>`;
+    if (file.state === 'waiting') return html`<p class="detail">${msg('Waiting…')}</p>`;
     return nothing;
   }
 
@@ -148,13 +150,13 @@ export class FileCard extends LitElement {
     // One binding per button, never a list: a button that goes away is removed, not reused under
     // another label where a second click of a double click would land.
     return html`<div class="actions">
-      ${file.canDownload ? this.#button('Download', this.#download) : nothing}
-      ${file.canCancel ? this.#button('Cancel', this.#cancel) : nothing}
-      ${file.canSave ? this.#button('Save', this.#save) : nothing}
-      ${file.canRetry ? this.#button('Try again', this.#retry) : nothing}
+      ${file.canDownload ? this.#button(msg('Download'), this.#download) : nothing}
+      ${file.canCancel ? this.#button(msg('Cancel'), this.#cancel) : nothing}
+      ${file.canSave ? this.#button(msg('Save'), this.#save) : nothing}
+      ${file.canRetry ? this.#button(msg('Try again'), this.#retry) : nothing}
       ${
         needsFile
-          ? html`${this.#button('Choose file again', this.#chooseAgain)}
+          ? html`${this.#button(msg('Choose file again'), this.#chooseAgain)}
               <input type="file" hidden @change=${this.#onChosen} />`
           : nothing
       }
@@ -198,9 +200,9 @@ export class FileCard extends LitElement {
 }
 
 function rateText(percent: number, file: FileView): string {
-  if (file.bytesPerSecond === null) return `${percent}% · starting…`;
+  if (file.bytesPerSecond === null) return msg(str`${percent}% · starting…`);
   const parts = [`${percent}%`, formatSpeed(file.bytesPerSecond)];
-  if (file.secondsLeft !== null) parts.push(`${formatDuration(file.secondsLeft)} left`);
+  if (file.secondsLeft !== null) parts.push(msg(str`${formatDuration(file.secondsLeft)} left`));
   return parts.join(' · ');
 }
 

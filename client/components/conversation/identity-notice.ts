@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { IdentityView } from '../../app/messenger.js';
@@ -23,6 +24,7 @@ export class IdentityActionEvent extends Event {
  * @property peer - The contact.
  * @property identity - What the messenger knows of their identity.
  */
+@localized()
 @customElement('identity-notice')
 export class IdentityNotice extends LitElement {
   static override styles = [
@@ -55,21 +57,23 @@ export class IdentityNotice extends LitElement {
       ${
         identity.connectionUnverified
           ? html`<p role="alert">
-              The connection to ${peer} could not be verified: someone may be in the middle, so nothing is
-              exchanged on it.
+              ${msg(
+                str`The connection to ${peer} could not be verified: someone may be in the middle, so nothing is exchanged on it.`,
+              )}
             </p>`
           : nothing
       }
       ${
         identity.keyChange === 'blocked'
           ? html`<p role="alert">
-              Your safety number with ${peer} changed. Nothing is sent or received until you accept it —
-              compare it with ${peer} first.
+              ${msg(
+                str`Your safety number with ${peer} changed. Nothing is sent or received until you accept it — compare it with ${peer} first.`,
+              )}
               <button
                 class="small"
                 @click=${() => this.dispatchEvent(new IdentityActionEvent(peer, 'accept-new-key'))}
               >
-                Accept new safety number
+                ${msg('Accept new safety number')}
               </button>
             </p>`
           : nothing
@@ -77,14 +81,17 @@ export class IdentityNotice extends LitElement {
       ${
         identity.keyChange === 'notice'
           ? html`<p role="note">
-              Your safety number with ${peer} changed: they may have a new browser, or someone may be posing
-              as them.
+              ${msg(
+                str`Your safety number with ${peer} changed: they may have a new browser, or someone may be posing as them.`,
+              )}
             </p>`
           : nothing
       }
       ${
         identity.serverKeyMismatch
-          ? html`<p role="alert">The server advertises a key for ${peer} other than the one they proved.</p>`
+          ? html`<p role="alert">
+              ${msg(str`The server advertises a key for ${peer} other than the one they proved.`)}
+            </p>`
           : nothing
       }
     `;

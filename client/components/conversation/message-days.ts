@@ -4,6 +4,7 @@
  * `Date` can hold (`9e15`, NaN, Infinity): those get no time and sort under "Unknown date" rather
  * than throw (`toISOString` and `Intl.DateTimeFormat#format` throw a RangeError on an invalid date).
  */
+import { msg } from '@lit/localize';
 import type { MessageView } from '../../app/conversations/message-view.js';
 
 /** A message with the day it belongs to, or the day that starts before it. */
@@ -84,7 +85,7 @@ class DayLabels {
   }
 
   of(date: Date | null): string {
-    if (!date) return 'Unknown date';
+    if (!date) return msg('Unknown date');
     const day = localDayKey(date);
     if (day === this.#today) return this.#capitalized(this.#relative.format(0, 'day'));
     if (day === this.#yesterday) return this.#capitalized(this.#relative.format(-1, 'day'));

@@ -1,31 +1,43 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DeliveryState, MessageView } from '../../app/conversations/message-view.js';
+import { currentLanguage } from '../../i18n/locale.js';
 import { isEmojiOnly } from './emoji-only.js';
 import { type LogEntry, sentDate, timeTexts, withDays } from './message-days.js';
 import './file-card.js';
 import './message-reactions.js';
 
-const STATE_TEXT: Record<DeliveryState, string> = {
-  sending: 'sending',
-  sent: 'sent',
-  delivered: 'delivered',
-  read: 'read',
-  received: '',
-};
+/** An own message's state in words (the UI contract: `sending`, `sent`, `delivered`, `read`). */
+function stateText(state: DeliveryState): string {
+  switch (state) {
+    case 'sending':
+      return msg('sending');
+    case 'sent':
+      return msg('sent');
+    case 'delivered':
+      return msg('delivered');
+    case 'read':
+      return msg('read');
+    case 'received':
+      return '';
+  }
+}
 
 function stateWithCounts(message: MessageView): string {
-  if (!message.own || message.recipientCount === 0) return STATE_TEXT[message.state];
+  if (!message.own || message.recipientCount === 0) return stateText(message.state);
   const count = message.recipientCount;
-  if (message.state === 'read') return `read by all ${count}`;
+  if (message.state === 'read') return msg(str`read by all ${count}`);
   // Reading is shown beside delivery, not instead of it: "delivered to all 3, read by 1".
-  const read = message.readCount ? `, read by ${message.readCount}` : '';
-  if (message.state === 'delivered') return `delivered to all ${count}${read}`;
-  if (message.deliveredCount > 0) return `delivered to ${message.deliveredCount} of ${count}${read}`;
-  return STATE_TEXT[message.state];
+  const readCount = message.readCount;
+  const read = readCount ? msg(str`, read by ${readCount}`) : '';
+  if (message.state === 'delivered') return msg(str`delivered to all ${count}`) + read;
+  const delivered = message.deliveredCount;
+  if (delivered > 0) return msg(str`delivered to ${delivered} of ${count}`) + read;
+  return stateText(message.state);
 }
 
 /**
@@ -39,6 +51,7 @@ function stateWithCounts(message: MessageView): string {
  * @property showCounts - Groups: say how many recipients have each own message.
  * @property highlight - A message to scroll to and highlight (`aria-current`), e.g. a search result.
  */
+@localized()
 @customElement('message-list')
 export class MessageList extends LitElement {
   static override styles = css`
@@ -117,8 +130,8 @@ export class MessageList extends LitElement {
 
   override render() {
     return html`
-      <div role="log" aria-label="Messages" aria-live="polite">
-        ${this.messages.length === 0 ? html`<p class="empty">No messages yet. Say hello!</p>` : ''}
+      <div role="log" aria-label=${msg('Messages')} aria-live="polite">
+        ${this.messages.length === 0 ? html`<p class="empty">${msg('No messages yet. Say hello!')}</p>` : ''}
         ${repeat(
           withDays(this.messages),
           (entry) => entry.key,
@@ -138,11 +151,14 @@ export class MessageList extends LitElement {
     // Views are immutable: an unchanged one is not rendered again (long histories stay cheap), and a
     // file's progress re-renders only its own message, whose view is new.
     const focused = message.id === this.highlight;
-    return guard([message, this.showCounts, focused], () => this.#renderMessage(message, focused));
+    // The language too: a message's state and time are words in it.
+    return guard([message, this.showCounts, focused, currentLanguage()], () =>
+      this.#renderMessage(message, focused),
+    );
   }
 
   #renderMessage(message: MessageView, focused: boolean) {
-    const state = this.showCounts ? stateWithCounts(message) : STATE_TEXT[message.state];
+    const state = this.showCounts ? stateWithCounts(message) : stateText(message.state);
     const time = sentDate(message.sentAt);
     return html`<article
       class=${`${message.own ? 'own' : 'theirs'}${focused ? ' focused' : ''}`}
@@ -152,7 +168,7 @@ export class MessageList extends LitElement {
       <div class="meta">
         <span class="author">${message.author}</span>
         ${time ? renderTime(time) : nothing}
-        ${state ? html`<span class="state state-${message.state}" title="Message ${state}">${state}</span>` : ''}
+        ${state ? html`<span class="state state-${message.state}" title=${msg(str`Message ${state}`)}>${state}</span>` : ''}
       </div>
       ${
         message.file

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, query, queryAll, state } from 'lit/decorators.js';
@@ -5,15 +6,15 @@ import type { ReactionSummary } from '../../app/conversations/reactions.js';
 import { ReactionEvent } from '../events.js';
 
 /** The emoji the **Add reaction** menu offers, with the words a tooltip shows. */
-export const COMMON_REACTIONS: ReadonlyArray<{ emoji: string; label: string }> = [
-  { emoji: '👍', label: 'thumbs up' },
-  { emoji: '❤️', label: 'heart' },
-  { emoji: '😂', label: 'laughing' },
-  { emoji: '😮', label: 'surprised' },
-  { emoji: '😢', label: 'sad' },
-  { emoji: '🙏', label: 'thanks' },
-  { emoji: '🎉', label: 'celebrate' },
-  { emoji: '👀', label: 'looking' },
+export const COMMON_REACTIONS: ReadonlyArray<{ emoji: string; label: () => string }> = [
+  { emoji: '👍', label: () => msg('thumbs up') },
+  { emoji: '❤️', label: () => msg('heart') },
+  { emoji: '😂', label: () => msg('laughing') },
+  { emoji: '😮', label: () => msg('surprised') },
+  { emoji: '😢', label: () => msg('sad') },
+  { emoji: '🙏', label: () => msg('thanks') },
+  { emoji: '🎉', label: () => msg('celebrate') },
+  { emoji: '👀', label: () => msg('looking') },
 ];
 
 /**
@@ -26,6 +27,7 @@ export const COMMON_REACTIONS: ReadonlyArray<{ emoji: string; label: string }> =
  * @property messageId - The message reacted to.
  * @property reactions - Its reactions, one summary per emoji.
  */
+@localized()
 @customElement('message-reactions')
 export class MessageReactions extends LitElement {
   static override styles = css`
@@ -123,7 +125,7 @@ export class MessageReactions extends LitElement {
           html`<button
             class="reaction"
             aria-pressed=${reaction.mine ? 'true' : 'false'}
-            aria-label="${reaction.emoji} ${reaction.count}, react"
+            aria-label=${msg(str`${reaction.emoji} ${reaction.count}, react`)}
             title=${reaction.authors.join(', ')}
             @click=${() => this.#choose(reaction.emoji)}
           >
@@ -131,8 +133,8 @@ export class MessageReactions extends LitElement {
           </button>`,
       )}<button
         class="add"
-        aria-label="Add reaction"
-        title="Add reaction"
+        aria-label=${msg('Add reaction')}
+        title=${msg('Add reaction')}
         aria-haspopup="menu"
         aria-expanded=${this.menuOpen ? 'true' : 'false'}
         @click=${this.#toggleMenu}
@@ -144,7 +146,7 @@ export class MessageReactions extends LitElement {
         this.menuOpen
           ? html`<div
               role="menu"
-              aria-label="Add reaction"
+              aria-label=${msg('Add reaction')}
               aria-orientation="horizontal"
               @keydown=${this.#onMenuKey}
               @focusout=${this.#onMenuFocusOut}
@@ -154,7 +156,7 @@ export class MessageReactions extends LitElement {
                   html`<button
                     role="menuitem"
                     tabindex=${index === 0 ? 0 : -1}
-                    title=${label}
+                    title=${label()}
                     @click=${() => this.#chooseFromMenu(emoji)}
                   >
                     ${emoji}

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -16,6 +17,7 @@ import { IdentityActionEvent } from './identity-notice.js';
  * @property verified - Whether the contact is verified already.
  * @property open - Whether the dialog shows; it closes itself on Close or Escape.
  */
+@localized()
 @customElement('safety-number-dialog')
 export class SafetyNumberDialog extends LitElement {
   static override styles = [
@@ -58,14 +60,16 @@ export class SafetyNumberDialog extends LitElement {
 
   override render() {
     const digits = this.digits;
-    return html`<dialog aria-label="Safety number" @close=${this.#onClose}>
-      <h2>Safety number</h2>
+    return html`<dialog aria-label=${msg('Safety number')} @close=${this.#onClose}>
+      <h2>${msg('Safety number')}</h2>
       ${
         digits
-          ? html`<p>Compare these digits with ${this.peer}, in person or on a call, or scan their code.</p>
+          ? html`<p>
+                ${msg(str`Compare these digits with ${this.peer}, in person or on a call, or scan their code.`)}
+              </p>
               <p class="digits">${groupDigits(digits)}</p>
-              ${this.qr ? html`<img role="img" alt="Safety number QR code" src=${this.qr} />` : nothing}`
-          : html`<p>No key of ${this.peer}'s is known yet: connect once first.</p>`
+              ${this.qr ? html`<img role="img" alt=${msg('Safety number QR code')} src=${this.qr} />` : nothing}`
+          : html`<p>${msg(str`No key of ${this.peer}'s is known yet: connect once first.`)}</p>`
       }
       <div class="buttons">
         ${
@@ -76,12 +80,12 @@ export class SafetyNumberDialog extends LitElement {
                   this.dialog.close();
                 }}
               >
-                Mark as verified
+                ${msg('Mark as verified')}
               </button>`
             : nothing
         }
-        ${this.verified ? html`<span>verified</span>` : nothing}
-        <button class="secondary" @click=${() => this.dialog.close()}>Close</button>
+        ${this.verified ? html`<span>${msg('verified')}</span>` : nothing}
+        <button class="secondary" @click=${() => this.dialog.close()}>${msg('Close')}</button>
       </div>
     </dialog>`;
   }

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
@@ -8,6 +9,7 @@ import { buttonStyles } from '../styles/buttons.js';
  *
  * @property reason - Why the file is dangerous, in words.
  */
+@localized()
 @customElement('save-warning')
 export class SaveWarning extends LitElement {
   static override styles = [
@@ -38,11 +40,13 @@ export class SaveWarning extends LitElement {
 
   override render() {
     return html`<dialog aria-labelledby="title" aria-describedby="reason" @close=${() => this.#settle(false)}>
-      <h2 id="title">Save this file?</h2>
+      <h2 id="title">${msg('Save this file?')}</h2>
       <p id="reason">${this.reason}</p>
       <div class="actions">
-        <button type="button" @click=${() => this.#settle(false)}>Cancel</button>
-        <button type="button" class="primary" @click=${() => this.#settle(true)}>Save anyway</button>
+        <button type="button" @click=${() => this.#settle(false)}>${msg('Cancel')}</button>
+        <button type="button" class="primary" @click=${() => this.#settle(true)}>
+          ${msg('Save anyway')}
+        </button>
       </div>
     </dialog>`;
   }

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 
@@ -20,6 +21,7 @@ const nowPlaying: { player: VoicePlayer | null } = { player: null };
  * @property durationMs - The clip's length, from the offer.
  * @property peaks - Loudness, 0–255 each, from the offer.
  */
+@localized()
 @customElement('voice-player')
 export class VoicePlayer extends LitElement {
   static override styles = css`
@@ -101,13 +103,13 @@ export class VoicePlayer extends LitElement {
   }
 
   override render() {
-    const label = this.playing ? 'Pause' : 'Play';
+    const label = this.playing ? msg('Pause') : msg('Play');
     const started = this.playing || this.positionMs > 0;
     return html`
       <button
         type="button"
         aria-label=${label}
-        title=${this.src ? label : 'The voice message has not arrived yet'}
+        title=${this.src ? label : msg('The voice message has not arrived yet')}
         ?disabled=${!this.src}
         @click=${this.#toggle}
       >
@@ -183,8 +185,8 @@ export class VoicePlayer extends LitElement {
       if (name === 'AbortError') return;
       this.problem =
         name === 'NotAllowedError'
-          ? 'The browser did not let the page play sound. Press Play again.'
-          : 'This voice message cannot be played in this browser.';
+          ? msg('The browser did not let the page play sound. Press Play again.')
+          : msg('This voice message cannot be played in this browser.');
     }
   };
 
@@ -213,7 +215,7 @@ export class VoicePlayer extends LitElement {
   readonly #onError = (): void => {
     this.playing = false;
     this.#stopFollowing();
-    this.problem = 'This voice message cannot be played in this browser.';
+    this.problem = msg('This voice message cannot be played in this browser.');
   };
 
   /** Moves the waveform's progress every frame while playing (`timeupdate` comes only ~4 times a second). */

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { SignalingStatus } from '../../app/session/app-store.js';
@@ -11,6 +12,7 @@ import { SessionActionEvent } from '../events.js';
  * @property status - The signaling connection's status.
  * @property quietWhileConnecting - Say nothing while merely connecting.
  */
+@localized()
 @customElement('connection-notice')
 export class ConnectionNotice extends LitElement {
   static override styles = css`
@@ -48,11 +50,13 @@ export class ConnectionNotice extends LitElement {
     if (s.kind === 'open' || s.kind === 'stopped') return nothing;
     if (s.kind === 'connecting' && this.quietWhileConnecting) return nothing;
     return html`<div role="status">
-      <span>${s.kind === 'waiting' ? 'Server unreachable. Retrying…' : 'Connecting to the server…'}</span>
+      <span
+        >${s.kind === 'waiting' ? msg('Server unreachable. Retrying…') : msg('Connecting to the server…')}</span
+      >
       ${
         s.kind === 'waiting'
           ? html`<button @click=${() => this.dispatchEvent(new SessionActionEvent('reconnect'))}>
-              Retry now
+              ${msg('Retry now')}
             </button>`
           : nothing
       }

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
@@ -12,6 +13,7 @@ import { NotificationsEnableEvent } from '../events.js';
  * @fires notifications-enable - `NotificationsEnableEvent`: **Enable notifications** was pressed.
  * @property permission - The browser's notification permission (or `unsupported`).
  */
+@localized()
 @customElement('notification-prompt')
 export class NotificationPrompt extends LitElement {
   static override styles = [
@@ -39,12 +41,13 @@ export class NotificationPrompt extends LitElement {
     switch (this.permission) {
       case 'default':
         return html`<button @click=${() => this.dispatchEvent(new NotificationsEnableEvent())}>
-          Enable notifications
+          ${msg('Enable notifications')}
         </button>`;
       case 'denied':
         return html`<p role="status">
-          Notifications are blocked for Parley. To get them, allow notifications for this site in your
-          browser's settings.
+          ${msg(
+            "Notifications are blocked for Parley. To get them, allow notifications for this site in your browser's settings.",
+          )}
         </p>`;
       case 'granted':
       case 'unsupported':

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { groupIdOf } from '../../../shared/peer-protocol.js';
@@ -17,6 +18,7 @@ import { buttonStyles } from '../styles/buttons.js';
 import { tokens } from '../styles/tokens.js';
 import { type AppCommandEvent, type Shell, listenForCommands } from './app-commands.js';
 import './connection-notice.js';
+import './language-select.js';
 import './notification-prompt.js';
 import { parleyAppStyles } from './parley-app.styles.js';
 import './sign-in-form.js';
@@ -35,6 +37,7 @@ import './update-notice.js';
  * @property store - The tab's `AppStore`; nothing renders without one.
  * @property updates - The service worker's builds (`client/pwa/app-updates.ts`); null for none.
  */
+@localized()
 @customElement('parley-app')
 export class ParleyApp extends LitElement {
   static override styles = [tokens, buttonStyles, searchFieldStyles, parleyAppStyles];
@@ -163,7 +166,7 @@ export class ParleyApp extends LitElement {
         return html`<div class="signed-out">
           <div role="alert">
             <p>${auth.message}</p>
-            <button @click=${() => store.reconnect()}>Use Parley in this tab</button>
+            <button @click=${() => store.reconnect()}>${msg('Use Parley in this tab')}</button>
           </div>
           ${this.#renderFooter()}
         </div>`;
@@ -181,7 +184,7 @@ export class ParleyApp extends LitElement {
         <div class="me">
           <strong>${user}</strong>
           <account-dialog .user=${user} .request=${store.account.state}></account-dialog>
-          <button @click=${() => store.logout()}>Log out</button>
+          <button @click=${() => store.logout()}>${msg('Log out')}</button>
         </div>
         <connection-notice .status=${store.connection} ?quietWhileConnecting=${false}></connection-notice>
         ${
@@ -198,7 +201,7 @@ export class ParleyApp extends LitElement {
         ${
           open
             ? html`<conversation-view .conversation=${open}></conversation-view>`
-            : html`<p class="placeholder">Choose someone to talk to.</p>`
+            : html`<p class="placeholder">${msg('Choose someone to talk to.')}</p>`
         }
       </main>
       ${messenger ? this.#renderDialog(messenger, open) : nothing}
@@ -216,9 +219,10 @@ export class ParleyApp extends LitElement {
           aria-pressed=${this.#theme.dark ? 'true' : 'false'}
           @click=${() => this.#theme.toggle()}
         >
-          Dark theme
+          ${msg('Dark theme')}
         </button>
-        <span>Parley${build ? html` · build <code>${build}</code>` : nothing}</span>
+        <language-select></language-select>
+        <span>Parley${build ? html` · ${msg('build')} <code>${build}</code>` : nothing}</span>
       </div>
     </footer>`;
   }
@@ -230,14 +234,14 @@ export class ParleyApp extends LitElement {
       <input
         type="search"
         class="find-people"
-        aria-label="Find people"
-        placeholder="Find people"
+        aria-label=${msg('Find people')}
+        placeholder=${msg('Find people')}
         .value=${this.peopleFilter}
         @input=${(event: Event) => (this.peopleFilter = (event.target as HTMLInputElement).value)}
       />
       <user-list
-        label="Online users"
-        emptyText="No one else is online right now."
+        label=${msg('Online users')}
+        emptyText=${msg('No one else is online right now.')}
         .entries=${messenger.people}
         .selected=${selected}
         .filter=${this.peopleFilter}
@@ -245,7 +249,7 @@ export class ParleyApp extends LitElement {
       ${
         contacts.length > 0
           ? html`<user-list
-              label="Contacts"
+              label=${msg('Contacts')}
               .entries=${contacts}
               .selected=${selected}
               .filter=${this.peopleFilter}
@@ -253,12 +257,12 @@ export class ParleyApp extends LitElement {
           : nothing
       }
       <user-list
-        label="Groups"
+        label=${msg('Groups')}
         .entries=${messenger.groups}
         .selected=${selected}
         .markOffline=${false}
       ></user-list>
-      <button class="new-group" @click=${() => this.#showDialog('create')}>New group</button>
+      <button class="new-group" @click=${() => this.#showDialog('create')}>${msg('New group')}</button>
       <history-panel .port=${this.#history}></history-panel>
     `;
   }

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { buttonStyles } from '../styles/buttons.js';
@@ -13,6 +14,7 @@ import { SignInEvent } from '../events.js';
  * @property pending - Which request waits for the server (both buttons are disabled meanwhile).
  * @property notice - Why the person is here when that is no error (in a role `status`); null for none.
  */
+@localized()
 @customElement('sign-in-form')
 export class SignInForm extends LitElement {
   static override styles = [
@@ -76,11 +78,11 @@ export class SignInForm extends LitElement {
         ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
         ${this.notice ? html`<p role="status" class="notice">${this.notice}</p>` : nothing}
         <label class="field"
-          >Username
+          >${msg('Username')}
           <input id="username" name="username" autocomplete="username" autocapitalize="none" required />
         </label>
         <label class="field"
-          >Password
+          >${msg('Password')}
           <input id="password" name="password" type="password" autocomplete="current-password" required />
         </label>
         <div class="actions">
@@ -90,7 +92,7 @@ export class SignInForm extends LitElement {
             ?disabled=${this.pending !== null}
             aria-busy=${this.pending === 'login'}
           >
-            Log in
+            ${msg('Log in')}
           </button>
           <button
             type="button"
@@ -99,7 +101,7 @@ export class SignInForm extends LitElement {
             aria-busy=${this.pending === 'register'}
             @click=${this.#onRegister}
           >
-            Create account
+            ${msg('Create account')}
           </button>
         </div>
       </form>

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { AppReloadEvent } from '../events.js';
@@ -11,6 +12,7 @@ import { buttonStyles } from '../styles/buttons.js';
  * @fires app-reload - `AppReloadEvent`: **Reload** was pressed.
  * @property build - The waiting build's content hash; null when there is none.
  */
+@localized()
 @customElement('update-notice')
 export class UpdateNotice extends LitElement {
   static override styles = [
@@ -49,8 +51,10 @@ export class UpdateNotice extends LitElement {
   }
 
   #renderNotice(build: string) {
-    return html`<p>A new version of Parley is ready (build <code>${build}</code>).</p>
-      <button class="primary small" @click=${() => this.dispatchEvent(new AppReloadEvent())}>Reload</button>`;
+    return html`<p>${msg('A new version of Parley is ready')} (${msg('build')} <code>${build}</code>).</p>
+      <button class="primary small" @click=${() => this.dispatchEvent(new AppReloadEvent())}>
+        ${msg('Reload')}
+      </button>`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -18,6 +19,7 @@ import { DialogCloseEvent, GroupMembersEvent } from '../events.js';
  * @property open - Whether the dialog shows.
  * @property error - Why the last attempt failed, in words.
  */
+@localized()
 @customElement('group-dialog')
 export class GroupDialog extends LitElement {
   static override styles = [
@@ -80,7 +82,7 @@ export class GroupDialog extends LitElement {
   @query('input[name="group-name"]') private nameInput?: HTMLInputElement;
 
   override render() {
-    const title = this.mode === 'create' ? 'New group' : 'Add members';
+    const title = this.mode === 'create' ? msg('New group') : msg('Add members');
     return html`<dialog aria-labelledby="title" @close=${this.#onClose}>
       <form method="dialog" @submit=${this.#onSubmit}>
         <h2 id="title">${title}</h2>
@@ -88,13 +90,13 @@ export class GroupDialog extends LitElement {
         ${
           this.mode === 'create'
             ? html`<label class="field"
-                >Group name <input name="group-name" maxlength="64" required autocomplete="off"
+                >${msg('Group name')} <input name="group-name" maxlength="64" required autocomplete="off"
               /></label>`
             : nothing
         }
         <fieldset>
-          <legend>Members</legend>
-          ${this.people.length === 0 ? html`<p class="empty">Nobody else to add right now.</p>` : nothing}
+          <legend>${msg('Members')}</legend>
+          ${this.people.length === 0 ? html`<p class="empty">${msg('Nobody else to add right now.')}</p>` : nothing}
           ${this.people.map(
             (person) =>
               html`<label
@@ -107,8 +109,12 @@ export class GroupDialog extends LitElement {
           )}
         </fieldset>
         <div class="actions">
-          <button type="button" class="secondary" @click=${() => this.dialog.close()}>Cancel</button>
-          <button type="submit" class="primary">${this.mode === 'create' ? 'Create group' : 'Add'}</button>
+          <button type="button" class="secondary" @click=${() => this.dialog.close()}>
+            ${msg('Cancel')}
+          </button>
+          <button type="submit" class="primary">
+            ${this.mode === 'create' ? msg('Create group') : msg('Add')}
+          </button>
         </div>
       </form>
     </dialog>`;

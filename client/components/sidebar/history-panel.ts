@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { HistoryError, HistoryErrorCode } from '../../app/history/history-format.js';
@@ -19,16 +20,16 @@ type Status =
 
 /** The words for each way an import or export can fail: one switch. */
 export function historyErrorText(error: unknown): string {
-  if (!(error instanceof HistoryError)) return 'Something went wrong. Nothing was changed.';
+  if (!(error instanceof HistoryError)) return msg('Something went wrong. Nothing was changed.');
   switch (error.code) {
     case HistoryErrorCode.NotHistory:
-      return 'This is not a Parley history file. Nothing was changed.';
+      return msg('This is not a Parley history file. Nothing was changed.');
     case HistoryErrorCode.Passphrase:
-      return 'Wrong passphrase (or the file is damaged). Nothing was changed.';
+      return msg('Wrong passphrase (or the file is damaged). Nothing was changed.');
     case HistoryErrorCode.Damaged:
-      return 'The file is damaged. Nothing was changed.';
+      return msg('The file is damaged. Nothing was changed.');
     case HistoryErrorCode.Truncated:
-      return 'The file is incomplete or damaged. Nothing was changed.';
+      return msg('The file is incomplete or damaged. Nothing was changed.');
   }
 }
 
@@ -39,6 +40,7 @@ export function historyErrorText(error: unknown): string {
  *
  * @property port - What runs the export and import; null disables the buttons.
  */
+@localized()
 @customElement('history-panel')
 export class HistoryPanel extends LitElement {
   static override styles = [
@@ -87,18 +89,18 @@ export class HistoryPanel extends LitElement {
     const busy = this.status.kind === 'pending' || this.port === null;
     const blocked = busy || this.passphrase.length === 0;
     return html`
-      <h2>History</h2>
+      <h2>${msg('History')}</h2>
       <input
         type="password"
-        aria-label="Passphrase"
-        placeholder="Passphrase"
+        aria-label=${msg('Passphrase')}
+        placeholder=${msg('Passphrase')}
         autocomplete="new-password"
         .value=${this.passphrase}
         @input=${(event: Event) => (this.passphrase = (event.target as HTMLInputElement).value)}
       />
       <div class="actions">
-        <button ?disabled=${blocked} @click=${this.#export}>Export history</button>
-        <button ?disabled=${blocked} @click=${() => this.fileInput.click()}>Import history</button>
+        <button ?disabled=${blocked} @click=${this.#export}>${msg('Export history')}</button>
+        <button ?disabled=${blocked} @click=${() => this.fileInput.click()}>${msg('Import history')}</button>
       </div>
       <input type="file" accept=".parley,application/octet-stream" @change=${this.#import} />
       ${this.#renderStatus()}
@@ -120,11 +122,11 @@ export class HistoryPanel extends LitElement {
   readonly #export = async (): Promise<void> => {
     const port = this.port;
     if (!port) return;
-    this.status = { kind: 'pending', text: 'Exporting…' };
+    this.status = { kind: 'pending', text: msg('Exporting…') };
     try {
       const blob = await port.export(this.passphrase);
       save(blob, `parley-history-${new Date().toISOString().slice(0, 10)}.parley`);
-      this.status = { kind: 'done', text: 'History exported.' };
+      this.status = { kind: 'done', text: msg('History exported.') };
     } catch (error) {
       this.status = { kind: 'error', text: historyErrorText(error) };
     }
@@ -136,10 +138,10 @@ export class HistoryPanel extends LitElement {
     // The same file may be chosen again (after a wrong passphrase, say).
     this.fileInput.value = '';
     if (!port || !file) return;
-    this.status = { kind: 'pending', text: 'Importing…' };
+    this.status = { kind: 'pending', text: msg('Importing…') };
     try {
       const { messages, files } = await port.import(file, this.passphrase);
-      this.status = { kind: 'done', text: `Imported ${messages} messages and ${files} files.` };
+      this.status = { kind: 'done', text: msg(str`Imported ${messages} messages and ${files} files.`) };
     } catch (error) {
       this.status = { kind: 'error', text: historyErrorText(error) };
     }

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { MessageSearchResult } from '../../app/messenger.js';
@@ -17,6 +18,7 @@ export type MessageSearchFn = (query: string) => Promise<readonly MessageSearchR
  * @fires conversation-select - `ConversationSelectEvent` with `at`: a result was chosen.
  * @property search - Runs a query; null shows the box disabled.
  */
+@localized()
 @customElement('message-search')
 export class MessageSearch extends LitElement {
   static override styles = [
@@ -67,8 +69,8 @@ export class MessageSearch extends LitElement {
     return html`
       <input
         type="search"
-        aria-label="Search messages"
-        placeholder="Search messages"
+        aria-label=${msg('Search messages')}
+        placeholder=${msg('Search messages')}
         .value=${this.query}
         ?disabled=${this.search === null}
         @input=${this.#onInput}
@@ -78,11 +80,11 @@ export class MessageSearch extends LitElement {
   }
 
   #renderResults() {
-    if (this.failed) return html`<p class="note" role="alert">Search failed. Try again.</p>`;
+    if (this.failed) return html`<p class="note" role="alert">${msg('Search failed. Try again.')}</p>`;
     const results = this.results;
     if (results === null) return nothing;
-    if (results.length === 0) return html`<p class="note">No messages found.</p>`;
-    return html`<ul aria-label="Search results">
+    if (results.length === 0) return html`<p class="note">${msg('No messages found.')}</p>`;
+    return html`<ul aria-label=${msg('Search results')}>
       ${results.map(
         (result) =>
           html`<li>

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { groupIdOf } from '../../../shared/peer-protocol.js';
@@ -40,6 +41,7 @@ export interface UserListEntry {
  * @property selected - The open conversation's id (its entry is `aria-current`).
  * @property filter - Shows only the entries whose name contains it (see `nameMatches`).
  */
+@localized()
 @customElement('user-list')
 export class UserList extends LitElement {
   static override styles = [
@@ -128,7 +130,7 @@ export class UserList extends LitElement {
   override render() {
     const shown = this.entries.filter((entry) => nameMatches(entry.name, this.filter));
     // Filtered to nothing is not the same as empty: say which, so nobody thinks they are alone.
-    const empty = this.entries.length > 0 ? 'No one matches.' : this.emptyText;
+    const empty = this.entries.length > 0 ? msg('No one matches.') : this.emptyText;
     return html`
       <h2 id="heading">${this.label}</h2>
       <ul aria-labelledby="heading">
@@ -143,10 +145,10 @@ export class UserList extends LitElement {
     const nameId = `invite-${id}`;
     const answer = (accept: boolean) => () => this.dispatchEvent(new InvitationAnswerEvent(id, accept));
     return html`<li class="invitation">
-      <span id=${nameId} class="name">${entry.name}, invited by ${entry.invitedBy}</span>
+      <span id=${nameId} class="name">${msg(str`${entry.name}, invited by ${entry.invitedBy}`)}</span>
       <span class="answers">
-        <button class="small" aria-describedby=${nameId} @click=${answer(true)}>Accept</button>
-        <button class="small" aria-describedby=${nameId} @click=${answer(false)}>Decline</button>
+        <button class="small" aria-describedby=${nameId} @click=${answer(true)}>${msg('Accept')}</button>
+        <button class="small" aria-describedby=${nameId} @click=${answer(false)}>${msg('Decline')}</button>
       </span>
     </li>`;
   }
@@ -155,8 +157,8 @@ export class UserList extends LitElement {
     const invited = groupIdOf(entry.conversation);
     if (entry.invitedBy !== undefined && invited !== null) return this.#renderInvitation(entry, invited);
     const parts = [entry.name];
-    if (!entry.online && this.markOffline) parts.push('offline');
-    if (entry.unread > 0) parts.push(`${entry.unread} unread`);
+    if (!entry.online && this.markOffline) parts.push(msg('offline'));
+    if (entry.unread > 0) parts.push(msg(str`${entry.unread} unread`));
     return html`<li class=${entry.online ? 'online' : 'offline'}>
       <button
         aria-label=${parts.join(', ')}

@@ -25,6 +25,7 @@ const IMPLICIT_ROLES: Record<string, (el: Element) => string | null> = {
   LI: () => 'listitem',
   ARTICLE: () => 'article',
   DIALOG: () => 'dialog',
+  SELECT: () => 'combobox',
   PROGRESS: () => 'progressbar',
   H1: () => 'heading',
   H2: () => 'heading',

@@ -47,14 +47,16 @@ export async function launchProfileOnDisk(
 
 /**
  * A fresh profile (cookies, localStorage, IndexedDB) with the microphone granted for `origin`.
- * `initScripts` run in every page of the profile before the app's own scripts.
+ * `initScripts` run in every page of the profile before the app's own scripts. `locale` is the
+ * browser's language (`navigator.languages`, Accept-Language); default Playwright's, en-US.
  */
 export async function newPersonContext(
   browser: Browser,
   origin: string,
   initScripts: readonly string[] = [],
+  locale?: string,
 ): Promise<BrowserContext> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(locale ? { locale } : {});
   await context.grantPermissions(['microphone'], { origin });
   for (const script of [NAME_HELPER_SCRIPT, ...initScripts]) await context.addInitScript(script);
   return context;

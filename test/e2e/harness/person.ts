@@ -47,7 +47,8 @@ export class Person {
 
   /**
    * Opens Parley at `url` in a browser profile of the person's own. `initScripts` run in each of
-   * the person's pages before the app (for instrumentation, e.g. in benchmarks).
+   * the person's pages before the app (for instrumentation, e.g. in benchmarks); `locale` is their
+   * browser's language.
    */
   static async arrive(
     browser: Browser,
@@ -55,8 +56,9 @@ export class Person {
     name: string,
     problems: PageProblems,
     initScripts: readonly string[] = [],
+    locale?: string,
   ): Promise<Person> {
-    const context = await newPersonContext(browser, new URL(url).origin, initScripts);
+    const context = await newPersonContext(browser, new URL(url).origin, initScripts, locale);
     context.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
     const person = new Person(name, context, url, problems);
     await person.openPage();

@@ -30,14 +30,15 @@ export class World {
     this.#initScripts = initScripts;
   }
 
-  /** Opens Parley for a new person (a fresh browser profile), signed out. */
-  async arrive(name: string): Promise<Person> {
+  /** Opens Parley for a new person (a fresh browser profile, in `locale` if given), signed out. */
+  async arrive(name: string, locale?: string): Promise<Person> {
     const person = await Person.arrive(
       this.#browser,
       this.server.url,
       name,
       this.#problems,
       this.#initScripts,
+      locale,
     );
     this.#people.push(person);
     return person;

@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
 import {
   AccountCommands,
-  PASSWORD_CHANGED_TEXT,
-  SIGNED_OUT_EVERYWHERE_TEXT,
+  passwordChangedText,
+  signedOutEverywhereText,
 } from '../../../../client/app/session/account-commands.js';
 import { AppStore } from '../../../../client/app/session/app-store.js';
 import { deleteAccountStore } from '../../../../client/storage/account-store.js';
@@ -44,7 +44,7 @@ describe('AccountCommands', () => {
     expect(account.state).to.deep.equal({
       kind: 'done',
       command: 'change-password',
-      text: PASSWORD_CHANGED_TEXT,
+      text: passwordChangedText(),
     });
     expect(changes()).to.equal(2);
     // A later welcome (a reconnect) answers nothing.
@@ -212,7 +212,7 @@ describe('AppStore: the account commands', () => {
       kind: 'signed-out',
       pending: null,
       error: null,
-      notice: SIGNED_OUT_EVERYWHERE_TEXT,
+      notice: signedOutEverywhereText(),
     });
     expect(store!.messenger).to.equal(null);
     expect(loadSession()).to.equal(null);
