@@ -10,6 +10,7 @@ import {
   groupConversationId,
 } from '../../../../shared/peer-protocol.js';
 import type { PeerFrame } from '../../../../shared/peer-protocol.js';
+import { testKey } from '../../helpers/test-gate.js';
 
 const GROUP_ID = 'g' + 'c'.repeat(24);
 const group = groupConversationId(GROUP_ID);
@@ -25,7 +26,7 @@ describe('OutboxDelivery on reconnect', () => {
     await deleteAccountStore('alice');
   });
 
-  function delivery(open: boolean, onSend: (frame: PeerFrame) => void = () => undefined) {
+  async function delivery(open: boolean, onSend: (frame: PeerFrame) => void = () => undefined) {
     const directory = new Directory('alice');
     directory.setOnline(['bob']);
     directory.setGroups([
@@ -37,6 +38,7 @@ describe('OutboxDelivery on reconnect', () => {
         members: ['alice', 'bob'].map((user) => ({ user, since: 0 })),
       },
     ]);
+    const key = await testKey();
     const sent: PeerFrame[] = [];
     const updated: StoredMessage[] = [];
     const outbox = new OutboxDelivery({
@@ -52,18 +54,19 @@ describe('OutboxDelivery on reconnect', () => {
       },
       directory,
       store,
+      key,
       updated: (message) => updated.push(message),
     });
     return { outbox, sent, updated };
   }
 
   it("sends a group's backlog in batches, the rest one by one, and takes one ack for a batch", async () => {
-    const offline = delivery(false);
+    const offline = await delivery(false);
     const count = MAX_SYNC_BATCH + 6;
     for (let i = 0; i < count; i++) await offline.outbox.send(group, { text: `g ${i}` }, () => undefined);
     await offline.outbox.send(dm, { text: 'direct' }, () => undefined);
 
-    const { outbox, sent, updated } = delivery(true);
+    const { outbox, sent, updated } = await delivery(true);
     await outbox.flush('bob');
     expect(sent.map((frame) => frame.type)).to.deep.equal(['sync-batch', 'sync-batch', 'message']);
     const first = sent[0];
@@ -82,7 +85,7 @@ describe('OutboxDelivery on reconnect', () => {
     const lookups: Array<Promise<StoredMessage | undefined>> = [];
     // A read started when the frame goes out sees what was stored by then (IndexedDB runs
     // transactions on the same store in the order they were made).
-    const { outbox } = delivery(true, (frame) => {
+    const { outbox } = await delivery(true, (frame) => {
       if (frame.type === 'message') lookups.push(store.getMessage(frame.message.id));
     });
     await outbox.send(dm, { text: 'kept' }, () => undefined);
@@ -97,7 +100,7 @@ describe('OutboxDelivery on reconnect', () => {
       writes++;
       return addOwnMessages(entries);
     };
-    const { outbox } = delivery(false);
+    const { outbox } = await delivery(false);
     const taken = '0'.repeat(31) + '1';
     await outbox.send(dm, { text: 'first' }, () => undefined, taken);
     const burst = Array.from({ length: 20 }, (_, i) =>

@@ -1,0 +1,181 @@
+// Signed messages in group catch-up, through alice's real messenger (real IndexedDB, real WebCrypto,
+// real data channels): mallory and carol are hostile or honest members forwarding bob's messages.
+// Bob's key is pinned at alice (an earlier hello); dave's is not. Each check of the way in has a
+// case here that fails without it: the signature check of forwarded and live messages, the refusal
+// of unsigned ones, equivocation, and settling what was held once its author's key is known.
+import { expect } from '@open-wc/testing';
+import type { Messenger } from '../../../../client/app/messenger.js';
+import { groupConversationId } from '../../../../shared/peer-protocol.js';
+import type { ChatMessage } from '../../../../shared/peer-protocol.js';
+import type { Group } from '../../../../shared/protocol.js';
+import { MessengerRoom } from '../../helpers/messenger-room.js';
+import type { RawPeer } from '../../helpers/messenger-room.js';
+import { TestKeys, signedBy } from '../../helpers/signed-messages.js';
+
+const HOUR = 3_600_000;
+const groupId = 'g' + 'd'.repeat(24);
+const conversation = groupConversationId(groupId);
+
+let nextId = 0;
+const freshId = () => (0x5000 + ++nextId).toString(16).padStart(32, '0');
+
+function club(now: number): Group {
+  return {
+    id: groupId,
+    name: 'club',
+    creator: 'bob',
+    createdAt: now - HOUR,
+    members: ['alice', 'bob', 'carol', 'dave', 'mallory'].map((user) => ({ user, since: now - HOUR })),
+  };
+}
+
+function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
+  return {
+    id: freshId(),
+    conversation,
+    author: 'bob',
+    seq: 1,
+    sentAt: Date.now() - 1_000,
+    text: 'the real thing',
+    ...overrides,
+  };
+}
+
+describe('signed messages in catch-up', () => {
+  let room: MessengerRoom;
+  let alice: Messenger;
+  let mallory: RawPeer;
+  let carol: RawPeer;
+  let keys: TestKeys;
+
+  beforeEach(async () => {
+    room = new MessengerRoom();
+    keys = new TestKeys();
+    alice = await room.join('alice');
+    await room.stores.get('alice')?.identity.savePin('bob', (await keys.of('bob')).identity, false);
+    alice.serverWelcome(['mallory', 'carol'], [club(Date.now())], []);
+    await alice.selectConversation(conversation);
+    mallory = await room.rawPeer('mallory', 'alice', await keys.of('mallory'));
+    carol = await room.rawPeer('carol', 'alice', await keys.of('carol'));
+  });
+  afterEach(async () => {
+    await room.close();
+  });
+
+  async function stored(): Promise<string[]> {
+    const rows = (await room.stores.get('alice')?.listConversation(conversation)) ?? [];
+    return rows.map((row) => row.text ?? '');
+  }
+
+  /** `peer` forwards `messages` (as they are) in one batch; resolves once alice acked it. */
+  async function forward(peer: RawPeer, messages: ChatMessage[]): Promise<void> {
+    const from = peer.received.length;
+    peer.send('alice', { type: 'sync-batch', conversation, messages });
+    await room.acked(
+      peer,
+      messages.map((m) => m.id),
+      from,
+    );
+  }
+
+  const warnings = () => room.warnings.join('\n');
+
+  it('drops a forwarded message that its author did not sign, and takes the honest one from another member', async () => {
+    const honest = await signedBy(await keys.of('bob'), message({ text: 'meet at noon' }));
+    // Mallory writes in bob's name and signs with her own key.
+    const forged = await signedBy(await keys.of('mallory'), { ...honest, text: 'meet at midnight' });
+    await forward(mallory, [forged]);
+    expect(await stored()).to.deep.equal([]);
+    expect(warnings()).to.match(/mallory forwarded a message of bob whose signature does not verify/);
+    await forward(carol, [honest]);
+    expect(await stored()).to.deep.equal(['meet at noon']);
+    expect(alice.openConversation?.messages.map((m) => [m.text, m.authorship])).to.deep.equal([
+      ['meet at noon', 'signed'],
+    ]);
+  });
+
+  it('drops a forwarded message with one byte changed, and takes the honest one from another member', async () => {
+    const honest = await signedBy(await keys.of('bob'), message({ text: 'pay 100' }));
+    await forward(mallory, [{ ...honest, text: 'pay 900' }]);
+    await forward(mallory, [{ ...honest, sentAt: honest.sentAt + 1 }]);
+    expect(await stored()).to.deep.equal([]);
+    expect(room.warnings.filter((w) => /signature does not verify/.test(w))).to.have.length(2);
+    await forward(carol, [honest]);
+    expect(await stored()).to.deep.equal(['pay 100']);
+  });
+
+  it('refuses unsigned messages, forwarded or live', async () => {
+    const { sig: _sig, ...unsigned } = await signedBy(await keys.of('bob'), message({ text: 'no sig' }));
+    await forward(mallory, [unsigned]);
+    const live = message({ author: 'mallory', text: 'live, no sig' });
+    const good = await signedBy(
+      await keys.of('mallory'),
+      message({ author: 'mallory', seq: 2, text: 'signed' }),
+    );
+    mallory.send('alice', { type: 'message', message: live });
+    mallory.send('alice', { type: 'message', message: good });
+    await room.acked(mallory, [good.id]);
+    expect(await stored()).to.deep.equal(['signed']);
+    expect(warnings()).to.match(/mallory forwarded a message of bob without a signature/);
+    expect(warnings()).to.match(/mallory sent a message without a signature/);
+  });
+
+  it('refuses a live message signed by another key than the one its sender proved', async () => {
+    const forged = await signedBy(await keys.of('bob'), message({ author: 'mallory', text: 'not her key' }));
+    const good = await signedBy(
+      await keys.of('mallory'),
+      message({ author: 'mallory', seq: 2, text: 'hers' }),
+    );
+    mallory.send('alice', { type: 'message', message: forged });
+    mallory.send('alice', { type: 'message', message: good });
+    await room.acked(mallory, [good.id]);
+    expect(await stored()).to.deep.equal(['hers']);
+    expect(alice.openConversation?.messages.map((m) => m.text)).to.deep.equal(['hers']);
+    expect(warnings()).to.match(/mallory sent a message whose signature does not verify/);
+  });
+
+  it('flags a replayed position with other content, signed by its author, as equivocation', async () => {
+    const bob = await keys.of('bob');
+    const first = await signedBy(bob, message({ seq: 1, text: 'I vote yes' }));
+    const second = await signedBy(bob, message({ seq: 1, text: 'I vote no' }));
+    await forward(carol, [first]);
+    await forward(mallory, [second]);
+    expect(await stored()).to.deep.equal(['I vote yes']);
+    expect(warnings()).to.match(/bob signed conflicting messages at seq 1/);
+    const notices = alice.openConversation?.notices ?? [];
+    expect(notices.join('\n')).to.match(/bob signed conflicting messages/);
+    const evidence = await room.stores.get('alice')?.authorship.equivocations(conversation);
+    expect(evidence?.map((e) => [e.author, e.seq, e.kept.text, e.other.text, e.from])).to.deep.equal([
+      ['bob', 1, 'I vote yes', 'I vote no', 'mallory'],
+    ]);
+    // Opened again (a reload), the conversation still says so.
+    alice.closeConversation();
+    await alice.selectConversation(conversation);
+    expect(alice.openConversation?.notices?.join('\n')).to.match(/conflicting messages/);
+  });
+
+  it('keeps a message whose author it never met as unverified, and settles it once they connect', async () => {
+    const dave = await keys.of('dave');
+    const real = await signedBy(dave, message({ author: 'dave', seq: 1, text: 'from dave' }));
+    const forged = await signedBy(
+      await keys.of('mallory'),
+      message({ author: 'dave', seq: 2, text: 'fake dave' }),
+    );
+    await forward(mallory, [real, forged]);
+    // A newcomer catches up: both are kept and shown, marked, until dave's key is known.
+    expect(await stored()).to.deep.equal(['from dave', 'fake dave']);
+    const marks = () => alice.openConversation?.messages.map((m) => [m.text, m.authorship]);
+    expect(marks()).to.deep.equal([
+      ['from dave', 'unverified'],
+      ['fake dave', 'unverified'],
+    ]);
+
+    alice.userOnline('dave');
+    await room.rawPeer('dave', 'alice', dave);
+    await room.until(async () => (await stored()).length === 1);
+    expect(await stored()).to.deep.equal(['from dave']);
+    expect(marks()).to.deep.equal([['from dave', 'signed']]);
+    expect(await room.stores.get('alice')?.authorship.awaitingKeyOf('dave')).to.deep.equal([]);
+    expect(warnings()).to.match(/1 forwarded message\(s\) of dave did not verify against their key: removed/);
+  });
+});
