@@ -70,22 +70,28 @@ export class Inbox {
       this.#problemWith(peer, message) ?? signatureProblem((await this.#deps.verifier.check([message]))[0]!);
     if (problem) {
       this.#deps.links.warn(`${peer} sent a message ${problem} (${ErrorCode.ForbiddenConversation})`);
-      // It may have been shown as it arrived (`showArriving`): it goes, unless it is a copy of one stored.
-      const open = this.#deps.open();
-      if (open?.has(message.id) && !(await this.#deps.store.getMessage(message.id))) {
-        open.remove(message.id);
-        this.#deps.changed();
-      }
+      // It may have been shown as it arrived (`showArriving`): it goes.
+      await this.#unshow(message.id);
       return;
     }
     if ((await this.#store(message)) === 'duplicate') {
       await reviewCopies(this.#review, peer, [message], () => true);
+      // Shown as it arrived, but another message holds its position: the stored one is what shows.
+      await this.#unshow(message.id);
     }
     // Acked even when a duplicate: the sender keeps re-sending until it hears this.
     this.#deps.links.send(peer, { type: 'ack', ids: [message.id] });
     // After the ack, so the author has stored its own message by the time the receipt arrives.
     if (this.#deps.open()?.conversation === message.conversation) this.#deps.seen();
     if (message.file) void this.#deps.fileArrived(incomingRow(message, Date.now()));
+  }
+
+  /** Takes message `id` out of the open conversation unless it is stored (a copy of it may be). */
+  async #unshow(id: string): Promise<void> {
+    const open = this.#deps.open();
+    if (!open?.has(id) || (await this.#deps.store.getMessage(id))) return;
+    open.remove(id);
+    this.#deps.changed();
   }
 
   /** Shows a live message in the open conversation before it is stored, if it may be shown at all. */

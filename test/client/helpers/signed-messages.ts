@@ -7,6 +7,24 @@ import type { ChatMessage } from '../../../shared/peer-protocol.js';
 import { testKey } from './test-gate.js';
 import type { TestKey } from './test-gate.js';
 
+let drafted = 0;
+
+/**
+ * A text message of `conversation` by bob at seq 1, sent a second ago, with a fresh id: what the
+ * catch-up tests forward, each overriding what its case is about.
+ */
+export function draft(conversation: string, overrides: Partial<ChatMessage> = {}): ChatMessage {
+  return {
+    id: (0xd0000 + ++drafted).toString(16).padStart(32, '0'),
+    conversation,
+    author: 'bob',
+    seq: 1,
+    sentAt: Date.now() - 1_000,
+    text: 'the real thing',
+    ...overrides,
+  };
+}
+
 /** `message` with the signature of `key` over its statement (any `sig` it had is replaced). */
 export async function signedBy(key: TestKey, message: ChatMessage): Promise<ChatMessage> {
   const { sig: _old, ...fields } = message;

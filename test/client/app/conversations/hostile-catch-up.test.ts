@@ -11,15 +11,12 @@ import type { ChatMessage } from '../../../../shared/peer-protocol.js';
 import type { Group } from '../../../../shared/protocol.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
 import type { RawPeer } from '../../helpers/messenger-room.js';
-import { TestKeys } from '../../helpers/signed-messages.js';
+import { TestKeys, draft } from '../../helpers/signed-messages.js';
 
 const HOUR = 3_600_000;
 const groupId = 'g' + 'b'.repeat(24);
 const conversation = groupConversationId(groupId);
 const otherId = 'g' + 'c'.repeat(24);
-
-let nextId = 0;
-const freshId = () => (++nextId).toString(16).padStart(32, '0');
 
 /** A group made an hour ago with alice, bob (offline) and mallory; carol joins with `carolSince`. */
 function hostileGroup(now: number, carolSince = now - HOUR): Group {
@@ -38,15 +35,7 @@ function hostileGroup(now: number, carolSince = now - HOUR): Group {
 }
 
 function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
-  return {
-    id: freshId(),
-    conversation,
-    author: 'bob',
-    seq: 1,
-    sentAt: Date.now() - 1_000,
-    text: 'the real thing',
-    ...overrides,
-  };
+  return draft(conversation, overrides);
 }
 
 describe('catch-up and live messages from a hostile member', () => {

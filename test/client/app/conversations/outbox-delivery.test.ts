@@ -11,6 +11,10 @@ import {
 } from '../../../../shared/peer-protocol.js';
 import type { PeerFrame } from '../../../../shared/peer-protocol.js';
 import { testKey } from '../../helpers/test-gate.js';
+import type { TestKey } from '../../helpers/test-gate.js';
+import { verifySignature } from '../../../../client/app/identity/device-key.js';
+import { messageHash } from '../../../../client/app/identity/message-signing.js';
+import { messageStatement } from '../../../../shared/message-signature.js';
 
 const GROUP_ID = 'g' + 'c'.repeat(24);
 const group = groupConversationId(GROUP_ID);
@@ -26,7 +30,11 @@ describe('OutboxDelivery on reconnect', () => {
     await deleteAccountStore('alice');
   });
 
-  async function delivery(open: boolean, onSend: (frame: PeerFrame) => void = () => undefined) {
+  async function delivery(
+    open: boolean,
+    onSend: (frame: PeerFrame) => void = () => undefined,
+    key?: TestKey,
+  ) {
     const directory = new Directory('alice');
     directory.setOnline(['bob']);
     directory.setGroups([
@@ -38,7 +46,7 @@ describe('OutboxDelivery on reconnect', () => {
         members: ['alice', 'bob'].map((user) => ({ user, since: 0 })),
       },
     ]);
-    const key = await testKey();
+    key ??= await testKey();
     const sent: PeerFrame[] = [];
     const updated: StoredMessage[] = [];
     const outbox = new OutboxDelivery({
@@ -117,5 +125,49 @@ describe('OutboxDelivery on reconnect', () => {
       'first',
       ...Array.from({ length: 20 }, (_, i) => `burst ${i}`).filter((_, i) => i !== 7),
     ]);
+  });
+
+  /** Whether `message` carries `key`'s signature over exactly its fields. */
+  const signedWith = (key: TestKey, message: StoredMessage | undefined) =>
+    message?.sig !== undefined && verifySignature(key.identity, message.sig, messageStatement(message));
+
+  it('signs each own message before storing it, each linked to the one before, also after a reload', async () => {
+    const key = await testKey();
+    const first = await delivery(true, undefined, key);
+    await first.outbox.send(dm, { text: 'one' }, () => undefined);
+    await first.outbox.send(dm, { text: 'two' }, () => undefined);
+    const reloaded = await delivery(true, undefined, key);
+    await reloaded.outbox.send(dm, { text: 'three' }, () => undefined);
+    const rows = (await store.listConversation(dm)).sort((a, b) => a.seq - b.seq);
+    expect(rows.map((row) => [row.seq, row.text])).to.deep.equal([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ]);
+    for (const row of rows) expect(await signedWith(key, row), row.text).to.equal(true);
+    expect(rows[0]?.prev).to.equal(undefined);
+    expect(rows[1]?.prev).to.equal(await messageHash(rows[0]!));
+    expect(rows[2]?.prev).to.equal(await messageHash(rows[1]!));
+    // What went out is what was stored, signature included.
+    const wire = [...first.sent, ...reloaded.sent].map((frame) =>
+      frame.type === 'message' ? frame.message.sig : '',
+    );
+    expect(wire).to.deep.equal(rows.map((row) => row.sig));
+  });
+
+  it('signs an own message stored before signing when it goes out again', async () => {
+    const key = await testKey();
+    const legacy = await store.addOwnMessage(
+      { id: 'f'.repeat(32), conversation: dm, sentAt: 1000, text: 'old' },
+      ['bob'],
+    );
+    expect(legacy.sig).to.equal(undefined);
+    const { outbox, sent } = await delivery(true, undefined, key);
+    await outbox.flush('bob');
+    const frame = sent[0];
+    expect(frame?.type === 'message' && (await signedWith(key, { ...legacy, ...frame.message }))).to.equal(
+      true,
+    );
+    expect(await signedWith(key, await store.getMessage(legacy.id))).to.equal(true);
   });
 });

@@ -10,14 +10,11 @@ import type { ChatMessage } from '../../../../shared/peer-protocol.js';
 import type { Group } from '../../../../shared/protocol.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
 import type { RawPeer } from '../../helpers/messenger-room.js';
-import { TestKeys, signedBy } from '../../helpers/signed-messages.js';
+import { TestKeys, draft, signedBy } from '../../helpers/signed-messages.js';
 
 const HOUR = 3_600_000;
 const groupId = 'g' + 'd'.repeat(24);
 const conversation = groupConversationId(groupId);
-
-let nextId = 0;
-const freshId = () => (0x5000 + ++nextId).toString(16).padStart(32, '0');
 
 function club(now: number): Group {
   return {
@@ -30,15 +27,7 @@ function club(now: number): Group {
 }
 
 function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
-  return {
-    id: freshId(),
-    conversation,
-    author: 'bob',
-    seq: 1,
-    sentAt: Date.now() - 1_000,
-    text: 'the real thing',
-    ...overrides,
-  };
+  return draft(conversation, overrides);
 }
 
 describe('signed messages in catch-up', () => {
@@ -48,7 +37,10 @@ describe('signed messages in catch-up', () => {
   let carol: RawPeer;
   let keys: TestKeys;
 
-  beforeEach(async () => {
+  beforeEach(async function () {
+    // Two real peer connections (hellos included): well under a second when idle, several with two
+    // busy cores. Not a race: mocha's 5 s default is just short for a loaded machine.
+    this.timeout(20_000);
     room = new MessengerRoom();
     keys = new TestKeys();
     alice = await room.join('alice');
@@ -98,8 +90,10 @@ describe('signed messages in catch-up', () => {
     const honest = await signedBy(await keys.of('bob'), message({ text: 'pay 100' }));
     await forward(mallory, [{ ...honest, text: 'pay 900' }]);
     await forward(mallory, [{ ...honest, sentAt: honest.sentAt + 1 }]);
+    // The chain link is signed too: a forwarder cannot graft the message onto another history.
+    await forward(mallory, [{ ...honest, prev: 'ab'.repeat(32) }]);
     expect(await stored()).to.deep.equal([]);
-    expect(room.warnings.filter((w) => /signature does not verify/.test(w))).to.have.length(2);
+    expect(room.warnings.filter((w) => /signature does not verify/.test(w))).to.have.length(3);
     await forward(carol, [honest]);
     expect(await stored()).to.deep.equal(['pay 100']);
   });
@@ -154,7 +148,20 @@ describe('signed messages in catch-up', () => {
     expect(alice.openConversation?.notices?.join('\n')).to.match(/conflicting messages/);
   });
 
-  it('keeps a message whose author it never met as unverified, and settles it once they connect', async () => {
+  it('flags a live message at a position its author already filled, signed by them, as equivocation', async () => {
+    const key = await keys.of('mallory');
+    const first = await signedBy(key, message({ author: 'mallory', seq: 1, text: 'first at 1' }));
+    const second = await signedBy(key, message({ author: 'mallory', seq: 1, text: 'second at 1' }));
+    mallory.send('alice', { type: 'message', message: first });
+    mallory.send('alice', { type: 'message', message: second });
+    await room.acked(mallory, [first.id, second.id]);
+    expect(await stored()).to.deep.equal(['first at 1']);
+    expect(alice.openConversation?.messages.map((m) => m.text)).to.deep.equal(['first at 1']);
+    expect(warnings()).to.match(/mallory signed conflicting messages at seq 1/);
+  });
+
+  it('keeps a message whose author it never met as unverified, and settles it once they connect', async function () {
+    this.timeout(20_000); // A third connection (see beforeEach).
     const dave = await keys.of('dave');
     const real = await signedBy(dave, message({ author: 'dave', seq: 1, text: 'from dave' }));
     const forged = await signedBy(
@@ -177,5 +184,15 @@ describe('signed messages in catch-up', () => {
     expect(marks()).to.deep.equal([['from dave', 'signed']]);
     expect(await room.stores.get('alice')?.authorship.awaitingKeyOf('dave')).to.deep.equal([]);
     expect(warnings()).to.match(/1 forwarded message\(s\) of dave did not verify against their key: removed/);
+  });
+
+  it('still shows a message stored before messages were signed, marked unsigned', async () => {
+    // Exactly the row an older version stored (account-db-v7.test.ts: such rows survive the upgrade).
+    const old = message({ text: 'from before signing' });
+    await room.stores.get('alice')?.addIncomingMessage(old, { unread: false });
+    await alice.selectConversation(conversation);
+    expect(alice.openConversation?.messages.map((m) => [m.text, m.authorship])).to.deep.equal([
+      ['from before signing', 'unsigned'],
+    ]);
   });
 });
