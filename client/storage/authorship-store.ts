@@ -49,6 +49,26 @@ export class AuthorshipStore {
     });
   }
 
+  /**
+   * For each of `messages`, what its author stored just before and just after it (seq − 1 and
+   * seq + 1 of the same conversation): the links its `prev` and theirs must agree with.
+   */
+  async neighbours(
+    messages: readonly ChatMessage[],
+  ): Promise<Array<{ before: StoredMessage | undefined; after: StoredMessage | undefined }>> {
+    return this.#connection.run(['messages'], 'readonly', async (tx) => {
+      const index = tx.objectStore('messages').index('by-author-seq');
+      const read = async (key: [string, string, number]) =>
+        this.#connection.parse(StoredMessage, 'messages', key, await index.get(key));
+      return Promise.all(
+        messages.map(async ({ conversation, author, seq }) => ({
+          before: seq > 1 ? await read([conversation, author, seq - 1]) : undefined,
+          after: await read([conversation, author, seq + 1]),
+        })),
+      );
+    });
+  }
+
   /** Forwarded messages of `author` held until their key is known. */
   async awaitingKeyOf(author: string): Promise<StoredMessage[]> {
     return this.#connection.run(['messages'], 'readonly', async (tx) => {

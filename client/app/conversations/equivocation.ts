@@ -10,6 +10,7 @@ import type { AccountStore } from '../../storage/account-store.js';
 import type { Equivocation } from '../../storage/authorship-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import { isSigned, toWire } from '../../storage/stored-message.js';
+import { messageHash } from '../identity/message-signing.js';
 import type { Warn } from '../warn.js';
 import { differsFrom, warnConflict } from './arrival-checks.js';
 
@@ -43,26 +44,63 @@ export async function reviewCopies(
     const first = byId ?? (await deps.store.authorship.at(copy.conversation, copy.author, copy.seq));
     if (!first) continue;
     if (verified(copy) && checked(first) && samePosition(first, copy)) {
-      const evidence: Equivocation = {
-        conversation: copy.conversation,
-        author: copy.author,
-        seq: copy.seq,
-        kept: toWire(first),
-        other: toWire(copy),
-        from: peer,
-        at: Date.now(),
-      };
-      await deps.store.authorship.addEquivocation(evidence);
-      deps.warn(
-        `${copy.author} signed conflicting messages at seq ${copy.seq} of ${copy.conversation} (from ${peer})`,
-      );
-      deps.found(evidence);
+      await record(deps, peer, first, copy);
     } else if (byId) {
       warnConflict(deps.warn, peer, copy.id);
     } else {
       deps.warn(`${peer} forwarded a second message at seq ${copy.seq} of ${copy.author}`);
     }
   }
+}
+
+/**
+ * Checks the chain links of `messages` from `peer` (just stored, their signatures verified): each
+ * one's `prev` must be the hash of what its author stored at seq − 1, and the message stored at
+ * seq + 1 must name this one. A link that does not match, between two checked messages, is the
+ * author's signature on two histories — equivocation at the earlier seq, found even when the other
+ * copy itself never arrives here. The kept copy is the one held; the other, the message naming
+ * another predecessor.
+ */
+export async function reviewChain(
+  deps: CopyReviewDeps,
+  peer: string,
+  messages: readonly ChatMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  const ids = new Set(messages.map((message) => message.id));
+  const links = await deps.store.authorship.neighbours(messages);
+  for (const [i, message] of messages.entries()) {
+    const { before, after } = links[i]!;
+    if (before && checked(before) && message.prev !== (await messageHash(before))) {
+      await record(deps, peer, before, message);
+    }
+    // A later message already held that names another message at this one's seq.
+    if (after && !ids.has(after.id) && checked(after) && after.prev !== (await messageHash(message))) {
+      await record(deps, peer, message, after);
+    }
+  }
+}
+
+async function record(
+  deps: CopyReviewDeps,
+  peer: string,
+  kept: ChatMessage,
+  other: ChatMessage,
+): Promise<void> {
+  const evidence: Equivocation = {
+    conversation: kept.conversation,
+    author: kept.author,
+    seq: kept.seq,
+    kept: toWire(kept),
+    other: toWire(other),
+    from: peer,
+    at: Date.now(),
+  };
+  await deps.store.authorship.addEquivocation(evidence);
+  deps.warn(
+    `${kept.author} signed conflicting messages at seq ${kept.seq} of ${kept.conversation} (from ${peer})`,
+  );
+  deps.found(evidence);
 }
 
 /** A stored copy whose signature was checked when it came (or our own, signed here). */

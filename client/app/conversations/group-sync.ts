@@ -86,7 +86,10 @@ export class GroupSync {
    */
   async announce(peer: string, conversations = this.#deps.directory.sharedGroups(peer)): Promise<void> {
     // First, so that forgeries of `peer`'s messages are gone from the heads we send: they come again.
-    await this.#deps.inbox.settleHeld(peer);
+    // A failure (the store closing, say) leaves them held for the next connection; catch-up goes on.
+    await this.#deps.inbox
+      .settleHeld(peer)
+      .catch((error: unknown) => this.#deps.links.warn(`checking ${peer}'s held messages failed`, error));
     for (const conversation of conversations) {
       const catching = this.#catching.get(conversation);
       if (catching && catching.leader !== peer) {

@@ -13,7 +13,7 @@ import type { Directory } from '../roster/directory.js';
 import type { MessageVerifier } from '../identity/message-signing.js';
 import type { OpenConversation } from './open-conversation.js';
 import { sentAtProblem, signatureProblem } from './arrival-checks.js';
-import { equivocationNotice, reviewCopies } from './equivocation.js';
+import { equivocationNotice, reviewChain, reviewCopies } from './equivocation.js';
 import type { CopyReviewDeps } from './equivocation.js';
 import { raisesAttention } from './reactions.js';
 
@@ -74,13 +74,16 @@ export class Inbox {
       await this.#unshow(message.id);
       return;
     }
-    if ((await this.#store(message)) === 'duplicate') {
+    const result = await this.#store(message);
+    if (result === 'duplicate') {
       await reviewCopies(this.#review, peer, [message], () => true);
       // Shown as it arrived, but another message holds its position: the stored one is what shows.
       await this.#unshow(message.id);
     }
     // Acked even when a duplicate: the sender keeps re-sending until it hears this.
     this.#deps.links.send(peer, { type: 'ack', ids: [message.id] });
+    // After the ack: the chain check reads what is stored around it, off the sender's wait.
+    if (result === 'stored') await reviewChain(this.#review, peer, [message]);
     // After the ack, so the author has stored its own message by the time the receipt arrives.
     if (this.#deps.open()?.conversation === message.conversation) this.#deps.seen();
     if (message.file) void this.#deps.fileArrived(incomingRow(message, Date.now()));
@@ -185,6 +188,8 @@ export class Inbox {
     const fresh = new Set(stored);
     const known = messages.filter((message) => !fresh.has(message.id));
     if (known.length > 0) await reviewCopies(this.#review, peer, known, (copy) => !awaiting.has(copy.id));
+    const checked = messages.filter((message) => fresh.has(message.id) && !awaiting.has(message.id));
+    await reviewChain(this.#review, peer, checked);
     if (stored.length === 0) return;
     if (!seen)
       this.#deps.notify(

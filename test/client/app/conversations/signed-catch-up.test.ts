@@ -8,6 +8,7 @@ import type { Messenger } from '../../../../client/app/messenger.js';
 import { groupConversationId } from '../../../../shared/peer-protocol.js';
 import type { ChatMessage } from '../../../../shared/peer-protocol.js';
 import type { Group } from '../../../../shared/protocol.js';
+import { messageHash } from '../../../../client/app/identity/message-signing.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
 import type { RawPeer } from '../../helpers/messenger-room.js';
 import { TestKeys, draft, signedBy } from '../../helpers/signed-messages.js';
@@ -146,6 +147,34 @@ describe('signed messages in catch-up', () => {
     alice.closeConversation();
     await alice.selectConversation(conversation);
     expect(alice.openConversation?.notices?.join('\n')).to.match(/conflicting messages/);
+  });
+
+  it('flags messages whose chain links name another previous message, and takes honest links', async () => {
+    const bob = await keys.of('bob');
+    const sign = async (seq: number, text: string, after?: ChatMessage) =>
+      signedBy(bob, message({ seq, text, ...(after ? { prev: await messageHash(after) } : {}) }));
+    const one = await sign(1, 'the plan is A');
+    const two = await sign(2, 'as agreed', one);
+    await forward(carol, [one, two]);
+    expect(warnings()).not.to.match(/conflicting/);
+
+    // Bob's seq 3 follows a seq 2 that is not the one alice holds: he signed two histories.
+    const otherTwo = await sign(2, 'the plan is B', one);
+    const three = await sign(3, 'after B', otherTwo);
+    await forward(mallory, [three]);
+    expect(warnings()).to.match(/bob signed conflicting messages at seq 2/);
+    // A seq 5 held first, then a seq 4 it does not name: the same, found from the other side.
+    const five = await sign(5, 'five', await sign(4, 'another four', three));
+    await forward(mallory, [five]);
+    await forward(carol, [await sign(4, 'four', three)]);
+    expect(warnings()).to.match(/bob signed conflicting messages at seq 4/);
+
+    expect(await stored()).to.have.members(['the plan is A', 'as agreed', 'after B', 'four', 'five']);
+    const evidence = await room.stores.get('alice')?.authorship.equivocations(conversation);
+    expect(evidence?.map((e) => [e.seq, e.kept.text, e.other.text, e.from])).to.deep.equal([
+      [2, 'as agreed', 'after B', 'mallory'],
+      [4, 'four', 'five', 'carol'],
+    ]);
   });
 
   it('flags a live message at a position its author already filled, signed by them, as equivocation', async () => {
