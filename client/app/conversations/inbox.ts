@@ -74,16 +74,16 @@ export class Inbox {
       await this.#unshow(message.id);
       return;
     }
-    const result = await this.#store(message);
-    if (result === 'duplicate') {
+    if ((await this.#store(message)) === 'duplicate') {
       await reviewCopies(this.#review, peer, [message], () => true);
       // Shown as it arrived, but another message holds its position: the stored one is what shows.
       await this.#unshow(message.id);
+    } else {
+      // Before the ack, so an ack means the message was handled whole (it is shown already).
+      await reviewChain(this.#review, peer, [message]);
     }
     // Acked even when a duplicate: the sender keeps re-sending until it hears this.
     this.#deps.links.send(peer, { type: 'ack', ids: [message.id] });
-    // After the ack: the chain check reads what is stored around it, off the sender's wait.
-    if (result === 'stored') await reviewChain(this.#review, peer, [message]);
     // After the ack, so the author has stored its own message by the time the receipt arrives.
     if (this.#deps.open()?.conversation === message.conversation) this.#deps.seen();
     if (message.file) void this.#deps.fileArrived(incomingRow(message, Date.now()));
