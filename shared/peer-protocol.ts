@@ -6,11 +6,15 @@
 import { z } from 'zod';
 import { USERNAME_MAX_LENGTH } from './names.js';
 import { FileAck, FileCancel, FileHash, FileInfo, FileReady, FileRequest } from './file-protocol.js';
-import { HelloFrame, HelloProofFrame } from './identity-protocol.js';
+import { HelloFrame, HelloProofFrame, SignatureHex } from './identity-protocol.js';
+import { PrevHash } from './message-signature.js';
 import { frameParser } from './protocol.js';
 
-/** 2: the hello carries a device key and nonce, and a `hello-proof` binds them to the DTLS session. */
-export const PEER_PROTOCOL_VERSION = 2;
+/**
+ * 2: the hello carries a device key and nonce, and a `hello-proof` binds them to the DTLS session.
+ * 3: every message is signed by its author (`prev`, `sig`: shared/message-signature.ts).
+ */
+export const PEER_PROTOCOL_VERSION = 3;
 
 /** The largest message text, in UTF-8 bytes, enforced by the sender's composer and by every receiver. */
 export const MAX_TEXT_BYTES = 16 * 1024;
@@ -71,7 +75,10 @@ export type ReactionBody = z.infer<typeof ReactionBody>;
 /**
  * The fields of a message as authored. `seq` counts the author's messages in this conversation from
  * 1, with no gaps, so a receiver can tell what it lacks. A message carries exactly one body: `text`,
- * a `file` (whose id is the message's id) or a `reaction`. `sig` is reserved for the author's signature.
+ * a `file` (whose id is the message's id) or a `reaction`. `sig` is the author's signature of
+ * `messageStatement` (shared/message-signature.ts), `prev` the hash of the author's previous message
+ * in the conversation (absent for the first). Both are optional in the shape only because rows stored
+ * before signing lack them: a receiver refuses a message from a peer without `sig`.
  */
 export const CHAT_MESSAGE_FIELDS = {
   id: MessageId,
@@ -82,7 +89,8 @@ export const CHAT_MESSAGE_FIELDS = {
   text: MessageText.optional(),
   file: FileInfo.optional(),
   reaction: ReactionBody.optional(),
-  sig: z.string().max(512).optional(),
+  prev: PrevHash.optional(),
+  sig: SignatureHex.optional(),
 };
 
 /** Exactly one of `text`, `file` and `reaction`: the rule every message, sent, received or stored, keeps. */

@@ -102,8 +102,7 @@ export class Messenger {
     this.me = me;
     this.#store = store;
     this.#onChange = options.onChange;
-    this.directory = new Directory(me);
-    const directory = this.directory;
+    const directory = (this.directory = new Directory(me));
     this.#list = new ConversationList(directory);
     this.#identities = new IdentityBook({ me, own: key.identity, store: store.identity, changed });
     this.#policy = new ConnectPolicy({
@@ -144,6 +143,7 @@ export class Messenger {
       links,
       directory,
       store,
+      key,
       updated: (message) => this.#active.upsert(message),
     });
     this.#files = new FileTransfers({
@@ -165,12 +165,21 @@ export class Messenger {
         : { keepOutgoingBytes: options.keepOutgoingFileBytes }),
     });
     this.files = new FileCommands(this.#files, store);
-    this.#sync = new GroupSync({
+    const inbox = new Inbox({
       links,
       directory,
       store,
-      accept: (peer, conversation, messages) => inbox.storeBatch(peer, conversation, messages),
+      verifier: this.#identities.verifier,
+      list: this.#list,
+      fileArrived: (message) => this.#files.incoming(message),
+      notify: (conversation, messages) => this.#notifier.notify(conversation, messages),
+      typingStopped: (conversation, author) => this.#typing.stopped(conversation, author),
+      open: () => this.#active.current,
+      visible: () => this.#active.visible,
+      seen: () => this.#active.reportSeen(),
+      changed,
     });
+    this.#sync = new GroupSync({ links, directory, store, inbox });
     this.#notifier = new Notifier({
       kindOf: (conversation) => directory.kindOf(conversation),
       title: (conversation) => directory.title(conversation),
@@ -206,19 +215,6 @@ export class Messenger {
       typing: this.#typing,
       receipts,
       notifier: this.#notifier,
-      changed,
-    });
-    const inbox = new Inbox({
-      links,
-      directory,
-      store,
-      list: this.#list,
-      fileArrived: (message) => this.#files.incoming(message),
-      notify: (conversation, messages) => this.#notifier.notify(conversation, messages),
-      typingStopped: (conversation, author) => this.#typing.stopped(conversation, author),
-      open: () => this.#active.current,
-      visible: () => this.#active.visible,
-      seen: () => this.#active.reportSeen(),
       changed,
     });
     this.history = new MessageHistory({

@@ -2,11 +2,13 @@
  * The IndexedDB database of one account: its schema and its migrations. Only this folder opens it;
  * each store class reads and writes its own IndexedDB stores (message-store.ts: `messages`, `outbox`;
  * conversation-store.ts: `conversations`; file-store.ts: `files`, `file-chunks`; identity-store.ts:
- * `identity`, `pins`; search-index.ts: `search-index`).
+ * `identity`, `pins`; search-index.ts: `search-index`; authorship-store.ts: `equivocations` and the
+ * messages awaiting their author's key).
  */
 import { deleteDB, openDB } from 'idb';
 import type { DBSchema, IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import { nameKey } from '../../shared/names.js';
+import type { Equivocation } from './authorship-store.js';
 import type { DeviceKeyRow, PinRow } from './identity-store.js';
 import { StoredFile, withRecipients } from './stored-file.js';
 import type { StoredFileStatus } from './stored-file.js';
@@ -17,7 +19,7 @@ import type { ConversationSummary, OutboxRow } from './stored-message.js';
 export type { OutboxRow } from './stored-message.js';
 
 /** Bump by one with each migration added to `upgrade`. */
-export const ACCOUNT_DB_VERSION = 6;
+export const ACCOUNT_DB_VERSION = 7;
 
 /**
  * What the app writes. Rows read back are typed by the same interfaces but must still be validated
@@ -32,6 +34,11 @@ export interface AccountSchema extends DBSchema {
       'by-conversation': [conversation: string, sentAt: number, id: string];
       /** One author's messages of a conversation by seq: the next seq, and what a peer lacks. */
       'by-author-seq': [conversation: string, author: string, seq: number];
+      /**
+       * Since v7: forwarded messages whose author's key is not known yet, by author. Sparse: only
+       * rows with `awaitingKey` are in it, so finding them never walks the history.
+       */
+      'by-awaiting-key': string;
     };
   };
   outbox: { key: [to: string, id: string]; value: OutboxRow };
@@ -60,6 +67,8 @@ export interface AccountSchema extends DBSchema {
    * newest first within a token; the keys are the index, the value is a placeholder.
    */
   'search-index': { key: [token: string, minusSentAt: number, id: string]; value: 1 };
+  /** Since v7: two messages one author signed for one position: the evidence of equivocation. */
+  equivocations: { key: [conversation: string, author: string, seq: number]; value: Equivocation };
 }
 
 export type AccountDb = IDBPDatabase<AccountSchema>;
@@ -144,6 +153,12 @@ function upgrade(db: AccountDb, oldVersion: number, transaction: UpgradeTransact
   if (oldVersion < 6) {
     db.createObjectStore('search-index');
     backfillSearchIndex(transaction).catch(() => abortQuietly(transaction));
+  }
+  // Signed messages (authorship-store.ts). Rows stored before have no `sig` and stay as they are:
+  // they are shown as unsigned, never dropped.
+  if (oldVersion < 7) {
+    transaction.objectStore('messages').createIndex('by-awaiting-key', 'awaitingKey');
+    db.createObjectStore('equivocations', { keyPath: ['conversation', 'author', 'seq'] });
   }
 }
 

@@ -18,6 +18,7 @@ import type { ChatMessage } from '../../shared/peer-protocol.js';
 import type { ProtocolError } from '../../shared/errors.js';
 import { deleteAccountDb, openAccountDb } from './account-db.js';
 import type { AccountDb } from './account-db.js';
+import { AuthorshipStore } from './authorship-store.js';
 import { CatchUpQueries } from './catch-up-queries.js';
 import { ConversationStore } from './conversation-store.js';
 import { IdentityStore } from './identity-store.js';
@@ -85,6 +86,7 @@ export class AccountStore {
   readonly search: SearchIndex;
   /** The whole history read out a page at a time, and merged in by id (export / import). */
   readonly history: HistoryStore;
+  readonly authorship: AuthorshipStore;
 
   /** Use `openAccountStore`. */
   constructor(
@@ -101,6 +103,7 @@ export class AccountStore {
     this.catchUp = new CatchUpQueries(this.#connection);
     this.files = new FileStore(this.#connection);
     this.identity = new IdentityStore(this.#connection);
+    this.authorship = new AuthorshipStore(this.#connection);
   }
 
   /** See `MessageStore.addOwnMessage`. */
@@ -132,7 +135,7 @@ export class AccountStore {
   addIncomingBatch(
     conversation: string,
     batch: readonly ChatMessage[],
-    options: { unread: boolean; receivedAt?: number },
+    options: { unread: boolean; receivedAt?: number; awaitingKey?: ReadonlySet<string> },
   ): Promise<string[]> {
     return this.messages.addIncomingBatch(conversation, batch, options);
   }

@@ -38,6 +38,9 @@ export interface OwnMessageDraft {
   reaction?: ReactionBody;
   seq?: number;
   sent?: boolean;
+  /** The author's signature and chain link (shared/message-signature.ts), made before storing. */
+  prev?: string;
+  sig?: string;
 }
 
 /** Messages and their outbox. Reached as `AccountStore.messages`. */
@@ -126,6 +129,8 @@ export class MessageStore {
       ...(draft.text !== undefined ? { text: draft.text } : {}),
       ...(draft.file !== undefined ? { file: draft.file } : {}),
       ...(draft.reaction !== undefined ? { reaction: draft.reaction } : {}),
+      ...(draft.prev !== undefined ? { prev: draft.prev } : {}),
+      ...(draft.sig !== undefined ? { sig: draft.sig } : {}),
       recipients: [...new Set(recipients)].filter((name) => nameKey(name) !== me),
       deliveredTo: [],
       sent: draft.sent ?? false,
@@ -146,7 +151,8 @@ export class MessageStore {
 
   /**
    * Stores a message from someone else (already validated by the peer protocol) unless a message
-   * with its id is stored: then nothing changes and it answers 'duplicate'. When `unread`, the
+   * with its id is stored, or another one of its author at its seq (the first copy of a position
+   * stays: the caller compares them): then nothing changes and it answers 'duplicate'. When `unread`, the
    * conversation's unread count goes up by one. `receivedAt` defaults to now.
    */
   async addIncomingMessage(
@@ -158,6 +164,7 @@ export class MessageStore {
     return this.#connection.run(['messages', 'conversations', 'search-index'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
       if ((await messages.getKey(row.id)) !== undefined) return 'duplicate';
+      if (await positionTaken(messages.index('by-author-seq'), row)) return 'duplicate';
       // The author's clock is not trusted: a message dated in the future must not pin its
       // conversation to the top of the list, so its activity is capped at its arrival.
       const activity = Math.min(row.sentAt, receivedAt);
@@ -173,20 +180,24 @@ export class MessageStore {
 
   /**
    * Stores many messages of one conversation from others in one transaction (a catch-up batch):
-   * those whose id is already stored are skipped. Returns the ids that were new; when `unread`,
+   * those whose id, or whose author's seq, is already stored are skipped. Returns the ids that were new; when `unread`,
    * the conversation's unread count goes up by that many.
    */
   async addIncomingBatch(
     conversation: string,
     batch: readonly ChatMessage[],
-    options: { unread: boolean; receivedAt?: number },
+    options: { unread: boolean; receivedAt?: number; awaitingKey?: ReadonlySet<string> },
   ): Promise<string[]> {
     const receivedAt = options.receivedAt ?? Date.now();
     return this.#connection.run(['messages', 'conversations', 'search-index'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
-      const known = await Promise.all(batch.map((message) => messages.getKey(message.id)));
+      const bySeq = messages.index('by-author-seq');
+      const [known, taken] = await Promise.all([
+        Promise.all(batch.map((message) => messages.getKey(message.id))),
+        Promise.all(batch.map((message) => positionTaken(bySeq, message))),
+      ]);
       const fresh = batch.filter(
-        (message, i) => known[i] === undefined && message.conversation === conversation,
+        (message, i) => known[i] === undefined && !taken[i] && message.conversation === conversation,
       );
       // A batch may repeat an id: keep its first copy only.
       const unique = [...new Map(fresh.map((message) => [message.id, message])).values()];
@@ -195,6 +206,7 @@ export class MessageStore {
       await Promise.all(
         unique.map((message) => {
           const row = toIncomingRow(message, receivedAt);
+          if (options.awaitingKey?.has(message.id)) row.awaitingKey = message.author;
           return Promise.all([messages.add(row), this.#search.add(search, row)]);
         }),
       );
@@ -406,6 +418,15 @@ export class MessageStore {
   #parse(key: IDBValidKey, raw: unknown): StoredMessage | undefined {
     return this.#connection.parse(StoredMessage, 'messages', key, raw);
   }
+}
+
+/** Whether another message of `message`'s author is stored at its seq of its conversation. */
+async function positionTaken(
+  bySeq: IDBPIndex<AccountSchema, ArrayLike<AccountStoreName>, 'messages', 'by-author-seq', 'readwrite'>,
+  message: ChatMessage,
+): Promise<boolean> {
+  const key = await bySeq.getKey([message.conversation, message.author, message.seq]);
+  return key !== undefined && key !== message.id;
 }
 
 function compareByTime(a: ConversationCursor, b: ConversationCursor): number {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CHAT_MESSAGE_FIELDS, ChatMessage, hasOneBody } from '../../shared/peer-protocol.js';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
+import { SignatureHex } from '../../shared/identity-protocol.js';
 
 const Username = ChatMessage.shape.author;
 const Timestamp = z.number().int().nonnegative();
@@ -18,11 +19,15 @@ const Timestamp = z.number().int().nonnegative();
 export const StoredMessage: z.ZodType<StoredMessage> = z
   .object({
     ...CHAT_MESSAGE_FIELDS,
+    // Before v7 the field was reserved as any short string: such a row stays readable (and is
+    // never forwarded with it, see `toWire`).
+    sig: z.string().max(512).optional(),
     recipients: z.array(Username),
     deliveredTo: z.array(Username),
     sent: z.boolean(),
     receivedAt: Timestamp.optional(),
     readBy: z.array(Username).optional(),
+    awaitingKey: Username.optional(),
   })
   .refine(hasOneBody, 'a message has exactly one of text, file and reaction');
 
@@ -38,6 +43,13 @@ export interface StoredMessage extends ChatMessage {
   receivedAt?: number;
   /** Own messages: recipients who had it on their screen (a `read` receipt); absent when none yet. */
   readBy?: string[];
+  /**
+   * Incoming, forwarded: signed, but its author's key is not known here yet (no hello with them), so
+   * the signature is unchecked: the author's name (indexed, `by-awaiting-key`), until a hello pins
+   * their key and the signature is checked (docs/identity.md). Absent: checked, or from before
+   * signing (no `sig`: shown as unsigned).
+   */
+  awaitingKey?: string;
 }
 
 /** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */
@@ -102,8 +114,14 @@ export function toWire(message: ChatMessage): ChatMessage {
   if (message.text !== undefined) wire.text = message.text;
   if (message.file !== undefined) wire.file = message.file;
   if (message.reaction !== undefined) wire.reaction = message.reaction;
-  if (message.sig !== undefined) wire.sig = message.sig;
+  if (message.prev !== undefined) wire.prev = message.prev;
+  if (isSigned(message)) wire.sig = message.sig;
   return wire;
+}
+
+/** Whether a message carries a signature (rows from before v7 may hold something else in `sig`). */
+export function isSigned(message: ChatMessage): message is ChatMessage & { sig: string } {
+  return message.sig !== undefined && SignatureHex.safeParse(message.sig).success;
 }
 
 function describe(error: z.ZodError): string {

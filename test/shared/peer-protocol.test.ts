@@ -36,7 +36,7 @@ const validPeerFrames: unknown[] = [
   { type: 'hello', version: 2, nonce: 'ab'.repeat(16), identity: { alg: 'Ed25519', key: '01'.repeat(32) } },
   { type: 'hello-proof', sig: 'cd'.repeat(64) },
   { type: 'message', message: message() },
-  { type: 'message', message: message({ sig: 'abc', text: '😀 привет' }) },
+  { type: 'message', message: message({ sig: 'ab'.repeat(64), prev: 'cd'.repeat(32), text: '😀 привет' }) },
   { type: 'message', message: message({ text: 'x'.repeat(MAX_TEXT_BYTES) }) },
   { type: 'ack', ids: [id(1)] },
   { type: 'ack', ids: Array.from({ length: MAX_ACK_IDS }, (_, i) => id(i)) },

@@ -28,6 +28,7 @@ import type { ConversationKind, Directory } from '../roster/directory.js';
 // A voice clip is sent as a file named the way the recorder names it: one rule, kept in voice/.
 // eslint-disable-next-line no-restricted-imports
 import { voiceFileName } from '../voice/voice-recording.js';
+import { equivocationNotice } from './equivocation.js';
 import type { MessageView } from './message-view.js';
 import { OpenConversation, VIEW_LIMIT } from './open-conversation.js';
 import type { OutboxDelivery } from './outbox-delivery.js';
@@ -57,6 +58,8 @@ export interface OpenConversationView {
   readonly typing?: readonly string[];
   /** The message it was opened at (a search result): scrolled to and highlighted; absent: none. */
   readonly focus?: string;
+  /** What it says above the log: an author who signed conflicting messages here. */
+  readonly notices?: readonly string[];
 }
 
 export type ConnectProblem = 'no-relay' | 'blocked';
@@ -67,7 +70,10 @@ export interface ActiveConversationDeps {
   /** Whether the ICE servers include a TURN relay. */
   relayConfigured(): boolean;
   readonly directory: Directory;
-  readonly store: Pick<AccountStore, 'listConversation' | 'listAround' | 'getMessage' | 'markRead'>;
+  readonly store: Pick<
+    AccountStore,
+    'listConversation' | 'listAround' | 'getMessage' | 'markRead' | 'authorship'
+  >;
   readonly list: Pick<ConversationList, 'active' | 'markRead'>;
   readonly delivery: Pick<OutboxDelivery, 'send' | 'recipientsOf'>;
   readonly files: Pick<FileTransfers, 'view' | 'describe' | 'addOutgoing'>;
@@ -122,9 +128,13 @@ export class ActiveConversation {
     if (peer && directory.isOnline(peer)) this.#deps.links.connect(peer);
     this.#focus = null;
     this.#deps.changed();
-    const messages = await this.#page(open, options.at);
+    const [messages, equivocations] = await Promise.all([
+      this.#page(open, options.at),
+      this.#deps.store.authorship.equivocations(conversation),
+    ]);
     if (this.#open !== open) return;
     open.set(messages);
+    for (const evidence of equivocations) open.notice(equivocationNotice(evidence));
     this.reportSeen();
     await this.#markReadIfSeen();
     this.#deps.changed();
@@ -255,6 +265,7 @@ export class ActiveConversation {
       messages: open.views,
       muted: this.#deps.notifier.isMuted(conversation),
       typing: this.#deps.typing.typing(conversation),
+      notices: open.notices,
       ...(this.#focus?.open === open ? { focus: this.#focus.id } : {}),
     };
   }

@@ -3,11 +3,12 @@
  * device can believe, and — for a message forwarded in a catch-up — an author who was in the group
  * when it was written and a seq that author could have reached. Pure functions over the directory,
  * called by the inbox (live messages) and group catch-up (`sync-batch`), so the receive path keeps
- * one place for these rules. Author signatures (the identity issue) come on top; these stand regardless.
+ * one place for these rules. Author signatures (identity/message-signing.ts) come on top; these
+ * stand regardless (a member can sign nonsense in their own name).
  */
 import { MAX_SYNC_BATCH } from '../../../shared/peer-protocol.js';
 import type { ChatMessage } from '../../../shared/peer-protocol.js';
-import type { AccountStore } from '../../storage/account-store.js';
+import type { Verdict } from '../identity/message-signing.js';
 import type { Directory } from '../roster/directory.js';
 import type { Warn } from '../warn.js';
 
@@ -61,15 +62,14 @@ export function forwardedProblem(
 }
 
 /**
- * Sorts a forwarded batch by seq against what this side holds (`heads`: each author's contiguous
- * head). `beyond`: past the head plus the batch's own contiguous run from there plus `SEQ_SLACK`,
- * a seq the author could not have reached as far as this side knows. `held`: at or below the head,
- * a position this side already fills — a duplicate, or (with another id) a conflicting copy.
+ * The messages of a forwarded batch whose seq is past what this side holds of their author (`heads`:
+ * each author's contiguous head) plus the batch's own contiguous run from there plus `SEQ_SLACK`: a
+ * seq the author could not have reached as far as this side knows.
  */
 export function seqReach(
   messages: readonly ChatMessage[],
   heads: ReadonlyMap<string, number>,
-): { beyond: Set<ChatMessage>; held: Set<ChatMessage> } {
+): { beyond: Set<ChatMessage> } {
   const byAuthor = new Map<string, ChatMessage[]>();
   for (const message of messages) {
     const list = byAuthor.get(message.author) ?? [];
@@ -77,34 +77,14 @@ export function seqReach(
     byAuthor.set(message.author, list);
   }
   const beyond = new Set<ChatMessage>();
-  const held = new Set<ChatMessage>();
   for (const [author, list] of byAuthor) {
     const head = heads.get(author) ?? 0;
     const seqs = new Set(list.map((message) => message.seq));
     let run = head;
     while (seqs.has(run + 1)) run += 1;
-    for (const message of list) {
-      if (message.seq <= head) held.add(message);
-      else if (message.seq > run + SEQ_SLACK) beyond.add(message);
-    }
+    for (const message of list) if (message.seq > run + SEQ_SLACK) beyond.add(message);
   }
-  return { beyond, held };
-}
-
-/**
- * Warns about each of `copies` (messages from `peer` that were not stored: their id was known) whose
- * stored copy says something else. The first copy stays: a later one never replaces it.
- */
-export async function flagConflicts(
-  store: Pick<AccountStore, 'getMessage'>,
-  warn: Warn,
-  peer: string,
-  copies: readonly ChatMessage[],
-): Promise<void> {
-  for (const copy of copies) {
-    const stored = await store.getMessage(copy.id);
-    if (stored && differsFrom(stored, copy)) warnConflict(warn, peer, copy.id);
-  }
+  return { beyond };
 }
 
 export function warnConflict(warn: Warn, peer: string, id: string): void {
@@ -119,4 +99,18 @@ export function differsFrom(stored: ChatMessage, incoming: ChatMessage): boolean
 function bodyKey(message: ChatMessage): string {
   const { conversation, author, seq, sentAt, text, file, reaction } = message;
   return JSON.stringify([conversation, author, seq, sentAt, text ?? null, file ?? null, reaction ?? null]);
+}
+
+/** Why a signature verdict refuses a message from a peer, or null when it is good. */
+export function signatureProblem(verdict: Verdict): string | null {
+  switch (verdict) {
+    case 'valid':
+      return null;
+    case 'unsigned':
+      return 'without a signature';
+    case 'invalid':
+      return 'whose signature does not verify';
+    case 'unknown-key':
+      return 'by an author whose key is not known';
+  }
 }

@@ -14,10 +14,12 @@ import type { ChatMessage, PeerFrame } from '../../../shared/peer-protocol.js';
 import { systemClock } from '../../net/clock.js';
 import type { Clock } from '../../net/clock.js';
 import type { AccountStore } from '../../storage/account-store.js';
+import { isSigned } from '../../storage/stored-message.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
-import { differsFrom, forwardedProblem, seqReach, warnConflict } from './arrival-checks.js';
+import { forwardedProblem, seqReach, signatureProblem } from './arrival-checks.js';
+import type { Inbox } from './inbox.js';
 import { takeBatch } from './sync-batches.js';
 
 /** How many batches of one stream may wait for their ack at once. */
@@ -40,8 +42,12 @@ export interface GroupSyncDeps {
   readonly links: Pick<PeerLinks, 'send' | 'warn'>;
   readonly directory: Directory;
   readonly store: AccountStore;
-  /** Stores forwarded messages of one conversation from `peer` (already checked here) in one go. */
-  accept(peer: string, conversation: string, messages: readonly ChatMessage[]): Promise<void>;
+  /**
+   * The way in: signatures checked (`check`), forwarded messages stored (`storeBatch`, already checked
+   * here, in one go; `awaiting`: ids whose author's key is not known yet), and an author's held
+   * messages checked once their key is (`settleHeld`).
+   */
+  readonly inbox: Pick<Inbox, 'check' | 'storeBatch' | 'settleHeld'>;
   /** Time for the leader's quiet period; injected so tests can step it. */
   readonly clock?: Clock;
 }
@@ -79,6 +85,11 @@ export class GroupSync {
    * no other member streams that group to us now, else once that member's stream is quiet.
    */
   async announce(peer: string, conversations = this.#deps.directory.sharedGroups(peer)): Promise<void> {
+    // First, so that forgeries of `peer`'s messages are gone from the heads we send: they come again.
+    // A failure (the store closing, say) leaves them held for the next connection; catch-up goes on.
+    await this.#deps.inbox
+      .settleHeld(peer)
+      .catch((error: unknown) => this.#deps.links.warn(`checking ${peer}'s held messages failed`, error));
     for (const conversation of conversations) {
       const catching = this.#catching.get(conversation);
       if (catching && catching.leader !== peer) {
@@ -110,7 +121,10 @@ export class GroupSync {
       conversation,
       // Their own messages they have, or will get back from nobody: never send them anyone's word
       // for it. Our own that the outbox still holds for them go out through the outbox.
-      queue: missing.filter((message) => message.author !== peer && !outbox.has(message.id)),
+      // Unsigned ones (stored before messages were signed) are refused by every receiver: not sent.
+      queue: missing.filter(
+        (message) => message.author !== peer && !outbox.has(message.id) && isSigned(message),
+      ),
       inFlight: [],
     };
     this.#streams.set(streamKey(peer, conversation), stream);
@@ -136,39 +150,46 @@ export class GroupSync {
     }
     const fromLeader = this.#catching.get(conversation)?.leader === peer;
     if (fromLeader) this.#leaderQuietFor(conversation, Infinity);
-    const accepted = await this.#acceptable(peer, frame);
-    if (accepted.length > 0) await this.#deps.accept(peer, conversation, accepted);
+    const { accepted, awaiting } = await this.#acceptable(peer, frame);
+    if (accepted.length > 0) await this.#deps.inbox.storeBatch(peer, conversation, accepted, awaiting);
     if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
     // Processed, stored or refused: the sender may go on.
     this.#deps.links.send(peer, { type: 'ack', ids: frame.messages.map((message) => message.id) });
   }
 
-  /** The messages of a forwarded batch that pass the arrival checks; each refusal is warned about. */
-  async #acceptable(peer: string, frame: SyncBatchFrame): Promise<ChatMessage[]> {
+  /**
+   * The messages of a forwarded batch that pass the arrival checks and whose signature verifies
+   * against their author's pinned key, or — when this browser never met the author — carries a
+   * signature to check once it does (`awaiting`); each refusal is warned about. Copies of positions
+   * already held go on to the store, which keeps the first, and the inbox compares them.
+   */
+  async #acceptable(
+    peer: string,
+    frame: SyncBatchFrame,
+  ): Promise<{ accepted: ChatMessage[]; awaiting: Set<string> }> {
     const { conversation } = frame;
-    const { directory, store, links } = this.#deps;
+    const { directory, store, links, inbox } = this.#deps;
     const now = Date.now();
     const checked = frame.messages.filter((message) => {
       const problem = forwardedProblem(conversation, message, directory, now);
       if (problem) links.warn(`${peer} forwarded a message ${problem} into ${conversation}`);
       return problem === null;
     });
-    const { beyond, held } = seqReach(checked, await store.heads(conversation));
-    const accepted: ChatMessage[] = [];
-    for (const message of checked) {
-      if (beyond.has(message)) {
-        links.warn(`${peer} forwarded seq ${message.seq} of ${message.author}, which is out of reach`);
-      } else if (held.has(message)) {
-        // A position we fill: the same message again (dropped), or another one there (refused).
-        const stored = await store.getMessage(message.id);
-        if (!stored)
-          links.warn(`${peer} forwarded a second message at seq ${message.seq} of ${message.author}`);
-        else if (differsFrom(stored, message)) warnConflict(links.warn, peer, message.id);
-      } else {
-        accepted.push(message);
-      }
+    const verdicts = await inbox.check(checked);
+    const awaiting = new Set<string>();
+    const signed = checked.filter((message, i) => {
+      const verdict = verdicts[i]!;
+      if (verdict === 'unknown-key') awaiting.add(message.id);
+      const problem = verdict === 'unknown-key' ? null : signatureProblem(verdict);
+      if (problem)
+        links.warn(`${peer} forwarded a message of ${message.author} ${problem} into ${conversation}`);
+      return problem === null;
+    });
+    const { beyond } = seqReach(signed, await store.heads(conversation));
+    for (const message of beyond) {
+      links.warn(`${peer} forwarded seq ${message.seq} of ${message.author}, which is out of reach`);
     }
-    return accepted;
+    return { accepted: signed.filter((message) => !beyond.has(message)), awaiting };
   }
 
   /** The connection to `peer` closed: what was streaming starts over on the next `sync-heads`. */

@@ -10,14 +10,19 @@ import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { ConversationList } from '../roster/conversation-list.js';
 import type { Directory } from '../roster/directory.js';
+import type { MessageVerifier } from '../identity/message-signing.js';
 import type { OpenConversation } from './open-conversation.js';
-import { flagConflicts, sentAtProblem } from './arrival-checks.js';
+import { sentAtProblem, signatureProblem } from './arrival-checks.js';
+import { equivocationNotice, reviewChain, reviewCopies } from './equivocation.js';
+import type { CopyReviewDeps } from './equivocation.js';
 import { raisesAttention } from './reactions.js';
 
 export interface InboxDeps {
   readonly links: Pick<PeerLinks, 'send' | 'warn'>;
   readonly directory: Directory;
   readonly store: AccountStore;
+  /** Checks authors' signatures against their pinned keys, before anything is stored. */
+  readonly verifier: Pick<MessageVerifier, 'check'>;
   /** The unread counts and contacts beside the conversation. */
   readonly list: Pick<ConversationList, 'active' | 'addUnread'>;
   /** A file message someone else wrote was stored: its transfer starts. */
@@ -38,19 +43,44 @@ export interface InboxDeps {
 export class Inbox {
   readonly #deps: InboxDeps;
 
+  readonly #review: CopyReviewDeps;
+
   constructor(deps: InboxDeps) {
     this.#deps = deps;
+    this.#review = {
+      store: deps.store,
+      warn: deps.links.warn,
+      found: (evidence) => {
+        const open = deps.open();
+        if (open?.conversation !== evidence.conversation) return;
+        open.notice(equivocationNotice(evidence));
+        deps.changed();
+      },
+    };
   }
 
-  /** A live message from `peer`: checked, stored (shown first if open), acked. */
+  /** The verdict on each message's signature (the one check on the way in; group catch-up uses it too). */
+  check(messages: readonly ChatMessage[]): ReturnType<MessageVerifier['check']> {
+    return this.#deps.verifier.check(messages);
+  }
+
+  /** A live message from `peer`: checked (its signature too), stored (shown first if open), acked. */
   async receive(peer: string, message: ChatMessage): Promise<void> {
-    const problem = this.#problemWith(peer, message);
+    const problem =
+      this.#problemWith(peer, message) ?? signatureProblem((await this.#deps.verifier.check([message]))[0]!);
     if (problem) {
       this.#deps.links.warn(`${peer} sent a message ${problem} (${ErrorCode.ForbiddenConversation})`);
+      // It may have been shown as it arrived (`showArriving`): it goes.
+      await this.#unshow(message.id);
       return;
     }
     if ((await this.#store(message)) === 'duplicate') {
-      await flagConflicts(this.#deps.store, this.#deps.links.warn, peer, [message]);
+      await reviewCopies(this.#review, peer, [message], () => true);
+      // Shown as it arrived, but another message holds its position: the stored one is what shows.
+      await this.#unshow(message.id);
+    } else {
+      // Before the ack, so an ack means the message was handled whole (it is shown already).
+      await reviewChain(this.#review, peer, [message]);
     }
     // Acked even when a duplicate: the sender keeps re-sending until it hears this.
     this.#deps.links.send(peer, { type: 'ack', ids: [message.id] });
@@ -59,12 +89,22 @@ export class Inbox {
     if (message.file) void this.#deps.fileArrived(incomingRow(message, Date.now()));
   }
 
+  /** Takes message `id` out of the open conversation unless it is stored (a copy of it may be). */
+  async #unshow(id: string): Promise<void> {
+    const open = this.#deps.open();
+    if (!open?.has(id) || (await this.#deps.store.getMessage(id))) return;
+    open.remove(id);
+    this.#deps.changed();
+  }
+
   /** Shows a live message in the open conversation before it is stored, if it may be shown at all. */
   showArriving(peer: string, message: ChatMessage): void {
     const open = this.#deps.open();
     if (!open || open.conversation !== message.conversation || open.has(message.id)) return;
-    // `receive` warns about a message that may not be delivered; here it is just not shown.
-    if (this.#problemWith(peer, message)) return;
+    // `receive` warns about a message that may not be delivered; here it is just not shown. Its
+    // signature is checked there, before it is stored: the channel it came on is the author's own
+    // (its hello proved the same key), and `receive` takes it out of view if the check fails.
+    if (this.#problemWith(peer, message) || message.sig === undefined) return;
     open.upsert(incomingRow(message, Date.now()));
     this.#deps.changed();
   }
@@ -109,8 +149,16 @@ export class Inbox {
     return result;
   }
 
-  /** Like `#store`, for a catch-up batch of one conversation from `peer`, in one transaction. */
-  async storeBatch(peer: string, conversation: string, messages: readonly ChatMessage[]): Promise<void> {
+  /**
+   * Like `#store`, for a catch-up batch of one conversation from `peer`, in one transaction.
+   * `awaiting`: ids of messages whose author's key is not known yet (stored, marked unverified).
+   */
+  async storeBatch(
+    peer: string,
+    conversation: string,
+    messages: readonly ChatMessage[],
+    awaiting: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     const open = this.#deps.open();
     const inView = open?.conversation === conversation;
     const seen = inView && this.#deps.visible();
@@ -120,7 +168,11 @@ export class Inbox {
     const reactions = messages.filter((message) => !raisesAttention(message));
     const counted =
       news.length > 0
-        ? await this.#deps.store.addIncomingBatch(conversation, news, { unread: !seen, receivedAt })
+        ? await this.#deps.store.addIncomingBatch(conversation, news, {
+            unread: !seen,
+            receivedAt,
+            awaitingKey: awaiting,
+          })
         : [];
     const stored =
       reactions.length > 0
@@ -129,12 +181,15 @@ export class Inbox {
             ...(await this.#deps.store.addIncomingBatch(conversation, reactions, {
               unread: false,
               receivedAt,
+              awaitingKey: awaiting,
             })),
           ]
         : counted;
     const fresh = new Set(stored);
     const known = messages.filter((message) => !fresh.has(message.id));
-    if (known.length > 0) await flagConflicts(this.#deps.store, this.#deps.links.warn, peer, known);
+    if (known.length > 0) await reviewCopies(this.#review, peer, known, (copy) => !awaiting.has(copy.id));
+    const checked = messages.filter((message) => fresh.has(message.id) && !awaiting.has(message.id));
+    await reviewChain(this.#review, peer, checked);
     if (stored.length === 0) return;
     if (!seen)
       this.#deps.notify(
@@ -143,14 +198,40 @@ export class Inbox {
       );
     for (const message of messages) {
       if (!fresh.has(message.id)) continue;
-      if (open && inView) open.upsert(incomingRow(message, receivedAt));
-      if (message.file) void this.#deps.fileArrived(incomingRow(message, receivedAt));
+      const row = incomingRow(message, receivedAt);
+      if (awaiting.has(message.id)) row.awaitingKey = message.author;
+      if (open && inView) open.upsert(row);
+      if (message.file) void this.#deps.fileArrived(row);
     }
     // Only new messages make a conversation active; a batch of reactions alone does not.
     if (counted.length > 0) this.#deps.list.active(conversation);
     if (!seen && counted.length > 0) this.#deps.list.addUnread(conversation, counted.length);
     this.#deps.changed();
     if (seen) this.#deps.seen();
+  }
+
+  /**
+   * `author`'s key is pinned now (a hello with them verified): the messages of theirs that others
+   * forwarded before it was known are checked. Those that verify lose their unverified mark; those
+   * that do not are forgeries and are deleted, so the next catch-up fetches the honest copy.
+   */
+  async settleHeld(author: string): Promise<void> {
+    const { store, verifier, links } = this.#deps;
+    const held = await store.authorship.awaitingKeyOf(author);
+    if (held.length === 0) return;
+    const verdicts = await verifier.check(held);
+    const verified = held.filter((_, i) => verdicts[i] === 'valid').map((message) => message.id);
+    const forged = held.filter((_, i) => verdicts[i] === 'invalid').map((message) => message.id);
+    const kept = await store.authorship.settle(verified, forged);
+    if (forged.length > 0) {
+      links.warn(
+        `${forged.length} forwarded message(s) of ${author} did not verify against their key: removed`,
+      );
+    }
+    const open = this.#deps.open();
+    for (const id of forged) open?.remove(id);
+    for (const row of kept) open?.upsert(row);
+    this.#deps.changed();
   }
 }
 

@@ -1,4 +1,5 @@
 /** What the UI shows of one stored message. A file message's transfer view comes from files/. */
+import { isSigned } from '../../storage/stored-message.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { FileView } from '../files/file-view.js';
 import type { ReactionSummary } from './reactions.js';
@@ -11,6 +12,13 @@ export type { FileState, FileView } from '../files/file-view.js';
  * recipient; `read`: on every recipient's screen.
  */
 export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'read' | 'received';
+
+/**
+ * What is known of who wrote it: `signed` (its author's key signed it: checked on arrival, or our
+ * own), `unverified` (forwarded, signed, its author's key not known here yet: checked once it is),
+ * `unsigned` (stored before messages were signed: shown as it always was).
+ */
+export type Authorship = 'signed' | 'unverified' | 'unsigned';
 
 export interface MessageView {
   readonly id: string;
@@ -28,6 +36,8 @@ export interface MessageView {
   readonly readCount?: number;
   /** The emoji people put on it, in order of appearance; the same array until they change. */
   readonly reactions: readonly ReactionSummary[];
+  /** Absent: `signed` (views made before signatures existed, in tests). */
+  readonly authorship?: Authorship;
 }
 
 export function toMessageView(
@@ -49,6 +59,7 @@ export function toMessageView(
     recipientCount: message.recipients.length,
     readCount: message.readBy?.filter((user) => message.recipients.includes(user)).length ?? 0,
     reactions,
+    authorship: message.awaitingKey !== undefined ? 'unverified' : isSigned(message) ? 'signed' : 'unsigned',
   };
 }
 

@@ -21,6 +21,8 @@ export class OpenConversation {
   readonly #reactionIds = new Set<string>();
 
   readonly #fileView: (message: StoredMessage) => FileView | null;
+  /** What the conversation says above its log (equivocation found in it), oldest first. */
+  #notices: readonly string[] = [];
 
   /**
    * `fileView` gives a file message's transfer view; views are immutable, so a new one means a change.
@@ -64,6 +66,23 @@ export class OpenConversation {
       if (message.reaction) this.#addReaction(message);
       else this.#messages.push(message);
     }
+    this.#views = null;
+  }
+
+  get notices(): readonly string[] {
+    return this.#notices;
+  }
+
+  /** Adds a notice (once). */
+  notice(text: string): void {
+    if (!this.#notices.includes(text)) this.#notices = [...this.#notices, text];
+  }
+
+  /** Takes a message out of view (a held one whose signature failed once its author's key was known). */
+  remove(id: string): void {
+    const index = this.#messages.findIndex((m) => m.id === id);
+    if (index < 0) return;
+    this.#messages.splice(index, 1);
     this.#views = null;
   }
 

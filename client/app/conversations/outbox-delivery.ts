@@ -12,13 +12,17 @@ import type { AccountStore, OwnMessageDraft } from '../../storage/account-store.
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
-import { toWire } from '../../storage/stored-message.js';
+import type { DeviceKey } from '../identity/device-key.js';
+import { MessageSigner } from '../identity/message-signing.js';
+import { isSigned, toWire } from '../../storage/stored-message.js';
 import { takeBatch } from './sync-batches.js';
 
 export interface OutboxDeliveryDeps {
   readonly links: Pick<PeerLinks, 'send' | 'isOpen' | 'connect' | 'warn'>;
   readonly directory: Directory;
   readonly store: AccountStore;
+  /** This browser's key: each own message is signed before it is stored, so every copy sent carries it. */
+  readonly key: Pick<DeviceKey, 'sign'>;
   /** One of this user's messages changed (sent, delivered); the view may show it. */
   updated(message: StoredMessage): void;
 }
@@ -32,6 +36,7 @@ interface PendingWrite {
 
 export class OutboxDelivery {
   readonly #deps: OutboxDeliveryDeps;
+  readonly #signer: MessageSigner;
   /** conversation → the seq of the next own message there. */
   readonly #seqs = new Map<string, Promise<number>>();
   /** Own messages waiting for the write under way to finish, to be stored together. */
@@ -43,6 +48,11 @@ export class OutboxDelivery {
 
   constructor(deps: OutboxDeliveryDeps) {
     this.#deps = deps;
+    const { store, directory } = deps;
+    this.#signer = new MessageSigner({
+      key: deps.key,
+      ownAt: (conversation, seq) => store.authorship.at(conversation, directory.me, seq),
+    });
   }
 
   /** Everyone a message to `conversation` goes to now. */
@@ -65,18 +75,17 @@ export class OutboxDelivery {
     const { directory } = this.#deps;
     const recipients = this.recipientsOf(conversation);
     const seq = await this.#takeSeq(conversation);
-    const draft = { id, conversation, sentAt: Date.now(), ...body, seq };
-    const message: StoredMessage = {
-      ...draft,
-      author: directory.me,
-      recipients,
-      deliveredTo: [],
-      sent: false,
-    };
+    const unsigned = { id, conversation, sentAt: Date.now(), ...body, seq };
+    // Sealed at once, in seq order (each links to the one before); shown while the signature is made.
+    const sealing = this.#signer.seal({ ...unsigned, author: directory.me });
+    const sent = recipients.length === 0 || recipients.some((peer) => this.#deps.links.isOpen(peer));
+    const row = { author: directory.me, recipients, deliveredTo: [], sent: false };
+    shown({ ...unsigned, ...row, sent });
+    const { prev, sig } = await sealing;
+    const draft = { ...unsigned, ...(prev === undefined ? {} : { prev }), sig };
+    const message: StoredMessage = { ...draft, ...row };
     // Stored before it goes on the wire, so a crash in between cannot lose it from our own history
     // (the seq is already counted in memory: the write reads nothing). Shown before either.
-    const sent = recipients.length === 0 || recipients.some((peer) => this.#deps.links.isOpen(peer));
-    shown({ ...message, sent });
     await this.#store({ ...draft, sent }, recipients);
     this.#goOut(message, recipients);
   }
@@ -142,7 +151,7 @@ export class OutboxDelivery {
     const previous = this.#flushes.get(peer) ?? Promise.resolve();
     const next = previous.then(async () => {
       if (this.#closed) return;
-      const pending = await this.#deps.store.pendingFor(peer);
+      const pending = await this.#signUnsigned(await this.#deps.store.pendingFor(peer));
       const { batched, single, gone } = this.#sortPending(peer, pending);
       const sent = new Set<string>();
       for (const [conversation, queue] of batched) {
@@ -168,6 +177,20 @@ export class OutboxDelivery {
 
   close(): void {
     this.#closed = true;
+  }
+
+  /**
+   * Own messages stored before messages were signed, still waiting for someone, are signed now (in
+   * seq order, each linked to the one before) and stored so: receivers refuse unsigned messages.
+   */
+  async #signUnsigned(pending: StoredMessage[]): Promise<StoredMessage[]> {
+    const unsigned = pending.filter((message) => !isSigned(message)).sort((a, b) => a.seq - b.seq);
+    if (unsigned.length === 0) return pending;
+    const sealed = await Promise.all(unsigned.map((message) => this.#signer.seal(message)));
+    const stored = new Map(
+      (await this.#deps.store.authorship.addSignatures(sealed)).map((message) => [message.id, message]),
+    );
+    return pending.map((message) => stored.get(message.id) ?? message);
   }
 
   /**

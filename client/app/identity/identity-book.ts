@@ -13,6 +13,7 @@ import type { PublicIdentity } from '../../../shared/identity-protocol.js';
 import type { IdentityStore, PinRow } from '../../storage/identity-store.js';
 import type { DeviceKey } from './device-key.js';
 import { HelloHandshake } from './hello-handshake.js';
+import { MessageVerifier } from './message-signing.js';
 import type { HelloFailure } from './hello-handshake.js';
 import { safetyNumber } from './safety-number.js';
 import type { Warn } from '../warn.js';
@@ -59,6 +60,8 @@ export class IdentityBook {
   readonly #entries = new Map<string, Entry>();
   /** Pins read once per peer; the promise keeps concurrent readers from racing a first pin. */
   readonly #loading = new Map<string, Promise<Entry>>();
+  /** Checks message signatures against the keys pinned here. */
+  readonly verifier = new MessageVerifier({ pinned: (peer) => this.pinned(peer) });
 
   constructor(deps: IdentityBookDeps) {
     this.#deps = deps;

@@ -105,6 +105,13 @@ export class ConversationView extends LitElement {
       .actions button[aria-pressed='true'] {
         background: var(--parley-highlight);
       }
+      .notice {
+        margin: 0;
+        padding: 0.5rem 1rem;
+        border-bottom: 1px solid var(--parley-divider);
+        background: var(--parley-highlight);
+        font-size: var(--parley-font-small);
+      }
       .typing {
         min-height: 1.2rem;
         padding: 0 1rem 0.2rem;
@@ -215,6 +222,7 @@ export class ConversationView extends LitElement {
               ></safety-number-dialog>`
           : nothing
       }
+      ${(c.notices ?? []).map((text) => html`<p class="notice" role="alert">${text}</p>`)}
       <message-list
         .messages=${c.messages}
         .highlight=${c.focus ?? null}

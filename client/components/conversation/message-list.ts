@@ -27,6 +27,22 @@ function stateText(state: DeliveryState): string {
   }
 }
 
+/** What a message's authorship mark says; signed messages (nearly all) carry none. */
+const AUTHORSHIP_MARK = {
+  unverified: {
+    text: 'unverified',
+    title: 'Forwarded by another member; its signature is checked once you have connected to its author',
+  },
+  unsigned: { text: 'unsigned', title: 'Stored before messages were signed' },
+} as const;
+
+function authorshipMark(message: MessageView) {
+  const authorship = message.authorship ?? 'signed';
+  if (authorship === 'signed') return nothing;
+  const mark = AUTHORSHIP_MARK[authorship];
+  return html`<span class="authorship" title=${mark.title}>${mark.text}</span>`;
+}
+
 function stateWithCounts(message: MessageView): string {
   if (!message.own || message.recipientCount === 0) return stateText(message.state);
   const count = message.recipientCount;
@@ -99,6 +115,10 @@ export class MessageList extends LitElement {
     .state-sending {
       color: var(--parley-pending);
     }
+    .authorship {
+      color: var(--parley-pending);
+      font-style: italic;
+    }
     .day {
       align-self: center;
       margin: 0.4rem 0 0.1rem;
@@ -169,6 +189,7 @@ export class MessageList extends LitElement {
         <span class="author">${message.author}</span>
         ${time ? renderTime(time) : nothing}
         ${state ? html`<span class="state state-${message.state}" title=${msg(str`Message ${state}`)}>${state}</span>` : ''}
+        ${authorshipMark(message)}
       </div>
       ${
         message.file

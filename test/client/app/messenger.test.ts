@@ -3,6 +3,8 @@ import type { Messenger } from '../../../client/app/messenger.js';
 import { openAccountStore } from '../../../client/storage/account-store.js';
 import { directConversationId } from '../../../shared/peer-protocol.js';
 import { MessengerRoom } from '../helpers/messenger-room.js';
+import { TestKeys, signedBy } from '../helpers/signed-messages.js';
+import { testKey } from '../helpers/test-gate.js';
 
 const texts = (m: Messenger) => m.openConversation?.messages.map((message) => message.text) ?? [];
 const states = (m: Messenger) => m.openConversation?.messages.map((message) => message.state) ?? [];
@@ -73,27 +75,33 @@ describe('Messenger', () => {
     const alice = await room.join('alice');
     alice.serverWelcome(['mallory'], [], []);
     await alice.selectPerson('mallory');
-    const mallory = await room.rawPeer('mallory', 'alice');
-    const message = (id: string, overrides: object = {}) => ({
+    // Each message signed by its author's key: what is refused here is refused for its fields.
+    const keys = new TestKeys();
+    const mallory = await room.rawPeer('mallory', 'alice', await keys.of('mallory'));
+    const message = async (id: string, overrides: object = {}) => ({
       type: 'message' as const,
-      message: {
-        id: id.repeat(32),
-        conversation: directConversationId('alice', 'mallory'),
-        author: 'mallory',
-        seq: 1,
-        sentAt: Date.now(),
-        text: 'hello',
-        ...overrides,
-      },
+      message: (
+        await keys.sign([
+          {
+            id: id.repeat(32),
+            conversation: directConversationId('alice', 'mallory'),
+            author: 'mallory',
+            seq: 1,
+            sentAt: Date.now(),
+            text: 'hello',
+            ...overrides,
+          },
+        ])
+      )[0]!,
     });
-    mallory.send('alice', message('a'));
-    mallory.send('alice', message('a'));
-    mallory.send('alice', message('b', { author: 'bob', text: 'forged author' }));
+    mallory.send('alice', await message('a'));
+    mallory.send('alice', await message('a'));
+    mallory.send('alice', await message('b', { author: 'bob', text: 'forged author' }));
     mallory.send(
       'alice',
-      message('c', { conversation: directConversationId('alice', 'bob'), text: 'into another chat' }),
+      await message('c', { conversation: directConversationId('alice', 'bob'), text: 'into another chat' }),
     );
-    mallory.send('alice', message('d', { text: 'last' }));
+    mallory.send('alice', await message('d', { seq: 2, text: 'last' }));
     await room.until(() => texts(alice).includes('last'));
     expect(texts(alice)).to.deep.equal(['hello', 'last']);
     const store = await openAccountStore('alice');
@@ -105,18 +113,19 @@ describe('Messenger', () => {
   it('does not list a conversation as active for a reaction alone', async () => {
     const alice = await room.join('alice');
     alice.serverWelcome(['mallory'], [], []);
-    const mallory = await room.rawPeer('mallory', 'alice');
+    const key = await testKey();
+    const mallory = await room.rawPeer('mallory', 'alice', key);
     const id = 'e'.repeat(32);
     mallory.send('alice', {
       type: 'message',
-      message: {
+      message: await signedBy(key, {
         id,
         conversation: directConversationId('alice', 'mallory'),
         author: 'mallory',
         seq: 1,
         sentAt: Date.now(),
         reaction: { target: 'f'.repeat(32), emoji: '👍', on: true },
-      },
+      }),
     });
     // Acked: stored and counted (or not) by now.
     await room.until(() => mallory.received.some((frame) => frame.type === 'ack' && frame.ids.includes(id)));

@@ -11,6 +11,7 @@ import { deleteAccountStore, openAccountStore } from '../../../client/storage/ac
 import type { AccountStore } from '../../../client/storage/account-store.js';
 import type { AppFrame, SignalPayload } from '../../../shared/peer-protocol.js';
 import { testGate } from './test-gate.js';
+import type { TestKey } from './test-gate.js';
 import type { Group } from '../../../shared/protocol.js';
 
 /** Whatever relayed signals reach: a messenger, or a bare PeerMesh a test drives as a hostile peer. */
@@ -103,12 +104,13 @@ export class MessengerRoom {
 
   /**
    * A hostile peer: a bare mesh named `me`, connected to `to`, free to send any frame down the data
-   * channel; keeps what it receives in `received`.
+   * channel; keeps what it receives in `received`. Its hello proves `key` (a fresh one if not given),
+   * which is then pinned for `me` by `to`: messages signed with it are `me`'s.
    */
-  async rawPeer(me: string, to: string): Promise<RawPeer> {
+  async rawPeer(me: string, to: string, key?: TestKey): Promise<RawPeer> {
     const received: AppFrame[] = [];
     // A hostile peer still has a device key: the hello passes, what follows is what is tested.
-    const gate = await testGate(me);
+    const gate = await testGate(me, key);
     let mesh!: PeerMesh;
     await new Promise<void>((resolve) => {
       mesh = new PeerMesh(

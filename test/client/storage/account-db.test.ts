@@ -76,6 +76,7 @@ describe('account database', () => {
       expect(db.version).to.equal(ACCOUNT_DB_VERSION);
       expect([...db.objectStoreNames].sort()).to.deep.equal([
         'conversations',
+        'equivocations',
         'file-chunks',
         'files',
         'identity',

@@ -152,7 +152,7 @@ describe('AccountStore', () => {
   describe('addIncomingMessage', () => {
     it('stores a message from someone else with its arrival time and no delivery state', async () => {
       const store = await open('alice');
-      const message = incoming(1, { sig: 'signature' });
+      const message = incoming(1, { sig: 'ab'.repeat(64), prev: 'cd'.repeat(32) });
       expect(await store.addIncomingMessage(message, { unread: false, receivedAt: 5000 })).to.equal('stored');
       expect(await store.getMessage(message.id)).to.deep.equal({
         ...message,

@@ -136,3 +136,9 @@ export function incomingRow(n: number, conversation: string, sentAt: number, seq
     receivedAt: sentAt + 5,
   };
 }
+
+/** Exactly what release 6 created: release 5 plus the search index. Frozen. */
+export function createVersion6(db: IDBDatabase): void {
+  createVersion5(db);
+  db.createObjectStore('search-index');
+}

@@ -13,7 +13,8 @@ import { PeerMesh } from '../../../../client/net/peer-mesh.js';
 import { directConversationId } from '../../../../shared/peer-protocol.js';
 import type { PeerFrame } from '../../../../shared/peer-protocol.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
-import { testGate } from '../../helpers/test-gate.js';
+import { signedBy } from '../../helpers/signed-messages.js';
+import { testGate, testKey } from '../../helpers/test-gate.js';
 
 interface Shown {
   title: string;
@@ -142,7 +143,8 @@ describe('Attention between two messengers', () => {
 
     // Mallory is a raw mesh, free to send anything down the data channel.
     const frames: PeerFrame[] = [];
-    const gate = await testGate('mallory');
+    const key = await testKey();
+    const gate = await testGate('mallory', key);
     const opened = new Promise<void>((resolve) => {
       const mallory = new PeerMesh(
         { me: 'mallory', gate, iceServers: () => [] },
@@ -165,14 +167,14 @@ describe('Attention between two messengers', () => {
     // A message of mallory's own, after the forged frames: once it is shown, they were handled.
     mallory.send('alice', {
       type: 'message',
-      message: {
+      message: await signedBy(key, {
         id: 'e'.repeat(32),
         conversation: directConversationId('alice', 'mallory'),
         author: 'mallory',
         seq: 1,
         sentAt: Date.now(),
         text: 'hi',
-      },
+      }),
     });
     await room.until(() => alice.unreadFor('mallory') === 1);
     expect(alice.openConversation?.typing ?? []).to.deep.equal([]);

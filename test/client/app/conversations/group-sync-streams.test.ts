@@ -19,8 +19,10 @@ function id(n: number): string {
   return n.toString(16).padStart(32, '0');
 }
 
+/** Carries a signature (its shape: checking it is the receiver's part), so it is streamed at all. */
 function fromAlice(seq: number): ChatMessage {
-  return { id: id(seq), conversation, author: 'alice', seq, sentAt: 1000 + seq, text: `said ${seq}` };
+  const sig = 'ab'.repeat(64);
+  return { id: id(seq), conversation, author: 'alice', seq, sentAt: 1000 + seq, text: `said ${seq}`, sig };
 }
 
 /** GroupSync of bob, a member with alice and carol, on a real store, recording what it sends. */
@@ -58,9 +60,14 @@ async function bobsSync(store: AccountStore) {
     directory,
     store,
     clock,
-    accept: async (_peer, into, messages) => {
-      accepted.push(...messages);
-      await store.addIncomingBatch(into, messages, { unread: false });
+    // Signatures are not what this suite is about (signed-catch-up.test.ts is): all count as valid.
+    inbox: {
+      check: (messages) => Promise.resolve(messages.map(() => 'valid' as const)),
+      storeBatch: async (_peer, into, messages) => {
+        accepted.push(...messages);
+        await store.addIncomingBatch(into, messages, { unread: false });
+      },
+      settleHeld: () => Promise.resolve(),
     },
   });
   return { sync, clock, sent, accepted, askedOf };
@@ -100,9 +107,18 @@ describe('GroupSync streams', () => {
     expect(batches(sent).flat()).to.deep.equal(messages.map((message) => message.id));
   });
 
+  it('does not stream messages stored before signing: every receiver refuses them', async () => {
+    const { sig: _sig, ...unsigned } = fromAlice(2);
+    await store.addIncomingBatch(conversation, [fromAlice(1), unsigned, fromAlice(3)], { unread: false });
+    const { sync, sent } = await bobsSync(store);
+    await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [] });
+    expect(batches(sent)).to.deep.equal([[id(1), id(3)]]);
+  });
+
   it('leaves our own messages still in the outbox for that peer to the outbox', async () => {
     await store.addIncomingBatch(conversation, [fromAlice(1)], { unread: false });
-    const own = await store.addOwnMessage({ id: id(99), conversation, sentAt: 2000, text: 'mine' }, [
+    const sig = 'cd'.repeat(64);
+    const own = await store.addOwnMessage({ id: id(99), conversation, sentAt: 2000, text: 'mine', sig }, [
       'alice',
       'carol',
     ]);

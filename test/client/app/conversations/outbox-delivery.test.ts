@@ -10,6 +10,11 @@ import {
   groupConversationId,
 } from '../../../../shared/peer-protocol.js';
 import type { PeerFrame } from '../../../../shared/peer-protocol.js';
+import { testKey } from '../../helpers/test-gate.js';
+import type { TestKey } from '../../helpers/test-gate.js';
+import { verifySignature } from '../../../../client/app/identity/device-key.js';
+import { messageHash } from '../../../../client/app/identity/message-signing.js';
+import { messageStatement } from '../../../../shared/message-signature.js';
 
 const GROUP_ID = 'g' + 'c'.repeat(24);
 const group = groupConversationId(GROUP_ID);
@@ -25,7 +30,11 @@ describe('OutboxDelivery on reconnect', () => {
     await deleteAccountStore('alice');
   });
 
-  function delivery(open: boolean, onSend: (frame: PeerFrame) => void = () => undefined) {
+  async function delivery(
+    open: boolean,
+    onSend: (frame: PeerFrame) => void = () => undefined,
+    key?: TestKey,
+  ) {
     const directory = new Directory('alice');
     directory.setOnline(['bob']);
     directory.setGroups([
@@ -37,6 +46,7 @@ describe('OutboxDelivery on reconnect', () => {
         members: ['alice', 'bob'].map((user) => ({ user, since: 0 })),
       },
     ]);
+    key ??= await testKey();
     const sent: PeerFrame[] = [];
     const updated: StoredMessage[] = [];
     const outbox = new OutboxDelivery({
@@ -52,18 +62,19 @@ describe('OutboxDelivery on reconnect', () => {
       },
       directory,
       store,
+      key,
       updated: (message) => updated.push(message),
     });
     return { outbox, sent, updated };
   }
 
   it("sends a group's backlog in batches, the rest one by one, and takes one ack for a batch", async () => {
-    const offline = delivery(false);
+    const offline = await delivery(false);
     const count = MAX_SYNC_BATCH + 6;
     for (let i = 0; i < count; i++) await offline.outbox.send(group, { text: `g ${i}` }, () => undefined);
     await offline.outbox.send(dm, { text: 'direct' }, () => undefined);
 
-    const { outbox, sent, updated } = delivery(true);
+    const { outbox, sent, updated } = await delivery(true);
     await outbox.flush('bob');
     expect(sent.map((frame) => frame.type)).to.deep.equal(['sync-batch', 'sync-batch', 'message']);
     const first = sent[0];
@@ -82,7 +93,7 @@ describe('OutboxDelivery on reconnect', () => {
     const lookups: Array<Promise<StoredMessage | undefined>> = [];
     // A read started when the frame goes out sees what was stored by then (IndexedDB runs
     // transactions on the same store in the order they were made).
-    const { outbox } = delivery(true, (frame) => {
+    const { outbox } = await delivery(true, (frame) => {
       if (frame.type === 'message') lookups.push(store.getMessage(frame.message.id));
     });
     await outbox.send(dm, { text: 'kept' }, () => undefined);
@@ -97,7 +108,7 @@ describe('OutboxDelivery on reconnect', () => {
       writes++;
       return addOwnMessages(entries);
     };
-    const { outbox } = delivery(false);
+    const { outbox } = await delivery(false);
     const taken = '0'.repeat(31) + '1';
     await outbox.send(dm, { text: 'first' }, () => undefined, taken);
     const burst = Array.from({ length: 20 }, (_, i) =>
@@ -114,5 +125,49 @@ describe('OutboxDelivery on reconnect', () => {
       'first',
       ...Array.from({ length: 20 }, (_, i) => `burst ${i}`).filter((_, i) => i !== 7),
     ]);
+  });
+
+  /** Whether `message` carries `key`'s signature over exactly its fields. */
+  const signedWith = (key: TestKey, message: StoredMessage | undefined) =>
+    message?.sig !== undefined && verifySignature(key.identity, message.sig, messageStatement(message));
+
+  it('signs each own message before storing it, each linked to the one before, also after a reload', async () => {
+    const key = await testKey();
+    const first = await delivery(true, undefined, key);
+    await first.outbox.send(dm, { text: 'one' }, () => undefined);
+    await first.outbox.send(dm, { text: 'two' }, () => undefined);
+    const reloaded = await delivery(true, undefined, key);
+    await reloaded.outbox.send(dm, { text: 'three' }, () => undefined);
+    const rows = (await store.listConversation(dm)).sort((a, b) => a.seq - b.seq);
+    expect(rows.map((row) => [row.seq, row.text])).to.deep.equal([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ]);
+    for (const row of rows) expect(await signedWith(key, row), row.text).to.equal(true);
+    expect(rows[0]?.prev).to.equal(undefined);
+    expect(rows[1]?.prev).to.equal(await messageHash(rows[0]!));
+    expect(rows[2]?.prev).to.equal(await messageHash(rows[1]!));
+    // What went out is what was stored, signature included.
+    const wire = [...first.sent, ...reloaded.sent].map((frame) =>
+      frame.type === 'message' ? frame.message.sig : '',
+    );
+    expect(wire).to.deep.equal(rows.map((row) => row.sig));
+  });
+
+  it('signs an own message stored before signing when it goes out again', async () => {
+    const key = await testKey();
+    const legacy = await store.addOwnMessage(
+      { id: 'f'.repeat(32), conversation: dm, sentAt: 1000, text: 'old' },
+      ['bob'],
+    );
+    expect(legacy.sig).to.equal(undefined);
+    const { outbox, sent } = await delivery(true, undefined, key);
+    await outbox.flush('bob');
+    const frame = sent[0];
+    expect(frame?.type === 'message' && (await signedWith(key, { ...legacy, ...frame.message }))).to.equal(
+      true,
+    );
+    expect(await signedWith(key, await store.getMessage(legacy.id))).to.equal(true);
   });
 });

@@ -151,3 +151,13 @@ describe('<conversation-view>: how the conversation is connected', () => {
     );
   });
 });
+
+describe('<conversation-view>: notices', () => {
+  it('shows each notice (an author who signed conflicting messages) as an alert above the log', async () => {
+    const notice = 'bob signed conflicting messages (number 3): the first one received is shown';
+    const element = await fixture<ConversationView>(
+      html`<conversation-view .conversation=${{ ...conversation, notices: [notice] }}></conversation-view>`,
+    );
+    expect(getByRole(element, 'alert').textContent).to.contain('conflicting messages');
+  });
+});

@@ -53,6 +53,19 @@ describe('<message-list>', () => {
     expect(articles[0]?.textContent).to.contain('alice').and.to.contain('hi bob');
   });
 
+  it('marks a message whose signature is not checked yet, or that predates signing', async () => {
+    const marked: MessageView[] = [
+      { ...messages[0]!, authorship: 'unverified' },
+      { ...messages[1]!, authorship: 'unsigned' },
+      { ...messages[2]!, authorship: 'signed' },
+    ];
+    const list = await fixture<MessageList>(html`<message-list .messages=${marked}></message-list>`);
+    const [unverified, unsigned, signed] = queryAllByRole(list, 'article');
+    expect(unverified?.textContent).to.contain('unverified');
+    expect(unsigned?.textContent).to.contain('unsigned');
+    expect(signed?.textContent).not.to.match(/unverified|unsigned/);
+  });
+
   it('shows the delivery state of own messages in words', async () => {
     const list = await fixture<MessageList>(html`<message-list .messages=${messages}></message-list>`);
     const [theirs, delivered, sending] = queryAllByRole(list, 'article');

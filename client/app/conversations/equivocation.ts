@@ -1,0 +1,113 @@
+/**
+ * Copies that were not stored because their id or their author's position was taken: the same
+ * message again (nothing to say), an altered copy (warned about; the first stays), or — when both
+ * copies carry a signature that verified against the author's key — equivocation: the author signed
+ * two different messages for one (conversation, seq). Only the author's key could have made both, so
+ * the evidence is kept and the conversation says so; the first copy still stays.
+ */
+import type { ChatMessage } from '../../../shared/peer-protocol.js';
+import type { AccountStore } from '../../storage/account-store.js';
+import type { Equivocation } from '../../storage/authorship-store.js';
+import type { StoredMessage } from '../../storage/stored-message.js';
+import { isSigned, toWire } from '../../storage/stored-message.js';
+import { messageHash } from '../identity/message-signing.js';
+import type { Warn } from '../warn.js';
+import { differsFrom, warnConflict } from './arrival-checks.js';
+
+export type { Equivocation } from '../../storage/authorship-store.js';
+
+export interface CopyReviewDeps {
+  readonly store: Pick<AccountStore, 'getMessage' | 'authorship'>;
+  readonly warn: Warn;
+  /** Equivocation was found (and its evidence stored): the conversation shows it. */
+  found(evidence: Equivocation): void;
+}
+
+/** What the conversation says about an equivocation. */
+export function equivocationNotice(evidence: Pick<Equivocation, 'author' | 'seq'>): string {
+  return `${evidence.author} signed conflicting messages (number ${evidence.seq}): the first one received is shown`;
+}
+
+/**
+ * Reviews `copies` from `peer` that were not stored. `verified` says which copies' signatures
+ * verified against their author's pinned key: only those can prove equivocation.
+ */
+export async function reviewCopies(
+  deps: CopyReviewDeps,
+  peer: string,
+  copies: readonly ChatMessage[],
+  verified: (copy: ChatMessage) => boolean,
+): Promise<void> {
+  for (const copy of copies) {
+    const byId = await deps.store.getMessage(copy.id);
+    if (byId && !differsFrom(byId, copy)) continue;
+    const first = byId ?? (await deps.store.authorship.at(copy.conversation, copy.author, copy.seq));
+    if (!first) continue;
+    if (verified(copy) && checked(first) && samePosition(first, copy)) {
+      await record(deps, peer, first, copy);
+    } else if (byId) {
+      warnConflict(deps.warn, peer, copy.id);
+    } else {
+      deps.warn(`${peer} forwarded a second message at seq ${copy.seq} of ${copy.author}`);
+    }
+  }
+}
+
+/**
+ * Checks the chain links of `messages` from `peer` (just stored, their signatures verified): each
+ * one's `prev` must be the hash of what its author stored at seq − 1, and the message stored at
+ * seq + 1 must name this one. A link that does not match, between two checked messages, is the
+ * author's signature on two histories — equivocation at the earlier seq, found even when the other
+ * copy itself never arrives here. The kept copy is the one held; the other, the message naming
+ * another predecessor.
+ */
+export async function reviewChain(
+  deps: CopyReviewDeps,
+  peer: string,
+  messages: readonly ChatMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  const ids = new Set(messages.map((message) => message.id));
+  const links = await deps.store.authorship.neighbours(messages);
+  for (const [i, message] of messages.entries()) {
+    const { before, after } = links[i]!;
+    if (before && checked(before) && message.prev !== (await messageHash(before))) {
+      await record(deps, peer, before, message);
+    }
+    // A later message already held that names another message at this one's seq.
+    if (after && !ids.has(after.id) && checked(after) && after.prev !== (await messageHash(message))) {
+      await record(deps, peer, message, after);
+    }
+  }
+}
+
+async function record(
+  deps: CopyReviewDeps,
+  peer: string,
+  kept: ChatMessage,
+  other: ChatMessage,
+): Promise<void> {
+  const evidence: Equivocation = {
+    conversation: kept.conversation,
+    author: kept.author,
+    seq: kept.seq,
+    kept: toWire(kept),
+    other: toWire(other),
+    from: peer,
+    at: Date.now(),
+  };
+  await deps.store.authorship.addEquivocation(evidence);
+  deps.warn(
+    `${kept.author} signed conflicting messages at seq ${kept.seq} of ${kept.conversation} (from ${peer})`,
+  );
+  deps.found(evidence);
+}
+
+/** A stored copy whose signature was checked when it came (or our own, signed here). */
+function checked(message: StoredMessage): boolean {
+  return isSigned(message) && message.awaitingKey === undefined;
+}
+
+function samePosition(a: ChatMessage, b: ChatMessage): boolean {
+  return a.conversation === b.conversation && a.author === b.author && a.seq === b.seq;
+}
