@@ -47,7 +47,9 @@ export async function launchProfileOnDisk(
 
 /**
  * A fresh profile (cookies, localStorage, IndexedDB) with the microphone granted for `origin`.
- * `initScripts` run in every page of the profile before the app's own scripts.
+ * `initScripts` run in every page of the profile before the app's own scripts. Works for the
+ * Firefox of harness/firefox.ts too, whose microphone comes from its prefs: WebDriver BiDi cannot
+ * grant Firefox a microphone ("descriptor.name microphone is currently unsupported").
  */
 export async function newPersonContext(
   browser: Browser,
@@ -55,7 +57,9 @@ export async function newPersonContext(
   initScripts: readonly string[] = [],
 ): Promise<BrowserContext> {
   const context = await browser.newContext();
-  await context.grantPermissions(['microphone'], { origin });
+  if (browser.browserType().name() === 'chromium') {
+    await context.grantPermissions(['microphone'], { origin });
+  }
   for (const script of [NAME_HELPER_SCRIPT, ...initScripts]) await context.addInitScript(script);
   return context;
 }
