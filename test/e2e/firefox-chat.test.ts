@@ -89,16 +89,18 @@ async function attach(person: Person, file: PickedFile): Promise<void> {
 }
 
 /**
- * Waits for **Save** on `file`'s card, presses it and returns what the browser downloaded; with
- * `ask`, first presses **Download**: a file from someone one has not written to is offered, not fetched.
+ * `from` attaches `file`; `to` receives it — with `ask`, by pressing **Download** first: a file from
+ * someone one has not written to is offered, not fetched — saves it, and has what `from` sent.
  */
-async function receiveAndSave(person: Person, file: PickedFile, ask: boolean): Promise<Buffer> {
-  if (ask) await card(person, file).getByRole('button', { name: 'Download', exact: true }).click();
-  const save = card(person, file).getByRole('button', { name: 'Save', exact: true });
+async function sendFile(from: Person, to: Person, file: PickedFile, ask: boolean): Promise<void> {
+  await attach(from, file);
+  if (ask) await card(to, file).getByRole('button', { name: 'Download', exact: true }).click();
+  const save = card(to, file).getByRole('button', { name: 'Save', exact: true });
   await save.waitFor({ timeout: TRANSFER_TIMEOUT_MS });
-  const [download] = await Promise.all([person.page.waitForEvent('download'), save.click()]);
+  const [download] = await Promise.all([to.page.waitForEvent('download'), save.click()]);
   assert.equal(download.suggestedFilename(), file.name);
-  return readFile(await download.path());
+  const saved = await readFile(await download.path());
+  assert.equal(sha256(saved), sha256(file.buffer), `${to.name} saved what ${from.name} sent`);
 }
 
 test('a file goes from Firefox to Chromium and back, and each side saves an identical copy', async () => {
@@ -106,20 +108,7 @@ test('a file goes from Firefox to Chromium and back, and each side saves an iden
   const carl = await world().register('carl', { browser: 'chromium' });
   await inConversation(faith, carl);
 
-  const toCarl = randomFile('from-firefox', 3 * MIB);
-  await attach(faith, toCarl);
-  assert.equal(
-    sha256(await receiveAndSave(carl, toCarl, true)),
-    sha256(toCarl.buffer),
-    'Chromium saved what Firefox sent',
-  );
-
+  await sendFile(faith, carl, randomFile('from-firefox', 3 * MIB), true);
   // Faith wrote to Carl (her file), so his file comes to her without asking.
-  const toFaith = randomFile('from-chromium', 3 * MIB);
-  await attach(carl, toFaith);
-  assert.equal(
-    sha256(await receiveAndSave(faith, toFaith, false)),
-    sha256(toFaith.buffer),
-    'Firefox saved what Chromium sent',
-  );
+  await sendFile(carl, faith, randomFile('from-chromium', 3 * MIB), false);
 });

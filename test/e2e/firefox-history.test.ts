@@ -2,6 +2,7 @@
 // another, and Search messages. One server and one Firefox for the file.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { exportHistory, importHistory } from './harness/history.js';
 import type { Person } from './harness/person.js';
 import { useWorld } from './harness/world.js';
 
@@ -28,25 +29,12 @@ test('Export history in one Firefox profile, Import history in another: a wrong 
   const texts = ['the 鑰匙 is under the mat', 'see you at eight'];
   const [fern] = await conversation('fern', 'felix', texts);
 
-  await fern.page.getByLabel('Passphrase', { exact: true }).fill('a long passphrase');
-  const [download] = await Promise.all([
-    fern.page.waitForEvent('download'),
-    fern.page.getByRole('button', { name: 'Export history', exact: true }).click(),
-  ]);
-  const file = await download.path();
+  const file = await exportHistory(fern, 'a long passphrase');
 
   // Fern on another Firefox profile, signed in to the same account: nothing there yet.
   const elsewhere = await world().arrive('fern');
   await elsewhere.login();
-  const importFile = async (passphrase: string): Promise<void> => {
-    await elsewhere.page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-    const [chooser] = await Promise.all([
-      elsewhere.page.waitForEvent('filechooser'),
-      elsewhere.page.getByRole('button', { name: 'Import history', exact: true }).click(),
-    ]);
-    await chooser.setFiles(file);
-  };
-  await importFile('the wrong one');
+  await importHistory(elsewhere, file, 'the wrong one');
   await elsewhere.alert.filter({ hasText: 'Wrong passphrase' }).waitFor();
   assert.deepEqual(await elsewhere.storedTexts(), [], 'a wrong passphrase stores nothing');
 
@@ -56,7 +44,7 @@ test('Export history in one Firefox profile, Import history in another: a wrong 
   await elsewhere.closePage();
   await elsewhere.openPage();
   await elsewhere.waitUntilSignedIn();
-  await importFile('a long passphrase');
+  await importHistory(elsewhere, file, 'a long passphrase');
   await elsewhere.page.getByRole('status').filter({ hasText: 'Imported 2 messages' }).waitFor();
   await elsewhere.openChat('felix');
   assert.deepEqual(await elsewhere.messageTexts(), texts);
