@@ -11,15 +11,18 @@ import { fileURLToPath } from 'node:url';
 const BIDI_SHIM = fileURLToPath(new URL('./firefox-bidi-shim.mjs', import.meta.url));
 
 /**
- * Firefox's counterparts of the Chromium flags (scripts/chromium.mjs): a fake microphone that needs
- * no prompt, and on a loopback-only machine ICE candidates on 127.0.0.1 under their real address
- * (Firefox hides host addresses behind mDNS names otherwise).
+ * Firefox's counterpart of Chromium's fake-media flags (scripts/chromium.mjs): a fake microphone that
+ * needs no prompt.
+ *
+ * Unlike Chromium, Firefox here could not be made to connect on a loopback-only machine (tried in a
+ * network namespace with only `lo`): it gathered ICE candidates on the default route's address only
+ * ("use only default local addresses" in its nICEr log), even after a getUserMedia from the fake
+ * microphone and with `media.peerconnection.ice.loopback`, so with no default route it had none. The
+ * Firefox tests need a network interface with a default route, as this machine has.
  */
 export const FIREFOX_PREFS: Readonly<Record<string, boolean>> = Object.freeze({
   'media.navigator.streams.fake': true,
   'media.navigator.permission.disabled': true,
-  'media.peerconnection.ice.loopback': true,
-  'media.peerconnection.ice.obfuscate_host_addresses': false,
 });
 
 export function launchFirefox(): Promise<Browser> {
