@@ -13,7 +13,7 @@ const inWorld = useWorlds();
 
 /** A person whose browser speaks Chinese (China), who creates an account through the Chinese form. */
 async function registerInChinese(world: World, name: string): Promise<Person> {
-  const person = await world.arrive(name, 'zh-CN');
+  const person = await world.arrive(name, { locale: 'zh-CN' });
   const page = person.page;
   await page.getByRole('textbox', { name: '用户名', exact: true }).fill(name);
   await page.getByLabel('密码', { exact: true }).fill(DEFAULT_PASSWORD);
@@ -74,7 +74,7 @@ test('a Chinese browser gets Parley in 简体中文: sign in, talk, pick an emoj
 
 test('the language chosen with Language is remembered across a reload, over the browser’s own', () =>
   inWorld(async (world) => {
-    const carol = await world.arrive('carol', 'zh-CN');
+    const carol = await world.arrive('carol', { locale: 'zh-CN' });
     const page = carol.page;
     await page.getByRole('button', { name: '登录', exact: true }).waitFor();
 

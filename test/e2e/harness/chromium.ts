@@ -48,7 +48,9 @@ export async function launchProfileOnDisk(
 /**
  * A fresh profile (cookies, localStorage, IndexedDB) with the microphone granted for `origin`.
  * `initScripts` run in every page of the profile before the app's own scripts. `locale` is the
- * browser's language (`navigator.languages`, Accept-Language); default Playwright's, en-US.
+ * browser's language (`navigator.languages`, Accept-Language); default Playwright's, en-US. Works for
+ * the Firefox of harness/firefox.ts too, whose microphone comes from its prefs: WebDriver BiDi cannot
+ * grant Firefox a microphone ("descriptor.name microphone is currently unsupported").
  */
 export async function newPersonContext(
   browser: Browser,
@@ -57,7 +59,9 @@ export async function newPersonContext(
   locale?: string,
 ): Promise<BrowserContext> {
   const context = await browser.newContext(locale ? { locale } : {});
-  await context.grantPermissions(['microphone'], { origin });
+  if (browser.browserType().name() === 'chromium') {
+    await context.grantPermissions(['microphone'], { origin });
+  }
   for (const script of [NAME_HELPER_SCRIPT, ...initScripts]) await context.addInitScript(script);
   return context;
 }

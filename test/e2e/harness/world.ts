@@ -1,10 +1,12 @@
 /**
  * Everything one e2e test runs against: a real server process of its own, the people who use it
- * (each a browser context of the file's Chromium), and the cleanup of all of it, whatever happened.
+ * (each a browser context of one of the file's browsers: Chromium, and Firefox where a file asks
+ * for it), and the cleanup of all of it, whatever happened.
  */
 import { after, before } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium.js';
+import { launchFirefox } from './firefox.js';
 import { PageProblems } from './page-problems.js';
 import { Person } from './person.js';
 import { ServerProcess } from './server-process.js';
@@ -17,38 +19,63 @@ export interface WorldOptions {
   initScripts?: readonly string[];
 }
 
+export type BrowserName = 'chromium' | 'firefox';
+
+const LAUNCH: Readonly<Record<BrowserName, () => Promise<Browser>>> = {
+  chromium: launchChromium,
+  firefox: launchFirefox,
+};
+
+export interface ArriveOptions {
+  /** Whose browser the person uses. Default: the first the file launched (Chromium unless it said otherwise). */
+  browser?: BrowserName;
+  /** The browser's language (`navigator.languages`, Accept-Language); default Playwright's, en-US. */
+  locale?: string;
+}
+
 export class World {
   readonly server: ServerProcess;
-  readonly #browser: Browser;
+  readonly #browsers: ReadonlyMap<BrowserName, Browser>;
   readonly #problems = new PageProblems();
   readonly #people: Person[] = [];
   readonly #initScripts: readonly string[];
 
-  private constructor(browser: Browser, server: ServerProcess, initScripts: readonly string[]) {
-    this.#browser = browser;
+  private constructor(
+    browsers: ReadonlyMap<BrowserName, Browser>,
+    server: ServerProcess,
+    initScripts: readonly string[],
+  ) {
+    this.#browsers = browsers;
     this.server = server;
     this.#initScripts = initScripts;
   }
 
-  /** Opens Parley for a new person (a fresh browser profile, in `locale` if given), signed out. */
-  async arrive(name: string, locale?: string): Promise<Person> {
+  /** Opens Parley for a new person (a fresh browser profile, in `options.locale` if given), signed out. */
+  async arrive(name: string, options: ArriveOptions = {}): Promise<Person> {
     const person = await Person.arrive(
-      this.#browser,
+      this.#browser(options.browser),
       this.server.url,
       name,
       this.#problems,
       this.#initScripts,
-      locale,
+      options.locale,
     );
     this.#people.push(person);
     return person;
   }
 
   /** Opens Parley for a new person and creates their account. */
-  async register(name: string): Promise<Person> {
-    const person = await this.arrive(name);
+  async register(name: string, options: ArriveOptions = {}): Promise<Person> {
+    const person = await this.arrive(name, options);
     await person.register();
     return person;
+  }
+
+  #browser(name: BrowserName | undefined): Browser {
+    const browser = name ? this.#browsers.get(name) : this.#browsers.values().next().value;
+    if (!browser)
+      throw new Error(`${name ?? 'no browser'} is not running: name it in useWorlds()/useWorld()`);
+    return browser;
   }
 
   /** Registers two people, waits until each sees the other online, and opens their conversation on both sides. */
@@ -62,43 +89,104 @@ export class World {
     return [a, b];
   }
 
+  /** Starts a server for people of `browsers` (the first is the default). */
+  static async open(browsers: ReadonlyMap<BrowserName, Browser>, options: WorldOptions = {}): Promise<World> {
+    return new World(browsers, await ServerProcess.start(options.server), options.initScripts ?? []);
+  }
+
+  /**
+   * Closes every profile and the server (deleting its data), then fails when a page had an
+   * uncaught error.
+   */
+  async close(): Promise<void> {
+    await this.#dispose();
+    this.#problems.assertNoUncaughtErrors();
+  }
+
+  async #dispose(): Promise<void> {
+    await Promise.allSettled(this.#people.map((person) => person.close()));
+    await this.server.dispose();
+  }
+
   /**
    * Starts a server, runs `body`, then closes every profile and the server (deleting its data) even
    * when `body` failed. Fails when a page had an uncaught error.
    */
   static async run(
-    browser: Browser,
+    browsers: ReadonlyMap<BrowserName, Browser>,
     body: (world: World) => Promise<void>,
     options: WorldOptions = {},
   ): Promise<void> {
-    const world = new World(browser, await ServerProcess.start(options.server), options.initScripts ?? []);
+    const world = await World.open(browsers, options);
     try {
       await body(world);
     } finally {
-      await Promise.allSettled(world.#people.map((person) => person.close()));
-      await world.server.dispose();
+      await world.#dispose();
     }
     world.#problems.assertNoUncaughtErrors();
   }
 }
 
+/** The browsers of one test file, launched together. */
+class Browsers {
+  readonly #names: readonly BrowserName[];
+  readonly #running = new Map<BrowserName, Browser>();
+
+  constructor(names: readonly BrowserName[]) {
+    this.#names = names;
+  }
+
+  async launch(): Promise<void> {
+    const launched = await Promise.all(this.#names.map((name) => LAUNCH[name]()));
+    this.#names.forEach((name, i) => this.#running.set(name, launched[i]!));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#running.values()].map((browser) => browser.close()));
+  }
+
+  get running(): ReadonlyMap<BrowserName, Browser> {
+    if (this.#running.size === 0)
+      throw new Error('no browser is running: call useWorlds()/useWorld() at the top level');
+    return this.#running;
+  }
+}
+
 /**
- * Launches the Chromium of the current test file before its first test and closes it after the last.
- * Returns a function that runs one test body in a fresh `World`.
+ * Launches the browsers of the current test file (default: Chromium alone) before its first test and
+ * closes them after the last. Returns a function that runs one test body in a fresh `World`.
  */
-export function useWorlds(): (
-  body: (world: World) => Promise<void>,
-  options?: WorldOptions,
-) => Promise<void> {
-  let browser: Browser | null = null;
+export function useWorlds(
+  names: readonly BrowserName[] = ['chromium'],
+): (body: (world: World) => Promise<void>, options?: WorldOptions) => Promise<void> {
+  const browsers = new Browsers(names);
+  before(() => browsers.launch());
+  after(() => browsers.close());
+  return (body, options) => World.run(browsers.running, body, options);
+}
+
+/**
+ * One `World` for the whole test file — one server, its people staying until the last test — for
+ * files whose tests are cheap next to starting browsers and a server; each test uses names of its
+ * own. Returns a getter for it.
+ */
+export function useWorld(names: readonly BrowserName[], options: WorldOptions = {}): () => World {
+  const browsers = new Browsers(names);
+  let world: World | null = null;
+  // One hook each way: node:test does not promise to finish one top-level hook before the next.
   before(async () => {
-    browser = await launchChromium();
+    await browsers.launch();
+    world = await World.open(browsers.running, options);
   });
   after(async () => {
-    await browser?.close();
+    try {
+      await world?.close();
+    } finally {
+      await browsers.close();
+    }
   });
-  return (body, options) => {
-    if (!browser) throw new Error('Chromium is not running: useWorlds() must be called at the top level');
-    return World.run(browser, body, options);
+  return () => {
+    if (!world) throw new Error('the world is not open: call useWorld() at the top level');
+    return world;
   };
 }
