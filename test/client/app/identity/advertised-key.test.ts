@@ -1,0 +1,66 @@
+import { expect } from '@open-wc/testing';
+import { openDB } from 'idb';
+import type { PublicIdentity } from '../../../../shared/identity-protocol.js';
+import type { Messenger } from '../../../../client/app/messenger.js';
+import { accountDbName } from '../../../../client/storage/account-db.js';
+import { MessengerRoom } from '../../helpers/messenger-room.js';
+
+const texts = (m: Messenger): string[] =>
+  m.openConversation?.messages.map((message) => message.text ?? '') ?? [];
+
+/** `user`'s device key as stored in this browser. */
+async function deviceKeyOf(user: string): Promise<PublicIdentity> {
+  const db = await openDB(accountDbName(user));
+  const row = (await db.get('identity', 'device')) as { alg: PublicIdentity['alg']; publicKey: string };
+  db.close();
+  return { alg: row.alg, key: row.publicKey };
+}
+
+const OTHER: PublicIdentity = { alg: 'Ed25519', key: '11'.repeat(32) };
+
+describe('the key the server advertises (a hint)', () => {
+  let room: MessengerRoom;
+  beforeEach(() => {
+    room = new MessengerRoom();
+  });
+  afterEach(async () => {
+    await room.close();
+  });
+
+  async function pair(): Promise<[Messenger, Messenger]> {
+    const alice = await room.join('alice');
+    const bob = await room.join('bob');
+    alice.serverWelcome(['bob'], [], [], [{ user: 'bob', identity: await deviceKeyOf('bob') }]);
+    bob.serverWelcome(['alice'], [], []);
+    await alice.selectPerson('bob');
+    await bob.selectPerson('alice');
+    await alice.send('first');
+    await room.until(() => texts(bob).includes('first'));
+    return [alice, bob];
+  }
+
+  it('agrees with the hello when the server hands out the real key', async () => {
+    const [alice] = await pair();
+    expect(alice.identity.of('bob').serverKeyMismatch).to.equal(false);
+  });
+
+  it('warns when user-online advertises another key, and stops when it advertises the proved one', async () => {
+    const [alice] = await pair();
+    alice.userOnline('bob', OTHER);
+    expect(alice.identity.of('bob').serverKeyMismatch).to.equal(true);
+    alice.userOnline('bob', await deviceKeyOf('bob'));
+    expect(alice.identity.of('bob').serverKeyMismatch).to.equal(false);
+  });
+
+  it('warns when the welcome advertises another key than the one that signs the hello', async () => {
+    const alice = await room.join('alice');
+    const bob = await room.join('bob');
+    alice.serverWelcome(['bob'], [], [], [{ user: 'bob', identity: OTHER }]);
+    bob.serverWelcome(['alice'], [], []);
+    await alice.selectPerson('bob');
+    await bob.selectPerson('alice');
+    await alice.send('first');
+    await room.until(() => texts(bob).includes('first'));
+    expect(alice.identity.of('bob').serverKeyMismatch).to.equal(true);
+  });
+});
