@@ -22,6 +22,8 @@ export interface DtlsBridgeOptions {
 export class DtlsBridge {
   /** App frames that crossed the bridge: none may, if the hello does its work. */
   readonly seen: AppFrame[] = [];
+  /** Hellos and proofs it carried from one victim to the other. */
+  handshakes = 0;
   readonly #links = new Map<string, GateLink>();
   /** Handshake frames for a victim whose side of the bridge is not up yet: a patient attacker waits. */
   readonly #waiting = new Map<string, HandshakeFrame[]>();
@@ -78,6 +80,7 @@ export class DtlsBridge {
   }
 
   #forward(victim: string, frame: HandshakeFrame): void {
+    this.handshakes++;
     const link = this.#links.get(victim);
     if (link) link.send(frame);
     else this.#waiting.set(victim, [...(this.#waiting.get(victim) ?? []), frame]);
