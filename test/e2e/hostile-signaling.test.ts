@@ -36,6 +36,8 @@ interface Setup {
   proxy: SignalingProxy;
   /** Opens Parley through the proxy and creates the account. */
   register(name: string): Promise<Person>;
+  /** alice and bob register, see each other online and open their conversation. */
+  alicePlusBob(): Promise<[Person, Person]>;
   /**
    * The attacker page, ready with `start` (a bridge, or an impostor); from then on every signal
    * between `victims` goes to it.
@@ -52,14 +54,24 @@ async function hostile(body: (setup: Setup) => Promise<void>): Promise<void> {
   const proxy = await SignalingProxy.start(server.url);
   const people: Person[] = [];
   const contexts: Array<{ close(): Promise<void> }> = [];
+  const register = async (name: string): Promise<Person> => {
+    const person = await Person.arrive(chromium, proxy.url, name, problems);
+    people.push(person);
+    await person.register();
+    return person;
+  };
   try {
     await body({
       proxy,
-      async register(name) {
-        const person = await Person.arrive(chromium, proxy.url, name, problems);
-        people.push(person);
-        await person.register();
-        return person;
+      register,
+      async alicePlusBob() {
+        const alice = await register('alice');
+        const bob = await register('bob');
+        await alice.waitUntilOnline('bob');
+        await bob.waitUntilOnline('alice');
+        await alice.openChat('bob');
+        await bob.openChat('alice');
+        return [alice, bob];
       },
       async attack(victims, start) {
         const context = await chromium.newContext();
@@ -91,13 +103,8 @@ async function hostile(body: (setup: Setup) => Promise<void>): Promise<void> {
 }
 
 test('through the proxy, without an attack, the same two people chat normally', () =>
-  hostile(async ({ register }) => {
-    const alice = await register('alice');
-    const bob = await register('bob');
-    await alice.waitUntilOnline('bob');
-    await bob.waitUntilOnline('alice');
-    await alice.openChat('bob');
-    await bob.openChat('alice');
+  hostile(async ({ alicePlusBob }) => {
+    const [alice, bob] = await alicePlusBob();
     await alice.send('hello bob');
     await bob.expectMessage('hello bob', { author: 'alice' });
     await bob.send('hello alice');
@@ -108,16 +115,11 @@ test('through the proxy, without an attack, the same two people chat normally', 
   }));
 
 test('a server that bridges the data channel is detected by both, and nothing crosses it', () =>
-  hostile(async ({ register, attack }) => {
+  hostile(async ({ alicePlusBob, attack }) => {
     const attacker = await attack(['alice', 'bob'], (page) =>
       page.evaluate(() => window.attacker.bridge(['alice', 'bob'])),
     );
-    const alice = await register('alice');
-    const bob = await register('bob');
-    await alice.waitUntilOnline('bob');
-    await bob.waitUntilOnline('alice');
-    await alice.openChat('bob');
-    await bob.openChat('alice');
+    const [alice, bob] = await alicePlusBob();
     await alice.send('for bob only');
     await bob.send('for alice only');
     await alice.alert.filter({ hasText: UNVERIFIED }).waitFor();
@@ -132,14 +134,9 @@ test('a server that bridges the data channel is detected by both, and nothing cr
   }));
 
 test('a server that advertises another key for a contact is shown as such; the chat goes on', () =>
-  hostile(async ({ proxy, register }) => {
+  hostile(async ({ proxy, alicePlusBob }) => {
     proxy.advertise('bob', { alg: 'Ed25519', key: '5a'.repeat(32) });
-    const alice = await register('alice');
-    const bob = await register('bob');
-    await alice.waitUntilOnline('bob');
-    await bob.waitUntilOnline('alice');
-    await alice.openChat('bob');
-    await bob.openChat('alice');
+    const [alice, bob] = await alicePlusBob();
     await alice.send('still here');
     await bob.expectMessage('still here', { author: 'alice' });
     await alice.alert
@@ -157,12 +154,7 @@ async function substituted(
   setup: Setup,
   verify: boolean,
 ): Promise<{ alice: Person; bob: Person; attacker: Page }> {
-  const alice = await setup.register('alice');
-  const bob = await setup.register('bob');
-  await alice.waitUntilOnline('bob');
-  await bob.waitUntilOnline('alice');
-  await alice.openChat('bob');
-  await bob.openChat('alice');
+  const [alice, bob] = await setup.alicePlusBob();
   await alice.send('before');
   await bob.expectMessage('before', { author: 'alice' });
   if (verify) {

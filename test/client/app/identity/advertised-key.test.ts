@@ -27,25 +27,25 @@ describe('the key the server advertises (a hint)', () => {
     await room.close();
   });
 
-  async function pair(): Promise<[Messenger, Messenger]> {
-    const alice = await room.join('alice');
-    const bob = await room.join('bob');
-    alice.serverWelcome(['bob'], [], [], [{ user: 'bob', identity: await deviceKeyOf('bob') }]);
+  /** alice's welcome advertises bob's key (his own, or `advertised`); they exchange one message. */
+  async function chatting(advertised?: PublicIdentity): Promise<Messenger> {
+    const [alice, bob] = [await room.join('alice'), await room.join('bob')];
+    const identity = advertised ?? (await deviceKeyOf('bob'));
+    alice.serverWelcome(['bob'], [], [], [{ user: 'bob', identity }]);
     bob.serverWelcome(['alice'], [], []);
-    await alice.selectPerson('bob');
-    await bob.selectPerson('alice');
+    await Promise.all([alice.selectPerson('bob'), bob.selectPerson('alice')]);
     await alice.send('first');
     await room.until(() => texts(bob).includes('first'));
-    return [alice, bob];
+    return alice;
   }
 
   it('agrees with the hello when the server hands out the real key', async () => {
-    const [alice] = await pair();
+    const alice = await chatting();
     expect(alice.identity.of('bob').serverKeyMismatch).to.equal(false);
   });
 
   it('warns when user-online advertises another key, and stops when it advertises the proved one', async () => {
-    const [alice] = await pair();
+    const alice = await chatting();
     alice.userOnline('bob', OTHER);
     expect(alice.identity.of('bob').serverKeyMismatch).to.equal(true);
     alice.userOnline('bob', await deviceKeyOf('bob'));
@@ -53,14 +53,7 @@ describe('the key the server advertises (a hint)', () => {
   });
 
   it('warns when the welcome advertises another key than the one that signs the hello', async () => {
-    const alice = await room.join('alice');
-    const bob = await room.join('bob');
-    alice.serverWelcome(['bob'], [], [], [{ user: 'bob', identity: OTHER }]);
-    bob.serverWelcome(['alice'], [], []);
-    await alice.selectPerson('bob');
-    await bob.selectPerson('alice');
-    await alice.send('first');
-    await room.until(() => texts(bob).includes('first'));
+    const alice = await chatting(OTHER);
     expect(alice.identity.of('bob').serverKeyMismatch).to.equal(true);
   });
 });
