@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode, ProtocolError } from './errors.js';
+import { PublicIdentity } from './identity-protocol.js';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './names.js';
 import { SignalPayload } from './signal-payload.js';
 
@@ -49,9 +50,30 @@ export const Capability = {
    * one frame: ~4,500 names). Without it, the names that do not fit follow as `user-online` frames.
    */
   OnlinePieces: 'online-pieces',
+  /**
+   * The client takes the device keys of people online: `keys` in `welcome` and `online-more`,
+   * `identity` in `user-online`. Older clients parse frames strictly, so only those who ask get them.
+   */
+  IdentityKeys: 'identity-keys',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 const Capabilities = z.array(z.string().max(32)).max(16).optional();
+
+/** Raw public key sizes: Ed25519 keys are 32 bytes, P-256 keys 65 (uncompressed, starting 0x04). */
+const KEY_HEX_LENGTH = { Ed25519: 64, 'P-256': 130 } as const;
+
+/**
+ * The device key a client announces at sign-in (device-key.ts makes it): the generic shape, and the
+ * exact size its algorithm has, so nothing but a real public key's bytes is stored and handed out.
+ */
+export const DeviceIdentity = PublicIdentity.refine(
+  (identity) =>
+    identity.key.length === KEY_HEX_LENGTH[identity.alg] &&
+    (identity.alg !== 'P-256' || identity.key.startsWith('04')),
+  'not a public key of its algorithm',
+);
+/** Sent with `register`, `login` and `resume` by clients that have a device key; a hint for others. */
+const SignInIdentity = DeviceIdentity.optional();
 
 // ── client → server ────────────────────────────────────────────────────────────────────────────
 
@@ -61,6 +83,7 @@ const Register = z.strictObject({
   username: z.string().max(USERNAME_MAX_LENGTH * 4),
   password: z.string().max(PASSWORD_MAX_LENGTH * 4),
   capabilities: Capabilities,
+  identity: SignInIdentity,
 });
 const Login = z.strictObject({
   type: z.literal('login'),
@@ -68,12 +91,14 @@ const Login = z.strictObject({
   username: z.string().max(USERNAME_MAX_LENGTH * 4),
   password: z.string().max(PASSWORD_MAX_LENGTH * 4),
   capabilities: Capabilities,
+  identity: SignInIdentity,
 });
 const Resume = z.strictObject({
   type: z.literal('resume'),
   version: z.number().int(),
   token: z.string().min(1).max(256),
   capabilities: Capabilities,
+  identity: SignInIdentity,
 });
 const Logout = z.strictObject({ type: z.literal('logout') });
 /**
@@ -152,6 +177,12 @@ export const GroupSchema = z.strictObject({
 });
 export type Group = z.infer<typeof GroupSchema>;
 
+/** A person online and the device key their session announced: a hint, checked against their hello. */
+const OnlineKey = z.strictObject({ user: Username, identity: PublicIdentity });
+export type OnlineKey = z.infer<typeof OnlineKey>;
+/** The keys of the names in the same frame's list (`Capability.IdentityKeys`); absent for keyless ones. */
+const OnlineKeys = z.array(OnlineKey).optional();
+
 const Welcome = z.strictObject({
   type: z.literal('welcome'),
   version: z.number().int(),
@@ -168,12 +199,14 @@ const Welcome = z.strictObject({
   groups: z.array(GroupSchema).max(1000),
   /** `online` continues in `online-more` frames (only to clients announcing `online-pieces`). */
   more: z.literal(true).optional(),
+  keys: OnlineKeys,
 });
 /** More of the `welcome`'s `online` list, right after it; `last` on the final piece. */
 const OnlineMore = z.strictObject({
   type: z.literal('online-more'),
   users: z.array(Username),
   last: z.boolean(),
+  keys: OnlineKeys,
 });
 export type OnlineMoreFrame = z.infer<typeof OnlineMore>;
 /** A group was created with the user in it, or its name or members changed. */
@@ -194,7 +227,12 @@ export const GroupInviteSchema = z.strictObject({
 export type GroupInvite = z.infer<typeof GroupInviteSchema>;
 /** The user is no longer in the group (they left it), or no longer invited (they declined). */
 const GroupRemoved = z.strictObject({ type: z.literal('group-removed'), group: GroupIdSchema });
-const UserOnline = z.strictObject({ type: z.literal('user-online'), user: Username });
+/** `identity`: the device key the user's session announced (to clients with `Capability.IdentityKeys`). */
+const UserOnline = z.strictObject({
+  type: z.literal('user-online'),
+  user: Username,
+  identity: PublicIdentity.optional(),
+});
 const UserOffline = z.strictObject({ type: z.literal('user-offline'), user: Username });
 const SignalIn = z.strictObject({ type: z.literal('signal'), from: Username, data: SignalData });
 const LoggedOut = z.strictObject({ type: z.literal('logged-out') });

@@ -173,6 +173,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const presence = new Presence<ClientConnection>(bus ?? LOCAL_BUS);
   const context: ConnectionContext = {
     accounts,
+    // The untimed store: timed-store.ts wraps a fixed list of operations, which predates device keys.
+    deviceKeys: opened.store,
     groups,
     presence,
     ice: new IceServerSource(iceServers, options.turn, clock),

@@ -9,7 +9,8 @@
  */
 import { directPeerOf } from '../../shared/peer-protocol.js';
 import type { SignalPayload } from '../../shared/peer-protocol.js';
-import type { Group, GroupInvite, IceServer } from '../../shared/protocol.js';
+import type { PublicIdentity } from '../../shared/identity-protocol.js';
+import type { Group, GroupInvite, IceServer, OnlineKey } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory } from '../net/peer-mesh.js';
 import type { AccountStore } from '../storage/account-store.js';
@@ -235,6 +236,7 @@ export class Messenger {
       catchUp: (peer, conversation) => void this.#sync.announce(peer, [conversation]),
       connectionClosed: (peer) => this.#inbound.closed(peer),
       groupChanged: (conversation, left) => this.#active.groupChanged(conversation, left),
+      advertised: (peer, identity) => this.#identities.advertised(peer, identity),
       changed,
     });
     this.#inbound = new PeerInbound({
@@ -262,8 +264,13 @@ export class Messenger {
   // ── from the signaling server ────────────────────────────────────────────────────────────────
 
   /** The server's `welcome`: who is online now, the user's groups, and the ICE servers to use. */
-  serverWelcome(online: readonly string[], groups: readonly Group[], iceServers: readonly IceServer[]): void {
-    this.#presence.welcome(online, groups, iceServers);
+  serverWelcome(
+    online: readonly string[],
+    groups: readonly Group[],
+    iceServers: readonly IceServer[],
+    keys?: readonly OnlineKey[],
+  ): void {
+    this.#presence.welcome(online, groups, iceServers, keys);
   }
 
   /** The server's `ice-servers`: fresh TURN credentials for the connections made from now on. */
@@ -271,9 +278,9 @@ export class Messenger {
     this.#presence.refreshIceServers(iceServers);
   }
 
-  /** The server's `user-online`. */
-  userOnline(peer: string): void {
-    this.#presence.userOnline(peer);
+  /** The server's `user-online`, with the key the server hands out for the peer, if any. */
+  userOnline(peer: string, identity?: PublicIdentity): void {
+    this.#presence.userOnline(peer, identity);
   }
 
   /** The server's `user-offline`: the peer's connection is dropped. */

@@ -17,12 +17,13 @@ export class WelcomePieces {
       // A piece without its welcome is out of place; there is nothing to add it to.
       if (!held) return [];
       held.online.push(...frame.users);
+      if (frame.keys) held.keys = [...(held.keys ?? []), ...frame.keys];
       return frame.last ? this.#release() : [];
     }
     // Anything else ends the wait: order is kept, whatever pieces did not come are missing.
     const before = this.#release();
     if (frame.type === 'welcome' && frame.more) {
-      this.#held = { ...frame, online: [...frame.online] };
+      this.#held = { ...frame, online: [...frame.online], ...(frame.keys ? { keys: [...frame.keys] } : {}) };
       delete this.#held.more;
       return before;
     }

@@ -58,6 +58,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (group_id, user_key)
    );
    CREATE INDEX group_invitations_by_user ON group_invitations (user_key, invited_at);`,
+  // 4: each account's device public keys (SQLite's migration 6).
+  `CREATE TABLE device_keys (
+     account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+     fingerprint TEXT NOT NULL,
+     alg TEXT NOT NULL,
+     public_key TEXT NOT NULL,
+     first_seen BIGINT NOT NULL,
+     last_seen BIGINT NOT NULL,
+     PRIMARY KEY (account_id, fingerprint)
+   );`,
 ];
 
 /**

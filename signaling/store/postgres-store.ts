@@ -11,14 +11,18 @@ import type {
 } from './group-store.js';
 import { addedResult, planAddition, planInvitation } from './membership.js';
 import { migratePostgres } from './postgres-migrations.js';
+import { MAX_DEVICE_KEYS } from './device-key-store.js';
 import {
+  DEVICE_KEYS_ORDER,
   GROUP_COLUMNS,
   GROUP_JOINS,
   INVITATION_SELECT,
   toAccount,
+  toDeviceKey,
   toGroups,
   toInvitation,
   type AccountRow,
+  type DeviceKeyRow,
   type GroupMemberRow,
   type InvitationRow,
   type SessionRow,
@@ -215,6 +219,32 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       if (!row) return null;
       const { session_created_at: createdAt, expires_at: expiresAt } = row;
       return { tokenHash: row.token_hash, createdAt, expiresAt, account: toAccount(row) };
+    },
+    async saveDeviceKey(accountId, key, now) {
+      await inTransaction(pool, async (client) => {
+        // One sign-in of the account at a time, so two new keys at once cannot both escape the prune.
+        await client.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [accountId]);
+        await client.query(
+          `INSERT INTO device_keys (account_id, fingerprint, alg, public_key, first_seen, last_seen)
+           VALUES ($1, $2, $3, $4, $5, $5)
+           ON CONFLICT (account_id, fingerprint)
+           DO UPDATE SET last_seen = GREATEST(device_keys.last_seen, excluded.last_seen)`,
+          [accountId, key.fingerprint, key.alg, key.key, now],
+        );
+        await client.query(
+          `DELETE FROM device_keys WHERE account_id = $1 AND fingerprint NOT IN
+             (SELECT fingerprint FROM device_keys WHERE account_id = $1 ${DEVICE_KEYS_ORDER} LIMIT $2)`,
+          [accountId, MAX_DEVICE_KEYS],
+        );
+      });
+    },
+    async deviceKeysOf(accountId) {
+      const found = await rows<DeviceKeyRow>(
+        pool,
+        `SELECT * FROM device_keys WHERE account_id = $1 ${DEVICE_KEYS_ORDER}`,
+        [accountId],
+      );
+      return found.map(toDeviceKey);
     },
     async deleteSessionsOf(accountId) {
       await pool.query('DELETE FROM sessions WHERE account_id = $1', [accountId]);

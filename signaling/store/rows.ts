@@ -2,7 +2,9 @@
  * Rows as both SQL engines return them, and their mapping to the store's types. Both schemas use the
  * same table and column names, so the queries' column lists and joins are shared too.
  */
+import type { KeyAlgorithm } from '../../shared/identity-protocol.js';
 import type { Account } from './account-store.js';
+import type { DeviceKeyRecord } from './device-key-store.js';
 import type { StoredGroup, StoredInvitation } from './group-store.js';
 
 export interface AccountRow {
@@ -91,5 +93,28 @@ export function toInvitation(row: InvitationRow): StoredInvitation {
     inviter: row.inviter ?? row.invited_by,
     userKey: row.user_key,
     invitedAt: row.invited_at,
+  };
+}
+
+/** A row of `device_keys`. */
+export interface DeviceKeyRow {
+  alg: string;
+  public_key: string;
+  fingerprint: string;
+  first_seen: number | string;
+  last_seen: number | string;
+}
+
+/** `device_keys` of one account (the first parameter), most recently seen first. */
+export const DEVICE_KEYS_ORDER = 'ORDER BY last_seen DESC, first_seen DESC, fingerprint';
+
+export function toDeviceKey(row: DeviceKeyRow): DeviceKeyRecord {
+  return {
+    // Only `DeviceIdentity`-checked keys are ever written (session-start.ts).
+    alg: row.alg as KeyAlgorithm,
+    key: row.public_key,
+    fingerprint: row.fingerprint,
+    firstSeen: Number(row.first_seen),
+    lastSeen: Number(row.last_seen),
   };
 }

@@ -8,14 +8,18 @@ import type {
   StoredGroup,
 } from './group-store.js';
 import { addedResult, planAddition, planInvitation } from './membership.js';
+import { MAX_DEVICE_KEYS, type DeviceKeyRecord } from './device-key-store.js';
 import {
+  DEVICE_KEYS_ORDER,
   GROUP_COLUMNS,
   GROUP_JOINS,
   INVITATION_SELECT,
   toAccount,
+  toDeviceKey,
   toGroups,
   toInvitation,
   type AccountRow,
+  type DeviceKeyRow,
   type GroupMemberRow,
   type InvitationRow,
   type SessionRow,
@@ -169,6 +173,25 @@ export function openSqliteAccountStore(file: string): Store {
     return addedResult(readGroup(change.groupId)!, plan.fresh);
   });
 
+  const upsertDeviceKey = db.prepare<[number, string, string, string, number, number]>(
+    `INSERT INTO device_keys (account_id, fingerprint, alg, public_key, first_seen, last_seen)
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, fingerprint) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)`,
+  );
+  const pruneDeviceKeys = db.prepare<[number, number, number]>(
+    `DELETE FROM device_keys WHERE account_id = ? AND fingerprint NOT IN
+       (SELECT fingerprint FROM device_keys WHERE account_id = ? ${DEVICE_KEYS_ORDER} LIMIT ?)`,
+  );
+  const selectDeviceKeys = db.prepare<[number], DeviceKeyRow>(
+    `SELECT * FROM device_keys WHERE account_id = ? ${DEVICE_KEYS_ORDER}`,
+  );
+  const saveDeviceKey = db.transaction(
+    (accountId: number, key: Pick<DeviceKeyRecord, 'alg' | 'key' | 'fingerprint'>, now: number) => {
+      upsertDeviceKey.run(accountId, key.fingerprint, key.alg, key.key, now, now);
+      pruneDeviceKeys.run(accountId, accountId, MAX_DEVICE_KEYS);
+    },
+  );
+
   const removeMember = db.transaction((groupId: string, userKey: string) => {
     if (deleteMember.run(groupId, userKey).changes === 0) return { removed: false } as const;
     if (deleteGroupIfEmpty.run(groupId).changes > 0) return { removed: true, group: null } as const;
@@ -253,6 +276,12 @@ export function openSqliteAccountStore(file: string): Store {
     },
     async invitationsOf(userKey) {
       return selectInvitationsOf.all(userKey).map(toInvitation);
+    },
+    async saveDeviceKey(accountId, key, now) {
+      saveDeviceKey.immediate(accountId, key, now);
+    },
+    async deviceKeysOf(accountId) {
+      return selectDeviceKeys.all(accountId).map(toDeviceKey);
     },
     async close() {
       if (db.open) db.close();

@@ -62,6 +62,16 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
      PRIMARY KEY (group_id, user_key)
    ) STRICT;
    CREATE INDEX group_invitations_by_user ON group_invitations(user_key, invited_at);`,
+  // 6: each account's device public keys (store/device-key-store.ts), by fingerprint, newest few kept.
+  `CREATE TABLE device_keys (
+     account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+     fingerprint TEXT NOT NULL,
+     alg TEXT NOT NULL,
+     public_key TEXT NOT NULL,
+     first_seen INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     PRIMARY KEY (account_id, fingerprint)
+   ) STRICT;`,
 ];
 
 /** The schema version of a database. */

@@ -63,6 +63,7 @@ export async function changePassword<S extends Session>(
     token,
     expiresAt,
     online,
+    keys: presence.keys(),
     groups: mine,
     grant: ice.grantFor(session.user),
   });

@@ -134,6 +134,11 @@ export class ClientConnection implements PresenceMember {
     this.outbox.queue(frame);
   }
 
+  /** The client takes device keys with presence (`Capability.IdentityKeys`). */
+  get wantsKeys(): boolean {
+    return this.session?.keys === true;
+  }
+
   /** A newer login of the same account took over: tell this one why, and close it. */
   replace(): void {
     this.leavePresence();

@@ -4,6 +4,7 @@ import type { GroupService } from '../groups/group-service.js';
 import type { RateLimit } from '../limits/token-bucket.js';
 import type { Logger } from '../logger.js';
 import type { ConnectionMetrics } from '../metrics/connection-metrics.js';
+import type { DeviceKeyStore } from '../store/device-key-store.js';
 import type { ClientConnection } from './client-connection.js';
 import type { BatchScheduler } from './outbox.js';
 import type { Presence } from './presence.js';
@@ -14,6 +15,8 @@ import type { IceServerSource } from '../turn/ice-servers.js';
 export interface ConnectionContext {
   accounts: AccountService;
   groups: GroupService;
+  /** Where the device keys announced at sign-in are kept (a hint handed out with presence). */
+  deviceKeys: DeviceKeyStore;
   presence: Presence<ClientConnection>;
   /** Each user's ICE servers, with a TURN credential of their own when TURN is configured. */
   ice: IceServerSource;

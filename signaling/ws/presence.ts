@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import type { PublicIdentity } from '../../shared/identity-protocol.js';
 import type { ServerFrame } from '../../shared/protocol.js';
 import { LOCAL_BUS, type BusListener, type ClusterBus, type RemoteEntry } from '../cluster/bus.js';
 import { encodeTextFrame } from './outbox.js';
@@ -12,11 +13,15 @@ export interface PresenceMember {
   forward(frame: string): void;
   /** A newer session of the account took over (here or on another node): says so and closes. */
   replace(): void;
+  /** The client takes device keys with presence (`Capability.IdentityKeys`). */
+  readonly wantsKeys?: boolean;
 }
 
 interface Entry<M extends PresenceMember> {
   user: string;
   member: M;
+  /** The device key the session announced at sign-in, if any: a hint handed out with presence. */
+  identity: PublicIdentity | undefined;
   /** `mark()` when it entered; see `BusListener.remoteSnapshot`. */
   seq: number;
 }
@@ -54,6 +59,16 @@ export class Presence<M extends PresenceMember> implements BusListener {
     return names;
   }
 
+  /**
+   * The device keys of the people online here, by canonical name. Users on other nodes are absent:
+   * the cluster bus carries names only, so their key is not handed out (a missing hint, not a wrong one).
+   */
+  keys(): Map<string, PublicIdentity> {
+    const keys = new Map<string, PublicIdentity>();
+    for (const entry of this.entries.values()) if (entry.identity) keys.set(entry.user, entry.identity);
+    return keys;
+  }
+
   /** Users online on this node. */
   get size(): number {
     return this.entries.size;
@@ -68,15 +83,15 @@ export class Presence<M extends PresenceMember> implements BusListener {
    * Adds `member` as `user` and tells everyone else. The key must be free here (see `leave`); a
    * session on another node is taken over (that node closes it when the bus tells it).
    */
-  enter(key: string, user: string, member: M): void {
+  enter(key: string, user: string, member: M, identity?: PublicIdentity): void {
     if (this.entries.has(key)) throw new TypeError(`presence: ${key} is already online`);
     const elsewhere = this.remote.get(key);
     if (elsewhere) {
       this.remote.delete(key);
       this.broadcast({ type: 'user-offline', user: elsewhere.user }, member);
     }
-    this.entries.set(key, { user, member, seq: ++this.entered });
-    this.broadcast({ type: 'user-online', user }, member);
+    this.entries.set(key, { user, member, identity, seq: ++this.entered });
+    this.broadcast({ type: 'user-online', user }, member, identity);
     this.bus.online(key, user);
   }
 
@@ -165,11 +180,16 @@ export class Presence<M extends PresenceMember> implements BusListener {
     for (const key of keys) this.entries.get(key)?.member.announce(bytes);
   }
 
-  private broadcast(frame: ServerFrame, except: M | null): void {
-    // Serialized and framed once; every recipient gets the same bytes.
+  /**
+   * Sends `frame` to everyone here but `except`. With `identity` (a `user-online`), clients that take
+   * keys get it in the frame; older clients parse strictly and get the frame without it.
+   */
+  private broadcast(frame: ServerFrame, except: M | null, identity?: PublicIdentity): void {
+    // Serialized and framed once per variant; every recipient of a variant gets the same bytes.
     const bytes = encodeTextFrame(JSON.stringify(frame));
+    const keyed = identity ? encodeTextFrame(JSON.stringify({ ...frame, identity })) : bytes;
     for (const { member } of this.entries.values()) {
-      if (member !== except) member.announce(bytes);
+      if (member !== except) member.announce(member.wantsKeys === true ? keyed : bytes);
     }
   }
 }

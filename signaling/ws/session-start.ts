@@ -13,14 +13,16 @@ import {
   type ServerFrame,
   type WelcomeFrame,
 } from '../../shared/protocol.js';
+import type { PublicIdentity } from '../../shared/identity-protocol.js';
 import type { AuthResult } from '../auth/account-service.js';
+import { keyFingerprint } from '../store/key-fingerprint.js';
 import type { StoredGroup } from '../store/group-store.js';
 import { keepIceFresh } from '../turn/ice-refresh.js';
 import { authenticate, type AuthFrame } from './authenticate.js';
 import type { ConnectionContext } from './connection-context.js';
 import type { CommandSession } from './group-commands.js';
 import { toInviteFrame, welcomeFrames } from './group-frames.js';
-import { splitOnline } from './online-pieces.js';
+import { splitOnline, type OnlineKeys } from './online-pieces.js';
 import type { ClientConnection } from './client-connection.js';
 
 /** A logged-in connection's session. */
@@ -29,6 +31,8 @@ export interface LoggedIn extends CommandSession {
   tokenHash: string;
   /** The client takes a long online list in pieces (`Capability.OnlinePieces`). */
   pieces: boolean;
+  /** The client takes device keys with presence (`Capability.IdentityKeys`). */
+  keys: boolean;
 }
 
 /** What signing in needs of the connection it happens on. */
@@ -65,7 +69,7 @@ export function startSession(port: SessionStartPort, frame: AuthFrame): Promise<
     return undefined;
   }
   return authenticate(port.ctx.accounts, frame, port.address).then((result) =>
-    complete(port, frame.type, result, frame.capabilities ?? []),
+    complete(port, frame.type, result, frame.capabilities ?? [], frame.identity),
   );
 }
 
@@ -74,6 +78,7 @@ async function complete(
   ref: AuthFrame['type'],
   result: AuthResult,
   capabilities: readonly string[],
+  identity: PublicIdentity | undefined,
 ): Promise<void> {
   const { ctx } = port;
   if (!result.ok) {
@@ -89,6 +94,10 @@ async function complete(
   // (With SQLite nothing can happen in between: the store answers without yielding to I/O.)
   const groups = await ctx.groups.groupsOf(account.nameKey);
   const invitations = await ctx.groups.invitationsOf(account.nameKey);
+  if (identity) {
+    const key = { ...identity, fingerprint: keyFingerprint(identity) };
+    await ctx.deviceKeys.saveDeviceKey(account.id, key, ctx.clock.now());
+  }
   // The socket may have closed while scrypt ran; then there is nobody to welcome.
   if (port.socket.readyState !== WebSocket.OPEN) return;
   const { presence, ice } = ctx;
@@ -96,13 +105,15 @@ async function complete(
   presence.find(account.nameKey)?.member.replace();
   const { username: user, nameKey: key } = account;
   const pieces = capabilities.includes(Capability.OnlinePieces);
-  const session = { user, key, accountId: account.id, tokenHash, pieces };
+  const keys = capabilities.includes(Capability.IdentityKeys);
+  const session = { user, key, accountId: account.id, tokenHash, pieces, keys };
   port.started(session);
   port.log({ user, via: ref }, 'logged in');
   ctx.metrics.loggedIn(ref);
-  sendWelcome(port, session, { token, expiresAt, online: presence.names(), groups, grant });
+  const online = presence.names();
+  sendWelcome(port, session, { token, expiresAt, online, keys: presence.keys(), groups, grant });
   for (const invitation of invitations) port.sendFrame(toInviteFrame(invitation));
-  presence.enter(account.nameKey, account.username, port.member);
+  presence.enter(account.nameKey, account.username, port.member, identity);
   // Older clients log a frame type they do not know as a bad frame: only those who asked get it.
   if (capabilities.includes(Capability.IceRefresh)) {
     const send = (iceServers: IceServersFrame['iceServers']): void =>
@@ -116,6 +127,8 @@ export interface WelcomeContent {
   token: string;
   expiresAt: number;
   online: string[];
+  /** The device keys of those online, sent to a session that asked for them (`keys`). */
+  keys: OnlineKeys;
   groups: StoredGroup[];
   grant: { iceServers: IceServersFrame['iceServers'] };
 }
@@ -126,17 +139,18 @@ export interface WelcomeContent {
  */
 export function sendWelcome(
   port: Pick<SessionStartPort, 'sendFrame'>,
-  session: { user: string; pieces?: boolean },
+  session: { user: string; pieces?: boolean; keys?: boolean },
   content: WelcomeContent,
 ): void {
-  const { token, expiresAt, online, groups, grant } = content;
+  const { token, expiresAt, online, keys, groups, grant } = content;
   const { user } = session;
   const base = { type: 'welcome', version: PROTOCOL_VERSION, user, token, expiresAt } as const;
   const [welcome, ...after] = welcomeFrames(
     { ...base, online: [], iceServers: [...grant.iceServers] },
     groups,
   );
-  for (const frame of splitOnline(welcome as WelcomeFrame, online, session.pieces === true)) {
+  const identities = session.keys === true ? keys : undefined;
+  for (const frame of splitOnline(welcome as WelcomeFrame, online, session.pieces === true, identities)) {
     port.sendFrame(frame);
   }
   for (const frame of after) port.sendFrame(frame);

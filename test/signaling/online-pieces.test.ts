@@ -52,6 +52,43 @@ test('a client that did not ask for pieces gets the rest as user-online frames',
   );
 });
 
+test('with keys, every frame stays within the limit and carries the keys of its own names', () => {
+  const online = names(5000);
+  const identities = new Map(
+    online
+      .filter((_, i) => i % 3 !== 0)
+      .map((name, i) => [
+        name,
+        { alg: 'P-256' as const, key: `04${(i % 256).toString(16).padStart(2, '0').repeat(64)}` },
+      ]),
+  );
+  for (const pieces of [true, false]) {
+    const frames = splitOnline(welcome, online, pieces, identities);
+    assert.ok(frames.length > 10, 'keys make the list span many frames');
+    const users: string[] = [];
+    const seen = new Map<string, unknown>();
+    for (const frame of frames) {
+      assert.ok(JSON.stringify(frame).length <= MAX_FRAME_BYTES);
+      const list = frame.type === 'welcome' ? frame.online : frame.type === 'online-more' ? frame.users : [];
+      const keys = frame.type === 'welcome' || frame.type === 'online-more' ? (frame.keys ?? []) : [];
+      for (const { user, identity } of keys) {
+        assert.ok(list.includes(user), `${user}'s key travels with ${user}`);
+        seen.set(user, identity);
+      }
+      if (frame.type === 'user-online') {
+        users.push(frame.user);
+        if (frame.identity) seen.set(frame.user, frame.identity);
+      } else users.push(...list);
+    }
+    assert.deepEqual(users, online);
+    assert.deepEqual(seen, identities);
+  }
+});
+
+test('without keys asked for, no frame has a keys field', () => {
+  for (const frame of splitOnline(welcome, names(6000), true)) assert.equal('keys' in frame, false);
+});
+
 let redis: RedisServer;
 before(async () => {
   redis = await startRedis();

@@ -4,7 +4,8 @@
  * to a peer who came online when something needs them, drop the connection of one who left.
  * Other features hear of it through the callbacks given here, never by reaching into this class.
  */
-import type { Group, GroupInvite, IceServer } from '../../../shared/protocol.js';
+import type { PublicIdentity } from '../../../shared/identity-protocol.js';
+import type { Group, GroupInvite, IceServer, OnlineKey } from '../../../shared/protocol.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from './directory.js';
 
@@ -23,6 +24,8 @@ export interface PresenceDeps {
   catchUp(peer: string, conversation: string): void;
   /** The connection to `peer` is gone: what streamed over it stops. */
   connectionClosed(peer: string): void;
+  /** The key the server hands out for `peer` (none: undefined): a hint, compared with their hello. */
+  advertised(peer: string, identity: PublicIdentity | undefined): void;
   /** `conversation`'s members changed, or (`left`) this user is no longer in it. */
   groupChanged(conversation: string, left: boolean): void;
   changed(): void;
@@ -53,11 +56,21 @@ export class Presence {
     this.#iceServers = [...iceServers];
   }
 
-  /** The server's welcome: who is online now, the user's groups, and the ICE servers to use. */
-  welcome(online: readonly string[], groups: readonly Group[], iceServers: readonly IceServer[]): void {
+  /**
+   * The server's welcome: who is online now (with the device keys the server hands out, when it
+   * does), the user's groups, and the ICE servers to use.
+   */
+  welcome(
+    online: readonly string[],
+    groups: readonly Group[],
+    iceServers: readonly IceServer[],
+    keys: readonly OnlineKey[] = [],
+  ): void {
     const { directory, links } = this.#deps;
     this.#iceServers = [...iceServers];
     const next = new Set(online.filter((name) => name !== directory.me));
+    const advertised = new Map(keys.map(({ user, identity }) => [user, identity]));
+    for (const peer of next) this.#deps.advertised(peer, advertised.get(peer));
     for (const peer of directory.online) {
       // A peer whose data channel is open is demonstrably there; the server may just have restarted.
       if (!next.has(peer) && !links.isOpen(peer)) this.#deps.disconnect(peer);
@@ -70,8 +83,9 @@ export class Presence {
     this.#deps.changed();
   }
 
-  userOnline(peer: string): void {
+  userOnline(peer: string, identity?: PublicIdentity): void {
     if (peer === this.#deps.directory.me) return;
+    this.#deps.advertised(peer, identity);
     this.#deps.directory.addOnline(peer);
     this.#connectIfNeeded(peer);
     this.#deps.changed();

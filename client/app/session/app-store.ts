@@ -4,6 +4,7 @@
  */
 import { ErrorCode } from '../../../shared/errors.js';
 import type { ProtocolError } from '../../../shared/errors.js';
+import type { PublicIdentity } from '../../../shared/identity-protocol.js';
 import { normalizeUsername, passwordProblem, usernameProblem } from '../../../shared/names.js';
 import { Capability, PROTOCOL_VERSION } from '../../../shared/protocol.js';
 import type { ClientFrame, ServerFrame, WelcomeFrame } from '../../../shared/protocol.js';
@@ -29,6 +30,7 @@ import { Messenger } from '../messenger.js';
 import { GroupRequests } from '../roster/group-requests.js';
 import type { GroupCommand, GroupRequest } from '../roster/group-requests.js';
 import { consoleWarn } from '../warn.js';
+import { DeviceIdentities } from './device-identity.js';
 
 export type { SignalingStatus };
 export type { GroupRequest } from '../roster/group-requests.js';
@@ -57,9 +59,10 @@ export interface AppStoreOptions {
 
 /**
  * What this client handles beyond the base protocol, announced in every sign-in frame: fresh TURN
- * credentials (`ice-servers`) keep a long-open tab able to connect.
+ * credentials (`ice-servers`) keep a long-open tab able to connect; device keys with presence are
+ * compared with the keys that sign the hellos (`IdentityBook.advertised`).
  */
-const CAPABILITIES: Capability[] = [Capability.IceRefresh];
+const CAPABILITIES: Capability[] = [Capability.IceRefresh, Capability.IdentityKeys];
 
 export class AppStore extends EventTarget {
   readonly #signaling: SignalingClient;
@@ -80,6 +83,8 @@ export class AppStore extends EventTarget {
   #revoking: string | null = null;
   /** A resume the server answered "busy": asked again after the wait it named. */
   #resumeRetry: ReturnType<typeof setTimeout> | undefined;
+  /** This browser's device key per account (by name key), announced at sign-in. */
+  readonly #deviceKeys = new DeviceIdentities();
   /** A sign-in asked for while the socket was still connecting; sent when it opens. */
   #queued: Extract<ClientFrame, { type: 'login' | 'register' }> | null = null;
 
@@ -191,14 +196,33 @@ export class AppStore extends EventTarget {
       const problem = usernameProblem(username) ?? passwordProblem(password);
       if (problem) return this.#setAuth({ kind: 'signed-out', pending: null, error: problem });
     }
-    const frame = { type, version: PROTOCOL_VERSION, username, password, capabilities: CAPABILITIES };
+    this.#setAuth({ kind: 'signed-out', pending: type, error: null });
+    void this.#deviceKeys
+      .of(username)
+      .then((identity) => this.#sendSignIn(type, username, password, identity));
+  }
+
+  #sendSignIn(
+    type: 'login' | 'register',
+    username: string,
+    password: string,
+    identity: PublicIdentity | undefined,
+  ): void {
+    if (this.#auth.kind !== 'signed-out' || this.#auth.pending !== type) return;
+    const frame = {
+      type,
+      version: PROTOCOL_VERSION,
+      username,
+      password,
+      capabilities: CAPABILITIES,
+      ...(identity ? { identity } : {}),
+    };
     if (this.#signaling.status.kind === 'connecting') {
       this.#queued = frame;
     } else if (!this.#signaling.send(frame)) {
       this.#signaling.tryNow();
       return this.#setAuth({ kind: 'signed-out', pending: null, error: unreachableText() });
     }
-    this.#setAuth({ kind: 'signed-out', pending: type, error: null });
   }
 
   #onStatus(status: SignalingStatus): void {
@@ -246,7 +270,7 @@ export class AppStore extends EventTarget {
       case 'welcome':
         return this.#welcome(frame);
       case 'user-online':
-        this.#messenger?.userOnline(frame.user);
+        this.#messenger?.userOnline(frame.user, frame.identity);
         return;
       case 'user-offline':
         this.#messenger?.userOffline(frame.user);
@@ -318,12 +342,19 @@ export class AppStore extends EventTarget {
       this.#setAuth({ kind: 'signed-in', user: frame.user });
     }
     await this.#openMessenger(frame.user);
-    this.#messenger?.serverWelcome(frame.online, frame.groups, frame.iceServers);
+    this.#messenger?.serverWelcome(frame.online, frame.groups, frame.iceServers, frame.keys);
     this.#emit();
   }
 
   #sendResume(token: string): void {
-    this.#signaling.send({ type: 'resume', version: PROTOCOL_VERSION, token, capabilities: CAPABILITIES });
+    const user = this.#auth.kind === 'signed-in' ? this.#auth.user : null;
+    const identity = user === null ? Promise.resolve(undefined) : this.#deviceKeys.of(user);
+    void identity.then((found) => {
+      // The socket or the session may have changed while the key was read.
+      if (this.#token !== token || this.#signaling.status.kind !== 'open') return;
+      const frame = { type: 'resume', version: PROTOCOL_VERSION, token, capabilities: CAPABILITIES } as const;
+      this.#signaling.send(found ? { ...frame, identity: found } : frame);
+    });
   }
 
   #onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
@@ -375,6 +406,7 @@ export class AppStore extends EventTarget {
   #openMessenger(user: string): Promise<void> {
     if (this.#messenger?.me === user) return Promise.resolve();
     this.#opening ??= (async () => {
+      await this.#deviceKeys.of(user);
       const store = await openAccountStore(user);
       const messenger = await Messenger.open({
         me: user,

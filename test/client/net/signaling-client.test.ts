@@ -119,4 +119,24 @@ describe('SignalingClient welcome in pieces', () => {
     ]);
     signaling.stop();
   });
+
+  it('joins the device keys of the pieces along with their names', () => {
+    const { signaling, sockets, frames } = client();
+    const say = (frame: object) => sockets[0]!.onmessage?.({ data: JSON.stringify(frame) });
+    const key = (byte: string) => ({ alg: 'Ed25519', key: byte.repeat(32) });
+    say({ ...welcome, more: true, keys: [{ user: 'bo', identity: key('0b') }] });
+    say({ type: 'online-more', users: ['cy', 'di'], last: false, keys: [] });
+    say({ type: 'online-more', users: ['ed'], last: true, keys: [{ user: 'ed', identity: key('0e') }] });
+    expect(frames).to.deep.equal([
+      {
+        ...welcome,
+        online: ['bo', 'cy', 'di', 'ed'],
+        keys: [
+          { user: 'bo', identity: key('0b') },
+          { user: 'ed', identity: key('0e') },
+        ],
+      },
+    ]);
+    signaling.stop();
+  });
 });

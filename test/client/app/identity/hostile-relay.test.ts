@@ -1,74 +1,23 @@
 import { expect } from '@open-wc/testing';
 import type { Messenger } from '../../../../client/app/messenger.js';
-import { PeerMesh } from '../../../../client/net/peer-mesh.js';
-import type { GateLink, LinkGate } from '../../../../client/net/link-gate.js';
-import type { HandshakeFrame } from '../../../../shared/identity-protocol.js';
-import type { AppFrame } from '../../../../shared/peer-protocol.js';
+import { DtlsBridge } from '../../helpers/dtls-bridge.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
 
-/**
- * A hostile signaling server, in one page: it answers alice as if it were bob and bob as if it were
- * alice, each with an SDP of its own (two real RTCPeerConnections), and bridges the two data
- * channels, forwarding every frame — identity hellos and proofs included.
- */
-class Bridge {
-  readonly seen: AppFrame[] = [];
-  readonly #links = new Map<string, GateLink>();
-  /** Handshake frames for a victim whose side of the bridge is not up yet: a patient attacker waits. */
-  readonly #waiting = new Map<string, HandshakeFrame[]>();
-  readonly asBob: PeerMesh;
-  readonly asAlice: PeerMesh;
-
-  constructor(room: MessengerRoom, alice: Messenger, bob: Messenger) {
-    this.asBob = this.#mesh('bob', 'alice', (_to, payload) => alice.handleSignal('bob', payload), room);
-    this.asAlice = this.#mesh('alice', 'bob', (_to, payload) => bob.handleSignal('alice', payload), room);
-    // The server routes each victim's signals to the impostor meant for them.
-    room.members.set('bob', this.asBob);
-    room.members.set('alice', this.asAlice);
-  }
-
-  #mesh(
-    me: string,
-    victim: string,
-    relay: (to: string, payload: unknown) => void,
-    room: MessengerRoom,
-  ): PeerMesh {
-    const other = (): PeerMesh => (me === 'bob' ? this.asAlice : this.asBob);
-    const otherVictim = victim === 'alice' ? 'bob' : 'alice';
-    const gate: LinkGate = {
-      begin: (peer, link) => {
-        this.#links.set(peer, link);
-        for (const frame of this.#waiting.get(peer)?.splice(0) ?? []) link.send(frame);
-        // The middle-man opens its side at once, so app frames would flow through it.
-        queueMicrotask(() => link.verified());
-        return { receive: (frame) => this.#forward(otherVictim, frame) };
-      },
-    };
-    return new PeerMesh(
-      { me, gate, iceServers: () => [] },
-      {
-        sendSignal: (to, payload) => setTimeout(() => relay(to, structuredClone(payload)), 0),
-        onOpen: () => room.changed(),
-        onClose: () => undefined,
-        onFrame: (_peer, frame) => {
-          this.seen.push(frame);
-          other().send(otherVictim, frame);
-        },
-        onBadInput: () => undefined,
-      },
-    );
-  }
-
-  #forward(victim: string, frame: HandshakeFrame): void {
-    const link = this.#links.get(victim);
-    if (link) link.send(frame);
-    else this.#waiting.set(victim, [...(this.#waiting.get(victim) ?? []), frame]);
-  }
-
-  close(): void {
-    this.asBob.closeAll();
-    this.asAlice.closeAll();
-  }
+/** The server answers alice as if it were bob and bob as if it were alice: a bridge in between. */
+function bridgeBetween(room: MessengerRoom, alice: Messenger, bob: Messenger): DtlsBridge {
+  const victims = new Map([
+    ['alice', alice],
+    ['bob', bob],
+  ]);
+  const bridge = new DtlsBridge({
+    victims: ['alice', 'bob'],
+    relay: (victim, as, payload) => victims.get(victim)?.handleSignal(as, payload),
+    changed: () => room.changed(),
+  });
+  // The server routes each victim's signals to the impostor meant for them.
+  room.members.set('bob', bridge.facing('alice'));
+  room.members.set('alice', bridge.facing('bob'));
+  return bridge;
 }
 
 const texts = (m: Messenger): string[] =>
@@ -76,7 +25,7 @@ const texts = (m: Messenger): string[] =>
 
 describe('identity hello against a hostile signaling server', () => {
   let room: MessengerRoom;
-  let bridge: Bridge | null = null;
+  let bridge: DtlsBridge | null = null;
   beforeEach(() => {
     room = new MessengerRoom();
   });
@@ -89,7 +38,7 @@ describe('identity hello against a hostile signaling server', () => {
   async function pair(attacked: boolean): Promise<[Messenger, Messenger]> {
     const alice = await room.join('alice');
     const bob = await room.join('bob');
-    if (attacked) bridge = new Bridge(room, alice, bob);
+    if (attacked) bridge = bridgeBetween(room, alice, bob);
     alice.serverWelcome(['bob'], [], []);
     bob.serverWelcome(['alice'], [], []);
     await alice.selectPerson('bob');

@@ -189,6 +189,7 @@ describe('AppStore: the account commands', () => {
     server.drop();
     store!.reconnect();
     server.open();
+    await server.sentCount(2);
     expect(server.sent.at(-1)).to.include({ type: 'resume', token: 'b'.repeat(32) });
   });
 

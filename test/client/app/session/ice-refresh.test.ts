@@ -45,8 +45,14 @@ describe('AppStore: fresh ICE servers', () => {
     await store.start();
     server.open();
     store.login('aurelia', 'correct horse battery staple');
+    await server.sentCount(1);
     expect(server.sent[0]).to.include({ type: 'login', username: 'aurelia' });
-    expect(server.sent[0]?.capabilities).to.deep.equal([Capability.IceRefresh, Capability.OnlinePieces]);
+    expect(server.sent[0]?.capabilities).to.deep.equal([
+      Capability.IceRefresh,
+      Capability.IdentityKeys,
+      Capability.OnlinePieces,
+    ]);
+    expect(server.sent[0]?.identity, 'this browser’s device key').to.have.keys(['alg', 'key']);
 
     server.say(welcome({ iceServers: [stun, turn('old')], online: ['bruno', 'chiara'] }));
     await until(store, () => store?.messenger?.online.length === 2);
@@ -74,13 +80,14 @@ describe('AppStore: fresh ICE servers', () => {
     });
     await store.start();
     server.open();
-    expect(server.sent).to.deep.equal([
-      {
-        type: 'resume',
-        version: PROTOCOL_VERSION,
-        token: 't'.repeat(32),
-        capabilities: ['ice-refresh', 'online-pieces'],
-      },
-    ]);
+    await server.sentCount(1);
+    const { identity, ...resume } = server.sent[0]!;
+    expect(resume).to.deep.equal({
+      type: 'resume',
+      version: PROTOCOL_VERSION,
+      token: 't'.repeat(32),
+      capabilities: ['ice-refresh', 'identity-keys', 'online-pieces'],
+    });
+    expect(identity, 'this browser’s device key').to.have.keys(['alg', 'key']);
   });
 });

@@ -19,6 +19,27 @@ interface FakeSocket {
 export class ServerSide {
   readonly sent: Array<Record<string, unknown>> = [];
   socket: FakeSocket | null = null;
+  readonly #waiting: Array<() => void> = [];
+
+  /**
+   * Resolves once `count` frames were sent in all. Sign-in frames go after this browser's device key
+   * is read (an IndexedDB read, or a key made), so they are not sent synchronously.
+   */
+  sentCount(count: number): Promise<void> {
+    if (this.sent.length >= count) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.sent.length >= count) resolve();
+        else this.#waiting.push(check);
+      };
+      this.#waiting.push(check);
+    });
+  }
+
+  #record(data: string): void {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+    for (const waiter of this.#waiting.splice(0)) waiter();
+  }
 
   readonly createSocket = (): WebSocket => {
     const socket: FakeSocket = {
@@ -27,7 +48,7 @@ export class ServerSide {
       onmessage: null,
       onclose: null,
       onerror: null,
-      send: (data: string) => this.sent.push(JSON.parse(data) as Record<string, unknown>),
+      send: (data: string) => this.#record(data),
       close: () => undefined,
     };
     this.socket = socket;
