@@ -96,3 +96,28 @@ test('a store call is timed whether it resolves or rejects, and its outcome pass
     ],
   );
 });
+
+test('the timed store answers every query the store has (a missing one crashed password changes)', (t) => {
+  const store = openSqliteAccountStore(':memory:');
+  t.after(() => store.close());
+  const seconds = new Histogram({
+    name: 'store_seconds',
+    help: 'test',
+    labelNames: ['operation'],
+    registers: [new Registry()],
+  });
+  const timed = timedStore(store, seconds) as unknown as Record<string, unknown>;
+  const queries = new Set<string>();
+  for (
+    let proto: object | null = store;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const value = (store as unknown as Record<string, unknown>)[name];
+      if (name !== 'constructor' && !name.startsWith('#') && typeof value === 'function') queries.add(name);
+    }
+  }
+  assert.ok(queries.has('deleteSessionsOf'));
+  for (const name of queries) assert.equal(typeof timed[name], 'function', `timed store lacks ${name}`);
+});
