@@ -27,8 +27,7 @@ import { Messenger } from '../messenger.js';
 // The session sends group commands over its socket; the roster's GroupRequests matches each to its
 // answer. The session is a composition layer above the features (it builds the messenger).
 // eslint-disable-next-line no-restricted-imports
-import { GroupRequests } from '../roster/group-requests.js';
-import type { GroupCommand, GroupRequest } from '../roster/group-requests.js';
+import { GroupCommands } from '../roster/group-commands.js';
 import { consoleWarn } from '../warn.js';
 import { DeviceIdentities } from './device-identity.js';
 
@@ -73,7 +72,12 @@ export class AppStore extends EventTarget {
   #token: string | null = null;
   #opening: Promise<void> | null = null;
   #frames: Promise<void> = Promise.resolve();
-  readonly #groupRequests = new GroupRequests();
+  /** Create a group, add members, leave, answer an invitation, and how the last one went. */
+  readonly groups = new GroupCommands({
+    send: (frame) => this.#signaling.send(frame),
+    changed: () => this.#emit(),
+    unreachableText,
+  });
   /** **Change password** and **Sign out everywhere**, and how the last one went. */
   readonly account = new AccountCommands({
     send: (frame) => this.#signaling.send(frame),
@@ -134,36 +138,6 @@ export class AppStore extends EventTarget {
 
   register(username: string, password: string): void {
     this.#authenticate('register', username, password);
-  }
-
-  /** The last group command: waiting for the server, failed (with words why), or settled. */
-  get groupRequest(): GroupRequest {
-    return this.#groupRequests.state;
-  }
-
-  /** Creates a group with `members` (this user is always in it). The server answers with the group. */
-  createGroup(name: string, members: readonly string[]): boolean {
-    return this.#groupCommand({ type: 'group-create', name: name.trim(), members: [...members] });
-  }
-
-  addMembers(groupId: string, members: readonly string[]): boolean {
-    return this.#groupCommand({ type: 'group-add', group: groupId, members: [...members] });
-  }
-
-  leaveGroup(groupId: string): boolean {
-    return this.#groupCommand({ type: 'group-leave', group: groupId });
-  }
-
-  /** Answers an invitation: accepting joins the group (and opens it), declining drops it. */
-  answerInvitation(groupId: string, accept: boolean): boolean {
-    return this.#groupCommand({ type: accept ? 'group-accept' : 'group-decline', group: groupId });
-  }
-
-  #groupCommand(frame: GroupCommand): boolean {
-    const sent = this.#signaling.send(frame);
-    this.#groupRequests.sent(frame, sent, unreachableText());
-    this.#emit();
-    return sent;
   }
 
   /**
@@ -299,7 +273,7 @@ export class AppStore extends EventTarget {
         if (!messenger) return;
         const isNew = !messenger.directory.group(`group:${frame.group.id}`);
         messenger.groupUpdated(frame.group);
-        const answer = this.#groupRequests.updated(frame.group, isNew, messenger.me);
+        const answer = this.groups.requests.updated(frame.group, isNew, messenger.me);
         if (!answer.settled) return;
         // The group this user just created opens, as a person who made it would expect.
         if (answer.created) await messenger.selectConversation(`group:${answer.created.id}`);
@@ -312,7 +286,7 @@ export class AppStore extends EventTarget {
         return;
       case 'group-removed':
         this.#messenger?.groupRemoved(frame.group);
-        this.#groupRequests.removed(frame.group);
+        this.groups.requests.removed(frame.group);
         this.#emit();
         return;
       case 'error':
@@ -394,7 +368,7 @@ export class AppStore extends EventTarget {
     if (this.account.failed(frame)) return;
     if (frame.ref?.startsWith('group-')) {
       // An error about a request since replaced by another is old news: not shown.
-      if (this.#groupRequests.failed(frame.ref, errorFrameText(frame))) this.#emit();
+      if (this.groups.requests.failed(frame.ref, errorFrameText(frame))) this.#emit();
       return;
     }
     // An unknown peer just went offline; a takeover is reported by the close that follows.

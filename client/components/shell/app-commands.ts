@@ -86,7 +86,7 @@ export const APP_COMMANDS = {
     else if (passwords) store.account.changePassword(passwords.current, passwords.next, passwords.confirm);
   },
   'invitation-answer': (event, { store }) => {
-    store.answerInvitation(event.groupId, event.accept);
+    store.groups.answerInvitation(event.groupId, event.accept);
   },
   'group-action': (event, shell) => {
     switch (event.action) {
@@ -97,15 +97,15 @@ export const APP_COMMANDS = {
       case 'leave-group': {
         const open = shell.store.messenger?.openConversation;
         const group = open?.kind === 'group' ? groupIdOf(open.conversation) : null;
-        if (group) shell.store.leaveGroup(group);
+        if (group) shell.store.groups.leave(group);
         return;
       }
     }
   },
   'group-members': (event, shell) => {
     const sent = event.group
-      ? shell.store.addMembers(event.group, event.members)
-      : shell.store.createGroup(event.name, event.members);
+      ? shell.store.groups.addMembers(event.group, event.members)
+      : shell.store.groups.create(event.name, event.members);
     shell.awaitGroupAnswer(sent);
   },
   'dialog-close': (_event, shell) => shell.showDialog(null),

@@ -129,7 +129,7 @@ export class ParleyApp extends LitElement {
     this.#controller.observe(this.store);
     this.#updatesController.observe(this.updates);
     // The dialog closes once the server has answered the command without an error.
-    const request = this.store?.groupRequest;
+    const request = this.store?.groups.request;
     if (this.#awaitingGroup && request && request.kind !== 'pending') {
       this.#awaitingGroup = false;
       if (request.kind === 'idle') this.dialog = null;

@@ -32,7 +32,7 @@ function recordingShell(sendFails: boolean) {
   const store = {
     messenger,
     login: (name: string) => calls.push(`login ${name}`),
-    leaveGroup: (group: string) => calls.push(`leave ${group}`),
+    groups: { leave: (group: string) => calls.push(`leave ${group}`) },
     account: {
       changePassword: (current: string, next: string, confirm: string) =>
         calls.push(`change-password ${current} ${next} ${confirm}`),
