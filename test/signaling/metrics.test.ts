@@ -74,15 +74,20 @@ test('/metrics counts logins, failures, relays, errors and store calls, and name
   assert.doesNotMatch(body, /alice|bob/i);
 });
 
-test('a store call is timed whether it resolves or rejects, and its outcome passes through', async (t) => {
-  const store = openSqliteAccountStore(':memory:');
-  t.after(() => store.close());
-  const seconds = new Histogram({
+/** A histogram of store calls by operation, in a registry of its own. */
+function storeSeconds(): Histogram<'operation'> {
+  return new Histogram({
     name: 'store_seconds',
     help: 'test',
     labelNames: ['operation'],
     registers: [new Registry()],
   });
+}
+
+test('a store call is timed whether it resolves or rejects, and its outcome passes through', async (t) => {
+  const store = openSqliteAccountStore(':memory:');
+  t.after(() => store.close());
+  const seconds = storeSeconds();
   const timed = timedStore(store, seconds);
   assert.equal(await timed.findAccount('nobody'), null);
   const group = { id: 'g1', name: 'G', creatorKey: 'ghost', createdAt: 1, memberKeys: ['ghost'] };
@@ -100,12 +105,7 @@ test('a store call is timed whether it resolves or rejects, and its outcome pass
 test('the timed store answers every query the store has (a missing one crashed password changes)', (t) => {
   const store = openSqliteAccountStore(':memory:');
   t.after(() => store.close());
-  const seconds = new Histogram({
-    name: 'store_seconds',
-    help: 'test',
-    labelNames: ['operation'],
-    registers: [new Registry()],
-  });
+  const seconds = storeSeconds();
   const timed = timedStore(store, seconds) as unknown as Record<string, unknown>;
   const queries = new Set<string>();
   for (

@@ -1,12 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { AppStore } from '../../../../client/app/session/app-store.js';
 import type { PeerLinkFactory } from '../../../../client/net/peer-mesh.js';
-import { deleteAccountStore } from '../../../../client/storage/account-store.js';
-import { clearSession, saveSession } from '../../../../client/storage/session-token.js';
+import { saveSession } from '../../../../client/storage/session-token.js';
 import { Capability, PROTOCOL_VERSION } from '../../../../shared/protocol.js';
 import type { IceServer } from '../../../../shared/protocol.js';
 import { idleLink } from '../../helpers/idle-link.js';
-import { ServerSide, until, welcome } from './server-side.js';
+import { ServerSide, forgetAurelia, until, welcome } from './server-side.js';
 
 /** Links that never open, recording the ICE servers each was made with. */
 function recordingLinks(): { made: Array<readonly IceServer[]>; createLink: PeerLinkFactory } {
@@ -28,10 +27,8 @@ const turn = (credential: string): IceServer => ({
 describe('AppStore: fresh ICE servers', () => {
   let store: AppStore | null = null;
   afterEach(async () => {
-    store?.logout();
+    await forgetAurelia(store);
     store = null;
-    clearSession();
-    await deleteAccountStore('aurelia');
   });
 
   it('announces ice-refresh when logging in, and the next connection uses the refreshed list', async () => {

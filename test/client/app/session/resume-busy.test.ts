@@ -1,10 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { AppStore } from '../../../../client/app/session/app-store.js';
-import { deleteAccountStore } from '../../../../client/storage/account-store.js';
-import { clearSession, loadSession, saveSession } from '../../../../client/storage/session-token.js';
+import { loadSession, saveSession } from '../../../../client/storage/session-token.js';
 import { ErrorCode } from '../../../../shared/errors.js';
 import { idleLink } from '../../helpers/idle-link.js';
-import { ServerSide, until, welcome } from './server-side.js';
+import { ServerSide, forgetAurelia, until, welcome } from './server-side.js';
 
 const token = 't'.repeat(32);
 
@@ -28,10 +27,8 @@ async function sentAtLeast(server: ServerSide, count: number): Promise<void> {
 describe('AppStore: a resume the server answers "busy"', () => {
   let store: AppStore | null = null;
   afterEach(async () => {
-    store?.logout();
+    await forgetAurelia(store);
     store = null;
-    clearSession();
-    await deleteAccountStore('aurelia');
   });
 
   it('keeps the session and asks again after the wait the server named', async () => {

@@ -3,6 +3,8 @@
  * records what the client sends, and the test opens it, answers and closes it.
  */
 import type { AppStore } from '../../../../client/app/session/app-store.js';
+import { deleteAccountStore } from '../../../../client/storage/account-store.js';
+import { clearSession } from '../../../../client/storage/session-token.js';
 import { PROTOCOL_VERSION } from '../../../../shared/protocol.js';
 import type { IceServer, ServerFrame } from '../../../../shared/protocol.js';
 
@@ -91,4 +93,11 @@ export function welcome(
 /** Resolves once `done()` holds, checking after each change of `store`. */
 export async function until(store: AppStore, done: () => boolean): Promise<void> {
   while (!done()) await new Promise((wake) => store.addEventListener('change', wake, { once: true }));
+}
+
+/** After a test: signs aurelia's store out and forgets her session and her database. */
+export async function forgetAurelia(store: AppStore | null): Promise<void> {
+  store?.logout();
+  clearSession();
+  await deleteAccountStore('aurelia');
 }
