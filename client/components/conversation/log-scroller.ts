@@ -24,6 +24,7 @@ type Edge = 'start' | 'end';
 export class LogScroller implements ReactiveController {
   readonly #host: ReactiveElement;
   readonly #nearEdge: (edge: Edge) => void;
+  readonly #steady: (key: string) => boolean;
   readonly #layout = new VirtualLayout();
   #range = { start: 0, end: 0 };
   #stickToBottom = true;
@@ -33,14 +34,27 @@ export class LogScroller implements ReactiveController {
   #focus: string | null = null;
   /** Where the first row starts in the host's scroll area (its padding). */
   #origin = 0;
-  readonly #observed = new Set<Element>();
+  readonly #observed = new Set<HTMLElement>();
+  /** Rows that change height later (a photo loaded, a reaction added). */
   #resizes: ResizeObserver | null = null;
+  /** Whether the last row is the newest there is: only then does the view follow the bottom. */
+  #endIsNewest = true;
   /** The key of the first and last row when the owner was last told of that end. */
   readonly #told: Record<Edge, string | null> = { start: null, end: null };
 
-  constructor(host: ReactiveElement, nearEdge: (edge: Edge) => void) {
+  /**
+   * `nearEdge` hears when the rendered rows come near an end. `steady` says whether a row keeps its
+   * key wherever it goes (a day separator's key may change when a page comes in before it): only
+   * those hold the view in place.
+   */
+  constructor(
+    host: ReactiveElement,
+    nearEdge: (edge: Edge) => void,
+    steady: (key: string) => boolean = () => true,
+  ) {
     this.#host = host;
     this.#nearEdge = nearEdge;
+    this.#steady = steady;
     host.addController(this);
   }
 
@@ -48,6 +62,15 @@ export class LogScroller implements ReactiveController {
   setRows(keys: readonly string[], estimate: (index: number) => number): void {
     this.#layout.setRows(keys, estimate);
     this.#host.requestUpdate();
+  }
+
+  /**
+   * Whether the last row given is the newest there is. When it is not, reaching the bottom asks for
+   * more instead of following new rows there.
+   */
+  set endIsNewest(newest: boolean) {
+    this.#endIsNewest = newest;
+    if (!newest) this.#stickToBottom = false;
   }
 
   /** Centres row `key` (now, or once it is held) and stops following the bottom. */
@@ -97,7 +120,14 @@ export class LogScroller implements ReactiveController {
 
   /** After each render: measure what rendered, put the view where it belongs, look at the ends. */
   hostUpdated(): void {
-    this.#observeRows();
+    const rows = this.#observeRows();
+    // Measured now, before paint: rows just rendered move what follows them at once, not a frame late.
+    let moved = false;
+    for (const row of rows) {
+      const key = row.dataset['row'];
+      if (key !== undefined && this.#layout.measure(key, row.getBoundingClientRect().height)) moved = true;
+    }
+    if (moved) this.#host.requestUpdate();
     const spacer = this.#host.renderRoot.querySelector('[data-spacer]');
     if (spacer) {
       const box = this.#host.getBoundingClientRect();
@@ -140,14 +170,16 @@ export class LogScroller implements ReactiveController {
   /** Notes the row at the top of the view, so a change above it does not move it. */
   #remember(): void {
     const top = this.#host.scrollTop - this.#origin;
-    const { start } = this.#layout.range(top, top + 1);
+    let { start } = this.#layout.range(top, top + 1);
+    while (start + 1 < this.#layout.count && !this.#steady(this.#layout.keyAt(start) ?? '')) start += 1;
     const key = this.#layout.keyAt(start);
     this.#anchor = key === undefined ? null : { key, delta: top - this.#layout.offsetAt(start) };
   }
 
   readonly #onScroll = (): void => {
     const host = this.#host;
-    this.#stickToBottom = host.scrollHeight - host.scrollTop - host.clientHeight < BOTTOM_SLACK_PX;
+    this.#stickToBottom =
+      this.#endIsNewest && host.scrollHeight - host.scrollTop - host.clientHeight < BOTTOM_SLACK_PX;
     this.#remember();
     const top = host.scrollTop - this.#origin;
     const wanted = this.#layout.range(top - BUFFER_PX / 2, top + this.#viewport() + BUFFER_PX / 2);
@@ -165,11 +197,13 @@ export class LogScroller implements ReactiveController {
       const height = entry.borderBoxSize[0]?.blockSize ?? row.offsetHeight;
       if (this.#layout.measure(key, height)) moved = true;
     }
-    if (moved) this.#host.requestUpdate();
+    // In the next frame: rendering now would observe new rows within this observer's own loop.
+    if (moved) requestAnimationFrame(() => this.#host.requestUpdate());
   }
 
-  #observeRows(): void {
-    const rows = new Set(this.#host.renderRoot.querySelectorAll('[data-row]'));
+  /** Observes the rows rendered now (and no others); returns them. */
+  #observeRows(): Set<HTMLElement> {
+    const rows = new Set(this.#host.renderRoot.querySelectorAll<HTMLElement>('[data-row]'));
     for (const row of this.#observed) {
       if (rows.has(row)) continue;
       this.#resizes?.unobserve(row);
@@ -180,6 +214,7 @@ export class LogScroller implements ReactiveController {
       this.#resizes?.observe(row);
       this.#observed.add(row);
     }
+    return rows;
   }
 
   /** Tells the owner once per first (last) row when the rendered rows come near the start (end). */
@@ -192,7 +227,7 @@ export class LogScroller implements ReactiveController {
       this.#told.start = first;
       this.#nearEdge('start');
     }
-    if (!this.#stickToBottom && this.#range.end > count - EDGE_ROWS && this.#told.end !== last) {
+    if (this.#range.end > count - EDGE_ROWS && this.#told.end !== last) {
       this.#told.end = last;
       this.#nearEdge('end');
     }

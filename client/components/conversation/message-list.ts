@@ -142,10 +142,14 @@ export class MessageList extends LitElement {
   @property({ type: Boolean }) older = false;
   @property({ type: Boolean }) newer = false;
 
-  readonly #scroller = new LogScroller(this, (edge) => {
-    if (edge === 'start' && this.older) this.dispatchEvent(new MessagesPageEvent('older'));
-    if (edge === 'end' && this.newer) this.dispatchEvent(new MessagesPageEvent('newer'));
-  });
+  readonly #scroller = new LogScroller(
+    this,
+    (edge) => {
+      if (edge === 'start' && this.older) this.dispatchEvent(new MessagesPageEvent('older'));
+      if (edge === 'end' && this.newer) this.dispatchEvent(new MessagesPageEvent('newer'));
+    },
+    isMessageKey,
+  );
   #entries: LogEntry[] = [];
   /** Each message's place among the messages (1-based), by id. */
   #positions = new Map<string, number>();
@@ -163,6 +167,7 @@ export class MessageList extends LitElement {
         (i) => estimatedHeight(entries[i]),
       );
     }
+    if (changed.has('newer')) this.#scroller.endIsNewest = !this.newer;
     // Opened at a message: show it, and stop following the newest until the reader scrolls down.
     if (changed.has('highlight') && this.highlight !== null) this.#scroller.focus(this.highlight);
   }
@@ -223,6 +228,11 @@ export class MessageList extends LitElement {
       <message-reactions .messageId=${message.id} .reactions=${message.reactions}></message-reactions>
     </article>`;
   }
+}
+
+/** Whether a log entry's key is a message's (a day's key names its first message, which a page may change). */
+function isMessageKey(key: string): boolean {
+  return !key.startsWith('day:');
 }
 
 /** A guess of an entry's height until it has rendered: a line of day, a text by its length, a file. */
