@@ -8,9 +8,11 @@
  *   a phrase). Each must find something.
  * - `open_ms`: from the click on the person in **Contacts** (after a reload, so nothing is warm in
  *   the app) to the newest message being on screen; the median of a few reloads.
+ * - `scroll_heap_mb`: the page's JS heap (after a garbage collection, through CDP) once the log has
+ *   been scrolled from the newest message up to the first: what stays held of a whole history read.
  *
  * Prints a table, then as the last stdout line one JSON object:
- * {"messages","fill_s","search_ms","search_p90_ms","open_ms"}.
+ * {"messages","fill_s","search_ms","search_p90_ms","open_ms","scroll_heap_mb","open_heap_mb"}.
  * Flags: `--quick` fills 5,000 messages instead of 100,000 (a smoke run).
  */
 import { build } from 'esbuild';
@@ -29,7 +31,8 @@ const FILL_STEP = 10_000;
 const SEARCH_ROUNDS = 5;
 const OPEN_ROUNDS = QUICK ? 2 : 5;
 const DEADLINE_MS = 20 * 60_000;
-const TARGETS = { search: 200 };
+const TARGETS = { search: 200, open: 100, scrollHeap: 100 };
+const SCROLL_DEADLINE_MS = 10 * 60_000;
 
 const READER = 'reader';
 const WRITER = 'writer';
@@ -40,6 +43,22 @@ interface HistoryResult {
   fillSeconds: number;
   search: { query: string; found: number; times: number[] }[];
   open: number[];
+  /** MB of JS heap in use after a GC: with the conversation just opened, and after scrolling it all. */
+  openHeapMb: number;
+  scrollHeapMb: number;
+  scrolls: number;
+}
+
+/** The page's JS heap in use after a full garbage collection, in MB (Chromium, through CDP). */
+async function heapAfterGc(person: Person): Promise<number> {
+  const cdp = await person.page.context().newCDPSession(person.page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize / 2 ** 20;
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** The page side, bundled like the app (same esbuild options) and served at BUNDLE_PATH. */
@@ -108,8 +127,15 @@ runBench<HistoryResult>(
         ),
       );
     }
+    const openHeapMb = await heapAfterGc(reader);
+    progress('scrolling up to the first message');
+    const scrolls = await reader.page.evaluate(
+      ([first, deadline]) => window.parleyHistoryBench!.scrollToOldest(first, deadline),
+      [1, SCROLL_DEADLINE_MS] as const,
+    );
+    const scrollHeapMb = await heapAfterGc(reader);
     await reader.closePage();
-    return { fillSeconds, search, open };
+    return { fillSeconds, search, open, openHeapMb, scrollHeapMb, scrolls };
   },
   (result) => {
     const rows = result.search.map(({ query, found, times }) => ({
@@ -129,8 +155,13 @@ runBench<HistoryResult>(
         ],
       ),
     );
+    const met = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+    console.log(`target: search p50 < ${TARGETS.search} ms: ${met(searchSummary.p50 < TARGETS.search)}`);
+    console.log(`target: open p50 < ${TARGETS.open} ms: ${met(openSummary.p50 < TARGETS.open)}`);
     console.log(
-      `target: search p50 < ${TARGETS.search} ms: ${searchSummary.p50 < TARGETS.search ? 'met' : 'MISSED'}`,
+      `heap after a GC: ${result.openHeapMb.toFixed(1)} MB opened, ${result.scrollHeapMb.toFixed(1)} MB ` +
+        `after scrolling to the first message (${result.scrolls} scrolls); target < ${TARGETS.scrollHeap} MB: ` +
+        met(result.scrollHeapMb < TARGETS.scrollHeap),
     );
     console.log(
       JSON.stringify({
@@ -139,6 +170,8 @@ runBench<HistoryResult>(
         search_ms: roundMs(searchSummary.p50),
         search_p90_ms: roundMs(searchSummary.p90),
         open_ms: roundMs(openSummary.p50),
+        scroll_heap_mb: Math.round(result.scrollHeapMb * 10) / 10,
+        open_heap_mb: Math.round(result.openHeapMb * 10) / 10,
       }),
     );
   },

@@ -105,6 +105,33 @@ function openConversation(label: string, newest: string): Promise<number> {
   });
 }
 
+/**
+ * Scrolls the open conversation's **Messages** log to its top, again and again as older pages come
+ * in, until an article holding the text of message `first` is on screen; resolves with how many
+ * times it scrolled. Rejects after `deadlineMs`.
+ */
+async function scrollToOldest(first: number, deadlineMs: number): Promise<number> {
+  const oldest = benchText(first);
+  const list = [...walk(document)].find((el) => el.tagName === 'MESSAGE-LIST');
+  if (!list?.shadowRoot) throw new Error('no message-list');
+  const root = list.shadowRoot;
+  const shown = (): boolean =>
+    [...root.querySelectorAll('article')].some(
+      (article) => article.textContent?.includes(oldest) && article.getClientRects().length > 0,
+    );
+  const until = performance.now() + deadlineMs;
+  let scrolls = 0;
+  while (!shown()) {
+    if (performance.now() > until) throw new Error(`${oldest} not reached after ${scrolls} scrolls`);
+    if (list.scrollTop > 0) {
+      list.scrollTop = 0;
+      scrolls += 1;
+    }
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+  return scrolls;
+}
+
 function close(): void {
   store?.close();
   store = null;
@@ -116,10 +143,11 @@ declare global {
       fill: typeof fill;
       search: typeof search;
       openConversation: typeof openConversation;
+      scrollToOldest: typeof scrollToOldest;
       benchText: typeof benchText;
       close: typeof close;
     };
   }
 }
 
-window.parleyHistoryBench = { fill, search, openConversation, benchText, close };
+window.parleyHistoryBench = { fill, search, openConversation, scrollToOldest, benchText, close };

@@ -353,6 +353,11 @@ export class Messenger {
     return this.#active.react(target, emoji);
   }
 
+  /** The person scrolled to the `older` or `newer` end of the open conversation's log: its next page. */
+  loadPage(direction: 'older' | 'newer'): Promise<void> {
+    return this.#active.loadPage(direction);
+  }
+
   /** The person typed in the open conversation's **Message** box: its members may hear of it. */
   typed(): void {
     this.#active.typed();

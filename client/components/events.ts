@@ -125,6 +125,17 @@ export class ReactionEvent extends Event {
   }
 }
 
+/**
+ * The log was scrolled to its `older` (top) or `newer` (bottom) end while storage holds more there:
+ * read the next page of the open conversation.
+ */
+export class MessagesPageEvent extends Event {
+  static readonly eventName = 'messages-page';
+  constructor(readonly direction: 'older' | 'newer') {
+    super(MessagesPageEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 /** The person typed in the open conversation's **Message** box (its members may be told). */
 export class MessageTypingEvent extends Event {
   static readonly eventName = 'message-typing';
@@ -186,6 +197,7 @@ declare global {
     'conversation-mute': ConversationMuteEvent;
     'notifications-enable': NotificationsEnableEvent;
     reaction: ReactionEvent;
+    'messages-page': MessagesPageEvent;
     'voice-recorded': VoiceRecordedEvent;
   }
 }

@@ -24,7 +24,7 @@ import { ConversationStore } from './conversation-store.js';
 import { IdentityStore } from './identity-store.js';
 import { FileStore } from './file-store.js';
 import { MessageStore } from './message-store.js';
-import type { ConversationCursor, OwnMessageDraft } from './message-store.js';
+import type { ConversationCursor, OwnMessageDraft, PageOptions } from './message-store.js';
 import { HistoryStore } from './history-store.js';
 import { SearchIndex } from './search-index.js';
 import { StoreConnection } from './store-connection.js';
@@ -176,10 +176,7 @@ export class AccountStore {
   }
 
   /** See `MessageStore.listConversation`. */
-  listConversation(
-    conversation: string,
-    options: { limit?: number; before?: ConversationCursor } = {},
-  ): Promise<StoredMessage[]> {
+  listConversation(conversation: string, options: PageOptions = {}): Promise<StoredMessage[]> {
     return this.messages.listConversation(conversation, options);
   }
 

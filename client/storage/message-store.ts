@@ -14,19 +14,16 @@ import type { AccountSchema, AccountStoreName } from './account-db.js';
 import type { ConversationStore } from './conversation-store.js';
 import { compareStrings } from './conversation-store.js';
 import { OutboxRow, StoredMessage, toIncomingRow } from './stored-message.js';
+import { ConversationPages } from './conversation-pages.js';
+import type { ConversationCursor, PageOptions } from './conversation-pages.js';
 import type { SearchIndex } from './search-index.js';
 import type { StoreConnection } from './store-connection.js';
 
-/** How many shown messages `listConversation` returns when not told. */
-export const DEFAULT_PAGE_SIZE = 200;
+// The view's pages moved to conversation-pages.ts; these names are still reached from here.
+export { DEFAULT_PAGE_SIZE } from './conversation-pages.js';
+export type { ConversationCursor, PageOptions } from './conversation-pages.js';
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
-
-/** A position in a conversation, in the order `listConversation` uses. */
-export interface ConversationCursor {
-  sentAt: number;
-  id: string;
-}
 
 /** What `addOwnMessage` takes: a message this user wrote, before the store fills in the rest. */
 export interface OwnMessageDraft {
@@ -48,6 +45,7 @@ export class MessageStore {
   readonly #connection: StoreConnection;
   readonly #conversations: ConversationStore;
   readonly #search: SearchIndex;
+  readonly #pages: ConversationPages;
 
   /** Use `AccountStore.messages`. */
   constructor(
@@ -60,6 +58,7 @@ export class MessageStore {
     this.#connection = connection;
     this.#conversations = conversations;
     this.#search = search;
+    this.#pages = new ConversationPages(connection);
   }
 
   /**
@@ -325,70 +324,14 @@ export class MessageStore {
     });
   }
 
-  /**
-   * The latest `limit` (default 200) shown messages of a conversation — texts, files and voice —
-   * in ascending (sentAt, id) order, with every reaction that falls among them (from the first of
-   * them on). Reactions do not count toward `limit`: however many there are, a page shows as many
-   * messages. With `before`, the page that ends just before that position: pass the first message
-   * of a page to get the one before it.
-   */
-  async listConversation(
-    conversation: string,
-    options: { limit?: number; before?: ConversationCursor } = {},
-  ): Promise<StoredMessage[]> {
-    const { limit = DEFAULT_PAGE_SIZE, before } = options;
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError('limit must be a positive integer');
-    // From [conversation] (below all its keys) up to [conversation, []] (above all of them, damaged
-    // keys included, so a damaged row is reported rather than silently missing).
-    const range = before
-      ? IDBKeyRange.bound([conversation], [conversation, before.sentAt, before.id], false, true)
-      : IDBKeyRange.bound([conversation], [conversation, []]);
-    const page = await this.#connection.run(['messages'], 'readonly', async (tx) =>
-      this.#walk(tx.objectStore('messages').index('by-conversation'), range, 'prev', limit),
-    );
-    return page.reverse();
+  /** See `ConversationPages.listConversation`. */
+  listConversation(conversation: string, options: PageOptions = {}): Promise<StoredMessage[]> {
+    return this.#pages.listConversation(conversation, options);
   }
 
-  /**
-   * The page around one message of a conversation (a search result opened): up to `limit` shown
-   * messages, about half of them up to and including `at`, the rest after it, in view order with
-   * the reactions among them. When fewer follow `at`, the page simply ends at the newest message.
-   */
-  async listAround(
-    conversation: string,
-    at: ConversationCursor,
-    limit = DEFAULT_PAGE_SIZE,
-  ): Promise<StoredMessage[]> {
-    if (!Number.isSafeInteger(limit) || limit < 2) throw new TypeError('limit must be an integer above 1');
-    const atKey = [conversation, at.sentAt, at.id];
-    return this.#connection.run(['messages'], 'readonly', async (tx) => {
-      const index = tx.objectStore('messages').index('by-conversation');
-      const upTo = IDBKeyRange.bound([conversation], atKey);
-      const after = IDBKeyRange.bound(atKey, [conversation, []], true);
-      const older = await this.#walk(index, upTo, 'prev', Math.ceil(limit / 2));
-      const newer = await this.#walk(index, after, 'next', Math.floor(limit / 2));
-      return [...older.reverse(), ...newer];
-    });
-  }
-
-  /** Reads `range` of the conversation index in `direction` until `limit` shown messages are in. */
-  async #walk(
-    index: IDBPIndex<AccountSchema, ['messages'], 'messages', 'by-conversation', 'readonly'>,
-    range: IDBKeyRange,
-    direction: IDBCursorDirection,
-    limit: number,
-  ): Promise<StoredMessage[]> {
-    const found: StoredMessage[] = [];
-    let shown = 0;
-    // Newest first (`prev`), a page ends at the `limit`-th shown message: it is the page's first
-    // entry, which is where the next page back starts.
-    for (let cursor = await index.openCursor(range, direction); cursor && shown < limit;) {
-      const message = this.#parse(cursor.primaryKey, cursor.value);
-      if (message) found.push(message);
-      if (message && message.reaction === undefined) shown += 1;
-      cursor = await cursor.continue();
-    }
-    return found;
+  /** See `ConversationPages.listAround`. */
+  listAround(conversation: string, at: ConversationCursor, limit?: number): Promise<StoredMessage[]> {
+    return this.#pages.listAround(conversation, at, limit);
   }
 
   /** One message by id; undefined when unknown (or damaged, which is reported). */

@@ -29,8 +29,10 @@ import type { ConversationKind, Directory } from '../roster/directory.js';
 // eslint-disable-next-line no-restricted-imports
 import { voiceFileName } from '../voice/voice-recording.js';
 import { equivocationNotice } from './equivocation.js';
+import { compareMessages } from './message-view.js';
 import type { MessageView } from './message-view.js';
-import { OpenConversation, VIEW_LIMIT } from './open-conversation.js';
+import { OpenConversation, PAGE_SIZE } from './open-conversation.js';
+import type { WindowEnds } from './open-conversation.js';
 import type { OutboxDelivery } from './outbox-delivery.js';
 
 export interface OpenConversationView {
@@ -51,7 +53,14 @@ export interface OpenConversationView {
    * is configured (`no-relay`), or one is and the other network still blocks the connection.
    */
   readonly connectProblem?: ConnectProblem | null;
+  /** The messages held in view: a window of the conversation, oldest first. */
   readonly messages: readonly MessageView[];
+  /**
+   * Whether storage holds messages before the first of `messages` (`older`) and after the last
+   * (`newer`): the log asks for them with `loadPage` as the person scrolls there. Absent: none.
+   */
+  readonly older?: boolean;
+  readonly newer?: boolean;
   /** Its notifications are silenced; absent: not muted. */
   readonly muted?: boolean;
   /** Who is typing in it now, by name; absent: no one. */
@@ -92,6 +101,8 @@ export class ActiveConversation {
   /** Settles once this user's previous reaction is shown, so the next toggle sees it. */
   #reacting: Promise<void> = Promise.resolve();
   #closed = false;
+  /** The ends of the open conversation whose next page is being read. */
+  readonly #paging = new Set<'older' | 'newer'>();
 
   constructor(deps: ActiveConversationDeps) {
     this.#deps = deps;
@@ -128,12 +139,12 @@ export class ActiveConversation {
     if (peer && directory.isOnline(peer)) this.#deps.links.connect(peer);
     this.#focus = null;
     this.#deps.changed();
-    const [messages, equivocations] = await Promise.all([
+    const [{ messages, ends }, equivocations] = await Promise.all([
       this.#page(open, options.at),
       this.#deps.store.authorship.equivocations(conversation),
     ]);
     if (this.#open !== open) return;
-    open.set(messages);
+    open.set(messages, ends);
     for (const evidence of equivocations) open.notice(equivocationNotice(evidence));
     this.reportSeen();
     await this.#markReadIfSeen();
@@ -142,6 +153,34 @@ export class ActiveConversation {
 
   close(): void {
     this.#open = null;
+    this.#deps.changed();
+  }
+
+  /**
+   * Reads the page before (`older`) or after (`newer`) the messages held, as the person scrolls to
+   * that end of the log. Nothing happens when storage holds no more there or that page is already
+   * being read. The messages it brings came on screen by scrolling: they count as seen.
+   */
+  async loadPage(direction: 'older' | 'newer'): Promise<void> {
+    const open = this.#open;
+    if (!open || this.#paging.has(direction) || !open.ends[direction]) return;
+    const from = direction === 'older' ? open.first : open.last;
+    if (!from) return;
+    this.#paging.add(direction);
+    try {
+      const position = { sentAt: from.sentAt, id: from.id };
+      const page = await this.#deps.store.listConversation(open.conversation, {
+        limit: PAGE_SIZE,
+        ...(direction === 'older' ? { before: position } : { after: position }),
+      });
+      if (this.#open !== open) return;
+      const more = shownCount(page) >= PAGE_SIZE;
+      if (direction === 'older') open.prepend(page, more);
+      else open.append(page, more);
+    } finally {
+      this.#paging.delete(direction);
+    }
+    this.reportSeen();
     this.#deps.changed();
   }
 
@@ -161,6 +200,7 @@ export class ActiveConversation {
       throw new ProtocolError(tooLong ? ErrorCode.TextTooLong : ErrorCode.BadFrame, checked.error.message);
     }
     const { conversation } = open;
+    await this.#toNewest(open);
     this.#deps.list.active(conversation);
     this.#deps.typing.sent(conversation);
     await this.#deps.delivery.send(conversation, { text }, (message) => this.#shown(open, message));
@@ -263,6 +303,8 @@ export class ActiveConversation {
       route: status?.route ?? null,
       connectProblem: status?.failed ? (this.#deps.relayConfigured() ? 'blocked' : 'no-relay') : null,
       messages: open.views,
+      older: open.ends.older,
+      newer: open.ends.newer,
       muted: this.#deps.notifier.isMuted(conversation),
       typing: this.#deps.typing.typing(conversation),
       notices: open.notices,
@@ -275,16 +317,47 @@ export class ActiveConversation {
     this.#closed = true;
   }
 
-  /** The messages `open` starts with: the newest, or those around message `at`. */
-  async #page(open: OpenConversation, at: string | undefined): Promise<StoredMessage[]> {
+  /**
+   * The messages `open` starts with: the newest page, or the one around message `at`; and whether
+   * storage holds more before and after them.
+   */
+  async #page(
+    open: OpenConversation,
+    at: string | undefined,
+  ): Promise<{ messages: StoredMessage[]; ends: WindowEnds }> {
     const { store } = this.#deps;
     const { conversation } = open;
     const target = at === undefined ? undefined : await store.getMessage(at);
     if (!target || target.conversation !== conversation || target.reaction) {
-      return store.listConversation(conversation, { limit: VIEW_LIMIT });
+      const messages = await store.listConversation(conversation, { limit: PAGE_SIZE });
+      return { messages, ends: { older: shownCount(messages) >= PAGE_SIZE, newer: false } };
     }
     this.#focus = { open, id: target.id };
-    return store.listAround(conversation, target, VIEW_LIMIT);
+    const messages = await store.listAround(conversation, target, PAGE_SIZE);
+    // listAround reads up to and including `at` going back, then after it going forward: either
+    // half that came back full may have more beyond it.
+    const upTo = messages.filter((m) => compareMessages(m, target) <= 0);
+    const after = messages.filter((m) => compareMessages(m, target) > 0);
+    return {
+      messages,
+      ends: {
+        older: shownCount(upTo) >= Math.ceil(PAGE_SIZE / 2),
+        newer: shownCount(after) >= Math.floor(PAGE_SIZE / 2),
+      },
+    };
+  }
+
+  /**
+   * Something is sent from a window of older messages: the newest page comes back, so the person
+   * sees what they sent where it belongs.
+   */
+  async #toNewest(open: OpenConversation): Promise<void> {
+    if (!open.ends.newer) return;
+    const messages = await this.#deps.store.listConversation(open.conversation, { limit: PAGE_SIZE });
+    if (this.#open !== open) return;
+    open.set(messages, { older: shownCount(messages) >= PAGE_SIZE, newer: false });
+    if (this.#focus?.open === open) this.#focus = null;
+    this.#deps.changed();
   }
 
   #requireOpen(): OpenConversation {
@@ -295,6 +368,7 @@ export class ActiveConversation {
   async #sendFile(open: OpenConversation, file: File, voice: VoiceInfo | null): Promise<void> {
     const { conversation } = open;
     const { files, delivery } = this.#deps;
+    await this.#toNewest(open);
     const info = await files.describe(file);
     if (voice) info.voice = voice;
     const id = randomHex(16);
@@ -316,4 +390,9 @@ export class ActiveConversation {
     this.#deps.changed();
     await this.#deps.store.markRead(conversation);
   }
+}
+
+/** How many messages of a page the log shows (reactions are folded into them). */
+function shownCount(page: readonly StoredMessage[]): number {
+  return page.filter((message) => message.reaction === undefined).length;
 }

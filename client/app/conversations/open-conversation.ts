@@ -1,14 +1,28 @@
 /**
  * The messages of the conversation on screen, kept in view order, with their views cached. Reaction
  * messages are not shown as messages: they are folded into the reactions of the messages they target.
+ *
+ * A long history is held as a window of pages: the newest page (or the one around a message opened
+ * from a search), pages before or after it as the person scrolls, never more than `VIEW_LIMIT`
+ * messages: taking in a page drops as many from the far end. `older` and `newer` say whether the
+ * store holds messages beyond either end of the window.
  */
 import type { StoredMessage } from '../../storage/stored-message.js';
 import { compareMessages, toMessageView } from './message-view.js';
 import type { FileView, MessageView } from './message-view.js';
 import { ReactionFold } from './reactions.js';
 
-/** How many messages of a conversation are held in view (reactions not counted). */
+/** How many messages of a conversation are held in view at most (reactions not counted). */
 export const VIEW_LIMIT = 500;
+
+/** How many shown messages one page read from the store brings. */
+export const PAGE_SIZE = 100;
+
+/** Whether the store holds messages beyond the window's first (`older`) and last (`newer`) message. */
+export interface WindowEnds {
+  older: boolean;
+  newer: boolean;
+}
 
 export class OpenConversation {
   readonly conversation: string;
@@ -19,6 +33,7 @@ export class OpenConversation {
   readonly #reactions: ReactionFold;
   /** Ids of the reaction messages taken in, so `has` knows them too. */
   readonly #reactionIds = new Set<string>();
+  #ends: WindowEnds = { older: false, newer: false };
 
   readonly #fileView: (message: StoredMessage) => FileView | null;
   /** What the conversation says above its log (equivocation found in it), oldest first. */
@@ -58,13 +73,28 @@ export class OpenConversation {
     return this.#reactions.isOn(target, emoji);
   }
 
-  set(messages: StoredMessage[]): void {
+  /** Replaces what is held with one page (the newest, or the one around a message). */
+  set(messages: StoredMessage[], ends: WindowEnds = { older: false, newer: false }): void {
     this.#reactions.clear();
     this.#reactionIds.clear();
-    this.#messages = [];
-    for (const message of messages) {
-      if (message.reaction) this.#addReaction(message);
-      else this.#messages.push(message);
+    this.#messages = this.#takeIn(messages);
+    this.#ends = { ...ends };
+    this.#views = null;
+  }
+
+  /**
+   * Adds the page just before the window (`older`: whether there are more before it), dropping the
+   * newest messages beyond `VIEW_LIMIT`.
+   */
+  prepend(page: StoredMessage[], older: boolean): void {
+    const first = this.#messages[0];
+    const fresh = this.#takeIn(page).filter((m) => !first || compareMessages(m, first) < 0);
+    this.#messages = [...fresh, ...this.#messages];
+    this.#ends.older = older;
+    const extra = this.#messages.length - VIEW_LIMIT;
+    if (extra > 0) {
+      this.#messages.splice(VIEW_LIMIT, extra);
+      this.#ends.newer = true;
     }
     this.#views = null;
   }
@@ -84,6 +114,33 @@ export class OpenConversation {
     if (index < 0) return;
     this.#messages.splice(index, 1);
     this.#views = null;
+  }
+
+  /**
+   * Adds the page just after the window (`newer`: whether there are more after it), dropping the
+   * oldest messages beyond `VIEW_LIMIT`.
+   */
+  append(page: StoredMessage[], newer: boolean): void {
+    const last = this.#messages[this.#messages.length - 1];
+    const fresh = this.#takeIn(page).filter((m) => !last || compareMessages(m, last) > 0);
+    this.#messages.push(...fresh);
+    this.#ends.newer = newer;
+    this.#trimOldest();
+    this.#views = null;
+  }
+
+  /** Whether the store holds messages beyond either end of the window. */
+  get ends(): Readonly<WindowEnds> {
+    return this.#ends;
+  }
+
+  /** The window's first and last message: where the pages before and after it start. */
+  get first(): StoredMessage | undefined {
+    return this.#messages[0];
+  }
+
+  get last(): StoredMessage | undefined {
+    return this.#messages[this.#messages.length - 1];
   }
 
   /** Whether a message (or a reaction message) with this id is held. */
@@ -112,11 +169,13 @@ export class OpenConversation {
       this.#messages[index] = message;
       return;
     }
+    // Beyond an end the store has more of: it shows when the person pages there, in its place.
+    if (!this.#within(message)) return;
     this.#messages.push(message);
     // Usually the newest: only re-sort when it arrived out of order.
     const previous = this.#messages[this.#messages.length - 2];
     if (previous && compareMessages(previous, message) > 0) this.#messages.sort(compareMessages);
-    if (this.#messages.length > VIEW_LIMIT) this.#messages.splice(0, this.#messages.length - VIEW_LIMIT);
+    this.#trimOldest();
   }
 
   /** The views, rebuilt only after a change; unchanged messages keep their view object. */
@@ -134,6 +193,31 @@ export class OpenConversation {
       });
     }
     return this.#views;
+  }
+
+  /** The shown messages of `page`, its reactions folded in. */
+  #takeIn(page: StoredMessage[]): StoredMessage[] {
+    const shown: StoredMessage[] = [];
+    for (const message of page) {
+      if (message.reaction) this.#addReaction(message);
+      else if (message.conversation === this.conversation) shown.push(message);
+    }
+    return shown;
+  }
+
+  /** Whether a message not held belongs in the window: not beyond an end the store has more past. */
+  #within(message: StoredMessage): boolean {
+    const first = this.first;
+    const last = this.last;
+    if (this.#ends.older && first && compareMessages(message, first) < 0) return false;
+    return !(this.#ends.newer && last && compareMessages(message, last) > 0);
+  }
+
+  #trimOldest(): void {
+    const extra = this.#messages.length - VIEW_LIMIT;
+    if (extra <= 0) return;
+    this.#messages.splice(0, extra);
+    this.#ends.older = true;
   }
 
   #addReaction(message: StoredMessage): string | null {

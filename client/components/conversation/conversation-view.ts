@@ -226,6 +226,8 @@ export class ConversationView extends LitElement {
       <message-list
         .messages=${c.messages}
         .highlight=${c.focus ?? null}
+        ?older=${c.older ?? false}
+        ?newer=${c.newer ?? false}
         ?showCounts=${c.kind !== 'direct'}
       ></message-list>
       <div class="typing" aria-live="polite">${typingText(c.typing ?? [])}</div>

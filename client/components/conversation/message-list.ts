@@ -2,11 +2,14 @@ import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DeliveryState, MessageView } from '../../app/conversations/message-view.js';
 import { currentLanguage } from '../../i18n/locale.js';
+import { MessagesPageEvent } from '../events.js';
 import { isEmojiOnly } from './emoji-only.js';
+import { LogScroller } from './log-scroller.js';
 import { type LogEntry, sentDate, timeTexts, withDays } from './message-days.js';
 import './file-card.js';
 import './message-reactions.js';
@@ -61,11 +64,20 @@ function stateWithCounts(message: MessageView): string {
  * message holds a `<file-card>` instead of text. A line with the day ("Today", "Yesterday", a date)
  * stands before the first message of each day. It follows new messages while scrolled to the end.
  *
+ * A long history is virtualized: only the articles in view and a buffer around them are in the DOM
+ * (`LogScroller`), and `older` / `newer` say that storage holds more beyond the messages given;
+ * scrolling near that end asks for the next page. Prepended pages keep the view where it was. While
+ * the whole conversation is held, each article says its place in it (`aria-posinset`/`-setsize`);
+ * with more in storage the size is unknown (`aria-setsize="-1"`).
+ *
  * @fires file-action - `FileActionEvent`, from a message's `<file-card>`.
  * @fires reaction - `ReactionEvent`, from a message's `<message-reactions>`.
+ * @fires messages-page - `MessagesPageEvent`: scrolled near an end with `older` / `newer` set.
  * @property messages - The conversation's messages, oldest first (views are immutable).
  * @property showCounts - Groups: say how many recipients have each own message.
  * @property highlight - A message to scroll to and highlight (`aria-current`), e.g. a search result.
+ * @property older - Storage holds messages before the first of `messages`.
+ * @property newer - Storage holds messages after the last of `messages`.
  */
 @localized()
 @customElement('message-list')
@@ -75,11 +87,13 @@ export class MessageList extends LitElement {
       display: block;
       overflow-y: auto;
       padding: 1rem;
+      /* Where the view stays is this list's own business (LogScroller), not the browser's guess. */
+      overflow-anchor: none;
     }
-    [role='log'] {
+    .row {
       display: flex;
       flex-direction: column;
-      gap: 0.5rem;
+      padding-bottom: 0.5rem;
     }
     article {
       max-width: min(36rem, 80%);
@@ -145,18 +159,51 @@ export class MessageList extends LitElement {
   /** The message to scroll to and highlight; null for none. */
   @property({ attribute: false }) highlight: string | null = null;
 
-  #stickToBottom = true;
-  #scrollQueued = false;
+  @property({ type: Boolean }) older = false;
+  @property({ type: Boolean }) newer = false;
+
+  readonly #scroller = new LogScroller(
+    this,
+    (edge) => {
+      if (edge === 'start' && this.older) this.dispatchEvent(new MessagesPageEvent('older'));
+      if (edge === 'end' && this.newer) this.dispatchEvent(new MessagesPageEvent('newer'));
+    },
+    isMessageKey,
+  );
+  #entries: LogEntry[] = [];
+  /** Each message's place among the messages (1-based), by id. */
+  #positions = new Map<string, number>();
+  #language = '';
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const language = currentLanguage();
+    if (changed.has('messages') || language !== this.#language) {
+      this.#language = language;
+      this.#entries = withDays(this.messages);
+      this.#positions = new Map(this.messages.map((message, i) => [message.id, i + 1]));
+      const entries = this.#entries;
+      this.#scroller.setRows(
+        entries.map((entry) => entry.key),
+        (i) => estimatedHeight(entries[i]),
+      );
+    }
+    if (changed.has('newer')) this.#scroller.endIsNewest = !this.newer;
+    // Opened at a message: show it, and stop following the newest until the reader scrolls down.
+    if (changed.has('highlight') && this.highlight !== null) this.#scroller.focus(this.highlight);
+  }
 
   override render() {
+    const { start, end } = this.#scroller.rows;
     return html`
       <div role="log" aria-label=${msg('Messages')} aria-live="polite">
         ${this.messages.length === 0 ? html`<p class="empty">${msg('No messages yet. Say hello!')}</p>` : ''}
+        <div data-spacer style=${styleMap({ height: `${this.#scroller.topSpace}px` })}></div>
         ${repeat(
-          withDays(this.messages),
+          this.#entries.slice(start, end),
           (entry) => entry.key,
-          (entry) => this.#renderEntry(entry),
+          (entry) => html`<div class="row" data-row=${entry.key}>${this.#renderEntry(entry)}</div>`,
         )}
+        <div style=${styleMap({ height: `${this.#scroller.bottomSpace}px` })}></div>
       </div>
     `;
   }
@@ -171,19 +218,22 @@ export class MessageList extends LitElement {
     // Views are immutable: an unchanged one is not rendered again (long histories stay cheap), and a
     // file's progress re-renders only its own message, whose view is new.
     const focused = message.id === this.highlight;
+    const place = this.older || this.newer ? null : (this.#positions.get(message.id) ?? null);
     // The language too: a message's state and time are words in it.
-    return guard([message, this.showCounts, focused, currentLanguage()], () =>
-      this.#renderMessage(message, focused),
+    return guard([message, this.showCounts, focused, currentLanguage(), place, this.messages.length], () =>
+      this.#renderMessage(message, focused, place),
     );
   }
 
-  #renderMessage(message: MessageView, focused: boolean) {
+  #renderMessage(message: MessageView, focused: boolean, place: number | null) {
     const state = this.showCounts ? stateWithCounts(message) : stateText(message.state);
     const time = sentDate(message.sentAt);
     return html`<article
       class=${`${message.own ? 'own' : 'theirs'}${focused ? ' focused' : ''}`}
       data-id=${message.id}
       aria-current=${focused ? 'true' : nothing}
+      aria-posinset=${place ?? nothing}
+      aria-setsize=${place === null ? -1 : this.messages.length}
     >
       <div class="meta">
         <span class="author">${message.author}</span>
@@ -199,40 +249,21 @@ export class MessageList extends LitElement {
       <message-reactions .messageId=${message.id} .reactions=${message.reactions}></message-reactions>
     </article>`;
   }
+}
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.addEventListener('scroll', this.#onScroll, { passive: true });
-  }
+/** Whether a log entry's key is a message's (a day's key names its first message, which a page may change). */
+function isMessageKey(key: string): boolean {
+  return !key.startsWith('day:');
+}
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.removeEventListener('scroll', this.#onScroll);
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    // Opened at a message: show it, and stop following the newest until the reader scrolls down.
-    if (changed.has('highlight') && this.highlight !== null) {
-      this.#stickToBottom = false;
-      this.shadowRoot
-        ?.querySelector(`article[data-id="${CSS.escape(this.highlight)}"]`)
-        ?.scrollIntoView({ block: 'center' });
-      return;
-    }
-    // Follow new messages only when the reader is at the bottom. Scrolled in the next frame: reading
-    // scrollHeight here would force a layout of the whole log on every message.
-    if (changed.has('messages') && this.#stickToBottom && !this.#scrollQueued) {
-      this.#scrollQueued = true;
-      requestAnimationFrame(() => {
-        this.#scrollQueued = false;
-        this.scrollTop = this.scrollHeight;
-      });
-    }
-  }
-
-  readonly #onScroll = (): void => {
-    this.#stickToBottom = this.scrollHeight - this.scrollTop - this.clientHeight < 40;
-  };
+/** A guess of an entry's height until it has rendered: a line of day, a text by its length, a file. */
+function estimatedHeight(entry: LogEntry | undefined): number {
+  if (!entry) return 0;
+  if (entry.kind === 'day') return 36;
+  const { message } = entry;
+  if (message.file) return message.file.voice ? 110 : 140;
+  const lines = Math.max(1, Math.ceil(message.text.length / 60));
+  return 62 + 20 * lines;
 }
 
 function renderTime(time: Date) {

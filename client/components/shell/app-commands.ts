@@ -60,6 +60,7 @@ export const APP_COMMANDS = {
   'voice-recorded': (event, { store }) =>
     store.messenger?.sendVoice(event.blob, event.durationMs, event.peaks),
   reaction: (event, { store }) => store.messenger?.react(event.messageId, event.emoji),
+  'messages-page': (event, { store }) => store.messenger?.loadPage(event.direction),
   'file-action': async (event, { store }) => {
     const messenger = store.messenger;
     if (!messenger) return;

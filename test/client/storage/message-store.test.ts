@@ -69,4 +69,27 @@ describe('MessageStore.listConversation', () => {
     const oldest = await store.listConversation(dm, { limit: 5, before: before[0] });
     expect(oldest.map((message) => message.id)).to.deep.equal([messageId(1)]);
   });
+
+  it('pages forward from the last message of a page, the trailing reactions with the last page', async () => {
+    const [first] = await store.listConversation(dm, {
+      limit: 1,
+      before: { sentAt: 2000, id: messageId(2) },
+    });
+    if (!first) throw new Error('no first message');
+    const next = await store.listConversation(dm, { limit: 2, after: first });
+    expect(next.map((message) => message.id)).to.deep.equal([messageId(2), messageId(3)]);
+    const last = next[next.length - 1];
+    if (!last) throw new Error('no last message');
+    const rest = await store.listConversation(dm, { limit: 5, after: last });
+    expect(shown(rest)).to.deep.equal([messageId(4)]);
+    // Fewer than the limit: the end of the conversation, with every reaction after message 3 and 4.
+    expect(rest).to.have.length(1 + 20);
+  });
+
+  it('refuses a page both before and after a position', async () => {
+    const at = { sentAt: 2000, id: messageId(2) };
+    let error: unknown = null;
+    await store.listConversation(dm, { before: at, after: at }).catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(TypeError);
+  });
 });

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { directConversationId } from '../../../../shared/peer-protocol.js';
 import type { ChatMessage } from '../../../../shared/peer-protocol.js';
+import { PAGE_SIZE, VIEW_LIMIT } from '../../../../client/app/conversations/open-conversation.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
 
 const DM = directConversationId('alice', 'bob');
@@ -45,10 +46,38 @@ describe('Messenger: search messages and open one', () => {
     const view = alice.openConversation!;
     expect(view.focus).to.equal(hit!.id);
     const ids = view.messages.map((m) => m.id);
-    // The page around it: everything older (only 9 are), and newer ones up to half the view.
+    // The page around it: everything older (only 9 are), and newer ones up to half a page.
     expect(ids.slice(0, 10)).to.deep.equal(history.slice(0, 10).map((m) => m.id));
-    expect(ids.length).to.be.greaterThan(200);
-    expect(ids).to.deep.equal([...ids].sort());
+    expect(ids).to.deep.equal(history.slice(0, 10 + PAGE_SIZE / 2).map((m) => m.id));
+    expect([view.older, view.newer]).to.deep.equal([false, true]);
+
+    // Scrolling down reads the pages after it, up to the newest.
+    for (let i = 0; i < 20 && alice.openConversation?.newer; i += 1) await alice.loadPage('newer');
+    const last = alice.openConversation!;
+    expect(last.newer).to.equal(false);
+    expect(last.messages.at(-1)?.id).to.equal(history.at(-1)?.id);
+    expect(last.messages.length).to.be.at.most(VIEW_LIMIT);
+    expect(last.older).to.equal(true);
+  });
+
+  it('opens a long history at its newest page and pages back to the first message', async () => {
+    const alice = await room.join('alice', { groups: [] });
+    const history = Array.from({ length: 2000 }, (_, i) => fromBob(i + 1));
+    await room.stores.get('alice')!.addIncomingBatch(DM, history, { unread: false });
+    await alice.selectConversation(DM);
+    const opened = alice.openConversation!;
+    expect(opened.messages).to.have.length(PAGE_SIZE);
+    expect(opened.messages.at(-1)?.text).to.equal('message 2000');
+    expect([opened.older, opened.newer]).to.deep.equal([true, false]);
+    let pages = 0;
+    for (; pages < 40 && alice.openConversation?.older; pages += 1) await alice.loadPage('older');
+    const top = alice.openConversation!;
+    expect(top.messages[0]?.text).to.equal('message 1');
+    expect(top.messages.length).to.equal(VIEW_LIMIT);
+    // The newest were let go to keep memory bounded: storage holds them, for scrolling back down.
+    expect(top.newer).to.equal(true);
+    // 19 pages before the newest, and one read that finds nothing more (the last page was full).
+    expect(pages).to.equal(2000 / PAGE_SIZE);
   });
 
   it('opens at the newest when the message is not in that conversation', async () => {
