@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol.js';
+import { sample } from '../test/signaling/metrics-scrape.js';
 import { freePort } from '../test/signaling/pg-harness.js';
 import { cpuSpent, descendantCpu } from './lib/process-cpu.js';
 
@@ -33,6 +34,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const serverEntry = join(root, 'dist', 'server', 'main.js');
 const PASSWORD = 'bench-password';
 const PARALLEL = 32;
+const METRICS_TOKEN = 'bench-cluster-metrics-token';
+/** After the relay window, how long frames still in flight may take to arrive. */
+const DRAIN_MS = 3000;
 
 const { values } = parseArgs({
   options: {
@@ -52,17 +56,21 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 interface Node {
   url: string;
+  httpUrl: string;
   child: ChildProcess;
 }
 
 async function startNode(env: Record<string, string>): Promise<Node> {
-  const child = spawn(process.execPath, [serverEntry], {
+  // e.g. BENCH_SERVER_NODE_ARGS=--prof: V8's tick log is written as it goes, so it survives SIGKILL.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, serverEntry], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'error',
       PARLEY_SCRYPT_COST: '16',
+      METRICS_TOKEN,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -75,7 +83,26 @@ async function startNode(env: Record<string, string>): Promise<Node> {
       if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
     });
   });
-  return { url: line.replace(/^.* on http/, 'ws') + '/ws', child };
+  const httpUrl = line.replace(/^.* on http/, 'http');
+  return { url: httpUrl.replace(/^http/, 'ws') + '/ws', httpUrl, child };
+}
+
+/** One sample of `node`'s /metrics (0 when absent). */
+async function metric(node: Node, series: string): Promise<number> {
+  const reply = await fetch(`${node.httpUrl}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  return sample(await reply.text(), series) ?? 0;
+}
+
+/** Signals node A relayed (both routes) and node B received from other nodes, so far. */
+async function relayCounts(a: Node, b: Node): Promise<{ relayedByA: number; receivedByB: number }> {
+  const [local, crossNode, receivedByB] = await Promise.all([
+    metric(a, 'parley_relayed_signals_total{route="local"}'),
+    metric(a, 'parley_relayed_signals_total{route="cross-node"}'),
+    metric(b, 'parley_cluster_relay_received_total'),
+  ]);
+  return { relayedByA: local + crossNode, receivedByB };
 }
 
 async function stopNode(node: Node): Promise<void> {
@@ -157,6 +184,12 @@ interface Figures {
   relay_sent_per_s: number;
   /** Frames the senders got back during the relay (rate-limit or unknown-peer errors). */
   relay_errors: number;
+  /**
+   * Where the relay's frames went, counted by the nodes' /metrics from the window's start until
+   * DRAIN_MS after its end: sent by the bench, relayed by A, received by B from Redis (0 on one node),
+   * received by the bench. Lost frames fall out between two of them; late ones arrive in the drain.
+   */
+  relay_path: { sent: number; relayed_by_a: number; received_by_b: number; received: number };
   /** CPU µs per relayed frame: this (client) process, the server process(es), Redis. */
   relay_cpu_us_per_frame: { client: number; servers: number; redis: number };
   /** CPU the relay window cost each, as a share of one core (1 = a whole core busy). */
@@ -200,6 +233,8 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
   const frames = onB.map((_, j) =>
     Buffer.from(JSON.stringify({ type: 'signal', to: `${label}-b${j}`, data })),
   );
+  // Read before the first send, so every frame sent is in both counts.
+  const countsBefore = await relayCounts(a, b);
   // Each sender at 50 signals/s to a different recipient each time: within the per-pair limit.
   let tick = 0;
   let sent = 0;
@@ -213,21 +248,31 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
   const relayStart = performance.now();
   await new Promise((resolve) => setTimeout(resolve, relaySeconds * 1000));
   clearInterval(timer);
-  for (const user of [...onA, ...onB]) user.onMessage = (data) => user.parse(data);
   const seconds = (performance.now() - relayStart) / 1000;
   const relayed = received / seconds;
   const clientCpu = process.cpuUsage(clientBefore);
   const spent = cpuSpent(cpuBefore, descendantCpu());
+  const inWindow = received;
+  await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+  for (const user of [...onA, ...onB]) user.onMessage = (data) => user.parse(data);
+  const countsAfter = await relayCounts(a, b);
+  const path = {
+    sent,
+    relayed_by_a: countsAfter.relayedByA - countsBefore.relayedByA,
+    received_by_b: countsAfter.receivedByB - countsBefore.receivedByB,
+    received,
+  };
   const cpuMs = {
     client: (clientCpu.user + clientCpu.system) / 1000,
     servers: spent.get('server') ?? 0,
     redis: spent.get('redis-server') ?? 0,
   };
-  const perFrame = (ms: number) => Math.round((ms * 1000) / Math.max(1, received));
+  const perFrame = (ms: number) => Math.round((ms * 1000) / Math.max(1, inWindow));
   const cores = (ms: number) => Math.round(ms / 10 / seconds) / 100;
   log(
     `${label}: ${relayed.toFixed(0)} relayed frames/s (${(sent / seconds).toFixed(0)} sent/s, ${errors} errors); ` +
-      `CPU cores client ${cores(cpuMs.client)}, servers ${cores(cpuMs.servers)}, redis ${cores(cpuMs.redis)}`,
+      `CPU cores client ${cores(cpuMs.client)}, servers ${cores(cpuMs.servers)}, redis ${cores(cpuMs.redis)}; ` +
+      `path ${JSON.stringify(path)}`,
   );
 
   let dead: number | null = null;
@@ -248,6 +293,7 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
     dead_node_offline_s: dead === null ? null : Math.round(dead * 10) / 10,
     relay_sent_per_s: Math.round(sent / seconds),
     relay_errors: errors,
+    relay_path: path,
     relay_cpu_us_per_frame: {
       client: perFrame(cpuMs.client),
       servers: perFrame(cpuMs.servers),
