@@ -190,9 +190,9 @@ interface Figures {
    * received by the bench. Lost frames fall out between two of them; late ones arrive in the drain.
    */
   relay_path: { sent: number; relayed_by_a: number; received_by_b: number; received: number };
-  /** CPU µs per relayed frame: this (client) process, the server process(es), Redis. */
+  /** CPU µs per relayed frame (window and drain): this (client) process, the server process(es), Redis. */
   relay_cpu_us_per_frame: { client: number; servers: number; redis: number };
-  /** CPU the relay window cost each, as a share of one core (1 = a whole core busy). */
+  /** CPU each used in the window and drain, as a share of one core (1 = a whole core busy). */
   relay_cores: { client: number; servers: number; redis: number };
 }
 
@@ -250,10 +250,12 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
   clearInterval(timer);
   const seconds = (performance.now() - relayStart) / 1000;
   const relayed = received / seconds;
+  await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+  // CPU until the drain's end, over every frame received by then: frames sent late in the window
+  // are processed in the drain, so CPU of the window alone over frames of the window would mislead.
   const clientCpu = process.cpuUsage(clientBefore);
   const spent = cpuSpent(cpuBefore, descendantCpu());
-  const inWindow = received;
-  await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+  const cpuSeconds = (performance.now() - relayStart) / 1000;
   for (const user of [...onA, ...onB]) user.onMessage = (data) => user.parse(data);
   const countsAfter = await relayCounts(a, b);
   const path = {
@@ -267,8 +269,8 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
     servers: spent.get('server') ?? 0,
     redis: spent.get('redis-server') ?? 0,
   };
-  const perFrame = (ms: number) => Math.round((ms * 1000) / Math.max(1, inWindow));
-  const cores = (ms: number) => Math.round(ms / 10 / seconds) / 100;
+  const perFrame = (ms: number) => Math.round((ms * 1000) / Math.max(1, received));
+  const cores = (ms: number) => Math.round(ms / 10 / cpuSeconds) / 100;
   log(
     `${label}: ${relayed.toFixed(0)} relayed frames/s (${(sent / seconds).toFixed(0)} sent/s, ${errors} errors); ` +
       `CPU cores client ${cores(cpuMs.client)}, servers ${cores(cpuMs.servers)}, redis ${cores(cpuMs.redis)}; ` +
