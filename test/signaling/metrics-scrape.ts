@@ -10,3 +10,8 @@ export function sample(body: string, series: string): number | undefined {
   const line = body.split('\n').find((candidate) => candidate.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
+
+/** Several samples of one scrape, by series, for one `deepEqual` against what they should be. */
+export function samples(body: string, series: readonly string[]): Record<string, number | undefined> {
+  return Object.fromEntries(series.map((name) => [name, sample(body, name)]));
+}
