@@ -182,6 +182,11 @@ interface Figures {
   dead_node_offline_s: number | null;
   /** Signals the senders sent per second: below 50 × senders, the bench's own process fell behind. */
   relay_sent_per_s: number;
+  /**
+   * Every frame received (the drain's too) over the time from the window's start to the last one:
+   * what the path sustained when the offered rate (50 a second per sender) is more than it carries.
+   */
+  relay_drained_frames_per_s: number;
   /** Frames the senders got back during the relay (rate-limit or unknown-peer errors). */
   relay_errors: number;
   /**
@@ -225,9 +230,14 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
   // The receivers count by prefix and the frames to send are encoded once: the bench's own process
   // drives every user, and parsing or encoding 50,000 frames a second would make it the bottleneck.
   let received = 0;
+  let lastAt = 0;
   let errors = 0;
-  for (const user of onB)
-    user.onMessage = (data) => void (data.subarray(0, 16).equals(SIGNAL_PREFIX) && received++);
+  const countSignal = (data: Buffer): void => {
+    if (!data.subarray(0, 16).equals(SIGNAL_PREFIX)) return;
+    received++;
+    lastAt = performance.now();
+  };
+  for (const user of onB) user.onMessage = countSignal;
   for (const user of onA) user.onMessage = () => void errors++;
   const data = { kind: 'sdp', cid: '0123456789abcdef', signal: { type: 'offer', sdp: 'v=0' } };
   const frames = onB.map((_, j) =>
@@ -294,6 +304,7 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
     cross_node_relay_frames_per_s: Math.round(relayed),
     dead_node_offline_s: dead === null ? null : Math.round(dead * 10) / 10,
     relay_sent_per_s: Math.round(sent / seconds),
+    relay_drained_frames_per_s: Math.round(received / ((lastAt - relayStart) / 1000)),
     relay_errors: errors,
     relay_path: path,
     relay_cpu_us_per_frame: {
@@ -361,6 +372,7 @@ try {
     ['presence delta, median ms', (f) => f.cross_node_presence_delta_ms],
     ['relayed frames/s', (f) => f.cross_node_relay_frames_per_s],
     ['  sent frames/s', (f) => f.relay_sent_per_s],
+    ['  drained frames/s', (f) => f.relay_drained_frames_per_s],
     ['  CPU µs/frame client', (f) => f.relay_cpu_us_per_frame.client],
     ['  CPU µs/frame servers', (f) => f.relay_cpu_us_per_frame.servers],
     ['  CPU µs/frame redis', (f) => f.relay_cpu_us_per_frame.redis],
