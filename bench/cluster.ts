@@ -7,7 +7,11 @@
  *   cross_node_relay_frames_per_s   signals from users on A to users on B, received per second
  *   dead_node_offline_s             node B killed with SIGKILL until a user on A sees B's users offline
  *                                   (null on one node: there is no survivor to ask)
- * On one node "A" and "B" are the same process. Prints a table, then one JSON object as the last line.
+ * On one node "A" and "B" are the same process. During the relay it also measures the frames
+ * sent per second, and CPU per relayed frame of this (client) process, the servers and Redis: on a
+ * shared 2-core machine the rate follows other people's load, CPU per frame much less, and a client
+ * at a whole core shows the bound is the bench, not the servers. Prints a table, then one JSON
+ * object (with the one-node figures, cluster/one-node ratios and the load average) as the last line.
  *
  * Options: --users N (2000; 10000 for the issue's figure), --relay-seconds S (5), --rounds N (5).
  */
@@ -15,19 +19,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol.js';
+import { sample } from '../test/signaling/metrics-scrape.js';
 import { freePort } from '../test/signaling/pg-harness.js';
+import { cpuSpent, descendantCpu } from './lib/process-cpu.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const serverEntry = join(root, 'dist', 'server', 'main.js');
 const PASSWORD = 'bench-password';
 const PARALLEL = 32;
+const METRICS_TOKEN = 'bench-cluster-metrics-token';
+/** After the relay window, how long frames still in flight may take to arrive. */
+const DRAIN_MS = 3000;
 
 const { values } = parseArgs({
   options: {
@@ -47,17 +56,21 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 interface Node {
   url: string;
+  httpUrl: string;
   child: ChildProcess;
 }
 
 async function startNode(env: Record<string, string>): Promise<Node> {
-  const child = spawn(process.execPath, [serverEntry], {
+  // e.g. BENCH_SERVER_NODE_ARGS=--prof: V8's tick log is written as it goes, so it survives SIGKILL.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, serverEntry], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'error',
       PARLEY_SCRYPT_COST: '16',
+      METRICS_TOKEN,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -70,7 +83,26 @@ async function startNode(env: Record<string, string>): Promise<Node> {
       if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
     });
   });
-  return { url: line.replace(/^.* on http/, 'ws') + '/ws', child };
+  const httpUrl = line.replace(/^.* on http/, 'http');
+  return { url: httpUrl.replace(/^http/, 'ws') + '/ws', httpUrl, child };
+}
+
+/** One sample of `node`'s /metrics (0 when absent). */
+async function metric(node: Node, series: string): Promise<number> {
+  const reply = await fetch(`${node.httpUrl}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  return sample(await reply.text(), series) ?? 0;
+}
+
+/** Signals node A relayed (both routes) and node B received from other nodes, so far. */
+async function relayCounts(a: Node, b: Node): Promise<{ relayedByA: number; receivedByB: number }> {
+  const [local, crossNode, receivedByB] = await Promise.all([
+    metric(a, 'parley_relayed_signals_total{route="local"}'),
+    metric(a, 'parley_relayed_signals_total{route="cross-node"}'),
+    metric(b, 'parley_cluster_relay_received_total'),
+  ]);
+  return { relayedByA: local + crossNode, receivedByB };
 }
 
 async function stopNode(node: Node): Promise<void> {
@@ -80,12 +112,21 @@ async function stopNode(node: Node): Promise<void> {
   await exited;
 }
 
+/** How a relayed signal's text starts: the relay phase counts these without parsing them. */
+const SIGNAL_PREFIX = Buffer.from('{"type":"signal"');
+
 /** A logged-in bench user: its socket and a listener per frame. */
 class User {
   onFrame: (frame: ServerFrame) => void = () => undefined;
+  /** Sees every message first; the default (`parse`) parses it for `onFrame`. */
+  onMessage: (data: Buffer) => void = (data) => this.parse(data);
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => this.onFrame(JSON.parse(String(data)) as ServerFrame));
+    ws.on('message', (data: Buffer) => this.onMessage(data));
     ws.on('error', () => undefined);
+  }
+
+  parse(data: Buffer): void {
+    this.onFrame(JSON.parse(String(data)) as ServerFrame);
   }
 
   static async join(url: string, name: string): Promise<User> {
@@ -139,6 +180,25 @@ interface Figures {
   cross_node_presence_delta_ms: number;
   cross_node_relay_frames_per_s: number;
   dead_node_offline_s: number | null;
+  /** Signals the senders sent per second: below 50 × senders, the bench's own process fell behind. */
+  relay_sent_per_s: number;
+  /**
+   * Every frame received (the drain's too) over the time from the window's start to the last one:
+   * what the path sustained when the offered rate (50 a second per sender) is more than it carries.
+   */
+  relay_drained_frames_per_s: number;
+  /** Frames the senders got back during the relay (rate-limit or unknown-peer errors). */
+  relay_errors: number;
+  /**
+   * Where the relay's frames went, counted by the nodes' /metrics from the window's start until
+   * DRAIN_MS after its end: sent by the bench, relayed by A, received by B from Redis (0 on one node),
+   * received by the bench. Lost frames fall out between two of them; late ones arrive in the drain.
+   */
+  relay_path: { sent: number; relayed_by_a: number; received_by_b: number; received: number };
+  /** CPU µs per relayed frame (window and drain): this (client) process, the server process(es), Redis. */
+  relay_cpu_us_per_frame: { client: number; servers: number; redis: number };
+  /** CPU each used in the window and drain, as a share of one core (1 = a whole core busy). */
+  relay_cores: { client: number; servers: number; redis: number };
 }
 
 async function measure(label: string, a: Node, b: Node, clustered: boolean): Promise<Figures> {
@@ -167,21 +227,65 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
   }
   log(`${label}: presence delta median ${median(deltas).toFixed(0)} ms`);
 
+  // The receivers count by prefix and the frames to send are encoded once: the bench's own process
+  // drives every user, and parsing or encoding 50,000 frames a second would make it the bottleneck.
   let received = 0;
-  for (const user of onB) user.onFrame = (frame) => void (frame.type === 'signal' && received++);
+  let lastAt = 0;
+  let errors = 0;
+  const countSignal = (data: Buffer): void => {
+    if (!data.subarray(0, 16).equals(SIGNAL_PREFIX)) return;
+    received++;
+    lastAt = performance.now();
+  };
+  for (const user of onB) user.onMessage = countSignal;
+  for (const user of onA) user.onMessage = () => void errors++;
   const data = { kind: 'sdp', cid: '0123456789abcdef', signal: { type: 'offer', sdp: 'v=0' } };
-  const frames = onB.map((_, j) => JSON.stringify({ type: 'signal', to: `${label}-b${j}`, data }));
+  const frames = onB.map((_, j) =>
+    Buffer.from(JSON.stringify({ type: 'signal', to: `${label}-b${j}`, data })),
+  );
+  // Read before the first send, so every frame sent is in both counts.
+  const countsBefore = await relayCounts(a, b);
   // Each sender at 50 signals/s to a different recipient each time: within the per-pair limit.
   let tick = 0;
+  let sent = 0;
   const timer = setInterval(() => {
     tick++;
-    onA.forEach((user, i) => user.ws.send(frames[(i + tick) % frames.length]!));
+    onA.forEach((user, i) => user.ws.send(frames[(i + tick) % frames.length]!, { binary: false }));
+    sent += onA.length;
   }, 20);
+  const cpuBefore = descendantCpu();
+  const clientBefore = process.cpuUsage();
   const relayStart = performance.now();
   await new Promise((resolve) => setTimeout(resolve, relaySeconds * 1000));
   clearInterval(timer);
-  const relayed = received / ((performance.now() - relayStart) / 1000);
-  log(`${label}: ${relayed.toFixed(0)} relayed frames/s`);
+  const seconds = (performance.now() - relayStart) / 1000;
+  const relayed = received / seconds;
+  await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+  // CPU until the drain's end, over every frame received by then: frames sent late in the window
+  // are processed in the drain, so CPU of the window alone over frames of the window would mislead.
+  const clientCpu = process.cpuUsage(clientBefore);
+  const spent = cpuSpent(cpuBefore, descendantCpu());
+  const cpuSeconds = (performance.now() - relayStart) / 1000;
+  for (const user of [...onA, ...onB]) user.onMessage = (data) => user.parse(data);
+  const countsAfter = await relayCounts(a, b);
+  const path = {
+    sent,
+    relayed_by_a: countsAfter.relayedByA - countsBefore.relayedByA,
+    received_by_b: countsAfter.receivedByB - countsBefore.receivedByB,
+    received,
+  };
+  const cpuMs = {
+    client: (clientCpu.user + clientCpu.system) / 1000,
+    servers: spent.get('server') ?? 0,
+    redis: spent.get('redis-server') ?? 0,
+  };
+  const perFrame = (ms: number) => Math.round((ms * 1000) / Math.max(1, received));
+  const cores = (ms: number) => Math.round(ms / 10 / cpuSeconds) / 100;
+  log(
+    `${label}: ${relayed.toFixed(0)} relayed frames/s (${(sent / seconds).toFixed(0)} sent/s, ${errors} errors); ` +
+      `CPU cores client ${cores(cpuMs.client)}, servers ${cores(cpuMs.servers)}, redis ${cores(cpuMs.redis)}; ` +
+      `path ${JSON.stringify(path)}`,
+  );
 
   let dead: number | null = null;
   if (clustered) {
@@ -199,6 +303,16 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
     cross_node_presence_delta_ms: Math.round(median(deltas)),
     cross_node_relay_frames_per_s: Math.round(relayed),
     dead_node_offline_s: dead === null ? null : Math.round(dead * 10) / 10,
+    relay_sent_per_s: Math.round(sent / seconds),
+    relay_drained_frames_per_s: Math.round(received / ((lastAt - relayStart) / 1000)),
+    relay_errors: errors,
+    relay_path: path,
+    relay_cpu_us_per_frame: {
+      client: perFrame(cpuMs.client),
+      servers: perFrame(cpuMs.servers),
+      redis: perFrame(cpuMs.redis),
+    },
+    relay_cores: { client: cores(cpuMs.client), servers: cores(cpuMs.servers), redis: cores(cpuMs.redis) },
   };
 }
 
@@ -254,20 +368,37 @@ try {
   running.push(a.child, b.child);
   const two = await measure('two', a, b, true);
 
-  const rows: Array<[string, keyof Figures]> = [
-    ['presence delta, median ms', 'cross_node_presence_delta_ms'],
-    ['relayed frames/s', 'cross_node_relay_frames_per_s'],
-    ['dead node offline, s', 'dead_node_offline_s'],
+  const rows: Array<[string, (f: Figures) => unknown]> = [
+    ['presence delta, median ms', (f) => f.cross_node_presence_delta_ms],
+    ['relayed frames/s', (f) => f.cross_node_relay_frames_per_s],
+    ['  sent frames/s', (f) => f.relay_sent_per_s],
+    ['  drained frames/s', (f) => f.relay_drained_frames_per_s],
+    ['  CPU µs/frame client', (f) => f.relay_cpu_us_per_frame.client],
+    ['  CPU µs/frame servers', (f) => f.relay_cpu_us_per_frame.servers],
+    ['  CPU µs/frame redis', (f) => f.relay_cpu_us_per_frame.redis],
+    ['dead node offline, s', (f) => f.dead_node_offline_s],
   ];
   process.stdout.write(`\n${users} users          one node   two nodes + Redis\n`);
-  for (const [name, key] of rows) {
+  for (const [name, pick] of rows) {
     process.stdout.write(
-      `${name.padEnd(26)} ${String(one[key]).padStart(8)}   ${String(two[key]).padStart(8)}\n`,
+      `${name.padEnd(26)} ${String(pick(one)).padStart(8)}   ${String(pick(two)).padStart(8)}\n`,
     );
   }
-  process.stdout.write(
-    `${JSON.stringify({ users, ...two, single_node: { cross_node_presence_delta_ms: one.cross_node_presence_delta_ms, cross_node_relay_frames_per_s: one.cross_node_relay_frames_per_s } })}\n`,
-  );
+  const ratio = (x: number, y: number) => Math.round((x / y) * 100) / 100;
+  const summary = {
+    users,
+    ...two,
+    single_node: one,
+    // The cost of the cluster, as ratios to the same run's one node (the machine's load moves both).
+    cluster_over_single: {
+      presence_delta: ratio(two.cross_node_presence_delta_ms, one.cross_node_presence_delta_ms),
+      relay_frames_per_s: ratio(two.cross_node_relay_frames_per_s, one.cross_node_relay_frames_per_s),
+      server_cpu_per_frame: ratio(two.relay_cpu_us_per_frame.servers, one.relay_cpu_us_per_frame.servers),
+    },
+    load_average: loadavg().map((load) => Math.round(load * 100) / 100),
+    cores: availableParallelism(),
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
 } finally {
   clearTimeout(deadline);
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');

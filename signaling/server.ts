@@ -141,17 +141,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const opened = await openStore(options, logger);
   const { owned } = opened;
   const { metricsToken } = options;
-  const metrics = metricsToken === undefined ? undefined : new ServerMetrics(() => presence.size);
+  const metrics =
+    metricsToken === undefined
+      ? undefined
+      : new ServerMetrics({ node: () => presence.size, cluster: () => presence.clusterSize });
   const store = metrics ? timedStore(opened.store, metrics.storeSeconds) : opened.store;
   const bus =
     options.redisUrl === undefined
       ? undefined
-      : await RedisBus.connect({ url: options.redisUrl, logger, ...options.cluster }).catch(
-          async (error: unknown) => {
-            if (owned) await store.close();
-            throw error;
-          },
-        );
+      : await RedisBus.connect({
+          url: options.redisUrl,
+          logger,
+          ...options.cluster,
+          metrics: metrics?.cluster,
+        }).catch(async (error: unknown) => {
+          if (owned) await store.close();
+          throw error;
+        });
   const limiter =
     bus && ((settings: LimitSettings, name: string) => new SharedLimiter(bus.redis, name, settings));
   const guard = new LoginGuard({ ...DEFAULT_AUTH_LIMITS, ...options.authLimits }, clock, limiter);
@@ -170,7 +176,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   await accounts.pruneSessions();
 
-  const presence = new Presence<ClientConnection>(bus ?? LOCAL_BUS);
+  const presence: Presence<ClientConnection> = new Presence(bus ?? LOCAL_BUS);
   const context: ConnectionContext = {
     accounts,
     // The untimed store: timed-store.ts wraps a fixed list of operations, which predates device keys.

@@ -10,6 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import type { Logger } from '../logger.js';
+import {
+  NO_CLUSTER_METRICS,
+  type ClusterMetrics,
+  type RedisOperation,
+  type ReloadReason,
+} from '../metrics/cluster-metrics.js';
 import type { BusListener, ClusterBus, RemoteEntry } from './bus.js';
 import {
   DROP_NODE_SCRIPT,
@@ -35,6 +41,8 @@ export interface RedisBusOptions {
   commandTimeoutMs?: number;
   /** Prefix of every key and channel; nodes of one cluster share it. Default `parley`. */
   prefix?: string;
+  /** Redis latency, reloads, sweeps and relays received, for `/metrics`. Default: not counted. */
+  metrics?: ClusterMetrics;
 }
 
 /** A presence change as published: `[version, 1 online | 0 offline, key, node|user]`. */
@@ -60,7 +68,8 @@ export class RedisBus implements ClusterBus {
   /** While a snapshot is being read, deltas wait here. */
   private held: Delta[] | null = [];
   private refreshing: Promise<void> | null = null;
-  private refreshAgain = false;
+  /** A reload asked for while one runs: it runs next, once however many asked. */
+  private refreshAgain: ReloadReason | null = null;
   /** A local change failed to reach Redis: the next heartbeat writes this node's sessions back. */
   private dirty = false;
   /** A version the heartbeat saw but no delta brought yet: if still missing next time, reload. */
@@ -74,7 +83,7 @@ export class RedisBus implements ClusterBus {
   private constructor(
     private readonly client: Client,
     private readonly subscriber: Client,
-    private readonly options: Required<Omit<RedisBusOptions, 'url' | 'logger'>> & { logger: Logger },
+    private readonly options: Required<Omit<RedisBusOptions, 'url'>>,
   ) {
     const { prefix } = options;
     this.keys = {
@@ -103,6 +112,7 @@ export class RedisBus implements ClusterBus {
       sweepMs: options.sweepMs ?? 2000,
       commandTimeoutMs: options.commandTimeoutMs ?? 2000,
       prefix: options.prefix ?? 'parley',
+      metrics: options.metrics ?? NO_CLUSTER_METRICS,
     });
     for (const [name, redis] of [
       ['client', client],
@@ -124,13 +134,13 @@ export class RedisBus implements ClusterBus {
 
   listen(listener: BusListener): void {
     this.listener = listener;
-    this.refresh(false);
+    this.refresh('start', false);
   }
 
   online(key: string, user: string): void {
     const write: LocalWrite = { version: null, beatenBy: null };
     this.local.set(key, write);
-    this.eval(ONLINE_SCRIPT, [key, `${this.node}|${user}`]).then(
+    this.eval('online', ONLINE_SCRIPT, [key, `${this.node}|${user}`]).then(
       (version) => this.written(key, write, Number(version)),
       (error: unknown) => this.failed('online', error),
     );
@@ -138,7 +148,7 @@ export class RedisBus implements ClusterBus {
 
   offline(key: string, user: string): void {
     this.local.delete(key);
-    this.eval(OFFLINE_SCRIPT, [key, `${this.node}|${user}`]).catch((error: unknown) =>
+    this.eval('offline', OFFLINE_SCRIPT, [key, `${this.node}|${user}`]).catch((error: unknown) =>
       this.failed('offline', error),
     );
   }
@@ -158,17 +168,17 @@ export class RedisBus implements ClusterBus {
   private flushRelays(): void {
     for (const [node, batch] of this.relays) {
       // Lines of key, frame, key, frame…: neither a name key nor a JSON text holds a raw newline.
-      this.client
-        .publish(`${this.options.prefix}:node:${node}`, batch.join('\n'))
-        .catch((error: unknown) => this.options.logger.debug({ err: String(error) }, 'relay lost'));
+      this.timed('relay', () =>
+        this.client.publish(`${this.options.prefix}:node:${node}`, batch.join('\n')),
+      ).catch((error: unknown) => this.options.logger.debug({ err: String(error) }, 'relay lost'));
     }
     this.relays.clear();
   }
 
   announce(keys: readonly string[], frame: string): void {
-    this.client
-      .publish(this.keys.announce, JSON.stringify([this.node, keys, frame]))
-      .catch((error: unknown) => this.failed('announce', error));
+    this.timed('announce', () =>
+      this.client.publish(this.keys.announce, JSON.stringify([this.node, keys, frame])),
+    ).catch((error: unknown) => this.failed('announce', error));
   }
 
   async close(): Promise<void> {
@@ -176,7 +186,7 @@ export class RedisBus implements ClusterBus {
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     try {
-      await this.eval(DROP_NODE_SCRIPT, [this.node]);
+      await this.eval('offline', DROP_NODE_SCRIPT, [this.node]);
       await this.client.del(this.aliveKey(this.node));
     } catch (error) {
       // Redis is away: the sweeper takes this node's users offline once its liveness key expires.
@@ -190,6 +200,7 @@ export class RedisBus implements ClusterBus {
     await this.subscriber.subscribe(this.keys.presence, (message) => this.heard(message));
     await this.subscriber.subscribe(`${prefix}:node:${this.node}`, (message) => {
       const lines = message.split('\n');
+      this.options.metrics.relayReceived(lines.length >> 1);
       for (let i = 0; i + 1 < lines.length; i += 2) this.listener?.deliver(lines[i]!, lines[i + 1]!);
     });
     await this.subscriber.subscribe(this.keys.announce, (message) => {
@@ -206,11 +217,19 @@ export class RedisBus implements ClusterBus {
     return `${this.options.prefix}:alive:${node}`;
   }
 
-  private eval(script: string, args: string[]): Promise<unknown> {
-    return this.client.eval(script, {
-      keys: [this.keys.hash, this.keys.version],
-      arguments: [this.keys.presence, ...args],
-    });
+  /** Runs one Redis command, timed for `/metrics` whether it is answered or fails. */
+  private timed<T>(operation: RedisOperation, command: () => Promise<T>): Promise<T> {
+    const stop = this.options.metrics.redisTimer(operation);
+    return command().finally(stop);
+  }
+
+  private eval(operation: RedisOperation, script: string, args: string[]): Promise<unknown> {
+    return this.timed(operation, () =>
+      this.client.eval(script, {
+        keys: [this.keys.hash, this.keys.version],
+        arguments: [this.keys.presence, ...args],
+      }),
+    );
   }
 
   /** Our login is in Redis at `version`; a login elsewhere published after it means ours lost. */
@@ -233,7 +252,7 @@ export class RedisBus implements ClusterBus {
     if (version <= this.applied) return;
     if (version !== this.applied + 1) {
       this.options.logger.info({ applied: this.applied, version }, 'presence gap; reloading');
-      this.refresh(false);
+      this.refresh('gap', false);
       return;
     }
     this.applied = version;
@@ -265,20 +284,20 @@ export class RedisBus implements ClusterBus {
    * Reads the whole hash (after writing this node's sessions back, with `resync`) and hands it to the
    * listener; deltas wait meanwhile and those past the snapshot are applied after it. Serialized.
    */
-  private refresh(resync: boolean): void {
+  private refresh(reason: ReloadReason, resync: boolean): void {
     if (this.closed || !this.listener) return;
     if (resync) this.dirty = true;
     if (this.refreshing) {
-      this.refreshAgain = true;
+      this.refreshAgain ??= reason;
       return;
     }
+    this.options.metrics.reloaded(reason);
     this.held ??= [];
     this.refreshing = this.reload().finally(() => {
       this.refreshing = null;
-      if (this.refreshAgain) {
-        this.refreshAgain = false;
-        this.refresh(false);
-      }
+      const again = this.refreshAgain;
+      this.refreshAgain = null;
+      if (again) this.refresh(again, false);
     });
   }
 
@@ -287,15 +306,17 @@ export class RedisBus implements ClusterBus {
     try {
       if (this.dirty) {
         // Alive first, so a sweeper does not take back what this resync writes.
-        await this.client.set(this.aliveKey(this.node), '1', { PX: this.options.aliveTtlMs });
+        await this.timed('resync', () =>
+          this.client.set(this.aliveKey(this.node), '1', { PX: this.options.aliveTtlMs }),
+        );
         const pairs = listener.localUsers().flatMap(([key, user]) => [key, `${this.node}|${user}`]);
         this.dirty = false;
-        await this.eval(RESYNC_SCRIPT, [this.node, ...pairs]);
+        await this.eval('resync', RESYNC_SCRIPT, [this.node, ...pairs]);
       }
       const mark = listener.mark();
-      const [version, flat] = (await this.client.eval(SNAPSHOT_SCRIPT, {
-        keys: [this.keys.hash, this.keys.version],
-      })) as [string, string[]];
+      const [version, flat] = (await this.timed('reload', () =>
+        this.client.eval(SNAPSHOT_SCRIPT, { keys: [this.keys.hash, this.keys.version] }),
+      )) as [string, string[]];
       const entries = new Map<string, RemoteEntry>();
       for (let i = 0; i < flat.length; i += 2) {
         const entry = splitValue(flat[i + 1]!);
@@ -316,13 +337,17 @@ export class RedisBus implements ClusterBus {
   private async heartbeat(): Promise<void> {
     const { aliveTtlMs } = this.options;
     try {
-      const [, raw] = await Promise.all([
-        this.client.set(this.aliveKey(this.node), '1', { PX: aliveTtlMs }),
-        this.client.get(this.keys.version),
-      ]);
+      const [, raw] = await this.timed('heartbeat', () =>
+        Promise.all([
+          this.client.set(this.aliveKey(this.node), '1', { PX: aliveTtlMs }),
+          this.client.get(this.keys.version),
+        ]),
+      );
       const version = Number(raw ?? 0);
-      if (this.dirty || version < this.applied) return this.refresh(true);
-      if (this.suspect !== null && this.applied < this.suspect) return this.refresh(false);
+      // Below what was applied: Redis restarted empty, so this node's sessions must be written back.
+      if (this.dirty || version < this.applied)
+        return this.refresh(this.dirty ? 'repair' : 'reconnect', true);
+      if (this.suspect !== null && this.applied < this.suspect) return this.refresh('stalled', false);
       this.suspect = version > this.applied ? version : null;
     } catch (error) {
       this.failed('heartbeat', error);
@@ -333,9 +358,12 @@ export class RedisBus implements ClusterBus {
   private async sweep(): Promise<void> {
     const { prefix, sweepMs } = this.options;
     try {
-      const lock = await this.client.set(`${prefix}:sweeper`, this.node, { NX: true, PX: sweepMs });
+      const lock = await this.timed('sweep', () =>
+        this.client.set(`${prefix}:sweeper`, this.node, { NX: true, PX: sweepMs }),
+      );
       if (lock !== 'OK') return;
-      const removed = Number(await this.eval(SWEEP_SCRIPT, [`${prefix}:alive:`]));
+      const removed = Number(await this.eval('sweep', SWEEP_SCRIPT, [`${prefix}:alive:`]));
+      this.options.metrics.swept(removed);
       if (removed > 0) this.options.logger.info({ removed }, 'took the users of a dead node offline');
     } catch (error) {
       this.failed('sweep', error);
@@ -357,6 +385,6 @@ export class RedisBus implements ClusterBus {
   private back(name: string): void {
     if (this.closed || this.applied < 0) return;
     this.options.logger.info({ connection: name }, 'redis connection back; resyncing presence');
-    this.refresh(true);
+    this.refresh('reconnect', true);
   }
 }

@@ -48,5 +48,5 @@ export function relaySignal(port: RelayPort, user: string, frame: SignalFrame): 
   // On another node through the bus: at most once, like any signal (peers retry what gets no answer).
   if (target) target.forward(out);
   else presence.relayRemote(key, out);
-  port.ctx.metrics.relayed();
+  port.ctx.metrics.relayed(target ? 'local' : 'cross-node');
 }

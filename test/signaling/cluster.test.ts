@@ -4,118 +4,22 @@
  * across nodes, a Redis restart, and a node killed with SIGKILL.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { after, before, test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { ErrorCode } from '../../shared/errors.js';
-import { CloseCode, type ServerFrame, type WelcomeFrame } from '../../shared/protocol.js';
-import { TestClient } from './harness.js';
-import { nodeProcesses, type NodeProcess } from './node-process.js';
-import { startRedis, type RedisServer } from './redis-harness.js';
+import { CloseCode, type ServerFrame } from '../../shared/protocol.js';
+import { connect, joinOn, offline, online, testCluster, until, View } from './cluster-harness.js';
+import type { NodeProcess } from './node-process.js';
 import { sdp } from './signal-data.js';
 
-const nodes = nodeProcesses('cluster-test');
-let redis: RedisServer;
-let dataDir: string;
-let a: NodeProcess;
-let b: NodeProcess;
-
-before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'parley-cluster-'));
-  redis = await startRedis();
-  await nodes.prepare();
-  const env = {
-    REDIS_URL: redis.url,
-    DATA_DIR: dataDir,
-    PARLEY_SCRYPT_COST: '16',
-    PARLEY_REGISTRATIONS_PER_HOUR: '1000000',
-    PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '10000',
-    LOG_LEVEL: 'warn',
-  };
-  // One after the other: the first applies the SQLite migrations.
-  a = await nodes.start(env);
-  b = await nodes.start(env);
-});
-
-after(async () => {
-  await nodes.cleanup();
-  await redis?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-/** A client of `node`, closed after the test. */
-async function connect(t: TestContext, node: NodeProcess): Promise<TestClient> {
-  const client = await TestClient.connect(node.wsUrl);
-  t.after(() => client.ws.terminate());
-  return client;
-}
-
-async function joinOn(
-  t: TestContext,
-  node: NodeProcess,
-  user: string,
-): Promise<{ client: TestClient; welcome: WelcomeFrame }> {
-  const client = await connect(t, node);
-  client.register(user);
-  return { client, welcome: await client.expect('welcome') };
-}
-
-/** Reads `client`'s frames until one passes `match`; fails after `timeoutMs`. */
-async function until(
-  client: TestClient,
-  match: (frame: ServerFrame) => boolean,
-  timeoutMs = 10_000,
-): Promise<ServerFrame> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const frame = await Promise.race([
-      client.next(),
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('no such frame in time')), deadline - performance.now()).unref(),
-      ),
-    ]);
-    if (match(frame)) return frame;
-  }
-}
-
-const online = (user: string) => (frame: ServerFrame) => frame.type === 'user-online' && frame.user === user;
-const offline = (user: string) => (frame: ServerFrame) =>
-  frame.type === 'user-offline' && frame.user === user;
-
-/** Who a client believes is online, from its welcome and the deltas since. */
-class View {
-  readonly users: Set<string>;
-  constructor(
-    private readonly client: TestClient,
-    welcome: WelcomeFrame,
-  ) {
-    this.users = new Set(welcome.online);
-  }
-
-  /** Applies deltas until the view equals `expected`; fails after `timeoutMs`. */
-  async settlesOn(expected: string[], timeoutMs = 10_000): Promise<void> {
-    const want = [...expected].sort().join(',');
-    const same = (): boolean => [...this.users].sort().join(',') === want;
-    if (same()) return;
-    await until(
-      this.client,
-      (frame) => {
-        if (frame.type === 'user-online') this.users.add(frame.user);
-        if (frame.type === 'user-offline') this.users.delete(frame.user);
-        return same();
-      },
-      timeoutMs,
-    ).catch(() => assert.deepEqual([...this.users].sort(), [...expected].sort()));
-  }
-}
+const cluster = testCluster('cluster-test');
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 test('a login on node B appears on node A (50 rounds, p99 printed)', async (t) => {
+  const { a, b } = cluster;
   const watcher = await joinOn(t, a, 'watcher');
   const delays: number[] = [];
   for (let round = 0; round < 50; round++) {
@@ -134,6 +38,7 @@ test('a login on node B appears on node A (50 rounds, p99 printed)', async (t) =
 });
 
 test('offers, answers and ICE cross nodes in order', async (t) => {
+  const { a, b } = cluster;
   const bob = await joinOn(t, b, 'bob');
   const alice = await joinOn(t, a, 'alice');
   assert.ok(alice.welcome.online.includes('bob'));
@@ -147,6 +52,7 @@ test('offers, answers and ICE cross nodes in order', async (t) => {
 });
 
 test('logging in again on node A closes the session on node B', async (t) => {
+  const { a, b } = cluster;
   const first = await joinOn(t, b, 'carol');
   const dave = await joinOn(t, a, 'dave');
   assert.ok(dave.welcome.online.includes('carol'));
@@ -167,6 +73,7 @@ test('logging in again on node A closes the session on node B', async (t) => {
 });
 
 test('group invitations and changes reach members on the other node', async (t) => {
+  const { a, b } = cluster;
   const erin = await joinOn(t, a, 'erin');
   const frank = await joinOn(t, b, 'frank');
   erin.client.send({ type: 'group-create', name: 'Across', members: ['frank'] });
@@ -188,6 +95,7 @@ test('group invitations and changes reach members on the other node', async (t) 
 });
 
 test('failed logins alternating between nodes hit the same limit', async (t) => {
+  const { a, b } = cluster;
   const { client } = await joinOn(t, a, 'grace');
   client.ws.close();
   const attempt = async (node: NodeProcess): Promise<Extract<ServerFrame, { type: 'error' }>> => {
@@ -201,6 +109,7 @@ test('failed logins alternating between nodes hit the same limit', async (t) => 
 });
 
 test('restarting Redis leaves presence correct: nobody missing, no ghosts', async (t) => {
+  const { a, b, redis } = cluster;
   const watcher = await joinOn(t, a, 'heidi');
   const view = new View(watcher.client, watcher.welcome);
   await joinOn(t, a, 'ivan');
@@ -226,7 +135,73 @@ test('restarting Redis leaves presence correct: nobody missing, no ghosts', asyn
   await view.settlesOn(['ivan', 'judy']);
 });
 
+test('two nodes logging in the same account at the same instant: one session survives', async (t) => {
+  const { a, b } = cluster;
+  const watchA = await joinOn(t, a, 'peggy');
+  const watchB = await joinOn(t, b, 'quinn');
+  const viewA = new View(watchA.client, watchA.welcome);
+  const viewB = new View(watchB.client, watchB.welcome);
+  await viewA.settlesOn(['quinn']);
+  await viewB.settlesOn(['peggy']);
+  (await joinOn(t, a, 'rupert')).client.ws.close();
+  await viewA.settlesOn(['quinn']);
+  await viewB.settlesOn(['peggy']);
+
+  const winners: string[] = [];
+  for (let round = 0; round < 6; round++) {
+    const contenders = [
+      { node: 'A', client: await connect(t, a) },
+      { node: 'B', client: await connect(t, b) },
+    ];
+    // Both frames leave in the same turn: each node writes its session before hearing the other's.
+    for (const { client } of contenders) client.login('rupert');
+    const loser = await Promise.race(
+      contenders.map(async (contender) => ({ ...contender, closed: await contender.client.closed })),
+    );
+    assert.equal(loser.closed.code, CloseCode.SessionReplaced, `round ${round}: ${loser.closed.reason}`);
+    assert.ok(
+      loser.client.pending.some(
+        (frame) => frame.type === 'error' && frame.code === ErrorCode.SessionReplaced,
+      ),
+    );
+    const survivor = contenders.find(
+      (contender) => contender !== contenders.find((c) => c.client === loser.client),
+    )!;
+    winners.push(survivor.node);
+    await until(survivor.client, (frame) => frame.type === 'welcome');
+
+    // Both nodes route to the survivor, and both end showing rupert online once.
+    await viewA.settlesOn(['quinn', 'rupert']);
+    await viewB.settlesOn(['peggy', 'rupert']);
+    for (const [view, name] of [
+      [viewA, 'peggy'],
+      [viewB, 'quinn'],
+    ] as const) {
+      survivor.client.send({ type: 'signal', to: name, data: sdp(round) });
+      assert.deepEqual(await view.until((frame) => frame.type === 'signal'), {
+        type: 'signal',
+        from: 'rupert',
+        data: sdp(round),
+      });
+    }
+    assert.equal(survivor.client.ws.readyState, survivor.client.ws.OPEN);
+    // No late offline from the losing session reached the watchers meanwhile.
+    assert.deepEqual([...viewA.users].sort(), ['quinn', 'rupert']);
+    assert.deepEqual([...viewB.users].sort(), ['peggy', 'rupert']);
+    for (const node of [a, b]) {
+      const fresh = await joinOn(t, node, `sybil${round}${node === a ? 'a' : 'b'}`);
+      assert.equal(fresh.welcome.online.filter((user) => user === 'rupert').length, 1);
+      fresh.client.ws.close();
+    }
+    survivor.client.ws.close();
+    await viewA.settlesOn(['quinn']);
+    await viewB.settlesOn(['peggy']);
+  }
+  t.diagnostic(`surviving session per round: ${winners.join(' ')}`);
+});
+
 test('kill -9 of node B shows its users offline on A within 10 s', async (t) => {
+  const { a, b } = cluster;
   const watcher = await joinOn(t, a, 'niaj');
   await joinOn(t, b, 'olivia');
   await until(watcher.client, online('olivia'));

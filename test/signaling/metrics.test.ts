@@ -5,19 +5,10 @@ import { ErrorCode } from '../../shared/errors.js';
 import { timedStore } from '../../signaling/metrics/timed-store.js';
 import { openSqliteAccountStore } from '../../signaling/store/sqlite-account-store.js';
 import { startTestServer } from './harness.js';
+import { sample, scrape } from './metrics-scrape.js';
 import { sdp } from './signal-data.js';
 
 const TOKEN = 'metrics-token-0123456789';
-
-async function scrape(url: string, authorization?: string): Promise<Response> {
-  return fetch(`${url}/metrics`, { headers: authorization === undefined ? {} : { authorization } });
-}
-
-/** The value of one sample (`name{labels}` exactly as exposed), or undefined when it is absent. */
-function sample(body: string, series: string): number | undefined {
-  const line = body.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 test('/metrics is not there unless a token is configured', async (t) => {
   const server = await startTestServer(t);
@@ -67,7 +58,9 @@ test('/metrics counts logins, failures, relays, errors and store calls, and name
   assert.equal(sample(body, 'parley_logins_total{via="register"}'), 2);
   assert.equal(sample(body, 'parley_login_failures_total{via="login",code="ERR_BAD_CREDENTIALS"}'), 1);
   assert.equal(sample(body, 'parley_errors_total{code="ERR_BAD_CREDENTIALS"}'), 1);
-  assert.equal(sample(body, 'parley_relayed_signals_total'), 1);
+  assert.equal(sample(body, 'parley_cluster_users_online'), 2);
+  assert.equal(sample(body, 'parley_relayed_signals_total{route="local"}'), 1);
+  assert.equal(sample(body, 'parley_relayed_signals_total{route="cross-node"}'), 0);
   assert.ok(sample(body, 'parley_store_seconds_count{operation="findAccount"}')! >= 3);
   assert.equal(sample(body, 'parley_store_seconds_count{operation="createAccount"}'), 2);
   assert.ok(sample(body, 'parley_event_loop_lag_seconds{stat="max"}')! >= 0);
