@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol.js';
 import { sample } from '../test/signaling/metrics-scrape.js';
-import { freePort } from '../test/signaling/pg-harness.js';
+import { startRedis, type RedisServer } from '../test/signaling/redis-harness.js';
 import { cpuSpent, descendantCpu } from './lib/process-cpu.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -316,39 +316,14 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
   };
 }
 
-async function startRedis(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    dir,
-  ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code})`)));
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-  });
-  return { url: `redis://127.0.0.1:${port}`, child };
-}
-
 if (!existsSync(serverEntry)) throw new Error(`${serverEntry} is missing: run \`npm run build\` first`);
 const dir = await mkdtemp(join(tmpdir(), 'parley-bench-cluster-'));
 const running: ChildProcess[] = [];
+let redis: RedisServer | undefined;
 const deadline = setTimeout(() => {
   log('deadline passed; giving up');
   for (const child of running) child.kill('SIGKILL');
-  process.exit(1);
+  void (redis?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
 }, 20 * 60_000);
 try {
   const env = {
@@ -360,8 +335,7 @@ try {
   const one = await measure('one', single, single, false);
   await stopNode(single);
 
-  const redis = await startRedis(dir);
-  running.push(redis.child);
+  redis = await startRedis();
   const clusterEnv = { ...env, DATA_DIR: join(dir, 'cluster'), REDIS_URL: redis.url };
   const a = await startNode(clusterEnv);
   const b = await startNode(clusterEnv);
@@ -402,5 +376,6 @@ try {
 } finally {
   clearTimeout(deadline);
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  await redis?.stop();
   await rm(dir, { recursive: true, force: true });
 }
