@@ -126,8 +126,10 @@ test('restarting Redis leaves presence correct: nobody missing, no ghosts', asyn
   await view.settlesOn(['ivan', 'judy', 'leo']);
   for (const node of [a, b]) {
     const fresh = await joinOn(t, node, `mallory${node === a ? 'a' : 'b'}`);
-    const others = fresh.welcome.online.filter((user) => !user.startsWith('mallory'));
-    assert.deepEqual(others.sort(), ['heidi', 'ivan', 'judy', 'leo']);
+    // The other node writes its users back to the empty Redis on its own schedule: a welcome taken
+    // just before that lacks them and gets them as deltas. What counts is what the newcomer ends
+    // up seeing: nobody missing, no ghosts (a welcome-only check failed on a loaded machine).
+    await new View(fresh.client, fresh.welcome).settlesOn(['heidi', 'ivan', 'judy', 'leo']);
     fresh.client.ws.close();
   }
   // Deltas flow again after the restart.
