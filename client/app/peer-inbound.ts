@@ -58,7 +58,7 @@ export class PeerInbound {
       // File frames pace a transfer: they must not wait behind message writes.
       this.#routes.files
         .frame(peer, frame)
-        .catch((error: unknown) => this.#routes.warn(`handling ${frame.type} from ${peer} failed`, error));
+        .catch((error: unknown) => this.#failed(peer, frame.type, error));
       return;
     }
     const queue = this.#queues.get(peer);
@@ -103,6 +103,14 @@ export class PeerInbound {
     for (const queue of this.#queues.values()) queue.length = 0;
   }
 
+  /**
+   * A frame's handling threw. Once closed, that is the storage closing under the frame being
+   * handled (the page is going away), not a fault: nothing is lost that a reload would not fetch.
+   */
+  #failed(peer: string, kind: AppFrame['type'], error: unknown): void {
+    if (!this.#closed) this.#routes.warn(`handling ${kind} from ${peer} failed`, error);
+  }
+
   /** Whether a frame of `kind` from `peer` may join its queue of `queued`; warns once per flood. */
   #admit(peer: string, kind: QueuedFrame['type'], queued: number): boolean {
     const full = queued >= MAX_QUEUED_FRAMES;
@@ -129,7 +137,7 @@ export class PeerInbound {
       try {
         await this.#handle(peer, frame);
       } catch (error) {
-        this.#routes.warn(`handling ${frame.type} from ${peer} failed`, error);
+        this.#failed(peer, frame.type, error);
       }
     }
     // Checked and removed in the same turn as the last shift: a frame arriving later starts anew.

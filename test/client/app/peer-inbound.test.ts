@@ -106,6 +106,26 @@ describe('PeerInbound', () => {
     expect(log).to.deep.equal(['warn handling ack from bob failed', 'bob typing lobby']);
   });
 
+  it('does not warn about a frame whose storage closed under it because the messenger closed', async () => {
+    const { routes, log } = recorder();
+    let fail!: (error: Error) => void;
+    const inbound = new PeerInbound({
+      ...routes,
+      inbox: { ...routes.inbox, receive: () => new Promise((_, reject) => (fail = reject)) },
+      files: { ...routes.files, frame: () => new Promise((_, reject) => (fail = reject)) },
+    });
+    inbound.frame('bob', message('m1'));
+    await settle();
+    const failMessage = fail;
+    inbound.frame('bob', { type: 'file-ready', id: 'f'.repeat(32) });
+    await settle();
+    inbound.close();
+    failMessage(new Error('storage closed'));
+    fail(new Error('storage closed'));
+    await settle();
+    expect(log).to.deep.equal(['bob shown m1']);
+  });
+
   it('tells each feature when a channel opens (none after closing) and when it closes', async () => {
     const { routes, log } = recorder();
     const inbound = new PeerInbound(routes);
