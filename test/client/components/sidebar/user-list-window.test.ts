@@ -152,6 +152,25 @@ describe('<user-list> with thousands of people', () => {
     expect(focusedName(list)).to.equal('user00499');
   });
 
+  it('lays its rows out when shown after being hidden, as the lists pane of a phone is', async () => {
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div hidden><user-list label="Online users" .entries=${people(5000)}></user-list></div>`,
+    );
+    const list = wrapper.querySelector('user-list')!;
+    await list.updateComplete;
+    wrapper.hidden = false;
+    const laidOut = () => {
+      const items = queryAllByRole(list, 'listitem');
+      const height = items[0]!.getBoundingClientRect().height;
+      const spacing = items[1]!.getBoundingClientRect().top - items[0]!.getBoundingClientRect().top;
+      const lastBottom = items.at(-1)!.getBoundingClientRect().bottom;
+      return (
+        Math.abs(spacing - height) < 0.1 && lastBottom >= scrollerOf(list).getBoundingClientRect().bottom
+      );
+    };
+    await waitUntil(laidOut, 'rows are not placed by their height, or do not fill the view');
+  });
+
   it('places rows by their height at phone width, where they are a touch target tall', async () => {
     await setViewport({ width: 1000, height: 800 });
     try {
