@@ -76,7 +76,7 @@ export class FixedRowWindow implements ReactiveController {
     return this.#rendered;
   }
 
-  /** The scroll position that shows row `index` whole, moving as little as possible. */
+  /** Scrolls row `index` into view whole, moving as little as possible, and renders what is then in view. */
   scrollToRow(index: number): void {
     const scroller = this.#scroller;
     if (!scroller) return;

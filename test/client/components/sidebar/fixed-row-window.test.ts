@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { rowsInView } from '../../../../client/components/sidebar/fixed-row-window.js';
+import { LitElement } from 'lit';
+import { FixedRowWindow, rowsInView } from '../../../../client/components/sidebar/fixed-row-window.js';
 
 describe('rowsInView', () => {
   const cases: [what: string, args: Parameters<typeof rowsInView>, expected: [number, number]][] = [
@@ -16,4 +17,16 @@ describe('rowsInView', () => {
       expect(rowsInView(...args)).to.deep.equal({ start, end });
     });
   }
+});
+
+/** A bare host for the controller. */
+class WindowHost extends LitElement {}
+customElements.define('window-host', WindowHost);
+
+describe('FixedRowWindow', () => {
+  it('refuses a row height estimate that is not positive', () => {
+    const options = { scroller: () => null, sampleRow: () => null, overscan: 1 };
+    expect(() => new FixedRowWindow(new WindowHost(), { ...options, estimate: 0 })).to.throw(TypeError);
+    expect(new FixedRowWindow(new WindowHost(), { ...options, estimate: 30 }).rowHeight).to.equal(30);
+  });
 });
