@@ -10,9 +10,12 @@
  *   the app) to the newest message being on screen; the median of a few reloads.
  * - `scroll_heap_mb`: the page's JS heap (after a garbage collection, through CDP) once the log has
  *   been scrolled from the newest message up to the first: what stays held of a whole history read.
+ * - `online_list_render_ms`: the median time for **Online users** to render and lay out 10,000
+ *   people in a sidebar-sized box; `online_filter_ms`: the same after a **Find people** keystroke.
  *
  * Prints a table, then as the last stdout line one JSON object:
- * {"messages","fill_s","search_ms","search_p90_ms","open_ms","scroll_heap_mb","open_heap_mb"}.
+ * {"messages","fill_s","search_ms","search_p90_ms","open_ms","scroll_heap_mb","open_heap_mb",
+ *  "online_list_render_ms","online_filter_ms"}.
  * Flags: `--quick` fills 5,000 messages instead of 100,000 (a smoke run).
  */
 import { build } from 'esbuild';
@@ -33,6 +36,8 @@ const OPEN_ROUNDS = QUICK ? 2 : 5;
 const DEADLINE_MS = 20 * 60_000;
 const TARGETS = { search: 200, open: 100, scrollHeap: 100 };
 const SCROLL_DEADLINE_MS = 10 * 60_000;
+const ONLINE_PEOPLE = 10_000;
+const ONLINE_ROUNDS = 5;
 
 const READER = 'reader';
 const WRITER = 'writer';
@@ -47,6 +52,7 @@ interface HistoryResult {
   openHeapMb: number;
   scrollHeapMb: number;
   scrolls: number;
+  online: { render: number[]; filter: number[]; rows: number };
 }
 
 /** The page's JS heap in use after a full garbage collection, in MB (Chromium, through CDP). */
@@ -112,6 +118,12 @@ runBench<HistoryResult>(
     }
     await reader.page.evaluate(() => window.parleyHistoryBench!.close());
 
+    progress(`rendering ${ONLINE_PEOPLE} people online`);
+    const online = await reader.page.evaluate(
+      ([count, rounds]) => window.parleyHistoryBench!.renderOnlineList(count, rounds),
+      [ONLINE_PEOPLE, ONLINE_ROUNDS] as const,
+    );
+
     progress('opening the conversation');
     const newest = `#${MESSAGES}`;
     const open: number[] = [];
@@ -135,7 +147,7 @@ runBench<HistoryResult>(
     );
     const scrollHeapMb = await heapAfterGc(reader);
     await reader.closePage();
-    return { fillSeconds, search, open, openHeapMb, scrollHeapMb, scrolls };
+    return { fillSeconds, search, open, openHeapMb, scrollHeapMb, scrolls, online };
   },
   (result) => {
     const rows = result.search.map(({ query, found, times }) => ({
@@ -145,6 +157,8 @@ runBench<HistoryResult>(
     const allSearches = result.search.flatMap((entry) => entry.times);
     const searchSummary = summarize(allSearches);
     const openSummary = summarize(result.open);
+    const onlineSummary = summarize(result.online.render);
+    const filterSummary = summarize(result.online.filter);
     console.log(
       formatTable(
         `History: ${MESSAGES} messages in one conversation (filled in ${result.fillSeconds.toFixed(1)} s)`,
@@ -152,6 +166,8 @@ runBench<HistoryResult>(
           ...rows,
           { label: 'all searches', summary: searchSummary },
           { label: 'open conversation, newest shown', summary: openSummary },
+          { label: `Online users: ${ONLINE_PEOPLE} people rendered`, summary: onlineSummary },
+          { label: 'Online users: Find people keystroke', summary: filterSummary },
         ],
       ),
     );
@@ -163,6 +179,7 @@ runBench<HistoryResult>(
         `after scrolling to the first message (${result.scrolls} scrolls); target < ${TARGETS.scrollHeap} MB: ` +
         met(result.scrollHeapMb < TARGETS.scrollHeap),
     );
+    console.log(`Online users: ${result.online.rows} of ${ONLINE_PEOPLE} rows in the DOM`);
     console.log(
       JSON.stringify({
         messages: MESSAGES,
@@ -172,6 +189,8 @@ runBench<HistoryResult>(
         open_ms: roundMs(openSummary.p50),
         scroll_heap_mb: Math.round(result.scrollHeapMb * 10) / 10,
         open_heap_mb: Math.round(result.openHeapMb * 10) / 10,
+        online_list_render_ms: roundMs(onlineSummary.p50),
+        online_filter_ms: roundMs(filterSummary.p50),
       }),
     );
   },

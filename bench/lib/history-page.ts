@@ -7,6 +7,7 @@
 import { openAccountStore } from '../../client/storage/account-store.js';
 import type { AccountStore } from '../../client/storage/account-store.js';
 import type { ChatMessage } from '../../shared/peer-protocol.js';
+import type { UserList } from '../../client/components/sidebar/user-list.js';
 
 const LATIN = (
   'meeting tomorrow lunch harbour project deadline coffee weekend train ticket photo report ' +
@@ -132,6 +133,50 @@ async function scrollToOldest(first: number, deadlineMs: number): Promise<number
   return scrolls;
 }
 
+/** Resolves once `list` has rendered and has no further update pending (it measures, then renders again). */
+async function settled(list: UserList): Promise<void> {
+  while (!(await list.updateComplete));
+  // Layout too: the time a person waits includes it.
+  list.getBoundingClientRect();
+}
+
+/**
+ * An **Online users** list of `count` people, in a sidebar-sized box: the ms from handing it the
+ * entries to it being laid out, and from typing a **Find people** query to the same; `rounds` of
+ * each. Uses the app's own `<user-list>` (defined by the app in this page).
+ */
+async function renderOnlineList(count: number, rounds: number) {
+  const entries = Array.from({ length: count }, (_, i) => {
+    const name = `person${String(i).padStart(6, '0')}`;
+    return { conversation: `dm:${name}:reader`, name, online: true, unread: i % 50 === 0 ? 1 : 0 };
+  });
+  const box = document.createElement('div');
+  box.style.cssText = 'position: fixed; top: 0; left: 0; width: 18rem; height: 100vh; overflow: auto';
+  document.body.append(box);
+  const render: number[] = [];
+  const filter: number[] = [];
+  let rows = 0;
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      const list = document.createElement('user-list');
+      list.label = 'Online users';
+      let started = performance.now();
+      list.entries = entries;
+      box.replaceChildren(list);
+      await settled(list);
+      render.push(performance.now() - started);
+      rows = list.shadowRoot?.querySelectorAll('li').length ?? 0;
+      started = performance.now();
+      list.filter = `son00${round}`;
+      await settled(list);
+      filter.push(performance.now() - started);
+    }
+  } finally {
+    box.remove();
+  }
+  return { render, filter, rows };
+}
+
 function close(): void {
   store?.close();
   store = null;
@@ -144,10 +189,19 @@ declare global {
       search: typeof search;
       openConversation: typeof openConversation;
       scrollToOldest: typeof scrollToOldest;
+      renderOnlineList: typeof renderOnlineList;
       benchText: typeof benchText;
       close: typeof close;
     };
   }
 }
 
-window.parleyHistoryBench = { fill, search, openConversation, scrollToOldest, benchText, close };
+window.parleyHistoryBench = {
+  fill,
+  search,
+  openConversation,
+  scrollToOldest,
+  renderOnlineList,
+  benchText,
+  close,
+};

@@ -2,7 +2,6 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../../client/components/sidebar/user-list.js';
 import type { UserList } from '../../../../client/components/sidebar/user-list.js';
 import type { ConversationSelectEvent, InvitationAnswerEvent } from '../../../../client/components/events.js';
-import { nameMatches } from '../../../../client/components/sidebar/user-list.js';
 import { getByRole, queryAllByRole } from '../../helpers/by-role.js';
 
 describe('<user-list>', () => {
@@ -124,23 +123,4 @@ describe('<user-list>', () => {
     expect(list.shadowRoot?.textContent).to.contain('No one matches.');
     expect(list.shadowRoot?.textContent).not.to.contain('No one else is online');
   });
-});
-
-describe('nameMatches', () => {
-  const cases: [name: string, query: string, expected: boolean][] = [
-    ['alice', '', true],
-    ['alice', '  ', true],
-    ['Alice', 'LIC', true],
-    ['alice', 'ａｌｉ', true],
-    ['ｱｲｺ', 'アイ', true],
-    ['爱丽丝', '丽丝', true],
-    ['김민준', '민준', true],
-    ['alice', 'bob', false],
-    ['爱丽丝', '丝丽', false],
-  ];
-  for (const [name, query, expected] of cases) {
-    it(`${expected ? 'finds' : 'does not find'} "${name}" by "${query}"`, () => {
-      expect(nameMatches(name, query)).to.equal(expected);
-    });
-  }
 });
