@@ -290,11 +290,13 @@ export class Messenger {
 
   /** The server's `user-online`, with the key the server hands out for the peer, if any. */
   userOnline(peer: string, identity?: PublicIdentity): void {
+    this.#active.presenceChanged();
     this.#presence.userOnline(peer, identity);
   }
 
   /** The server's `user-offline`: the peer's connection is dropped. */
   userOffline(peer: string): void {
+    this.#active.presenceChanged();
     this.#presence.userOffline(peer);
   }
 

@@ -50,6 +50,11 @@ describe('files nobody asked for', () => {
     expect([row?.status, row?.have]).to.deep.equal(['offered', 0]);
     // Not resumed after a reload either: it still waits to be asked for.
     expect((await room.stores.get('bob')!.files.unfinished()).map((r) => r.id)).not.to.include(row?.id);
+    // The sender's card says bob has it offered, not that bob is away; once he is, it says so.
+    expect(fileOf(alice)?.detail).to.equal('Offered to bob: waiting for them to download it.');
+    alice.userOffline('bob');
+    expect(fileOf(alice)?.detail).to.equal('Waiting for bob to come online.');
+    alice.userOnline('bob');
     await bob.files.download(fileIdOf(bob));
     await room.until(() => fileOf(bob)?.state === 'complete');
   });
