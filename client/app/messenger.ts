@@ -33,6 +33,7 @@ import { GroupSync } from './conversations/group-sync.js';
 import { Inbox } from './conversations/inbox.js';
 import { OutboxDelivery } from './conversations/outbox-delivery.js';
 import { FetchPolicy } from './files/fetch-policy.js';
+import { UnaskedLedger } from '../storage/unasked-ledger.js';
 import { FileCommands } from './files/file-commands.js';
 import { FileTransfers } from './files/file-transfers.js';
 import { MessageHistory } from './history/message-history.js';
@@ -164,6 +165,7 @@ export class Messenger {
       },
       freeBytes: () => FileStore.freeBytes(),
       fetchPolicy: new FetchPolicy({
+        ledger: new UnaskedLedger(me),
         ...(options.autoFetchBytes === undefined ? {} : { autoFetchBytes: options.autoFetchBytes }),
         // In a group this user is in (accepted), or after this user wrote to the author directly.
         talkedTo: async (author, conversation) =>
@@ -288,11 +290,13 @@ export class Messenger {
 
   /** The server's `user-online`, with the key the server hands out for the peer, if any. */
   userOnline(peer: string, identity?: PublicIdentity): void {
+    this.#active.presenceChanged();
     this.#presence.userOnline(peer, identity);
   }
 
   /** The server's `user-offline`: the peer's connection is dropped. */
   userOffline(peer: string): void {
+    this.#active.presenceChanged();
     this.#presence.userOffline(peer);
   }
 

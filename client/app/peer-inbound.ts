@@ -25,7 +25,7 @@ type InboundFrame = AppFrame;
 /** The features frames and connection events go to, each by the few methods that take them. */
 export interface InboundRoutes {
   readonly inbox: Pick<Inbox, 'receive' | 'showArriving'>;
-  readonly delivery: Pick<OutboxDelivery, 'acked' | 'flush'>;
+  readonly delivery: Pick<OutboxDelivery, 'acked' | 'flush' | 'settled'>;
   readonly sync: Pick<GroupSync, 'onAck' | 'onHeads' | 'onBatch' | 'announce' | 'connectionClosed'>;
   readonly typing: Pick<TypingIndicator, 'received'>;
   readonly receipts: Pick<ReadReceipts, 'received'>;
@@ -56,9 +56,7 @@ export class PeerInbound {
     if (this.#closed) return;
     if (isFileFrame(frame)) {
       // File frames pace a transfer: they must not wait behind message writes.
-      this.#routes.files
-        .frame(peer, frame)
-        .catch((error: unknown) => this.#failed(peer, frame.type, error));
+      this.#routes.files.frame(peer, frame).catch((error: unknown) => this.#failed(peer, frame.type, error));
       return;
     }
     const queue = this.#queues.get(peer);
@@ -163,6 +161,8 @@ export class PeerInbound {
         routes.typing.received(peer, frame.conversation);
         return;
       case 'read':
+        // A receipt can overtake the write of the own message it is about (outbox-delivery.ts).
+        await routes.delivery.settled();
         return routes.receipts.received(peer, frame.conversation, frame.ids);
       default: {
         const unreachable: never = frame;

@@ -27,6 +27,8 @@ import { MessageStore } from './message-store.js';
 import type { ConversationCursor, OwnMessageDraft, PageOptions } from './message-store.js';
 import { HistoryStore } from './history-store.js';
 import { SearchIndex } from './search-index.js';
+import { SendJournal, replaySendJournal } from './send-journal.js';
+import type { NoteStorage } from './send-journal.js';
 import { StoreConnection } from './store-connection.js';
 import type { ConversationSummary, StoredMessage } from './stored-message.js';
 
@@ -46,6 +48,8 @@ export interface AccountStoreOptions {
    * Every later call rejects; a reload opens it again.
    */
   onClosed?: (reason: 'versionchange' | 'terminated') => void;
+  /** Where notes of messages being sent are kept (send-journal.ts); `localStorage` unless given. */
+  journalStorage?: NoteStorage | null;
 }
 
 /** Opens the history of `user`, creating or migrating its database as needed. */
@@ -57,16 +61,19 @@ export async function openAccountStore(
     onBlocked: options.onBlocked ?? (() => console.warn('parley: storage waits for another tab to close')),
     onClosed: options.onClosed ?? ((reason) => console.warn(`parley: storage closed (${reason}); reload`)),
   });
-  return new AccountStore(
-    user,
-    db,
-    options.onBadRow ?? ((error) => console.warn('parley: skipped a row', error)),
-  );
+  const onBadRow =
+    options.onBadRow ?? ((error: ProtocolError) => console.warn('parley: skipped a row', error));
+  const journal = new SendJournal(user, options.journalStorage);
+  const store = new AccountStore(user, db, onBadRow, journal);
+  // Before anything reads a seq: a message sent but not stored when the page last closed is stored now.
+  await replaySendJournal(journal, store, onBadRow);
+  return store;
 }
 
 /** Deletes the history of `user`; open stores of the account close themselves first. For tests. */
 export async function deleteAccountStore(user: string): Promise<void> {
   await deleteAccountDb(user);
+  new SendJournal(user).clear();
 }
 
 /** The history, outbox, conversation list and files of one account. Get one from `openAccountStore`. */
@@ -87,6 +94,8 @@ export class AccountStore {
   /** The whole history read out a page at a time, and merged in by id (export / import). */
   readonly history: HistoryStore;
   readonly authorship: AuthorshipStore;
+  /** Notes of own messages sent before their transaction committed (send-journal.ts). */
+  readonly sendJournal: SendJournal;
 
   /** Use `openAccountStore`. */
   constructor(
@@ -94,7 +103,9 @@ export class AccountStore {
     readonly user: string,
     db: AccountDb,
     onBadRow: (error: ProtocolError) => void,
+    sendJournal: SendJournal,
   ) {
+    this.sendJournal = sendJournal;
     this.#connection = new StoreConnection(db, onBadRow);
     this.conversations = new ConversationStore(this.#connection);
     this.search = new SearchIndex(this.#connection);

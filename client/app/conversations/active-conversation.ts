@@ -270,6 +270,11 @@ export class ActiveConversation {
   }
 
   /** A group's members changed, or (`left`) this user left it. */
+  /** Someone came online or went (see `OpenConversation.presenceChanged`). */
+  presenceChanged(): void {
+    this.#open?.presenceChanged();
+  }
+
   groupChanged(conversation: string, left: boolean): void {
     if (!this.isOpen(conversation)) return;
     if (left) this.#open = null;

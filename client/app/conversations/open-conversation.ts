@@ -62,6 +62,11 @@ export class OpenConversation {
     return true;
   }
 
+  /** Someone came online or went: a file's card names who it waits for, so file messages get new views. */
+  presenceChanged(): void {
+    if (this.#messages.some((message) => message.file !== undefined)) this.#views = null;
+  }
+
   /** Who may react changed (a group's members): reactions are counted again. */
   membershipChanged(): void {
     this.#reactions.membershipChanged();

@@ -42,6 +42,8 @@ export class OutboxDelivery {
   /** Own messages waiting for the write under way to finish, to be stored together. */
   readonly #writes: PendingWrite[] = [];
   #writing = false;
+  /** Settles when the writes queued so far are done (never rejects: each send hears its own failure). */
+  #idle: Promise<void> = Promise.resolve();
   /** Per-peer chain so outbox flushes for one peer never interleave. */
   readonly #flushes = new Map<string, Promise<void>>();
   #closed = false;
@@ -63,8 +65,8 @@ export class OutboxDelivery {
 
   /**
    * Sends a message with `body` (text or a file offer, already checked) to everyone else in
-   * `conversation`. `shown` receives the message before anything waits for storage; the returned
-   * promise settles once it is stored and handed to every open channel.
+   * `conversation`. `shown` receives the message once it is on the wire (or, with no channel open,
+   * stored); the returned promise settles once it is stored and handed to every open channel.
    */
   async send(
     conversation: string,
@@ -72,22 +74,41 @@ export class OutboxDelivery {
     shown: (message: StoredMessage) => void,
     id: string = randomHex(16),
   ): Promise<void> {
-    const { directory } = this.#deps;
+    const { directory, store } = this.#deps;
     const recipients = this.recipientsOf(conversation);
     const seq = await this.#takeSeq(conversation);
     const unsigned = { id, conversation, sentAt: Date.now(), ...body, seq };
-    // Sealed at once, in seq order (each links to the one before); shown while the signature is made.
+    // Sealed at once, in seq order (each links to the one before).
     const sealing = this.#signer.seal({ ...unsigned, author: directory.me });
     const sent = recipients.length === 0 || recipients.some((peer) => this.#deps.links.isOpen(peer));
     const row = { author: directory.me, recipients, deliveredTo: [], sent: false };
-    shown({ ...unsigned, ...row, sent });
     const { prev, sig } = await sealing;
     const draft = { ...unsigned, ...(prev === undefined ? {} : { prev }), sig };
     const message: StoredMessage = { ...draft, ...row };
-    // Stored before it goes on the wire, so a crash in between cannot lose it from our own history
-    // (the seq is already counted in memory: the write reads nothing). Shown before either.
-    await this.#store({ ...draft, sent }, recipients);
+    const own = { draft: { ...draft, sent }, recipients };
+    // Kept before it goes on the wire, so a crash in between cannot lose it from our own history:
+    // noted synchronously (send-journal.ts) when the browser allows, else stored first (~5 ms).
+    // Shown after it went out: rendering it first would hold the frame back by a render.
+    const storing = this.#store(own.draft, recipients);
+    if (store.sendJournal.write(own)) {
+      this.#goOut(message, recipients);
+      shown({ ...unsigned, ...row, sent });
+      // A note whose write failed stays: the next open stores it (`replaySendJournal`).
+      await storing.then(() => store.sendJournal.done(id));
+      return;
+    }
+    shown({ ...unsigned, ...row, sent });
+    await storing;
     this.#goOut(message, recipients);
+  }
+
+  /**
+   * Resolves once every own message handed to `send` so far is stored. An ack or a read receipt
+   * can overtake the write of the message it is about (the frame went out before its transaction
+   * committed): recording it waits for this, or it would find no row to mark.
+   */
+  settled(): Promise<void> {
+    return this.#idle;
   }
 
   /**
@@ -98,7 +119,7 @@ export class OutboxDelivery {
   #store(draft: OwnMessageDraft, recipients: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#writes.push({ draft, recipients, resolve, reject });
-      if (!this.#writing) void this.#writeQueued();
+      if (!this.#writing) this.#idle = this.#writeQueued();
     });
   }
 
@@ -135,6 +156,7 @@ export class OutboxDelivery {
 
   /** `peer` stored these messages: recorded in one transaction. */
   async acked(peer: string, ids: readonly string[]): Promise<void> {
+    await this.#idle;
     for (const updated of await this.#deps.store.markDeliveredMany(ids, peer)) this.#deps.updated(updated);
   }
 

@@ -4,17 +4,26 @@
  * a group this user is in, which it accepted), and only up to a total per peer. Anything else is
  * offered: its card shows the name and size and a **Download** button, and nothing moves until then.
  */
+import { UnaskedLedger } from '../../storage/unasked-ledger.js';
 
 /** The default of the setting: files up to this size come without asking. */
 export const AUTO_FETCH_BYTES = 16 * 1024 * 1024;
 
-/** What one peer may have fetched here without asking, per session, before its files wait to be asked for. */
+/** What one peer may have fetched here without asking, per window, before its files wait to be asked for. */
 export const UNASKED_BYTES_PER_PEER = 256 * 1024 * 1024;
+/** The window: a day. Kept across reloads (unasked-ledger.ts), so a reload grants no new allowance. */
+export const UNASKED_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Where the totals are kept: `UnaskedLedger`, or one in memory. */
+export type UnaskedTotals = Pick<UnaskedLedger, 'taken' | 'add'>;
 
 export interface FetchPolicyOptions {
   /** Files up to this size may come without asking (0: none do). */
   autoFetchBytes?: number;
   unaskedBytesPerPeer?: number;
+  /** Where each peer's total is kept (default: in memory, for this page only). */
+  ledger?: UnaskedTotals;
+  now?: () => number;
   /** Whether this user has talked to `author` (in `conversation`, or directly). */
   talkedTo(author: string, conversation: string): Promise<boolean>;
 }
@@ -23,13 +32,16 @@ export class FetchPolicy {
   readonly #autoFetchBytes: number;
   readonly #unaskedBytesPerPeer: number;
   readonly #talkedTo: FetchPolicyOptions['talkedTo'];
-  /** Bytes fetched without asking, by author, this session. */
-  readonly #unasked = new Map<string, number>();
+  /** Bytes fetched without asking, by author, in the current window. */
+  readonly #ledger: UnaskedTotals;
+  readonly #now: () => number;
 
   constructor(options: FetchPolicyOptions) {
     this.#autoFetchBytes = options.autoFetchBytes ?? AUTO_FETCH_BYTES;
     this.#unaskedBytesPerPeer = options.unaskedBytesPerPeer ?? UNASKED_BYTES_PER_PEER;
     this.#talkedTo = options.talkedTo;
+    this.#ledger = options.ledger ?? new UnaskedLedger('', null);
+    this.#now = options.now ?? Date.now;
   }
 
   /**
@@ -38,10 +50,12 @@ export class FetchPolicy {
    */
   async fetchesUnasked(author: string, conversation: string, size: number): Promise<boolean> {
     if (size > this.#autoFetchBytes) return false;
-    const taken = this.#unasked.get(author) ?? 0;
-    if (taken + size > this.#unaskedBytesPerPeer) return false;
+    const windowStart = this.#now() - UNASKED_WINDOW_MS;
+    if (this.#ledger.taken(author, windowStart) + size > this.#unaskedBytesPerPeer) return false;
     if (!(await this.#talkedTo(author, conversation))) return false;
-    this.#unasked.set(author, (this.#unasked.get(author) ?? 0) + size);
+    // Read again after the wait: another file of the same author may have been counted meanwhile.
+    if (this.#ledger.taken(author, windowStart) + size > this.#unaskedBytesPerPeer) return false;
+    this.#ledger.add(author, size, windowStart, this.#now());
     return true;
   }
 }

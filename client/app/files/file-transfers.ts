@@ -36,7 +36,7 @@ export class FileTransfers {
   readonly #state: TransferState;
   readonly #sending: FileSending;
   readonly #receiving: FileReceiving;
-  readonly #views = new Map<string, FileView>();
+  readonly #views = new Map<string, { view: FileView; online: string }>();
   readonly #previews = new Map<string, string>();
   readonly #loading = new Set<string>();
 
@@ -162,8 +162,13 @@ export class FileTransfers {
   view(message: StoredMessage): FileView | null {
     const info = message.file;
     if (!info) return null;
+    // Who is online shows on the card ("waiting for … to come online"): a change there is a new view.
+    const { directory } = this.#state;
+    const online = [message.author, ...message.recipients]
+      .map((user) => (directory.isOnline(user) ? 1 : 0))
+      .join('');
     const cached = this.#views.get(message.id);
-    if (cached) return cached;
+    if (cached?.online === online) return cached.view;
     const row = this.#state.rowInMemory(message.id);
     if (!row) void this.#load(message);
     const view = fileView({
@@ -178,9 +183,10 @@ export class FileTransfers {
       rate: this.#state.rateOf(message.id),
       note: this.#state.note(message.id),
       previewUrl: this.#preview(message.id, row),
-      authorOnline: this.#state.directory.isOnline(message.author),
+      authorOnline: directory.isOnline(message.author),
+      recipientsOnline: message.recipients.filter((user) => directory.isOnline(user)),
     });
-    this.#views.set(message.id, view);
+    this.#views.set(message.id, { view, online });
     return view;
   }
 

@@ -64,6 +64,8 @@ export interface FileViewInput {
   note: string | null;
   previewUrl: string | null;
   authorOnline: boolean;
+  /** Outgoing: the recipients online now. */
+  recipientsOnline: readonly string[];
 }
 
 export function fileView(input: FileViewInput): FileView {
@@ -178,11 +180,25 @@ function incomingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
   }
 }
 
-/** An outgoing file waits for its recipients (none named: for the recipient). */
-function waitingForText(people: readonly string[]): string {
+/**
+ * An outgoing file waits for its recipients (none named: for the recipient). One who is online has
+ * it offered (a big file, or one from someone they never wrote to, waits for their **Download**), so
+ * "come online" would be wrong for them.
+ */
+function waitingForText(people: readonly string[], online: readonly string[]): string {
   if (people.length === 0) return msg('Waiting for the recipient to come online.');
-  const names = people.join(', ');
-  return msg(str`Waiting for ${names} to come online.`);
+  const here = people.filter((user) => online.includes(user));
+  const away = people.filter((user) => !online.includes(user));
+  const texts: string[] = [];
+  if (here.length > 0) {
+    const names = here.join(', ');
+    texts.push(msg(str`Offered to ${names}: waiting for them to download it.`));
+  }
+  if (away.length > 0) {
+    const names = away.join(', ');
+    texts.push(msg(str`Waiting for ${names} to come online.`));
+  }
+  return texts.join(' ');
 }
 
 /** Who cancelled an incoming file, when it was not this user. */
@@ -261,7 +277,11 @@ function outgoingView(input: FileViewInput, row: StoredFile, base: Base, speed: 
     state: moving ? 'moving' : 'waiting',
     done,
     total,
-    detail: input.note ?? (declines || null) ?? counted ?? (moving ? null : waitingForText(waitingFor)),
+    detail:
+      input.note ??
+      (declines || null) ??
+      counted ??
+      (moving ? null : waitingForText(waitingFor, input.recipientsOnline)),
     canCancel: true,
   };
 }

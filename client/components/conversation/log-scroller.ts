@@ -32,6 +32,8 @@ export class LogScroller implements ReactiveController {
   #anchor: { key: string; delta: number } | null = null;
   /** A row to centre once it is held. */
   #focus: string | null = null;
+  /** `#viewport()` as last read; null once the host or the window was resized. */
+  #viewportHeight: number | null = null;
   /** Where the first row starts in the host's scroll area (its padding). */
   #origin = 0;
   readonly #observed = new Set<HTMLElement>();
@@ -95,14 +97,18 @@ export class LogScroller implements ReactiveController {
 
   hostConnected(): void {
     this.#host.addEventListener('scroll', this.#onScroll, { passive: true });
+    window.addEventListener('resize', this.#forgetViewport);
     this.#resizes = new ResizeObserver((entries) => this.#onResize(entries));
+    this.#resizes.observe(this.#host);
     for (const row of this.#observed) this.#resizes.observe(row);
   }
 
   hostDisconnected(): void {
     this.#host.removeEventListener('scroll', this.#onScroll);
+    window.removeEventListener('resize', this.#forgetViewport);
     this.#resizes?.disconnect();
     this.#resizes = null;
+    this.#viewportHeight = null;
   }
 
   /** Before each render: where the view will be, hence which rows to render. */
@@ -162,10 +168,19 @@ export class LogScroller implements ReactiveController {
     if (wanted.start < this.#range.start || wanted.end > this.#range.end) host.requestUpdate();
   }
 
-  /** The view's height: the host's, but never more than the window's (a host not given a height). */
+  /**
+   * The view's height: the host's, but never more than the window's (a host not given a height).
+   * Kept until the host or the window is resized: read before each render, where other elements'
+   * updates have just changed the DOM, it forced a layout of the whole page for every message.
+   */
   #viewport(): number {
-    return Math.min(this.#host.clientHeight, window.innerHeight);
+    this.#viewportHeight ??= Math.min(this.#host.clientHeight, window.innerHeight);
+    return this.#viewportHeight;
   }
+
+  readonly #forgetViewport = (): void => {
+    this.#viewportHeight = null;
+  };
 
   /** Notes the row at the top of the view, so a change above it does not move it. */
   #remember(): void {
@@ -190,6 +205,12 @@ export class LogScroller implements ReactiveController {
   #onResize(entries: readonly ResizeObserverEntry[]): void {
     let moved = false;
     for (const entry of entries) {
+      if (entry.target === this.#host) {
+        // The view shows more or fewer rows now: render for the new height.
+        this.#viewportHeight = null;
+        moved = true;
+        continue;
+      }
       const row = entry.target as HTMLElement;
       const key = row.dataset['row'];
       // A row just taken out of the DOM reports a size of 0: it is not a height.

@@ -42,7 +42,7 @@ const timeFormats = new Map<string, { short: Intl.DateTimeFormat; full: Intl.Dat
 
 /** The messages with a day entry before the first message of each local day. */
 export function withDays(messages: readonly MessageView[], now = new Date()): LogEntry[] {
-  const labels = new DayLabels(now, documentLanguage());
+  const labels = DayLabels.for(now, documentLanguage());
   const entries: LogEntry[] = [];
   let lastDay: string | null = null;
   for (const message of messages) {
@@ -70,6 +70,18 @@ function localDayKey(date: Date): string {
 
 /** "Today", "Yesterday" (in the document's language, through `Intl.RelativeTimeFormat`), then dates. */
 class DayLabels {
+  /**
+   * The last labels made: every new message lays the days out again, and two `Intl` formatters cost
+   * more than the rest of that together. Made again when the day or the language changes.
+   */
+  static #last: DayLabels | null = null;
+
+  static for(now: Date, language: string | undefined): DayLabels {
+    const last = DayLabels.#last;
+    if (last && last.#language === language && last.#today === localDayKey(now)) return last;
+    return (DayLabels.#last = new DayLabels(now, language));
+  }
+
   readonly #today: string;
   readonly #yesterday: string;
   readonly #relative: Intl.RelativeTimeFormat;

@@ -215,19 +215,13 @@ export class MessageList extends LitElement {
       </div>`;
     }
     const message = entry.message;
-    // Views are immutable: an unchanged one is not rendered again (long histories stay cheap), and a
-    // file's progress re-renders only its own message, whose view is new.
     const focused = message.id === this.highlight;
     const place = this.older || this.newer ? null : (this.#positions.get(message.id) ?? null);
-    // The language too: a message's state and time are words in it.
-    return guard([message, this.showCounts, focused, currentLanguage(), place, this.messages.length], () =>
-      this.#renderMessage(message, focused, place),
-    );
-  }
-
-  #renderMessage(message: MessageView, focused: boolean, place: number | null) {
-    const state = this.showCounts ? stateWithCounts(message) : stateText(message.state);
-    const time = sentDate(message.sentAt);
+    // The article's own attributes are cheap and change with every new message (its place in the
+    // set); what is inside is rendered again only when its view, the count display or the language
+    // changed. Views are immutable, so an unchanged one is not rendered again (long histories stay
+    // cheap, and a new message does not re-render the whole window); a file's progress re-renders
+    // only its own message, whose view is new.
     return html`<article
       class=${`${message.own ? 'own' : 'theirs'}${focused ? ' focused' : ''}`}
       data-id=${message.id}
@@ -235,6 +229,14 @@ export class MessageList extends LitElement {
       aria-posinset=${place ?? nothing}
       aria-setsize=${place === null ? -1 : this.messages.length}
     >
+      ${guard([message, this.showCounts, currentLanguage()], () => this.#renderMessage(message))}
+    </article>`;
+  }
+
+  #renderMessage(message: MessageView) {
+    const state = this.showCounts ? stateWithCounts(message) : stateText(message.state);
+    const time = sentDate(message.sentAt);
+    return html`
       <div class="meta">
         <span class="author">${message.author}</span>
         ${time ? renderTime(time) : nothing}
@@ -247,7 +249,7 @@ export class MessageList extends LitElement {
           : html`<p class=${isEmojiOnly(message.text) ? 'text emoji-only' : 'text'}>${message.text}</p>`
       }
       <message-reactions .messageId=${message.id} .reactions=${message.reactions}></message-reactions>
-    </article>`;
+    `;
   }
 }
 

@@ -16,6 +16,7 @@ function recorder() {
     delivery: {
       acked: async (peer, ids) => void log.push(`${peer} acked ${ids.join()}`),
       flush: async (peer) => void log.push(`${peer} outbox flushed`),
+      settled: async () => undefined,
     },
     sync: {
       onAck: () => undefined,
@@ -73,11 +74,25 @@ describe('PeerInbound', () => {
     inbound.frame('carol', { type: 'typing', conversation: 'lobby' });
     inbound.frame('bob', { type: 'file-ready', id: 'f'.repeat(32) });
     await settle();
-    // Bob's read is being handled: his message shows at once, but is stored after the read.
-    expect(log).to.deep.equal(['bob read lobby', 'bob shown m1', 'carol typing lobby', 'bob file-ready']);
+    // Bob's read is being handled (after own writes settled, a turn later): his message shows at
+    // once, but is stored after the read.
+    expect(log).to.deep.equal(['bob shown m1', 'carol typing lobby', 'bob file-ready', 'bob read lobby']);
     release();
     await settle();
     expect(log.slice(4)).to.deep.equal(['bob message m1', 'bob acked x']);
+  });
+
+  it('records a read receipt only once own messages handed to the outbox are stored', async () => {
+    const { routes, log } = recorder();
+    let stored!: () => void;
+    const writes = new Promise<void>((resolve) => (stored = resolve));
+    const inbound = new PeerInbound({ ...routes, delivery: { ...routes.delivery, settled: () => writes } });
+    inbound.frame('bob', { type: 'read', conversation: 'lobby', ids: ['a'.repeat(32)] });
+    await settle();
+    expect(log).to.deep.equal([]);
+    stored();
+    await settle();
+    expect(log).to.deep.equal(['bob read lobby']);
   });
 
   it('takes a peer’s frames again after its queue drained, and none after closing', async () => {

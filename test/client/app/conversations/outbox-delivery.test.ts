@@ -89,16 +89,64 @@ describe('OutboxDelivery on reconnect', () => {
     expect(left.sort()).to.deep.equal(all.filter((text) => !acked.has(text)).sort());
   });
 
-  it('stores a message before it goes on the wire', async () => {
+  it('keeps a message before it goes on the wire: noted, its write begun, and shown after it went', async () => {
     const lookups: Array<Promise<StoredMessage | undefined>> = [];
-    // A read started when the frame goes out sees what was stored by then (IndexedDB runs
-    // transactions on the same store in the order they were made).
+    const notes: boolean[] = [];
+    const order: string[] = [];
+    // A read started when the frame goes out sees what its write stores (IndexedDB runs
+    // transactions on the same store in the order they were made); the note is there already.
     const { outbox } = await delivery(true, (frame) => {
-      if (frame.type === 'message') lookups.push(store.getMessage(frame.message.id));
+      if (frame.type !== 'message') return;
+      order.push('sent');
+      lookups.push(store.getMessage(frame.message.id));
+      notes.push(store.sendJournal.pending(() => undefined).some((n) => n.draft.id === frame.message.id));
     });
-    await outbox.send(dm, { text: 'kept' }, () => undefined);
-    expect(lookups).to.have.length(1);
+    await outbox.send(dm, { text: 'kept' }, () => void order.push('shown'));
+    expect(order).to.deep.equal(['sent', 'shown']);
+    expect(notes).to.deep.equal([true]);
     expect((await lookups[0])?.text).to.equal('kept');
+    // Stored: the note is gone.
+    expect(store.sendJournal.pending(() => undefined)).to.deep.equal([]);
+  });
+
+  it('stores first where the browser keeps no notes', async () => {
+    store.close();
+    store = await openAccountStore('alice', { journalStorage: null });
+    const order: string[] = [];
+    const { outbox } = await delivery(true, (frame) => {
+      if (frame.type === 'message') order.push('sent');
+    });
+    const addOwnMessages = store.addOwnMessages.bind(store);
+    store.addOwnMessages = async (entries) => {
+      const stored = await addOwnMessages(entries);
+      order.push('stored');
+      return stored;
+    };
+    await outbox.send(dm, { text: 'kept' }, () => void order.push('shown'));
+    expect(order).to.deep.equal(['shown', 'stored', 'sent']);
+  });
+
+  it('records an ack that overtook the write of its message', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const addOwnMessages = store.addOwnMessages.bind(store);
+    store.addOwnMessages = async (entries) => {
+      await held;
+      return addOwnMessages(entries);
+    };
+    let wentOut!: (id: string) => void;
+    const onWire = new Promise<string>((resolve) => (wentOut = resolve));
+    const { outbox, updated } = await delivery(true, (frame) => {
+      if (frame.type === 'message') wentOut(frame.message.id);
+    });
+    const sending = outbox.send(dm, { text: 'fast ack' }, () => undefined);
+    // The frame is out and its write is held: the peer's ack arrives now.
+    const id = await onWire;
+    const acking = outbox.acked('bob', [id]);
+    release();
+    await Promise.all([sending, acking]);
+    expect((await store.getMessage(id))?.deliveredTo).to.deep.equal(['bob']);
+    expect(updated.map((message) => message.id)).to.include(id);
   });
 
   it('stores a burst in a few transactions, and a failing message fails only its own send', async () => {

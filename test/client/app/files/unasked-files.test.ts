@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { FetchPolicy } from '../../../../client/app/files/fetch-policy.js';
+import { FetchPolicy, UNASKED_WINDOW_MS } from '../../../../client/app/files/fetch-policy.js';
+import { UnaskedLedger } from '../../../../client/storage/unasked-ledger.js';
 import type { Messenger } from '../../../../client/app/messenger.js';
 import type { FileView } from '../../../../client/app/conversations/message-view.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
@@ -49,6 +50,11 @@ describe('files nobody asked for', () => {
     expect([row?.status, row?.have]).to.deep.equal(['offered', 0]);
     // Not resumed after a reload either: it still waits to be asked for.
     expect((await room.stores.get('bob')!.files.unfinished()).map((r) => r.id)).not.to.include(row?.id);
+    // The sender's card says bob has it offered, not that bob is away; once he is, it says so.
+    expect(fileOf(alice)?.detail).to.equal('Offered to bob: waiting for them to download it.');
+    alice.userOffline('bob');
+    expect(fileOf(alice)?.detail).to.equal('Waiting for bob to come online.');
+    alice.userOnline('bob');
     await bob.files.download(fileIdOf(bob));
     await room.until(() => fileOf(bob)?.state === 'complete');
   });
@@ -79,6 +85,33 @@ describe('FetchPolicy', () => {
     expect(await policy.fetchesUnasked('mallory', 'c', 5)).to.equal(true);
     expect(await policy.fetchesUnasked('bob', 'c', 10)).to.equal(true);
     expect(await policy.fetchesUnasked('bob', 'c', 11)).to.equal(false);
+  });
+
+  it("keeps a peer's total across a reload, and starts it again once the window has passed", async () => {
+    localStorage.removeItem('parley:unasked:ledger-test');
+    let now = 1_000_000_000;
+    const policy = () =>
+      new FetchPolicy({
+        autoFetchBytes: 10,
+        unaskedBytesPerPeer: 25,
+        ledger: new UnaskedLedger('ledger-test'),
+        now: () => now,
+        talkedTo: async () => true,
+      });
+    const first = policy();
+    expect([
+      await first.fetchesUnasked('mallory', 'c', 10),
+      await first.fetchesUnasked('mallory', 'c', 10),
+    ]).to.deep.equal([true, true]);
+    // The page reloads: mallory's total is still 20 of 25.
+    const reloaded = policy();
+    expect(await reloaded.fetchesUnasked('mallory', 'c', 10)).to.equal(false);
+    expect(await reloaded.fetchesUnasked('mallory', 'c', 5)).to.equal(true);
+    now += UNASKED_WINDOW_MS + 1;
+    expect(await policy().fetchesUnasked('mallory', 'c', 10)).to.equal(true);
+    localStorage.setItem('parley:unasked:ledger-test', '{"mallory": "not a total"}');
+    expect(await policy().fetchesUnasked('mallory', 'c', 10)).to.equal(true);
+    localStorage.removeItem('parley:unasked:ledger-test');
   });
 
   it('fetches nothing unasked from someone not talked to', async () => {
