@@ -8,7 +8,9 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes } from '../../../shared/identity-protocol.js';
+// noble's own hex helpers, not shared/'s: a value import of app code would make esbuild move the
+// modules both bundles use (zod and the rest) into a chunk every page then loads.
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { CryptoProvider } from './crypto-provider.js';
 
 export const nobleProvider: CryptoProvider = {
