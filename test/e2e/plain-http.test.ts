@@ -1,0 +1,153 @@
+/**
+ * Parley over plain HTTP to a name that is not loopback, where the page is not a secure context and
+ * has no `crypto.subtle`: the identity runs on the pure-JS fallback (client/app/identity/
+ * noble-provider.ts) and talks to a person on a secure page. Chromium counts localhost and
+ * 127.0.0.0/8 as secure, so `parley.test` is mapped to 127.0.0.1 by the resolver: the same server,
+ * reached by a name Chromium does not trust.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumPath } from '../../scripts/chromium.mjs';
+import { CHROMIUM_ARGS, NAME_HELPER_SCRIPT } from './harness/chromium.js';
+import { PageProblems } from './harness/page-problems.js';
+import { DEFAULT_TIMEOUT_MS, Person } from './harness/person.js';
+import { ServerProcess } from './harness/server-process.js';
+
+let browser: Browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP parley.test 127.0.0.1'],
+  });
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** What the page says of its own security, and whether the pure-JS crypto chunk was loaded. */
+function securityOf(page: Page): Promise<{ secure: boolean; subtle: boolean; noble: boolean }> {
+  return page.evaluate(() => ({
+    secure: window.isSecureContext,
+    subtle: (crypto as { subtle?: unknown }).subtle !== undefined,
+    noble: performance.getEntriesByType('resource').some((entry) => entry.name.includes('noble-provider')),
+  }));
+}
+
+/** The person's stored messages (any account), each text with its signature, if any. */
+function storedSignatures(page: Page): Promise<Record<string, string | null>> {
+  return page.evaluate(async () => {
+    const request = <T>(r: IDBRequest<T>): Promise<T> =>
+      new Promise((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
+      });
+    const found: Record<string, string | null> = {};
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      const db = await request(indexedDB.open(name));
+      try {
+        if (!db.objectStoreNames.contains('messages')) continue;
+        const rows = await request(db.transaction('messages').objectStore('messages').getAll());
+        for (const row of rows as { text?: unknown; sig?: unknown }[]) {
+          if (typeof row.text === 'string') found[row.text] = typeof row.sig === 'string' ? row.sig : null;
+        }
+      } finally {
+        db.close();
+      }
+    }
+    return found;
+  });
+}
+
+/** How the person's device key is kept: `bytes` (a Uint8Array) or `CryptoKey`. */
+function deviceKeyKind(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const request = <T>(r: IDBRequest<T>): Promise<T> =>
+      new Promise((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
+      });
+    const kinds: string[] = [];
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      const db = await request(indexedDB.open(name));
+      try {
+        if (!db.objectStoreNames.contains('identity')) continue;
+        const row = (await request(db.transaction('identity').objectStore('identity').get('device'))) as
+          { privateKey?: unknown } | undefined;
+        kinds.push(
+          row?.privateKey instanceof Uint8Array ? 'bytes' : String(row?.privateKey?.constructor.name),
+        );
+      } finally {
+        db.close();
+      }
+    }
+    return kinds;
+  });
+}
+
+test('a person on plain http (no WebCrypto) and one on a secure page register, see each other and chat, signed', async () => {
+  const server = await ServerProcess.start();
+  const problems = new PageProblems();
+  const people: Person[] = [];
+  const profiles: BrowserContext[] = [];
+  try {
+    const port = new URL(server.url).port;
+    // A profile of alice's own, made here: the harness grants the microphone, which Chromium
+    // refuses to an origin that is not secure.
+    const aliceProfile = await browser.newContext();
+    aliceProfile.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
+    await aliceProfile.addInitScript(NAME_HELPER_SCRIPT);
+    profiles.push(aliceProfile);
+    const alice = await Person.arriveIn(aliceProfile, `http://parley.test:${port}/`, 'alice', problems);
+    const bob = await Person.arrive(browser, `http://127.0.0.1:${port}/`, 'bob', problems);
+    people.push(alice, bob);
+    assert.deepEqual(await securityOf(alice.page), { secure: false, subtle: false, noble: false });
+    assert.deepEqual(await securityOf(bob.page), { secure: true, subtle: true, noble: false });
+    const notice = (person: Person) =>
+      person.page.getByRole('note').filter({ hasText: 'connection is not secure' });
+    await notice(alice).waitFor();
+    assert.equal(await notice(bob).count(), 0);
+
+    await alice.register();
+    await bob.register();
+    await alice.waitUntilOnline('bob');
+    await bob.waitUntilOnline('alice');
+    await alice.openChat('bob');
+    await bob.openChat('alice');
+
+    await alice.send('hello from plain http');
+    await bob.expectMessage('hello from plain http', { author: 'alice' });
+    await alice.waitForState('hello from plain http', 'delivered');
+    await bob.send('and back from a secure page');
+    await alice.expectMessage('and back from a secure page', { author: 'bob' });
+    await bob.waitForState('and back from a secure page', 'delivered');
+
+    // Each hello verified: neither side shows the alert of an unverified connection.
+    for (const person of [alice, bob]) {
+      assert.equal(
+        await person.page.getByRole('alert').filter({ hasText: 'could not be verified' }).count(),
+        0,
+      );
+    }
+    // Each side stored the other's message with its signature (the inbox keeps only what verified).
+    const atBob = await storedSignatures(bob.page);
+    const atAlice = await storedSignatures(alice.page);
+    assert.match(atBob['hello from plain http'] ?? '', /^[0-9a-f]{128}$/);
+    assert.match(atAlice['and back from a secure page'] ?? '', /^[0-9a-f]{128}$/);
+    // Alice's key is pure JS, kept as bytes; bob's a non-extractable CryptoKey. Only alice's page
+    // downloaded the pure-JS crypto.
+    assert.deepEqual(await deviceKeyKind(alice.page), ['bytes']);
+    assert.deepEqual(await deviceKeyKind(bob.page), ['CryptoKey']);
+    assert.equal((await securityOf(alice.page)).noble, true);
+    assert.equal((await securityOf(bob.page)).noble, false);
+  } finally {
+    await Promise.allSettled(people.map((person) => person.close()));
+    await Promise.allSettled(profiles.map((profile) => profile.close()));
+    await server.dispose();
+  }
+  problems.assertNoUncaughtErrors();
+});
