@@ -36,57 +36,35 @@ function securityOf(page: Page): Promise<{ secure: boolean; subtle: boolean; nob
   }));
 }
 
-/** The person's stored messages (any account), each text with its signature, if any. */
-function storedSignatures(page: Page): Promise<Record<string, string | null>> {
-  return page.evaluate(async () => {
-    const request = <T>(r: IDBRequest<T>): Promise<T> =>
-      new Promise((resolve, reject) => {
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-      });
-    const found: Record<string, string | null> = {};
-    for (const { name } of await indexedDB.databases()) {
-      if (!name) continue;
-      const db = await request(indexedDB.open(name));
-      try {
-        if (!db.objectStoreNames.contains('messages')) continue;
-        const rows = await request(db.transaction('messages').objectStore('messages').getAll());
-        for (const row of rows as { text?: unknown; sig?: unknown }[]) {
-          if (typeof row.text === 'string') found[row.text] = typeof row.sig === 'string' ? row.sig : null;
-        }
-      } finally {
-        db.close();
-      }
+/**
+ * What `user`'s account database in the page holds: how the device key is kept (`bytes` for a
+ * Uint8Array, else its class) and each stored message's text with its signature, if any.
+ */
+function stored(page: Page, user: string): Promise<{ key: string; sigs: Record<string, string | null> }> {
+  return page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const opening = indexedDB.open(name);
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error ?? new Error(`cannot open ${name}`));
+    });
+    const tx = db.transaction(['identity', 'messages']);
+    const [device, messages] = await Promise.all(
+      [tx.objectStore('identity').get('device'), tx.objectStore('messages').getAll()].map(
+        (read) =>
+          new Promise<unknown>((resolve, reject) => {
+            read.onsuccess = () => resolve(read.result);
+            read.onerror = () => reject(read.error ?? new Error('IndexedDB read failed'));
+          }),
+      ),
+    );
+    db.close();
+    const privateKey = (device as { privateKey?: object } | undefined)?.privateKey;
+    const sigs: Record<string, string | null> = {};
+    for (const row of messages as { text?: unknown; sig?: unknown }[]) {
+      if (typeof row.text === 'string') sigs[row.text] = typeof row.sig === 'string' ? row.sig : null;
     }
-    return found;
-  });
-}
-
-/** How the person's device key is kept: `bytes` (a Uint8Array) or `CryptoKey`. */
-function deviceKeyKind(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const request = <T>(r: IDBRequest<T>): Promise<T> =>
-      new Promise((resolve, reject) => {
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-      });
-    const kinds: string[] = [];
-    for (const { name } of await indexedDB.databases()) {
-      if (!name) continue;
-      const db = await request(indexedDB.open(name));
-      try {
-        if (!db.objectStoreNames.contains('identity')) continue;
-        const row = (await request(db.transaction('identity').objectStore('identity').get('device'))) as
-          { privateKey?: unknown } | undefined;
-        kinds.push(
-          row?.privateKey instanceof Uint8Array ? 'bytes' : String(row?.privateKey?.constructor.name),
-        );
-      } finally {
-        db.close();
-      }
-    }
-    return kinds;
-  });
+    return { key: privateKey instanceof Uint8Array ? 'bytes' : String(privateKey?.constructor.name), sigs };
+  }, `parley:${user}`);
 }
 
 test('a person on plain http (no WebCrypto) and one on a secure page register, see each other and chat, signed', async () => {
@@ -133,15 +111,15 @@ test('a person on plain http (no WebCrypto) and one on a secure page register, s
         0,
       );
     }
-    // Each side stored the other's message with its signature (the inbox keeps only what verified).
-    const atBob = await storedSignatures(bob.page);
-    const atAlice = await storedSignatures(alice.page);
-    assert.match(atBob['hello from plain http'] ?? '', /^[0-9a-f]{128}$/);
-    assert.match(atAlice['and back from a secure page'] ?? '', /^[0-9a-f]{128}$/);
-    // Alice's key is pure JS, kept as bytes; bob's a non-extractable CryptoKey. Only alice's page
-    // downloaded the pure-JS crypto.
-    assert.deepEqual(await deviceKeyKind(alice.page), ['bytes']);
-    assert.deepEqual(await deviceKeyKind(bob.page), ['CryptoKey']);
+    // Each side stored the other's message with its signature (the inbox keeps only what
+    // verified). Alice's key is pure JS, kept as bytes; bob's a non-extractable CryptoKey. Only
+    // alice's page downloaded the pure-JS crypto.
+    const atAlice = await stored(alice.page, 'alice');
+    const atBob = await stored(bob.page, 'bob');
+    assert.match(atBob.sigs['hello from plain http'] ?? '', /^[0-9a-f]{128}$/);
+    assert.match(atAlice.sigs['and back from a secure page'] ?? '', /^[0-9a-f]{128}$/);
+    assert.equal(atAlice.key, 'bytes');
+    assert.equal(atBob.key, 'CryptoKey');
     assert.equal((await securityOf(alice.page)).noble, true);
     assert.equal((await securityOf(bob.page)).noble, false);
   } finally {

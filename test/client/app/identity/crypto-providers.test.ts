@@ -8,11 +8,9 @@ import {
   messageHash,
 } from '../../../../client/app/identity/message-signing.js';
 import { nobleProvider } from '../../../../client/app/identity/noble-provider.js';
-import { safetyNumber } from '../../../../client/app/identity/safety-number.js';
 import { webCryptoProvider } from '../../../../client/app/identity/webcrypto-provider.js';
 import type { DeviceKeyRow } from '../../../../client/storage/identity-store.js';
 import type { ChatMessage } from '../../../../shared/peer-protocol.js';
-import { hexToBytes } from '../../../../shared/identity-protocol.js';
 
 const PROVIDERS: ReadonlyArray<[string, CryptoProvider]> = [
   ['WebCrypto', webCryptoProvider],
@@ -109,25 +107,6 @@ describe('crypto providers: a plain-http page and a secure one understand each o
       'invalid',
     ]);
   });
-});
-
-// libsignal rust/protocol/src/fingerprint.rs, `fingerprint_test_v1` (as in safety-number.test.ts).
-const ALICE = {
-  id: '+14152222222',
-  key: hexToBytes('0506863bc66d02b40d27b8d49ca7c09e9239236f9d7d25d6fcca5ce13c7064d868'),
-};
-const BOB = {
-  id: '+14153333333',
-  key: hexToBytes('05f781b6fb32fed9ba1cf2de978d4d5da28dc34046ae814402b5c0dbd96fda907b'),
-};
-const DISPLAYABLE = '300354477692869396892869876765458257569162576843440918079131';
-
-describe('safety number through each provider', () => {
-  for (const [name, crypto] of PROVIDERS) {
-    it(`matches libsignal’s test vector with ${name}’s SHA-512`, async () => {
-      expect(await safetyNumber(ALICE, BOB, undefined, crypto)).to.equal(DISPLAYABLE);
-    });
-  }
 });
 
 describe('choosing the provider', () => {
