@@ -36,8 +36,9 @@ export const nobleProvider: CryptoProvider = {
       const key = hexToBytes(identity.key);
       return Promise.resolve(
         identity.alg === 'Ed25519'
-          ? // RFC 8032's strict rules, as WebCrypto checks them: the same signature gets the same
-            // verdict on either side (ZIP 215's looser ones accept some WebCrypto refuses).
+          ? // RFC 8032's strict rules (canonical encodings, no small-order key), not ZIP 215's
+            // looser ones: a small-order key "signs" every text. Chromium's WebCrypto accepts that
+            // key's signatures; here its owner's hello fails. Such a key can speak only for itself.
             ed25519.verify(sig, data, key, { zip215: false })
           : // WebCrypto's ECDSA: SHA-256 of the message (prehash), r ‖ s, and high S allowed
             // (WebCrypto does not normalize S, so its signatures are high-S half the time).

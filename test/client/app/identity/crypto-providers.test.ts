@@ -84,6 +84,14 @@ describe('crypto providers: a plain-http page and a secure one understand each o
     ).to.equal(false);
   });
 
+  it('noble refuses a small-order Ed25519 key, whose one "signature" fits every text', async () => {
+    const identity = { alg: 'Ed25519' as const, key: '01' + '00'.repeat(31) };
+    const sig = new Uint8Array(64);
+    sig[0] = 1; // R is the identity point, S is 0.
+    const data = new TextEncoder().encode('anything at all');
+    expect(await nobleProvider.verify(identity, sig, data)).to.equal(false);
+  });
+
   it('noble makes Ed25519 keys only', async () => {
     let refused: unknown;
     await nobleProvider.generate('P-256').catch((error: unknown) => (refused = error));
