@@ -122,6 +122,15 @@ test('a person on plain http (no WebCrypto) and one on a secure page register, s
     assert.equal(atBob.key, 'CryptoKey');
     assert.equal((await securityOf(alice.page)).noble, true);
     assert.equal((await securityOf(bob.page)).noble, false);
+
+    // After a reload alice signs with the same stored bytes: bob sees no new safety number.
+    await alice.reload();
+    await alice.openChat('bob');
+    await alice.send('still me after a reload');
+    await bob.expectMessage('still me after a reload', { author: 'alice' });
+    await alice.waitForState('still me after a reload', 'delivered');
+    assert.equal(await bob.page.getByText('safety number with alice changed').count(), 0);
+    assert.match((await stored(bob.page, 'bob')).sigs['still me after a reload'] ?? '', /^[0-9a-f]{128}$/);
   } finally {
     await Promise.allSettled(people.map((person) => person.close()));
     await Promise.allSettled(profiles.map((profile) => profile.close()));
