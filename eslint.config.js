@@ -22,6 +22,13 @@ const appPatterns = [
   { group: ['simple-peer'], message: 'Only client/net/peer-connection.ts imports simple-peer.' },
   { group: ['idb'], message: 'Only client/storage/ imports idb.' },
   { group: ['**/signaling/**'], message: 'The client does not import the server.' },
+  {
+    // A static import would put the pure-JS crypto into the bundle every HTTPS page loads.
+    group: ['@noble/*', '**/noble-provider.js'],
+    allowTypeImports: true,
+    message:
+      'Only identity/noble-provider.ts imports @noble, and only crypto-provider.ts loads it (import()).',
+  },
 ];
 
 /** The feature folders of client/app/. */
@@ -125,6 +132,10 @@ export default tseslint.config(
     ],
   ),
   layer(['client/app/**/*.ts'], appPatterns),
+  layer(
+    ['client/app/identity/noble-provider.ts'],
+    appPatterns.filter((pattern) => !pattern.group.includes('@noble/*')),
+  ),
   // Each feature folder of app/ reaches the others only through the peer port (peer-links.ts), the
   // composition root (messenger.ts), or types; the directory (who is in which conversation) is
   // every feature's shared read-only view, handed in by the root.

@@ -141,7 +141,13 @@ async function buildInstallable(out) {
     minify: true,
     define: {
       __PARLEY_BUILD__: JSON.stringify(buildHash),
-      __PARLEY_SHELL__: JSON.stringify(files.map((file) => (file === 'index.html' ? '/' : `/${file}`))),
+      // Not the pure-JS crypto chunk (client/app/identity/noble-provider.ts): only pages without
+      // WebCrypto load it, and those are plain-http pages, where no service worker runs.
+      __PARLEY_SHELL__: JSON.stringify(
+        files
+          .filter((file) => !file.startsWith('chunks/noble-provider-'))
+          .map((file) => (file === 'index.html' ? '/' : `/${file}`)),
+      ),
     },
   });
   return buildHash;

@@ -1,7 +1,8 @@
 /**
  * This browser's device key and the keys pinned for contacts, in the account's database (stores
- * `identity` and `pins`, since v5). The private key is a non-extractable `CryptoKey`: IndexedDB keeps
- * it by structured clone, so its bytes never reach script. Callers create the key first and store it
+ * `identity` and `pins`, since v5). The private key is a non-extractable `CryptoKey` (IndexedDB keeps
+ * it by structured clone, so its bytes never reach script) or, on pages without WebCrypto (plain
+ * HTTP), an Ed25519 secret as its 32 bytes, readable by any script of the origin (docs/security.md). Callers create the key first and store it
  * after: an `await` on WebCrypto inside an open transaction lets the transaction commit (and fails
  * outright in Firefox).
  */
@@ -13,16 +14,30 @@ import type { StoreConnection } from './store-connection.js';
 /** The one row of `identity`. */
 export interface DeviceKeyRow {
   alg: KeyAlgorithm;
-  privateKey: CryptoKey;
+  privateKey: CryptoKey | Uint8Array<ArrayBuffer>;
   /** Raw public key, hex. */
   publicKey: string;
 }
 
-const DeviceKeyRow = z.strictObject({
-  alg: KeyAlgorithm,
-  privateKey: z.custom<CryptoKey>((value) => value instanceof CryptoKey, 'not a CryptoKey'),
-  publicKey: PublicKeyHex,
-});
+const DeviceKeyRow = z.union([
+  z.strictObject({
+    alg: KeyAlgorithm,
+    // `CryptoKey` itself is undefined outside secure contexts.
+    privateKey: z.custom<CryptoKey>(
+      (value) => typeof CryptoKey !== 'undefined' && value instanceof CryptoKey,
+      'not a CryptoKey',
+    ),
+    publicKey: PublicKeyHex,
+  }),
+  z.strictObject({
+    alg: z.literal('Ed25519'),
+    privateKey: z.custom<Uint8Array<ArrayBuffer>>(
+      (value) => value instanceof Uint8Array && value.length === 32,
+      'not an Ed25519 secret',
+    ),
+    publicKey: PublicKeyHex,
+  }),
+]);
 
 /** A contact's key as this browser trusts it: pinned on first use, or since verified. */
 export const PinRow = z.strictObject({

@@ -49,6 +49,12 @@ export const HistoryErrorCode = {
   Damaged: 'ERR_HISTORY_DAMAGED',
   /** The file ends before its last record. */
   Truncated: 'ERR_HISTORY_TRUNCATED',
+  /**
+   * The page has no WebCrypto (plain HTTP, not a secure context): export and import need HTTPS.
+   * Pure JS could do PBKDF2 and AES-GCM too, but on the main thread, over files of gigabytes,
+   * for a page anyone on the network can rewrite; docs/security.md, "Plain HTTP".
+   */
+  Insecure: 'ERR_HISTORY_INSECURE',
 } as const;
 export type HistoryErrorCode = (typeof HistoryErrorCode)[keyof typeof HistoryErrorCode];
 
@@ -105,6 +111,10 @@ async function deriveKey(
   salt: Uint8Array<ArrayBuffer>,
   iterations: number,
 ): Promise<CryptoKey> {
+  // `crypto.subtle` is undefined outside secure contexts, whatever the types say.
+  if ((crypto.subtle as SubtleCrypto | undefined) === undefined) {
+    throw new HistoryError(HistoryErrorCode.Insecure, 'no WebCrypto: not a secure context');
+  }
   const material = await crypto.subtle.importKey(
     'raw',
     new TextEncoder().encode(passphrase),

@@ -9,21 +9,28 @@ import type { PublicIdentity } from '../../../shared/identity-protocol.js';
 import { messageStatement } from '../../../shared/message-signature.js';
 import type { Authored } from '../../../shared/message-signature.js';
 import type { ChatMessage } from '../../../shared/peer-protocol.js';
+import { cryptoProvider } from './crypto-provider.js';
+import type { CryptoProvider } from './crypto-provider.js';
 import { verifySignature } from './device-key.js';
 import type { DeviceKey } from './device-key.js';
 
 const encoder = new TextEncoder();
 
-/** SHA-256 of a message's statement: what the author's next message names as its `prev`. */
-export async function messageHash(message: Authored): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(messageStatement(message)));
-  return bytesToHex(new Uint8Array(digest));
+/**
+ * SHA-256 of a message's statement: what the author's next message names as its `prev`. Computed
+ * by `crypto` (this page's provider unless a test injects one).
+ */
+export async function messageHash(message: Authored, crypto?: CryptoProvider): Promise<string> {
+  const provider = crypto ?? (await cryptoProvider());
+  return bytesToHex(await provider.digest('SHA-256', encoder.encode(messageStatement(message))));
 }
 
 export interface MessageSignerDeps {
   readonly key: Pick<DeviceKey, 'sign'>;
   /** This user's own message at `seq` of `conversation` as stored: where a chain resumes after a reload. */
   ownAt(conversation: string, seq: number): Promise<ChatMessage | undefined>;
+  /** Hashes the chain; this page's provider unless given. */
+  readonly crypto?: CryptoProvider;
 }
 
 export class MessageSigner {
@@ -43,7 +50,8 @@ export class MessageSigner {
   seal<T extends Authored>(message: T): Promise<T & { prev?: string; sig: string }> {
     const prev = this.#prevOf(message.conversation, message.seq);
     const linked = prev.then((hash) => (hash === undefined ? { ...message } : { ...message, prev: hash }));
-    this.#heads.set(message.conversation, { seq: message.seq, hash: linked.then(messageHash) });
+    const hash = linked.then((sealed) => messageHash(sealed, this.#deps.crypto));
+    this.#heads.set(message.conversation, { seq: message.seq, hash });
     return linked.then(async (sealed) => ({
       ...sealed,
       sig: await this.#deps.key.sign(messageStatement(sealed)),
@@ -54,7 +62,9 @@ export class MessageSigner {
     if (seq <= 1) return Promise.resolve(undefined);
     const head = this.#heads.get(conversation);
     if (head?.seq === seq - 1) return head.hash;
-    return this.#deps.ownAt(conversation, seq - 1).then((row) => (row ? messageHash(row) : undefined));
+    return this.#deps
+      .ownAt(conversation, seq - 1)
+      .then((row) => (row ? messageHash(row, this.#deps.crypto) : undefined));
   }
 }
 
@@ -68,6 +78,8 @@ export type Verdict = 'valid' | 'invalid' | 'unsigned' | 'unknown-key';
 export interface MessageVerifierDeps {
   /** The key pinned for `author` (identity-book.ts), or null when none is. */
   pinned(author: string): Promise<PublicIdentity | null>;
+  /** Checks the signatures; this page's provider unless given. */
+  readonly crypto?: CryptoProvider;
 }
 
 export class MessageVerifier {
@@ -80,7 +92,7 @@ export class MessageVerifier {
   /**
    * The verdict on each message, in order. A batch is checked at once: WebCrypto runs the
    * verifications in parallel off the main thread, and each author's key is imported once
-   * (device-key.ts keeps imported keys as `CryptoKey`s).
+   * (webcrypto-provider.ts keeps imported keys as `CryptoKey`s).
    */
   check(messages: readonly ChatMessage[]): Promise<Verdict[]> {
     const keys = new Map<string, Promise<PublicIdentity | null>>();
@@ -94,7 +106,9 @@ export class MessageVerifier {
         if (message.sig === undefined) return 'unsigned';
         const key = await keyOf(message.author);
         if (!key) return 'unknown-key';
-        return (await verifySignature(key, message.sig, messageStatement(message))) ? 'valid' : 'invalid';
+        return (await verifySignature(key, message.sig, messageStatement(message), this.#deps.crypto))
+          ? 'valid'
+          : 'invalid';
       }),
     );
   }

@@ -6,6 +6,8 @@
  * each holds the key the other really has. Parley's stable id is the user name (UTF-8), its key the
  * raw public key bytes.
  */
+import { cryptoProvider } from './crypto-provider.js';
+import type { CryptoProvider } from './crypto-provider.js';
 
 export const SAFETY_NUMBER_ROUNDS = 5200;
 
@@ -21,11 +23,16 @@ function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-async function sideDigits(key: Uint8Array, id: Uint8Array, rounds: number): Promise<string> {
+async function sideDigits(
+  key: Uint8Array,
+  id: Uint8Array,
+  rounds: number,
+  crypto: CryptoProvider,
+): Promise<string> {
   const version = new Uint8Array([0, 0]);
-  let hash = new Uint8Array(await crypto.subtle.digest('SHA-512', concat(version, key, id, key)));
+  let hash = await crypto.digest('SHA-512', concat(version, key, id, key));
   for (let round = 1; round < rounds; round++) {
-    hash = new Uint8Array(await crypto.subtle.digest('SHA-512', concat(hash, key)));
+    hash = await crypto.digest('SHA-512', concat(hash, key));
   }
   let digits = '';
   for (let chunk = 0; chunk < 6; chunk++) {
@@ -44,15 +51,17 @@ export interface SafetyParty {
   readonly key: Uint8Array;
 }
 
-/** The 60 digits both sides see, without spaces. */
+/** The 60 digits both sides see, without spaces; hashed by `crypto` (this page's provider unless given). */
 export async function safetyNumber(
   a: SafetyParty,
   b: SafetyParty,
   rounds = SAFETY_NUMBER_ROUNDS,
+  crypto?: CryptoProvider,
 ): Promise<string> {
+  const provider = crypto ?? (await cryptoProvider());
   const [x, y] = await Promise.all([
-    sideDigits(a.key, encoder.encode(a.id), rounds),
-    sideDigits(b.key, encoder.encode(b.id), rounds),
+    sideDigits(a.key, encoder.encode(a.id), rounds, provider),
+    sideDigits(b.key, encoder.encode(b.id), rounds, provider),
   ]);
   return x < y ? x + y : y + x;
 }

@@ -10,7 +10,8 @@ import { consoleWarn } from '../warn.js';
 
 /**
  * Reads (making it on first use) the device key of each account once. Undefined where there is none
- * (not a secure context): the sign-in then goes without, as an older client's would. The session
+ * (a browser that can neither make nor keep one): the sign-in then goes without, as an older
+ * client's would. The session
  * reads it before the messenger opens, so the two never make a key each.
  */
 export class DeviceIdentities {

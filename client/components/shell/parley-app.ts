@@ -18,6 +18,7 @@ import { buttonStyles } from '../styles/buttons.js';
 import { tokens } from '../styles/tokens.js';
 import { type AppCommandEvent, type Shell, listenForCommands } from './app-commands.js';
 import './connection-notice.js';
+import './insecure-notice.js';
 import './language-select.js';
 import './notification-prompt.js';
 import { parleyAppStyles } from './parley-app.styles.js';
@@ -160,6 +161,7 @@ export class ParleyApp extends LitElement {
             .notice=${auth.notice ?? null}
           ></sign-in-form>
           <connection-notice .status=${store.connection}></connection-notice>
+          <insecure-notice></insecure-notice>
           ${this.#renderFooter()}
         </div>`;
       case 'ended':
@@ -187,6 +189,7 @@ export class ParleyApp extends LitElement {
           <button @click=${() => store.logout()}>${msg('Log out')}</button>
         </div>
         <connection-notice .status=${store.connection} ?quietWhileConnecting=${false}></connection-notice>
+        <insecure-notice></insecure-notice>
         ${
           messenger
             ? html`<notification-prompt

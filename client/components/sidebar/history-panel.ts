@@ -30,6 +30,10 @@ export function historyErrorText(error: unknown): string {
       return msg('The file is damaged. Nothing was changed.');
     case HistoryErrorCode.Truncated:
       return msg('The file is incomplete or damaged. Nothing was changed.');
+    case HistoryErrorCode.Insecure:
+      return msg(
+        'Export and import need a secure connection: open Parley at its HTTPS address. Nothing was changed.',
+      );
   }
 }
 

@@ -23,7 +23,7 @@ export function launchChromium(): Promise<Browser> {
  * function handed to `page.evaluate` runs in the page, where `__name` does not exist
  * (https://github.com/privatenumber/tsx/issues/113). A no-op stands in for it.
  */
-const NAME_HELPER_SCRIPT = 'globalThis.__name ??= (fn) => fn;';
+export const NAME_HELPER_SCRIPT = 'globalThis.__name ??= (fn) => fn;';
 
 /**
  * A Chromium whose one profile lives on disk in `userDataDir`, as a real user's does (a context of

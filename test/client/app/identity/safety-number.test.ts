@@ -1,5 +1,7 @@
 import { expect } from '@open-wc/testing';
+import { nobleProvider } from '../../../../client/app/identity/noble-provider.js';
 import { groupDigits, safetyNumber } from '../../../../client/app/identity/safety-number.js';
+import { webCryptoProvider } from '../../../../client/app/identity/webcrypto-provider.js';
 import { hexToBytes } from '../../../../shared/identity-protocol.js';
 
 // libsignal rust/protocol/src/fingerprint.rs, `fingerprint_test_v1` (testVectorsVersion1 in Java).
@@ -18,6 +20,15 @@ describe('safety number', () => {
     expect(await safetyNumber(ALICE, BOB)).to.equal(DISPLAYABLE);
     expect(await safetyNumber(BOB, ALICE)).to.equal(DISPLAYABLE);
   });
+
+  for (const [name, crypto] of [
+    ['WebCrypto', webCryptoProvider],
+    ['noble', nobleProvider],
+  ] as const) {
+    it(`matches the vector with ${name}’s SHA-512 (a page without WebCrypto gets the same digits)`, async () => {
+      expect(await safetyNumber(ALICE, BOB, undefined, crypto)).to.equal(DISPLAYABLE);
+    });
+  }
 
   it('changes when either key or either id does', async () => {
     const other = hexToBytes('05' + '11'.repeat(32));
