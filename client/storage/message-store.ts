@@ -8,12 +8,12 @@
  */
 import type { IDBPIndex } from 'idb';
 import type { FileInfo } from '../../shared/file-protocol.js';
-import type { ChatMessage, ReactionBody } from '../../shared/peer-protocol.js';
+import type { ChatMessage, EditBody, ReactionBody, TombstoneBody } from '../../shared/peer-protocol.js';
 import { nameKey } from '../../shared/names.js';
 import type { AccountSchema, AccountStoreName } from './account-db.js';
 import type { ConversationStore } from './conversation-store.js';
 import { compareStrings } from './conversation-store.js';
-import { OutboxRow, StoredMessage, toIncomingRow } from './stored-message.js';
+import { OutboxRow, StoredMessage, isLogEntry, toIncomingRow } from './stored-message.js';
 import type { SearchIndex } from './search-index.js';
 import type { StoreConnection } from './store-connection.js';
 
@@ -36,6 +36,9 @@ export interface OwnMessageDraft {
   text?: string;
   file?: FileInfo;
   reaction?: ReactionBody;
+  edit?: EditBody;
+  tombstone?: TombstoneBody;
+  replyTo?: string;
   seq?: number;
   sent?: boolean;
   /** The author's signature and chain link (shared/message-signature.ts), made before storing. */
@@ -129,6 +132,9 @@ export class MessageStore {
       ...(draft.text !== undefined ? { text: draft.text } : {}),
       ...(draft.file !== undefined ? { file: draft.file } : {}),
       ...(draft.reaction !== undefined ? { reaction: draft.reaction } : {}),
+      ...(draft.edit !== undefined ? { edit: draft.edit } : {}),
+      ...(draft.tombstone !== undefined ? { tombstone: draft.tombstone } : {}),
+      ...(draft.replyTo !== undefined ? { replyTo: draft.replyTo } : {}),
       ...(draft.prev !== undefined ? { prev: draft.prev } : {}),
       ...(draft.sig !== undefined ? { sig: draft.sig } : {}),
       recipients: [...new Set(recipients)].filter((name) => nameKey(name) !== me),
@@ -385,7 +391,7 @@ export class MessageStore {
     for (let cursor = await index.openCursor(range, direction); cursor && shown < limit;) {
       const message = this.#parse(cursor.primaryKey, cursor.value);
       if (message) found.push(message);
-      if (message && message.reaction === undefined) shown += 1;
+      if (message && isLogEntry(message)) shown += 1;
       cursor = await cursor.continue();
     }
     return found;
