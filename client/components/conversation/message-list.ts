@@ -245,9 +245,13 @@ export class MessageList extends LitElement {
     // Opened at a message: show it, and stop following the newest until the reader scrolls down.
     if (changed.has('highlight') && this.highlight !== null) {
       this.#stickToBottom = false;
-      this.shadowRoot
-        ?.querySelector(`article[data-id="${CSS.escape(this.highlight)}"]`)
-        ?.scrollIntoView({ block: 'center' });
+      const id = this.highlight;
+      // In the next frame: each article's <message-actions> renders after this update and adds height.
+      requestAnimationFrame(() =>
+        this.shadowRoot
+          ?.querySelector(`article[data-id="${CSS.escape(id)}"]`)
+          ?.scrollIntoView({ block: 'center' }),
+      );
       return;
     }
     // Follow new messages only when the reader is at the bottom. Scrolled in the next frame: reading
