@@ -341,9 +341,22 @@ export class Messenger {
     return this.#active.setVisible(visible);
   }
 
-  /** Sends `text` to the open conversation. Throws `ProtocolError` for text the protocol refuses. */
-  send(text: string): Promise<void> {
-    return this.#active.send(text);
+  /**
+   * Sends `text` to the open conversation; with `replyTo`, as a reply to that message. Throws
+   * `ProtocolError` for text the protocol refuses.
+   */
+  send(text: string, options: { replyTo?: string } = {}): Promise<void> {
+    return this.#active.send(text, options);
+  }
+
+  /** **Edit**: replaces the text of this user's message `target` of the open conversation. */
+  edit(target: string, text: string): Promise<void> {
+    return this.#active.edit(target, text);
+  }
+
+  /** **Delete for everyone**: this user's message `target` of the open conversation. */
+  deleteForEveryone(target: string): Promise<void> {
+    return this.#active.deleteForEveryone(target);
   }
 
   /** Sends each file to the open conversation, one message per file, in the order given. */

@@ -26,6 +26,7 @@ import { FileStore } from './file-store.js';
 import { MessageStore } from './message-store.js';
 import type { ConversationCursor, OwnMessageDraft, PageOptions } from './message-store.js';
 import { HistoryStore } from './history-store.js';
+import { RedactionStore } from './redaction-store.js';
 import { SearchIndex } from './search-index.js';
 import { StoreConnection } from './store-connection.js';
 import type { ConversationSummary, StoredMessage } from './stored-message.js';
@@ -87,6 +88,8 @@ export class AccountStore {
   /** The whole history read out a page at a time, and merged in by id (export / import). */
   readonly history: HistoryStore;
   readonly authorship: AuthorshipStore;
+  /** Delete for everyone: tombstones applied to their targets. */
+  readonly redactions: RedactionStore;
 
   /** Use `openAccountStore`. */
   constructor(
@@ -104,6 +107,7 @@ export class AccountStore {
     this.files = new FileStore(this.#connection);
     this.identity = new IdentityStore(this.#connection);
     this.authorship = new AuthorshipStore(this.#connection);
+    this.redactions = new RedactionStore(this.#connection);
   }
 
   /** See `MessageStore.addOwnMessage`. */

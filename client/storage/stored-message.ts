@@ -28,8 +28,17 @@ export const StoredMessage: z.ZodType<StoredMessage> = z
     receivedAt: Timestamp.optional(),
     readBy: z.array(Username).optional(),
     awaitingKey: Username.optional(),
+    deleted: z.literal(true).optional(),
   })
-  .refine(hasOneBody, 'a message has exactly one of text, file and reaction');
+  .refine(
+    (row) => (row.deleted ? isBodiless(row) : hasOneBody(row)),
+    'a message has exactly one body, a deleted one none',
+  );
+
+/** A deleted message keeps its place (id, author, seq) and nothing it said. */
+function isBodiless(row: Partial<ChatMessage>): boolean {
+  return row.text === undefined && row.file === undefined && row.replyTo === undefined;
+}
 
 /** One message with its delivery state. */
 export interface StoredMessage extends ChatMessage {
@@ -50,6 +59,11 @@ export interface StoredMessage extends ChatMessage {
    * signing (no `sig`: shown as unsigned).
    */
   awaitingKey?: string;
+  /**
+   * Its author deleted it for everyone (a `tombstone` message): its text, file and reply reference
+   * are gone from this row. Never forwarded: its signature no longer covers what it holds.
+   */
+  deleted?: true;
 }
 
 /** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */
@@ -114,9 +128,17 @@ export function toWire(message: ChatMessage): ChatMessage {
   if (message.text !== undefined) wire.text = message.text;
   if (message.file !== undefined) wire.file = message.file;
   if (message.reaction !== undefined) wire.reaction = message.reaction;
+  if (message.edit !== undefined) wire.edit = message.edit;
+  if (message.tombstone !== undefined) wire.tombstone = message.tombstone;
+  if (message.replyTo !== undefined) wire.replyTo = message.replyTo;
   if (message.prev !== undefined) wire.prev = message.prev;
   if (isSigned(message)) wire.sig = message.sig;
   return wire;
+}
+
+/** Whether a message is an entry of the log, not one folded into another (reaction, edit, tombstone). */
+export function isLogEntry(message: Pick<ChatMessage, 'reaction' | 'edit' | 'tombstone'>): boolean {
+  return message.reaction === undefined && message.edit === undefined && message.tombstone === undefined;
 }
 
 /** Whether a message carries a signature (rows from before v7 may hold something else in `sig`). */

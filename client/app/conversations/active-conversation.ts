@@ -16,6 +16,7 @@ import { randomHex } from '../../net/random-id.js';
 import type { LinkRoute } from '../../net/link-route.js';
 import type { PeerState } from '../../net/peer-mesh.js';
 import type { AccountStore } from '../../storage/account-store.js';
+import { isLogEntry } from '../../storage/stored-message.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { Notifier } from '../attention/notifier.js';
 import type { ReadReceipts } from '../attention/read-receipts.js';
@@ -81,7 +82,7 @@ export interface ActiveConversationDeps {
   readonly directory: Directory;
   readonly store: Pick<
     AccountStore,
-    'listConversation' | 'listAround' | 'getMessage' | 'markRead' | 'authorship'
+    'listConversation' | 'listAround' | 'getMessage' | 'markRead' | 'authorship' | 'redactions'
   >;
   readonly list: Pick<ConversationList, 'active' | 'markRead'>;
   readonly delivery: Pick<OutboxDelivery, 'send' | 'recipientsOf'>;
@@ -191,19 +192,49 @@ export class ActiveConversation {
     await this.#markReadIfSeen();
   }
 
-  /** Sends `text`. Throws `ProtocolError` for text the protocol refuses. */
-  async send(text: string): Promise<void> {
+  /**
+   * Sends `text`; with `replyTo`, as a reply to that message of the conversation. Throws
+   * `ProtocolError` for text the protocol refuses.
+   */
+  async send(text: string, options: { replyTo?: string } = {}): Promise<void> {
     const open = this.#requireOpen();
-    const checked = MessageText.safeParse(text);
-    if (!checked.success) {
-      const tooLong = checked.error.issues.some((issue) => issue.message.includes('longer'));
-      throw new ProtocolError(tooLong ? ErrorCode.TextTooLong : ErrorCode.BadFrame, checked.error.message);
-    }
+    checkText(text);
+    const { replyTo } = options;
+    if (replyTo !== undefined && !open.shows(replyTo)) throw new TypeError(`no message ${replyTo} is shown`);
     const { conversation } = open;
     await this.#toNewest(open);
     this.#deps.list.active(conversation);
     this.#deps.typing.sent(conversation);
-    await this.#deps.delivery.send(conversation, { text }, (message) => this.#shown(open, message));
+    const body = replyTo === undefined ? { text } : { text, replyTo };
+    await this.#deps.delivery.send(conversation, body, (message) => this.#shown(open, message));
+  }
+
+  /**
+   * **Edit**: replaces the text of this user's message `target` for every member. Throws
+   * `ProtocolError` for text the protocol refuses, `TypeError` for a message that is not ours.
+   */
+  async edit(target: string, text: string): Promise<void> {
+    const open = this.#requireOwn(target);
+    checkText(text);
+    await this.#deps.delivery.send(open.conversation, { edit: { target, text } }, (message) =>
+      this.#shown(open, message),
+    );
+  }
+
+  /**
+   * **Delete for everyone**: this user's message `target` is removed from every member's storage
+   * (a signed tombstone travels like any message) and from this browser's at once.
+   */
+  async deleteForEveryone(target: string): Promise<void> {
+    const open = this.#requireOwn(target);
+    let tombstone: StoredMessage | null = null;
+    await this.#deps.delivery.send(open.conversation, { tombstone: { target } }, (message) => {
+      tombstone = message;
+      this.#shown(open, message);
+    });
+    if (!tombstone) return;
+    const result = await this.#deps.store.redactions.redact(tombstone);
+    if (result.kind === 'redacted') this.#shown(open, result.row);
   }
 
   /** Sends each file, one message per file, in the order given. */
@@ -328,7 +359,7 @@ export class ActiveConversation {
     const { store } = this.#deps;
     const { conversation } = open;
     const target = at === undefined ? undefined : await store.getMessage(at);
-    if (!target || target.conversation !== conversation || target.reaction) {
+    if (!target || target.conversation !== conversation || !isLogEntry(target)) {
       const messages = await store.listConversation(conversation, { limit: PAGE_SIZE });
       return { messages, ends: { older: shownCount(messages) >= PAGE_SIZE, newer: false } };
     }
@@ -358,6 +389,14 @@ export class ActiveConversation {
     open.set(messages, { older: shownCount(messages) >= PAGE_SIZE, newer: false });
     if (this.#focus?.open === open) this.#focus = null;
     this.#deps.changed();
+  }
+
+  /** The open conversation, which shows `target`, a message of this user's. */
+  #requireOwn(target: string): OpenConversation {
+    const open = this.#requireOpen();
+    if (open.authorOf(target) !== this.#deps.directory.me)
+      throw new TypeError(`message ${target} is not ours`);
+    return open;
   }
 
   #requireOpen(): OpenConversation {
@@ -392,7 +431,15 @@ export class ActiveConversation {
   }
 }
 
-/** How many messages of a page the log shows (reactions are folded into them). */
+/** How many messages of a page the log shows (reactions, edits and tombstones are folded into them). */
 function shownCount(page: readonly StoredMessage[]): number {
-  return page.filter((message) => message.reaction === undefined).length;
+  return page.filter(isLogEntry).length;
+}
+
+/** Throws `ProtocolError` for text the protocol refuses (too long: its own code). */
+function checkText(text: string): void {
+  const checked = MessageText.safeParse(text);
+  if (checked.success) return;
+  const tooLong = checked.error.issues.some((issue) => issue.message.includes('longer'));
+  throw new ProtocolError(tooLong ? ErrorCode.TextTooLong : ErrorCode.BadFrame, checked.error.message);
 }

@@ -97,8 +97,9 @@ export function differsFrom(stored: ChatMessage, incoming: ChatMessage): boolean
 }
 
 function bodyKey(message: ChatMessage): string {
-  const { conversation, author, seq, sentAt, text, file, reaction } = message;
-  return JSON.stringify([conversation, author, seq, sentAt, text ?? null, file ?? null, reaction ?? null]);
+  const { conversation, author, seq, sentAt, text, file, reaction, edit, tombstone, replyTo } = message;
+  const body = [text, file, reaction, edit, tombstone, replyTo].map((part) => part ?? null);
+  return JSON.stringify([conversation, author, seq, sentAt, ...body]);
 }
 
 /** Why a signature verdict refuses a message from a peer, or null when it is good. */

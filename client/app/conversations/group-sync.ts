@@ -47,7 +47,7 @@ export interface GroupSyncDeps {
    * here, in one go; `awaiting`: ids whose author's key is not known yet), and an author's held
    * messages checked once their key is (`settleHeld`).
    */
-  readonly inbox: Pick<Inbox, 'check' | 'storeBatch' | 'settleHeld'>;
+  readonly inbox: Pick<Inbox, 'check' | 'storeBatch' | 'settleHeld' | 'actionProblem'>;
   /** Time for the leader's quiet period; injected so tests can step it. */
   readonly clock?: Clock;
 }
@@ -121,9 +121,11 @@ export class GroupSync {
       conversation,
       // Their own messages they have, or will get back from nobody: never send them anyone's word
       // for it. Our own that the outbox still holds for them go out through the outbox.
-      // Unsigned ones (stored before messages were signed) are refused by every receiver: not sent.
+      // Unsigned ones (stored before messages were signed) are refused by every receiver: not sent;
+      // nor deleted ones, whose signature no longer covers what is left of them.
       queue: missing.filter(
-        (message) => message.author !== peer && !outbox.has(message.id) && isSigned(message),
+        (message) =>
+          message.author !== peer && !outbox.has(message.id) && isSigned(message) && !message.deleted,
       ),
       inFlight: [],
     };
@@ -185,11 +187,17 @@ export class GroupSync {
         links.warn(`${peer} forwarded a message of ${message.author} ${problem} into ${conversation}`);
       return problem === null;
     });
-    const { beyond } = seqReach(signed, await store.heads(conversation));
+    const problems = await Promise.all(signed.map((message) => inbox.actionProblem(message)));
+    const allowed = signed.filter((message, i) => {
+      const problem = problems[i];
+      if (problem) links.warn(`${peer} forwarded a message of ${message.author} ${problem}`);
+      return !problem;
+    });
+    const { beyond } = seqReach(allowed, await store.heads(conversation));
     for (const message of beyond) {
       links.warn(`${peer} forwarded seq ${message.seq} of ${message.author}, which is out of reach`);
     }
-    return { accepted: signed.filter((message) => !beyond.has(message)), awaiting };
+    return { accepted: allowed.filter((message) => !beyond.has(message)), awaiting };
   }
 
   /** The connection to `peer` closed: what was streaming starts over on the next `sync-heads`. */

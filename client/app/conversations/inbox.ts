@@ -16,6 +16,7 @@ import { sentAtProblem, signatureProblem } from './arrival-checks.js';
 import { equivocationNotice, reviewChain, reviewCopies } from './equivocation.js';
 import type { CopyReviewDeps } from './equivocation.js';
 import { raisesAttention } from './reactions.js';
+import { actionProblem } from './action-checks.js';
 
 export interface InboxDeps {
   readonly links: Pick<PeerLinks, 'send' | 'warn'>;
@@ -67,7 +68,9 @@ export class Inbox {
   /** A live message from `peer`: checked (its signature too), stored (shown first if open), acked. */
   async receive(peer: string, message: ChatMessage): Promise<void> {
     const problem =
-      this.#problemWith(peer, message) ?? signatureProblem((await this.#deps.verifier.check([message]))[0]!);
+      this.#problemWith(peer, message) ??
+      signatureProblem((await this.#deps.verifier.check([message]))[0]!) ??
+      (await this.actionProblem(message));
     if (problem) {
       this.#deps.links.warn(`${peer} sent a message ${problem} (${ErrorCode.ForbiddenConversation})`);
       // It may have been shown as it arrived (`showArriving`): it goes.
@@ -87,6 +90,21 @@ export class Inbox {
     // After the ack, so the author has stored its own message by the time the receipt arrives.
     if (this.#deps.open()?.conversation === message.conversation) this.#deps.seen();
     if (message.file) void this.#deps.fileArrived(incomingRow(message, Date.now()));
+  }
+
+  /** Why an edit or tombstone may not be stored (its author is not its target's), or null. */
+  actionProblem(message: ChatMessage): Promise<string | null> {
+    return actionProblem(message, (id) => this.#deps.store.getMessage(id));
+  }
+
+  /** A tombstone was stored: its target's text goes from storage, and from view. */
+  async #redact(message: ChatMessage): Promise<void> {
+    const result = await this.#deps.store.redactions.redact(message);
+    if (result.kind !== 'redacted') return;
+    const open = this.#deps.open();
+    if (open?.conversation !== message.conversation) return;
+    open.upsert(result.row);
+    this.#deps.changed();
   }
 
   /** Takes message `id` out of the open conversation unless it is stored (a copy of it may be). */
@@ -136,6 +154,7 @@ export class Inbox {
     }
     const result = await this.#deps.store.addIncomingMessage(message, { unread: !seen, receivedAt });
     if (result === 'duplicate') return result;
+    if (message.tombstone) await this.#redact(message);
     // A reaction only changes how its message looks: it is not news, so it does not list the
     // conversation as active (nor stop its author's typing).
     if (!raisesAttention(message)) return result;
@@ -186,6 +205,8 @@ export class Inbox {
           ]
         : counted;
     const fresh = new Set(stored);
+    for (const message of messages)
+      if (message.tombstone && fresh.has(message.id)) await this.#redact(message);
     const known = messages.filter((message) => !fresh.has(message.id));
     if (known.length > 0) await reviewCopies(this.#review, peer, known, (copy) => !awaiting.has(copy.id));
     const checked = messages.filter((message) => fresh.has(message.id) && !awaiting.has(message.id));

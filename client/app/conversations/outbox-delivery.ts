@@ -6,7 +6,7 @@
  */
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION } from '../../../shared/peer-protocol.js';
-import type { ReactionBody } from '../../../shared/peer-protocol.js';
+import type { EditBody, ReactionBody, TombstoneBody } from '../../../shared/peer-protocol.js';
 import { randomHex } from '../../net/random-id.js';
 import type { AccountStore, OwnMessageDraft } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
@@ -68,7 +68,12 @@ export class OutboxDelivery {
    */
   async send(
     conversation: string,
-    body: { text: string } | { file: FileInfo } | { reaction: ReactionBody },
+    body:
+      | { text: string; replyTo?: string }
+      | { file: FileInfo }
+      | { reaction: ReactionBody }
+      | { edit: EditBody }
+      | { tombstone: TombstoneBody },
     shown: (message: StoredMessage) => void,
     id: string = randomHex(16),
   ): Promise<void> {

@@ -13,6 +13,7 @@ import { LogScroller } from './log-scroller.js';
 import { type LogEntry, sentDate, timeTexts, withDays } from './message-days.js';
 import './file-card.js';
 import './message-reactions.js';
+import './message-actions.js';
 
 /** An own message's state in words (the UI contract: `sending`, `sent`, `delivered`, `read`). */
 function stateText(state: DeliveryState): string {
@@ -147,6 +148,24 @@ export class MessageList extends LitElement {
       outline: 2px solid var(--parley-accent);
       outline-offset: 2px;
     }
+    .quote {
+      display: block;
+      width: 100%;
+      margin: 0.2rem 0;
+      padding: 0.1rem 0.5rem;
+      border: 0;
+      border-left: 3px solid var(--parley-accent);
+      background: var(--parley-highlight);
+      font: inherit;
+      font-size: 0.85rem;
+      text-align: start;
+      cursor: pointer;
+    }
+    .deleted,
+    .edited {
+      font-style: italic;
+      color: var(--parley-text-muted);
+    }
     .empty {
       color: var(--parley-text-faint);
       text-align: center;
@@ -240,13 +259,25 @@ export class MessageList extends LitElement {
         ${time ? renderTime(time) : nothing}
         ${state ? html`<span class="state state-${message.state}" title=${msg(str`Message ${state}`)}>${state}</span>` : ''}
         ${authorshipMark(message)}
+        ${message.edited ? html`<span class="edited">${msg('edited')}</span>` : nothing}
       </div>
       ${
-        message.file
-          ? html`<file-card .file=${message.file} .messageId=${message.id}></file-card>`
-          : html`<p class=${isEmojiOnly(message.text) ? 'text emoji-only' : 'text'}>${message.text}</p>`
+        // Activating the quote opens the log at what it answers, as a search result does.
+        message.replyTo
+          ? html`<button type="button" class="quote" @click=${() => (this.highlight = message.replyTo!.id)}>
+              <strong>${message.replyTo.author}</strong> ${message.replyTo.snippet}
+            </button>`
+          : nothing
+      }
+      ${
+        message.deleted
+          ? html`<p class="text deleted">${msg('message deleted')}</p>`
+          : message.file
+            ? html`<file-card .file=${message.file} .messageId=${message.id}></file-card>`
+            : html`<p class=${isEmojiOnly(message.text) ? 'text emoji-only' : 'text'}>${message.text}</p>`
       }
       <message-reactions .messageId=${message.id} .reactions=${message.reactions}></message-reactions>
+      ${message.deleted ? nothing : html`<message-actions .messageId=${message.id} ?own=${message.own}></message-actions>`}
     </article>`;
   }
 }

@@ -68,6 +68,7 @@ async function bobsSync(store: AccountStore) {
         await store.addIncomingBatch(into, messages, { unread: false });
       },
       settleHeld: () => Promise.resolve(),
+      actionProblem: () => Promise.resolve(null),
     },
   });
   return { sync, clock, sent, accepted, askedOf };
