@@ -82,8 +82,16 @@ export type EditBody = z.infer<typeof EditBody>;
 /**
  * "Delete for everyone", carried as a message body: the author's signed tombstone for their own
  * message `target`. Each member removes the target's text or file from its storage on receipt.
+ * It also names where the target stood — its `seq`, `sentAt` and the `hash` of its statement (what
+ * the author's next message names as `prev`) — so a member who never saw the target can hold its
+ * place from the tombstone alone, on nobody else's word (`sync-deleted`).
  */
-export const TombstoneBody = z.strictObject({ target: MessageId });
+export const TombstoneBody = z.strictObject({
+  target: MessageId,
+  seq: z.number().int().positive(),
+  sentAt: z.number().int().nonnegative(),
+  hash: PrevHash,
+});
 export type TombstoneBody = z.infer<typeof TombstoneBody>;
 
 /**
@@ -160,6 +168,29 @@ const SyncBatch = z.strictObject({
   messages: z.array(ChatMessage).min(1).max(MAX_SYNC_BATCH),
 });
 
+/**
+ * A message its author deleted for everyone, forwarded in a catch-up instead of what it said: its
+ * place (id, author, seq, date and statement hash, what the author's next message links to) and
+ * the author's signed `tombstone` naming exactly that place. A receiver who lacks the message keeps
+ * a deleted row there, so the author's seqs have no hole and later messages still chain to it.
+ */
+export const DeletedMessage = z.strictObject({
+  id: MessageId,
+  conversation: ConversationId,
+  author: Username,
+  seq: z.number().int().positive(),
+  sentAt: z.number().int().nonnegative(),
+  hash: PrevHash,
+  tombstone: ChatMessage,
+});
+export type DeletedMessage = z.infer<typeof DeletedMessage>;
+/** Deleted messages the other side lacked, in their place among a `sync-batch` stream; acked by id. */
+const SyncDeleted = z.strictObject({
+  type: z.literal('sync-deleted'),
+  conversation: ConversationId,
+  deleted: z.array(DeletedMessage).min(1).max(MAX_SYNC_BATCH),
+});
+
 /** "I am typing in `conversation`": sent at most every few seconds while typing; never stored. */
 const Typing = z.strictObject({ type: z.literal('typing'), conversation: ConversationId });
 /** "I have read these messages of yours" (they were on my screen): the author marks them `read`. */
@@ -176,6 +207,7 @@ export const PeerFrame = z.discriminatedUnion('type', [
   Ack,
   SyncHeads,
   SyncBatch,
+  SyncDeleted,
   FileRequest,
   FileAck,
   FileCancel,

@@ -379,6 +379,11 @@ export class Messenger {
     return this.#active.loadPage(direction);
   }
 
+  /** Shows message `id` of the open conversation, reading the page around it if it is not held. */
+  showMessage(id: string): Promise<void> {
+    return this.#active.show(id);
+  }
+
   /** The person typed in the open conversation's **Message** box: its members may hear of it. */
   typed(): void {
     this.#active.typed();

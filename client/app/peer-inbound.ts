@@ -26,7 +26,10 @@ type InboundFrame = AppFrame;
 export interface InboundRoutes {
   readonly inbox: Pick<Inbox, 'receive' | 'showArriving'>;
   readonly delivery: Pick<OutboxDelivery, 'acked' | 'flush'>;
-  readonly sync: Pick<GroupSync, 'onAck' | 'onHeads' | 'onBatch' | 'announce' | 'connectionClosed'>;
+  readonly sync: Pick<
+    GroupSync,
+    'onAck' | 'onHeads' | 'onBatch' | 'onDeleted' | 'announce' | 'connectionClosed'
+  >;
   readonly typing: Pick<TypingIndicator, 'received'>;
   readonly receipts: Pick<ReadReceipts, 'received'>;
   readonly files: Pick<FileTransfers, 'frame' | 'chunk' | 'connectionOpened' | 'connectionClosed'>;
@@ -56,9 +59,7 @@ export class PeerInbound {
     if (this.#closed) return;
     if (isFileFrame(frame)) {
       // File frames pace a transfer: they must not wait behind message writes.
-      this.#routes.files
-        .frame(peer, frame)
-        .catch((error: unknown) => this.#failed(peer, frame.type, error));
+      this.#routes.files.frame(peer, frame).catch((error: unknown) => this.#failed(peer, frame.type, error));
       return;
     }
     const queue = this.#queues.get(peer);
@@ -159,6 +160,8 @@ export class PeerInbound {
         return routes.sync.onHeads(peer, frame);
       case 'sync-batch':
         return routes.sync.onBatch(peer, frame);
+      case 'sync-deleted':
+        return routes.sync.onDeleted(peer, frame);
       case 'typing':
         routes.typing.received(peer, frame.conversation);
         return;

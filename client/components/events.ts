@@ -94,6 +94,14 @@ export class MessageActionEvent extends Event {
   }
 }
 
+/** A reply's quote was activated: show the message it answers, `messageId`, wherever it is. */
+export class MessageShowEvent extends Event {
+  static readonly eventName = 'message-show';
+  constructor(readonly messageId: string) {
+    super(MessageShowEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 /** The composer, editing message `messageId`, sends its new `text`. */
 export class MessageEditEvent extends Event {
   static readonly eventName = 'message-edit';
@@ -214,6 +222,7 @@ declare global {
     'message-send': MessageSendEvent;
     'message-action': MessageActionEvent;
     'message-edit': MessageEditEvent;
+    'message-show': MessageShowEvent;
     'session-action': SessionActionEvent;
     'group-members': GroupMembersEvent;
     'group-action': GroupActionEvent;

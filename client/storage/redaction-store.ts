@@ -1,10 +1,12 @@
 /**
  * "Delete for everyone" in storage: a tombstone from a message's author removes what the message
  * said — its text, its file offer, its reply reference and its search tokens — from this browser,
- * leaving a row that keeps its place (id, author, seq) and says only `deleted`. Kept apart from
- * message-store.ts, which owns how messages arrive; this file owns how one is taken back.
+ * leaving a row that keeps its place (id, author, seq, the hash its author's next message links to)
+ * and says only `deleted`. A message deleted before it reached this browser gets the same row from
+ * its tombstone alone (`hold`). Kept apart from message-store.ts, which owns how messages arrive;
+ * this file owns how one is taken back.
  */
-import type { ChatMessage } from '../../shared/peer-protocol.js';
+import type { ChatMessage, DeletedMessage } from '../../shared/peer-protocol.js';
 import { searchableText } from './search-index.js';
 import { tokenize } from './search-tokens.js';
 import type { StoreConnection } from './store-connection.js';
@@ -13,11 +15,19 @@ import { StoredMessage } from './stored-message.js';
 /**
  * What a tombstone did: `redacted` (the row now says nothing), `absent` (its target is not stored
  * here: the tombstone, stored, still hides it from view), `not-author` (the tombstone's author did
- * not write the target: nothing changed), `already` (deleted before).
+ * not write the target, or names another place for it: nothing changed), `already` (deleted before).
  */
 export type Redaction =
   | { readonly kind: 'redacted'; readonly row: StoredMessage }
   | { readonly kind: 'absent' | 'not-author' | 'already' };
+
+/**
+ * What holding a deleted message's place did: `held` (a deleted row now stands there), `stored`
+ * (the message itself is stored here: apply its tombstone with `redact`), `already` (deleted
+ * before), `taken` (another message of that author is stored at that seq: nothing changed).
+ */
+export type Hold =
+  { readonly kind: 'held'; readonly row: StoredMessage } | { readonly kind: 'stored' | 'already' | 'taken' };
 
 /** Reached as `AccountStore.redactions`. */
 export class RedactionStore {
@@ -38,13 +48,16 @@ export class RedactionStore {
       const messages = tx.objectStore('messages');
       const row = this.#connection.parse(StoredMessage, 'messages', target, await messages.get(target));
       if (!row) return { kind: 'absent' } as const;
-      if (row.author !== tombstone.author || row.conversation !== tombstone.conversation) {
-        return { kind: 'not-author' } as const;
-      }
+      if (!isPlaceOf(tombstone, row)) return { kind: 'not-author' } as const;
       if (row.deleted) return { kind: 'already' } as const;
       const search = tx.objectStore('search-index');
       const tokens = [...tokenize(searchableText(row))];
-      const redacted: StoredMessage = { ...row, deleted: true };
+      const redacted: StoredMessage = {
+        ...row,
+        deleted: true,
+        hash: tombstone.tombstone!.hash,
+        deletedBy: tombstone.id,
+      };
       delete redacted.text;
       delete redacted.file;
       delete redacted.replyTo;
@@ -55,4 +68,48 @@ export class RedactionStore {
       return { kind: 'redacted', row: redacted } as const;
     });
   }
+
+  /**
+   * Holds the place of a message deleted before it came here: a row that says only `deleted`, from
+   * `deleted` (whose tombstone the caller verified against its author's key and its place). No
+   * text of it is ever stored: there is none to store.
+   */
+  hold(deleted: DeletedMessage, receivedAt: number): Promise<Hold> {
+    const { id, conversation, author, seq, sentAt, hash, tombstone } = deleted;
+    return this.#connection.run(['messages'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      const row = this.#connection.parse(StoredMessage, 'messages', id, await messages.get(id));
+      if (row) return { kind: row.deleted ? 'already' : 'stored' } as const;
+      const atSeq = await messages.index('by-author-seq').getKey([conversation, author, seq]);
+      if (atSeq !== undefined) return { kind: 'taken' } as const;
+      const held: StoredMessage = {
+        id,
+        conversation,
+        author,
+        seq,
+        sentAt,
+        deleted: true,
+        hash,
+        deletedBy: tombstone.id,
+        recipients: [],
+        deliveredTo: [],
+        sent: false,
+        receivedAt,
+      };
+      await messages.put(held);
+      return { kind: 'held', row: held } as const;
+    });
+  }
+}
+
+/** Whether `tombstone` names `row` where it stands: same author and conversation, same seq and date. */
+function isPlaceOf(tombstone: ChatMessage, row: StoredMessage): boolean {
+  const body = tombstone.tombstone;
+  return (
+    body !== undefined &&
+    row.author === tombstone.author &&
+    row.conversation === tombstone.conversation &&
+    row.seq === body.seq &&
+    row.sentAt === body.sentAt
+  );
 }

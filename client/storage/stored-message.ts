@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CHAT_MESSAGE_FIELDS, ChatMessage, hasOneBody } from '../../shared/peer-protocol.js';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import { SignatureHex } from '../../shared/identity-protocol.js';
+import { PrevHash } from '../../shared/message-signature.js';
 
 const Username = ChatMessage.shape.author;
 const Timestamp = z.number().int().nonnegative();
@@ -29,6 +30,8 @@ export const StoredMessage: z.ZodType<StoredMessage> = z
     readBy: z.array(Username).optional(),
     awaitingKey: Username.optional(),
     deleted: z.literal(true).optional(),
+    hash: PrevHash.optional(),
+    deletedBy: ChatMessage.shape.id.optional(),
   })
   .refine(
     (row) => (row.deleted ? isBodiless(row) : hasOneBody(row)),
@@ -37,7 +40,8 @@ export const StoredMessage: z.ZodType<StoredMessage> = z
 
 /** A deleted message keeps its place (id, author, seq) and nothing it said. */
 function isBodiless(row: Partial<ChatMessage>): boolean {
-  return row.text === undefined && row.file === undefined && row.replyTo === undefined;
+  const parts = [row.text, row.file, row.replyTo, row.reaction, row.edit, row.tombstone];
+  return parts.every((part) => part === undefined);
 }
 
 /** One message with its delivery state. */
@@ -61,9 +65,18 @@ export interface StoredMessage extends ChatMessage {
   awaitingKey?: string;
   /**
    * Its author deleted it for everyone (a `tombstone` message): its text, file and reply reference
-   * are gone from this row. Never forwarded: its signature no longer covers what it holds.
+   * are gone from this row — or never came: a row held for a message deleted before it reached this
+   * browser (`sync-deleted`). Never forwarded as a message: its signature no longer covers what it
+   * holds; a catch-up forwards its place with `deletedBy` instead.
    */
   deleted?: true;
+  /**
+   * Deleted rows: the hash of the statement the author signed for it, as its tombstone names it. The
+   * author's next message links to it (`prev`); the text it was made from is gone.
+   */
+  hash?: string;
+  /** Deleted rows: the id of the author's tombstone, forwarded with its place in a catch-up. */
+  deletedBy?: string;
 }
 
 /** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */

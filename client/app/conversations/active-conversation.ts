@@ -29,6 +29,7 @@ import type { ConversationKind, Directory } from '../roster/directory.js';
 // A voice clip is sent as a file named the way the recorder names it: one rule, kept in voice/.
 // eslint-disable-next-line no-restricted-imports
 import { voiceFileName } from '../voice/voice-recording.js';
+import { messageHash } from '../identity/message-signing.js';
 import { equivocationNotice } from './equivocation.js';
 import { compareMessages } from './message-view.js';
 import type { MessageView } from './message-view.js';
@@ -185,6 +186,25 @@ export class ActiveConversation {
     this.#deps.changed();
   }
 
+  /**
+   * Shows message `id` of the open conversation (a reply's quote activated): focused where it is
+   * held, else the page around it is read, as a search result opens its conversation at a message.
+   * A message not stored in this conversation changes nothing.
+   */
+  async show(id: string): Promise<void> {
+    const open = this.#requireOpen();
+    if (open.shows(id)) {
+      this.#focus = { open, id };
+      this.#deps.changed();
+      return;
+    }
+    const { messages, ends } = await this.#page(open, id);
+    if (this.#open !== open || this.#focus?.open !== open || this.#focus.id !== id) return;
+    open.set(messages, ends);
+    this.reportSeen();
+    this.#deps.changed();
+  }
+
   /** Whether the page is in view: messages arriving in the open conversation are read only if it is. */
   async setVisible(visible: boolean): Promise<void> {
     this.#visible = visible;
@@ -227,8 +247,12 @@ export class ActiveConversation {
    */
   async deleteForEveryone(target: string): Promise<void> {
     const open = this.#requireOwn(target);
+    const row = await this.#deps.store.getMessage(target);
+    if (!row || row.deleted) throw new TypeError(`message ${target} is not stored, or already deleted`);
+    // Where it stood, signed with the tombstone: members who never saw it hold its place from that.
+    const body = { target, seq: row.seq, sentAt: row.sentAt, hash: await messageHash(row) };
     let tombstone: StoredMessage | null = null;
-    await this.#deps.delivery.send(open.conversation, { tombstone: { target } }, (message) => {
+    await this.#deps.delivery.send(open.conversation, { tombstone: body }, (message) => {
       tombstone = message;
       this.#shown(open, message);
     });

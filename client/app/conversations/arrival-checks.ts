@@ -7,7 +7,7 @@
  * stand regardless (a member can sign nonsense in their own name).
  */
 import { MAX_SYNC_BATCH } from '../../../shared/peer-protocol.js';
-import type { ChatMessage } from '../../../shared/peer-protocol.js';
+import type { ChatMessage, DeletedMessage } from '../../../shared/peer-protocol.js';
 import type { Verdict } from '../identity/message-signing.js';
 import type { Directory } from '../roster/directory.js';
 import type { Warn } from '../warn.js';
@@ -85,6 +85,28 @@ export function seqReach(
     for (const message of list) if (message.seq > run + SEQ_SLACK) beyond.add(message);
   }
   return { beyond };
+}
+
+/**
+ * Why a forwarded deleted message's place is not what its tombstone names, or null: the tombstone
+ * must be one (a `tombstone` body), by the same author in the same conversation, for this message
+ * id at this seq and date with this statement hash. Its signature is checked on top.
+ */
+export function placeProblem(deleted: DeletedMessage): string | null {
+  const { tombstone } = deleted;
+  const body = tombstone.tombstone;
+  if (!body) return 'without a tombstone';
+  if (tombstone.author !== deleted.author) return `with a tombstone by ${tombstone.author}`;
+  if (tombstone.conversation !== deleted.conversation) return 'with a tombstone of another conversation';
+  if (body.target !== deleted.id) return 'with a tombstone for another message';
+  const samePlace = body.seq === deleted.seq && body.sentAt === deleted.sentAt && body.hash === deleted.hash;
+  return samePlace ? null : 'with a tombstone naming another place';
+}
+
+/** A deleted message's place as a bodiless message: what the arrival checks read of it. */
+export function placeAsMessage(deleted: DeletedMessage): ChatMessage {
+  const { id, conversation, author, seq, sentAt } = deleted;
+  return { id, conversation, author, seq, sentAt };
 }
 
 export function warnConflict(warn: Warn, peer: string, id: string): void {

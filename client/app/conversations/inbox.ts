@@ -4,7 +4,7 @@
  * raises a notification; the messenger owns what is open and whether the page is in view.
  */
 import { ErrorCode } from '../../../shared/errors.js';
-import type { ChatMessage } from '../../../shared/peer-protocol.js';
+import type { ChatMessage, DeletedMessage } from '../../../shared/peer-protocol.js';
 import type { AccountStore } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
@@ -95,6 +95,32 @@ export class Inbox {
   /** Why an edit or tombstone may not be stored (its author is not its target's), or null. */
   actionProblem(message: ChatMessage): Promise<string | null> {
     return actionProblem(message, (id) => this.#deps.store.getMessage(id));
+  }
+
+  /**
+   * Places of deleted messages forwarded by `peer`, already checked against their tombstones: each
+   * is held as a deleted row (shown as deleted if its conversation is open); one whose message is
+   * stored here has its tombstone applied instead; one whose seq holds another message is refused.
+   */
+  async holdDeleted(peer: string, places: readonly DeletedMessage[]): Promise<void> {
+    const receivedAt = Date.now();
+    for (const place of places) {
+      const result = await this.#deps.store.redactions.hold(place, receivedAt);
+      if (result.kind === 'taken') {
+        this.#deps.links.warn(
+          `${peer} forwarded deleted message ${place.id} at seq ${place.seq} of ${place.author}, which holds another message`,
+        );
+      } else if (result.kind === 'stored') {
+        const problem = await this.actionProblem(place.tombstone);
+        if (problem) this.#deps.links.warn(`${peer} forwarded a tombstone ${problem}`);
+        else await this.#redact(place.tombstone);
+      } else if (result.kind === 'held') {
+        const open = this.#deps.open();
+        if (open?.conversation !== place.conversation) continue;
+        open.upsert(result.row);
+        this.#deps.changed();
+      }
+    }
   }
 
   /** A tombstone was stored: its target's text goes from storage, and from view. */

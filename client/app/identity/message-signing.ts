@@ -14,8 +14,12 @@ import type { DeviceKey } from './device-key.js';
 
 const encoder = new TextEncoder();
 
-/** SHA-256 of a message's statement: what the author's next message names as its `prev`. */
-export async function messageHash(message: Authored): Promise<string> {
+/**
+ * SHA-256 of a message's statement: what the author's next message names as its `prev`. A deleted
+ * row's statement went with its text: it keeps the hash its author's tombstone named.
+ */
+export async function messageHash(message: Authored & { deleted?: true; hash?: string }): Promise<string> {
+  if (message.deleted && message.hash !== undefined) return message.hash;
   const digest = await crypto.subtle.digest('SHA-256', encoder.encode(messageStatement(message)));
   return bytesToHex(new Uint8Array(digest));
 }

@@ -5,9 +5,9 @@ import { customElement, property } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { DeliveryState, MessageView } from '../../app/conversations/message-view.js';
+import type { DeliveryState, MessageView, ReplyQuote } from '../../app/conversations/message-view.js';
 import { currentLanguage } from '../../i18n/locale.js';
-import { MessagesPageEvent } from '../events.js';
+import { MessageShowEvent, MessagesPageEvent } from '../events.js';
 import { isEmojiOnly } from './emoji-only.js';
 import { LogScroller } from './log-scroller.js';
 import { type LogEntry, sentDate, timeTexts, withDays } from './message-days.js';
@@ -73,6 +73,8 @@ function stateWithCounts(message: MessageView): string {
  *
  * @fires file-action - `FileActionEvent`, from a message's `<file-card>`.
  * @fires reaction - `ReactionEvent`, from a message's `<message-reactions>`.
+ * @fires message-action - `MessageActionEvent`, from a message's `<message-actions>`.
+ * @fires message-show - `MessageShowEvent`: a reply's quote was activated (shown at once if held).
  * @fires messages-page - `MessagesPageEvent`: scrolled near an end with `older` / `newer` set.
  * @property messages - The conversation's messages, oldest first (views are immutable).
  * @property showCounts - Groups: say how many recipients have each own message.
@@ -262,12 +264,8 @@ export class MessageList extends LitElement {
         ${message.edited ? html`<span class="edited">${msg('edited')}</span>` : nothing}
       </div>
       ${
-        // Activating the quote opens the log at what it answers, as a search result does.
-        message.replyTo
-          ? html`<button type="button" class="quote" @click=${() => (this.highlight = message.replyTo!.id)}>
-              <strong>${message.replyTo.author}</strong> ${message.replyTo.snippet}
-            </button>`
-          : nothing
+        // Activating the quote shows what it answers, paged in if it is not held (as a search result).
+        message.replyTo ? this.#renderQuote(message.replyTo) : nothing
       }
       ${
         message.deleted
@@ -279,6 +277,25 @@ export class MessageList extends LitElement {
       <message-reactions .messageId=${message.id} .reactions=${message.reactions}></message-reactions>
       ${message.deleted ? nothing : html`<message-actions .messageId=${message.id} ?own=${message.own}></message-actions>`}
     </article>`;
+  }
+
+  #renderQuote(quote: ReplyQuote) {
+    // Empty author: the answered message is not among those held; its page is read when asked for.
+    const text = quote.author
+      ? html`<strong>${quote.author}</strong> ${quote.snippet || msg('message deleted')}`
+      : msg('Show the message this answers');
+    return html`<button type="button" class="quote" @click=${() => this.#showAnswered(quote.id)}>
+      ${text}
+    </button>`;
+  }
+
+  /** Held: centred at once (again, if it is already the highlight). The app hears of it either way. */
+  #showAnswered(id: string): void {
+    if (this.#positions.has(id)) {
+      this.highlight = id;
+      this.#scroller.focus(id);
+    }
+    this.dispatchEvent(new MessageShowEvent(id));
   }
 }
 
@@ -292,9 +309,11 @@ function estimatedHeight(entry: LogEntry | undefined): number {
   if (!entry) return 0;
   if (entry.kind === 'day') return 36;
   const { message } = entry;
-  if (message.file) return message.file.voice ? 110 : 140;
+  // Each message has a line of actions (22) and a reply its quote (28).
+  const extra = 22 + (message.replyTo ? 28 : 0);
+  if (message.file) return extra + (message.file.voice ? 110 : 140);
   const lines = Math.max(1, Math.ceil(message.text.length / 60));
-  return 62 + 20 * lines;
+  return extra + 62 + 20 * lines;
 }
 
 function renderTime(time: Date) {

@@ -66,6 +66,7 @@ export const APP_COMMANDS = {
     store.messenger?.sendVoice(event.blob, event.durationMs, event.peaks),
   reaction: (event, { store }) => store.messenger?.react(event.messageId, event.emoji),
   'messages-page': (event, { store }) => store.messenger?.loadPage(event.direction),
+  'message-show': (event, { store }) => store.messenger?.showMessage(event.messageId),
   'file-action': async (event, { store }) => {
     const messenger = store.messenger;
     if (!messenger) return;

@@ -69,6 +69,7 @@ async function bobsSync(store: AccountStore) {
       },
       settleHeld: () => Promise.resolve(),
       actionProblem: () => Promise.resolve(null),
+      holdDeleted: () => Promise.resolve(),
     },
   });
   return { sync, clock, sent, accepted, askedOf };

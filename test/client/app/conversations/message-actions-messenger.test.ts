@@ -5,6 +5,7 @@ import type { Messenger } from '../../../../client/app/messenger.js';
 import { groupConversationId } from '../../../../shared/peer-protocol.js';
 import type { ChatMessage } from '../../../../shared/peer-protocol.js';
 import type { Group } from '../../../../shared/protocol.js';
+import { messageHash } from '../../../../client/app/identity/message-signing.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
 import { TestKeys, draft } from '../../helpers/signed-messages.js';
 
@@ -88,7 +89,12 @@ describe('Messenger message actions', () => {
         author: 'mallory',
         seq: 2,
         text: undefined,
-        tombstone: { target: original!.id },
+        tombstone: {
+          target: original!.id,
+          seq: original!.seq,
+          sentAt: original!.sentAt,
+          hash: await messageHash(original!),
+        },
       }),
     ]);
     for (const m of forged) mallory.send('alice', { type: 'message', message: m });
