@@ -71,10 +71,11 @@ export class RedactionStore {
 
   /**
    * Holds the place of a message deleted before it came here: a row that says only `deleted`, from
-   * `deleted` (whose tombstone the caller verified against its author's key and its place). No
-   * text of it is ever stored: there is none to store.
+   * `deleted` (whose tombstone the caller checked names that place, and verified against its
+   * author's key — or, with `awaitingKey`, will once the key is known: the row keeps the tombstone
+   * as its `proof` until then). No text of it is ever stored: there is none to store.
    */
-  hold(deleted: DeletedMessage, receivedAt: number): Promise<Hold> {
+  hold(deleted: DeletedMessage, receivedAt: number, awaitingKey = false): Promise<Hold> {
     const { id, conversation, author, seq, sentAt, hash, tombstone } = deleted;
     return this.#connection.run(['messages'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
@@ -95,6 +96,7 @@ export class RedactionStore {
         deliveredTo: [],
         sent: false,
         receivedAt,
+        ...(awaitingKey ? { awaitingKey: author, proof: tombstone } : {}),
       };
       await messages.put(held);
       return { kind: 'held', row: held } as const;

@@ -32,6 +32,7 @@ export const StoredMessage: z.ZodType<StoredMessage> = z
     deleted: z.literal(true).optional(),
     hash: PrevHash.optional(),
     deletedBy: ChatMessage.shape.id.optional(),
+    proof: ChatMessage.optional(),
   })
   .refine(
     (row) => (row.deleted ? isBodiless(row) : hasOneBody(row)),
@@ -77,6 +78,11 @@ export interface StoredMessage extends ChatMessage {
   hash?: string;
   /** Deleted rows: the id of the author's tombstone, forwarded with its place in a catch-up. */
   deletedBy?: string;
+  /**
+   * A deleted row held from a forwarded place while its author's key is not known here
+   * (`awaitingKey`): the tombstone that vouches for it, checked once the key is; then dropped.
+   */
+  proof?: ChatMessage;
 }
 
 /** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */

@@ -178,18 +178,22 @@ export class GroupSync {
     }
     const fromLeader = this.#catching.get(conversation)?.leader === peer;
     if (fromLeader) this.#leaderQuietFor(conversation, Infinity);
-    const accepted = await this.#acceptablePlaces(peer, frame);
-    if (accepted.length > 0) await this.#deps.inbox.holdDeleted(peer, accepted);
+    const { accepted, awaiting } = await this.#acceptablePlaces(peer, frame);
+    if (accepted.length > 0) await this.#deps.inbox.holdDeleted(peer, accepted, awaiting);
     if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
     this.#deps.links.send(peer, { type: 'ack', ids: frame.deleted.map((deleted) => deleted.id) });
   }
 
   /**
    * The forwarded places that pass the arrival checks (as messages would), that their tombstone
-   * names exactly, whose tombstone's signature is valid (an author never met cannot vouch for a
-   * hole: it comes again once their key is known) and whose seq is within reach.
+   * names exactly, whose tombstone's signature is valid — or, when this browser never met the
+   * author, carries a signature to check once it does (`awaiting`), as forwarded messages do — and
+   * whose seq is within reach.
    */
-  async #acceptablePlaces(peer: string, frame: SyncDeletedFrame): Promise<DeletedMessage[]> {
+  async #acceptablePlaces(
+    peer: string,
+    frame: SyncDeletedFrame,
+  ): Promise<{ accepted: DeletedMessage[]; awaiting: Set<string> }> {
     const { conversation } = frame;
     const { directory, store, links, inbox } = this.#deps;
     const now = Date.now();
@@ -202,17 +206,21 @@ export class GroupSync {
       return problem === null;
     });
     const verdicts = await inbox.check(checked.map((deleted) => deleted.tombstone));
+    const awaiting = new Set<string>();
     const signed = checked.filter((deleted, i) => {
-      const problem = signatureProblem(verdicts[i]!);
+      const verdict = verdicts[i]!;
+      if (verdict === 'unknown-key') awaiting.add(deleted.id);
+      const problem = verdict === 'unknown-key' ? null : signatureProblem(verdict);
       if (problem) refuse(deleted, `with a tombstone ${problem}`);
       return problem === null;
     });
     const places = signed.map(placeAsMessage);
     const { beyond } = seqReach(places, await store.heads(conversation));
-    return signed.filter((deleted, i) => {
+    const accepted = signed.filter((deleted, i) => {
       if (beyond.has(places[i]!)) refuse(deleted, `at seq ${deleted.seq}, which is out of reach`);
       return !beyond.has(places[i]!);
     });
+    return { accepted, awaiting };
   }
 
   /**

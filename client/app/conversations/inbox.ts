@@ -101,16 +101,22 @@ export class Inbox {
    * Places of deleted messages forwarded by `peer`, already checked against their tombstones: each
    * is held as a deleted row (shown as deleted if its conversation is open); one whose message is
    * stored here has its tombstone applied instead; one whose seq holds another message is refused.
+   * `awaiting`: ids of places whose author's key is not known yet (their tombstone is checked once
+   * it is, by `settleHeld`).
    */
-  async holdDeleted(peer: string, places: readonly DeletedMessage[]): Promise<void> {
+  async holdDeleted(
+    peer: string,
+    places: readonly DeletedMessage[],
+    awaiting: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     const receivedAt = Date.now();
     for (const place of places) {
-      const result = await this.#deps.store.redactions.hold(place, receivedAt);
+      const result = await this.#deps.store.redactions.hold(place, receivedAt, awaiting.has(place.id));
       if (result.kind === 'taken') {
         this.#deps.links.warn(
           `${peer} forwarded deleted message ${place.id} at seq ${place.seq} of ${place.author}, which holds another message`,
         );
-      } else if (result.kind === 'stored') {
+      } else if (result.kind === 'stored' && !awaiting.has(place.id)) {
         const problem = await this.actionProblem(place.tombstone);
         if (problem) this.#deps.links.warn(`${peer} forwarded a tombstone ${problem}`);
         else await this.#redact(place.tombstone);
@@ -231,8 +237,10 @@ export class Inbox {
           ]
         : counted;
     const fresh = new Set(stored);
+    // A tombstone takes text away for good: only once its signature is checked (`settleHeld`).
     for (const message of messages)
-      if (message.tombstone && fresh.has(message.id)) await this.#redact(message);
+      if (message.tombstone && fresh.has(message.id) && !awaiting.has(message.id))
+        await this.#redact(message);
     const known = messages.filter((message) => !fresh.has(message.id));
     if (known.length > 0) await reviewCopies(this.#review, peer, known, (copy) => !awaiting.has(copy.id));
     const checked = messages.filter((message) => fresh.has(message.id) && !awaiting.has(message.id));
@@ -266,7 +274,8 @@ export class Inbox {
     const { store, verifier, links } = this.#deps;
     const held = await store.authorship.awaitingKeyOf(author);
     if (held.length === 0) return;
-    const verdicts = await verifier.check(held);
+    // A held deleted row stands on its tombstone: that is what is checked.
+    const verdicts = await verifier.check(held.map((message) => message.proof ?? message));
     const verified = held.filter((_, i) => verdicts[i] === 'valid').map((message) => message.id);
     const forged = held.filter((_, i) => verdicts[i] === 'invalid').map((message) => message.id);
     const kept = await store.authorship.settle(verified, forged);
@@ -278,6 +287,7 @@ export class Inbox {
     const open = this.#deps.open();
     for (const id of forged) open?.remove(id);
     for (const row of kept) open?.upsert(row);
+    for (const row of kept) if (row.tombstone) await this.#redact(row);
     this.#deps.changed();
   }
 }

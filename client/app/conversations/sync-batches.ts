@@ -48,7 +48,9 @@ export function takeSyncFrame(
     const run = queue.findIndex((message) => !message.deleted);
     const rows = queue.splice(0, Math.min(run < 0 ? queue.length : run, MAX_SYNC_BATCH));
     const deleted = rows.flatMap((row) => {
-      const tombstone = row.deletedBy === undefined ? undefined : tombstones.get(row.deletedBy);
+      // Held here on a tombstone still to be checked: that one goes with it.
+      const tombstone =
+        row.proof ?? (row.deletedBy === undefined ? undefined : tombstones.get(row.deletedBy));
       return tombstone && row.hash !== undefined ? [placeOf(row, row.hash, tombstone)] : [];
     });
     if (deleted.length > 0) return { type: 'sync-deleted', conversation, deleted };
