@@ -6,20 +6,24 @@
  * its tombstone alone (`hold`). Kept apart from message-store.ts, which owns how messages arrive;
  * this file owns how one is taken back.
  */
+import type { IDBPObjectStore } from 'idb';
 import type { ChatMessage, DeletedMessage } from '../../shared/peer-protocol.js';
+import type { AccountSchema, AccountStoreName } from './account-db.js';
 import { searchableText } from './search-index.js';
 import { tokenize } from './search-tokens.js';
 import type { StoreConnection } from './store-connection.js';
 import { StoredMessage } from './stored-message.js';
 
 /**
- * What a tombstone did: `redacted` (the row now says nothing), `absent` (its target is not stored
- * here: the tombstone, stored, still hides it from view), `not-author` (the tombstone's author did
- * not write the target, or names another place for it: nothing changed), `already` (deleted before).
+ * What a tombstone did: `redacted` (the row now says nothing), `held` (its target was not stored
+ * here: a deleted row holds its place, so the message is a duplicate if it comes later and its text
+ * is never stored), `not-author` (the tombstone's author did not write the target, or names another
+ * place for it: nothing changed), `already` (deleted before), `taken` (the target is not stored and
+ * its author's seq holds another message: nothing changed).
  */
 export type Redaction =
-  | { readonly kind: 'redacted'; readonly row: StoredMessage }
-  | { readonly kind: 'absent' | 'not-author' | 'already' };
+  | { readonly kind: 'redacted' | 'held'; readonly row: StoredMessage }
+  | { readonly kind: 'not-author' | 'already' | 'taken' };
 
 /**
  * What holding a deleted message's place did: `held` (a deleted row now stands there), `stored`
@@ -47,7 +51,7 @@ export class RedactionStore {
     return this.#connection.run(['messages', 'search-index'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
       const row = this.#connection.parse(StoredMessage, 'messages', target, await messages.get(target));
-      if (!row) return { kind: 'absent' } as const;
+      if (!row) return this.#putHeld(messages, placeNamedBy(tombstone), Date.now());
       if (!isPlaceOf(tombstone, row)) return { kind: 'not-author' } as const;
       if (row.deleted) return { kind: 'already' } as const;
       const search = tx.objectStore('search-index');
@@ -76,32 +80,53 @@ export class RedactionStore {
    * as its `proof` until then). No text of it is ever stored: there is none to store.
    */
   hold(deleted: DeletedMessage, receivedAt: number, awaitingKey = false): Promise<Hold> {
-    const { id, conversation, author, seq, sentAt, hash, tombstone } = deleted;
     return this.#connection.run(['messages'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
-      const row = this.#connection.parse(StoredMessage, 'messages', id, await messages.get(id));
+      const row = this.#connection.parse(
+        StoredMessage,
+        'messages',
+        deleted.id,
+        await messages.get(deleted.id),
+      );
       if (row) return { kind: row.deleted ? 'already' : 'stored' } as const;
-      const atSeq = await messages.index('by-author-seq').getKey([conversation, author, seq]);
-      if (atSeq !== undefined) return { kind: 'taken' } as const;
-      const held: StoredMessage = {
-        id,
-        conversation,
-        author,
-        seq,
-        sentAt,
-        deleted: true,
-        hash,
-        deletedBy: tombstone.id,
-        recipients: [],
-        deliveredTo: [],
-        sent: false,
-        receivedAt,
-        ...(awaitingKey ? { awaitingKey: author, proof: tombstone } : {}),
-      };
-      await messages.put(held);
-      return { kind: 'held', row: held } as const;
+      return this.#putHeld(messages, deleted, receivedAt, awaitingKey);
     });
   }
+
+  /** Writes the deleted row of `deleted`'s place, unless its author's seq holds another message. */
+  async #putHeld(
+    messages: IDBPObjectStore<AccountSchema, ArrayLike<AccountStoreName>, 'messages', 'readwrite'>,
+    deleted: DeletedMessage,
+    receivedAt: number,
+    awaitingKey = false,
+  ): Promise<{ kind: 'held'; row: StoredMessage } | { kind: 'taken' }> {
+    const { id, conversation, author, seq, sentAt, hash, tombstone } = deleted;
+    const atSeq = await messages.index('by-author-seq').getKey([conversation, author, seq]);
+    if (atSeq !== undefined) return { kind: 'taken' };
+    const held: StoredMessage = {
+      id,
+      conversation,
+      author,
+      seq,
+      sentAt,
+      deleted: true,
+      hash,
+      deletedBy: tombstone.id,
+      recipients: [],
+      deliveredTo: [],
+      sent: false,
+      receivedAt,
+      ...(awaitingKey ? { awaitingKey: author, proof: tombstone } : {}),
+    };
+    await messages.put(held);
+    return { kind: 'held', row: held };
+  }
+}
+
+/** The place a tombstone names for its target: the author's and conversation are the tombstone's. */
+function placeNamedBy(tombstone: ChatMessage): DeletedMessage {
+  const { target: id, seq, sentAt, hash } = tombstone.tombstone!;
+  return { id, conversation: tombstone.conversation, author: tombstone.author, seq, sentAt, hash, tombstone };
 }
 
 /** Whether `tombstone` names `row` where it stands: same author and conversation, same seq and date. */

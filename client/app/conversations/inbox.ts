@@ -129,10 +129,13 @@ export class Inbox {
     }
   }
 
-  /** A tombstone was stored: its target's text goes from storage, and from view. */
+  /**
+   * A tombstone was stored: its target's text goes from storage, and from view. A target not
+   * stored yet gets a deleted row in its place, so when it comes it is a duplicate, text unstored.
+   */
   async #redact(message: ChatMessage): Promise<void> {
     const result = await this.#deps.store.redactions.redact(message);
-    if (result.kind !== 'redacted') return;
+    if (result.kind !== 'redacted' && result.kind !== 'held') return;
     const open = this.#deps.open();
     if (open?.conversation !== message.conversation) return;
     open.upsert(result.row);

@@ -8,7 +8,9 @@ import type { Messenger } from '../../../../client/app/messenger.js';
 import { groupConversationId } from '../../../../shared/peer-protocol.js';
 import type { ChatMessage, DeletedMessage } from '../../../../shared/peer-protocol.js';
 import type { Group } from '../../../../shared/protocol.js';
+import { messageHash } from '../../../../client/app/identity/message-signing.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
+import type { RawPeer } from '../../helpers/messenger-room.js';
 import { TestKeys, draft, signedBy } from '../../helpers/signed-messages.js';
 
 const HOUR = 3_600_000;
@@ -78,55 +80,77 @@ describe('deleted messages in group catch-up', () => {
     expect(settled?.proof).to.equal(undefined);
     expect(room.warnings).to.deep.equal([]);
   });
+});
 
-  it('drops a forwarded place without a tombstone, with one by someone else or for another message, and warns', async () => {
-    const keys = new TestKeys();
-    const now = Date.now();
-    const groupId = 'g' + 'f'.repeat(24);
-    const conversation = groupConversationId(groupId);
+describe('forwarded places of deleted messages', () => {
+  const hash = 'ab'.repeat(32);
+  const groupId = 'g' + 'f'.repeat(24);
+  const conversation = groupConversationId(groupId);
+  let room: MessengerRoom;
+  let keys: TestKeys;
+  let mallory: RawPeer;
+  let seq: number;
+
+  beforeEach(async () => {
+    room = new MessengerRoom();
+    keys = new TestKeys();
+    seq = 0;
     const alice = await room.join('alice');
     await room.stores.get('alice')?.identity.savePin('bob', (await keys.of('bob')).identity, false);
-    alice.serverWelcome(['mallory'], [club(groupId, ['bob', 'alice', 'mallory'], now)], []);
-    const mallory = await room.rawPeer('mallory', 'alice', await keys.of('mallory'));
+    alice.serverWelcome(['mallory'], [club(groupId, ['bob', 'alice', 'mallory'], Date.now())], []);
+    mallory = await room.rawPeer('mallory', 'alice', await keys.of('mallory'));
+  });
+  afterEach(async () => {
+    await room.close();
+  });
 
-    const hash = 'ab'.repeat(32);
-    let seq = 0;
-    /** The place of bob's message at the next seq, vouched for by `tombstone` (made from the place). */
-    const place = async (
-      tombstone: (body: DeletedMessage) => Promise<ChatMessage>,
-    ): Promise<DeletedMessage> => {
-      seq += 1;
-      const { id, sentAt } = draft(conversation);
-      const body = { id, conversation, author: 'bob', seq, sentAt, hash } as DeletedMessage;
-      return { ...body, tombstone: await tombstone(body) };
-    };
-    const bobsTombstone = (target: string, where: DeletedMessage) =>
-      draft(conversation, {
-        seq: 50 + where.seq,
-        text: undefined,
-        tombstone: { target, seq: where.seq, sentAt: where.sentAt, hash },
-      });
-    const good = await place(async (where) => signedBy(await keys.of('bob'), bobsTombstone(where.id, where)));
+  /** The place of bob's message at the next seq (or `at`), vouched for by `tombstone` (made from it). */
+  async function place(
+    tombstone: (where: DeletedMessage) => Promise<ChatMessage>,
+    at = seq + 1,
+  ): Promise<DeletedMessage> {
+    seq = at;
+    const { id, sentAt } = draft(conversation);
+    const where = { id, conversation, author: 'bob', seq, sentAt, hash } as DeletedMessage;
+    return { ...where, tombstone: await tombstone(where) };
+  }
+
+  /** Bob's tombstone for `target`, naming the place `where` (fields overridden by `overrides`). */
+  function bobsTombstone(target: string, where: DeletedMessage, overrides: Partial<ChatMessage> = {}) {
+    return draft(conversation, {
+      seq: 500 + where.seq,
+      text: undefined,
+      tombstone: { target, seq: where.seq, sentAt: where.sentAt, hash: where.hash },
+      ...overrides,
+    });
+  }
+
+  const byBob = async (message: ChatMessage) => signedBy(await keys.of('bob'), message);
+
+  /** Mallory forwards `places`; resolves once alice has acked them all. */
+  async function forward(places: DeletedMessage[]): Promise<void> {
+    mallory.send('alice', { type: 'sync-deleted', conversation, deleted: places });
+    await room.acked(
+      mallory,
+      places.map((deleted) => deleted.id),
+    );
+  }
+
+  it('drops a place without a tombstone, with one by someone else, for another message or badly signed, and warns', async () => {
+    const good = await place((where) => byBob(bobsTombstone(where.id, where)));
     const forged = [
       // Bob's signed text where the tombstone should be.
-      await place(async () => signedBy(await keys.of('bob'), draft(conversation, { seq: 60 }))),
+      await place(() => byBob(draft(conversation, { seq: 60 }))),
       // Mallory deleting bob's message.
       await place(async (where) =>
-        signedBy(await keys.of('mallory'), { ...bobsTombstone(where.id, where), author: 'mallory' }),
+        signedBy(await keys.of('mallory'), bobsTombstone(where.id, where, { author: 'mallory' })),
       ),
       // Bob's real tombstone, of another message.
-      await place(async (where) =>
-        signedBy(await keys.of('bob'), bobsTombstone(draft(conversation).id, where)),
-      ),
+      await place((where) => byBob(bobsTombstone(draft(conversation).id, where))),
       // In bob's name, signed by mallory.
       await place(async (where) => signedBy(await keys.of('mallory'), bobsTombstone(where.id, where))),
     ];
-    const all = [...forged, good];
-    mallory.send('alice', { type: 'sync-deleted', conversation, deleted: all });
-    await room.acked(
-      mallory,
-      all.map((deleted) => deleted.id),
-    );
+    await forward([...forged, good]);
 
     const store = room.stores.get('alice')!;
     expect(await store.getMessage(good.id)).to.include({ deleted: true, seq: 1, hash });
@@ -137,5 +161,48 @@ describe('deleted messages in group catch-up', () => {
     expect(warned).to.contain(`${forged[2]!.id} of bob with a tombstone for another message`);
     expect(warned).to.contain(`${forged[3]!.id} of bob with a tombstone whose signature does not verify`);
     expect(room.warnings).to.have.length(4);
+  });
+
+  it('drops a place its tombstone puts elsewhere or in another conversation, one out of reach, and one whose seq holds another message', async () => {
+    const [stored] = await keys.sign([draft(conversation, { seq: 1 })]);
+    mallory.send('alice', { type: 'sync-batch', conversation, messages: [stored!] });
+    await room.acked(mallory, [stored!.id]);
+    const other = groupConversationId('g' + 'e'.repeat(24));
+    const refused = [
+      await place((where) => byBob(bobsTombstone(where.id, { ...where, seq: where.seq + 1 })), 2),
+      await place((where) => byBob(bobsTombstone(where.id, { ...where, hash: 'cd'.repeat(32) })), 2),
+      await place((where) => byBob(bobsTombstone(where.id, where, { conversation: other })), 2),
+      await place((where) => byBob(bobsTombstone(where.id, where)), 2 + SEQ_SLACK + 1),
+      await place((where) => byBob(bobsTombstone(where.id, where)), 1),
+    ];
+    await forward(refused);
+
+    const store = room.stores.get('alice')!;
+    for (const deleted of refused) expect(await store.getMessage(deleted.id)).to.equal(undefined);
+    expect((await store.getMessage(stored!.id))?.text).to.equal('the real thing');
+    const [elsewhere, otherHash, otherConversation, beyond, taken] = refused.map((deleted) => deleted.id);
+    const warned = room.warnings.join('\n');
+    expect(warned).to.contain(`${elsewhere} of bob with a tombstone naming another place`);
+    expect(warned).to.contain(`${otherHash} of bob with a tombstone naming another place`);
+    expect(warned).to.contain(`${otherConversation} of bob with a tombstone of another conversation`);
+    expect(warned).to.contain(`${beyond} of bob at seq ${2 + SEQ_SLACK + 1}, which is out of reach`);
+    expect(warned).to.contain(`${taken} at seq 1 of bob, which holds another message`);
+    expect(room.warnings).to.have.length(5);
+  });
+
+  it('a tombstone that comes before its message holds its place: the message is then a duplicate, its text never stored', async () => {
+    const [original] = await keys.sign([draft(conversation, { seq: 1, text: 'said, then unsaid' })]);
+    const { id: target, seq: at, sentAt } = original!;
+    const body = { target, seq: at, sentAt, hash: await messageHash(original!) };
+    const [tombstone] = await keys.sign([draft(conversation, { seq: 2, text: undefined, tombstone: body })]);
+    mallory.send('alice', { type: 'sync-batch', conversation, messages: [tombstone!] });
+    await room.acked(mallory, [tombstone!.id]);
+    mallory.send('alice', { type: 'sync-batch', conversation, messages: [original!] });
+    await room.acked(mallory, [original!.id]);
+
+    const row = await room.stores.get('alice')!.getMessage(target);
+    expect(row).to.include({ deleted: true, seq: 1, deletedBy: tombstone!.id, hash: body.hash });
+    expect(row?.text).to.equal(undefined);
+    expect(room.warnings).to.deep.equal([]);
   });
 });
