@@ -205,4 +205,36 @@ describe('forwarded places of deleted messages', () => {
     expect(row?.text).to.equal(undefined);
     expect(room.warnings).to.deep.equal([]);
   });
+
+  it('refuses a tombstone naming its stored message at another place or with another hash', async () => {
+    const [original] = await keys.sign([draft(conversation, { seq: 1, text: 'stays' })]);
+    mallory.send('alice', { type: 'sync-batch', conversation, messages: [original!] });
+    await room.acked(mallory, [original!.id]);
+    const { id: target, seq: at, sentAt } = original!;
+    const hash = await messageHash(original!);
+    const wrong = await keys.sign([
+      draft(conversation, {
+        seq: 2,
+        text: undefined,
+        tombstone: { target, seq: at, sentAt: sentAt - 1, hash },
+      }),
+      draft(conversation, {
+        seq: 3,
+        text: undefined,
+        tombstone: { target, seq: at, sentAt, hash: 'ef'.repeat(32) },
+      }),
+    ]);
+    mallory.send('alice', { type: 'sync-batch', conversation, messages: wrong });
+    await room.acked(
+      mallory,
+      wrong.map((message) => message.id),
+    );
+
+    const store = room.stores.get('alice')!;
+    expect((await store.getMessage(target))?.text).to.equal('stays');
+    for (const message of wrong) expect(await store.getMessage(message.id)).to.equal(undefined);
+    const warned = room.warnings.join('\n');
+    expect(warned).to.contain('that names another place');
+    expect(warned).to.contain('that names another statement hash');
+  });
 });
