@@ -142,6 +142,7 @@ export const templates = {
   sa378f771ff08b4da: `已直接连接`,
   sa695ce84045e919a: `发送语音消息`,
   sa7a5f76ecbf96e02: `你已取消。`,
+  sa9c52099025ed833: `显示所回复的消息`,
   saaf1601b3ec7a230: `新密码与当前密码相同。`,
   sabf0e099159a8caa: `在线`,
   sabf752cfd2c880e3: `两次输入的新密码不一致，请重新输入。`,
