@@ -6,12 +6,7 @@
  */
 import { ErrorCode, ProtocolError } from '../../../shared/errors.js';
 import { VoiceInfo } from '../../../shared/file-protocol.js';
-import {
-  LOBBY_CONVERSATION,
-  MessageText,
-  ReactionEmoji,
-  directPeerOf,
-} from '../../../shared/peer-protocol.js';
+import { LOBBY_CONVERSATION, ReactionEmoji, directPeerOf } from '../../../shared/peer-protocol.js';
 import { randomHex } from '../../net/random-id.js';
 import type { LinkRoute } from '../../net/link-route.js';
 import type { PeerState } from '../../net/peer-mesh.js';
@@ -29,8 +24,8 @@ import type { ConversationKind, Directory } from '../roster/directory.js';
 // A voice clip is sent as a file named the way the recorder names it: one rule, kept in voice/.
 // eslint-disable-next-line no-restricted-imports
 import { voiceFileName } from '../voice/voice-recording.js';
-import { messageHash } from '../identity/message-signing.js';
 import { equivocationNotice } from './equivocation.js';
+import { checkText, sendDeletion, sendEdit } from './own-changes.js';
 import { compareMessages } from './message-view.js';
 import type { MessageView } from './message-view.js';
 import { OpenConversation, PAGE_SIZE } from './open-conversation.js';
@@ -235,10 +230,7 @@ export class ActiveConversation {
    */
   async edit(target: string, text: string): Promise<void> {
     const open = this.#requireOwn(target);
-    checkText(text);
-    await this.#deps.delivery.send(open.conversation, { edit: { target, text } }, (message) =>
-      this.#shown(open, message),
-    );
+    await sendEdit(this.#deps, open.conversation, target, text, (message) => this.#shown(open, message));
   }
 
   /**
@@ -247,18 +239,7 @@ export class ActiveConversation {
    */
   async deleteForEveryone(target: string): Promise<void> {
     const open = this.#requireOwn(target);
-    const row = await this.#deps.store.getMessage(target);
-    if (!row || row.deleted) throw new TypeError(`message ${target} is not stored, or already deleted`);
-    // Where it stood, signed with the tombstone: members who never saw it hold its place from that.
-    const body = { target, seq: row.seq, sentAt: row.sentAt, hash: await messageHash(row) };
-    let tombstone: StoredMessage | null = null;
-    await this.#deps.delivery.send(open.conversation, { tombstone: body }, (message) => {
-      tombstone = message;
-      this.#shown(open, message);
-    });
-    if (!tombstone) return;
-    const result = await this.#deps.store.redactions.redact(tombstone);
-    if (result.kind === 'redacted') this.#shown(open, result.row);
+    await sendDeletion(this.#deps, open.conversation, target, (message) => this.#shown(open, message));
   }
 
   /** Sends each file, one message per file, in the order given. */
@@ -458,12 +439,4 @@ export class ActiveConversation {
 /** How many messages of a page the log shows (reactions, edits and tombstones are folded into them). */
 function shownCount(page: readonly StoredMessage[]): number {
   return page.filter(isLogEntry).length;
-}
-
-/** Throws `ProtocolError` for text the protocol refuses (too long: its own code). */
-function checkText(text: string): void {
-  const checked = MessageText.safeParse(text);
-  if (checked.success) return;
-  const tooLong = checked.error.issues.some((issue) => issue.message.includes('longer'));
-  throw new ProtocolError(tooLong ? ErrorCode.TextTooLong : ErrorCode.BadFrame, checked.error.message);
 }

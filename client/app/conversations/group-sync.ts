@@ -27,6 +27,7 @@ import {
 } from './arrival-checks.js';
 import type { Inbox } from './inbox.js';
 import { idsOf, takeSyncFrame, tombstonesOf } from './sync-batches.js';
+import type { SyncFrame } from './sync-batches.js';
 
 /** How many batches of one stream may wait for their ack at once. */
 export const SYNC_BATCHES_IN_FLIGHT = 4;
@@ -151,18 +152,11 @@ export class GroupSync {
 
   /** Messages `peer` forwarded: each is checked, stored unless known, and the batch acked. */
   async onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
-    const { conversation } = frame;
-    if (!this.#shared(peer, conversation)) {
-      this.#deps.links.warn(`${peer} forwarded messages of ${conversation}, which we do not share`);
-      return;
-    }
-    const fromLeader = this.#catching.get(conversation)?.leader === peer;
-    if (fromLeader) this.#leaderQuietFor(conversation, Infinity);
-    const { accepted, awaiting } = await this.#acceptable(peer, frame);
-    if (accepted.length > 0) await this.#deps.inbox.storeBatch(peer, conversation, accepted, awaiting);
-    if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
-    // Processed, stored or refused: the sender may go on.
-    this.#deps.links.send(peer, { type: 'ack', ids: frame.messages.map((message) => message.id) });
+    await this.#forwarded(peer, frame, async () => {
+      const { accepted, awaiting } = await this.#acceptable(peer, frame);
+      if (accepted.length === 0) return;
+      await this.#deps.inbox.storeBatch(peer, frame.conversation, accepted, awaiting);
+    });
   }
 
   /**
@@ -171,17 +165,28 @@ export class GroupSync {
    * the rest are dropped with a warning. Acked like a batch.
    */
   async onDeleted(peer: string, frame: SyncDeletedFrame): Promise<void> {
+    await this.#forwarded(peer, frame, async () => {
+      const { accepted, awaiting } = await this.#acceptablePlaces(peer, frame);
+      if (accepted.length > 0) await this.#deps.inbox.holdDeleted(peer, accepted, awaiting);
+    });
+  }
+
+  /**
+   * One forwarded frame: only from a member of its group, taken in (`takeIn`) while the leader's
+   * quiet timer waits, then acked — stored or refused, the sender may go on.
+   */
+  async #forwarded(peer: string, frame: SyncFrame, takeIn: () => Promise<void>): Promise<void> {
     const { conversation } = frame;
     if (!this.#shared(peer, conversation)) {
-      this.#deps.links.warn(`${peer} forwarded deleted messages of ${conversation}, which we do not share`);
+      const what = frame.type === 'sync-batch' ? 'messages' : 'deleted messages';
+      this.#deps.links.warn(`${peer} forwarded ${what} of ${conversation}, which we do not share`);
       return;
     }
     const fromLeader = this.#catching.get(conversation)?.leader === peer;
     if (fromLeader) this.#leaderQuietFor(conversation, Infinity);
-    const { accepted, awaiting } = await this.#acceptablePlaces(peer, frame);
-    if (accepted.length > 0) await this.#deps.inbox.holdDeleted(peer, accepted, awaiting);
+    await takeIn();
     if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
-    this.#deps.links.send(peer, { type: 'ack', ids: frame.deleted.map((deleted) => deleted.id) });
+    this.#deps.links.send(peer, { type: 'ack', ids: idsOf(frame) });
   }
 
   /**
