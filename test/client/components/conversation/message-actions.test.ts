@@ -6,7 +6,6 @@ import '../../../../client/components/conversation/message-list.js';
 import '../../../../client/components/composer/message-composer.js';
 import type { MessageList } from '../../../../client/components/conversation/message-list.js';
 import type { MessageComposer } from '../../../../client/components/composer/message-composer.js';
-import type { MessageView } from '../../../../client/app/conversations/message-view.js';
 import type {
   MessageActionEvent,
   MessageEditEvent,
@@ -15,23 +14,7 @@ import type {
 } from '../../../../client/components/events.js';
 import type { ReplyCancelEvent } from '../../../../client/components/composer/reply-bar.js';
 import { getByRole, queryAllByRole } from '../../helpers/by-role.js';
-
-function view(id: string, text: string, overrides: Partial<MessageView> = {}): MessageView {
-  return {
-    id: id.repeat(32),
-    author: 'alice',
-    text,
-    file: null,
-    sentAt: 1_700_000_000_000,
-    own: false,
-    state: 'received',
-    deliveredCount: 0,
-    recipientCount: 0,
-    readCount: 0,
-    reactions: [],
-    ...overrides,
-  };
-}
+import { messageView } from '../../helpers/message-views.js';
 
 function articles(list: MessageList): Element[] {
   return queryAllByRole(list, 'article');
@@ -39,8 +22,8 @@ function articles(list: MessageList): Element[] {
 
 describe('message actions', () => {
   it('offers Reply on every message, Edit and Delete for everyone only on own ones, each reporting its message', async () => {
-    const theirs = view('a', 'lunch?');
-    const mine = view('b', 'yes', { author: 'me', own: true, state: 'delivered' });
+    const theirs = messageView('a', 'lunch?');
+    const mine = messageView('b', 'yes', { author: 'me', own: true, state: 'delivered' });
     const list = await fixture<MessageList>(html`<message-list .messages=${[theirs, mine]}></message-list>`);
     const [first, second] = articles(list);
     expect(queryAllByRole(first!, 'button', 'Reply')).to.have.length(1);
@@ -60,8 +43,8 @@ describe('message actions', () => {
   });
 
   it('shows a deleted message as deleted, with no actions, and an edited one as edited', async () => {
-    const deleted = view('a', '', { deleted: true, own: true, author: 'me' });
-    const edited = view('b', 'lunch at one?', { edited: true });
+    const deleted = messageView('a', '', { deleted: true, own: true, author: 'me' });
+    const edited = messageView('b', 'lunch at one?', { edited: true });
     const list = await fixture<MessageList>(
       html`<message-list .messages=${[deleted, edited]}></message-list>`,
     );
@@ -73,9 +56,11 @@ describe('message actions', () => {
   });
 
   it("activating a reply's quote asks to show the answered message, even one not held", async () => {
-    const question = view('a', 'lunch?');
-    const reply = view('b', 'yes', { replyTo: { id: question.id, author: 'alice', snippet: 'lunch?' } });
-    const stray = view('c', 'and you?', { replyTo: { id: 'd'.repeat(32), author: '', snippet: '' } });
+    const question = messageView('a', 'lunch?');
+    const reply = messageView('b', 'yes', {
+      replyTo: { id: question.id, author: 'alice', snippet: 'lunch?' },
+    });
+    const stray = messageView('c', 'and you?', { replyTo: { id: 'd'.repeat(32), author: '', snippet: '' } });
     const list = await fixture<MessageList>(
       html`<message-list .messages=${[question, reply, stray]}></message-list>`,
     );
