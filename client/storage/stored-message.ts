@@ -36,7 +36,7 @@ export const StoredMessage: z.ZodType<StoredMessage> = z
   })
   .refine(
     (row) => (row.deleted ? isBodiless(row) : hasOneBody(row)),
-    'a message has exactly one body, a deleted one none',
+    'a message has exactly one body (text, file, reaction, edit or tombstone), a deleted one none',
   );
 
 /** A deleted message keeps its place (id, author, seq) and nothing it said. */
