@@ -252,7 +252,8 @@ export class Inbox {
     if (!seen)
       this.#deps.notify(
         conversation,
-        messages.filter((message) => fresh.has(message.id)),
+        // Edits and deletions are no news to announce (the notifier passes over reactions itself).
+        messages.filter((message) => fresh.has(message.id) && raisesAttention(message)),
       );
     for (const message of messages) {
       if (!fresh.has(message.id)) continue;
