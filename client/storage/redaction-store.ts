@@ -1,8 +1,8 @@
 /**
  * "Delete for everyone" in storage: a tombstone from a message's author removes what the message
- * said — its text, its file offer, its reply reference and its search tokens — from this browser,
- * leaving a row that keeps its place (id, author, seq, the hash its author's next message links to)
- * and says only `deleted`. A message deleted before it reached this browser gets the same row from
+ * said — its text, its file (offer, row and chunks), its reply reference and its search tokens —
+ * from this browser, leaving a row that keeps its place (id, author, seq, the hash its author's next
+ * message links to) and says only `deleted`. A message deleted before it reached this browser gets the same row from
  * its tombstone alone (`hold`). Kept apart from message-store.ts, which owns how messages arrive;
  * this file owns how one is taken back.
  */
@@ -48,7 +48,8 @@ export class RedactionStore {
   redact(tombstone: ChatMessage): Promise<Redaction> {
     const target = tombstone.tombstone?.target;
     if (target === undefined) throw new TypeError(`message ${tombstone.id} is not a tombstone`);
-    return this.#connection.run(['messages', 'search-index'], 'readwrite', async (tx) => {
+    const stores = ['messages', 'search-index', 'files', 'file-chunks'] as const;
+    return this.#connection.run([...stores], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
       const row = this.#connection.parse(StoredMessage, 'messages', target, await messages.get(target));
       if (!row) return this.#putHeld(messages, placeNamedBy(tombstone), Date.now());
@@ -68,6 +69,14 @@ export class RedactionStore {
       await Promise.all([
         messages.put(redacted),
         ...tokens.map((token) => search.delete([token, -row.sentAt, row.id])),
+        // A file message's bytes go with it: its row and every chunk ([id] sorts before each
+        // [id, index], [id, []] after them). A transfer under way then finds no file and stops.
+        ...(row.file
+          ? [
+              tx.objectStore('files').delete(row.id),
+              tx.objectStore('file-chunks').delete(IDBKeyRange.bound([row.id], [row.id, []])),
+            ]
+          : []),
       ]);
       return { kind: 'redacted', row: redacted } as const;
     });

@@ -58,6 +58,28 @@ describe('Messenger message actions', () => {
     expect(room.warnings).to.deep.equal([]);
   });
 
+  it("deletes a file message's bytes with it, on both sides", async () => {
+    const alice = await room.join('alice', { groups: [] });
+    const bob = await room.join('bob', { groups: [] });
+    await alice.selectPerson('bob');
+    await bob.selectPerson('alice');
+    // Bob has written to alice: her files come to him without asking.
+    await bob.send('send it over');
+    await alice.sendFiles([new File(['the plans, in full'], 'plans.txt', { type: 'text/plain' })]);
+    await room.until(() => bob.openConversation?.messages.at(-1)?.file?.state === 'complete');
+    const id = bob.openConversation!.messages.at(-1)!.id;
+    expect(await room.stores.get('bob')!.files.blobOf(id)).not.to.equal(null);
+
+    await alice.deleteForEveryone(id);
+    const bobStore = room.stores.get('bob')!;
+    await room.until(async () => (await bobStore.getMessage(id))?.deleted === true);
+    for (const store of [bobStore, room.stores.get('alice')!]) {
+      expect((await store.getMessage(id))?.file).to.equal(undefined);
+      expect(await store.files.get(id)).to.equal(null);
+      expect(await store.files.blobOf(id)).to.equal(null);
+    }
+  });
+
   it('refuses an edit and a deletion of a message by someone who did not write it', async () => {
     const keys = new TestKeys();
     const now = Date.now();
