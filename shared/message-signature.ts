@@ -26,6 +26,9 @@ export interface Authored {
   text?: string | undefined;
   file?: unknown;
   reaction?: unknown;
+  edit?: unknown;
+  tombstone?: unknown;
+  replyTo?: string | undefined;
 }
 
 /**
@@ -34,12 +37,6 @@ export interface Authored {
  * text from the fields it parsed, whatever order the sender wrote them in.
  */
 export function messageStatement(message: Authored): string {
-  const body =
-    message.text !== undefined
-      ? { text: message.text }
-      : message.file !== undefined
-        ? { file: message.file }
-        : { reaction: message.reaction };
   return `[${[
     JSON.stringify(MESSAGE_CONTEXT),
     JSON.stringify(message.id),
@@ -48,8 +45,20 @@ export function messageStatement(message: Authored): string {
     String(message.seq),
     String(message.sentAt),
     JSON.stringify(message.prev ?? null),
-    canonicalJson(body),
+    canonicalJson(bodyOf(message)),
   ].join(',')}]`;
+}
+
+/**
+ * The body as signed. `replyTo` rides with the text (absent members are left out, so a plain text's
+ * statement is what it was before replies existed).
+ */
+function bodyOf(message: Authored): Record<string, unknown> {
+  if (message.text !== undefined) return { text: message.text, replyTo: message.replyTo };
+  if (message.file !== undefined) return { file: message.file };
+  if (message.edit !== undefined) return { edit: message.edit };
+  if (message.tombstone !== undefined) return { tombstone: message.tombstone };
+  return { reaction: message.reaction };
 }
 
 /** JSON with object keys in code-unit order and `undefined` members left out (RFC 8785's shape). */

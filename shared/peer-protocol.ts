@@ -73,9 +73,32 @@ export const ReactionBody = z.strictObject({ target: MessageId, emoji: ReactionE
 export type ReactionBody = z.infer<typeof ReactionBody>;
 
 /**
+ * An edit, carried as a message body like a reaction: the author replaces the text of their own
+ * message `target`. Receivers count it only when its author is the target's (the latest by seq wins).
+ */
+export const EditBody = z.strictObject({ target: MessageId, text: MessageText });
+export type EditBody = z.infer<typeof EditBody>;
+
+/**
+ * "Delete for everyone", carried as a message body: the author's signed tombstone for their own
+ * message `target`. Each member removes the target's text or file from its storage on receipt.
+ * It also names where the target stood — its `seq`, `sentAt` and the `hash` of its statement (what
+ * the author's next message names as `prev`) — so a member who never saw the target can hold its
+ * place from the tombstone alone, on nobody else's word (`sync-deleted`).
+ */
+export const TombstoneBody = z.strictObject({
+  target: MessageId,
+  seq: z.number().int().positive(),
+  sentAt: z.number().int().nonnegative(),
+  hash: PrevHash,
+});
+export type TombstoneBody = z.infer<typeof TombstoneBody>;
+
+/**
  * The fields of a message as authored. `seq` counts the author's messages in this conversation from
- * 1, with no gaps, so a receiver can tell what it lacks. A message carries exactly one body: `text`,
- * a `file` (whose id is the message's id) or a `reaction`. `sig` is the author's signature of
+ * 1, with no gaps, so a receiver can tell what it lacks. A message carries exactly one body: `text`
+ * (with `replyTo`, the id of the message it answers), a `file` (whose id is the message's id), a
+ * `reaction`, an `edit` or a `tombstone`. `sig` is the author's signature of
  * `messageStatement` (shared/message-signature.ts), `prev` the hash of the author's previous message
  * in the conversation (absent for the first). Both are optional in the shape only because rows stored
  * before signing lack them: a receiver refuses a message from a peer without `sig`.
@@ -89,22 +112,33 @@ export const CHAT_MESSAGE_FIELDS = {
   text: MessageText.optional(),
   file: FileInfo.optional(),
   reaction: ReactionBody.optional(),
+  edit: EditBody.optional(),
+  tombstone: TombstoneBody.optional(),
+  replyTo: MessageId.optional(),
   prev: PrevHash.optional(),
   sig: SignatureHex.optional(),
 };
 
-/** Exactly one of `text`, `file` and `reaction`: the rule every message, sent, received or stored, keeps. */
+/**
+ * Exactly one of `text`, `file`, `reaction`, `edit` and `tombstone`, and `replyTo` only on text: the
+ * rule every message, sent, received or stored, keeps.
+ */
 export function hasOneBody(message: {
   text?: string | undefined;
   file?: unknown;
   reaction?: unknown;
+  edit?: unknown;
+  tombstone?: unknown;
+  replyTo?: string | undefined;
 }): boolean {
-  return [message.text, message.file, message.reaction].filter((body) => body !== undefined).length === 1;
+  if (message.replyTo !== undefined && message.text === undefined) return false;
+  const bodies = [message.text, message.file, message.reaction, message.edit, message.tombstone];
+  return bodies.filter((body) => body !== undefined).length === 1;
 }
 
 export const ChatMessage = z
   .strictObject(CHAT_MESSAGE_FIELDS)
-  .refine(hasOneBody, 'a message has exactly one of text, file and reaction');
+  .refine(hasOneBody, 'a message has exactly one body (a reply is text)');
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 /** A message from its author, sent live to each recipient. */
@@ -134,6 +168,29 @@ const SyncBatch = z.strictObject({
   messages: z.array(ChatMessage).min(1).max(MAX_SYNC_BATCH),
 });
 
+/**
+ * A message its author deleted for everyone, forwarded in a catch-up instead of what it said: its
+ * place (id, author, seq, date and statement hash, what the author's next message links to) and
+ * the author's signed `tombstone` naming exactly that place. A receiver who lacks the message keeps
+ * a deleted row there, so the author's seqs have no hole and later messages still chain to it.
+ */
+export const DeletedMessage = z.strictObject({
+  id: MessageId,
+  conversation: ConversationId,
+  author: Username,
+  seq: z.number().int().positive(),
+  sentAt: z.number().int().nonnegative(),
+  hash: PrevHash,
+  tombstone: ChatMessage,
+});
+export type DeletedMessage = z.infer<typeof DeletedMessage>;
+/** Deleted messages the other side lacked, in their place among a `sync-batch` stream; acked by id. */
+const SyncDeleted = z.strictObject({
+  type: z.literal('sync-deleted'),
+  conversation: ConversationId,
+  deleted: z.array(DeletedMessage).min(1).max(MAX_SYNC_BATCH),
+});
+
 /** "I am typing in `conversation`": sent at most every few seconds while typing; never stored. */
 const Typing = z.strictObject({ type: z.literal('typing'), conversation: ConversationId });
 /** "I have read these messages of yours" (they were on my screen): the author marks them `read`. */
@@ -150,6 +207,7 @@ export const PeerFrame = z.discriminatedUnion('type', [
   Ack,
   SyncHeads,
   SyncBatch,
+  SyncDeleted,
   FileRequest,
   FileAck,
   FileCancel,

@@ -345,9 +345,22 @@ export class Messenger {
     return this.#active.setVisible(visible);
   }
 
-  /** Sends `text` to the open conversation. Throws `ProtocolError` for text the protocol refuses. */
-  send(text: string): Promise<void> {
-    return this.#active.send(text);
+  /**
+   * Sends `text` to the open conversation; with `replyTo`, as a reply to that message. Throws
+   * `ProtocolError` for text the protocol refuses.
+   */
+  send(text: string, options: { replyTo?: string } = {}): Promise<void> {
+    return this.#active.send(text, options);
+  }
+
+  /** **Edit**: replaces the text of this user's message `target` of the open conversation. */
+  edit(target: string, text: string): Promise<void> {
+    return this.#active.edit(target, text);
+  }
+
+  /** **Delete for everyone**: this user's message `target` of the open conversation. */
+  deleteForEveryone(target: string): Promise<void> {
+    return this.#active.deleteForEveryone(target);
   }
 
   /** Sends each file to the open conversation, one message per file, in the order given. */
@@ -368,6 +381,11 @@ export class Messenger {
   /** The person scrolled to the `older` or `newer` end of the open conversation's log: its next page. */
   loadPage(direction: 'older' | 'newer'): Promise<void> {
     return this.#active.loadPage(direction);
+  }
+
+  /** Shows message `id` of the open conversation, reading the page around it if it is not held. */
+  showMessage(id: string): Promise<void> {
+    return this.#active.show(id);
   }
 
   /** The person typed in the open conversation's **Message** box: its members may hear of it. */

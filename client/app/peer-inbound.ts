@@ -26,7 +26,10 @@ type InboundFrame = AppFrame;
 export interface InboundRoutes {
   readonly inbox: Pick<Inbox, 'receive' | 'showArriving'>;
   readonly delivery: Pick<OutboxDelivery, 'acked' | 'flush' | 'settled'>;
-  readonly sync: Pick<GroupSync, 'onAck' | 'onHeads' | 'onBatch' | 'announce' | 'connectionClosed'>;
+  readonly sync: Pick<
+    GroupSync,
+    'onAck' | 'onHeads' | 'onBatch' | 'onDeleted' | 'announce' | 'connectionClosed'
+  >;
   readonly typing: Pick<TypingIndicator, 'received'>;
   readonly receipts: Pick<ReadReceipts, 'received'>;
   readonly files: Pick<FileTransfers, 'frame' | 'chunk' | 'connectionOpened' | 'connectionClosed'>;
@@ -157,6 +160,8 @@ export class PeerInbound {
         return routes.sync.onHeads(peer, frame);
       case 'sync-batch':
         return routes.sync.onBatch(peer, frame);
+      case 'sync-deleted':
+        return routes.sync.onDeleted(peer, frame);
       case 'typing':
         routes.typing.received(peer, frame.conversation);
         return;

@@ -74,8 +74,42 @@ export class InvitationAnswerEvent extends Event {
 
 export class MessageSendEvent extends Event {
   static readonly eventName = 'message-send';
-  constructor(readonly text: string) {
+  /** `replyTo`: the message it answers (**Reply**); absent: not a reply. */
+  constructor(
+    readonly text: string,
+    readonly replyTo?: string,
+  ) {
     super(MessageSendEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** **Reply**, **Edit** or **Delete for everyone** on message `messageId`. */
+export class MessageActionEvent extends Event {
+  static readonly eventName = 'message-action';
+  constructor(
+    readonly action: 'reply' | 'edit' | 'delete',
+    readonly messageId: string,
+  ) {
+    super(MessageActionEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** A reply's quote was activated: show the message it answers, `messageId`, wherever it is. */
+export class MessageShowEvent extends Event {
+  static readonly eventName = 'message-show';
+  constructor(readonly messageId: string) {
+    super(MessageShowEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** The composer, editing message `messageId`, sends its new `text`. */
+export class MessageEditEvent extends Event {
+  static readonly eventName = 'message-edit';
+  constructor(
+    readonly messageId: string,
+    readonly text: string,
+  ) {
+    super(MessageEditEvent.eventName, { bubbles: true, composed: true });
   }
 }
 
@@ -186,6 +220,9 @@ declare global {
     'conversation-close': ConversationCloseEvent;
     'app-reload': AppReloadEvent;
     'message-send': MessageSendEvent;
+    'message-action': MessageActionEvent;
+    'message-edit': MessageEditEvent;
+    'message-show': MessageShowEvent;
     'session-action': SessionActionEvent;
     'group-members': GroupMembersEvent;
     'group-action': GroupActionEvent;

@@ -26,6 +26,7 @@ import { FileStore } from './file-store.js';
 import { MessageStore } from './message-store.js';
 import type { ConversationCursor, OwnMessageDraft, PageOptions } from './message-store.js';
 import { HistoryStore } from './history-store.js';
+import { RedactionStore } from './redaction-store.js';
 import { SearchIndex } from './search-index.js';
 import { SendJournal, replaySendJournal } from './send-journal.js';
 import type { NoteStorage } from './send-journal.js';
@@ -96,6 +97,8 @@ export class AccountStore {
   readonly authorship: AuthorshipStore;
   /** Notes of own messages sent before their transaction committed (send-journal.ts). */
   readonly sendJournal: SendJournal;
+  /** Delete for everyone: tombstones applied to their targets. */
+  readonly redactions: RedactionStore;
 
   /** Use `openAccountStore`. */
   constructor(
@@ -115,6 +118,7 @@ export class AccountStore {
     this.files = new FileStore(this.#connection);
     this.identity = new IdentityStore(this.#connection);
     this.authorship = new AuthorshipStore(this.#connection);
+    this.redactions = new RedactionStore(this.#connection);
   }
 
   /** See `MessageStore.addOwnMessage`. */

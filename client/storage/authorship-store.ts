@@ -95,6 +95,8 @@ export class AuthorshipStore {
         const row = this.#connection.parse(StoredMessage, 'messages', id, await messages.get(id));
         if (!row) continue;
         delete row.awaitingKey;
+        // A held deleted row's tombstone has been checked: the row no longer needs it.
+        delete row.proof;
         await messages.put(row);
         kept.push(row);
       }

@@ -5,7 +5,7 @@
  */
 import type { IDBPIndex } from 'idb';
 import type { AccountSchema } from './account-db.js';
-import { StoredMessage } from './stored-message.js';
+import { StoredMessage, isLogEntry } from './stored-message.js';
 import type { StoreConnection } from './store-connection.js';
 
 /** How many shown messages `listConversation` returns when not told. */
@@ -36,9 +36,9 @@ export class ConversationPages {
 
   /**
    * The latest `limit` (default 200) shown messages of a conversation — texts, files and voice —
-   * in ascending (sentAt, id) order, with every reaction that falls among them (from the first of
-   * them on). Reactions do not count toward `limit`: however many there are, a page shows as many
-   * messages. With `before`, the page that ends just before that position: pass the first message
+   * in ascending (sentAt, id) order, with every reaction, edit and tombstone that falls among them
+   * (from the first of them on). Those do not count toward `limit`: however many there are, a page
+   * shows as many messages. With `before`, the page that ends just before that position: pass the first message
    * of a page to get the one before it. With `after`, the page that starts just after it (pass the
    * last message of a page): its reactions up to its last shown message, so a page with fewer than
    * `limit` shown messages is the end of the conversation, trailing reactions included.
@@ -101,7 +101,7 @@ export class ConversationPages {
     for (let cursor = await index.openCursor(range, direction); cursor && shown < limit;) {
       const message = this.#connection.parse(StoredMessage, 'messages', cursor.primaryKey, cursor.value);
       if (message) found.push(message);
-      if (message && message.reaction === undefined) shown += 1;
+      if (message && isLogEntry(message)) shown += 1;
       cursor = await cursor.continue();
     }
     return found;

@@ -8,7 +8,7 @@
  */
 import type { IDBPIndex } from 'idb';
 import type { FileInfo } from '../../shared/file-protocol.js';
-import type { ChatMessage, ReactionBody } from '../../shared/peer-protocol.js';
+import type { ChatMessage, EditBody, ReactionBody, TombstoneBody } from '../../shared/peer-protocol.js';
 import { nameKey } from '../../shared/names.js';
 import type { AccountSchema, AccountStoreName } from './account-db.js';
 import type { ConversationStore } from './conversation-store.js';
@@ -33,6 +33,9 @@ export interface OwnMessageDraft {
   text?: string;
   file?: FileInfo;
   reaction?: ReactionBody;
+  edit?: EditBody;
+  tombstone?: TombstoneBody;
+  replyTo?: string;
   seq?: number;
   sent?: boolean;
   /** The author's signature and chain link (shared/message-signature.ts), made before storing. */
@@ -128,6 +131,9 @@ export class MessageStore {
       ...(draft.text !== undefined ? { text: draft.text } : {}),
       ...(draft.file !== undefined ? { file: draft.file } : {}),
       ...(draft.reaction !== undefined ? { reaction: draft.reaction } : {}),
+      ...(draft.edit !== undefined ? { edit: draft.edit } : {}),
+      ...(draft.tombstone !== undefined ? { tombstone: draft.tombstone } : {}),
+      ...(draft.replyTo !== undefined ? { replyTo: draft.replyTo } : {}),
       ...(draft.prev !== undefined ? { prev: draft.prev } : {}),
       ...(draft.sig !== undefined ? { sig: draft.sig } : {}),
       recipients: [...new Set(recipients)].filter((name) => nameKey(name) !== me),

@@ -17,6 +17,8 @@ import { z } from 'zod';
 import { nameKey } from '../../shared/names.js';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import type { OwnMessageDraft } from './message-store.js';
+import type { RedactionStore } from './redaction-store.js';
+import type { StoredMessage } from './stored-message.js';
 
 const PREFIX = 'parley:sending:';
 
@@ -114,7 +116,8 @@ export async function replaySendJournal(
   journal: SendJournal,
   store: {
     getMessage(id: string): Promise<unknown>;
-    addOwnMessage(draft: OwnMessageDraft, recipients: string[]): Promise<unknown>;
+    addOwnMessage(draft: OwnMessageDraft, recipients: string[]): Promise<StoredMessage>;
+    readonly redactions: Pick<RedactionStore, 'redact'>;
   },
   onBad: (error: ProtocolError) => void,
 ): Promise<number> {
@@ -122,7 +125,9 @@ export async function replaySendJournal(
   for (const { key, draft, recipients } of journal.pending(onBad)) {
     if (typeof draft.id === 'string' && (await store.getMessage(draft.id)) === undefined) {
       try {
-        await store.addOwnMessage(draft, [...recipients]);
+        const row = await store.addOwnMessage(draft, [...recipients]);
+        // A deletion for everyone takes its target's text from here too, as its send would have.
+        if (row.tombstone) await store.redactions.redact(row);
         stored += 1;
       } catch (error) {
         onBad(

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CHAT_MESSAGE_FIELDS, ChatMessage, hasOneBody } from '../../shared/peer-protocol.js';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import { SignatureHex } from '../../shared/identity-protocol.js';
+import { PrevHash } from '../../shared/message-signature.js';
 
 const Username = ChatMessage.shape.author;
 const Timestamp = z.number().int().nonnegative();
@@ -28,8 +29,21 @@ export const StoredMessage: z.ZodType<StoredMessage> = z
     receivedAt: Timestamp.optional(),
     readBy: z.array(Username).optional(),
     awaitingKey: Username.optional(),
+    deleted: z.literal(true).optional(),
+    hash: PrevHash.optional(),
+    deletedBy: ChatMessage.shape.id.optional(),
+    proof: ChatMessage.optional(),
   })
-  .refine(hasOneBody, 'a message has exactly one of text, file and reaction');
+  .refine(
+    (row) => (row.deleted ? isBodiless(row) : hasOneBody(row)),
+    'a message has exactly one body (text, file, reaction, edit or tombstone), a deleted one none',
+  );
+
+/** A deleted message keeps its place (id, author, seq) and nothing it said. */
+function isBodiless(row: Partial<ChatMessage>): boolean {
+  const parts = [row.text, row.file, row.replyTo, row.reaction, row.edit, row.tombstone];
+  return parts.every((part) => part === undefined);
+}
 
 /** One message with its delivery state. */
 export interface StoredMessage extends ChatMessage {
@@ -50,6 +64,25 @@ export interface StoredMessage extends ChatMessage {
    * signing (no `sig`: shown as unsigned).
    */
   awaitingKey?: string;
+  /**
+   * Its author deleted it for everyone (a `tombstone` message): its text, file and reply reference
+   * are gone from this row — or never came: a row held for a message deleted before it reached this
+   * browser (`sync-deleted`). Never forwarded as a message: its signature no longer covers what it
+   * holds; a catch-up forwards its place with `deletedBy` instead.
+   */
+  deleted?: true;
+  /**
+   * Deleted rows: the hash of the statement the author signed for it, as its tombstone names it. The
+   * author's next message links to it (`prev`); the text it was made from is gone.
+   */
+  hash?: string;
+  /** Deleted rows: the id of the author's tombstone, forwarded with its place in a catch-up. */
+  deletedBy?: string;
+  /**
+   * A deleted row held from a forwarded place while its author's key is not known here
+   * (`awaitingKey`): the tombstone that vouches for it, checked once the key is; then dropped.
+   */
+  proof?: ChatMessage;
 }
 
 /** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */
@@ -114,9 +147,17 @@ export function toWire(message: ChatMessage): ChatMessage {
   if (message.text !== undefined) wire.text = message.text;
   if (message.file !== undefined) wire.file = message.file;
   if (message.reaction !== undefined) wire.reaction = message.reaction;
+  if (message.edit !== undefined) wire.edit = message.edit;
+  if (message.tombstone !== undefined) wire.tombstone = message.tombstone;
+  if (message.replyTo !== undefined) wire.replyTo = message.replyTo;
   if (message.prev !== undefined) wire.prev = message.prev;
   if (isSigned(message)) wire.sig = message.sig;
   return wire;
+}
+
+/** Whether a message is an entry of the log, not one folded into another (reaction, edit, tombstone). */
+export function isLogEntry(message: Pick<ChatMessage, 'reaction' | 'edit' | 'tombstone'>): boolean {
+  return message.reaction === undefined && message.edit === undefined && message.tombstone === undefined;
 }
 
 /** Whether a message carries a signature (rows from before v7 may hold something else in `sig`). */

@@ -30,6 +30,25 @@ const message = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** A message with `overrides` and no text (an edit or tombstone). */
+const action = (overrides: Record<string, unknown>) => {
+  const { text: _text, ...rest } = message(overrides);
+  return rest;
+};
+/** A tombstone body for message `target`, at seq 1. */
+const tombstoneOf = (target: string) => ({ target, seq: 1, sentAt: 1700000000000, hash: 'ef'.repeat(32) });
+/** The place of deleted message 2 with its author's tombstone (message 3). */
+const deletedPlace = (overrides: Record<string, unknown> = {}) => ({
+  id: id(2),
+  conversation: 'lobby',
+  author: 'alice',
+  seq: 1,
+  sentAt: 1700000000000,
+  hash: 'ef'.repeat(32),
+  tombstone: action({ id: id(3), conversation: 'lobby', seq: 2, tombstone: tombstoneOf(id(2)) }),
+  ...overrides,
+});
+
 const isBadFrame = (error: unknown) => error instanceof ProtocolError && error.code === ErrorCode.BadFrame;
 
 const validPeerFrames: unknown[] = [
@@ -50,6 +69,10 @@ const validPeerFrames: unknown[] = [
     ],
   },
   { type: 'sync-batch', conversation: 'group:g0123456789abcdef01234567', messages: [message()] },
+  { type: 'message', message: message({ text: 'yes', replyTo: id(2) }) },
+  { type: 'message', message: action({ edit: { target: id(2), text: 'fixed' } }) },
+  { type: 'message', message: action({ tombstone: tombstoneOf(id(2)) }) },
+  { type: 'sync-deleted', conversation: 'lobby', deleted: [deletedPlace()] },
 ];
 
 test('parsePeerFrame accepts every valid peer frame as it is', () => {
@@ -112,6 +135,46 @@ const invalidPeerFrames: Array<[string, string]> = [
   [
     'a sync-batch with a bad message',
     JSON.stringify({ type: 'sync-batch', conversation: 'lobby', messages: [message({ seq: 0 })] }),
+  ],
+  [
+    'a reply that is not text',
+    JSON.stringify({
+      type: 'message',
+      message: message({ text: undefined, replyTo: id(2), tombstone: tombstoneOf(id(2)) }),
+    }),
+  ],
+  [
+    'a message with two bodies',
+    JSON.stringify({ type: 'message', message: message({ edit: { target: id(2), text: 'x' } }) }),
+  ],
+  [
+    'a tombstone without its place',
+    JSON.stringify({ type: 'message', message: message({ text: undefined, tombstone: { target: id(2) } }) }),
+  ],
+  ['an empty sync-deleted', '{"type":"sync-deleted","conversation":"lobby","deleted":[]}'],
+  [
+    'a sync-deleted place without a tombstone',
+    JSON.stringify({
+      type: 'sync-deleted',
+      conversation: 'lobby',
+      deleted: [deletedPlace({ tombstone: undefined })],
+    }),
+  ],
+  [
+    'a sync-deleted place with text',
+    JSON.stringify({
+      type: 'sync-deleted',
+      conversation: 'lobby',
+      deleted: [deletedPlace({ text: 'kept' })],
+    }),
+  ],
+  [
+    'a sync-deleted over the batch size',
+    JSON.stringify({
+      type: 'sync-deleted',
+      conversation: 'lobby',
+      deleted: Array.from({ length: MAX_SYNC_BATCH + 1 }, (_, i) => deletedPlace({ id: id(i + 10) })),
+    }),
   ],
 ];
 

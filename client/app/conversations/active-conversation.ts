@@ -6,16 +6,12 @@
  */
 import { ErrorCode, ProtocolError } from '../../../shared/errors.js';
 import { VoiceInfo } from '../../../shared/file-protocol.js';
-import {
-  LOBBY_CONVERSATION,
-  MessageText,
-  ReactionEmoji,
-  directPeerOf,
-} from '../../../shared/peer-protocol.js';
+import { LOBBY_CONVERSATION, ReactionEmoji, directPeerOf } from '../../../shared/peer-protocol.js';
 import { randomHex } from '../../net/random-id.js';
 import type { LinkRoute } from '../../net/link-route.js';
 import type { PeerState } from '../../net/peer-mesh.js';
 import type { AccountStore } from '../../storage/account-store.js';
+import { isLogEntry } from '../../storage/stored-message.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { Notifier } from '../attention/notifier.js';
 import type { ReadReceipts } from '../attention/read-receipts.js';
@@ -29,6 +25,7 @@ import type { ConversationKind, Directory } from '../roster/directory.js';
 // eslint-disable-next-line no-restricted-imports
 import { voiceFileName } from '../voice/voice-recording.js';
 import { equivocationNotice } from './equivocation.js';
+import { checkText, sendDeletion, sendEdit } from './own-changes.js';
 import { compareMessages } from './message-view.js';
 import type { MessageView } from './message-view.js';
 import { OpenConversation, PAGE_SIZE } from './open-conversation.js';
@@ -81,7 +78,7 @@ export interface ActiveConversationDeps {
   readonly directory: Directory;
   readonly store: Pick<
     AccountStore,
-    'listConversation' | 'listAround' | 'getMessage' | 'markRead' | 'authorship'
+    'listConversation' | 'listAround' | 'getMessage' | 'markRead' | 'authorship' | 'redactions'
   >;
   readonly list: Pick<ConversationList, 'active' | 'markRead'>;
   readonly delivery: Pick<OutboxDelivery, 'send' | 'recipientsOf'>;
@@ -184,6 +181,25 @@ export class ActiveConversation {
     this.#deps.changed();
   }
 
+  /**
+   * Shows message `id` of the open conversation (a reply's quote activated): focused where it is
+   * held, else the page around it is read, as a search result opens its conversation at a message.
+   * A message not stored in this conversation changes nothing.
+   */
+  async show(id: string): Promise<void> {
+    const open = this.#requireOpen();
+    if (open.shows(id)) {
+      this.#focus = { open, id };
+      this.#deps.changed();
+      return;
+    }
+    const { messages, ends } = await this.#page(open, id);
+    if (this.#open !== open || this.#focus?.open !== open || this.#focus.id !== id) return;
+    open.set(messages, ends);
+    this.reportSeen();
+    this.#deps.changed();
+  }
+
   /** Whether the page is in view: messages arriving in the open conversation are read only if it is. */
   async setVisible(visible: boolean): Promise<void> {
     this.#visible = visible;
@@ -191,19 +207,39 @@ export class ActiveConversation {
     await this.#markReadIfSeen();
   }
 
-  /** Sends `text`. Throws `ProtocolError` for text the protocol refuses. */
-  async send(text: string): Promise<void> {
+  /**
+   * Sends `text`; with `replyTo`, as a reply to that message of the conversation. Throws
+   * `ProtocolError` for text the protocol refuses.
+   */
+  async send(text: string, options: { replyTo?: string } = {}): Promise<void> {
     const open = this.#requireOpen();
-    const checked = MessageText.safeParse(text);
-    if (!checked.success) {
-      const tooLong = checked.error.issues.some((issue) => issue.message.includes('longer'));
-      throw new ProtocolError(tooLong ? ErrorCode.TextTooLong : ErrorCode.BadFrame, checked.error.message);
-    }
+    checkText(text);
+    const { replyTo } = options;
+    if (replyTo !== undefined && !open.shows(replyTo)) throw new TypeError(`no message ${replyTo} is shown`);
     const { conversation } = open;
     await this.#toNewest(open);
     this.#deps.list.active(conversation);
     this.#deps.typing.sent(conversation);
-    await this.#deps.delivery.send(conversation, { text }, (message) => this.#shown(open, message));
+    const body = replyTo === undefined ? { text } : { text, replyTo };
+    await this.#deps.delivery.send(conversation, body, (message) => this.#shown(open, message));
+  }
+
+  /**
+   * **Edit**: replaces the text of this user's message `target` for every member. Throws
+   * `ProtocolError` for text the protocol refuses, `TypeError` for a message that is not ours.
+   */
+  async edit(target: string, text: string): Promise<void> {
+    const open = this.#requireOwn(target);
+    await sendEdit(this.#deps, open.conversation, target, text, (message) => this.#shown(open, message));
+  }
+
+  /**
+   * **Delete for everyone**: this user's message `target` is removed from every member's storage
+   * (a signed tombstone travels like any message) and from this browser's at once.
+   */
+  async deleteForEveryone(target: string): Promise<void> {
+    const open = this.#requireOwn(target);
+    await sendDeletion(this.#deps, open.conversation, target, (message) => this.#shown(open, message));
   }
 
   /** Sends each file, one message per file, in the order given. */
@@ -333,7 +369,7 @@ export class ActiveConversation {
     const { store } = this.#deps;
     const { conversation } = open;
     const target = at === undefined ? undefined : await store.getMessage(at);
-    if (!target || target.conversation !== conversation || target.reaction) {
+    if (!target || target.conversation !== conversation || !isLogEntry(target)) {
       const messages = await store.listConversation(conversation, { limit: PAGE_SIZE });
       return { messages, ends: { older: shownCount(messages) >= PAGE_SIZE, newer: false } };
     }
@@ -363,6 +399,14 @@ export class ActiveConversation {
     open.set(messages, { older: shownCount(messages) >= PAGE_SIZE, newer: false });
     if (this.#focus?.open === open) this.#focus = null;
     this.#deps.changed();
+  }
+
+  /** The open conversation, which shows `target`, a message of this user's. */
+  #requireOwn(target: string): OpenConversation {
+    const open = this.#requireOpen();
+    if (open.authorOf(target) !== this.#deps.directory.me)
+      throw new TypeError(`message ${target} is not ours`);
+    return open;
   }
 
   #requireOpen(): OpenConversation {
@@ -397,7 +441,7 @@ export class ActiveConversation {
   }
 }
 
-/** How many messages of a page the log shows (reactions are folded into them). */
+/** How many messages of a page the log shows (reactions, edits and tombstones are folded into them). */
 function shownCount(page: readonly StoredMessage[]): number {
-  return page.filter((message) => message.reaction === undefined).length;
+  return page.filter(isLogEntry).length;
 }

@@ -7,7 +7,7 @@
  * stand regardless (a member can sign nonsense in their own name).
  */
 import { MAX_SYNC_BATCH } from '../../../shared/peer-protocol.js';
-import type { ChatMessage } from '../../../shared/peer-protocol.js';
+import type { ChatMessage, DeletedMessage } from '../../../shared/peer-protocol.js';
 import type { Verdict } from '../identity/message-signing.js';
 import type { Directory } from '../roster/directory.js';
 import type { Warn } from '../warn.js';
@@ -87,6 +87,28 @@ export function seqReach(
   return { beyond };
 }
 
+/**
+ * Why a forwarded deleted message's place is not what its tombstone names, or null: the tombstone
+ * must be one (a `tombstone` body), by the same author in the same conversation, for this message
+ * id at this seq and date with this statement hash. Its signature is checked on top.
+ */
+export function placeProblem(deleted: DeletedMessage): string | null {
+  const { tombstone } = deleted;
+  const body = tombstone.tombstone;
+  if (!body) return 'without a tombstone';
+  if (tombstone.author !== deleted.author) return `with a tombstone by ${tombstone.author}`;
+  if (tombstone.conversation !== deleted.conversation) return 'with a tombstone of another conversation';
+  if (body.target !== deleted.id) return 'with a tombstone for another message';
+  const samePlace = body.seq === deleted.seq && body.sentAt === deleted.sentAt && body.hash === deleted.hash;
+  return samePlace ? null : 'with a tombstone naming another place';
+}
+
+/** A deleted message's place as a bodiless message: what the arrival checks read of it. */
+export function placeAsMessage(deleted: DeletedMessage): ChatMessage {
+  const { id, conversation, author, seq, sentAt } = deleted;
+  return { id, conversation, author, seq, sentAt };
+}
+
 export function warnConflict(warn: Warn, peer: string, id: string): void {
   warn(`${peer} sent message ${id} with another body than the one stored: the stored one stays`);
 }
@@ -97,8 +119,9 @@ export function differsFrom(stored: ChatMessage, incoming: ChatMessage): boolean
 }
 
 function bodyKey(message: ChatMessage): string {
-  const { conversation, author, seq, sentAt, text, file, reaction } = message;
-  return JSON.stringify([conversation, author, seq, sentAt, text ?? null, file ?? null, reaction ?? null]);
+  const { conversation, author, seq, sentAt, text, file, reaction, edit, tombstone, replyTo } = message;
+  const body = [text, file, reaction, edit, tombstone, replyTo].map((part) => part ?? null);
+  return JSON.stringify([conversation, author, seq, sentAt, ...body]);
 }
 
 /** Why a signature verdict refuses a message from a peer, or null when it is good. */

@@ -40,6 +40,8 @@ export async function reviewCopies(
 ): Promise<void> {
   for (const copy of copies) {
     const byId = await deps.store.getMessage(copy.id);
+    // Deleted here: its author took it back; a copy that still says something is no second history.
+    if (byId?.deleted) continue;
     if (byId && !differsFrom(byId, copy)) continue;
     const first = byId ?? (await deps.store.authorship.at(copy.conversation, copy.author, copy.seq));
     if (!first) continue;

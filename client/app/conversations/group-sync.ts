@@ -10,7 +10,7 @@
  * own messages still waiting in its outbox for this peer are left to the outbox, which sends them.
  */
 import { MAX_SYNC_AUTHORS } from '../../../shared/peer-protocol.js';
-import type { ChatMessage, PeerFrame } from '../../../shared/peer-protocol.js';
+import type { ChatMessage, DeletedMessage, PeerFrame } from '../../../shared/peer-protocol.js';
 import { systemClock } from '../../net/clock.js';
 import type { Clock } from '../../net/clock.js';
 import type { AccountStore } from '../../storage/account-store.js';
@@ -18,9 +18,16 @@ import { isSigned } from '../../storage/stored-message.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { Directory } from '../roster/directory.js';
-import { forwardedProblem, seqReach, signatureProblem } from './arrival-checks.js';
+import {
+  forwardedProblem,
+  placeAsMessage,
+  placeProblem,
+  seqReach,
+  signatureProblem,
+} from './arrival-checks.js';
 import type { Inbox } from './inbox.js';
-import { takeBatch } from './sync-batches.js';
+import { idsOf, takeSyncFrame, tombstonesOf } from './sync-batches.js';
+import type { SyncFrame } from './sync-batches.js';
 
 /** How many batches of one stream may wait for their ack at once. */
 export const SYNC_BATCHES_IN_FLIGHT = 4;
@@ -37,6 +44,7 @@ export const SYNC_LEADER_FIRST_MS = 10_000;
 
 type SyncHeadsFrame = Extract<PeerFrame, { type: 'sync-heads' }>;
 type SyncBatchFrame = Extract<PeerFrame, { type: 'sync-batch' }>;
+type SyncDeletedFrame = Extract<PeerFrame, { type: 'sync-deleted' }>;
 
 export interface GroupSyncDeps {
   readonly links: Pick<PeerLinks, 'send' | 'warn'>;
@@ -45,9 +53,9 @@ export interface GroupSyncDeps {
   /**
    * The way in: signatures checked (`check`), forwarded messages stored (`storeBatch`, already checked
    * here, in one go; `awaiting`: ids whose author's key is not known yet), and an author's held
-   * messages checked once their key is (`settleHeld`).
+   * messages checked once their key is (`settleHeld`); deleted messages' places held (`holdDeleted`).
    */
-  readonly inbox: Pick<Inbox, 'check' | 'storeBatch' | 'settleHeld'>;
+  readonly inbox: Pick<Inbox, 'check' | 'storeBatch' | 'settleHeld' | 'actionProblem' | 'holdDeleted'>;
   /** Time for the leader's quiet period; injected so tests can step it. */
   readonly clock?: Clock;
 }
@@ -57,6 +65,8 @@ interface Stream {
   peer: string;
   conversation: string;
   queue: StoredMessage[];
+  /** The tombstones of the deleted rows in `queue`, by id: each goes with its target's place. */
+  tombstones: ReadonlyMap<string, ChatMessage>;
   inFlight: Array<Set<string>>;
 }
 
@@ -116,17 +126,16 @@ export class GroupSync {
       this.#deps.store.missingFor(conversation, heads, since),
       this.#outboxIds(peer),
     ]);
-    const stream: Stream = {
-      peer,
-      conversation,
-      // Their own messages they have, or will get back from nobody: never send them anyone's word
-      // for it. Our own that the outbox still holds for them go out through the outbox.
-      // Unsigned ones (stored before messages were signed) are refused by every receiver: not sent.
-      queue: missing.filter(
-        (message) => message.author !== peer && !outbox.has(message.id) && isSigned(message),
-      ),
-      inFlight: [],
-    };
+    // Their own messages they have, or will get back from nobody: never send them anyone's word
+    // for it. Our own that the outbox still holds for them go out through the outbox.
+    // Unsigned ones (stored before messages were signed) are refused by every receiver: not sent.
+    // Deleted ones go as their place with their tombstone (a hole would stall the author's seqs).
+    const queue = missing.filter(
+      (message) =>
+        message.author !== peer && !outbox.has(message.id) && (isSigned(message) || message.deleted),
+    );
+    const tombstones = await tombstonesOf(queue, (id) => this.#deps.store.getMessage(id));
+    const stream: Stream = { peer, conversation, queue, tombstones, inFlight: [] };
     this.#streams.set(streamKey(peer, conversation), stream);
     this.#fill(stream);
   }
@@ -143,18 +152,80 @@ export class GroupSync {
 
   /** Messages `peer` forwarded: each is checked, stored unless known, and the batch acked. */
   async onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
+    await this.#forwarded(peer, frame, async () => {
+      const { accepted, awaiting } = await this.#acceptable(peer, frame);
+      if (accepted.length === 0) return;
+      await this.#deps.inbox.storeBatch(peer, frame.conversation, accepted, awaiting);
+    });
+  }
+
+  /**
+   * Places of deleted messages `peer` forwarded: each whose tombstone names it and verifies against
+   * its author's pinned key is held (a deleted row: no hole in the author's seqs, none of its text);
+   * the rest are dropped with a warning. Acked like a batch.
+   */
+  async onDeleted(peer: string, frame: SyncDeletedFrame): Promise<void> {
+    await this.#forwarded(peer, frame, async () => {
+      const { accepted, awaiting } = await this.#acceptablePlaces(peer, frame);
+      if (accepted.length > 0) await this.#deps.inbox.holdDeleted(peer, accepted, awaiting);
+    });
+  }
+
+  /**
+   * One forwarded frame: only from a member of its group, taken in (`takeIn`) while the leader's
+   * quiet timer waits, then acked — stored or refused, the sender may go on.
+   */
+  async #forwarded(peer: string, frame: SyncFrame, takeIn: () => Promise<void>): Promise<void> {
     const { conversation } = frame;
     if (!this.#shared(peer, conversation)) {
-      this.#deps.links.warn(`${peer} forwarded messages of ${conversation}, which we do not share`);
+      const what = frame.type === 'sync-batch' ? 'messages' : 'deleted messages';
+      this.#deps.links.warn(`${peer} forwarded ${what} of ${conversation}, which we do not share`);
       return;
     }
     const fromLeader = this.#catching.get(conversation)?.leader === peer;
     if (fromLeader) this.#leaderQuietFor(conversation, Infinity);
-    const { accepted, awaiting } = await this.#acceptable(peer, frame);
-    if (accepted.length > 0) await this.#deps.inbox.storeBatch(peer, conversation, accepted, awaiting);
+    await takeIn();
     if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
-    // Processed, stored or refused: the sender may go on.
-    this.#deps.links.send(peer, { type: 'ack', ids: frame.messages.map((message) => message.id) });
+    this.#deps.links.send(peer, { type: 'ack', ids: idsOf(frame) });
+  }
+
+  /**
+   * The forwarded places that pass the arrival checks (as messages would), that their tombstone
+   * names exactly, whose tombstone's signature is valid — or, when this browser never met the
+   * author, carries a signature to check once it does (`awaiting`), as forwarded messages do — and
+   * whose seq is within reach.
+   */
+  async #acceptablePlaces(
+    peer: string,
+    frame: SyncDeletedFrame,
+  ): Promise<{ accepted: DeletedMessage[]; awaiting: Set<string> }> {
+    const { conversation } = frame;
+    const { directory, store, links, inbox } = this.#deps;
+    const now = Date.now();
+    const refuse = (deleted: DeletedMessage, problem: string): void =>
+      links.warn(`${peer} forwarded deleted message ${deleted.id} of ${deleted.author} ${problem}`);
+    const checked = frame.deleted.filter((deleted) => {
+      const problem =
+        forwardedProblem(conversation, placeAsMessage(deleted), directory, now) ?? placeProblem(deleted);
+      if (problem) refuse(deleted, problem);
+      return problem === null;
+    });
+    const verdicts = await inbox.check(checked.map((deleted) => deleted.tombstone));
+    const awaiting = new Set<string>();
+    const signed = checked.filter((deleted, i) => {
+      const verdict = verdicts[i]!;
+      if (verdict === 'unknown-key') awaiting.add(deleted.id);
+      const problem = verdict === 'unknown-key' ? null : signatureProblem(verdict);
+      if (problem) refuse(deleted, `with a tombstone ${problem}`);
+      return problem === null;
+    });
+    const places = signed.map(placeAsMessage);
+    const { beyond } = seqReach(places, await store.heads(conversation));
+    const accepted = signed.filter((deleted, i) => {
+      if (beyond.has(places[i]!)) refuse(deleted, `at seq ${deleted.seq}, which is out of reach`);
+      return !beyond.has(places[i]!);
+    });
+    return { accepted, awaiting };
   }
 
   /**
@@ -185,11 +256,17 @@ export class GroupSync {
         links.warn(`${peer} forwarded a message of ${message.author} ${problem} into ${conversation}`);
       return problem === null;
     });
-    const { beyond } = seqReach(signed, await store.heads(conversation));
+    const problems = await Promise.all(signed.map((message) => inbox.actionProblem(message)));
+    const allowed = signed.filter((message, i) => {
+      const problem = problems[i];
+      if (problem) links.warn(`${peer} forwarded a message of ${message.author} ${problem}`);
+      return !problem;
+    });
+    const { beyond } = seqReach(allowed, await store.heads(conversation));
     for (const message of beyond) {
       links.warn(`${peer} forwarded seq ${message.seq} of ${message.author}, which is out of reach`);
     }
-    return { accepted: signed.filter((message) => !beyond.has(message)), awaiting };
+    return { accepted: allowed.filter((message) => !beyond.has(message)), awaiting };
   }
 
   /** The connection to `peer` closed: what was streaming starts over on the next `sync-heads`. */
@@ -255,9 +332,9 @@ export class GroupSync {
     const key = streamKey(stream.peer, stream.conversation);
     if (this.#streams.get(key) !== stream) return;
     while (stream.inFlight.length < SYNC_BATCHES_IN_FLIGHT && stream.queue.length > 0) {
-      const batch = takeBatch(stream.queue);
-      stream.inFlight.push(new Set(batch.map((message) => message.id)));
-      const frame = { type: 'sync-batch', conversation: stream.conversation, messages: batch } as const;
+      const frame = takeSyncFrame(stream.conversation, stream.queue, stream.tombstones);
+      if (!frame) break;
+      stream.inFlight.push(new Set(idsOf(frame)));
       if (!this.#deps.links.send(stream.peer, frame)) {
         this.#streams.delete(key);
         return;

@@ -4,7 +4,7 @@
  * raises a notification; the messenger owns what is open and whether the page is in view.
  */
 import { ErrorCode } from '../../../shared/errors.js';
-import type { ChatMessage } from '../../../shared/peer-protocol.js';
+import type { ChatMessage, DeletedMessage } from '../../../shared/peer-protocol.js';
 import type { AccountStore } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
@@ -16,6 +16,7 @@ import { sentAtProblem, signatureProblem } from './arrival-checks.js';
 import { equivocationNotice, reviewChain, reviewCopies } from './equivocation.js';
 import type { CopyReviewDeps } from './equivocation.js';
 import { raisesAttention } from './reactions.js';
+import { actionProblem } from './action-checks.js';
 
 export interface InboxDeps {
   readonly links: Pick<PeerLinks, 'send' | 'warn'>;
@@ -67,7 +68,9 @@ export class Inbox {
   /** A live message from `peer`: checked (its signature too), stored (shown first if open), acked. */
   async receive(peer: string, message: ChatMessage): Promise<void> {
     const problem =
-      this.#problemWith(peer, message) ?? signatureProblem((await this.#deps.verifier.check([message]))[0]!);
+      this.#problemWith(peer, message) ??
+      signatureProblem((await this.#deps.verifier.check([message]))[0]!) ??
+      (await this.actionProblem(message));
     if (problem) {
       this.#deps.links.warn(`${peer} sent a message ${problem} (${ErrorCode.ForbiddenConversation})`);
       // It may have been shown as it arrived (`showArriving`): it goes.
@@ -87,6 +90,56 @@ export class Inbox {
     // After the ack, so the author has stored its own message by the time the receipt arrives.
     if (this.#deps.open()?.conversation === message.conversation) this.#deps.seen();
     if (message.file) void this.#deps.fileArrived(incomingRow(message, Date.now()));
+  }
+
+  /** Why an edit or tombstone may not be stored (its author is not its target's), or null. */
+  actionProblem(message: ChatMessage): Promise<string | null> {
+    return actionProblem(message, (id) => this.#deps.store.getMessage(id));
+  }
+
+  /**
+   * Places of deleted messages forwarded by `peer`, already checked against their tombstones: each
+   * is held as a deleted row (shown as deleted if its conversation is open); one whose message is
+   * stored here has its tombstone applied instead; one whose seq holds another message is refused.
+   * `awaiting`: ids of places whose author's key is not known yet (their tombstone is checked once
+   * it is, by `settleHeld`).
+   */
+  async holdDeleted(
+    peer: string,
+    places: readonly DeletedMessage[],
+    awaiting: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
+    const receivedAt = Date.now();
+    for (const place of places) {
+      const result = await this.#deps.store.redactions.hold(place, receivedAt, awaiting.has(place.id));
+      if (result.kind === 'taken') {
+        this.#deps.links.warn(
+          `${peer} forwarded deleted message ${place.id} at seq ${place.seq} of ${place.author}, which holds another message`,
+        );
+      } else if (result.kind === 'stored' && !awaiting.has(place.id)) {
+        const problem = await this.actionProblem(place.tombstone);
+        if (problem) this.#deps.links.warn(`${peer} forwarded a tombstone ${problem}`);
+        else await this.#redact(place.tombstone);
+      } else if (result.kind === 'held') {
+        const open = this.#deps.open();
+        if (open?.conversation !== place.conversation) continue;
+        open.upsert(result.row);
+        this.#deps.changed();
+      }
+    }
+  }
+
+  /**
+   * A tombstone was stored: its target's text goes from storage, and from view. A target not
+   * stored yet gets a deleted row in its place, so when it comes it is a duplicate, text unstored.
+   */
+  async #redact(message: ChatMessage): Promise<void> {
+    const result = await this.#deps.store.redactions.redact(message);
+    if (result.kind !== 'redacted' && result.kind !== 'held') return;
+    const open = this.#deps.open();
+    if (open?.conversation !== message.conversation) return;
+    open.upsert(result.row);
+    this.#deps.changed();
   }
 
   /** Takes message `id` out of the open conversation unless it is stored (a copy of it may be). */
@@ -136,6 +189,7 @@ export class Inbox {
     }
     const result = await this.#deps.store.addIncomingMessage(message, { unread: !seen, receivedAt });
     if (result === 'duplicate') return result;
+    if (message.tombstone) await this.#redact(message);
     // A reaction only changes how its message looks: it is not news, so it does not list the
     // conversation as active (nor stop its author's typing).
     if (!raisesAttention(message)) return result;
@@ -186,6 +240,10 @@ export class Inbox {
           ]
         : counted;
     const fresh = new Set(stored);
+    // A tombstone takes text away for good: only once its signature is checked (`settleHeld`).
+    for (const message of messages)
+      if (message.tombstone && fresh.has(message.id) && !awaiting.has(message.id))
+        await this.#redact(message);
     const known = messages.filter((message) => !fresh.has(message.id));
     if (known.length > 0) await reviewCopies(this.#review, peer, known, (copy) => !awaiting.has(copy.id));
     const checked = messages.filter((message) => fresh.has(message.id) && !awaiting.has(message.id));
@@ -194,7 +252,8 @@ export class Inbox {
     if (!seen)
       this.#deps.notify(
         conversation,
-        messages.filter((message) => fresh.has(message.id)),
+        // Edits and deletions are no news to announce (the notifier passes over reactions itself).
+        messages.filter((message) => fresh.has(message.id) && raisesAttention(message)),
       );
     for (const message of messages) {
       if (!fresh.has(message.id)) continue;
@@ -219,7 +278,8 @@ export class Inbox {
     const { store, verifier, links } = this.#deps;
     const held = await store.authorship.awaitingKeyOf(author);
     if (held.length === 0) return;
-    const verdicts = await verifier.check(held);
+    // A held deleted row stands on its tombstone: that is what is checked.
+    const verdicts = await verifier.check(held.map((message) => message.proof ?? message));
     const verified = held.filter((_, i) => verdicts[i] === 'valid').map((message) => message.id);
     const forged = held.filter((_, i) => verdicts[i] === 'invalid').map((message) => message.id);
     const kept = await store.authorship.settle(verified, forged);
@@ -231,6 +291,7 @@ export class Inbox {
     const open = this.#deps.open();
     for (const id of forged) open?.remove(id);
     for (const row of kept) open?.upsert(row);
+    for (const row of kept) if (row.tombstone) await this.#redact(row);
     this.#deps.changed();
   }
 }

@@ -2,6 +2,7 @@
 import { isSigned } from '../../storage/stored-message.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { FileView } from '../files/file-view.js';
+import type { Amended } from './message-edits.js';
 import type { ReactionSummary } from './reactions.js';
 
 // Components read every view type of a message from here.
@@ -38,20 +39,41 @@ export interface MessageView {
   readonly reactions: readonly ReactionSummary[];
   /** Absent: `signed` (views made before signatures existed, in tests). */
   readonly authorship?: Authorship;
+  /** Its author changed its text (the text above is the latest); absent: not edited. */
+  readonly edited?: boolean;
+  /** Its author deleted it for everyone: text and file are gone; absent: not deleted. */
+  readonly deleted?: boolean;
+  /** A reply: what it answers; absent or null: not a reply. */
+  readonly replyTo?: ReplyQuote | null;
 }
+
+/** The message a reply answers, as the reply quotes it. */
+export interface ReplyQuote {
+  readonly id: string;
+  /** Empty when the answered message is not loaded here. */
+  readonly author: string;
+  /** The start of its text (or file name); empty when not loaded or deleted. */
+  readonly snippet: string;
+}
+
+/** How much of an answered message a quote shows. */
+export const QUOTE_LENGTH = 80;
 
 export function toMessageView(
   message: StoredMessage,
   me: string,
   file: FileView | null = null,
   reactions: readonly ReactionSummary[] = [],
+  amended: Amended | null = null,
+  replyTo: ReplyQuote | null = null,
 ): MessageView {
   const own = message.author === me;
+  const deleted = amended?.deleted === true || message.deleted === true;
   return {
     id: message.id,
     author: message.author,
-    text: message.text ?? '',
-    file,
+    text: deleted ? '' : (amended?.text ?? message.text ?? ''),
+    file: deleted ? null : file,
     sentAt: message.sentAt,
     own,
     state: own ? deliveryState(message) : 'received',
@@ -60,6 +82,9 @@ export function toMessageView(
     readCount: message.readBy?.filter((user) => message.recipients.includes(user)).length ?? 0,
     reactions,
     authorship: message.awaitingKey !== undefined ? 'unverified' : isSigned(message) ? 'signed' : 'unsigned',
+    ...(amended?.edited && !deleted ? { edited: true } : {}),
+    ...(deleted ? { deleted: true } : {}),
+    ...(replyTo && !deleted ? { replyTo } : {}),
   };
 }
 

@@ -1,15 +1,17 @@
 /**
- * The messages of the conversation on screen, kept in view order, with their views cached. Reaction
- * messages are not shown as messages: they are folded into the reactions of the messages they target.
+ * The messages of the conversation on screen, kept in view order, with their views cached. Reaction,
+ * edit and tombstone messages are not shown as messages: they are folded into the messages they target.
  *
  * A long history is held as a window of pages: the newest page (or the one around a message opened
- * from a search), pages before or after it as the person scrolls, never more than `VIEW_LIMIT`
- * messages: taking in a page drops as many from the far end. `older` and `newer` say whether the
- * store holds messages beyond either end of the window.
+ * from a search or a reply's quote), pages before or after it as the person scrolls, never more than
+ * `VIEW_LIMIT` messages: taking in a page drops as many from the far end. `older` and `newer` say
+ * whether the store holds messages beyond either end of the window.
  */
+import { isLogEntry } from '../../storage/stored-message.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
-import { compareMessages, toMessageView } from './message-view.js';
-import type { FileView, MessageView } from './message-view.js';
+import { EditFold } from './message-edits.js';
+import { QUOTE_LENGTH, compareMessages, toMessageView } from './message-view.js';
+import type { FileView, MessageView, ReplyQuote } from './message-view.js';
 import { ReactionFold } from './reactions.js';
 
 /** How many messages of a conversation are held in view at most (reactions not counted). */
@@ -34,6 +36,8 @@ export class OpenConversation {
   /** Ids of the reaction messages taken in, so `has` knows them too. */
   readonly #reactionIds = new Set<string>();
   #ends: WindowEnds = { older: false, newer: false };
+  /** Edits and deletions, by target. */
+  readonly #edits = new EditFold();
 
   readonly #fileView: (message: StoredMessage) => FileView | null;
   /** What the conversation says above its log (equivocation found in it), oldest first. */
@@ -82,6 +86,7 @@ export class OpenConversation {
   set(messages: StoredMessage[], ends: WindowEnds = { older: false, newer: false }): void {
     this.#reactions.clear();
     this.#reactionIds.clear();
+    this.#edits.clear();
     this.#messages = this.#takeIn(messages);
     this.#ends = { ...ends };
     this.#views = null;
@@ -168,6 +173,10 @@ export class OpenConversation {
       if (target !== null && this.shows(target)) this.#views = null;
       return;
     }
+    if (!isLogEntry(message)) {
+      if (this.#addAction(message) !== null) this.#views = null;
+      return;
+    }
     this.#views = null;
     const index = this.#messages.findIndex((m) => m.id === message.id);
     if (index >= 0) {
@@ -190,8 +199,18 @@ export class OpenConversation {
         let view = this.#viewCache.get(message);
         const file = message.file ? this.#fileView(message) : null;
         const reactions = this.#reactions.summaryOf(message.id);
-        if (!view || view.file !== file || view.reactions !== reactions) {
-          view = toMessageView(message, this.#me, file, reactions);
+        const amended = this.#amend(message);
+        const quote = message.replyTo === undefined ? null : this.#quoteOf(message.replyTo);
+        if (
+          !view ||
+          view.file !== file ||
+          view.reactions !== reactions ||
+          view.text !== amended.text ||
+          (view.edited ?? false) !== amended.edited ||
+          (view.deleted ?? false) !== amended.deleted ||
+          view.replyTo?.snippet !== quote?.snippet
+        ) {
+          view = toMessageView(message, this.#me, file, reactions, amended, quote);
           this.#viewCache.set(message, view);
         }
         return view;
@@ -205,6 +224,7 @@ export class OpenConversation {
     const shown: StoredMessage[] = [];
     for (const message of page) {
       if (message.reaction) this.#addReaction(message);
+      else if (!isLogEntry(message)) this.#addAction(message);
       else if (message.conversation === this.conversation) shown.push(message);
     }
     return shown;
@@ -223,6 +243,29 @@ export class OpenConversation {
     if (extra <= 0) return;
     this.#messages.splice(0, extra);
     this.#ends.older = true;
+  }
+
+  /** The author of a shown message, or null: whom an edit or deletion of it must come from. */
+  authorOf(id: string): string | null {
+    return this.#messages.find((m) => m.id === id)?.author ?? null;
+  }
+
+  #amend(message: StoredMessage): ReturnType<EditFold['amend']> {
+    return this.#edits.amend(message.id, message.author, message.text ?? '', message.deleted === true);
+  }
+
+  /** What a reply to `id` quotes: the answered message as it reads now, if it is loaded. */
+  #quoteOf(id: string): ReplyQuote {
+    const target = this.#messages.find((m) => m.id === id);
+    if (!target) return { id, author: '', snippet: '' };
+    const amended = this.#amend(target);
+    const text = amended.deleted ? '' : amended.text || (target.file?.name ?? '');
+    return { id, author: target.author, snippet: text.slice(0, QUOTE_LENGTH) };
+  }
+
+  #addAction(message: StoredMessage): string | null {
+    this.#reactionIds.add(message.id);
+    return this.#edits.add(message);
   }
 
   #addReaction(message: StoredMessage): string | null {

@@ -6,7 +6,7 @@
  */
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION } from '../../../shared/peer-protocol.js';
-import type { ReactionBody } from '../../../shared/peer-protocol.js';
+import type { EditBody, ReactionBody, TombstoneBody } from '../../../shared/peer-protocol.js';
 import { randomHex } from '../../net/random-id.js';
 import type { AccountStore, OwnMessageDraft } from '../../storage/account-store.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
@@ -15,7 +15,7 @@ import type { Directory } from '../roster/directory.js';
 import type { DeviceKey } from '../identity/device-key.js';
 import { MessageSigner } from '../identity/message-signing.js';
 import { isSigned, toWire } from '../../storage/stored-message.js';
-import { takeBatch } from './sync-batches.js';
+import { idsOf, takeSyncFrame, tombstonesOf } from './sync-batches.js';
 
 export interface OutboxDeliveryDeps {
   readonly links: Pick<PeerLinks, 'send' | 'isOpen' | 'connect' | 'warn'>;
@@ -70,7 +70,12 @@ export class OutboxDelivery {
    */
   async send(
     conversation: string,
-    body: { text: string } | { file: FileInfo } | { reaction: ReactionBody },
+    body:
+      | { text: string; replyTo?: string }
+      | { file: FileInfo }
+      | { reaction: ReactionBody }
+      | { edit: EditBody }
+      | { tombstone: TombstoneBody },
     shown: (message: StoredMessage) => void,
     id: string = randomHex(16),
   ): Promise<void> {
@@ -176,11 +181,14 @@ export class OutboxDelivery {
       const pending = await this.#signUnsigned(await this.#deps.store.pendingFor(peer));
       const { batched, single, gone } = this.#sortPending(peer, pending);
       const sent = new Set<string>();
+      const tombstones = await tombstonesOf([...batched.values()].flat(), (id) =>
+        this.#deps.store.getMessage(id),
+      );
       for (const [conversation, queue] of batched) {
-        while (queue.length > 0) {
-          const messages = takeBatch(queue);
-          if (!this.#deps.links.send(peer, { type: 'sync-batch', conversation, messages })) break;
-          for (const message of messages) sent.add(message.id);
+        for (let frame = takeSyncFrame(conversation, queue, tombstones); frame;) {
+          if (!this.#deps.links.send(peer, frame)) break;
+          for (const id of idsOf(frame)) sent.add(id);
+          frame = takeSyncFrame(conversation, queue, tombstones);
         }
       }
       for (const message of single) {
@@ -206,7 +214,9 @@ export class OutboxDelivery {
    * seq order, each linked to the one before) and stored so: receivers refuse unsigned messages.
    */
   async #signUnsigned(pending: StoredMessage[]): Promise<StoredMessage[]> {
-    const unsigned = pending.filter((message) => !isSigned(message)).sort((a, b) => a.seq - b.seq);
+    const unsigned = pending
+      .filter((message) => !isSigned(message) && !message.deleted)
+      .sort((a, b) => a.seq - b.seq);
     if (unsigned.length === 0) return pending;
     const sealed = await Promise.all(unsigned.map((message) => this.#signer.seal(message)));
     const stored = new Map(
@@ -242,7 +252,10 @@ export class OutboxDelivery {
         else batched.set(conversation, [message]);
       }
     }
-    return { batched, single, gone };
+    // A deleted message need not reach anyone outside a group catch-up (whose seqs must have no
+    // hole): its tombstone says what there is to know.
+    for (const message of single) if (message.deleted) gone.push(message.id);
+    return { batched, single: single.filter((message) => !message.deleted), gone };
   }
 
   /** Records in one transaction that these messages went out (those not already marked). */

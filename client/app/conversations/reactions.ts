@@ -31,11 +31,16 @@ export interface ReactionMessage {
 export const NO_REACTIONS: readonly ReactionSummary[] = Object.freeze([]);
 
 /**
- * Whether a message calls for the user's attention (unread count, notification): a reaction does not.
+ * Whether a message calls for the user's attention (unread count, notification): a reaction, an edit
+ * or a deletion does not.
  * The one predicate for every place that counts or announces incoming messages.
  */
-export function raisesAttention(message: { reaction?: unknown }): boolean {
-  return message.reaction === undefined;
+export function raisesAttention(message: {
+  reaction?: unknown;
+  edit?: unknown;
+  tombstone?: unknown;
+}): boolean {
+  return message.reaction === undefined && message.edit === undefined && message.tombstone === undefined;
 }
 
 /** The latest reaction of one author with one emoji on one target. */

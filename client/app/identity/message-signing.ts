@@ -17,10 +17,15 @@ import type { DeviceKey } from './device-key.js';
 const encoder = new TextEncoder();
 
 /**
- * SHA-256 of a message's statement: what the author's next message names as its `prev`. Computed
- * by `crypto` (this page's provider unless a test injects one).
+ * SHA-256 of a message's statement: what the author's next message names as its `prev`. A deleted
+ * row's statement went with its text: it keeps the hash its author's tombstone named. Computed by
+ * `crypto` (this page's provider unless a test injects one).
  */
-export async function messageHash(message: Authored, crypto?: CryptoProvider): Promise<string> {
+export async function messageHash(
+  message: Authored & { deleted?: true; hash?: string },
+  crypto?: CryptoProvider,
+): Promise<string> {
+  if (message.deleted && message.hash !== undefined) return message.hash;
   const provider = crypto ?? (await cryptoProvider());
   return bytesToHex(await provider.digest('SHA-256', encoder.encode(messageStatement(message))));
 }

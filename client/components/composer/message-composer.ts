@@ -1,12 +1,15 @@
 import { localized, msg } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
+import type { PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { MAX_TEXT_BYTES, utf8ByteLength } from '../../../shared/peer-protocol.js';
 import './emoji-button.js';
 import type { EmojiChosenEvent } from './emoji-button.js';
 import { EMOJI_DATA_URL } from './emoji-data.js';
 import { ShortcodeCompletion, shortcodeCompletionStyles } from './shortcode-completion.js';
-import { FilesChosenEvent, MessageSendEvent } from '../events.js';
+import { FilesChosenEvent, MessageEditEvent, MessageSendEvent } from '../events.js';
+import './reply-bar.js';
+import type { ComposerTarget } from './reply-bar.js';
 import './voice-recorder.js';
 import { buttonStyles } from '../styles/buttons.js';
 import { paperclipIcon as paperclip } from '../styles/icons.js';
@@ -19,7 +22,10 @@ import { paperclipIcon as paperclip } from '../styles/icons.js';
  * selection). Typing `:ro` offers completions (`ShortcodeCompletion`); while they are offered Enter
  * does not send.
  *
- * @fires message-send - `MessageSendEvent`: Send or Enter with text that may be sent.
+ * @fires message-send - `MessageSendEvent`: Send or Enter with text that may be sent (a reply
+ *   carries what it answers).
+ * @fires message-edit - `MessageEditEvent`: the same while editing (`target` in mode `edit`).
+ * @fires reply-cancel - `ReplyCancelEvent`, from its `<reply-bar>` (**Cancel reply**).
  * @fires files-chosen - `FilesChosenEvent`: files chosen with **Attach file** or pasted.
  * @fires voice-recorded - `VoiceRecordedEvent`, from its `<voice-recorder>`.
  * @property placeholder - Placeholder text, e.g. who the message goes to.
@@ -77,6 +83,9 @@ export class MessageComposer extends LitElement {
   /** Where the emoji data comes from (the picker's and the shortcodes'); Parley's server serves it. */
   @property({ attribute: 'emoji-data-source' }) emojiDataSource = EMOJI_DATA_URL;
 
+  /** The message being answered (**Reply**) or edited (**Edit**); null: a new message. */
+  @property({ attribute: false }) target: ComposerTarget | null = null;
+
   @state() private tooLong = false;
   readonly #completion = new ShortcodeCompletion(this, {
     box: () => this.textarea,
@@ -94,6 +103,7 @@ export class MessageComposer extends LitElement {
 
   override render() {
     return html`
+      ${this.target ? html`<reply-bar .target=${this.target}></reply-bar>` : ''}
       <form @submit=${this.#onSubmit}>
         <button
           type="button"
@@ -226,7 +236,16 @@ export class MessageComposer extends LitElement {
     this.textarea.value = '';
     this.tooLong = false;
     this.#completion.close();
-    this.dispatchEvent(new MessageSendEvent(text));
+    const target = this.target;
+    if (target?.mode === 'edit') this.dispatchEvent(new MessageEditEvent(target.id, text));
+    else this.dispatchEvent(new MessageSendEvent(text, target?.id));
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Editing starts from the message's text, in the box, with the focus there.
+    if (!changed.has('target')) return;
+    if (this.target?.mode === 'edit') this.textarea.value = this.target.text;
+    if (this.target) this.textarea.focus();
   }
 }
 

@@ -11,6 +11,8 @@ import {
   GroupActionEvent,
   MessageTypingEvent,
 } from '../events.js';
+import type { MessageActionEvent } from '../events.js';
+import type { ComposerTarget } from '../composer/reply-bar.js';
 import type { OpenConversationView } from '../../app/messenger.js';
 import { typingText } from '../../app/attention/typing-indicator.js';
 import '../composer/message-composer.js';
@@ -148,6 +150,8 @@ export class ConversationView extends LitElement {
 
   /** Files are being dragged over the conversation. */
   @state() private dragging = false;
+  /** The message the composer answers or edits, in the conversation it belongs to. */
+  @state() private composerTarget: { conversation: string; target: ComposerTarget } | null = null;
   /**
    * dragenter/dragleave fire for every element crossed inside, in pairs: the drag has left the
    * conversation when they balance.
@@ -160,6 +164,7 @@ export class ConversationView extends LitElement {
     this.addEventListener('dragover', this.#onDragOver);
     this.addEventListener('dragleave', this.#onDragLeave);
     this.addEventListener('drop', this.#onDrop);
+    this.addEventListener('message-action', this.#onMessageAction);
   }
 
   override render() {
@@ -237,7 +242,11 @@ export class ConversationView extends LitElement {
           c.conversation,
           html`<message-composer
             placeholder=${msg(str`Message ${c.title}`)}
+            .target=${this.composerTarget?.conversation === c.conversation ? this.composerTarget.target : null}
             @input=${this.#onInput}
+            @message-send=${this.#endTarget}
+            @message-edit=${this.#endTarget}
+            @reply-cancel=${this.#endTarget}
           ></message-composer>`,
         )
       }
@@ -250,6 +259,25 @@ export class ConversationView extends LitElement {
   override focus(): void {
     this.composer?.focus();
   }
+
+  /** **Reply** and **Edit** prepare the composer; **Delete for everyone** goes on to the app. */
+  readonly #onMessageAction = (event: MessageActionEvent): void => {
+    if (event.action === 'delete') return;
+    event.stopPropagation();
+    const c = this.conversation;
+    const message = c.messages.find((m) => m.id === event.messageId);
+    if (!message) return;
+    const text = message.text || (message.file?.name ?? '');
+    this.composerTarget = {
+      conversation: c.conversation,
+      target: { mode: event.action, id: message.id, author: message.author, text },
+    };
+  };
+
+  /** Sent, or cancelled: the composer writes a new message again. */
+  readonly #endTarget = (): void => {
+    this.composerTarget = null;
+  };
 
   /** Typing in the composer (its `input` events are composed): blanking the box is not typing. */
   readonly #onInput = (event: Event): void => {

@@ -5,14 +5,15 @@ import { customElement, property } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { DeliveryState, MessageView } from '../../app/conversations/message-view.js';
+import type { DeliveryState, MessageView, ReplyQuote } from '../../app/conversations/message-view.js';
 import { currentLanguage } from '../../i18n/locale.js';
-import { MessagesPageEvent } from '../events.js';
+import { MessageShowEvent, MessagesPageEvent } from '../events.js';
 import { isEmojiOnly } from './emoji-only.js';
 import { LogScroller } from './log-scroller.js';
 import { type LogEntry, sentDate, timeTexts, withDays } from './message-days.js';
 import './file-card.js';
 import './message-reactions.js';
+import './message-actions.js';
 
 /** An own message's state in words (the UI contract: `sending`, `sent`, `delivered`, `read`). */
 function stateText(state: DeliveryState): string {
@@ -72,6 +73,8 @@ function stateWithCounts(message: MessageView): string {
  *
  * @fires file-action - `FileActionEvent`, from a message's `<file-card>`.
  * @fires reaction - `ReactionEvent`, from a message's `<message-reactions>`.
+ * @fires message-action - `MessageActionEvent`, from a message's `<message-actions>`.
+ * @fires message-show - `MessageShowEvent`: a reply's quote was activated (shown at once if held).
  * @fires messages-page - `MessagesPageEvent`: scrolled near an end with `older` / `newer` set.
  * @property messages - The conversation's messages, oldest first (views are immutable).
  * @property showCounts - Groups: say how many recipients have each own message.
@@ -146,6 +149,24 @@ export class MessageList extends LitElement {
     article.focused {
       outline: 2px solid var(--parley-accent);
       outline-offset: 2px;
+    }
+    .quote {
+      display: block;
+      width: 100%;
+      margin: 0.2rem 0;
+      padding: 0.1rem 0.5rem;
+      border: 0;
+      border-left: 3px solid var(--parley-accent);
+      background: var(--parley-highlight);
+      font: inherit;
+      font-size: 0.85rem;
+      text-align: start;
+      cursor: pointer;
+    }
+    .deleted,
+    .edited {
+      font-style: italic;
+      color: var(--parley-text-muted);
     }
     .empty {
       color: var(--parley-text-faint);
@@ -242,14 +263,41 @@ export class MessageList extends LitElement {
         ${time ? renderTime(time) : nothing}
         ${state ? html`<span class="state state-${message.state}" title=${msg(str`Message ${state}`)}>${state}</span>` : ''}
         ${authorshipMark(message)}
+        ${message.edited ? html`<span class="edited">${msg('edited')}</span>` : nothing}
       </div>
       ${
-        message.file
-          ? html`<file-card .file=${message.file} .messageId=${message.id}></file-card>`
-          : html`<p class=${isEmojiOnly(message.text) ? 'text emoji-only' : 'text'}>${message.text}</p>`
+        // Activating the quote shows what it answers, paged in if it is not held (as a search result).
+        message.replyTo ? this.#renderQuote(message.replyTo) : nothing
+      }
+      ${
+        message.deleted
+          ? html`<p class="text deleted">${msg('message deleted')}</p>`
+          : message.file
+            ? html`<file-card .file=${message.file} .messageId=${message.id}></file-card>`
+            : html`<p class=${isEmojiOnly(message.text) ? 'text emoji-only' : 'text'}>${message.text}</p>`
       }
       <message-reactions .messageId=${message.id} .reactions=${message.reactions}></message-reactions>
+      ${message.deleted ? nothing : html`<message-actions .messageId=${message.id} ?own=${message.own}></message-actions>`}
     `;
+  }
+
+  #renderQuote(quote: ReplyQuote) {
+    // Empty author: the answered message is not among those held; its page is read when asked for.
+    const text = quote.author
+      ? html`<strong>${quote.author}</strong> ${quote.snippet || msg('message deleted')}`
+      : msg('Show the message this answers');
+    return html`<button type="button" class="quote" @click=${() => this.#showAnswered(quote.id)}>
+      ${text}
+    </button>`;
+  }
+
+  /** Held: centred at once (again, if it is already the highlight). The app hears of it either way. */
+  #showAnswered(id: string): void {
+    if (this.#positions.has(id)) {
+      this.highlight = id;
+      this.#scroller.focus(id);
+    }
+    this.dispatchEvent(new MessageShowEvent(id));
   }
 }
 
@@ -263,9 +311,11 @@ function estimatedHeight(entry: LogEntry | undefined): number {
   if (!entry) return 0;
   if (entry.kind === 'day') return 36;
   const { message } = entry;
-  if (message.file) return message.file.voice ? 110 : 140;
+  // Each message has a line of actions (22) and a reply its quote (28).
+  const extra = 22 + (message.replyTo ? 28 : 0);
+  if (message.file) return extra + (message.file.voice ? 110 : 140);
   const lines = Math.max(1, Math.ceil(message.text.length / 60));
-  return 62 + 20 * lines;
+  return extra + 62 + 20 * lines;
 }
 
 function renderTime(time: Date) {

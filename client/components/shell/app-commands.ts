@@ -44,7 +44,12 @@ export const APP_COMMANDS = {
   },
   'app-reload': (_event, shell) => shell.reloadApp(),
   'conversation-close': (_event, { store }) => store.messenger?.closeConversation(),
-  'message-send': (event, { store }) => store.messenger?.send(event.text),
+  'message-send': (event, { store }) =>
+    store.messenger?.send(event.text, event.replyTo === undefined ? {} : { replyTo: event.replyTo }),
+  'message-edit': (event, { store }) => store.messenger?.edit(event.messageId, event.text),
+  // Reply and Edit only prepare the composer (conversation-view.ts); Delete acts at once.
+  'message-action': (event, { store }) =>
+    event.action === 'delete' ? store.messenger?.deleteForEveryone(event.messageId) : undefined,
   'message-typing': (event, { store }) => {
     const messenger = store.messenger;
     if (messenger?.openConversation?.conversation === event.conversation) messenger.typed();
@@ -61,6 +66,7 @@ export const APP_COMMANDS = {
     store.messenger?.sendVoice(event.blob, event.durationMs, event.peaks),
   reaction: (event, { store }) => store.messenger?.react(event.messageId, event.emoji),
   'messages-page': (event, { store }) => store.messenger?.loadPage(event.direction),
+  'message-show': (event, { store }) => store.messenger?.showMessage(event.messageId),
   'file-action': async (event, { store }) => {
     const messenger = store.messenger;
     if (!messenger) return;

@@ -22,6 +22,7 @@ function recorder() {
       onAck: () => undefined,
       onHeads: async (peer, frame) => void log.push(`${peer} heads ${frame.conversation}`),
       onBatch: async () => undefined,
+      onDeleted: async () => undefined,
       announce: async (peer) => void log.push(`${peer} sync announced`),
       connectionClosed: (peer) => void log.push(`${peer} sync closed`),
     },

@@ -37,6 +37,27 @@ describe('SendJournal', () => {
     }
   });
 
+  it('takes the text of a deleted message when the note left behind is its deletion for everyone', async () => {
+    const store = await openAccountStore('alice');
+    const secret = await store.addOwnMessage({ ...draft('1'.repeat(32), 'secret words'), sentAt: 1000 }, [
+      'bob',
+    ]);
+    store.close();
+    const tombstone = { target: secret.id, seq: 1, sentAt: 1000, hash: 'ab'.repeat(32) };
+    new SendJournal('alice').write({
+      draft: { id: '2'.repeat(32), conversation: dm, sentAt: 2000, seq: 2, sent: true, tombstone },
+      recipients: ['bob'],
+    });
+    const again = await openAccountStore('alice');
+    try {
+      const target = await again.getMessage(secret.id);
+      expect([target?.deleted, target?.text]).to.deep.equal([true, undefined]);
+      expect(await again.search.search('secret')).to.deep.equal([]);
+    } finally {
+      again.close();
+    }
+  });
+
   it('leaves a message whose write did commit as it is, and drops the note', async () => {
     const store = await openAccountStore('alice');
     await store.addOwnMessage(draft('b'.repeat(32), 'stored'), ['bob']);

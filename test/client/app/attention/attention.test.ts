@@ -10,7 +10,8 @@ import {
 import { Directory } from '../../../../client/app/roster/directory.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { PeerMesh } from '../../../../client/net/peer-mesh.js';
-import { directConversationId } from '../../../../shared/peer-protocol.js';
+import { directConversationId, groupConversationId } from '../../../../shared/peer-protocol.js';
+import type { Group } from '../../../../shared/protocol.js';
 import type { PeerFrame } from '../../../../shared/peer-protocol.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
 import { signedBy } from '../../helpers/signed-messages.js';
@@ -78,6 +79,25 @@ describe('Attention between two messengers', () => {
     await alice.send('and now you are not');
     await room.until(() => bob.unreadFor('alice') === 1);
     expect(notifications.shown).to.deep.equal([{ title: 'alice', body: 'and now you are not' }]);
+  });
+
+  it('announces what a caught-up batch says, not the edit that came with it', async () => {
+    const groupId = 'g' + '7'.repeat(24);
+    const conversation = groupConversationId(groupId);
+    const members = ['alice', 'bob', 'carol'].map((user) => ({ user, since: 0 }));
+    const club: Group = { id: groupId, name: 'club', creator: 'alice', createdAt: 1, members };
+    const alice = await room.join('alice', { groups: [club] });
+    await room.join('bob', { groups: [club] });
+    await alice.selectConversation(conversation);
+    await alice.send('lunch at noon?');
+    await alice.edit(alice.openConversation!.messages[0]!.id, 'lunch at one?');
+    await room.until(async () => (await room.stores.get('bob')!.heads(conversation)).get('alice') === 2);
+    room.leave('alice');
+
+    // Carol catches up from bob: the text and its edit in one batch.
+    await room.join('carol', { groups: [club] });
+    await room.until(() => notifications.shown.length > 0);
+    expect(notifications.shown.map((shown) => shown.body)).to.deep.equal(['alice: lunch at noon?']);
   });
 
   it('does not notify of a muted conversation, and the mute outlives a reload', async () => {

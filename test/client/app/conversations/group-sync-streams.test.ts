@@ -68,6 +68,8 @@ async function bobsSync(store: AccountStore) {
         await store.addIncomingBatch(into, messages, { unread: false });
       },
       settleHeld: () => Promise.resolve(),
+      actionProblem: () => Promise.resolve(null),
+      holdDeleted: () => Promise.resolve(),
     },
   });
   return { sync, clock, sent, accepted, askedOf };

@@ -60,6 +60,28 @@ describe('Messenger: search messages and open one', () => {
     expect(last.older).to.equal(true);
   });
 
+  it("shows a reply's answered message: the page around it is read when it is not held, focused when it is", async () => {
+    const alice = await room.join('alice', { groups: [] });
+    const history = Array.from({ length: 300 }, (_, i) => fromBob(i + 1));
+    const reply = { ...fromBob(301), text: 'about that', replyTo: fromBob(10).id };
+    await room.stores.get('alice')!.addIncomingBatch(DM, [...history, reply], { unread: false });
+    await alice.selectConversation(DM);
+    const newest = alice.openConversation!;
+    expect(newest.messages.at(-1)?.replyTo).to.deep.equal({ id: fromBob(10).id, author: '', snippet: '' });
+
+    await alice.showMessage(fromBob(10).id);
+    const around = alice.openConversation!;
+    expect(around.focus).to.equal(fromBob(10).id);
+    expect(around.messages.map((m) => m.id)).to.include(fromBob(10).id);
+    expect(around.messages.some((m) => m.id === reply.id)).to.equal(false);
+    expect([around.older, around.newer]).to.deep.equal([false, true]);
+
+    await alice.showMessage(fromBob(12).id);
+    expect(alice.openConversation?.focus).to.equal(fromBob(12).id);
+    // Held already: the window stays.
+    expect(alice.openConversation?.messages).to.deep.equal(around.messages);
+  });
+
   it('opens a long history at its newest page and pages back to the first message', async () => {
     const alice = await room.join('alice', { groups: [] });
     const history = Array.from({ length: 2000 }, (_, i) => fromBob(i + 1));

@@ -7,21 +7,10 @@ import type { ReactionSummary } from '../../../../client/app/conversations/react
 import type { ReactionEvent } from '../../../../client/components/events.js';
 import { MAX_LARGE_EMOJI, isEmojiOnly } from '../../../../client/components/conversation/emoji-only.js';
 import { getByRole, queryAllByRole } from '../../helpers/by-role.js';
+import { messageView } from '../../helpers/message-views.js';
 
 function message(id: string, text: string, reactions: readonly ReactionSummary[] = []): MessageView {
-  return {
-    id: id.repeat(32),
-    author: 'alice',
-    text,
-    file: null,
-    sentAt: 1_700_000_000_000,
-    own: false,
-    state: 'received',
-    deliveredCount: 0,
-    recipientCount: 0,
-    readCount: 0,
-    reactions,
-  };
+  return messageView(id, text, { reactions });
 }
 
 const thumbs: ReactionSummary = { emoji: '👍', count: 2, mine: true, authors: ['bob', 'carol'] };
