@@ -12,7 +12,14 @@ import { TokenBucket } from '../limits/token-bucket.js';
 import type { AuthFrame } from './authenticate.js';
 import { changePassword } from './change-password.js';
 import type { ConnectionContext } from './connection-context.js';
-import { addToGroup, answerInvitation, createGroup, leaveGroup, type CommandPort } from './group-commands.js';
+import {
+  addToGroup,
+  answerInvitation,
+  appendToLog,
+  createGroup,
+  leaveGroup,
+  type CommandPort,
+} from './group-commands.js';
 import { InOrderQueue } from './in-order-queue.js';
 import { PairLimiter } from './pair-limiter.js';
 import { relaySignal } from './relay-signal.js';
@@ -187,6 +194,8 @@ export class ClientConnection implements PresenceMember {
       case 'group-accept':
       case 'group-decline':
         return this.withSession(frame.type, (session) => answerInvitation(this.port, session, frame));
+      case 'group-entry':
+        return this.withSession(frame.type, (session) => appendToLog(this.port, session, frame));
       case 'ping':
         this.sendFrame({ type: 'pong' });
         return undefined;

@@ -289,6 +289,9 @@ export class AppStore extends EventTarget {
         this.groups.requests.removed(frame.group);
         this.#emit();
         return;
+      case 'group-log':
+        // Not replayed yet (the client announces no `group-log` capability until it does).
+        return;
       case 'error':
         this.#onError(frame);
         return;
