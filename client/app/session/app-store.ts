@@ -61,7 +61,7 @@ export interface AppStoreOptions {
  * credentials (`ice-servers`) keep a long-open tab able to connect; device keys with presence are
  * compared with the keys that sign the hellos (`IdentityBook.advertised`).
  */
-const CAPABILITIES: Capability[] = [Capability.IceRefresh, Capability.IdentityKeys];
+const CAPABILITIES: Capability[] = [Capability.IceRefresh, Capability.IdentityKeys, Capability.GroupLog];
 
 export class AppStore extends EventTarget {
   readonly #signaling: SignalingClient;
@@ -77,6 +77,7 @@ export class AppStore extends EventTarget {
     send: (frame) => this.#signaling.send(frame),
     changed: () => this.#emit(),
     unreachableText,
+    log: () => this.#messenger?.groupLog ?? null,
   });
   /** **Change password** and **Sign out everywhere**, and how the last one went. */
   readonly account = new AccountCommands({
@@ -275,6 +276,11 @@ export class AppStore extends EventTarget {
         messenger.groupUpdated(frame.group);
         const answer = this.groups.requests.updated(frame.group, isNew, messenger.me);
         if (!answer.settled) return;
+        // This user's own changes are signed into the group's log (roster/group-ledger.ts).
+        if (answer.command?.type === 'group-create' && answer.created) {
+          messenger.groupLog.created(answer.created, answer.command.members);
+        }
+        if (answer.command?.type === 'group-accept') messenger.groupLog.accepted(frame.group.id);
         // The group this user just created opens, as a person who made it would expect.
         if (answer.created) await messenger.selectConversation(`group:${answer.created.id}`);
         this.#emit();
@@ -290,7 +296,8 @@ export class AppStore extends EventTarget {
         this.#emit();
         return;
       case 'group-log':
-        // Not replayed yet (the client announces no `group-log` capability until it does).
+        await this.#messenger?.groupLog.received(frame.group, frame.entries);
+        this.#emit();
         return;
       case 'error':
         this.#onError(frame);
@@ -320,6 +327,7 @@ export class AppStore extends EventTarget {
     }
     await this.#openMessenger(frame.user);
     this.#messenger?.serverWelcome(frame.online, frame.groups, frame.iceServers, frame.keys);
+    this.#messenger?.groupLog.resumed();
     this.#emit();
   }
 
@@ -369,6 +377,10 @@ export class AppStore extends EventTarget {
       return;
     }
     if (this.account.failed(frame)) return;
+    if (frame.ref === 'group-entry') {
+      this.#messenger?.groupLog.failed(frame.code);
+      return;
+    }
     if (frame.ref?.startsWith('group-')) {
       // An error about a request since replaced by another is old news: not shown.
       if (this.groups.requests.failed(frame.ref, errorFrameText(frame))) this.#emit();
@@ -389,6 +401,7 @@ export class AppStore extends EventTarget {
         me: user,
         store,
         sendSignal: (to, data) => this.#signaling.send({ type: 'signal', to, data }),
+        sendServer: (frame) => this.#signaling.send(frame),
         onChange: () => this.#emit(),
         ...(this.#options.createLink ? { createLink: this.#options.createLink } : {}),
         ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
