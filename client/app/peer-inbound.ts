@@ -56,9 +56,7 @@ export class PeerInbound {
     if (this.#closed) return;
     if (isFileFrame(frame)) {
       // File frames pace a transfer: they must not wait behind message writes.
-      this.#routes.files
-        .frame(peer, frame)
-        .catch((error: unknown) => this.#failed(peer, frame.type, error));
+      this.#routes.files.frame(peer, frame).catch((error: unknown) => this.#failed(peer, frame.type, error));
       return;
     }
     const queue = this.#queues.get(peer);
