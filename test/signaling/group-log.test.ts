@@ -77,6 +77,15 @@ test('a member appends signed entries in chain order; each member gets them, oth
   assert.deepEqual(await expectLog(alice.client, id), [invite]);
   alice.client.send({ type: 'group-entry', group: id, entries: [invite] });
   await expectError(alice.client, ErrorCode.GroupLogStale);
+  const elsewhere = entry({
+    group: 'g' + '0'.repeat(24),
+    kind: 'invite',
+    actor: 'alice',
+    subject: 'eve',
+    prev: hash(invite),
+  });
+  alice.client.send({ type: 'group-entry', group: id, entries: [elsewhere] });
+  await expectError(alice.client, ErrorCode.BadFrame);
   alice.client.send({ type: 'group-entry', group: id, entries: ['{"not":"an entry"}'] });
   await expectError(alice.client, ErrorCode.BadFrame);
 
