@@ -59,7 +59,8 @@ export interface AppStoreOptions {
 /**
  * What this client handles beyond the base protocol, announced in every sign-in frame: fresh TURN
  * credentials (`ice-servers`) keep a long-open tab able to connect; device keys with presence are
- * compared with the keys that sign the hellos (`IdentityBook.advertised`).
+ * compared with the keys that sign the hellos (`IdentityBook.advertised`); groups' signed logs
+ * (`group-log`) are replayed for their membership (roster/group-ledger.ts).
  */
 const CAPABILITIES: Capability[] = [Capability.IceRefresh, Capability.IdentityKeys, Capability.GroupLog];
 
