@@ -39,6 +39,14 @@ type Intent =
   | { kind: 'accept'; group: string }
   | { kind: 'leave'; group: string; done: () => void };
 
+/** This user's change the server has not answered yet: what is left to send, and the hash awaited. */
+interface Flight {
+  readonly intent: Intent;
+  readonly chunks: string[][];
+  awaiting: string;
+  readonly tries: number;
+}
+
 /** How often a change is signed again after another came first before it is given up. */
 const MAX_TRIES = 5;
 
@@ -57,7 +65,7 @@ export class GroupLedger {
   /** Groups this user accepted whose accept is signed once the log shows the invitation. */
   readonly #accepting = new Set<string>();
   readonly #queue: Intent[] = [];
-  #inFlight: { intent: Intent; chunks: string[][]; awaiting: string; tries: number } | null = null;
+  #inFlight: Flight | null = null;
 
   constructor(deps: GroupLedgerDeps) {
     this.#deps = deps;
@@ -191,18 +199,16 @@ export class GroupLedger {
 
   /** Signs `intent` on the log's last entry as known now and sends it; finishes it if nothing is to sign. */
   async #send(intent: Intent, tries: number): Promise<void> {
+    // In flight from now, before signing yields: a change queued meanwhile waits its turn.
+    const flight: Flight = { intent, chunks: [], awaiting: '', tries };
+    this.#inFlight = flight;
     const texts = await this.#sign(intent);
-    if (texts.length === 0) {
-      this.#inFlight = { intent, chunks: [], awaiting: '', tries };
-      this.#finish();
-      return;
-    }
-    const chunks: string[][] = [];
+    if (this.#inFlight !== flight) return;
     for (let start = 0; start < texts.length; start += GROUP_LOG_FRAME_ENTRIES) {
-      chunks.push(texts.slice(start, start + GROUP_LOG_FRAME_ENTRIES));
+      flight.chunks.push(texts.slice(start, start + GROUP_LOG_FRAME_ENTRIES));
     }
-    this.#inFlight = { intent, chunks, awaiting: '', tries };
-    await this.#sendChunk();
+    if (flight.chunks.length === 0) this.#finish();
+    else await this.#sendChunk();
   }
 
   async #sendChunk(): Promise<void> {

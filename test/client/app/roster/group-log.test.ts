@@ -220,6 +220,9 @@ describe('GroupLedger: this user’s own changes', () => {
     ]);
     // The server lists bob and hands him the log, but he never accepted: nothing is signed.
     await ledger.received(ID, log.texts);
+    // A change queued after it settles first unless something was signed before it.
+    const settled = new Promise<void>((resolve) => ledger.leave(ID, resolve));
+    await Promise.race([settled, sentCount(1)]);
     expect(sent).to.deep.equal([]);
     ledger.accepted(ID);
     await sentCount(1);
