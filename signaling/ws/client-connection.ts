@@ -146,6 +146,11 @@ export class ClientConnection implements PresenceMember {
     return this.session?.keys === true;
   }
 
+  /** The client takes groups' signed logs (`Capability.GroupLog`). */
+  get wantsGroupLog(): boolean {
+    return this.session?.groupLog === true;
+  }
+
   /** A newer login of the same account took over: tell this one why, and close it. */
   replace(): void {
     this.leavePresence();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { ErrorCode } from '../../shared/errors.js';
 import { GROUP_LOG_FRAME_ENTRIES, groupEntryText, type GroupEntry } from '../../shared/group-log.js';
 import { Capability, PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol.js';
-import { PASSWORD, startTestServer, type TestClient } from './harness.js';
+import { PASSWORD, startTestServer, type TestClient, type TestServer } from './harness.js';
 
 /** The server never checks signatures (members do): any well-formed one will do here. */
 const SIG = 'ab'.repeat(64);
@@ -40,6 +40,21 @@ async function expectError(
   return frame;
 }
 
+/** Registers `name` as a client that takes group logs (`Capability.GroupLog`), as the app does. */
+async function join(server: TestServer, name: string): Promise<{ client: TestClient }> {
+  const client = await server.connect();
+  const capabilities = [Capability.GroupLog];
+  client.send({
+    type: 'register',
+    version: PROTOCOL_VERSION,
+    username: name,
+    password: PASSWORD,
+    capabilities,
+  });
+  await client.expect('welcome');
+  return { client };
+}
+
 async function groupOf(creator: TestClient, invitee: string): Promise<string> {
   creator.send({ type: 'group-create', name: 'Signed', members: [invitee] });
   return (await expectFrame(creator, 'group-update')).group.id;
@@ -53,8 +68,8 @@ async function expectLog(client: TestClient, group: string): Promise<string[]> {
 
 test('a member appends signed entries in chain order; each member gets them, others are refused', async (t) => {
   const server = await startTestServer(t);
-  const alice = await server.join('alice');
-  const bob = await server.join('bob');
+  const alice = await join(server, 'alice');
+  const bob = await join(server, 'bob');
   const id = await groupOf(alice.client, 'bob');
   await expectFrame(bob.client, 'group-invite');
 
@@ -102,7 +117,7 @@ test('a member appends signed entries in chain order; each member gets them, oth
 
 test('a client that takes group logs gets each group’s log after its welcome, in frames of bounded size', async (t) => {
   const server = await startTestServer(t);
-  const alice = await server.join('alice');
+  const alice = await join(server, 'alice');
   const id = await groupOf(alice.client, 'alice');
   const texts: string[] = [];
   let prev: string | undefined;
@@ -133,10 +148,13 @@ test('a client that takes group logs gets each group’s log after its welcome, 
   assert.equal(first.length, GROUP_LOG_FRAME_ENTRIES);
   assert.deepEqual([...first, ...(await expectLog(capable, id))], texts);
 
-  // One that did not ask gets none (older clients refuse the frame type).
+  // One that did not ask gets none, after the welcome or as entries are added (older clients refuse
+  // the frame type): the answer to a relay to nobody is the next frame it gets.
   const older = await server.connect();
   older.login('alice');
   await older.expect('welcome');
+  const leave = entry({ group: id, kind: 'leave', actor: 'alice', prev: hash(texts[texts.length - 1]!) });
+  older.send({ type: 'group-entry', group: id, entries: [leave] });
   older.send({ type: 'signal', to: 'nobody.here', data: { kind: 'connect' } });
   await expectError(older, ErrorCode.UnknownPeer);
 });
