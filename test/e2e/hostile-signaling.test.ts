@@ -86,10 +86,12 @@ async function hostile(body: (setup: Setup) => Promise<void>): Promise<void> {
         await page.waitForFunction(() => 'attacker' in window);
         await start(page);
         proxy.intercept(victims[0], victims[1], (from, _to, data) => {
-          void page.evaluate(
-            ([victim, payload]) => window.attacker.signal(victim as string, payload),
-            [from, data],
-          );
+          page
+            .evaluate(([victim, payload]) => window.attacker.signal(victim as string, payload), [from, data])
+            // A victim's retry may still signal while the test tears the attacker page down.
+            .catch((error: unknown) => {
+              if (!page.isClosed()) throw error;
+            });
         });
         return page;
       },
