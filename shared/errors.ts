@@ -49,6 +49,10 @@ export const ErrorCode = {
   TooManyInvitations: 'ERR_TOO_MANY_INVITATIONS',
   /** The user is in as many groups as allowed. */
   TooManyGroups: 'ERR_TOO_MANY_GROUPS',
+  /** A group log entry that does not follow the log's last entry (`prev`): re-sign it on the new head. */
+  GroupLogStale: 'ERR_GROUP_LOG_STALE',
+  /** A group's log holds as many entries as allowed. */
+  GroupLogFull: 'ERR_GROUP_LOG_FULL',
   /** A file whose bytes do not have the SHA-256 its offer (or holder) named. */
   FileCorrupt: 'ERR_FILE_CORRUPT',
   /** A peer's identity hello or signature did not verify: nothing from that connection is used. */

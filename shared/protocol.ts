@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode, ProtocolError } from './errors.js';
+import { GROUP_LOG_FRAME_ENTRIES, MAX_GROUP_ENTRY_LENGTH } from './group-log.js';
 import { PublicIdentity } from './identity-protocol.js';
 import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './names.js';
 import { SignalPayload } from './signal-payload.js';
@@ -55,6 +56,11 @@ export const Capability = {
    * `identity` in `user-online`. Older clients parse frames strictly, so only those who ask get them.
    */
   IdentityKeys: 'identity-keys',
+  /**
+   * The client takes `group-log` frames (each group's signed membership log, shared/group-log.ts)
+   * after the `welcome` and when a member accepts; older clients would refuse the frame type.
+   */
+  GroupLog: 'group-log',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 const Capabilities = z.array(z.string().max(32)).max(16).optional();
@@ -136,6 +142,16 @@ const GroupLeave = z.strictObject({ type: z.literal('group-leave'), group: Group
 const GroupAccept = z.strictObject({ type: z.literal('group-accept'), group: GroupIdSchema });
 const GroupDecline = z.strictObject({ type: z.literal('group-decline'), group: GroupIdSchema });
 /**
+ * Appends the sender's signed changes (shared/group-log.ts) to a group's log, in order. The server
+ * checks each one's shape, that it is the sender's, that the sender is a member and that each follows
+ * the log's last entry; it stops at the first it refuses.
+ */
+const GroupEntryOut = z.strictObject({
+  type: z.literal('group-entry'),
+  group: GroupIdSchema,
+  entries: z.array(z.string().min(1).max(MAX_GROUP_ENTRY_LENGTH)).min(1).max(GROUP_LOG_FRAME_ENTRIES),
+});
+/**
  * An application-level heartbeat, answered by `pong`: a browser cannot see the WebSocket's own pings,
  * so without it a server that vanished without a TCP reset would be noticed only much later.
  */
@@ -154,6 +170,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
   GroupLeave,
   GroupAccept,
   GroupDecline,
+  GroupEntryOut,
   Ping,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
@@ -227,6 +244,17 @@ export const GroupInviteSchema = z.strictObject({
 export type GroupInvite = z.infer<typeof GroupInviteSchema>;
 /** The user is no longer in the group (they left it), or no longer invited (they declined). */
 const GroupRemoved = z.strictObject({ type: z.literal('group-removed'), group: GroupIdSchema });
+/**
+ * Entries of a group's log, oldest first (`Capability.GroupLog`): the whole log in pieces after the
+ * `welcome` (and to a member who just accepted), each new entry as it is appended. Opaque to the
+ * server; members replay it.
+ */
+const GroupLogFrame = z.strictObject({
+  type: z.literal('group-log'),
+  group: GroupIdSchema,
+  entries: z.array(z.string().min(1).max(MAX_GROUP_ENTRY_LENGTH)).min(1).max(GROUP_LOG_FRAME_ENTRIES),
+});
+export type GroupLogFrame = z.infer<typeof GroupLogFrame>;
 /** `identity`: the device key the user's session announced (to clients with `Capability.IdentityKeys`). */
 const UserOnline = z.strictObject({
   type: z.literal('user-online'),
@@ -266,6 +294,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   GroupUpdate,
   GroupRemoved,
   GroupInviteSchema,
+  GroupLogFrame,
   Pong,
   IceServersFrame,
 ]);

@@ -18,7 +18,8 @@
 import { directPeerOf } from '../../shared/peer-protocol.js';
 import type { SignalPayload } from '../../shared/peer-protocol.js';
 import type { PublicIdentity } from '../../shared/identity-protocol.js';
-import type { Group, GroupInvite, IceServer, OnlineKey } from '../../shared/protocol.js';
+import { groupConversationId } from '../../shared/peer-protocol.js';
+import type { ClientFrame, Group, GroupInvite, IceServer, OnlineKey } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory } from '../net/peer-mesh.js';
 import type { AccountStore } from '../storage/account-store.js';
@@ -47,6 +48,8 @@ import { ConnectPolicy } from './roster/connect-policy.js';
 import { ConversationList } from './roster/conversation-list.js';
 import type { ConversationEntry } from './roster/conversation-list.js';
 import { Directory } from './roster/directory.js';
+import { GroupEntryVerifier } from './identity/group-signing.js';
+import { GroupLedger } from './roster/group-ledger.js';
 import { Presence } from './roster/presence.js';
 import { consoleWarn } from './warn.js';
 import type { Warn } from './warn.js';
@@ -58,6 +61,18 @@ export type { MessageSearchResult } from './history/message-history.js';
 /** The open conversation as components read it; direct conversations add the contact's identity. */
 export interface OpenConversationView extends ActiveView {
   readonly identity: IdentityView | null;
+  /** A group's membership proof; null for other conversations. */
+  readonly membership?: GroupMembershipView | null;
+}
+
+/** What a group's signed log says of its members (roster/group-replay.ts). */
+export interface GroupMembershipView {
+  /** The group has a signed log; false: only the server's word (made before logs, or withheld). */
+  readonly signed: boolean;
+  /** Listed by the server but not admitted by the log: they get nothing and are not heard. */
+  readonly unverified: readonly string[];
+  /** Two signed histories of the group's membership were seen. */
+  readonly forked: boolean;
 }
 
 export interface MessengerOptions {
@@ -65,6 +80,8 @@ export interface MessengerOptions {
   store: AccountStore;
   /** Relays a set-up signal through the signaling server; false when it is unreachable. */
   sendSignal(to: string, payload: SignalPayload): boolean;
+  /** Sends a frame to the signaling server (signed group changes); false when it is unreachable. */
+  sendServer?(frame: ClientFrame): boolean;
   onChange(): void;
   createLink?: PeerLinkFactory;
   /** Test only: `relay` sends every connection through TURN (see `PeerMeshOptions`). */
@@ -88,6 +105,8 @@ export class Messenger {
   readonly files: FileCommands;
   /** Whether notifications are allowed, asking for them, muting a conversation. */
   readonly notifications: NotificationSettings;
+  /** Each group's signed membership log: what the server sends of it, and this user's changes. */
+  readonly groupLog: GroupLedger;
   readonly #store: AccountStore;
   readonly #onChange: () => void;
   readonly #mesh: PeerMesh;
@@ -114,7 +133,16 @@ export class Messenger {
     this.#onChange = options.onChange;
     const directory = (this.directory = new Directory(me));
     this.#list = new ConversationList(directory);
-    this.#identities = new IdentityBook({ me, own: key.identity, store: store.identity, changed });
+    this.#identities = new IdentityBook({
+      me,
+      own: key.identity,
+      store: store.identity,
+      changed: () => {
+        // A key pinned or changed: group changes are checked against it from now on.
+        void this.groupLog.refresh();
+        changed();
+      },
+    });
     this.#policy = new ConnectPolicy({
       me,
       sharesGroupWith: (peer) => directory.sharesGroupWith(peer),
@@ -246,8 +274,33 @@ export class Messenger {
       catchUp: (peer, conversation) => void this.#sync.announce(peer, [conversation]),
       connectionClosed: (peer) => this.#inbound.closed(peer),
       groupChanged: (conversation, left) => this.#active.groupChanged(conversation, left),
-      advertised: (peer, identity) => this.#identities.advertised(peer, identity),
+      advertised: (peer, identity) => {
+        this.#identities.advertised(peer, identity);
+        void this.groupLog.refresh();
+      },
       changed,
+    });
+    this.groupLog = new GroupLedger({
+      directory,
+      key,
+      verifier: new GroupEntryVerifier((user) => this.#identities.groupKey(user)),
+      send: (frame) => options.sendServer?.(frame) ?? false,
+      admittedChanged: (id, added) => {
+        const conversation = groupConversationId(id);
+        // Newly admitted members catch up (and are caught up) like members the server added.
+        for (const user of added) {
+          if (user === me || !directory.isOnline(user)) continue;
+          if (links.isOpen(user)) void this.#sync.announce(user, [conversation]);
+          else links.connect(user);
+        }
+        this.#active.groupChanged(conversation, false);
+        changed();
+      },
+      forked: (id) => {
+        warn(`group ${id}: its membership log forked; members were shown different histories`);
+        changed();
+      },
+      warn,
     });
     this.#inbound = new PeerInbound({
       inbox,
@@ -312,6 +365,7 @@ export class Messenger {
 
   /** This user left (or declined) a group: it leaves the lists; its history stays on this device. */
   groupRemoved(groupId: string): void {
+    this.groupLog.forget(groupId);
     this.#presence.groupRemoved(groupId);
   }
 
@@ -396,7 +450,23 @@ export class Messenger {
   get openConversation(): OpenConversationView | null {
     const view = this.#active.view;
     if (!view) return null;
-    return { ...view, identity: view.peer === null ? null : this.#identities.view(view.peer) };
+    return {
+      ...view,
+      identity: view.peer === null ? null : this.#identities.view(view.peer),
+      membership: view.kind === 'group' ? this.#membership(view.conversation) : null,
+    };
+  }
+
+  #membership(conversation: string): GroupMembershipView {
+    const { directory } = this;
+    const id = directory.group(conversation)?.id ?? '';
+    return {
+      signed: directory.isSigned(conversation),
+      unverified: directory
+        .listedMembers(conversation)
+        .filter((user) => directory.memberStatus(conversation, user) === 'unverified'),
+      forked: (this.groupLog.replayed(id)?.forks.length ?? 0) > 0,
+    };
   }
 
   close(): void {

@@ -4,7 +4,9 @@ import { groupNameProblem, nameKey, normalizeUsername } from '../../shared/names
 import { GROUP_NAME_MAX_LENGTH, MAX_GROUP_MEMBERS, MAX_PENDING_INVITATIONS } from '../../shared/protocol.js';
 import type { Clock } from '../clock.js';
 import type { AccountStore } from '../store/account-store.js';
+import type { GroupLogStore } from '../store/group-log-store.js';
 import type { GroupStore, StoredGroup, StoredInvitation } from '../store/group-store.js';
+import { appendEntry, type EntryAuthor } from './group-log-entries.js';
 
 /** Why a group command was refused, in protocol terms. */
 export interface GroupFailure {
@@ -48,7 +50,7 @@ function byKey(names: readonly string[], skip: ReadonlySet<string>): Map<string,
 }
 
 export interface GroupServiceOptions {
-  store: AccountStore & GroupStore;
+  store: AccountStore & GroupStore & GroupLogStore;
   clock: Clock;
   /** A user in this many groups cannot create another (each group is a mesh the client keeps up). */
   maxGroupsPerUser: number;
@@ -169,6 +171,21 @@ export class GroupService {
     const result = await this.options.store.removeMember(groupId, userKey);
     if (!result.removed) return UNKNOWN_GROUP;
     return { ok: true, remaining: result.group };
+  }
+
+  /** Appends a member's signed change to a group's log (group-log-entries.ts says what is checked). */
+  appendEntry(author: EntryAuthor, groupId: string, text: string): Promise<GroupResult<object>> {
+    return appendEntry(this.options.store, author, groupId, text);
+  }
+
+  /** The group with this id as it is now, or null. */
+  getGroup(groupId: string): Promise<StoredGroup | null> {
+    return this.options.store.getGroup(groupId);
+  }
+
+  /** The entries of a group's log, oldest first: opaque texts only members can check. */
+  entriesOf(groupId: string): Promise<string[]> {
+    return this.options.store.groupEntries(groupId);
   }
 
   /** The groups `userKey` is in, oldest first. */

@@ -30,6 +30,8 @@ const TIMED: Readonly<Record<Operation, true>> = {
   invitationsOf: true,
   saveDeviceKey: true,
   deviceKeysOf: true,
+  appendGroupEntry: true,
+  groupEntries: true,
 };
 const OPERATIONS = Object.keys(TIMED) as Operation[];
 

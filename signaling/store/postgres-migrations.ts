@@ -68,6 +68,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      last_seen BIGINT NOT NULL,
      PRIMARY KEY (account_id, fingerprint)
    );`,
+  // 5: each group's signed membership log (SQLite's migration 7).
+  `CREATE TABLE group_log (
+     group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+     position INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     entry TEXT NOT NULL,
+     PRIMARY KEY (group_id, position)
+   );`,
 ];
 
 /**

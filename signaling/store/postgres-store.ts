@@ -12,6 +12,7 @@ import type {
 import { addedResult, planAddition, planInvitation } from './membership.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { MAX_DEVICE_KEYS } from './device-key-store.js';
+import type { AppendEntryResult } from './group-log-store.js';
 import {
   DEVICE_KEYS_ORDER,
   GROUP_COLUMNS,
@@ -237,6 +238,33 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           [accountId, MAX_DEVICE_KEYS],
         );
       });
+    },
+    async appendGroupEntry(groupId, entry, maxEntries) {
+      return inTransaction(pool, async (client): Promise<AppendEntryResult> => {
+        // The group's row lock orders appends to one log, from any node.
+        if (!(await lockGroup(client, groupId))) return 'unknown-group';
+        const [head] = await rows<{ position: number; hash: string }>(
+          client,
+          'SELECT position, hash FROM group_log WHERE group_id = $1 ORDER BY position DESC LIMIT 1',
+          [groupId],
+        );
+        if ((head?.hash ?? null) !== entry.prev) return 'stale';
+        const position = (head?.position ?? 0) + 1;
+        if (position > maxEntries) return 'full';
+        await client.query(
+          'INSERT INTO group_log (group_id, position, hash, entry) VALUES ($1, $2, $3, $4)',
+          [groupId, position, entry.hash, entry.text],
+        );
+        return 'appended';
+      });
+    },
+    async groupEntries(groupId) {
+      const found = await rows<{ entry: string }>(
+        pool,
+        'SELECT entry FROM group_log WHERE group_id = $1 ORDER BY position',
+        [groupId],
+      );
+      return found.map((row) => row.entry);
     },
     async deviceKeysOf(accountId) {
       const found = await rows<DeviceKeyRow>(

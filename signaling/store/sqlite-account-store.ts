@@ -9,6 +9,7 @@ import type {
 } from './group-store.js';
 import { addedResult, planAddition, planInvitation } from './membership.js';
 import { MAX_DEVICE_KEYS, type DeviceKeyRecord } from './device-key-store.js';
+import type { AppendEntryResult, StoredGroupEntry } from './group-log-store.js';
 import {
   DEVICE_KEYS_ORDER,
   GROUP_COLUMNS,
@@ -185,6 +186,27 @@ export function openSqliteAccountStore(file: string): Store {
   const selectDeviceKeys = db.prepare<[number], DeviceKeyRow>(
     `SELECT * FROM device_keys WHERE account_id = ? ${DEVICE_KEYS_ORDER}`,
   );
+  const selectLogHead = db.prepare<[string], { position: number; hash: string }>(
+    'SELECT position, hash FROM group_log WHERE group_id = ? ORDER BY position DESC LIMIT 1',
+  );
+  const groupExists = db.prepare<[string], number>('SELECT 1 FROM groups WHERE id = ?').pluck();
+  const insertEntry = db.prepare<[string, number, string, string]>(
+    'INSERT INTO group_log (group_id, position, hash, entry) VALUES (?, ?, ?, ?)',
+  );
+  const selectEntries = db
+    .prepare<[string], string>('SELECT entry FROM group_log WHERE group_id = ? ORDER BY position')
+    .pluck();
+  const appendGroupEntry = db.transaction(
+    (groupId: string, entry: StoredGroupEntry, maxEntries: number): AppendEntryResult => {
+      if (groupExists.get(groupId) === undefined) return 'unknown-group';
+      const head = selectLogHead.get(groupId);
+      if ((head?.hash ?? null) !== entry.prev) return 'stale';
+      const position = (head?.position ?? 0) + 1;
+      if (position > maxEntries) return 'full';
+      insertEntry.run(groupId, position, entry.hash, entry.text);
+      return 'appended';
+    },
+  );
   const saveDeviceKey = db.transaction(
     (accountId: number, key: Pick<DeviceKeyRecord, 'alg' | 'key' | 'fingerprint'>, now: number) => {
       upsertDeviceKey.run(accountId, key.fingerprint, key.alg, key.key, now, now);
@@ -282,6 +304,12 @@ export function openSqliteAccountStore(file: string): Store {
     },
     async deviceKeysOf(accountId) {
       return selectDeviceKeys.all(accountId).map(toDeviceKey);
+    },
+    async appendGroupEntry(groupId, entry, maxEntries) {
+      return appendGroupEntry.immediate(groupId, entry, maxEntries);
+    },
+    async groupEntries(groupId) {
+      return selectEntries.all(groupId);
     },
     async close() {
       if (db.open) db.close();

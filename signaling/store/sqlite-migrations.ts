@@ -72,6 +72,15 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
      last_seen INTEGER NOT NULL,
      PRIMARY KEY (account_id, fingerprint)
    ) STRICT;`,
+  // 7: each group's signed membership log (store/group-log-store.ts), in the order entries were
+  // accepted; it goes with its group. Groups from before have none ("unsigned", see docs/security.md).
+  `CREATE TABLE group_log (
+     group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+     position INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     entry TEXT NOT NULL,
+     PRIMARY KEY (group_id, position)
+   ) STRICT;`,
 ];
 
 /** The schema version of a database. */

@@ -12,7 +12,14 @@ import { TokenBucket } from '../limits/token-bucket.js';
 import type { AuthFrame } from './authenticate.js';
 import { changePassword } from './change-password.js';
 import type { ConnectionContext } from './connection-context.js';
-import { addToGroup, answerInvitation, createGroup, leaveGroup, type CommandPort } from './group-commands.js';
+import {
+  addToGroup,
+  answerInvitation,
+  appendToLog,
+  createGroup,
+  leaveGroup,
+  type CommandPort,
+} from './group-commands.js';
 import { InOrderQueue } from './in-order-queue.js';
 import { PairLimiter } from './pair-limiter.js';
 import { relaySignal } from './relay-signal.js';
@@ -139,6 +146,11 @@ export class ClientConnection implements PresenceMember {
     return this.session?.keys === true;
   }
 
+  /** The client takes groups' signed logs (`Capability.GroupLog`). */
+  get wantsGroupLog(): boolean {
+    return this.session?.groupLog === true;
+  }
+
   /** A newer login of the same account took over: tell this one why, and close it. */
   replace(): void {
     this.leavePresence();
@@ -187,6 +199,8 @@ export class ClientConnection implements PresenceMember {
       case 'group-accept':
       case 'group-decline':
         return this.withSession(frame.type, (session) => answerInvitation(this.port, session, frame));
+      case 'group-entry':
+        return this.withSession(frame.type, (session) => appendToLog(this.port, session, frame));
       case 'ping':
         this.sendFrame({ type: 'pong' });
         return undefined;

@@ -2,12 +2,13 @@ import { ErrorCode } from '../../shared/errors.js';
 import type { ClientFrame, ServerFrame } from '../../shared/protocol.js';
 import type { GroupFailure } from '../groups/group-service.js';
 import type { ConnectionContext } from './connection-context.js';
-import { memberKeys, toWireGroup } from './group-frames.js';
+import { logFrames, memberKeys, toWireGroup } from './group-frames.js';
 
 type GroupCreateFrame = Extract<ClientFrame, { type: 'group-create' }>;
 type GroupAddFrame = Extract<ClientFrame, { type: 'group-add' }>;
 type GroupLeaveFrame = Extract<ClientFrame, { type: 'group-leave' }>;
 type GroupAnswerFrame = Extract<ClientFrame, { type: 'group-accept' | 'group-decline' }>;
+type GroupEntryFrame = Extract<ClientFrame, { type: 'group-entry' }>;
 
 /** Who sent a command: a logged-in account. */
 export interface CommandSession {
@@ -76,6 +77,10 @@ export function answerInvitation(
     const { group } = result;
     port.log('info', { user: session.user, group: group.id }, 'joined group');
     presence.announceTo(memberKeys(group), { type: 'group-update', group: toWireGroup(group) });
+    // The new member learns the signed log it must check the others against (and sign its accept on).
+    return groups.entriesOf(group.id).then((entries) => {
+      for (const frame of logFrames(group.id, entries)) presence.announceTo([session.key], frame);
+    });
   });
 }
 
@@ -98,6 +103,34 @@ export function leaveGroup(
       });
     }
   });
+}
+
+/**
+ * A member's signed changes join the group's log in order; every member (the sender too) gets those
+ * stored. The first refused one stops the rest and is answered.
+ */
+export async function appendToLog(
+  port: CommandPort,
+  session: CommandSession,
+  frame: GroupEntryFrame,
+): Promise<void> {
+  const { groups, presence } = port.ctx;
+  const appended: string[] = [];
+  let failure: GroupFailure | null = null;
+  for (const entry of frame.entries) {
+    const result = await groups.appendEntry(session, frame.group, entry);
+    if (!result.ok) {
+      failure = result.failure;
+      break;
+    }
+    appended.push(entry);
+  }
+  if (appended.length > 0) {
+    const group = await groups.getGroup(frame.group);
+    if (group)
+      presence.announceTo(memberKeys(group), { type: 'group-log', group: group.id, entries: appended });
+  }
+  if (failure) refuseGroup(port, failure, frame.type);
 }
 
 /**

@@ -1,5 +1,7 @@
+import { GROUP_LOG_FRAME_ENTRIES } from '../../shared/group-log.js';
 import {
   MAX_FRAME_BYTES,
+  type GroupLogFrame,
   type Group,
   type GroupInvite,
   type ServerFrame,
@@ -69,4 +71,13 @@ export function toInviteFrame(invitation: StoredInvitation): GroupInvite {
     name: invitation.name,
     inviter: invitation.inviter,
   };
+}
+
+/** A group's log entries as `group-log` frames of at most `GROUP_LOG_FRAME_ENTRIES` each (none when empty). */
+export function logFrames(group: string, entries: readonly string[]): GroupLogFrame[] {
+  const frames: GroupLogFrame[] = [];
+  for (let start = 0; start < entries.length; start += GROUP_LOG_FRAME_ENTRIES) {
+    frames.push({ type: 'group-log', group, entries: entries.slice(start, start + GROUP_LOG_FRAME_ENTRIES) });
+  }
+  return frames;
 }

@@ -15,7 +15,12 @@ export interface PresenceMember {
   replace(): void;
   /** The client takes device keys with presence (`Capability.IdentityKeys`). */
   readonly wantsKeys?: boolean;
+  /** The client takes `group-log` frames (`Capability.GroupLog`); absent: it does. */
+  readonly wantsGroupLog?: boolean;
 }
+
+/** How a serialized `group-log` frame begins (`JSON.stringify` keeps `type` first, as written). */
+const GROUP_LOG_PREFIX = '{"type":"group-log"';
 
 interface Entry<M extends PresenceMember> {
   user: string;
@@ -107,7 +112,7 @@ export class Presence<M extends PresenceMember> implements BusListener {
   /** Sends `frame` to whoever of `keys` is online, here and on the other nodes, serialized once. */
   announceTo(keys: readonly string[], frame: ServerFrame): void {
     const text = JSON.stringify(frame);
-    this.announceHere(keys, encodeTextFrame(text));
+    this.announceHere(keys, encodeTextFrame(text), text);
     this.bus.announce(keys, text);
   }
 
@@ -165,7 +170,7 @@ export class Presence<M extends PresenceMember> implements BusListener {
   }
 
   announced(keys: readonly string[], frame: string): void {
-    this.announceHere(keys, encodeTextFrame(frame));
+    this.announceHere(keys, encodeTextFrame(frame), frame);
   }
 
   localUsers(): Array<[key: string, user: string]> {
@@ -176,8 +181,14 @@ export class Presence<M extends PresenceMember> implements BusListener {
     return this.entered;
   }
 
-  private announceHere(keys: readonly string[], bytes: Buffer): void {
-    for (const key of keys) this.entries.get(key)?.member.announce(bytes);
+  /** Sends `bytes` (the frame `text`) to whoever of `keys` is here; older clients get no `group-log`. */
+  private announceHere(keys: readonly string[], bytes: Buffer, text: string): void {
+    // Older clients parse strictly: a frame type they do not know would be a bad frame to them.
+    const groupLog = text.startsWith(GROUP_LOG_PREFIX);
+    for (const key of keys) {
+      const member = this.entries.get(key)?.member;
+      if (member && !(groupLog && member.wantsGroupLog === false)) member.announce(bytes);
+    }
   }
 
   /**

@@ -21,7 +21,7 @@ import { keepIceFresh } from '../turn/ice-refresh.js';
 import { authenticate, type AuthFrame } from './authenticate.js';
 import type { ConnectionContext } from './connection-context.js';
 import type { CommandSession } from './group-commands.js';
-import { toInviteFrame, welcomeFrames } from './group-frames.js';
+import { logFrames, toInviteFrame, welcomeFrames } from './group-frames.js';
 import { splitOnline, type OnlineKeys } from './online-pieces.js';
 import type { ClientConnection } from './client-connection.js';
 
@@ -33,6 +33,8 @@ export interface LoggedIn extends CommandSession {
   pieces: boolean;
   /** The client takes device keys with presence (`Capability.IdentityKeys`). */
   keys: boolean;
+  /** The client takes groups' signed logs (`Capability.GroupLog`). */
+  groupLog: boolean;
 }
 
 /** What signing in needs of the connection it happens on. */
@@ -94,6 +96,8 @@ async function complete(
   // (With SQLite nothing can happen in between: the store answers without yielding to I/O.)
   const groups = await ctx.groups.groupsOf(account.nameKey);
   const invitations = await ctx.groups.invitationsOf(account.nameKey);
+  const groupLog = capabilities.includes(Capability.GroupLog);
+  const logs = groupLog ? await Promise.all(groups.map((group) => ctx.groups.entriesOf(group.id))) : [];
   if (identity) {
     const key = { ...identity, fingerprint: keyFingerprint(identity) };
     await ctx.deviceKeys.saveDeviceKey(account.id, key, ctx.clock.now());
@@ -106,13 +110,17 @@ async function complete(
   const { username: user, nameKey: key } = account;
   const pieces = capabilities.includes(Capability.OnlinePieces);
   const keys = capabilities.includes(Capability.IdentityKeys);
-  const session = { user, key, accountId: account.id, tokenHash, pieces, keys };
+  const session = { user, key, accountId: account.id, tokenHash, pieces, keys, groupLog };
   port.started(session);
   port.log({ user, via: ref }, 'logged in');
   ctx.metrics.loggedIn(ref);
   const online = presence.names();
   sendWelcome(port, session, { token, expiresAt, online, keys: presence.keys(), groups, grant });
   for (const invitation of invitations) port.sendFrame(toInviteFrame(invitation));
+  // After the groups they belong to: a client replays a group's log once it knows the group.
+  groups.forEach((group, index) => {
+    for (const frame of logFrames(group.id, logs[index] ?? [])) port.sendFrame(frame);
+  });
   presence.enter(account.nameKey, account.username, port.member, identity);
   // Older clients log a frame type they do not know as a bad frame: only those who asked get it.
   if (capabilities.includes(Capability.IceRefresh)) {

@@ -86,10 +86,12 @@ async function hostile(body: (setup: Setup) => Promise<void>): Promise<void> {
         await page.waitForFunction(() => 'attacker' in window);
         await start(page);
         proxy.intercept(victims[0], victims[1], (from, _to, data) => {
-          void page.evaluate(
-            ([victim, payload]) => window.attacker.signal(victim as string, payload),
-            [from, data],
-          );
+          page
+            .evaluate(([victim, payload]) => window.attacker.signal(victim as string, payload), [from, data])
+            // A victim's retry may still signal while the test tears the attacker page down.
+            .catch((error: unknown) => {
+              if (!page.isClosed()) throw error;
+            });
         });
         return page;
       },
@@ -194,4 +196,55 @@ test('the server substitutes a verified contact’s key: nothing flows until ali
     // Accepted, the impostor gets it (and never acks), and bob never did: why a verified contact is asked first.
     await attacker.waitForFunction(() => window.attacker.seen() > 0);
     assert.ok(!(await bob.messageTexts()).includes('held back'));
+  }));
+
+test('a member the server inserted into a group receives no group message, is not heard, and shows as not verified', () =>
+  hostile(async ({ proxy, register }) => {
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const eve = await register('eve');
+    for (const [person, others] of [
+      [alice, ['bob', 'eve']],
+      [bob, ['alice', 'eve']],
+      [eve, ['alice', 'bob']],
+    ] as const) {
+      for (const other of others) await person.waitUntilOnline(other);
+    }
+    // The server lists eve in every group, and tells her of each: no invitation, no accept of hers.
+    proxy.insertMember('eve');
+    await alice.createGroup('Circle', ['bob']);
+    await bob.acceptInvitation('Circle');
+    await bob.openGroup('Circle');
+    // Only those the signed log admits are members; eve is shown apart, as not verified.
+    await alice.waitForMembers(['alice', 'bob']);
+    await bob.waitForMembers(['alice', 'bob']);
+    await alice.page.getByText('eve (not verified)', { exact: true }).waitFor();
+    await bob.page.getByText('eve (not verified)', { exact: true }).waitFor();
+    // Eve's page believes the server: the group is listed there with her in it.
+    await eve.openGroup('Circle');
+
+    await alice.send('for members only');
+    await bob.expectMessage('for members only', { author: 'alice' });
+    await alice.waitForState('for members only', 'delivered to all 1');
+    // Eve writes into the group (to alice and bob, as her page sees it): nobody takes it.
+    await eve.send('eve was here');
+
+    // Then each writes to eve directly, on the same ordered channels that would have carried the group's
+    // traffic: once these arrive, anything of the group would have arrived before them.
+    await alice.openChat('eve');
+    await alice.send('hello eve');
+    await bob.openChat('eve');
+    await bob.send('hi eve');
+    await eve.openChat('alice');
+    await eve.expectMessage('hello eve', { author: 'alice' });
+    await eve.send('hello alice');
+    await alice.expectMessage('hello alice', { author: 'eve' });
+    await eve.openChat('bob');
+    await eve.expectMessage('hi eve', { author: 'bob' });
+    await eve.send('hello bob');
+    await bob.expectMessage('hello bob', { author: 'eve' });
+
+    assert.ok(!(await eve.storedTexts()).includes('for members only'));
+    assert.ok(!(await alice.storedTexts()).includes('eve was here'));
+    assert.ok(!(await bob.storedTexts()).includes('eve was here'));
   }));

@@ -10,13 +10,21 @@ import { DEFAULT_AUTH_LIMITS, LoginGuard } from '../../signaling/auth/login-guar
 import { DEFAULT_SCRYPT_PARAMS } from '../../signaling/auth/password-hash.js';
 import type { Store } from '../../signaling/store/store.js';
 import { deviceKeyContract } from './device-key-contract.js';
+import { groupLogContract } from './group-log-contract.js';
 import { ManualClock, PASSWORD } from './harness.js';
 
 export interface StoreUnderTest {
   store: Store;
   /** Rows in a table, read behind the store's back: nothing may be left over. */
   countRows(
-    table: 'accounts' | 'sessions' | 'groups' | 'group_members' | 'group_invitations' | 'device_keys',
+    table:
+      | 'accounts'
+      | 'sessions'
+      | 'groups'
+      | 'group_members'
+      | 'group_invitations'
+      | 'device_keys'
+      | 'group_log',
   ): Promise<number>;
 }
 
@@ -42,6 +50,7 @@ export const newGroup = (memberKeys: string[], id = 'g000000000000000000000001',
 /** Defines the contract's tests, each prefixed with `engine`. */
 export function storeContract(engine: string, open: OpenStore): void {
   deviceKeyContract(engine, open);
+  groupLogContract(engine, open);
   async function storeWith(t: TestContext, ...names: string[]) {
     const opened = await open(t);
     for (const name of names) await opened.store.createAccount(account(name));

@@ -99,6 +99,15 @@ export class IdentityBook {
   }
 
   /**
+   * The key to check `peer`'s group changes with: the pinned one, else the one the server hands out
+   * with presence (trust on first use, like a first contact; docs/security.md), else null.
+   */
+  async groupKey(peer: string): Promise<PublicIdentity | null> {
+    if (peer === this.#deps.me) return this.#deps.own;
+    return (await this.pinned(peer)) ?? this.#entries.get(peer)?.advertised ?? null;
+  }
+
+  /**
    * The hello proved `peer` holds `identity`: pin it on first use; apply the key-change rules.
    * True when the connection may carry traffic.
    */

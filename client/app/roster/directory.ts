@@ -14,6 +14,14 @@ import type { Group, GroupInvite } from '../../../shared/protocol.js';
 
 export type ConversationKind = 'direct' | 'group' | 'lobby';
 
+/**
+ * Whether a group member's membership is proven: `verified` (the group's signed log admits them),
+ * `unverified` (the server lists them, the log does not: they get nothing and are heard from not at
+ * all), `unsigned` (the group has no signed log — made before logs, or its log was withheld — so
+ * the server's list is all there is).
+ */
+export type MemberStatus = 'verified' | 'unverified' | 'unsigned';
+
 export class Directory {
   readonly me: string;
   #online = new Set<string>();
@@ -23,6 +31,11 @@ export class Directory {
    * user, so no check below ever counts them — until accepted, when the server sends the group.
    */
   readonly #invitations = new Map<string, GroupInvite>();
+  /**
+   * Each group's members as its signed log admits them (roster/group-replay.ts), with when each
+   * joined by the log: where a group has one, only those the server lists too count as members.
+   */
+  readonly #admitted = new Map<string, ReadonlyMap<string, number>>();
 
   constructor(me: string) {
     this.me = me;
@@ -55,6 +68,7 @@ export class Directory {
   setGroups(groups: readonly Group[]): void {
     this.#groups.clear();
     for (const group of groups) this.#groups.set(group.id, group);
+    for (const id of this.#admitted.keys()) if (!this.#groups.has(id)) this.#admitted.delete(id);
   }
 
   /** Stores a group as the server sent it; returns the previous version. */
@@ -67,7 +81,33 @@ export class Directory {
   removeGroup(id: string): Group | undefined {
     const previous = this.#groups.get(id);
     this.#groups.delete(id);
+    this.#admitted.delete(id);
     return previous;
+  }
+
+  /** The members group `id`'s signed log admits (user → joined at), or null for a group without one. */
+  setAdmitted(id: string, members: ReadonlyMap<string, number> | null): void {
+    if (members) this.#admitted.set(id, members);
+    else this.#admitted.delete(id);
+  }
+
+  /** Whether `conversation` is a group whose membership comes from a signed log. */
+  isSigned(conversation: string): boolean {
+    const id = groupIdOf(conversation);
+    return id !== null && this.#admitted.has(id);
+  }
+
+  /** Whether a member the server lists in group `conversation` is proven by its log (see `MemberStatus`). */
+  memberStatus(conversation: string, user: string): MemberStatus {
+    const id = groupIdOf(conversation);
+    const admitted = id === null ? undefined : this.#admitted.get(id);
+    if (!admitted) return 'unsigned';
+    return admitted.has(user) ? 'verified' : 'unverified';
+  }
+
+  /** Everyone the server lists in group `conversation`, proven or not: for showing, never for sending. */
+  listedMembers(conversation: string): string[] {
+    return this.group(conversation)?.members.map((m) => m.user) ?? [];
   }
 
   get groups(): readonly Group[] {
@@ -109,8 +149,12 @@ export class Directory {
     switch (this.kindOf(conversation)) {
       case 'lobby':
         return [this.me, ...this.#online];
-      case 'group':
-        return this.group(conversation)?.members.map((m) => m.user) ?? [];
+      case 'group': {
+        // With a signed log, only members it admits: a name the server slipped in gets nothing.
+        const admitted = this.#admitted.get(groupIdOf(conversation) ?? '');
+        const listed = this.listedMembers(conversation);
+        return admitted ? listed.filter((user) => admitted.has(user)) : listed;
+      }
       case 'direct':
         return [this.me, directPeerOf(conversation, this.me) ?? this.me];
       case null:
@@ -123,19 +167,21 @@ export class Directory {
     return this.membersOf(conversation).includes(user);
   }
 
-  /** When `user` joined a group (server clock), or 0 for other conversations. */
+  /**
+   * When `user` joined a group, or 0 for other conversations: by the signed log where the group has
+   * one (the time the member signed their accept), else by the server's clock.
+   */
   memberSince(conversation: string, user: string): number {
+    const admitted = this.#admitted.get(groupIdOf(conversation) ?? '');
+    if (admitted) return admitted.get(user) ?? 0;
     return this.group(conversation)?.members.find((m) => m.user === user)?.since ?? 0;
   }
 
   /** The groups `peer` and this user are both in: what they keep each other up to date on. */
   sharedGroups(peer: string): string[] {
     return [...this.#groups.values()]
-      .filter(
-        (group) =>
-          group.members.some((m) => m.user === peer) && group.members.some((m) => m.user === this.me),
-      )
-      .map((group) => groupConversationId(group.id));
+      .map((group) => groupConversationId(group.id))
+      .filter((conversation) => this.isMember(conversation, peer) && this.isMember(conversation, this.me));
   }
 
   /** Whether this user shares any group with `peer`. */

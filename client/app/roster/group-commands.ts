@@ -5,6 +5,7 @@
  * `requests`.
  */
 import type { ClientFrame } from '../../../shared/protocol.js';
+import type { GroupLedger } from './group-ledger.js';
 import { GroupRequests } from './group-requests.js';
 import type { GroupCommand, GroupRequest } from './group-requests.js';
 
@@ -16,6 +17,12 @@ export interface GroupCommandPort {
   changed(): void;
   /** The words for "the server cannot be reached", in the language of the moment. */
   unreachableText(): string;
+  /**
+   * The group's signed log (roster/group-ledger.ts), when signed in: invitations are signed
+   * alongside `group-add`, and a leave is signed before `group-leave` (after it, the server would
+   * no longer take this user's entry).
+   */
+  log(): Pick<GroupLedger, 'invite' | 'leave'> | null;
 }
 
 export class GroupCommands {
@@ -37,11 +44,15 @@ export class GroupCommands {
   }
 
   addMembers(groupId: string, members: readonly string[]): boolean {
+    this.#port.log()?.invite(groupId, members);
     return this.#send({ type: 'group-add', group: groupId, members: [...members] });
   }
 
   leave(groupId: string): boolean {
-    return this.#send({ type: 'group-leave', group: groupId });
+    const log = this.#port.log();
+    if (!log) return this.#send({ type: 'group-leave', group: groupId });
+    log.leave(groupId, () => void this.#send({ type: 'group-leave', group: groupId }));
+    return true;
   }
 
   /** Answers an invitation: accepting joins the group (and opens it), declining drops it. */

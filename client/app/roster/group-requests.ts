@@ -15,8 +15,9 @@ export type GroupCommand = Extract<
 export type GroupRequest =
   { kind: 'idle' } | { kind: 'pending'; command: GroupCommand['type'] } | { kind: 'error'; text: string };
 
-/** What settled a request: for a create, the group made (to open it). */
-export type GroupAnswer = { settled: false } | { settled: true; created: Group | null };
+/** What settled a request: which command, and for a create (or an accept) the group (to open it). */
+export type GroupAnswer =
+  { settled: false } | { settled: true; created: Group | null; command: GroupCommand | null };
 
 const UNSETTLED: GroupAnswer = { settled: false };
 
@@ -44,10 +45,10 @@ export class GroupRequests {
   updated(group: Group, isNew: boolean, me: string): GroupAnswer {
     const pending = this.#pending;
     if (!pending) return UNSETTLED;
-    if (pending.type === 'group-create' && isNew && group.creator === me) return this.#settle(group);
-    if (pending.type === 'group-add' && pending.group === group.id) return this.#settle(null);
+    if (pending.type === 'group-create' && isNew && group.creator === me) return this.#settle(group, pending);
+    if (pending.type === 'group-add' && pending.group === group.id) return this.#settle(null, pending);
     // An accepted invitation opens like a group this user made.
-    if (pending.type === 'group-accept' && pending.group === group.id) return this.#settle(group);
+    if (pending.type === 'group-accept' && pending.group === group.id) return this.#settle(group, pending);
     return UNSETTLED;
   }
 
@@ -56,7 +57,7 @@ export class GroupRequests {
     const pending = this.#pending;
     if (pending?.type !== 'group-leave' && pending?.type !== 'group-decline') return UNSETTLED;
     if (pending.group !== groupId) return UNSETTLED;
-    return this.#settle(null);
+    return this.#settle(null, pending);
   }
 
   /** An error frame about command `ref`; true when it answers the pending request. */
@@ -67,9 +68,9 @@ export class GroupRequests {
     return true;
   }
 
-  #settle(created: Group | null): GroupAnswer {
+  #settle(created: Group | null, command: GroupCommand): GroupAnswer {
     this.#pending = null;
     this.#state = { kind: 'idle' };
-    return { settled: true, created };
+    return { settled: true, created, command };
   }
 }

@@ -102,10 +102,12 @@ export class Presence {
   groupUpdated(group: Group): void {
     const { directory, links } = this.#deps;
     directory.removeInvitation(group.id);
-    const previous = directory.putGroup(group);
     const conversation = `group:${group.id}`;
-    const before = new Set(previous?.members.map((m) => m.user) ?? []);
-    for (const { user } of group.members) {
+    // Members as the directory counts them (by the group's signed log, where it has one): a name the
+    // server slipped into its list is not connected to for the group.
+    const before = new Set(directory.membersOf(conversation));
+    const previous = directory.putGroup(group);
+    for (const user of directory.membersOf(conversation)) {
       if (user === directory.me || !directory.isOnline(user)) continue;
       // New members (or a new group) catch up from whoever is connected.
       if (!before.has(user) || !previous) {

@@ -59,9 +59,10 @@ export interface AppStoreOptions {
 /**
  * What this client handles beyond the base protocol, announced in every sign-in frame: fresh TURN
  * credentials (`ice-servers`) keep a long-open tab able to connect; device keys with presence are
- * compared with the keys that sign the hellos (`IdentityBook.advertised`).
+ * compared with the keys that sign the hellos (`IdentityBook.advertised`); groups' signed logs
+ * (`group-log`) are replayed for their membership (roster/group-ledger.ts).
  */
-const CAPABILITIES: Capability[] = [Capability.IceRefresh, Capability.IdentityKeys];
+const CAPABILITIES: Capability[] = [Capability.IceRefresh, Capability.IdentityKeys, Capability.GroupLog];
 
 export class AppStore extends EventTarget {
   readonly #signaling: SignalingClient;
@@ -77,6 +78,7 @@ export class AppStore extends EventTarget {
     send: (frame) => this.#signaling.send(frame),
     changed: () => this.#emit(),
     unreachableText,
+    log: () => this.#messenger?.groupLog ?? null,
   });
   /** **Change password** and **Sign out everywhere**, and how the last one went. */
   readonly account = new AccountCommands({
@@ -275,6 +277,11 @@ export class AppStore extends EventTarget {
         messenger.groupUpdated(frame.group);
         const answer = this.groups.requests.updated(frame.group, isNew, messenger.me);
         if (!answer.settled) return;
+        // This user's own changes are signed into the group's log (roster/group-ledger.ts).
+        if (answer.command?.type === 'group-create' && answer.created) {
+          messenger.groupLog.created(answer.created, answer.command.members);
+        }
+        if (answer.command?.type === 'group-accept') messenger.groupLog.accepted(frame.group.id);
         // The group this user just created opens, as a person who made it would expect.
         if (answer.created) await messenger.selectConversation(`group:${answer.created.id}`);
         this.#emit();
@@ -287,6 +294,10 @@ export class AppStore extends EventTarget {
       case 'group-removed':
         this.#messenger?.groupRemoved(frame.group);
         this.groups.requests.removed(frame.group);
+        this.#emit();
+        return;
+      case 'group-log':
+        await this.#messenger?.groupLog.received(frame.group, frame.entries);
         this.#emit();
         return;
       case 'error':
@@ -317,6 +328,7 @@ export class AppStore extends EventTarget {
     }
     await this.#openMessenger(frame.user);
     this.#messenger?.serverWelcome(frame.online, frame.groups, frame.iceServers, frame.keys);
+    this.#messenger?.groupLog.resumed();
     this.#emit();
   }
 
@@ -366,6 +378,10 @@ export class AppStore extends EventTarget {
       return;
     }
     if (this.account.failed(frame)) return;
+    if (frame.ref === 'group-entry') {
+      this.#messenger?.groupLog.failed(frame.code);
+      return;
+    }
     if (frame.ref?.startsWith('group-')) {
       // An error about a request since replaced by another is old news: not shown.
       if (this.groups.requests.failed(frame.ref, errorFrameText(frame))) this.#emit();
@@ -386,6 +402,7 @@ export class AppStore extends EventTarget {
         me: user,
         store,
         sendSignal: (to, data) => this.#signaling.send({ type: 'signal', to, data }),
+        sendServer: (frame) => this.#signaling.send(frame),
         onChange: () => this.#emit(),
         ...(this.#options.createLink ? { createLink: this.#options.createLink } : {}),
         ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),

@@ -55,6 +55,8 @@ export function errorText(code: ErrorCode, retryAfterMs?: number): string {
     case ErrorCode.BadRow:
     case ErrorCode.FileCorrupt:
     case ErrorCode.Unverified:
+    case ErrorCode.GroupLogStale:
+    case ErrorCode.GroupLogFull:
     case ErrorCode.Internal:
       return msg('Something went wrong. Please try again.');
     default: {

@@ -91,6 +91,11 @@ export class ConversationView extends LitElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
+      .membership {
+        margin: 0 1rem;
+        color: var(--parley-text-muted);
+        font-size: var(--parley-font-small);
+      }
       .verified {
         color: var(--parley-accent);
         font-size: var(--parley-font-small);
@@ -227,6 +232,7 @@ export class ConversationView extends LitElement {
               ></safety-number-dialog>`
           : nothing
       }
+      ${membershipNotes(c)}
       ${(c.notices ?? []).map((text) => html`<p class="notice" role="alert">${text}</p>`)}
       <message-list
         .messages=${c.messages}
@@ -329,6 +335,32 @@ function droppedFiles(data: DataTransfer): File[] {
     if (file) files.push(file);
   }
   return files;
+}
+
+/**
+ * What a group's signed log says of its members (client/app/roster/group-replay.ts): names the
+ * server lists that the log does not admit (they get nothing), a group with no signed log, a fork.
+ */
+function membershipNotes(c: OpenConversationView) {
+  const proof = c.membership;
+  if (!proof) return nothing;
+  return html`${
+    proof.unverified.length > 0
+      ? html`<p class="membership">
+          ${proof.unverified.map(
+            (user) => html`<span class="unverified-member">${user} (${msg('not verified')})</span> `,
+          )}
+        </p>`
+      : nothing
+  }
+  ${proof.signed ? nothing : html`<p class="membership">${msg('membership not verified')}</p>`}
+  ${
+    proof.forked
+      ? html`<p class="notice" role="alert">
+          ${msg('This group’s membership history forked: members were shown different histories.')}
+        </p>`
+      : nothing
+  }`;
 }
 
 function statusText(c: OpenConversationView): string {

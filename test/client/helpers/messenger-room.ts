@@ -12,7 +12,7 @@ import type { AccountStore } from '../../../client/storage/account-store.js';
 import type { AppFrame, SignalPayload } from '../../../shared/peer-protocol.js';
 import { testGate } from './test-gate.js';
 import type { TestKey } from './test-gate.js';
-import type { Group } from '../../../shared/protocol.js';
+import type { ClientFrame, Group } from '../../../shared/protocol.js';
 
 /** Whatever relayed signals reach: a messenger, or a bare PeerMesh a test drives as a hostile peer. */
 export interface SignalTaker {
@@ -23,6 +23,8 @@ export interface JoinOptions {
   /** Announce the newcomer: it sees everyone in the room online with these groups, and they see it. */
   groups?: readonly Group[];
   createLink?: PeerLinkFactory;
+  /** What the messenger sends the signaling server (its signed group changes); dropped if absent. */
+  sendServer?: (frame: ClientFrame) => boolean;
   keepOutgoingFileBytes?: number;
   autoFetchBytes?: number;
 }
@@ -58,6 +60,7 @@ export class MessengerRoom {
       onChange: () => this.changed(),
       warn: (message) => this.warnings.push(`${me}: ${message}`),
       ...(options.createLink ? { createLink: options.createLink } : {}),
+      ...(options.sendServer ? { sendServer: options.sendServer } : {}),
       ...(options.keepOutgoingFileBytes === undefined
         ? {}
         : { keepOutgoingFileBytes: options.keepOutgoingFileBytes }),

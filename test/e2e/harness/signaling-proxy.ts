@@ -2,7 +2,8 @@
  * A hostile signaling server for e2e tests: a proxy in front of the real server that the browsers
  * load the app from and open their WebSocket to. It passes everything through, except what a test
  * tells it to take: signals between two people go to an interceptor (an attacker page) instead of
- * the server, and the device key the server advertises for someone is replaced.
+ * the server, the device key the server advertises for someone is replaced, and someone is slipped
+ * into every group as a member (the server's word only: no signed invitation or accept).
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,11 @@ import type { PublicIdentity } from '../../../shared/identity-protocol.js';
 
 /** Where intercepted signals go: `from` sent `data` to `to`. */
 export type Interceptor = (from: string, to: string, data: unknown) => void;
+
+interface GroupShape {
+  createdAt: number;
+  members: Array<{ user: string; since: number }>;
+}
 
 interface Frame {
   type?: unknown;
@@ -25,6 +31,8 @@ export class SignalingProxy {
   readonly #users = new Map<string, WebSocket>();
   #intercepted: { between: Set<string>; to: Interceptor } | null = null;
   readonly #fakeKeys = new Map<string, PublicIdentity>();
+  /** Whom the server (this proxy) puts into every group it tells anyone of. */
+  #inserted: string | null = null;
   /** Extra pages the proxy serves itself (the attacker page), by path. */
   readonly #pages = new Map<string, string>();
 
@@ -64,6 +72,14 @@ export class SignalingProxy {
   /** From now on, the key advertised for `user` (welcome `keys`, `user-online`) is `identity`. */
   advertise(user: string, identity: PublicIdentity): void {
     this.#fakeKeys.set(user, identity);
+  }
+
+  /**
+   * From now on, `user` is listed as a member of every group in every `welcome` and `group-update`,
+   * and gets each `group-update` anyone gets: a member the server inserted, with no signed change.
+   */
+  insertMember(user: string): void {
+    this.#inserted = user;
   }
 
   async close(): Promise<void> {
@@ -108,7 +124,13 @@ export class SignalingProxy {
         user = frame.user;
         this.#users.set(user, browser);
       }
-      browser.send(JSON.stringify(this.#rewrite(frame)));
+      const rewritten = this.#insert(this.#rewrite(frame));
+      browser.send(JSON.stringify(rewritten));
+      // The inserted member hears of each group as its members do.
+      const inserted = this.#inserted;
+      if (rewritten.type === 'group-update' && inserted !== null && user !== inserted) {
+        this.#users.get(inserted)?.send(JSON.stringify(rewritten));
+      }
     });
     browser.on('message', (data: RawData) => {
       const text = String(data);
@@ -136,6 +158,19 @@ export class SignalingProxy {
     browser.on('close', end);
     server.on('error', end);
     browser.on('error', end);
+  }
+
+  /** The frame with the inserted member added to the groups it lists. */
+  #insert(frame: Frame): Frame {
+    const user = this.#inserted;
+    if (user === null) return frame;
+    const withUser = (group: GroupShape): GroupShape =>
+      group.members.some((member) => member.user === user)
+        ? group
+        : { ...group, members: [...group.members, { user, since: group.createdAt }] };
+    if (frame.type === 'group-update') return { ...frame, group: withUser(frame.group as GroupShape) };
+    if (frame.type === 'welcome') return { ...frame, groups: (frame.groups as GroupShape[]).map(withUser) };
+    return frame;
   }
 
   /** The frame with the advertised keys replaced where the test said so. */

@@ -18,7 +18,11 @@ describe('GroupRequests', () => {
     expect(requests.updated(group('b', 'alice'), false, 'alice')).to.deep.equal({ settled: false });
     expect(requests.state).to.deep.equal({ kind: 'pending', command: 'group-create' });
     const made = group('c', 'alice');
-    expect(requests.updated(made, true, 'alice')).to.deep.equal({ settled: true, created: made });
+    expect(requests.updated(made, true, 'alice')).to.deep.equal({
+      settled: true,
+      created: made,
+      command: { type: 'group-create', name: 'Team', members: [] },
+    });
     expect(requests.state).to.deep.equal({ kind: 'idle' });
   });
 
@@ -28,7 +32,11 @@ describe('GroupRequests', () => {
     requests.sent({ type: 'group-add', group: team.id, members: ['carol'] }, true, 'unreachable');
     expect(requests.updated(group('b', 'bob'), false, 'alice').settled).to.equal(false);
     expect(requests.removed(team.id).settled).to.equal(false);
-    expect(requests.updated(team, false, 'alice')).to.deep.equal({ settled: true, created: null });
+    expect(requests.updated(team, false, 'alice')).to.deep.equal({
+      settled: true,
+      created: null,
+      command: { type: 'group-add', group: team.id, members: ['carol'] },
+    });
     requests.sent({ type: 'group-leave', group: team.id }, true, 'unreachable');
     expect(requests.removed(group('b', 'bob').id).settled).to.equal(false);
     expect(requests.updated(team, false, 'alice').settled).to.equal(false);
@@ -57,7 +65,11 @@ describe('GroupRequests', () => {
     const team = group('a', 'bob');
     requests.sent({ type: 'group-accept', group: team.id }, true, 'unreachable');
     expect(requests.updated(group('b', 'bob'), true, 'alice').settled).to.equal(false);
-    expect(requests.updated(team, true, 'alice')).to.deep.equal({ settled: true, created: team });
+    expect(requests.updated(team, true, 'alice')).to.deep.equal({
+      settled: true,
+      created: team,
+      command: { type: 'group-accept', group: team.id },
+    });
     requests.sent({ type: 'group-decline', group: team.id }, true, 'unreachable');
     expect(requests.removed(group('b', 'bob').id).settled).to.equal(false);
     expect(requests.removed(team.id).settled).to.equal(true);

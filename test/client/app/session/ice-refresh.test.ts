@@ -47,6 +47,7 @@ describe('AppStore: fresh ICE servers', () => {
     expect(server.sent[0]?.capabilities).to.deep.equal([
       Capability.IceRefresh,
       Capability.IdentityKeys,
+      Capability.GroupLog,
       Capability.OnlinePieces,
     ]);
     expect(server.sent[0]?.identity, 'this browser’s device key').to.have.keys(['alg', 'key']);
@@ -83,7 +84,7 @@ describe('AppStore: fresh ICE servers', () => {
       type: 'resume',
       version: PROTOCOL_VERSION,
       token: 't'.repeat(32),
-      capabilities: ['ice-refresh', 'identity-keys', 'online-pieces'],
+      capabilities: ['ice-refresh', 'identity-keys', 'group-log', 'online-pieces'],
     });
     expect(identity, 'this browser’s device key').to.have.keys(['alg', 'key']);
   });
