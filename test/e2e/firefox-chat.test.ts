@@ -51,6 +51,37 @@ test('two people on Firefox chat both ways until delivered', async () => {
   assert.deepEqual(await finn.messageTexts(), ['Firefox to Firefox', 'and back']);
 });
 
+test('on Firefox, Reply, Edit and Delete for everyone reach someone on Chromium, and back', async () => {
+  const fern = await world().register('fern', { browser: 'firefox' });
+  const cole = await world().register('cole', { browser: 'chromium' });
+  await inConversation(fern, cole);
+  await say(cole, fern, 'lunch at noon?');
+
+  // Fern answers it: the reply shows, on Chromium, the message it answers.
+  await fern.message('lunch at noon?').getByRole('button', { name: 'Reply', exact: true }).click();
+  await fern.page.getByRole('button', { name: 'Cancel reply', exact: true }).waitFor();
+  await say(fern, cole, 'yes, the usual place');
+  await cole
+    .message('yes, the usual place')
+    .getByRole('button', { name: /lunch at noon\?/ })
+    .waitFor();
+
+  // Fern corrects her answer: Chromium shows the new text, marked edited.
+  await fern.message('yes, the usual place').getByRole('button', { name: 'Edit', exact: true }).click();
+  await fern.messageBox.fill('yes, the new place');
+  await fern.messageBox.press('Enter');
+  await cole.message('yes, the new place').getByText('edited', { exact: true }).waitFor();
+  await cole.message('yes, the usual place').waitFor({ state: 'detached' });
+
+  // Cole takes his question back: Firefox shows it deleted, its text gone.
+  await cole
+    .message('lunch at noon?')
+    .getByRole('button', { name: 'Delete for everyone', exact: true })
+    .click();
+  await fern.messageLog.getByText('message deleted', { exact: true }).first().waitFor();
+  await fern.message('lunch at noon?').waitFor({ state: 'detached' });
+});
+
 // ── files ───────────────────────────────────────────────────────────────────────────────────────
 
 const MIB = 1024 * 1024;
