@@ -44,8 +44,11 @@ export interface ClusterBus {
   online(key: string, user: string): void;
   /** `user` left here. */
   offline(key: string, user: string): void;
-  /** Sends `frame` to `key` on `node`. At most once: lost if Redis is away or the user moved. */
-  relay(node: string, key: string, frame: string): void;
+  /**
+   * Sends `frame` to `key` on `node`. At most once: lost if Redis is away or the user moved. False if
+   * it was shed at once because too much is already on its way to the other nodes.
+   */
+  relay(node: string, key: string, frame: string): boolean;
   /** Sends `frame` to whoever of `keys` is online on the other nodes. */
   announce(keys: readonly string[], frame: string): void;
   /** Takes this node's users out of the cluster's presence and disconnects. */
@@ -58,7 +61,7 @@ export const LOCAL_BUS: ClusterBus = {
   listen: () => undefined,
   online: () => undefined,
   offline: () => undefined,
-  relay: () => undefined,
+  relay: () => false,
   announce: () => undefined,
   close: () => Promise.resolve(),
 };
