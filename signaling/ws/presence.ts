@@ -111,12 +111,13 @@ export class Presence<M extends PresenceMember> implements BusListener {
     this.bus.announce(keys, text);
   }
 
-  /** Sends a relayed frame to `key` on the node it is online on; false if it is not online elsewhere. */
+  /**
+   * Sends a relayed frame to `key` on the node it is online on; false if it is not online elsewhere
+   * or the bus shed it (too much already on its way).
+   */
   relayRemote(key: string, frame: string): boolean {
     const node = this.nodeOf(key);
-    if (node === undefined) return false;
-    this.bus.relay(node, key, frame);
-    return true;
+    return node !== undefined && this.bus.relay(node, key, frame);
   }
 
   /** Forgets everyone without announcing it: the server is shutting down and every socket is closing. */

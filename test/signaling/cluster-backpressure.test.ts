@@ -8,16 +8,21 @@ import { performance } from 'node:perf_hooks';
 import { after, before, test, type TestContext } from 'node:test';
 import { pino } from 'pino';
 import { createClient } from 'redis';
+import { ErrorCode } from '../../shared/errors.js';
 import type { BusListener } from '../../signaling/cluster/bus.js';
 import { RedisBus } from '../../signaling/cluster/redis-bus.js';
 import { RelayWindow } from '../../signaling/cluster/relay-window.js';
 import { NO_CLUSTER_METRICS } from '../../signaling/metrics/cluster-metrics.js';
+import { until } from './cluster-harness.js';
+import { startTestServer } from './harness.js';
+import { sample, scrape } from './metrics-scrape.js';
 import { startRedis, type RedisServer } from './redis-harness.js';
 import { sdp } from './signal-data.js';
 
 const CAP = 16 * 1024;
 /** Offered in one turn: well past the cap (each frame is ~100 bytes, so ~160 fit). */
 const OFFERED = 2000;
+const TOKEN = 'cluster-backpressure-token';
 
 let redis: RedisServer;
 before(async () => {
@@ -97,6 +102,44 @@ test('past the backlog cap relays are shed and counted; all accepted below it ar
   await bob.arrived(accepted.length + 1);
   assert.ok(bob.got.has('after'));
 });
+
+test('a relay shed on node A is answered to the sender as undeliverable and counted in /metrics', async (t) => {
+  const cluster = {
+    redisUrl: redis.url,
+    metricsToken: TOKEN,
+    cluster: { prefix: 'answer', relayBacklogBytes: 2048 },
+    relayRateLimit: { perSecond: 10_000, burst: 10_000 },
+    pairRelayRateLimit: { perSecond: 10_000, burst: 10_000 },
+  };
+  const a = await startTestServer(t, cluster);
+  const b = await startTestServer(t, cluster);
+  const bob = await b.join('bob');
+  const alice = await a.join('alice');
+  assert.deepEqual(alice.welcome.online, ['bob']);
+
+  const sent = 500;
+  for (let i = 0; i < sent; i++) alice.client.send({ type: 'signal', to: 'bob', data: sdp(i) });
+  // Once node A has handled all of them, each was either published or shed.
+  const { shed, relayed } = await handled(a.url, sent);
+  assert.ok(shed > 0, 'nothing was shed');
+  for (let i = 0; i < shed; i++) {
+    const refusal = await until(alice.client, (frame) => frame.type === 'error');
+    assert.ok(refusal.type === 'error' && refusal.code === ErrorCode.UnknownPeer, JSON.stringify(refusal));
+  }
+  for (let i = 0; i < relayed; i++) await until(bob.client, (frame) => frame.type === 'signal');
+});
+
+/** Scrapes node A until its shed and cross-node relays add up to `sent`. */
+async function handled(url: string, sent: number): Promise<{ shed: number; relayed: number }> {
+  for (let scrapes = 0; scrapes < 100; scrapes++) {
+    const body = await (await scrape(url, `Bearer ${TOKEN}`)).text();
+    const shed = sample(body, 'parley_relay_shed_total') ?? 0;
+    const relayed = sample(body, 'parley_relayed_signals_total{route="cross-node"}') ?? 0;
+    if (shed + relayed === sent) return { shed, relayed };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return assert.fail(`node A did not handle ${sent} signals in time`);
+}
 
 test('the relay window keeps at most maxInFlight publishes out, each at most one batch', async (t) => {
   const client = createClient({ url: redis.url });
