@@ -150,13 +150,24 @@ class User {
     const ws = new WebSocket(url);
     await once(ws, 'open');
     const user = new User(ws);
+    const register = () =>
+      ws.send(
+        JSON.stringify({ type: 'register', version: PROTOCOL_VERSION, username: name, password: PASSWORD }),
+      );
+    let retries = 0;
     const welcomed = new Promise<void>((resolve, reject) => {
-      user.onFrame = (frame) =>
-        frame.type === 'welcome' ? resolve() : reject(new Error(JSON.stringify(frame)));
+      user.onFrame = (frame) => {
+        if (frame.type === 'welcome') return resolve();
+        // The server's scrypt queue sheds a burst ("busy, try again"): retry after the wait it asks
+        // for, as a real client does, a bounded number of times.
+        if (frame.type === 'error' && frame.retryAfterMs !== undefined && retries++ < 20) {
+          setTimeout(register, frame.retryAfterMs);
+          return;
+        }
+        reject(new Error(JSON.stringify(frame)));
+      };
     });
-    ws.send(
-      JSON.stringify({ type: 'register', version: PROTOCOL_VERSION, username: name, password: PASSWORD }),
-    );
+    register();
     await welcomed;
     user.onFrame = () => undefined;
     return user;
