@@ -1,5 +1,6 @@
 /**
- * The cluster's bus on Redis (`REDIS_URL`). Presence is a hash (name key → `node|user`) with a version
+ * The cluster's bus on Redis (`REDIS_URL`). Presence is a hash (name key → `node|user[|alg|key]`, see
+ * presence-value.ts) with a version
  * counter, changed and published by the Lua scripts of presence-scripts.ts; each node applies the
  * deltas in version order and reloads the whole hash when it sees a gap, when Redis comes back, or
  * when its heartbeat finds the counter ahead of what it applied (so updates cannot silently stop after
@@ -9,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
+import type { PublicIdentity } from '../../shared/identity-protocol.js';
 import type { Logger } from '../logger.js';
 import {
   NO_CLUSTER_METRICS,
@@ -17,6 +19,7 @@ import {
   type ReloadReason,
 } from '../metrics/cluster-metrics.js';
 import type { BusListener, ClusterBus, RemoteEntry } from './bus.js';
+import { parsePresenceValue, presenceValue } from './presence-value.js';
 import { RelayWindow } from './relay-window.js';
 import {
   DROP_NODE_SCRIPT,
@@ -64,11 +67,6 @@ type Delta = [version: number, online: 0 | 1, key: string, value: string];
 interface LocalWrite {
   version: number | null;
   beatenBy: Delta | null;
-}
-
-function splitValue(value: string): RemoteEntry {
-  const bar = value.indexOf('|');
-  return { node: value.slice(0, bar), user: value.slice(bar + 1) };
 }
 
 export class RedisBus implements ClusterBus {
@@ -158,19 +156,19 @@ export class RedisBus implements ClusterBus {
     this.refresh('start', false);
   }
 
-  online(key: string, user: string): void {
+  online(key: string, user: string, identity: PublicIdentity | undefined): void {
     const write: LocalWrite = { version: null, beatenBy: null };
     this.local.set(key, write);
-    this.eval('online', ONLINE_SCRIPT, [key, `${this.node}|${user}`]).then(
+    this.eval('online', ONLINE_SCRIPT, [key, presenceValue(this.node, user, identity)]).then(
       (version) => this.written(key, write, Number(version)),
       (error: unknown) => this.failed('online', error),
     );
   }
 
-  offline(key: string, user: string): void {
+  offline(key: string, user: string, identity: PublicIdentity | undefined): void {
     this.local.delete(key);
-    this.eval('offline', OFFLINE_SCRIPT, [key, `${this.node}|${user}`]).catch((error: unknown) =>
-      this.failed('offline', error),
+    this.eval('offline', OFFLINE_SCRIPT, [key, presenceValue(this.node, user, identity)]).catch(
+      (error: unknown) => this.failed('offline', error),
     );
   }
 
@@ -271,7 +269,8 @@ export class RedisBus implements ClusterBus {
   }
 
   private remoteChange([version, online, key, value]: Delta): void {
-    const { node, user } = splitValue(value);
+    const entry = parsePresenceValue(value);
+    const { node } = entry;
     if (node === this.node) {
       // Our own changes were announced here when they happened. But a session of ours taken offline
       // by someone else means a sweeper thought this node dead: write our sessions back.
@@ -287,7 +286,7 @@ export class RedisBus implements ClusterBus {
       return;
     }
     if (mine && mine.version !== null && mine.version > version) return;
-    this.listener.remoteOnline(key, user, node);
+    this.listener.remoteOnline(key, entry);
   }
 
   /**
@@ -319,7 +318,9 @@ export class RedisBus implements ClusterBus {
         await this.timed('resync', () =>
           this.client.set(this.aliveKey(this.node), '1', { PX: this.options.aliveTtlMs }),
         );
-        const pairs = listener.localUsers().flatMap(([key, user]) => [key, `${this.node}|${user}`]);
+        const pairs = listener
+          .localUsers()
+          .flatMap(([key, user, identity]) => [key, presenceValue(this.node, user, identity)]);
         this.dirty = false;
         await this.eval('resync', RESYNC_SCRIPT, [this.node, ...pairs]);
       }
@@ -329,7 +330,7 @@ export class RedisBus implements ClusterBus {
       )) as [string, string[]];
       const entries = new Map<string, RemoteEntry>();
       for (let i = 0; i < flat.length; i += 2) {
-        const entry = splitValue(flat[i + 1]!);
+        const entry = parsePresenceValue(flat[i + 1]!);
         if (entry.node !== this.node) entries.set(flat[i]!, entry);
       }
       this.applied = Number(version);
