@@ -18,7 +18,7 @@
  * object (with the one-node figures, cluster/one-node ratios and the load average) as the last line.
  *
  * Options: --users N (2000; 10000 for the issue's figure), --relay-seconds S (5), --rounds N (5),
- * --rates R,R… (10000,20000,30000).
+ * --rates R,R… (10000,20000,30000), --deadline-minutes M (20: then it gives up, killing what it started).
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -29,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startRedis, type RedisServer } from '../test/signaling/redis-harness.js';
 import {
+  IGNORE,
   SIGNAL_PREFIX,
   User,
   allSee,
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     'relay-seconds': { type: 'string', default: '5' },
     rounds: { type: 'string', default: '5' },
     rates: { type: 'string', default: '10000,20000,30000' },
+    'deadline-minutes': { type: 'string', default: '20' },
   },
 });
 const users = Number(values.users);
@@ -216,7 +218,7 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
         `load ${step.load_average.join(' ')}`,
     );
   }
-  for (const user of [...onA, ...onB]) user.onMessage = (data) => user.parse(data);
+  for (const user of [...onA, ...onB]) user.onMessage = IGNORE;
 
   let dead: number | null = null;
   if (clustered) {
@@ -244,11 +246,14 @@ if (!existsSync(serverEntry)) throw new Error(`${serverEntry} is missing: run \`
 const dir = await mkdtemp(join(tmpdir(), 'parley-bench-cluster-'));
 const running: ChildProcess[] = [];
 let redis: RedisServer | undefined;
-const deadline = setTimeout(() => {
-  log('deadline passed; giving up');
-  for (const child of running) child.kill('SIGKILL');
-  void (redis?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
-}, 20 * 60_000);
+const deadline = setTimeout(
+  () => {
+    log('deadline passed; giving up');
+    for (const child of running) child.kill('SIGKILL');
+    void (redis?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+  },
+  Number(values['deadline-minutes']) * 60_000,
+);
 try {
   const env = {
     PARLEY_REGISTRATIONS_PER_HOUR: '1000000',
