@@ -1,12 +1,12 @@
 /**
  * The cluster's bus on Redis (`REDIS_URL`). Presence is a hash (name key → `node|user[|alg|key]`, see
- * presence-value.ts) with a version
- * counter, changed and published by the Lua scripts of presence-scripts.ts; each node applies the
- * deltas in version order and reloads the whole hash when it sees a gap, when Redis comes back, or
- * when its heartbeat finds the counter ahead of what it applied (so updates cannot silently stop after
- * a reconnect: socket.io/socket.io#4845). Relayed signals go to the recipient's node on a channel per
- * node; group frames on one channel every node hears. Each node refreshes a liveness key; a sweeper
- * (whoever holds a `SET NX` lock) takes the users of a node whose key expired offline.
+ * presence-value.ts) with a version counter, changed and published by the Lua scripts of
+ * presence-scripts.ts; each node applies the deltas in version order and reloads the whole hash when
+ * it sees a gap, when Redis comes back, or when its heartbeat finds the counter ahead of what it
+ * applied (so updates cannot silently stop after a reconnect: socket.io/socket.io#4845). Relayed
+ * signals go to the recipient's node on a channel per node, through a bounded window
+ * (relay-window.ts); group frames on one channel every node hears. Each node refreshes a liveness
+ * key; a sweeper (whoever holds a `SET NX` lock) takes the users of a node whose key expired offline.
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
@@ -60,7 +60,7 @@ const RELAY_IN_FLIGHT = 4;
 /** Bytes of one relay PUBLISH at most: large enough to carry a busy turn, small next to the backlog. */
 const RELAY_BATCH_BYTES = 64 * 1024;
 
-/** A presence change as published: `[version, 1 online | 0 offline, key, node|user]`. */
+/** A presence change as published: `[version, 1 online | 0 offline, key, value]` (presence-value.ts). */
 type Delta = [version: number, online: 0 | 1, key: string, value: string];
 
 /** This node's write of a session: its version once Redis answered, and a newer login elsewhere seen before that. */
