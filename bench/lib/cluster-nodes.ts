@@ -117,6 +117,9 @@ export class User {
       );
     let retries = 0;
     const welcomed = new Promise<void>((resolve, reject) => {
+      // A socket closed before its welcome (the server missed a pong from this starved process)
+      // fails the run instead of leaving it waiting for ever.
+      ws.once('close', (code) => reject(new Error(`${name}: closed (${code}) before its welcome`)));
       user.onFrame = (frame) => {
         if (frame.type === 'welcome') return resolve();
         // The server's scrypt queue sheds a burst ("busy, try again"): retry after the wait it asks
