@@ -107,32 +107,40 @@ export class User {
     this.onFrame(JSON.parse(String(data)) as ServerFrame);
   }
 
-  static async join(url: string, name: string): Promise<User> {
+  /**
+   * Registers `name` (or logs in, when an earlier attempt registered it but its socket closed before
+   * the welcome) and resolves once welcomed. A socket closed before its welcome — the server's login
+   * timeout, when scrypt's queue and this starved process make a sign-in outlast it — is retried on a
+   * new socket, a bounded number of times; then the run fails instead of waiting for ever.
+   */
+  static async join(url: string, name: string, attempt = 0): Promise<User> {
     const ws = new WebSocket(url);
     await once(ws, 'open');
     const user = new User(ws);
-    const register = () =>
-      ws.send(
-        JSON.stringify({ type: 'register', version: PROTOCOL_VERSION, username: name, password: PASSWORD }),
-      );
+    let type: 'register' | 'login' = attempt === 0 ? 'register' : 'login';
+    const send = () =>
+      ws.send(JSON.stringify({ type, version: PROTOCOL_VERSION, username: name, password: PASSWORD }));
     let retries = 0;
-    const welcomed = new Promise<void>((resolve, reject) => {
-      // A socket closed before its welcome (the server missed a pong from this starved process)
-      // fails the run instead of leaving it waiting for ever.
-      ws.once('close', (code) => reject(new Error(`${name}: closed (${code}) before its welcome`)));
+    const welcomed = new Promise<boolean>((resolve, reject) => {
+      ws.once('close', () => resolve(false));
       user.onFrame = (frame) => {
-        if (frame.type === 'welcome') return resolve();
+        if (frame.type === 'welcome') return resolve(true);
+        if (frame.type !== 'error') return;
+        if (retries++ >= 20) return reject(new Error(JSON.stringify(frame)));
+        // Registered by an attempt whose socket closed before its welcome: log in instead.
+        if (frame.code === 'ERR_USERNAME_TAKEN' && type === 'register' && attempt > 0) type = 'login';
+        else if (frame.code === 'ERR_BAD_CREDENTIALS' && type === 'login') type = 'register';
         // The server's scrypt queue sheds a burst ("busy, try again"): retry after the wait it asks
-        // for, as a real client does, a bounded number of times.
-        if (frame.type === 'error' && frame.retryAfterMs !== undefined && retries++ < 20) {
-          setTimeout(register, frame.retryAfterMs);
-          return;
-        }
-        reject(new Error(JSON.stringify(frame)));
+        // for, as a real client does.
+        else if (frame.retryAfterMs === undefined) return reject(new Error(JSON.stringify(frame)));
+        setTimeout(send, frame.retryAfterMs ?? 0);
       };
     });
-    register();
-    await welcomed;
+    send();
+    if (!(await welcomed)) {
+      if (attempt >= 5) throw new Error(`${name}: closed before its welcome, ${attempt + 1} times`);
+      return User.join(url, name, attempt + 1);
+    }
     user.onFrame = () => undefined;
     user.onMessage = IGNORE;
     return user;
