@@ -49,8 +49,8 @@ export interface RedisBusOptions {
   metrics?: ClusterMetrics;
   /**
    * Bytes of relayed signals queued for Redis or in unanswered publishes, at most; past it new relays
-   * are shed (see relay-window.ts). Default 1 MiB: about 8,000 signals, sent within a fraction of the
-   * command timeout even on a loaded machine.
+   * are shed (see relay-window.ts). Default 4 MiB: about 35,000 signals, a second or two of a busy
+   * node's relays. Only the publishes in flight count against the command timeout; the queue adds delay.
    */
   relayBacklogBytes?: number;
 }
@@ -58,7 +58,7 @@ export interface RedisBusOptions {
 /** Relay publishes awaiting Redis at once: enough to keep the connection busy, few enough to answer fast. */
 const RELAY_IN_FLIGHT = 4;
 /** Bytes of one relay PUBLISH at most: large enough to carry a busy turn, small next to the backlog. */
-const RELAY_BATCH_BYTES = 64 * 1024;
+const RELAY_BATCH_BYTES = 256 * 1024;
 
 /** A presence change as published: `[version, 1 online | 0 offline, key, value]` (presence-value.ts). */
 type Delta = [version: number, online: 0 | 1, key: string, value: string];
@@ -131,7 +131,7 @@ export class RedisBus implements ClusterBus {
       commandTimeoutMs: options.commandTimeoutMs ?? 2000,
       prefix: options.prefix ?? 'parley',
       metrics: options.metrics ?? NO_CLUSTER_METRICS,
-      relayBacklogBytes: options.relayBacklogBytes ?? 1024 * 1024,
+      relayBacklogBytes: options.relayBacklogBytes ?? 4 * 1024 * 1024,
     });
     for (const [name, redis] of [
       ['client', client],
