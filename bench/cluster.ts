@@ -4,7 +4,11 @@
  * the nodes, every client in this process:
  *   cross_node_presence_delta_ms    one more login on node B until every user on node A has its
  *                                   `user-online` (median of --rounds)
- *   cross_node_relay_frames_per_s   signals from users on A to users on B, received per second
+ *   cross_node_relay_frames_per_s   signals from users on A to users on B, received per second: the
+ *                                   most any step delivered. The relay offers FIXED rates in steps
+ *                                   (--rates, frames/s, each for --relay-seconds) and reports each
+ *                                   step's delivered/offered, so an overload shows as a ratio (and
+ *                                   as shed signals answered to the senders), never as a hang
  *   dead_node_offline_s             node B killed with SIGKILL until a user on A sees B's users offline
  *                                   (null on one node: there is no survivor to ask)
  * On one node "A" and "B" are the same process. During the relay it also measures the frames
@@ -13,28 +17,31 @@
  * at a whole core shows the bound is the bench, not the servers. Prints a table, then one JSON
  * object (with the one-node figures, cluster/one-node ratios and the load average) as the last line.
  *
- * Options: --users N (2000; 10000 for the issue's figure), --relay-seconds S (5), --rounds N (5).
+ * Options: --users N (2000; 10000 for the issue's figure), --relay-seconds S (5), --rounds N (5),
+ * --rates R,R… (10000,20000,30000), --deadline-minutes M (20: then it gives up, killing what it started).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { WebSocket } from 'ws';
-import { PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol.js';
-import { sample } from '../test/signaling/metrics-scrape.js';
 import { startRedis, type RedisServer } from '../test/signaling/redis-harness.js';
+import {
+  IGNORE,
+  SIGNAL_PREFIX,
+  User,
+  allSee,
+  joinAll,
+  relayCounts,
+  serverEntry,
+  startNode,
+  stopNode,
+  type Node,
+} from './lib/cluster-nodes.js';
 import { cpuSpent, descendantCpu } from './lib/process-cpu.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const serverEntry = join(root, 'dist', 'server', 'main.js');
-const PASSWORD = 'bench-password';
-const PARALLEL = 32;
-const METRICS_TOKEN = 'bench-cluster-metrics-token';
 /** After the relay window, how long frames still in flight may take to arrive. */
 const DRAIN_MS = 3000;
 
@@ -43,162 +50,127 @@ const { values } = parseArgs({
     users: { type: 'string', default: '2000' },
     'relay-seconds': { type: 'string', default: '5' },
     rounds: { type: 'string', default: '5' },
+    rates: { type: 'string', default: '10000,20000,30000' },
+    'deadline-minutes': { type: 'string', default: '20' },
   },
 });
 const users = Number(values.users);
 const relaySeconds = Number(values['relay-seconds']);
 const rounds = Number(values.rounds);
+const rates = values.rates.split(',').map(Number);
 if (!(users >= 4 && users <= 20_000) || !(relaySeconds > 0) || !(rounds >= 1)) {
   throw new TypeError('expected --users 4..20000, --relay-seconds > 0, --rounds ≥ 1');
+}
+if (!rates.every((rate) => rate >= 50 && rate <= 200_000)) {
+  throw new TypeError('expected --rates as frames/s between 50 and 200000, comma-separated');
 }
 const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-interface Node {
-  url: string;
-  httpUrl: string;
-  child: ChildProcess;
-}
-
-async function startNode(env: Record<string, string>): Promise<Node> {
-  // e.g. BENCH_SERVER_NODE_ARGS=--prof: V8's tick log is written as it goes, so it survives SIGKILL.
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, serverEntry], {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'error',
-      PARLEY_SCRYPT_COST: '16',
-      METRICS_TOKEN,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const line = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-    });
-  });
-  const httpUrl = line.replace(/^.* on http/, 'http');
-  return { url: httpUrl.replace(/^http/, 'ws') + '/ws', httpUrl, child };
-}
-
-/** One sample of `node`'s /metrics (0 when absent). */
-async function metric(node: Node, series: string): Promise<number> {
-  const reply = await fetch(`${node.httpUrl}/metrics`, {
-    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
-  });
-  return sample(await reply.text(), series) ?? 0;
-}
-
-/** Signals node A relayed (both routes) and node B received from other nodes, so far. */
-async function relayCounts(a: Node, b: Node): Promise<{ relayedByA: number; receivedByB: number }> {
-  const [local, crossNode, receivedByB] = await Promise.all([
-    metric(a, 'parley_relayed_signals_total{route="local"}'),
-    metric(a, 'parley_relayed_signals_total{route="cross-node"}'),
-    metric(b, 'parley_cluster_relay_received_total'),
-  ]);
-  return { relayedByA: local + crossNode, receivedByB };
-}
-
-async function stopNode(node: Node): Promise<void> {
-  if (node.child.exitCode !== null || node.child.signalCode !== null) return;
-  const exited = once(node.child, 'exit');
-  node.child.kill('SIGKILL');
-  await exited;
-}
-
-/** How a relayed signal's text starts: the relay phase counts these without parsing them. */
-const SIGNAL_PREFIX = Buffer.from('{"type":"signal"');
-
-/** A logged-in bench user: its socket and a listener per frame. */
-class User {
-  onFrame: (frame: ServerFrame) => void = () => undefined;
-  /** Sees every message first; the default (`parse`) parses it for `onFrame`. */
-  onMessage: (data: Buffer) => void = (data) => this.parse(data);
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => this.onMessage(data));
-    ws.on('error', () => undefined);
-  }
-
-  parse(data: Buffer): void {
-    this.onFrame(JSON.parse(String(data)) as ServerFrame);
-  }
-
-  static async join(url: string, name: string): Promise<User> {
-    const ws = new WebSocket(url);
-    await once(ws, 'open');
-    const user = new User(ws);
-    const welcomed = new Promise<void>((resolve, reject) => {
-      user.onFrame = (frame) =>
-        frame.type === 'welcome' ? resolve() : reject(new Error(JSON.stringify(frame)));
-    });
-    ws.send(
-      JSON.stringify({ type: 'register', version: PROTOCOL_VERSION, username: name, password: PASSWORD }),
-    );
-    await welcomed;
-    user.onFrame = () => undefined;
-    return user;
-  }
-}
-
-async function joinAll(url: string, names: string[]): Promise<User[]> {
-  const joined: User[] = new Array<User>(names.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    for (let i = next++; i < names.length; i = next++) joined[i] = await User.join(url, names[i]!);
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, lane));
-  return joined;
-}
-
-/** Until every one of `watchers` saw `match`; resolves the ms it took from `start`. */
-function allSee(
-  watchers: User[],
-  match: (frame: ServerFrame) => boolean,
-  start: () => void,
-): Promise<number> {
-  return new Promise((resolve) => {
-    let left = watchers.length;
-    const started = performance.now();
-    for (const watcher of watchers) {
-      watcher.onFrame = (frame) => {
-        if (!match(frame)) return;
-        watcher.onFrame = () => undefined;
-        if (--left === 0) resolve(performance.now() - started);
-      };
-    }
-    start();
-  });
+/** One step of the relay: a fixed rate offered for --relay-seconds, then DRAIN_MS for late frames. */
+interface RelayStep {
+  offered_per_s: number;
+  /** What the senders managed to send per second (below `offered_per_s`: the bench fell behind). */
+  sent_per_s: number;
+  /** Frames received (window and drain) per second of the window. */
+  delivered_per_s: number;
+  /** Frames received over frames sent: 1 when nothing was lost. */
+  delivered_over_offered: number;
+  /** Refusals the senders got back: signals node A shed (or rate limits). */
+  errors: number;
+  /**
+   * Where the frames went, counted by the nodes' /metrics: sent by the bench, relayed by A, shed by A
+   * (answered to the sender), received by B from Redis (0 on one node), received by the bench.
+   */
+  path: { sent: number; relayed_by_a: number; shed_by_a: number; received_by_b: number; received: number };
+  /** CPU µs per frame received: this (client) process, the server process(es), Redis. */
+  cpu_us_per_frame: { client: number; servers: number; redis: number };
+  /** CPU each used in the step, as a share of one core (1 = a whole core busy). */
+  cores: { client: number; servers: number; redis: number };
+  load_average: number[];
 }
 
 interface Figures {
   cross_node_presence_delta_ms: number;
+  /** The most frames per second any step delivered. */
   cross_node_relay_frames_per_s: number;
   dead_node_offline_s: number | null;
-  /** Signals the senders sent per second: below 50 × senders, the bench's own process fell behind. */
-  relay_sent_per_s: number;
-  /**
-   * Every frame received (the drain's too) over the time from the window's start to the last one:
-   * what the path sustained when the offered rate (50 a second per sender) is more than it carries.
-   */
-  relay_drained_frames_per_s: number;
-  /** Frames the senders got back during the relay (rate-limit or unknown-peer errors). */
-  relay_errors: number;
-  /**
-   * Where the relay's frames went, counted by the nodes' /metrics from the window's start until
-   * DRAIN_MS after its end: sent by the bench, relayed by A, received by B from Redis (0 on one node),
-   * received by the bench. Lost frames fall out between two of them; late ones arrive in the drain.
-   */
-  relay_path: { sent: number; relayed_by_a: number; received_by_b: number; received: number };
-  /** CPU µs per relayed frame (window and drain): this (client) process, the server process(es), Redis. */
-  relay_cpu_us_per_frame: { client: number; servers: number; redis: number };
-  /** CPU each used in the window and drain, as a share of one core (1 = a whole core busy). */
-  relay_cores: { client: number; servers: number; redis: number };
+  relay_steps: RelayStep[];
+  /** The 1-minute load average when each figure was taken (the machine is shared). */
+  presence_load_average: number;
+  dead_node_load_average: number | null;
+}
+
+const loadAverage = () => loadavg().map((load) => Math.round(load * 100) / 100);
+
+/**
+ * Offers `rate` signals a second from the users on A to those on B for --relay-seconds: frame n goes
+ * from sender n mod |A| to a recipient that sender has not sent to for |B| frames, so no pair limit is
+ * reached. The schedule is by the clock, so a late timer catches up and the count offered is exact.
+ */
+async function relayStep(a: Node, b: Node, onA: User[], onB: User[], frames: Buffer[], rate: number) {
+  let received = 0;
+  let errors = 0;
+  const countSignal = (data: Buffer): void => {
+    if (data.subarray(0, 16).equals(SIGNAL_PREFIX)) received++;
+  };
+  for (const user of onB) user.onMessage = countSignal;
+  for (const user of onA) user.onMessage = () => void errors++;
+  // Read before the first send, so every frame sent is in both counts.
+  const before = await relayCounts(a, b);
+  const total = Math.round(rate * relaySeconds);
+  let sent = 0;
+  const cpuBefore = descendantCpu();
+  const clientBefore = process.cpuUsage();
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+      for (; sent < due; sent++) {
+        const sender = sent % onA.length;
+        const round = Math.floor(sent / onA.length);
+        onA[sender]!.ws.send(frames[(sender + round) % frames.length]!, { binary: false });
+      }
+      if (sent === total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 10);
+  });
+  const seconds = (performance.now() - start) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+  const clientCpu = process.cpuUsage(clientBefore);
+  const spent = cpuSpent(cpuBefore, descendantCpu());
+  const cpuSeconds = (performance.now() - start) / 1000;
+  const after = await relayCounts(a, b);
+  const cpuMs = {
+    client: (clientCpu.user + clientCpu.system) / 1000,
+    servers: spent.get('server') ?? 0,
+    redis: spent.get('redis-server') ?? 0,
+  };
+  const perFrame = (ms: number) => Math.round((ms * 1000) / Math.max(1, received));
+  const cores = (ms: number) => Math.round(ms / 10 / cpuSeconds) / 100;
+  return {
+    offered_per_s: rate,
+    sent_per_s: Math.round(sent / seconds),
+    delivered_per_s: Math.round(received / relaySeconds),
+    delivered_over_offered: Math.round((received / total) * 1000) / 1000,
+    errors,
+    path: {
+      sent,
+      relayed_by_a: after.relayedByA - before.relayedByA,
+      shed_by_a: after.shedByA - before.shedByA,
+      received_by_b: after.receivedByB - before.receivedByB,
+      received,
+    },
+    cpu_us_per_frame: {
+      client: perFrame(cpuMs.client),
+      servers: perFrame(cpuMs.servers),
+      redis: perFrame(cpuMs.redis),
+    },
+    cores: { client: cores(cpuMs.client), servers: cores(cpuMs.servers), redis: cores(cpuMs.redis) },
+    load_average: loadAverage(),
+  } satisfies RelayStep;
 }
 
 async function measure(label: string, a: Node, b: Node, clustered: boolean): Promise<Figures> {
@@ -225,67 +197,28 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
       ),
     );
   }
-  log(`${label}: presence delta median ${median(deltas).toFixed(0)} ms`);
+  const presenceLoad = loadAverage()[0]!;
+  log(`${label}: presence delta median ${median(deltas).toFixed(0)} ms (load ${presenceLoad})`);
 
   // The receivers count by prefix and the frames to send are encoded once: the bench's own process
-  // drives every user, and parsing or encoding 50,000 frames a second would make it the bottleneck.
-  let received = 0;
-  let lastAt = 0;
-  let errors = 0;
-  const countSignal = (data: Buffer): void => {
-    if (!data.subarray(0, 16).equals(SIGNAL_PREFIX)) return;
-    received++;
-    lastAt = performance.now();
-  };
-  for (const user of onB) user.onMessage = countSignal;
-  for (const user of onA) user.onMessage = () => void errors++;
+  // drives every user, and parsing or encoding tens of thousands of frames a second would make it the
+  // bottleneck.
   const data = { kind: 'sdp', cid: '0123456789abcdef', signal: { type: 'offer', sdp: 'v=0' } };
   const frames = onB.map((_, j) =>
     Buffer.from(JSON.stringify({ type: 'signal', to: `${label}-b${j}`, data })),
   );
-  // Read before the first send, so every frame sent is in both counts.
-  const countsBefore = await relayCounts(a, b);
-  // Each sender at 50 signals/s to a different recipient each time: within the per-pair limit.
-  let tick = 0;
-  let sent = 0;
-  const timer = setInterval(() => {
-    tick++;
-    onA.forEach((user, i) => user.ws.send(frames[(i + tick) % frames.length]!, { binary: false }));
-    sent += onA.length;
-  }, 20);
-  const cpuBefore = descendantCpu();
-  const clientBefore = process.cpuUsage();
-  const relayStart = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, relaySeconds * 1000));
-  clearInterval(timer);
-  const seconds = (performance.now() - relayStart) / 1000;
-  const relayed = received / seconds;
-  await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
-  // CPU until the drain's end, over every frame received by then: frames sent late in the window
-  // are processed in the drain, so CPU of the window alone over frames of the window would mislead.
-  const clientCpu = process.cpuUsage(clientBefore);
-  const spent = cpuSpent(cpuBefore, descendantCpu());
-  const cpuSeconds = (performance.now() - relayStart) / 1000;
-  for (const user of [...onA, ...onB]) user.onMessage = (data) => user.parse(data);
-  const countsAfter = await relayCounts(a, b);
-  const path = {
-    sent,
-    relayed_by_a: countsAfter.relayedByA - countsBefore.relayedByA,
-    received_by_b: countsAfter.receivedByB - countsBefore.receivedByB,
-    received,
-  };
-  const cpuMs = {
-    client: (clientCpu.user + clientCpu.system) / 1000,
-    servers: spent.get('server') ?? 0,
-    redis: spent.get('redis-server') ?? 0,
-  };
-  const perFrame = (ms: number) => Math.round((ms * 1000) / Math.max(1, received));
-  const cores = (ms: number) => Math.round(ms / 10 / cpuSeconds) / 100;
-  log(
-    `${label}: ${relayed.toFixed(0)} relayed frames/s (${(sent / seconds).toFixed(0)} sent/s, ${errors} errors); ` +
-      `CPU cores client ${cores(cpuMs.client)}, servers ${cores(cpuMs.servers)}, redis ${cores(cpuMs.redis)}; ` +
-      `path ${JSON.stringify(path)}`,
-  );
+  const steps: RelayStep[] = [];
+  for (const rate of rates) {
+    const step = await relayStep(a, b, onA, onB, frames, rate);
+    steps.push(step);
+    log(
+      `${label}: offered ${rate}/s, delivered ${step.delivered_per_s}/s (${step.delivered_over_offered}), ` +
+        `sent ${step.sent_per_s}/s, ${step.errors} errors; CPU cores client ${step.cores.client}, ` +
+        `servers ${step.cores.servers}, redis ${step.cores.redis}; path ${JSON.stringify(step.path)}; ` +
+        `load ${step.load_average.join(' ')}`,
+    );
+  }
+  for (const user of [...onA, ...onB]) user.onMessage = IGNORE;
 
   let dead: number | null = null;
   if (clustered) {
@@ -301,18 +234,11 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
   for (const user of [...onA, ...onB, ...(await Promise.all(late))]) user.ws.terminate();
   return {
     cross_node_presence_delta_ms: Math.round(median(deltas)),
-    cross_node_relay_frames_per_s: Math.round(relayed),
+    cross_node_relay_frames_per_s: Math.max(...steps.map((step) => step.delivered_per_s)),
     dead_node_offline_s: dead === null ? null : Math.round(dead * 10) / 10,
-    relay_sent_per_s: Math.round(sent / seconds),
-    relay_drained_frames_per_s: Math.round(received / ((lastAt - relayStart) / 1000)),
-    relay_errors: errors,
-    relay_path: path,
-    relay_cpu_us_per_frame: {
-      client: perFrame(cpuMs.client),
-      servers: perFrame(cpuMs.servers),
-      redis: perFrame(cpuMs.redis),
-    },
-    relay_cores: { client: cores(cpuMs.client), servers: cores(cpuMs.servers), redis: cores(cpuMs.redis) },
+    relay_steps: steps,
+    presence_load_average: presenceLoad,
+    dead_node_load_average: dead === null ? null : loadAverage()[0]!,
   };
 }
 
@@ -320,11 +246,14 @@ if (!existsSync(serverEntry)) throw new Error(`${serverEntry} is missing: run \`
 const dir = await mkdtemp(join(tmpdir(), 'parley-bench-cluster-'));
 const running: ChildProcess[] = [];
 let redis: RedisServer | undefined;
-const deadline = setTimeout(() => {
-  log('deadline passed; giving up');
-  for (const child of running) child.kill('SIGKILL');
-  void (redis?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
-}, 20 * 60_000);
+const deadline = setTimeout(
+  () => {
+    log('deadline passed; giving up');
+    for (const child of running) child.kill('SIGKILL');
+    void (redis?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+  },
+  Number(values['deadline-minutes']) * 60_000,
+);
 try {
   const env = {
     PARLEY_REGISTRATIONS_PER_HOUR: '1000000',
@@ -344,18 +273,22 @@ try {
 
   const rows: Array<[string, (f: Figures) => unknown]> = [
     ['presence delta, median ms', (f) => f.cross_node_presence_delta_ms],
-    ['relayed frames/s', (f) => f.cross_node_relay_frames_per_s],
-    ['  sent frames/s', (f) => f.relay_sent_per_s],
-    ['  drained frames/s', (f) => f.relay_drained_frames_per_s],
-    ['  CPU µs/frame client', (f) => f.relay_cpu_us_per_frame.client],
-    ['  CPU µs/frame servers', (f) => f.relay_cpu_us_per_frame.servers],
-    ['  CPU µs/frame redis', (f) => f.relay_cpu_us_per_frame.redis],
+    ['  load average', (f) => f.presence_load_average],
+    ['relayed frames/s (best)', (f) => f.cross_node_relay_frames_per_s],
+    ...rates.flatMap((rate, i): Array<[string, (f: Figures) => unknown]> => [
+      [`  offered ${rate}/s: delivered`, (f) => f.relay_steps[i]!.delivered_per_s],
+      ['    delivered/offered', (f) => f.relay_steps[i]!.delivered_over_offered],
+      ['    shed by A', (f) => f.relay_steps[i]!.path.shed_by_a],
+      ['    CPU µs/frame servers', (f) => f.relay_steps[i]!.cpu_us_per_frame.servers],
+      ['    load average', (f) => f.relay_steps[i]!.load_average[0]],
+    ]),
     ['dead node offline, s', (f) => f.dead_node_offline_s],
+    ['  load average', (f) => f.dead_node_load_average],
   ];
-  process.stdout.write(`\n${users} users          one node   two nodes + Redis\n`);
+  process.stdout.write(`\n${users} users                    one node   two nodes + Redis\n`);
   for (const [name, pick] of rows) {
     process.stdout.write(
-      `${name.padEnd(26)} ${String(pick(one)).padStart(8)}   ${String(pick(two)).padStart(8)}\n`,
+      `${name.padEnd(36)} ${String(pick(one)).padStart(8)}   ${String(pick(two)).padStart(8)}\n`,
     );
   }
   const ratio = (x: number, y: number) => Math.round((x / y) * 100) / 100;
@@ -367,9 +300,8 @@ try {
     cluster_over_single: {
       presence_delta: ratio(two.cross_node_presence_delta_ms, one.cross_node_presence_delta_ms),
       relay_frames_per_s: ratio(two.cross_node_relay_frames_per_s, one.cross_node_relay_frames_per_s),
-      server_cpu_per_frame: ratio(two.relay_cpu_us_per_frame.servers, one.relay_cpu_us_per_frame.servers),
     },
-    load_average: loadavg().map((load) => Math.round(load * 100) / 100),
+    load_average: loadAverage(),
     cores: availableParallelism(),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -51,7 +51,7 @@ export interface ServerOptions {
   /** A `redis://` URL: this server is one node of a cluster sharing presence, relay and limits there. */
   redisUrl?: string;
   /** Liveness and sweeping of a cluster's nodes (tests shorten them); see cluster/redis-bus.ts. */
-  cluster?: Pick<RedisBusOptions, 'heartbeatMs' | 'aliveTtlMs' | 'sweepMs' | 'prefix'>;
+  cluster?: Pick<RedisBusOptions, 'heartbeatMs' | 'aliveTtlMs' | 'sweepMs' | 'prefix' | 'relayBacklogBytes'>;
   /** Serves `GET /metrics` to requests bearing this token (`Authorization: Bearer …`); off without it. */
   metricsToken?: string;
   /** A store to use instead of opening one; the caller keeps ownership (it is not closed). */

@@ -4,10 +4,14 @@
  * code with and without `REDIS_URL` (see redis-bus.ts for the cluster).
  */
 
+import type { PublicIdentity } from '../../shared/identity-protocol.js';
+
 /** A user online on another node. */
 export interface RemoteEntry {
   user: string;
   node: string;
+  /** The device key the session announced there, if any: handed out as on one node. */
+  identity?: PublicIdentity;
 }
 
 /** What this node hears from the others (implemented by `Presence`). */
@@ -16,7 +20,7 @@ export interface BusListener {
    * `user` logged in on `node`, after any session of theirs here (which must be replaced: the newest
    * session wins across nodes).
    */
-  remoteOnline(key: string, user: string, node: string): void;
+  remoteOnline(key: string, entry: RemoteEntry): void;
   /** `key` left `node` (logged out, disconnected, or the node died). */
   remoteOffline(key: string, node: string): void;
   /**
@@ -29,7 +33,7 @@ export interface BusListener {
   /** A frame for whoever of `keys` is online here. */
   announced(keys: readonly string[], frame: string): void;
   /** This node's sessions, to write back into the cluster's presence after Redis was away. */
-  localUsers(): Array<[key: string, user: string]>;
+  localUsers(): Array<[key: string, user: string, identity: PublicIdentity | undefined]>;
   /** A counter that grows with each local login; see `remoteSnapshot`. */
   mark(): number;
 }
@@ -40,12 +44,15 @@ export interface ClusterBus {
   readonly node: string;
   /** Starts hearing the others. */
   listen(listener: BusListener): void;
-  /** `user` logged in here. */
-  online(key: string, user: string): void;
-  /** `user` left here. */
-  offline(key: string, user: string): void;
-  /** Sends `frame` to `key` on `node`. At most once: lost if Redis is away or the user moved. */
-  relay(node: string, key: string, frame: string): void;
+  /** `user` logged in here, announcing `identity` (or no key). */
+  online(key: string, user: string, identity: PublicIdentity | undefined): void;
+  /** `user` left here; `identity` as it was given to `online`. */
+  offline(key: string, user: string, identity: PublicIdentity | undefined): void;
+  /**
+   * Sends `frame` to `key` on `node`. At most once: lost if Redis is away or the user moved. False if
+   * it was shed at once because too much is already on its way to the other nodes.
+   */
+  relay(node: string, key: string, frame: string): boolean;
   /** Sends `frame` to whoever of `keys` is online on the other nodes. */
   announce(keys: readonly string[], frame: string): void;
   /** Takes this node's users out of the cluster's presence and disconnects. */
@@ -58,7 +65,7 @@ export const LOCAL_BUS: ClusterBus = {
   listen: () => undefined,
   online: () => undefined,
   offline: () => undefined,
-  relay: () => undefined,
+  relay: () => false,
   announce: () => undefined,
   close: () => Promise.resolve(),
 };

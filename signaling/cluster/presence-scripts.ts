@@ -1,7 +1,7 @@
 /**
- * The Lua scripts that change the cluster's presence. Each changes the hash (name key → `node|user`),
- * bumps the version counter and publishes the delta `[version, 1 online | 0 offline, key, node|user]`
- * in one atomic step, so every node sees the changes in version order and can tell a gap (Synapse's
+ * The Lua scripts that change the cluster's presence. Each changes the hash (name key → a value of
+ * presence-value.ts, `node|…`: the scripts read only the node), bumps the version counter and
+ * publishes the delta `[version, 1 online | 0 offline, key, value]` in one atomic step, so every node sees the changes in version order and can tell a gap (Synapse's
  * replication positions; Centrifugo's presence hash). All take KEYS = [hash, version] and ARGV[1] = the
  * channel.
  */

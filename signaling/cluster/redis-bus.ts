@@ -1,14 +1,16 @@
 /**
- * The cluster's bus on Redis (`REDIS_URL`). Presence is a hash (name key → `node|user`) with a version
- * counter, changed and published by the Lua scripts of presence-scripts.ts; each node applies the
- * deltas in version order and reloads the whole hash when it sees a gap, when Redis comes back, or
- * when its heartbeat finds the counter ahead of what it applied (so updates cannot silently stop after
- * a reconnect: socket.io/socket.io#4845). Relayed signals go to the recipient's node on a channel per
- * node; group frames on one channel every node hears. Each node refreshes a liveness key; a sweeper
- * (whoever holds a `SET NX` lock) takes the users of a node whose key expired offline.
+ * The cluster's bus on Redis (`REDIS_URL`). Presence is a hash (name key → `node|user[|alg|key]`, see
+ * presence-value.ts) with a version counter, changed and published by the Lua scripts of
+ * presence-scripts.ts; each node applies the deltas in version order and reloads the whole hash when
+ * it sees a gap, when Redis comes back, or when its heartbeat finds the counter ahead of what it
+ * applied (so updates cannot silently stop after a reconnect: socket.io/socket.io#4845). Relayed
+ * signals go to the recipient's node on a channel per node, through a bounded window
+ * (relay-window.ts); group frames on one channel every node hears. Each node refreshes a liveness
+ * key; a sweeper (whoever holds a `SET NX` lock) takes the users of a node whose key expired offline.
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
+import type { PublicIdentity } from '../../shared/identity-protocol.js';
 import type { Logger } from '../logger.js';
 import {
   NO_CLUSTER_METRICS,
@@ -17,6 +19,8 @@ import {
   type ReloadReason,
 } from '../metrics/cluster-metrics.js';
 import type { BusListener, ClusterBus, RemoteEntry } from './bus.js';
+import { parsePresenceValue, presenceValue } from './presence-value.js';
+import { RelayWindow } from './relay-window.js';
 import {
   DROP_NODE_SCRIPT,
   OFFLINE_SCRIPT,
@@ -43,20 +47,26 @@ export interface RedisBusOptions {
   prefix?: string;
   /** Redis latency, reloads, sweeps and relays received, for `/metrics`. Default: not counted. */
   metrics?: ClusterMetrics;
+  /**
+   * Bytes of relayed signals queued for Redis or in unanswered publishes, at most; past it new relays
+   * are shed (see relay-window.ts). Default 4 MiB: about 35,000 signals, a second or two of a busy
+   * node's relays. Only the publishes in flight count against the command timeout; the queue adds delay.
+   */
+  relayBacklogBytes?: number;
 }
 
-/** A presence change as published: `[version, 1 online | 0 offline, key, node|user]`. */
+/** Relay publishes awaiting Redis at once: enough to keep the connection busy, few enough to answer fast. */
+const RELAY_IN_FLIGHT = 4;
+/** Bytes of one relay PUBLISH at most: large enough to carry a busy turn, small next to the backlog. */
+const RELAY_BATCH_BYTES = 256 * 1024;
+
+/** A presence change as published: `[version, 1 online | 0 offline, key, value]` (presence-value.ts). */
 type Delta = [version: number, online: 0 | 1, key: string, value: string];
 
 /** This node's write of a session: its version once Redis answered, and a newer login elsewhere seen before that. */
 interface LocalWrite {
   version: number | null;
   beatenBy: Delta | null;
-}
-
-function splitValue(value: string): RemoteEntry {
-  const bar = value.indexOf('|');
-  return { node: value.slice(0, bar), user: value.slice(bar + 1) };
 }
 
 export class RedisBus implements ClusterBus {
@@ -75,8 +85,7 @@ export class RedisBus implements ClusterBus {
   /** A version the heartbeat saw but no delta brought yet: if still missing next time, reload. */
   private suspect: number | null = null;
   private readonly local = new Map<string, LocalWrite>();
-  /** Relayed frames waiting for this turn's publish, by node: key, frame, key, frame… */
-  private readonly relays = new Map<string, string[]>();
+  private readonly relays: RelayWindow;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
 
@@ -85,7 +94,16 @@ export class RedisBus implements ClusterBus {
     private readonly subscriber: Client,
     private readonly options: Required<Omit<RedisBusOptions, 'url'>>,
   ) {
-    const { prefix } = options;
+    const { prefix, relayBacklogBytes } = options;
+    this.relays = new RelayWindow({
+      publish: (node, payload) =>
+        this.timed('relay', () => this.client.publish(`${prefix}:node:${node}`, payload)).catch(
+          (error: unknown) => this.options.logger.debug({ err: String(error) }, 'relay lost'),
+        ),
+      maxBacklogBytes: relayBacklogBytes,
+      maxInFlight: RELAY_IN_FLIGHT,
+      maxBatchBytes: Math.min(RELAY_BATCH_BYTES, relayBacklogBytes),
+    });
     this.keys = {
       hash: `${prefix}:presence`,
       version: `${prefix}:presence:version`,
@@ -113,6 +131,7 @@ export class RedisBus implements ClusterBus {
       commandTimeoutMs: options.commandTimeoutMs ?? 2000,
       prefix: options.prefix ?? 'parley',
       metrics: options.metrics ?? NO_CLUSTER_METRICS,
+      relayBacklogBytes: options.relayBacklogBytes ?? 4 * 1024 * 1024,
     });
     for (const [name, redis] of [
       ['client', client],
@@ -137,42 +156,31 @@ export class RedisBus implements ClusterBus {
     this.refresh('start', false);
   }
 
-  online(key: string, user: string): void {
+  online(key: string, user: string, identity: PublicIdentity | undefined): void {
     const write: LocalWrite = { version: null, beatenBy: null };
     this.local.set(key, write);
-    this.eval('online', ONLINE_SCRIPT, [key, `${this.node}|${user}`]).then(
+    this.eval('online', ONLINE_SCRIPT, [key, presenceValue(this.node, user, identity)]).then(
       (version) => this.written(key, write, Number(version)),
       (error: unknown) => this.failed('online', error),
     );
   }
 
-  offline(key: string, user: string): void {
+  offline(key: string, user: string, identity: PublicIdentity | undefined): void {
     this.local.delete(key);
-    this.eval('offline', OFFLINE_SCRIPT, [key, `${this.node}|${user}`]).catch((error: unknown) =>
-      this.failed('offline', error),
+    this.eval('offline', OFFLINE_SCRIPT, [key, presenceValue(this.node, user, identity)]).catch(
+      (error: unknown) => this.failed('offline', error),
     );
   }
 
-  relay(node: string, key: string, frame: string): void {
-    // Batched per node and event-loop turn: one PUBLISH per turn, not per signal, or a busy node's
-    // publishes queue past the command timeout and then every one of them is lost.
-    let batch = this.relays.get(node);
-    if (!batch) {
-      batch = [];
-      this.relays.set(node, batch);
-      if (this.relays.size === 1) setImmediate(() => this.flushRelays());
-    }
-    batch.push(key, frame);
+  relay(node: string, key: string, frame: string): boolean {
+    if (this.relays.offer(node, key, frame)) return true;
+    this.options.metrics.relayShed(1);
+    return false;
   }
 
-  private flushRelays(): void {
-    for (const [node, batch] of this.relays) {
-      // Lines of key, frame, key, frame…: neither a name key nor a JSON text holds a raw newline.
-      this.timed('relay', () =>
-        this.client.publish(`${this.options.prefix}:node:${node}`, batch.join('\n')),
-      ).catch((error: unknown) => this.options.logger.debug({ err: String(error) }, 'relay lost'));
-    }
-    this.relays.clear();
+  /** Bytes of relayed signals queued for Redis or awaiting its answer (bounded by `relayBacklogBytes`). */
+  get relayBacklogBytes(): number {
+    return this.relays.backlogBytes;
   }
 
   announce(keys: readonly string[], frame: string): void {
@@ -261,7 +269,8 @@ export class RedisBus implements ClusterBus {
   }
 
   private remoteChange([version, online, key, value]: Delta): void {
-    const { node, user } = splitValue(value);
+    const entry = parsePresenceValue(value);
+    const { node } = entry;
     if (node === this.node) {
       // Our own changes were announced here when they happened. But a session of ours taken offline
       // by someone else means a sweeper thought this node dead: write our sessions back.
@@ -277,7 +286,7 @@ export class RedisBus implements ClusterBus {
       return;
     }
     if (mine && mine.version !== null && mine.version > version) return;
-    this.listener.remoteOnline(key, user, node);
+    this.listener.remoteOnline(key, entry);
   }
 
   /**
@@ -309,7 +318,9 @@ export class RedisBus implements ClusterBus {
         await this.timed('resync', () =>
           this.client.set(this.aliveKey(this.node), '1', { PX: this.options.aliveTtlMs }),
         );
-        const pairs = listener.localUsers().flatMap(([key, user]) => [key, `${this.node}|${user}`]);
+        const pairs = listener
+          .localUsers()
+          .flatMap(([key, user, identity]) => [key, presenceValue(this.node, user, identity)]);
         this.dirty = false;
         await this.eval('resync', RESYNC_SCRIPT, [this.node, ...pairs]);
       }
@@ -319,7 +330,7 @@ export class RedisBus implements ClusterBus {
       )) as [string, string[]];
       const entries = new Map<string, RemoteEntry>();
       for (let i = 0; i < flat.length; i += 2) {
-        const entry = splitValue(flat[i + 1]!);
+        const entry = parsePresenceValue(flat[i + 1]!);
         if (entry.node !== this.node) entries.set(flat[i]!, entry);
       }
       this.applied = Number(version);

@@ -25,6 +25,8 @@ export interface ClusterMetrics {
   swept(users: number): void;
   /** Relayed signals that reached this node from another one. */
   relayReceived(frames: number): void;
+  /** Relayed signals refused at once because this node's backlog to Redis was full (shed). */
+  relayShed(frames: number): void;
 }
 
 const stopNothing = (): void => undefined;
@@ -35,4 +37,5 @@ export const NO_CLUSTER_METRICS: ClusterMetrics = {
   reloaded() {},
   swept() {},
   relayReceived() {},
+  relayShed() {},
 };

@@ -18,6 +18,7 @@ export class PromClusterMetrics implements ClusterMetrics {
   private readonly sweeps: Counter;
   private readonly sweptUsers: Counter;
   private readonly received: Counter;
+  private readonly shed: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -51,6 +52,11 @@ export class PromClusterMetrics implements ClusterMetrics {
       help: 'Relayed signals that reached this node from another node.',
       registers,
     });
+    this.shed = new Counter({
+      name: 'parley_relay_shed_total',
+      help: 'Signals for another node refused at once because the backlog to Redis was full (the sender is told).',
+      registers,
+    });
   }
 
   redisTimer(operation: RedisOperation): () => void {
@@ -68,5 +74,9 @@ export class PromClusterMetrics implements ClusterMetrics {
 
   relayReceived(frames: number): void {
     this.received.inc(frames);
+  }
+
+  relayShed(frames: number): void {
+    this.shed.inc(frames);
   }
 }

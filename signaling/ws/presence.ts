@@ -31,6 +31,16 @@ interface Entry<M extends PresenceMember> {
   seq: number;
 }
 
+/** Whether two entries of the cluster's presence are one session (a new key means a new login). */
+function sameSession(a: RemoteEntry, b: RemoteEntry): boolean {
+  return (
+    a.node === b.node &&
+    a.user === b.user &&
+    a.identity?.alg === b.identity?.alg &&
+    a.identity?.key === b.identity?.key
+  );
+}
+
 /**
  * Who is online: at most one connection per account, by name key, across the cluster. Connections
  * here are held; users on other nodes are known by name and node, from the bus. Changes are
@@ -65,12 +75,13 @@ export class Presence<M extends PresenceMember> implements BusListener {
   }
 
   /**
-   * The device keys of the people online here, by canonical name. Users on other nodes are absent:
-   * the cluster bus carries names only, so their key is not handed out (a missing hint, not a wrong one).
+   * The device keys of the people online, here and on the other nodes (the bus carries each session's
+   * key with its presence), by canonical name.
    */
   keys(): Map<string, PublicIdentity> {
     const keys = new Map<string, PublicIdentity>();
     for (const entry of this.entries.values()) if (entry.identity) keys.set(entry.user, entry.identity);
+    for (const entry of this.remote.values()) if (entry.identity) keys.set(entry.user, entry.identity);
     return keys;
   }
 
@@ -97,7 +108,7 @@ export class Presence<M extends PresenceMember> implements BusListener {
     }
     this.entries.set(key, { user, member, identity, seq: ++this.entered });
     this.broadcast({ type: 'user-online', user }, member, identity);
-    this.bus.online(key, user);
+    this.bus.online(key, user, identity);
   }
 
   /** Removes `member` if it is the one online under `key`, and tells everyone else. */
@@ -106,7 +117,7 @@ export class Presence<M extends PresenceMember> implements BusListener {
     if (entry?.member !== member) return;
     this.entries.delete(key);
     this.broadcast({ type: 'user-offline', user: entry.user }, member);
-    this.bus.offline(key, entry.user);
+    this.bus.offline(key, entry.user, entry.identity);
   }
 
   /** Sends `frame` to whoever of `keys` is online, here and on the other nodes, serialized once. */
@@ -116,12 +127,13 @@ export class Presence<M extends PresenceMember> implements BusListener {
     this.bus.announce(keys, text);
   }
 
-  /** Sends a relayed frame to `key` on the node it is online on; false if it is not online elsewhere. */
+  /**
+   * Sends a relayed frame to `key` on the node it is online on; false if it is not online elsewhere
+   * or the bus shed it (too much already on its way).
+   */
   relayRemote(key: string, frame: string): boolean {
     const node = this.nodeOf(key);
-    if (node === undefined) return false;
-    this.bus.relay(node, key, frame);
-    return true;
+    return node !== undefined && this.bus.relay(node, key, frame);
   }
 
   /** Forgets everyone without announcing it: the server is shutting down and every socket is closing. */
@@ -130,13 +142,13 @@ export class Presence<M extends PresenceMember> implements BusListener {
     this.remote.clear();
   }
 
-  remoteOnline(key: string, user: string, node: string): void {
+  remoteOnline(key: string, entry: RemoteEntry): void {
     // Newest session wins across nodes: the bus only reports a login elsewhere newer than ours.
     this.entries.get(key)?.member.replace();
     const before = this.remote.get(key);
     if (before) this.broadcast({ type: 'user-offline', user: before.user }, null);
-    this.remote.set(key, { user, node });
-    this.broadcast({ type: 'user-online', user }, null);
+    this.remote.set(key, entry);
+    this.broadcast({ type: 'user-online', user: entry.user }, null, entry.identity);
   }
 
   remoteOffline(key: string, node: string): void {
@@ -149,7 +161,7 @@ export class Presence<M extends PresenceMember> implements BusListener {
   remoteSnapshot(entries: ReadonlyMap<string, RemoteEntry>, mark: number): void {
     for (const [key, entry] of this.remote) {
       const now = entries.get(key);
-      if (now?.node === entry.node && now.user === entry.user) continue;
+      if (now && sameSession(now, entry)) continue;
       this.remote.delete(key);
       this.broadcast({ type: 'user-offline', user: entry.user }, null);
     }
@@ -160,7 +172,7 @@ export class Presence<M extends PresenceMember> implements BusListener {
       if (here && here.seq > mark) continue;
       here?.member.replace();
       this.remote.set(key, entry);
-      this.broadcast({ type: 'user-online', user: entry.user }, null);
+      this.broadcast({ type: 'user-online', user: entry.user }, null, entry.identity);
     }
   }
 
@@ -173,8 +185,8 @@ export class Presence<M extends PresenceMember> implements BusListener {
     this.announceHere(keys, encodeTextFrame(frame), frame);
   }
 
-  localUsers(): Array<[key: string, user: string]> {
-    return [...this.entries].map(([key, entry]) => [key, entry.user]);
+  localUsers(): Array<[key: string, user: string, identity: PublicIdentity | undefined]> {
+    return [...this.entries].map(([key, entry]) => [key, entry.user, entry.identity]);
   }
 
   mark(): number {

@@ -47,6 +47,10 @@ export function relaySignal(port: RelayPort, user: string, frame: SignalFrame): 
   }
   // On another node through the bus: at most once, like any signal (peers retry what gets no answer).
   if (target) target.forward(out);
-  else presence.relayRemote(key, out);
+  else if (!presence.relayRemote(key, out)) {
+    // Shed: the way to the other node is full. Answered like a recipient who is gone (clients retry).
+    port.refuse('debug', ErrorCode.UnknownPeer, `${frame.to} cannot be reached right now.`, 'signal');
+    return;
+  }
   port.ctx.metrics.relayed(target ? 'local' : 'cross-node');
 }
