@@ -7,7 +7,9 @@
 import { groupIdOf } from '../../../shared/peer-protocol.js';
 import { riskyFileReason } from '../../app/files/risky-files.js';
 import type { AppStore } from '../../app/session/app-store.js';
-import '../conversation/save-warning.js';
+import { msg } from '@lit/localize';
+import '../conversation/confirm-dialog.js';
+import type { Question } from '../conversation/confirm-dialog.js';
 
 /** What the commands may use of the shell. */
 export interface Shell {
@@ -47,9 +49,17 @@ export const APP_COMMANDS = {
   'message-send': (event, { store }) =>
     store.messenger?.send(event.text, event.replyTo === undefined ? {} : { replyTo: event.replyTo }),
   'message-edit': (event, { store }) => store.messenger?.edit(event.messageId, event.text),
-  // Reply and Edit only prepare the composer (conversation-view.ts); Delete acts at once.
-  'message-action': (event, { store }) =>
-    event.action === 'delete' ? store.messenger?.deleteForEveryone(event.messageId) : undefined,
+  // Reply and Edit only prepare the composer (conversation-view.ts); Delete asks first: it cannot be
+  // taken back, and it reaches everyone.
+  'message-action': async (event, { store }) => {
+    if (event.action !== 'delete') return;
+    const question = {
+      heading: msg('Delete for everyone?'),
+      text: msg('The message is removed for everyone in this conversation. This cannot be undone.'),
+      confirm: msg('Delete for everyone'),
+    };
+    if (await askFirst(question)) await store.messenger?.deleteForEveryone(event.messageId);
+  },
   'message-typing': (event, { store }) => {
     const messenger = store.messenger;
     if (messenger?.openConversation?.conversation === event.conversation) messenger.typed();
@@ -158,13 +168,18 @@ export function listenForCommands(
 async function confirmRiskySave(name: string): Promise<boolean> {
   const reason = riskyFileReason(name);
   if (reason === null) return true;
+  return askFirst({ heading: msg('Save this file?'), text: reason, confirm: msg('Save anyway') });
+}
+
+/** Asks `question` in a modal dialog; true when the person went ahead. */
+async function askFirst(question: Question): Promise<boolean> {
   // Its own element, in the document for as long as it asks: the shell keeps no state for it.
-  const warning = document.createElement('save-warning');
-  document.body.append(warning);
+  const dialog = document.createElement('confirm-dialog');
+  document.body.append(dialog);
   try {
-    return await warning.ask(reason);
+    return await dialog.ask(question);
   } finally {
-    warning.remove();
+    dialog.remove();
   }
 }
 

@@ -2,7 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { riskyFileReason } from '../../../../client/app/files/risky-files.js';
 import type { AppStore } from '../../../../client/app/session/app-store.js';
 import { type Shell, listenForCommands } from '../../../../client/components/shell/app-commands.js';
-import { FileActionEvent } from '../../../../client/components/events.js';
+import { FileActionEvent, MessageActionEvent } from '../../../../client/components/events.js';
 import { getByRole } from '../../helpers/by-role.js';
 
 describe('saving a dangerous file', () => {
@@ -58,7 +58,7 @@ describe('saving a dangerous file', () => {
     return { saved, target, done };
   }
 
-  const warning = () => document.querySelector('save-warning');
+  const warning = () => document.querySelector('confirm-dialog');
 
   it('asks first for an .html file, saving it only after Save anyway', async () => {
     const { saved, target, done } = setUp('invoice.html');
@@ -89,6 +89,43 @@ describe('saving a dangerous file', () => {
       expect(warning()).to.equal(null);
     } finally {
       done();
+    }
+  });
+});
+
+describe('Delete for everyone', () => {
+  const dialog = () => document.querySelector('confirm-dialog');
+
+  it("asks first, and deletes only after the dialog's Delete for everyone", async () => {
+    const deleted: string[] = [];
+    const store = {
+      messenger: { deleteForEveryone: async (id: string) => void deleted.push(id) },
+    } as unknown as AppStore;
+    const target = document.createElement('div');
+    document.body.append(target);
+    const stop = listenForCommands(
+      target,
+      () => ({ store }) as unknown as Shell,
+      () => undefined,
+    );
+    try {
+      target.dispatchEvent(new MessageActionEvent('delete', 'a'.repeat(32)));
+      await waitUntil(() => dialog()?.shadowRoot?.querySelector('dialog[open]'));
+      expect(getByRole(dialog()!, 'dialog', 'Delete for everyone?').textContent).to.contain(
+        'cannot be undone',
+      );
+      getByRole(dialog()!, 'button', 'Cancel').click();
+      await waitUntil(() => dialog() === null);
+      expect(deleted).to.deep.equal([]);
+
+      target.dispatchEvent(new MessageActionEvent('delete', 'a'.repeat(32)));
+      await waitUntil(() => dialog()?.shadowRoot?.querySelector('dialog[open]'));
+      getByRole(dialog()!, 'button', 'Delete for everyone').click();
+      await waitUntil(() => deleted.length === 1);
+      expect(deleted).to.deep.equal(['a'.repeat(32)]);
+    } finally {
+      stop();
+      target.remove();
     }
   });
 });
