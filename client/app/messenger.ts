@@ -3,23 +3,16 @@
  * features — presence, the open conversation, delivery, the inbox, group catch-up, files, typing,
  * read receipts, notifications — hands each the one peer port (`peer-links.ts`) and what else it
  * needs by name, wires the peer mesh to the inbound router (`peer-inbound.ts`), and closes it all.
- * It routes nothing and holds no feature's state; its public members forward to the feature that
- * owns each, so components read one object. The signaling server only feeds it presence, groups
- * and set-up signals: a conversation whose data channels are open keeps working while it is away.
- *
- * Why it is past ~400 lines: about 170 of them are the constructor's wiring (one block per feature,
- * each naming what it is given) and the rest one-line forwarders; no feature's logic lives here.
- * Splitting the wiring across files would hide the one place that shows how the features meet. What
- * can move out next is the forwarding surface itself: the seven server events (`serverWelcome` …
- * `groupRemoved`) as a `messenger.server` facade on `Presence`, and the list getters as
- * `messenger.lists` on `ConversationList`, as `files`, `identity` and `history` already are. Both
- * rename call sites in about 80 tests, so they wait for a change with nothing else in flight.
+ * It routes nothing and holds no feature's state. Components and the session read one object: the
+ * open conversation's commands forwarded here, and the features' own facades — `server` (what the
+ * signaling server says), `lists`, `files`, `identity`, `notifications`, `history`, `groupLog`. The
+ * signaling server only feeds it presence, groups and set-up signals: a conversation whose data
+ * channels are open keeps working while it is away.
  */
 import { directPeerOf } from '../../shared/peer-protocol.js';
 import type { SignalPayload } from '../../shared/peer-protocol.js';
-import type { PublicIdentity } from '../../shared/identity-protocol.js';
 import { groupConversationId } from '../../shared/peer-protocol.js';
-import type { ClientFrame, Group, GroupInvite, IceServer, OnlineKey } from '../../shared/protocol.js';
+import type { ClientFrame } from '../../shared/protocol.js';
 import { PeerMesh } from '../net/peer-mesh.js';
 import type { PeerLinkFactory } from '../net/peer-mesh.js';
 import type { AccountStore } from '../storage/account-store.js';
@@ -29,7 +22,6 @@ import { Notifier } from './attention/notifier.js';
 import { ReadReceipts } from './attention/read-receipts.js';
 import { TypingIndicator } from './attention/typing-indicator.js';
 import { ActiveConversation } from './conversations/active-conversation.js';
-import type { OpenConversationView as ActiveView } from './conversations/active-conversation.js';
 import { GroupSync } from './conversations/group-sync.js';
 import { Inbox } from './conversations/inbox.js';
 import { OutboxDelivery } from './conversations/outbox-delivery.js';
@@ -41,39 +33,25 @@ import { MessageHistory } from './history/message-history.js';
 import { DeviceKey } from './identity/device-key.js';
 import { IdentityBook } from './identity/identity-book.js';
 import { IdentityCommands } from './identity/identity-commands.js';
-import type { IdentityView } from './identity/identity-book.js';
+import { openConversationView } from './open-conversation-view.js';
+import type { OpenConversationView } from './open-conversation-view.js';
 import { PeerInbound } from './peer-inbound.js';
 import { peerLinks } from './peer-links.js';
 import { ConnectPolicy } from './roster/connect-policy.js';
 import { ConversationList } from './roster/conversation-list.js';
-import type { ConversationEntry } from './roster/conversation-list.js';
+import { ConversationLists } from './roster/conversation-lists.js';
 import { Directory } from './roster/directory.js';
 import { GroupEntryVerifier } from './identity/group-signing.js';
 import { GroupLedger } from './roster/group-ledger.js';
 import { Presence } from './roster/presence.js';
+import { ServerEvents } from './server-events.js';
 import { consoleWarn } from './warn.js';
 import type { Warn } from './warn.js';
 
 export type { ConversationEntry } from './roster/conversation-list.js';
 export type { IdentityView } from './identity/identity-book.js';
 export type { MessageSearchResult } from './history/message-history.js';
-
-/** The open conversation as components read it; direct conversations add the contact's identity. */
-export interface OpenConversationView extends ActiveView {
-  readonly identity: IdentityView | null;
-  /** A group's membership proof; null for other conversations. */
-  readonly membership?: GroupMembershipView | null;
-}
-
-/** What a group's signed log says of its members (roster/group-replay.ts). */
-export interface GroupMembershipView {
-  /** The group has a signed log; false: only the server's word (made before logs, or withheld). */
-  readonly signed: boolean;
-  /** Listed by the server but not admitted by the log: they get nothing and are not heard. */
-  readonly unverified: readonly string[];
-  /** Two signed histories of the group's membership were seen. */
-  readonly forked: boolean;
-}
+export type { GroupMembershipView, OpenConversationView } from './open-conversation-view.js';
 
 export interface MessengerOptions {
   me: string;
@@ -107,6 +85,10 @@ export class Messenger {
   readonly notifications: NotificationSettings;
   /** Each group's signed membership log: what the server sends of it, and this user's changes. */
   readonly groupLog: GroupLedger;
+  /** What the signaling server tells this user: presence, groups, invitations, signals. */
+  readonly server: ServerEvents;
+  /** The people, contacts and groups lists, with their unread counts. */
+  readonly lists: ConversationLists;
   readonly #store: AccountStore;
   readonly #onChange: () => void;
   readonly #mesh: PeerMesh;
@@ -133,6 +115,7 @@ export class Messenger {
     this.#onChange = options.onChange;
     const directory = (this.directory = new Directory(me));
     this.#list = new ConversationList(directory);
+    this.lists = new ConversationLists(directory, this.#list);
     this.#identities = new IdentityBook({
       me,
       own: key.identity,
@@ -313,6 +296,12 @@ export class Messenger {
       changed,
       warn,
     });
+    this.server = new ServerEvents({
+      presence: this.#presence,
+      active: this.#active,
+      groupLog: this.groupLog,
+      mesh: this.#mesh,
+    });
   }
 
   /** Opens the messenger of `me` on its store, with unread counts and contacts loaded. */
@@ -322,55 +311,6 @@ export class Messenger {
     await messenger.#loadConversations();
     await messenger.#files.resumeAll();
     return messenger;
-  }
-
-  // ── from the signaling server ────────────────────────────────────────────────────────────────
-
-  /** The server's `welcome`: who is online now, the user's groups, and the ICE servers to use. */
-  serverWelcome(
-    online: readonly string[],
-    groups: readonly Group[],
-    iceServers: readonly IceServer[],
-    keys?: readonly OnlineKey[],
-  ): void {
-    this.#presence.welcome(online, groups, iceServers, keys);
-  }
-
-  /** The server's `ice-servers`: fresh TURN credentials for the connections made from now on. */
-  iceServersRefreshed(iceServers: readonly IceServer[]): void {
-    this.#presence.refreshIceServers(iceServers);
-  }
-
-  /** The server's `user-online`, with the key the server hands out for the peer, if any. */
-  userOnline(peer: string, identity?: PublicIdentity): void {
-    this.#active.presenceChanged();
-    this.#presence.userOnline(peer, identity);
-  }
-
-  /** The server's `user-offline`: the peer's connection is dropped. */
-  userOffline(peer: string): void {
-    this.#active.presenceChanged();
-    this.#presence.userOffline(peer);
-  }
-
-  /** A group was created with this user in it, or changed. */
-  groupUpdated(group: Group): void {
-    this.#presence.groupUpdated(group);
-  }
-
-  /** This user is invited to a group: it is listed, marked, until they accept or decline. */
-  groupInvited(invitation: GroupInvite): void {
-    this.#presence.invited(invitation);
-  }
-
-  /** This user left (or declined) a group: it leaves the lists; its history stays on this device. */
-  groupRemoved(groupId: string): void {
-    this.groupLog.forget(groupId);
-    this.#presence.groupRemoved(groupId);
-  }
-
-  handleSignal(from: string, data: unknown): void {
-    this.#mesh.handleSignal(from, data);
   }
 
   // ── commands from the UI: the open conversation ──────────────────────────────────────────────
@@ -450,23 +390,11 @@ export class Messenger {
   get openConversation(): OpenConversationView | null {
     const view = this.#active.view;
     if (!view) return null;
-    return {
-      ...view,
-      identity: view.peer === null ? null : this.#identities.view(view.peer),
-      membership: view.kind === 'group' ? this.#membership(view.conversation) : null,
-    };
-  }
-
-  #membership(conversation: string): GroupMembershipView {
-    const { directory } = this;
-    const id = directory.group(conversation)?.id ?? '';
-    return {
-      signed: directory.isSigned(conversation),
-      unverified: directory
-        .listedMembers(conversation)
-        .filter((user) => directory.memberStatus(conversation, user) === 'unverified'),
-      forked: (this.groupLog.replayed(id)?.forks.length ?? 0) > 0,
-    };
+    return openConversationView(view, {
+      directory: this.directory,
+      identities: this.#identities,
+      groupLog: this.groupLog,
+    });
   }
 
   close(): void {
@@ -480,39 +408,6 @@ export class Messenger {
     this.#files.close();
     this.#mesh.closeAll();
     this.#store.close();
-  }
-
-  // ── the lists ────────────────────────────────────────────────────────────────────────────────
-
-  get online(): readonly string[] {
-    return this.directory.online;
-  }
-
-  unread(conversation: string): number {
-    return this.#list.unread(conversation);
-  }
-
-  unreadFor(peer: string): number {
-    return this.unread(this.directory.direct(peer));
-  }
-
-  /** Everyone online, as list entries. */
-  get people(): readonly ConversationEntry[] {
-    return this.#list.people;
-  }
-
-  /** People from history who are not online now. */
-  get offlineContacts(): readonly ConversationEntry[] {
-    return this.#list.offlineContacts;
-  }
-
-  /** The Lobby first, then the user's groups by name. */
-  get groups(): readonly ConversationEntry[] {
-    return this.#list.groups;
-  }
-
-  get totalUnread(): number {
-    return this.#list.totalUnread;
   }
 
   /** The conversation lists (unread, muted) as stored: on open, and after an import. */

@@ -246,13 +246,13 @@ export class AppStore extends EventTarget {
       case 'welcome':
         return this.#welcome(frame);
       case 'user-online':
-        this.#messenger?.userOnline(frame.user, frame.identity);
+        this.#messenger?.server.userOnline(frame.user, frame.identity);
         return;
       case 'user-offline':
-        this.#messenger?.userOffline(frame.user);
+        this.#messenger?.server.userOffline(frame.user);
         return;
       case 'signal':
-        this.#messenger?.handleSignal(frame.from, frame.data);
+        this.#messenger?.server.handleSignal(frame.from, frame.data);
         return;
       case 'logged-out':
         clearPendingLogout();
@@ -268,13 +268,13 @@ export class AppStore extends EventTarget {
         }
         return;
       case 'ice-servers':
-        this.#messenger?.iceServersRefreshed(frame.iceServers);
+        this.#messenger?.server.iceServersRefreshed(frame.iceServers);
         return;
       case 'group-update': {
         const messenger = this.#messenger;
         if (!messenger) return;
         const isNew = !messenger.directory.group(`group:${frame.group.id}`);
-        messenger.groupUpdated(frame.group);
+        messenger.server.groupUpdated(frame.group);
         const answer = this.groups.requests.updated(frame.group, isNew, messenger.me);
         if (!answer.settled) return;
         // This user's own changes are signed into the group's log (roster/group-ledger.ts).
@@ -288,11 +288,11 @@ export class AppStore extends EventTarget {
         return;
       }
       case 'group-invite':
-        this.#messenger?.groupInvited(frame);
+        this.#messenger?.server.groupInvited(frame);
         this.#emit();
         return;
       case 'group-removed':
-        this.#messenger?.groupRemoved(frame.group);
+        this.#messenger?.server.groupRemoved(frame.group);
         this.groups.requests.removed(frame.group);
         this.#emit();
         return;
@@ -327,7 +327,7 @@ export class AppStore extends EventTarget {
       this.#setAuth({ kind: 'signed-in', user: frame.user });
     }
     await this.#openMessenger(frame.user);
-    this.#messenger?.serverWelcome(frame.online, frame.groups, frame.iceServers, frame.keys);
+    this.#messenger?.server.welcome(frame.online, frame.groups, frame.iceServers, frame.keys);
     this.#messenger?.groupLog.resumed();
     this.#emit();
   }
