@@ -108,32 +108,32 @@ export class Messenger {
    * `ProtocolError` for text the protocol refuses.
    */
   send(text: string, options: { replyTo?: string } = {}): Promise<void> {
-    return this.#f.active.send(text, options);
+    return this.#f.active.sending.send(text, options);
   }
 
   /** **Edit**: replaces the text of this user's message `target` of the open conversation. */
   edit(target: string, text: string): Promise<void> {
-    return this.#f.active.edit(target, text);
+    return this.#f.active.sending.edit(target, text);
   }
 
   /** **Delete for everyone**: this user's message `target` of the open conversation. */
   deleteForEveryone(target: string): Promise<void> {
-    return this.#f.active.deleteForEveryone(target);
+    return this.#f.active.sending.deleteForEveryone(target);
   }
 
   /** Sends each file to the open conversation, one message per file, in the order given. */
   sendFiles(files: readonly File[]): Promise<void> {
-    return this.#f.active.sendFiles(files);
+    return this.#f.active.sending.sendFiles(files);
   }
 
-  /** Sends a recorded voice clip to the open conversation (see `ActiveConversation.sendVoice`). */
+  /** Sends a recorded voice clip to the open conversation (see `ConversationSending.sendVoice`). */
   sendVoice(blob: Blob, durationMs: number, peaks: readonly number[]): Promise<void> {
-    return this.#f.active.sendVoice(blob, durationMs, peaks);
+    return this.#f.active.sending.sendVoice(blob, durationMs, peaks);
   }
 
   /** Toggles this user's `emoji` on message `target` of the open conversation. */
   react(target: string, emoji: string): Promise<void> {
-    return this.#f.active.react(target, emoji);
+    return this.#f.active.sending.react(target, emoji);
   }
 
   /** The person scrolled to the `older` or `newer` end of the open conversation's log: its next page. */
