@@ -47,13 +47,13 @@ export class Messenger {
   /** The people, contacts and groups lists, with their unread counts. */
   readonly lists: ConversationLists;
   readonly #options: MessengerOptions;
-  readonly #f: MessengerFeatures;
+  readonly #features: MessengerFeatures;
   #closed = false;
 
   private constructor(options: MessengerOptions, key: DeviceKey) {
     this.me = options.me;
     this.#options = options;
-    const f = (this.#f = wireMessenger(options, key, {
+    const f = (this.#features = wireMessenger(options, key, {
       changed: () => this.#changed(),
       select: (conversation) => this.selectConversation(conversation),
       loadConversations: () => this.#loadConversations(),
@@ -73,7 +73,7 @@ export class Messenger {
     const key = await DeviceKey.load(options.store.identity);
     const messenger = new Messenger(options, key);
     await messenger.#loadConversations();
-    await messenger.#f.transfers.resumeAll();
+    await messenger.#features.transfers.resumeAll();
     return messenger;
   }
 
@@ -85,8 +85,8 @@ export class Messenger {
    */
   selectConversation(conversation: string, options: { at?: string } = {}): Promise<void> {
     const peer = directPeerOf(conversation, this.me);
-    if (peer !== null) this.#f.policy.contacted(peer);
-    return this.#f.active.select(conversation, options);
+    if (peer !== null) this.#features.policy.contacted(peer);
+    return this.#features.active.select(conversation, options);
   }
 
   /** Opens the direct conversation with `peer`. */
@@ -95,12 +95,12 @@ export class Messenger {
   }
 
   closeConversation(): void {
-    this.#f.active.close();
+    this.#features.active.close();
   }
 
   /** Whether the page is in view: messages arriving in the open conversation are read only if it is. */
   setVisible(visible: boolean): Promise<void> {
-    return this.#f.active.setVisible(visible);
+    return this.#features.active.setVisible(visible);
   }
 
   /**
@@ -108,61 +108,61 @@ export class Messenger {
    * `ProtocolError` for text the protocol refuses.
    */
   send(text: string, options: { replyTo?: string } = {}): Promise<void> {
-    return this.#f.active.sending.send(text, options);
+    return this.#features.active.sending.send(text, options);
   }
 
   /** **Edit**: replaces the text of this user's message `target` of the open conversation. */
   edit(target: string, text: string): Promise<void> {
-    return this.#f.active.sending.edit(target, text);
+    return this.#features.active.sending.edit(target, text);
   }
 
   /** **Delete for everyone**: this user's message `target` of the open conversation. */
   deleteForEveryone(target: string): Promise<void> {
-    return this.#f.active.sending.deleteForEveryone(target);
+    return this.#features.active.sending.deleteForEveryone(target);
   }
 
   /** Sends each file to the open conversation, one message per file, in the order given. */
   sendFiles(files: readonly File[]): Promise<void> {
-    return this.#f.active.sending.sendFiles(files);
+    return this.#features.active.sending.sendFiles(files);
   }
 
   /** Sends a recorded voice clip to the open conversation (see `ConversationSending.sendVoice`). */
   sendVoice(blob: Blob, durationMs: number, peaks: readonly number[]): Promise<void> {
-    return this.#f.active.sending.sendVoice(blob, durationMs, peaks);
+    return this.#features.active.sending.sendVoice(blob, durationMs, peaks);
   }
 
   /** Toggles this user's `emoji` on message `target` of the open conversation. */
   react(target: string, emoji: string): Promise<void> {
-    return this.#f.active.sending.react(target, emoji);
+    return this.#features.active.sending.react(target, emoji);
   }
 
   /** The person scrolled to the `older` or `newer` end of the open conversation's log: its next page. */
   loadPage(direction: 'older' | 'newer'): Promise<void> {
-    return this.#f.active.loadPage(direction);
+    return this.#features.active.loadPage(direction);
   }
 
   /** Shows message `id` of the open conversation, reading the page around it if it is not held. */
   showMessage(id: string): Promise<void> {
-    return this.#f.active.show(id);
+    return this.#features.active.show(id);
   }
 
   /** The person typed in the open conversation's **Message** box: its members may hear of it. */
   typed(): void {
-    this.#f.active.typed();
+    this.#features.active.typed();
   }
 
   get openConversation(): OpenConversationView | null {
-    const view = this.#f.active.view;
+    const view = this.#features.active.view;
     if (!view) return null;
     return openConversationView(view, {
       directory: this.directory,
-      identities: this.#f.identities,
+      identities: this.#features.identities,
       groupLog: this.groupLog,
     });
   }
 
   close(): void {
-    const f = this.#f;
+    const f = this.#features;
     this.#closed = true;
     f.inbound.close();
     f.active.stop();
@@ -178,7 +178,7 @@ export class Messenger {
   /** The conversation lists (unread, muted) as stored: on open, and after an import. */
   async #loadConversations(): Promise<void> {
     const { store } = this.#options;
-    const { list, notifier, policy, identities } = this.#f;
+    const { list, notifier, policy, identities } = this.#features;
     const summaries = await store.listConversations();
     list.load(summaries);
     notifier.loadMuted(summaries.filter((summary) => summary.muted).map((summary) => summary.id));
