@@ -1,98 +1,33 @@
 /**
- * The composition root of everything a signed-in user does with other people. It builds the
- * features — presence, the open conversation, delivery, the inbox, group catch-up, files, typing,
- * read receipts, notifications — hands each the one peer port (`peer-links.ts`) and what else it
- * needs by name, wires the peer mesh to the inbound router (`peer-inbound.ts`), and closes it all.
- * It routes nothing and holds no feature's state; its public members forward to the feature that
- * owns each, so components read one object. The signaling server only feeds it presence, groups
- * and set-up signals: a conversation whose data channels are open keeps working while it is away.
- *
- * Why it is past ~400 lines: about 170 of them are the constructor's wiring (one block per feature,
- * each naming what it is given) and the rest one-line forwarders; no feature's logic lives here.
- * Splitting the wiring across files would hide the one place that shows how the features meet. What
- * can move out next is the forwarding surface itself: the seven server events (`serverWelcome` …
- * `groupRemoved`) as a `messenger.server` facade on `Presence`, and the list getters as
- * `messenger.lists` on `ConversationList`, as `files`, `identity` and `history` already are. Both
- * rename call sites in about 80 tests, so they wait for a change with nothing else in flight.
+ * The composition root of everything a signed-in user does with other people: the one object
+ * components and the session read. Its features — presence, the open conversation, delivery, the
+ * inbox, group catch-up, files, typing, read receipts, notifications — are built and wired in
+ * `wire-messenger.ts`; this file opens them (stored lists, unfinished transfers), forwards the open
+ * conversation's commands, hands out the features' own facades — `server` (what the signaling server
+ * says), `lists`, `files`, `identity`, `notifications`, `history`, `groupLog` — and closes it all.
+ * It routes nothing and holds no feature's state. The signaling server only feeds it presence,
+ * groups and set-up signals: a conversation whose data channels are open keeps working while it is away.
  */
 import { directPeerOf } from '../../shared/peer-protocol.js';
-import type { SignalPayload } from '../../shared/peer-protocol.js';
-import type { PublicIdentity } from '../../shared/identity-protocol.js';
-import { groupConversationId } from '../../shared/peer-protocol.js';
-import type { ClientFrame, Group, GroupInvite, IceServer, OnlineKey } from '../../shared/protocol.js';
-import { PeerMesh } from '../net/peer-mesh.js';
-import type { PeerLinkFactory } from '../net/peer-mesh.js';
-import type { AccountStore } from '../storage/account-store.js';
-import { FileStore } from '../storage/file-store.js';
-import { NotificationSettings } from './attention/notification-settings.js';
-import { Notifier } from './attention/notifier.js';
-import { ReadReceipts } from './attention/read-receipts.js';
-import { TypingIndicator } from './attention/typing-indicator.js';
-import { ActiveConversation } from './conversations/active-conversation.js';
-import type { OpenConversationView as ActiveView } from './conversations/active-conversation.js';
-import { GroupSync } from './conversations/group-sync.js';
-import { Inbox } from './conversations/inbox.js';
-import { OutboxDelivery } from './conversations/outbox-delivery.js';
-import { FetchPolicy } from './files/fetch-policy.js';
-import { UnaskedLedger } from '../storage/unasked-ledger.js';
-import { FileCommands } from './files/file-commands.js';
-import { FileTransfers } from './files/file-transfers.js';
-import { MessageHistory } from './history/message-history.js';
 import { DeviceKey } from './identity/device-key.js';
-import { IdentityBook } from './identity/identity-book.js';
-import { IdentityCommands } from './identity/identity-commands.js';
-import type { IdentityView } from './identity/identity-book.js';
-import { PeerInbound } from './peer-inbound.js';
-import { peerLinks } from './peer-links.js';
-import { ConnectPolicy } from './roster/connect-policy.js';
-import { ConversationList } from './roster/conversation-list.js';
-import type { ConversationEntry } from './roster/conversation-list.js';
-import { Directory } from './roster/directory.js';
-import { GroupEntryVerifier } from './identity/group-signing.js';
-import { GroupLedger } from './roster/group-ledger.js';
-import { Presence } from './roster/presence.js';
-import { consoleWarn } from './warn.js';
-import type { Warn } from './warn.js';
+import type { IdentityCommands } from './identity/identity-commands.js';
+import type { NotificationSettings } from './attention/notification-settings.js';
+import type { FileCommands } from './files/file-commands.js';
+import type { MessageHistory } from './history/message-history.js';
+import { openConversationView } from './open-conversation-view.js';
+import type { OpenConversationView } from './open-conversation-view.js';
+import type { ConversationLists } from './roster/conversation-lists.js';
+import type { Directory } from './roster/directory.js';
+import type { GroupLedger } from './roster/group-ledger.js';
+import type { ServerEvents } from './server-events.js';
+import { wireMessenger } from './wire-messenger.js';
+import type { MessengerFeatures, MessengerOptions } from './wire-messenger.js';
 
 export type { ConversationEntry } from './roster/conversation-list.js';
 export type { IdentityView } from './identity/identity-book.js';
 export type { MessageSearchResult } from './history/message-history.js';
-
-/** The open conversation as components read it; direct conversations add the contact's identity. */
-export interface OpenConversationView extends ActiveView {
-  readonly identity: IdentityView | null;
-  /** A group's membership proof; null for other conversations. */
-  readonly membership?: GroupMembershipView | null;
-}
-
-/** What a group's signed log says of its members (roster/group-replay.ts). */
-export interface GroupMembershipView {
-  /** The group has a signed log; false: only the server's word (made before logs, or withheld). */
-  readonly signed: boolean;
-  /** Listed by the server but not admitted by the log: they get nothing and are not heard. */
-  readonly unverified: readonly string[];
-  /** Two signed histories of the group's membership were seen. */
-  readonly forked: boolean;
-}
-
-export interface MessengerOptions {
-  me: string;
-  store: AccountStore;
-  /** Relays a set-up signal through the signaling server; false when it is unreachable. */
-  sendSignal(to: string, payload: SignalPayload): boolean;
-  /** Sends a frame to the signaling server (signed group changes); false when it is unreachable. */
-  sendServer?(frame: ClientFrame): boolean;
-  onChange(): void;
-  createLink?: PeerLinkFactory;
-  /** Test only: `relay` sends every connection through TURN (see `PeerMeshOptions`). */
-  iceTransportPolicy?: RTCIceTransportPolicy;
-  /** Own files up to this size are kept in storage, to survive a reload; tests lower it. */
-  keepOutgoingFileBytes?: number;
-  /** Incoming files up to this size come without asking from people this user talked to (`AUTO_FETCH_BYTES`). */
-  autoFetchBytes?: number;
-  /** Where warnings about bad peer input go. */
-  warn?: Warn;
-}
+export type { GroupMembershipView, OpenConversationView } from './open-conversation-view.js';
+export type { MessengerOptions } from './wire-messenger.js';
 
 export class Messenger {
   readonly me: string;
@@ -107,212 +42,30 @@ export class Messenger {
   readonly notifications: NotificationSettings;
   /** Each group's signed membership log: what the server sends of it, and this user's changes. */
   readonly groupLog: GroupLedger;
-  readonly #store: AccountStore;
-  readonly #onChange: () => void;
-  readonly #mesh: PeerMesh;
-  readonly #list: ConversationList;
-  readonly #presence: Presence;
-  readonly #active: ActiveConversation;
-  readonly #delivery: OutboxDelivery;
-  readonly #sync: GroupSync;
-  readonly #files: FileTransfers;
-  readonly #notifier: Notifier;
-  readonly #typing: TypingIndicator;
-  readonly #inbound: PeerInbound;
-  readonly #identities: IdentityBook;
-  /** Who may make this browser answer a connection (strangers: relayed, rate-limited). */
-  readonly #policy: ConnectPolicy;
+  /** What the signaling server tells this user: presence, groups, invitations, signals. */
+  readonly server: ServerEvents;
+  /** The people, contacts and groups lists, with their unread counts. */
+  readonly lists: ConversationLists;
+  readonly #options: MessengerOptions;
+  readonly #features: MessengerFeatures;
   #closed = false;
 
   private constructor(options: MessengerOptions, key: DeviceKey) {
-    const { me, store } = options;
-    const warn = options.warn ?? consoleWarn;
-    const changed = (): void => this.#changed();
-    this.me = me;
-    this.#store = store;
-    this.#onChange = options.onChange;
-    const directory = (this.directory = new Directory(me));
-    this.#list = new ConversationList(directory);
-    this.#identities = new IdentityBook({
-      me,
-      own: key.identity,
-      store: store.identity,
-      changed: () => {
-        // A key pinned or changed: group changes are checked against it from now on.
-        void this.groupLog.refresh();
-        changed();
-      },
-    });
-    this.#policy = new ConnectPolicy({
-      me,
-      sharesGroupWith: (peer) => directory.sharesGroupWith(peer),
-      verified: (peer) => this.#identities.view(peer).verified,
-      relayConfigured: () => this.#presence.relayConfigured,
-      warn,
-    });
-    // The mesh's handlers run only once something connects, after every feature below exists.
-    this.#mesh = new PeerMesh(
-      {
-        me,
-        gate: this.#identities.gate(key, warn),
-        iceServers: () => this.#presence.iceServers,
-        answerPolicy: this.#policy,
-        ...(options.createLink ? { createLink: options.createLink } : {}),
-        ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
-      },
-      {
-        sendSignal: (to, payload) => void options.sendSignal(to, payload),
-        onOpen: (peer) => this.#inbound.opened(peer),
-        onClose: (peer) => {
-          this.#inbound.closed(peer);
-          changed();
-        },
-        onFrame: (peer, frame) => this.#inbound.frame(peer, frame),
-        onChunk: (peer, data) => this.#inbound.chunk(peer, data),
-        onBadInput: (peer, error) => warn(`bad input from ${peer}: ${error.message}`),
-        onStateChange: (peer) => {
-          if (this.#active.isOpen(directory.direct(peer))) changed();
-        },
-      },
-    );
-    const links = peerLinks(this.#mesh, warn);
-    this.identity = new IdentityCommands({ key, book: this.#identities, directory, links });
-    this.#delivery = new OutboxDelivery({
-      links,
-      directory,
-      store,
-      key,
-      updated: (message) => this.#active.upsert(message),
-    });
-    this.#files = new FileTransfers({
-      links,
-      directory,
-      files: store.files,
-      changed: (id) => {
-        if (this.#active.fileChanged(id)) changed();
-      },
-      freeBytes: () => FileStore.freeBytes(),
-      fetchPolicy: new FetchPolicy({
-        ledger: new UnaskedLedger(me),
-        ...(options.autoFetchBytes === undefined ? {} : { autoFetchBytes: options.autoFetchBytes }),
-        // In a group this user is in (accepted), or after this user wrote to the author directly.
-        talkedTo: async (author, conversation) =>
-          directory.kindOf(conversation) === 'group' || (await store.nextSeq(directory.direct(author))) > 1,
-      }),
-      ...(options.keepOutgoingFileBytes === undefined
-        ? {}
-        : { keepOutgoingBytes: options.keepOutgoingFileBytes }),
-    });
-    this.files = new FileCommands(this.#files, store);
-    const inbox = new Inbox({
-      links,
-      directory,
-      store,
-      verifier: this.#identities.verifier,
-      list: this.#list,
-      fileArrived: (message) => this.#files.incoming(message),
-      notify: (conversation, messages) => this.#notifier.notify(conversation, messages),
-      typingStopped: (conversation, author) => this.#typing.stopped(conversation, author),
-      open: () => this.#active.current,
-      visible: () => this.#active.visible,
-      seen: () => this.#active.reportSeen(),
-      changed,
-    });
-    this.#sync = new GroupSync({ links, directory, store, inbox });
-    this.#notifier = new Notifier({
-      kindOf: (conversation) => directory.kindOf(conversation),
-      title: (conversation) => directory.title(conversation),
-      open: (conversation) => this.selectConversation(conversation),
-      changed,
-      warn,
-    });
-    this.notifications = new NotificationSettings(this.#notifier, store);
-    this.#typing = new TypingIndicator({
-      links,
-      directory,
-      changed: (conversation) => {
-        if (this.#active.isOpen(conversation)) changed();
-      },
-    });
-    const receipts = new ReadReceipts({
-      links,
-      directory,
-      store,
-      updated: (message) => {
-        this.#active.upsert(message);
-        changed();
-      },
-    });
-    this.#active = new ActiveConversation({
-      links,
-      relayConfigured: () => this.#presence.relayConfigured,
-      directory,
-      store,
-      list: this.#list,
-      delivery: this.#delivery,
-      files: this.#files,
-      typing: this.#typing,
-      receipts,
-      notifier: this.#notifier,
-      changed,
-    });
-    this.history = new MessageHistory({
-      store,
-      directory,
-      reload: async () => {
-        await this.#loadConversations();
-        changed();
-      },
-    });
-    this.#presence = new Presence({
-      links,
-      directory,
-      disconnect: (peer) => this.#mesh.peerOffline(peer),
-      neededNow: (peer) => this.#active.isOpen(directory.direct(peer)) || this.#files.waitsFor(peer),
-      hasPending: (peer) => this.#delivery.hasPending(peer),
-      deliverTo: (peer) => void this.#delivery.flush(peer).then(changed),
-      catchUp: (peer, conversation) => void this.#sync.announce(peer, [conversation]),
-      connectionClosed: (peer) => this.#inbound.closed(peer),
-      groupChanged: (conversation, left) => this.#active.groupChanged(conversation, left),
-      advertised: (peer, identity) => {
-        this.#identities.advertised(peer, identity);
-        void this.groupLog.refresh();
-      },
-      changed,
-    });
-    this.groupLog = new GroupLedger({
-      directory,
-      key,
-      verifier: new GroupEntryVerifier((user) => this.#identities.groupKey(user)),
-      send: (frame) => options.sendServer?.(frame) ?? false,
-      admittedChanged: (id, added) => {
-        const conversation = groupConversationId(id);
-        // Newly admitted members catch up (and are caught up) like members the server added.
-        for (const user of added) {
-          if (user === me || !directory.isOnline(user)) continue;
-          if (links.isOpen(user)) void this.#sync.announce(user, [conversation]);
-          else links.connect(user);
-        }
-        this.#active.groupChanged(conversation, false);
-        changed();
-      },
-      forked: (id) => {
-        warn(`group ${id}: its membership log forked; members were shown different histories`);
-        changed();
-      },
-      warn,
-    });
-    this.#inbound = new PeerInbound({
-      inbox,
-      delivery: this.#delivery,
-      sync: this.#sync,
-      typing: this.#typing,
-      receipts,
-      files: this.#files,
-      reportSeen: () => this.#active.reportSeen(),
-      changed,
-      warn,
-    });
+    this.me = options.me;
+    this.#options = options;
+    const f = (this.#features = wireMessenger(options, key, {
+      changed: () => this.#changed(),
+      select: (conversation) => this.selectConversation(conversation),
+      loadConversations: () => this.#loadConversations(),
+    }));
+    this.directory = f.directory;
+    this.history = f.history;
+    this.identity = f.identity;
+    this.files = f.fileCommands;
+    this.notifications = f.notifications;
+    this.groupLog = f.groupLog;
+    this.server = f.server;
+    this.lists = f.lists;
   }
 
   /** Opens the messenger of `me` on its store, with unread counts and contacts loaded. */
@@ -320,57 +73,8 @@ export class Messenger {
     const key = await DeviceKey.load(options.store.identity);
     const messenger = new Messenger(options, key);
     await messenger.#loadConversations();
-    await messenger.#files.resumeAll();
+    await messenger.#features.transfers.resumeAll();
     return messenger;
-  }
-
-  // ── from the signaling server ────────────────────────────────────────────────────────────────
-
-  /** The server's `welcome`: who is online now, the user's groups, and the ICE servers to use. */
-  serverWelcome(
-    online: readonly string[],
-    groups: readonly Group[],
-    iceServers: readonly IceServer[],
-    keys?: readonly OnlineKey[],
-  ): void {
-    this.#presence.welcome(online, groups, iceServers, keys);
-  }
-
-  /** The server's `ice-servers`: fresh TURN credentials for the connections made from now on. */
-  iceServersRefreshed(iceServers: readonly IceServer[]): void {
-    this.#presence.refreshIceServers(iceServers);
-  }
-
-  /** The server's `user-online`, with the key the server hands out for the peer, if any. */
-  userOnline(peer: string, identity?: PublicIdentity): void {
-    this.#active.presenceChanged();
-    this.#presence.userOnline(peer, identity);
-  }
-
-  /** The server's `user-offline`: the peer's connection is dropped. */
-  userOffline(peer: string): void {
-    this.#active.presenceChanged();
-    this.#presence.userOffline(peer);
-  }
-
-  /** A group was created with this user in it, or changed. */
-  groupUpdated(group: Group): void {
-    this.#presence.groupUpdated(group);
-  }
-
-  /** This user is invited to a group: it is listed, marked, until they accept or decline. */
-  groupInvited(invitation: GroupInvite): void {
-    this.#presence.invited(invitation);
-  }
-
-  /** This user left (or declined) a group: it leaves the lists; its history stays on this device. */
-  groupRemoved(groupId: string): void {
-    this.groupLog.forget(groupId);
-    this.#presence.groupRemoved(groupId);
-  }
-
-  handleSignal(from: string, data: unknown): void {
-    this.#mesh.handleSignal(from, data);
   }
 
   // ── commands from the UI: the open conversation ──────────────────────────────────────────────
@@ -381,8 +85,8 @@ export class Messenger {
    */
   selectConversation(conversation: string, options: { at?: string } = {}): Promise<void> {
     const peer = directPeerOf(conversation, this.me);
-    if (peer !== null) this.#policy.contacted(peer);
-    return this.#active.select(conversation, options);
+    if (peer !== null) this.#features.policy.contacted(peer);
+    return this.#features.active.select(conversation, options);
   }
 
   /** Opens the direct conversation with `peer`. */
@@ -391,12 +95,12 @@ export class Messenger {
   }
 
   closeConversation(): void {
-    this.#active.close();
+    this.#features.active.close();
   }
 
   /** Whether the page is in view: messages arriving in the open conversation are read only if it is. */
   setVisible(visible: boolean): Promise<void> {
-    return this.#active.setVisible(visible);
+    return this.#features.active.setVisible(visible);
   }
 
   /**
@@ -404,129 +108,87 @@ export class Messenger {
    * `ProtocolError` for text the protocol refuses.
    */
   send(text: string, options: { replyTo?: string } = {}): Promise<void> {
-    return this.#active.send(text, options);
+    return this.#features.active.sending.send(text, options);
   }
 
   /** **Edit**: replaces the text of this user's message `target` of the open conversation. */
   edit(target: string, text: string): Promise<void> {
-    return this.#active.edit(target, text);
+    return this.#features.active.sending.edit(target, text);
   }
 
   /** **Delete for everyone**: this user's message `target` of the open conversation. */
   deleteForEveryone(target: string): Promise<void> {
-    return this.#active.deleteForEveryone(target);
+    return this.#features.active.sending.deleteForEveryone(target);
   }
 
   /** Sends each file to the open conversation, one message per file, in the order given. */
   sendFiles(files: readonly File[]): Promise<void> {
-    return this.#active.sendFiles(files);
+    return this.#features.active.sending.sendFiles(files);
   }
 
-  /** Sends a recorded voice clip to the open conversation (see `ActiveConversation.sendVoice`). */
+  /** Sends a recorded voice clip to the open conversation (see `ConversationSending.sendVoice`). */
   sendVoice(blob: Blob, durationMs: number, peaks: readonly number[]): Promise<void> {
-    return this.#active.sendVoice(blob, durationMs, peaks);
+    return this.#features.active.sending.sendVoice(blob, durationMs, peaks);
   }
 
   /** Toggles this user's `emoji` on message `target` of the open conversation. */
   react(target: string, emoji: string): Promise<void> {
-    return this.#active.react(target, emoji);
+    return this.#features.active.sending.react(target, emoji);
   }
 
   /** The person scrolled to the `older` or `newer` end of the open conversation's log: its next page. */
   loadPage(direction: 'older' | 'newer'): Promise<void> {
-    return this.#active.loadPage(direction);
+    return this.#features.active.loadPage(direction);
   }
 
   /** Shows message `id` of the open conversation, reading the page around it if it is not held. */
   showMessage(id: string): Promise<void> {
-    return this.#active.show(id);
+    return this.#features.active.show(id);
   }
 
   /** The person typed in the open conversation's **Message** box: its members may hear of it. */
   typed(): void {
-    this.#active.typed();
+    this.#features.active.typed();
   }
 
   get openConversation(): OpenConversationView | null {
-    const view = this.#active.view;
+    const view = this.#features.active.view;
     if (!view) return null;
-    return {
-      ...view,
-      identity: view.peer === null ? null : this.#identities.view(view.peer),
-      membership: view.kind === 'group' ? this.#membership(view.conversation) : null,
-    };
-  }
-
-  #membership(conversation: string): GroupMembershipView {
-    const { directory } = this;
-    const id = directory.group(conversation)?.id ?? '';
-    return {
-      signed: directory.isSigned(conversation),
-      unverified: directory
-        .listedMembers(conversation)
-        .filter((user) => directory.memberStatus(conversation, user) === 'unverified'),
-      forked: (this.groupLog.replayed(id)?.forks.length ?? 0) > 0,
-    };
+    return openConversationView(view, {
+      directory: this.directory,
+      identities: this.#features.identities,
+      groupLog: this.groupLog,
+    });
   }
 
   close(): void {
+    const f = this.#features;
     this.#closed = true;
-    this.#inbound.close();
-    this.#active.stop();
-    this.#typing.close();
-    this.#notifier.close();
-    this.#delivery.close();
-    this.#sync.close();
-    this.#files.close();
-    this.#mesh.closeAll();
-    this.#store.close();
-  }
-
-  // ── the lists ────────────────────────────────────────────────────────────────────────────────
-
-  get online(): readonly string[] {
-    return this.directory.online;
-  }
-
-  unread(conversation: string): number {
-    return this.#list.unread(conversation);
-  }
-
-  unreadFor(peer: string): number {
-    return this.unread(this.directory.direct(peer));
-  }
-
-  /** Everyone online, as list entries. */
-  get people(): readonly ConversationEntry[] {
-    return this.#list.people;
-  }
-
-  /** People from history who are not online now. */
-  get offlineContacts(): readonly ConversationEntry[] {
-    return this.#list.offlineContacts;
-  }
-
-  /** The Lobby first, then the user's groups by name. */
-  get groups(): readonly ConversationEntry[] {
-    return this.#list.groups;
-  }
-
-  get totalUnread(): number {
-    return this.#list.totalUnread;
+    f.inbound.close();
+    f.active.stop();
+    f.typing.close();
+    f.notifier.close();
+    f.delivery.close();
+    f.sync.close();
+    f.transfers.close();
+    f.mesh.closeAll();
+    this.#options.store.close();
   }
 
   /** The conversation lists (unread, muted) as stored: on open, and after an import. */
   async #loadConversations(): Promise<void> {
-    const summaries = await this.#store.listConversations();
-    this.#list.load(summaries);
-    this.#notifier.loadMuted(summaries.filter((summary) => summary.muted).map((summary) => summary.id));
-    await this.#policy.learn(
+    const { store } = this.#options;
+    const { list, notifier, policy, identities } = this.#features;
+    const summaries = await store.listConversations();
+    list.load(summaries);
+    notifier.loadMuted(summaries.filter((summary) => summary.muted).map((summary) => summary.id));
+    await policy.learn(
       summaries.map((summary) => summary.id),
-      { nextSeq: (id) => this.#store.nextSeq(id), pinned: (peer) => this.#identities.pinned(peer) },
+      { nextSeq: (id) => store.nextSeq(id), pinned: (peer) => identities.pinned(peer) },
     );
   }
 
   #changed(): void {
-    if (!this.#closed) this.#onChange();
+    if (!this.#closed) this.#options.onChange();
   }
 }

@@ -1,13 +1,12 @@
 /**
- * The conversation on screen, as one view model: choosing and closing it, whether the page is in
- * view, and every command that acts on it (send text, files, a voice clip, a reaction, typing) behind
- * one `requireOpen()`. It delegates the work — delivery, transfers, typing, receipts — to the
- * features that own it (like hydrogen-web's `ComposerViewModel`), and builds the view components read.
+ * The conversation on screen, as one view model: choosing and closing it, which of its messages are
+ * held in view (pages as the person scrolls, the message it was opened at), whether the page is in
+ * view, and the view components read. What the person sends to it (text, edits, deletions, files,
+ * voice, reactions) is `sending` (conversation-sending.ts), behind the same one `requireOpen()`.
+ * It delegates the work — delivery, transfers, typing, receipts — to the features that own it (like
+ * hydrogen-web's `ComposerViewModel`).
  */
-import { ErrorCode, ProtocolError } from '../../../shared/errors.js';
-import { VoiceInfo } from '../../../shared/file-protocol.js';
-import { LOBBY_CONVERSATION, ReactionEmoji, directPeerOf } from '../../../shared/peer-protocol.js';
-import { randomHex } from '../../net/random-id.js';
+import { LOBBY_CONVERSATION, directPeerOf } from '../../../shared/peer-protocol.js';
 import type { LinkRoute } from '../../net/link-route.js';
 import type { PeerState } from '../../net/peer-mesh.js';
 import type { AccountStore } from '../../storage/account-store.js';
@@ -21,11 +20,8 @@ import type { PeerLinks } from '../peer-links.js';
 import type { ConversationList } from '../roster/conversation-list.js';
 import { byName } from '../roster/directory.js';
 import type { ConversationKind, Directory } from '../roster/directory.js';
-// A voice clip is sent as a file named the way the recorder names it: one rule, kept in voice/.
-// eslint-disable-next-line no-restricted-imports
-import { voiceFileName } from '../voice/voice-recording.js';
 import { equivocationNotice } from './equivocation.js';
-import { checkText, sendDeletion, sendEdit } from './own-changes.js';
+import { ConversationSending } from './conversation-sending.js';
 import { compareMessages } from './message-view.js';
 import type { MessageView } from './message-view.js';
 import { OpenConversation, PAGE_SIZE } from './open-conversation.js';
@@ -95,14 +91,20 @@ export class ActiveConversation {
   /** The message the open conversation was opened at, if it was. */
   #focus: { open: OpenConversation; id: string } | null = null;
   #visible = true;
-  /** Settles once this user's previous reaction is shown, so the next toggle sees it. */
-  #reacting: Promise<void> = Promise.resolve();
   #closed = false;
   /** The ends of the open conversation whose next page is being read. */
   readonly #paging = new Set<'older' | 'newer'>();
 
+  /** Sending to the open conversation: text, edits, deletions, files, voice, reactions. */
+  readonly sending: ConversationSending;
+
   constructor(deps: ActiveConversationDeps) {
     this.#deps = deps;
+    this.sending = new ConversationSending(deps, {
+      requireOpen: () => this.#requireOpen(),
+      toNewest: (open) => this.#toNewest(open),
+      shown: (open, message) => this.#shown(open, message),
+    });
   }
 
   /** The conversation on screen, if any (the inbox shows arriving messages in it). */
@@ -207,84 +209,6 @@ export class ActiveConversation {
     await this.#markReadIfSeen();
   }
 
-  /**
-   * Sends `text`; with `replyTo`, as a reply to that message of the conversation. Throws
-   * `ProtocolError` for text the protocol refuses.
-   */
-  async send(text: string, options: { replyTo?: string } = {}): Promise<void> {
-    const open = this.#requireOpen();
-    checkText(text);
-    const { replyTo } = options;
-    if (replyTo !== undefined && !open.shows(replyTo)) throw new TypeError(`no message ${replyTo} is shown`);
-    const { conversation } = open;
-    await this.#toNewest(open);
-    this.#deps.list.active(conversation);
-    this.#deps.typing.sent(conversation);
-    const body = replyTo === undefined ? { text } : { text, replyTo };
-    await this.#deps.delivery.send(conversation, body, (message) => this.#shown(open, message));
-  }
-
-  /**
-   * **Edit**: replaces the text of this user's message `target` for every member. Throws
-   * `ProtocolError` for text the protocol refuses, `TypeError` for a message that is not ours.
-   */
-  async edit(target: string, text: string): Promise<void> {
-    const open = this.#requireOwn(target);
-    await sendEdit(this.#deps, open.conversation, target, text, (message) => this.#shown(open, message));
-  }
-
-  /**
-   * **Delete for everyone**: this user's message `target` is removed from every member's storage
-   * (a signed tombstone travels like any message) and from this browser's at once.
-   */
-  async deleteForEveryone(target: string): Promise<void> {
-    const open = this.#requireOwn(target);
-    await sendDeletion(this.#deps, open.conversation, target, (message) => this.#shown(open, message));
-  }
-
-  /** Sends each file, one message per file, in the order given. */
-  async sendFiles(files: readonly File[]): Promise<void> {
-    const open = this.#requireOpen();
-    for (const file of files) await this.#sendFile(open, file, null);
-  }
-
-  /**
-   * Sends a recorded voice clip: a file whose offer also carries its duration and waveform peaks.
-   * Throws `ProtocolError` for values the protocol refuses.
-   */
-  async sendVoice(blob: Blob, durationMs: number, peaks: readonly number[]): Promise<void> {
-    const open = this.#requireOpen();
-    const voice = VoiceInfo.safeParse({ durationMs, peaks: [...peaks] });
-    if (!voice.success) throw new ProtocolError(ErrorCode.BadFrame, voice.error.message);
-    const file = new File([blob], voiceFileName(blob.type), { type: blob.type });
-    await this.#sendFile(open, file, voice.data);
-  }
-
-  /**
-   * Toggles this user's `emoji` on message `target`: on if it is not on now, else off. Throws
-   * `ProtocolError` for something that is not one emoji. A reaction is not news: the conversation
-   * is not made active by it.
-   */
-  async react(target: string, emoji: string): Promise<void> {
-    const open = this.#requireOpen();
-    if (!open.shows(target)) throw new TypeError(`no message ${target} is shown`);
-    const checked = ReactionEmoji.safeParse(emoji);
-    if (!checked.success) throw new ProtocolError(ErrorCode.BadFrame, checked.error.message);
-    const previous = this.#reacting;
-    let shown = (): void => undefined;
-    this.#reacting = new Promise<void>((resolve) => (shown = resolve));
-    try {
-      await previous;
-      const on = !open.reactedByMe(target, emoji);
-      await this.#deps.delivery.send(open.conversation, { reaction: { target, emoji, on } }, (message) => {
-        this.#shown(open, message);
-        shown();
-      });
-    } finally {
-      shown();
-    }
-  }
-
   /** The person typed in the **Message** box: the members may hear of it. */
   typed(): void {
     if (this.#open) this.#deps.typing.typed(this.#open.conversation);
@@ -305,12 +229,12 @@ export class ActiveConversation {
     return this.#open?.conversation === conversation;
   }
 
-  /** A group's members changed, or (`left`) this user left it. */
   /** Someone came online or went (see `OpenConversation.presenceChanged`). */
   presenceChanged(): void {
     this.#open?.presenceChanged();
   }
 
+  /** A group's members changed, or (`left`) this user left it. */
   groupChanged(conversation: string, left: boolean): void {
     if (!this.isOpen(conversation)) return;
     if (left) this.#open = null;
@@ -401,30 +325,9 @@ export class ActiveConversation {
     this.#deps.changed();
   }
 
-  /** The open conversation, which shows `target`, a message of this user's. */
-  #requireOwn(target: string): OpenConversation {
-    const open = this.#requireOpen();
-    if (open.authorOf(target) !== this.#deps.directory.me)
-      throw new TypeError(`message ${target} is not ours`);
-    return open;
-  }
-
   #requireOpen(): OpenConversation {
     if (!this.#open) throw new TypeError('no conversation is open');
     return this.#open;
-  }
-
-  async #sendFile(open: OpenConversation, file: File, voice: VoiceInfo | null): Promise<void> {
-    const { conversation } = open;
-    const { files, delivery } = this.#deps;
-    await this.#toNewest(open);
-    const info = await files.describe(file);
-    if (voice) info.voice = voice;
-    const id = randomHex(16);
-    // Registered before the offer goes out, so a request that comes straight back finds the file.
-    files.addOutgoing(id, conversation, info, file, delivery.recipientsOf(conversation));
-    this.#deps.list.active(conversation);
-    await delivery.send(conversation, { file: info }, (message) => this.#shown(open, message), id);
   }
 
   #shown(open: OpenConversation, message: StoredMessage): void {

@@ -1,5 +1,5 @@
 /**
- * **Edit** and **Delete for everyone** of this user's own messages, as `ActiveConversation` runs
+ * **Edit** and **Delete for everyone** of this user's own messages, as `ConversationSending` runs
  * them once it has checked the target is ours: an edit is a signed message naming its target and new
  * text; a deletion, a signed tombstone naming the target's place (so a member who never saw the
  * message can still hold its place), applied to this browser's storage at once.

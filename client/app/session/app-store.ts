@@ -1,13 +1,15 @@
 /**
  * The application's state and commands, for the components to read and call. Owns the signaling
- * client and the signed-in user's messenger; fires `change` whenever anything visible changed.
+ * client, the session (sign-in, resume, its token, sign-out) and the signed-in user's messenger;
+ * fires `change` whenever anything visible changed. Which server frame goes where is
+ * `server-frames.ts`; the session's own frames (welcome, logged-out, error) come back here.
  */
 import { ErrorCode } from '../../../shared/errors.js';
 import type { ProtocolError } from '../../../shared/errors.js';
 import type { PublicIdentity } from '../../../shared/identity-protocol.js';
 import { normalizeUsername, passwordProblem, usernameProblem } from '../../../shared/names.js';
 import { Capability, PROTOCOL_VERSION } from '../../../shared/protocol.js';
-import type { ClientFrame, ServerFrame, WelcomeFrame } from '../../../shared/protocol.js';
+import type { ClientFrame, ErrorFrame, WelcomeFrame } from '../../../shared/protocol.js';
 import type { PeerLinkFactory } from '../../net/peer-mesh.js';
 import { SignalingClient } from '../../net/signaling-client.js';
 import type { SignalingFrame, SignalingStatus, SocketFactory } from '../../net/signaling-client.js';
@@ -30,6 +32,8 @@ import { Messenger } from '../messenger.js';
 import { GroupCommands } from '../roster/group-commands.js';
 import { consoleWarn } from '../warn.js';
 import { DeviceIdentities } from './device-identity.js';
+import { routeServerFrame } from './server-frames.js';
+import type { FrameTargets } from './server-frames.js';
 
 export type { SignalingStatus };
 export type { GroupRequest } from '../roster/group-requests.js';
@@ -93,6 +97,15 @@ export class AppStore extends EventTarget {
   readonly #deviceKeys = new DeviceIdentities();
   /** A sign-in asked for while the socket was still connecting; sent when it opens. */
   #queued: Extract<ClientFrame, { type: 'login' | 'register' }> | null = null;
+  /** Where server frames go (server-frames.ts). */
+  readonly #targets: FrameTargets = {
+    messenger: () => this.#messenger,
+    groups: this.groups,
+    welcome: (frame) => this.#welcome(frame),
+    loggedOut: () => this.#loggedOut(),
+    error: (frame) => this.#onError(frame),
+    changed: () => this.#emit(),
+  };
 
   constructor(options: AppStoreOptions) {
     super();
@@ -237,77 +250,17 @@ export class AppStore extends EventTarget {
    */
   #onFrame(frame: SignalingFrame): void {
     this.#frames = this.#frames
-      .then(() => this.#handleFrame(frame))
+      .then(() => routeServerFrame(frame, this.#targets))
       .catch((error: unknown) => consoleWarn(`handling ${frame.type} failed`, error));
   }
 
-  async #handleFrame(frame: SignalingFrame): Promise<void> {
-    switch (frame.type) {
-      case 'welcome':
-        return this.#welcome(frame);
-      case 'user-online':
-        this.#messenger?.userOnline(frame.user, frame.identity);
-        return;
-      case 'user-offline':
-        this.#messenger?.userOffline(frame.user);
-        return;
-      case 'signal':
-        this.#messenger?.handleSignal(frame.from, frame.data);
-        return;
-      case 'logged-out':
-        clearPendingLogout();
-        this.#revoking = null;
-        if (this.account.loggedOut()) {
-          this.#endSession();
-          this.#setAuth({
-            kind: 'signed-out',
-            pending: null,
-            error: null,
-            notice: signedOutEverywhereText(),
-          });
-        }
-        return;
-      case 'ice-servers':
-        this.#messenger?.iceServersRefreshed(frame.iceServers);
-        return;
-      case 'group-update': {
-        const messenger = this.#messenger;
-        if (!messenger) return;
-        const isNew = !messenger.directory.group(`group:${frame.group.id}`);
-        messenger.groupUpdated(frame.group);
-        const answer = this.groups.requests.updated(frame.group, isNew, messenger.me);
-        if (!answer.settled) return;
-        // This user's own changes are signed into the group's log (roster/group-ledger.ts).
-        if (answer.command?.type === 'group-create' && answer.created) {
-          messenger.groupLog.created(answer.created, answer.command.members);
-        }
-        if (answer.command?.type === 'group-accept') messenger.groupLog.accepted(frame.group.id);
-        // The group this user just created opens, as a person who made it would expect.
-        if (answer.created) await messenger.selectConversation(`group:${answer.created.id}`);
-        this.#emit();
-        return;
-      }
-      case 'group-invite':
-        this.#messenger?.groupInvited(frame);
-        this.#emit();
-        return;
-      case 'group-removed':
-        this.#messenger?.groupRemoved(frame.group);
-        this.groups.requests.removed(frame.group);
-        this.#emit();
-        return;
-      case 'group-log':
-        await this.#messenger?.groupLog.received(frame.group, frame.entries);
-        this.#emit();
-        return;
-      case 'error':
-        this.#onError(frame);
-        return;
-      default: {
-        const unreachable: never = frame;
-        return unreachable;
-      }
-    }
+  /** The server revoked this session's token: the sign-out it waited for, or everywhere's. */
+  #loggedOut(): void {
+    clearPendingLogout();
+    this.#revoking = null;
+    if (!this.account.loggedOut()) return;
+    this.#endSession();
+    this.#setAuth({ kind: 'signed-out', pending: null, error: null, notice: signedOutEverywhereText() });
   }
 
   async #welcome(frame: WelcomeFrame): Promise<void> {
@@ -327,7 +280,7 @@ export class AppStore extends EventTarget {
       this.#setAuth({ kind: 'signed-in', user: frame.user });
     }
     await this.#openMessenger(frame.user);
-    this.#messenger?.serverWelcome(frame.online, frame.groups, frame.iceServers, frame.keys);
+    this.#messenger?.server.welcome(frame.online, frame.groups, frame.iceServers, frame.keys);
     this.#messenger?.groupLog.resumed();
     this.#emit();
   }
@@ -343,7 +296,7 @@ export class AppStore extends EventTarget {
     });
   }
 
-  #onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
+  #onError(frame: ErrorFrame): void {
     if (frame.ref === 'resume' && frame.code === ErrorCode.RateLimited && this.#token && !this.#revoking) {
       // The server sheds a burst of sign-ins (after its restart every tab resumes at once): the
       // session is fine, so it is asked for again as told, never forgotten.

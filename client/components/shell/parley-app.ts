@@ -142,7 +142,7 @@ export class ParleyApp extends LitElement {
       this.#visibilityToldTo = messenger;
       void messenger.setVisible(document.visibilityState === 'visible');
     }
-    const unread = this.store?.messenger?.totalUnread ?? 0;
+    const unread = this.store?.messenger?.lists.totalUnread ?? 0;
     const title = unread > 0 ? `(${unread}) Parley` : 'Parley';
     // Set only on a change: every write is a title change the browser (and screen readers) act on.
     if (document.title !== title) document.title = title;
@@ -231,7 +231,7 @@ export class ParleyApp extends LitElement {
   }
 
   #renderLists(messenger: Messenger, selected: string | null) {
-    const contacts = messenger.offlineContacts;
+    const contacts = messenger.lists.offlineContacts;
     return html`
       <message-search .search=${this.#search}></message-search>
       <input
@@ -245,7 +245,7 @@ export class ParleyApp extends LitElement {
       <user-list
         label=${msg('Online users')}
         emptyText=${msg('No one else is online right now.')}
-        .entries=${messenger.people}
+        .entries=${messenger.lists.people}
         .selected=${selected}
         .filter=${this.peopleFilter}
       ></user-list>
@@ -261,7 +261,7 @@ export class ParleyApp extends LitElement {
       }
       <user-list
         label=${msg('Groups')}
-        .entries=${messenger.groups}
+        .entries=${messenger.lists.groups}
         .selected=${selected}
         .markOffline=${false}
       ></user-list>
@@ -273,7 +273,9 @@ export class ParleyApp extends LitElement {
   #renderDialog(messenger: Messenger, open: OpenConversationView | null) {
     const group = this.dialog === 'add' && open?.kind === 'group' ? groupIdOf(open.conversation) : null;
     // Anyone this user knows of: online now, or talked to before.
-    const known = [...new Set([...messenger.online, ...messenger.offlineContacts.map((c) => c.name)])].sort();
+    const known = [
+      ...new Set([...messenger.lists.online, ...messenger.lists.offlineContacts.map((c) => c.name)]),
+    ].sort();
     const people = group && open ? known.filter((name) => !open.members.includes(name)) : known;
     return html`<group-dialog
       mode=${group ? 'add' : 'create'}

@@ -21,15 +21,15 @@ describe('Messenger', () => {
   it('delivers a message both ways and marks it delivered', async () => {
     const alice = await room.join('alice');
     const bob = await room.join('bob');
-    alice.serverWelcome(['bob'], [], []);
-    bob.serverWelcome(['alice'], [], []);
+    alice.server.welcome(['bob'], [], []);
+    bob.server.welcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await alice.send('hello bob');
     await room.until(() => states(alice).join() === 'delivered');
-    expect(bob.unreadFor('alice')).to.equal(1);
+    expect(bob.lists.unreadFor('alice')).to.equal(1);
     await bob.selectPerson('alice');
     expect(texts(bob)).to.deep.equal(['hello bob']);
-    expect(bob.unreadFor('alice')).to.equal(0);
+    expect(bob.lists.unreadFor('alice')).to.equal(0);
     await bob.send('hi alice');
     await room.until(() => texts(alice).length === 2);
     expect(texts(alice)).to.deep.equal(['hello bob', 'hi alice']);
@@ -38,22 +38,22 @@ describe('Messenger', () => {
 
   it('keeps a message for an offline peer as sending and delivers it when the peer comes online', async () => {
     const alice = await room.join('alice');
-    alice.serverWelcome([], [], []);
+    alice.server.welcome([], [], []);
     await alice.selectPerson('bob');
     await alice.send('are you there?');
     expect(states(alice)).to.deep.equal(['sending']);
-    expect(alice.offlineContacts.map((c) => c.name)).to.deep.equal(['bob']);
+    expect(alice.lists.offlineContacts.map((c) => c.name)).to.deep.equal(['bob']);
 
     const bob = await room.join('bob');
-    bob.serverWelcome(['alice'], [], []);
-    alice.userOnline('bob');
+    bob.server.welcome(['alice'], [], []);
+    alice.server.userOnline('bob');
     await room.until(() => states(alice).join() === 'delivered');
-    expect(bob.unreadFor('alice')).to.equal(1);
+    expect(bob.lists.unreadFor('alice')).to.equal(1);
   });
 
   it('delivers the outbox after the sender reloads (a new messenger on the same store)', async () => {
     const alice = await room.join('alice');
-    alice.serverWelcome([], [], []);
+    alice.server.welcome([], [], []);
     await alice.selectPerson('bob');
     await alice.send('first');
     await alice.send('second');
@@ -61,8 +61,8 @@ describe('Messenger', () => {
 
     const alice2 = await room.join('alice');
     const bob = await room.join('bob');
-    alice2.serverWelcome(['bob'], [], []);
-    bob.serverWelcome(['alice'], [], []);
+    alice2.server.welcome(['bob'], [], []);
+    bob.server.welcome(['alice'], [], []);
     await bob.selectPerson('alice');
     await room.until(() => texts(bob).length === 2);
     expect(texts(bob)).to.deep.equal(['first', 'second']);
@@ -73,7 +73,7 @@ describe('Messenger', () => {
 
   it('drops duplicates by id and refuses messages a peer may not send', async () => {
     const alice = await room.join('alice');
-    alice.serverWelcome(['mallory'], [], []);
+    alice.server.welcome(['mallory'], [], []);
     await alice.selectPerson('mallory');
     // Each message signed by its author's key: what is refused here is refused for its fields.
     const keys = new TestKeys();
@@ -112,7 +112,7 @@ describe('Messenger', () => {
 
   it('does not list a conversation as active for a reaction alone', async () => {
     const alice = await room.join('alice');
-    alice.serverWelcome(['mallory'], [], []);
+    alice.server.welcome(['mallory'], [], []);
     const key = await testKey();
     const mallory = await room.rawPeer('mallory', 'alice', key);
     const id = 'e'.repeat(32);
@@ -129,8 +129,8 @@ describe('Messenger', () => {
     });
     // Acked: stored and counted (or not) by now.
     await room.until(() => mallory.received.some((frame) => frame.type === 'ack' && frame.ids.includes(id)));
-    alice.userOffline('mallory');
-    expect(alice.offlineContacts.map((c) => c.name)).to.deep.equal([]);
+    alice.server.userOffline('mallory');
+    expect(alice.lists.offlineContacts.map((c) => c.name)).to.deep.equal([]);
     mallory.closeAll();
   });
 });

@@ -66,15 +66,15 @@ export class MessengerRoom {
         : { keepOutgoingFileBytes: options.keepOutgoingFileBytes }),
       ...(options.autoFetchBytes === undefined ? {} : { autoFetchBytes: options.autoFetchBytes }),
     });
-    this.members.set(me, messenger);
+    this.members.set(me, messenger.server);
     this.messengers.set(me, messenger);
     this.stores.set(me, store);
     this.#users.add(me);
     this.#opened.push(messenger);
     if (options.groups) {
       const online = [...this.messengers.keys()].filter((user) => user !== me);
-      messenger.serverWelcome(online, options.groups, []);
-      for (const user of online) this.messengers.get(user)?.userOnline(me);
+      messenger.server.welcome(online, options.groups, []);
+      for (const user of online) this.messengers.get(user)?.server.userOnline(me);
     }
     return messenger;
   }
@@ -85,7 +85,7 @@ export class MessengerRoom {
     this.members.delete(me);
     this.messengers.delete(me);
     this.stores.delete(me);
-    for (const other of this.messengers.values()) other.userOffline(me);
+    for (const other of this.messengers.values()) other.server.userOffline(me);
   }
 
   changed(): void {

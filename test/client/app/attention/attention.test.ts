@@ -41,8 +41,8 @@ const states = (m: Messenger) => m.openConversation?.messages.map((message) => m
 async function pair(room: MessengerRoom): Promise<[Messenger, Messenger]> {
   const alice = await room.join('alice');
   const bob = await room.join('bob');
-  alice.serverWelcome(['bob'], [], []);
-  bob.serverWelcome(['alice'], [], []);
+  alice.server.welcome(['bob'], [], []);
+  bob.server.welcome(['alice'], [], []);
   return [alice, bob];
 }
 
@@ -63,7 +63,7 @@ describe('Attention between two messengers', () => {
     expect(bob.notifications.permission).to.equal('granted');
     await alice.selectPerson('bob');
     await alice.send('lunch at noon?');
-    await room.until(() => bob.unreadFor('alice') === 1);
+    await room.until(() => bob.lists.unreadFor('alice') === 1);
     expect(notifications.shown).to.deep.equal([{ title: 'alice', body: 'lunch at noon?' }]);
   });
 
@@ -77,7 +77,7 @@ describe('Attention between two messengers', () => {
 
     await bob.setVisible(false);
     await alice.send('and now you are not');
-    await room.until(() => bob.unreadFor('alice') === 1);
+    await room.until(() => bob.lists.unreadFor('alice') === 1);
     expect(notifications.shown).to.deep.equal([{ title: 'alice', body: 'and now you are not' }]);
   });
 
@@ -106,7 +106,7 @@ describe('Attention between two messengers', () => {
     await bob.notifications.setMuted(conversation, true);
     await alice.selectPerson('bob');
     await alice.send('psst');
-    await room.until(() => bob.unreadFor('alice') === 1);
+    await room.until(() => bob.lists.unreadFor('alice') === 1);
     expect(notifications.shown).to.deep.equal([]);
 
     bob.close();
@@ -146,7 +146,7 @@ describe('Attention between two messengers', () => {
     // Stored: a reload still shows them read.
     alice.close();
     const alice2 = await room.join('alice');
-    alice2.serverWelcome(['bob'], [], []);
+    alice2.server.welcome(['bob'], [], []);
     await alice2.selectPerson('bob');
     expect(states(alice2)).to.deep.equal(['read', 'read']);
   });
@@ -154,8 +154,8 @@ describe('Attention between two messengers', () => {
   it('ignores typing and read frames from someone outside the conversation', async () => {
     const alice = await room.join('alice');
     const bob = await room.join('bob');
-    alice.serverWelcome(['bob', 'mallory'], [], []);
-    bob.serverWelcome(['alice'], [], []);
+    alice.server.welcome(['bob', 'mallory'], [], []);
+    bob.server.welcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await alice.send('for bob only');
     await room.until(() => states(alice).join() === 'delivered');
@@ -196,7 +196,7 @@ describe('Attention between two messengers', () => {
         text: 'hi',
       }),
     });
-    await room.until(() => alice.unreadFor('mallory') === 1);
+    await room.until(() => alice.lists.unreadFor('mallory') === 1);
     expect(alice.openConversation?.typing ?? []).to.deep.equal([]);
     expect(states(alice)).to.deep.equal(['delivered']);
     mallory.closeAll();

@@ -21,7 +21,7 @@ async function problemWith(iceServers: IceServer[]): Promise<unknown> {
     createLink: failingLinks,
   });
   try {
-    messenger.serverWelcome(['bastian'], [], iceServers);
+    messenger.server.welcome(['bastian'], [], iceServers);
     await messenger.selectPerson('bastian');
     while (!messenger.openConversation?.connectProblem)
       await new Promise<void>((resolve) => (wake = resolve));

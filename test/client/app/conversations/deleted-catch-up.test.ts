@@ -97,7 +97,7 @@ describe('forwarded places of deleted messages', () => {
     seq = 0;
     const alice = await room.join('alice');
     await room.stores.get('alice')?.identity.savePin('bob', (await keys.of('bob')).identity, false);
-    alice.serverWelcome(['mallory'], [club(groupId, ['bob', 'alice', 'mallory'], Date.now())], []);
+    alice.server.welcome(['mallory'], [club(groupId, ['bob', 'alice', 'mallory'], Date.now())], []);
     mallory = await room.rawPeer('mallory', 'alice', await keys.of('mallory'));
   });
   afterEach(async () => {

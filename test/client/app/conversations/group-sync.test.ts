@@ -83,7 +83,7 @@ describe('group catch-up', () => {
     expect(new Set(got).size).to.equal(150);
     expect(got[0]).to.equal('message 1');
     expect(got[149]).to.equal('message 150');
-    expect(carol.unread(conversation)).to.equal(150);
+    expect(carol.lists.unread(conversation)).to.equal(150);
   });
 
   it('gives a member added later only what was said after they joined', async () => {
@@ -102,8 +102,8 @@ describe('group catch-up', () => {
       ['bob', 0],
       ['dave', joinedAt],
     ]);
-    alice.groupUpdated(after);
-    room.messengers.get('bob')?.groupUpdated(after);
+    alice.server.groupUpdated(after);
+    room.messengers.get('bob')?.server.groupUpdated(after);
     await alice.send('after dave joined');
     await room.until(async () => (await storedTexts(room, 'bob')).length === 2);
     room.leave('alice');
@@ -125,7 +125,7 @@ describe('group catch-up', () => {
     const got = await storedTexts(room, 'bob');
     expect(got).to.have.length(150);
     expect(got[149]).to.equal('message 150');
-    expect(bob.unread(conversation)).to.equal(150);
+    expect(bob.lists.unread(conversation)).to.equal(150);
     expect(room.warnings).to.deep.equal([]);
   });
 });

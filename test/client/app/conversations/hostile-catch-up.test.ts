@@ -51,7 +51,7 @@ describe('catch-up and live messages from a hostile member', () => {
     now = Date.now();
     alice = await room.join('alice');
     await room.stores.get('alice')?.identity.savePin('bob', (await keys.of('bob')).identity, false);
-    alice.serverWelcome(['mallory'], [hostileGroup(now), otherGroup(now)], []);
+    alice.server.welcome(['mallory'], [hostileGroup(now), otherGroup(now)], []);
     mallory = await room.rawPeer('mallory', 'alice', await keys.of('mallory'));
   });
   afterEach(async () => {
@@ -130,7 +130,7 @@ describe('catch-up and live messages from a hostile member', () => {
   }
 
   it('refuses a forwarded message dated before its author joined', async () => {
-    alice.groupUpdated(hostileGroup(now, now - 60_000));
+    alice.server.groupUpdated(hostileGroup(now, now - 60_000));
     await forward([
       message({ text: 'good' }),
       message({ author: 'carol', sentAt: now - 30 * 60_000, text: 'forged' }),
@@ -142,14 +142,14 @@ describe('catch-up and live messages from a hostile member', () => {
   it('refuses a forwarded message from before the receiver joined', async () => {
     const joined = hostileGroup(now);
     joined.members = joined.members.map((m) => (m.user === 'alice' ? { ...m, since: now - 60_000 } : m));
-    alice.groupUpdated(joined);
+    alice.server.groupUpdated(joined);
     await forward([message({ text: 'good' }), message({ seq: 2, sentAt: now - 120_000, text: 'forged' })]);
     expect(await stored()).to.deep.equal(['good']);
     expect(room.warnings.join('\n')).to.match(/before we joined/);
   });
 
   it('refuses a batch of a group the forwarder does not share', async () => {
-    alice.groupUpdated({ ...otherGroup(now), members: hostileGroup(now).members.slice(0, 2) });
+    alice.server.groupUpdated({ ...otherGroup(now), members: hostileGroup(now).members.slice(0, 2) });
     const forged = message({ conversation: groupConversationId(otherId), text: 'forged' });
     mallory.send('alice', {
       type: 'sync-batch',

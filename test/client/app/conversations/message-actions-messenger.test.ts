@@ -94,7 +94,7 @@ describe('Messenger message actions', () => {
     };
     const alice = await room.join('alice');
     await room.stores.get('alice')?.identity.savePin('bob', (await keys.of('bob')).identity, false);
-    alice.serverWelcome(['mallory'], [group], []);
+    alice.server.welcome(['mallory'], [group], []);
     const mallory = await room.rawPeer('mallory', 'alice', await keys.of('mallory'));
     const [original] = await keys.sign([draft(conversation, { author: 'bob', text: 'the real thing' })]);
     mallory.send('alice', { type: 'sync-batch', conversation, messages: [original!] });

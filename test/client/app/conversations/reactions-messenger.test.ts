@@ -92,8 +92,8 @@ describe('Messenger reactions', () => {
       const stored = await aliceStore?.listConversation(directConversationId('alice', 'bob'));
       return stored?.some((message) => message.reaction !== undefined) ?? false;
     });
-    expect(alice.unreadFor('bob')).to.equal(0);
-    expect(alice.totalUnread).to.equal(0);
+    expect(alice.lists.unreadFor('bob')).to.equal(0);
+    expect(alice.lists.totalUnread).to.equal(0);
     const summaries = await aliceStore?.listConversations();
     expect(summaries?.find((s) => s.id === directConversationId('alice', 'bob'))?.unread).to.equal(0);
 
@@ -125,7 +125,7 @@ describe('Messenger reactions', () => {
       const stored = await room.stores.get('carol')?.listConversation(GROUP);
       return stored?.length === 5;
     });
-    expect(carol.unread(GROUP)).to.equal(1);
+    expect(carol.lists.unread(GROUP)).to.equal(1);
     await carol.selectConversation(GROUP);
     expect(shown(carol)).to.deep.equal(['pizza?: 👍2']);
 

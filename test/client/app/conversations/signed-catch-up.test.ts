@@ -46,7 +46,7 @@ describe('signed messages in catch-up', () => {
     keys = new TestKeys();
     alice = await room.join('alice');
     await room.stores.get('alice')?.identity.savePin('bob', (await keys.of('bob')).identity, false);
-    alice.serverWelcome(['mallory', 'carol'], [club(Date.now())], []);
+    alice.server.welcome(['mallory', 'carol'], [club(Date.now())], []);
     await alice.selectConversation(conversation);
     mallory = await room.rawPeer('mallory', 'alice', await keys.of('mallory'));
     carol = await room.rawPeer('carol', 'alice', await keys.of('carol'));
@@ -206,7 +206,7 @@ describe('signed messages in catch-up', () => {
       ['fake dave', 'unverified'],
     ]);
 
-    alice.userOnline('dave');
+    alice.server.userOnline('dave');
     await room.rawPeer('dave', 'alice', dave);
     await room.until(async () => (await stored()).length === 1);
     expect(await stored()).to.deep.equal(['from dave']);

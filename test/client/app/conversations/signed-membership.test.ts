@@ -41,7 +41,7 @@ describe('a member the server inserted into a signed group', () => {
       createdAt: now - 60_000,
       members: ['alice', 'bob', 'mallory'].map((user) => ({ user, since: now - 60_000 })),
     };
-    alice.serverWelcome(['mallory'], [group], []);
+    alice.server.welcome(['mallory'], [group], []);
     // Bob's log: he made the group and invited alice. Alice accepted (in this session) and signs it.
     const bob = await keys.of('bob');
     const create: GroupChange = {

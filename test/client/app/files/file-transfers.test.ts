@@ -81,8 +81,8 @@ describe('FileTransfers', () => {
   async function pair(createLinkForBob?: PeerLinkFactory): Promise<[Messenger, Messenger]> {
     const alice = await room.join('alice');
     const bob = await room.join('bob', createLinkForBob ? { createLink: createLinkForBob } : {});
-    alice.serverWelcome(['bob'], [], []);
-    bob.serverWelcome(['alice'], [], []);
+    alice.server.welcome(['bob'], [], []);
+    bob.server.welcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await bob.selectPerson('alice');
     // Bob has written to Alice: her files come to him without asking.
@@ -201,10 +201,10 @@ describe('FileTransfers', () => {
     await untilFirstBatchStored(room, 'bob');
     const doneBeforeReload = counted.chunks * FILE_CHUNK_BYTES;
     room.leave('bob');
-    alice.userOffline('bob');
+    alice.server.userOffline('bob');
     const bob2 = await room.join('bob');
-    bob2.serverWelcome(['alice'], [], []);
-    alice.userOnline('bob');
+    bob2.server.welcome(['alice'], [], []);
+    alice.server.userOnline('bob');
     await bob2.selectPerson('alice');
     await room.until(() => fileOf(bob2)?.state === 'complete');
     expect(doneBeforeReload).to.be.below(file.size);
@@ -252,7 +252,7 @@ describe('FileTransfers', () => {
     const people = ['alice', 'bob', 'carol'];
     const messengers = await Promise.all(people.map((user) => room.join(user)));
     for (const [index, messenger] of messengers.entries()) {
-      messenger.serverWelcome(
+      messenger.server.welcome(
         people.filter((_, other) => other !== index),
         [group],
         [],
@@ -285,8 +285,8 @@ describe('FileTransfers', () => {
     };
     const alice = await room.join('alice');
     const bob = await room.join('bob');
-    alice.serverWelcome(['bob'], [group], []);
-    bob.serverWelcome(['alice'], [group], []);
+    alice.server.welcome(['bob'], [group], []);
+    bob.server.welcome(['alice'], [group], []);
     await alice.selectConversation(`group:${group.id}`);
     await bob.selectConversation(`group:${group.id}`);
     const file = randomFile(2 * MiB + 3, 'for-carol.bin');
@@ -294,10 +294,10 @@ describe('FileTransfers', () => {
     await room.until(() => fileOf(bob)?.state === 'complete');
     // Alice leaves before Carol comes: Carol catches up the offer from Bob, and the bytes too.
     room.leave('alice');
-    bob.userOffline('alice');
+    bob.server.userOffline('alice');
     const carol = await room.join('carol');
-    carol.serverWelcome(['bob'], [group], []);
-    bob.userOnline('carol');
+    carol.server.welcome(['bob'], [group], []);
+    bob.server.userOnline('carol');
     await carol.selectConversation(`group:${group.id}`);
     await room.until(() => fileOf(carol)?.state === 'complete');
     const saved = await carol.files.toSave(fileIdOf(carol));
@@ -308,18 +308,18 @@ describe('FileTransfers', () => {
     this.timeout(30_000);
     // Files over 64 MiB are not kept; this test lowers the limit to 1 MiB rather than move 65 MiB.
     const alice = await room.join('alice', { keepOutgoingFileBytes: MiB });
-    alice.serverWelcome([], [], []);
+    alice.server.welcome([], [], []);
     await alice.selectPerson('bob');
     const file = randomFile(3 * MiB, 'huge.bin');
     await alice.sendFiles([file]);
     room.leave('alice');
     const alice2 = await room.join('alice', { keepOutgoingFileBytes: MiB });
-    alice2.serverWelcome(['bob'], [], []);
+    alice2.server.welcome(['bob'], [], []);
     await alice2.selectPerson('bob');
     await room.until(() => fileOf(alice2)?.state === 'needs-file');
     const bob = await room.join('bob');
-    bob.serverWelcome(['alice'], [], []);
-    alice2.userOnline('bob');
+    bob.server.welcome(['alice'], [], []);
+    alice2.server.userOnline('bob');
     await bob.selectPerson('alice');
     // Bob never wrote to Alice: he asks for the file.
     await room.until(() => fileOf(bob)?.state === 'offered');

@@ -27,8 +27,8 @@ describe('files nobody asked for', () => {
   async function pair(bobOptions: { autoFetchBytes?: number } = {}): Promise<[Messenger, Messenger]> {
     const alice = await room.join('alice');
     const bob = await room.join('bob', bobOptions);
-    alice.serverWelcome(['bob'], [], []);
-    bob.serverWelcome(['alice'], [], []);
+    alice.server.welcome(['bob'], [], []);
+    bob.server.welcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await bob.selectPerson('alice');
     return [alice, bob];
@@ -52,9 +52,9 @@ describe('files nobody asked for', () => {
     expect((await room.stores.get('bob')!.files.unfinished()).map((r) => r.id)).not.to.include(row?.id);
     // The sender's card says bob has it offered, not that bob is away; once he is, it says so.
     expect(fileOf(alice)?.detail).to.equal('Offered to bob: waiting for them to download it.');
-    alice.userOffline('bob');
+    alice.server.userOffline('bob');
     expect(fileOf(alice)?.detail).to.equal('Waiting for bob to come online.');
-    alice.userOnline('bob');
+    alice.server.userOnline('bob');
     await bob.files.download(fileIdOf(bob));
     await room.until(() => fileOf(bob)?.state === 'complete');
   });

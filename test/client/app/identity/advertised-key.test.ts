@@ -31,8 +31,8 @@ describe('the key the server advertises (a hint)', () => {
   async function chatting(advertised?: PublicIdentity): Promise<Messenger> {
     const [alice, bob] = [await room.join('alice'), await room.join('bob')];
     const identity = advertised ?? (await deviceKeyOf('bob'));
-    alice.serverWelcome(['bob'], [], [], [{ user: 'bob', identity }]);
-    bob.serverWelcome(['alice'], [], []);
+    alice.server.welcome(['bob'], [], [], [{ user: 'bob', identity }]);
+    bob.server.welcome(['alice'], [], []);
     await Promise.all([alice.selectPerson('bob'), bob.selectPerson('alice')]);
     await alice.send('first');
     await room.until(() => texts(bob).includes('first'));
@@ -46,9 +46,9 @@ describe('the key the server advertises (a hint)', () => {
 
   it('warns when user-online advertises another key, and stops when it advertises the proved one', async () => {
     const alice = await chatting();
-    alice.userOnline('bob', OTHER);
+    alice.server.userOnline('bob', OTHER);
     expect(alice.identity.of('bob').serverKeyMismatch).to.equal(true);
-    alice.userOnline('bob', await deviceKeyOf('bob'));
+    alice.server.userOnline('bob', await deviceKeyOf('bob'));
     expect(alice.identity.of('bob').serverKeyMismatch).to.equal(false);
   });
 

@@ -11,7 +11,7 @@ function bridgeBetween(room: MessengerRoom, alice: Messenger, bob: Messenger): D
   ]);
   const bridge = new DtlsBridge({
     victims: ['alice', 'bob'],
-    relay: (victim, as, payload) => victims.get(victim)?.handleSignal(as, payload),
+    relay: (victim, as, payload) => victims.get(victim)?.server.handleSignal(as, payload),
     changed: () => room.changed(),
   });
   // The server routes each victim's signals to the impostor meant for them.
@@ -39,8 +39,8 @@ describe('identity hello against a hostile signaling server', () => {
     const alice = await room.join('alice');
     const bob = await room.join('bob');
     if (attacked) bridge = bridgeBetween(room, alice, bob);
-    alice.serverWelcome(['bob'], [], []);
-    bob.serverWelcome(['alice'], [], []);
+    alice.server.welcome(['bob'], [], []);
+    bob.server.welcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await bob.selectPerson('alice');
     return [alice, bob];

@@ -14,8 +14,8 @@ async function newBrowser(room: MessengerRoom): Promise<Messenger> {
   await db.delete('identity', 'device');
   db.close();
   const bob = await room.join('bob');
-  bob.serverWelcome(['alice'], [], []);
-  room.messengers.get('alice')?.userOnline('bob');
+  bob.server.welcome(['alice'], [], []);
+  room.messengers.get('alice')?.server.userOnline('bob');
   await bob.selectPerson('alice');
   return bob;
 }
@@ -32,8 +32,8 @@ describe('safety numbers and key changes', () => {
   async function pair(): Promise<[Messenger, Messenger]> {
     const alice = await room.join('alice');
     const bob = await room.join('bob');
-    alice.serverWelcome(['bob'], [], []);
-    bob.serverWelcome(['alice'], [], []);
+    alice.server.welcome(['bob'], [], []);
+    bob.server.welcome(['alice'], [], []);
     await alice.selectPerson('bob');
     await bob.selectPerson('alice');
     await alice.send('first');

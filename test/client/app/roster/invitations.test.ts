@@ -17,9 +17,9 @@ describe('group invitations', () => {
 
   it('lists an invitation marked, shares nothing for it, and makes it a group once accepted', async () => {
     const alice = await room.join('alice');
-    alice.serverWelcome(['bob'], [], []);
-    alice.groupInvited({ type: 'group-invite', group: id, name: 'Trip', inviter: 'bob' });
-    expect(alice.groups.map((g) => [g.name, g.invitedBy])).to.deep.equal([
+    alice.server.welcome(['bob'], [], []);
+    alice.server.groupInvited({ type: 'group-invite', group: id, name: 'Trip', inviter: 'bob' });
+    expect(alice.lists.groups.map((g) => [g.name, g.invitedBy])).to.deep.equal([
       ['Lobby', undefined],
       ['Trip', 'bob'],
     ]);
@@ -38,8 +38,8 @@ describe('group invitations', () => {
         { user: 'alice', since: 2 },
       ],
     };
-    alice.groupUpdated(group);
-    expect(alice.groups.map((g) => [g.name, g.invitedBy])).to.deep.equal([
+    alice.server.groupUpdated(group);
+    expect(alice.lists.groups.map((g) => [g.name, g.invitedBy])).to.deep.equal([
       ['Lobby', undefined],
       ['Trip', undefined],
     ]);
@@ -48,12 +48,12 @@ describe('group invitations', () => {
 
   it('drops a declined invitation, and one the next welcome does not repeat', async () => {
     const alice = await room.join('alice');
-    alice.serverWelcome([], [], []);
-    alice.groupInvited({ type: 'group-invite', group: id, name: 'Trip', inviter: 'bob' });
-    alice.groupRemoved(id);
-    expect(alice.groups.map((g) => g.name)).to.deep.equal(['Lobby']);
-    alice.groupInvited({ type: 'group-invite', group: id, name: 'Trip', inviter: 'bob' });
-    alice.serverWelcome([], [], []);
-    expect(alice.groups.map((g) => g.name)).to.deep.equal(['Lobby']);
+    alice.server.welcome([], [], []);
+    alice.server.groupInvited({ type: 'group-invite', group: id, name: 'Trip', inviter: 'bob' });
+    alice.server.groupRemoved(id);
+    expect(alice.lists.groups.map((g) => g.name)).to.deep.equal(['Lobby']);
+    alice.server.groupInvited({ type: 'group-invite', group: id, name: 'Trip', inviter: 'bob' });
+    alice.server.welcome([], [], []);
+    expect(alice.lists.groups.map((g) => g.name)).to.deep.equal(['Lobby']);
   });
 });

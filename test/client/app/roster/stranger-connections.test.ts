@@ -62,7 +62,7 @@ describe('who can make alice answer a connection', () => {
     };
     alice = await room.join('alice', { createLink });
     // Alice's own decisions (and warnings) wake `room.until` too.
-    listen('alice', alice);
+    listen('alice', alice.server);
   });
   afterEach(async () => {
     for (const mesh of bare) mesh.closeAll();
@@ -72,9 +72,9 @@ describe('who can make alice answer a connection', () => {
 
   it('answers a stranger through the relay only, and a member of her group directly', async () => {
     const bob = await room.join('bob');
-    listen('bob', bob);
-    alice.serverWelcome(['bob'], [trip], [UNREACHABLE_TURN]);
-    bob.serverWelcome(['alice'], [trip], []);
+    listen('bob', bob.server);
+    alice.server.welcome(['bob'], [trip], [UNREACHABLE_TURN]);
+    bob.server.welcome(['alice'], [trip], []);
     await room.until(() => aliceLinks.length === 1);
     const toBob = aliceLinks[0]!;
     await toBob.connected;
@@ -83,9 +83,9 @@ describe('who can make alice answer a connection', () => {
 
     // Mallory shares nothing with alice; she opens alice's conversation and writes.
     const mallory = await room.join('mallory');
-    listen('mallory', mallory);
-    mallory.serverWelcome(['alice', 'bob'], [], []);
-    alice.userOnline('mallory');
+    listen('mallory', mallory.server);
+    mallory.server.welcome(['alice', 'bob'], [], []);
+    alice.server.userOnline('mallory');
     await mallory.selectPerson('alice');
     await mallory.send('hi, stranger here');
     await room.until(() => aliceLinks.length === 2);
@@ -99,9 +99,9 @@ describe('who can make alice answer a connection', () => {
 
   it('answers directly whom she wrote to (after a reload too) or whose conversation she opened', async () => {
     const dave = await room.join('dave');
-    listen('dave', dave);
-    alice.serverWelcome(['dave'], [], [UNREACHABLE_TURN]);
-    dave.serverWelcome(['alice'], [], []);
+    listen('dave', dave.server);
+    alice.server.welcome(['dave'], [], [UNREACHABLE_TURN]);
+    dave.server.welcome(['alice'], [], []);
     await alice.selectPerson('dave');
     await alice.send('hello dave');
     await room.until(() => alice.openConversation?.messages[0]?.state === 'delivered');
@@ -111,9 +111,9 @@ describe('who can make alice answer a connection', () => {
     room.leave('alice');
     await dave.selectPerson('alice');
     const alice2 = await room.join('alice', { createLink });
-    listen('alice', alice2);
-    alice2.serverWelcome(['dave'], [], [UNREACHABLE_TURN]);
-    dave.userOnline('alice');
+    listen('alice', alice2.server);
+    alice2.server.welcome(['dave'], [], [UNREACHABLE_TURN]);
+    dave.server.userOnline('alice');
     await room.until(() => aliceLinks.length === 2);
     expect(aliceLinks[1]!.config.iceTransportPolicy).to.equal(undefined);
 
@@ -122,9 +122,9 @@ describe('who can make alice answer a connection', () => {
     await alice2.selectPerson('erin');
     alice2.closeConversation();
     const erin = await room.join('erin');
-    listen('erin', erin);
-    erin.serverWelcome(['alice', 'dave'], [], []);
-    alice2.userOnline('erin');
+    listen('erin', erin.server);
+    erin.server.welcome(['alice', 'dave'], [], []);
+    alice2.server.userOnline('erin');
     await erin.selectPerson('alice');
     await room.until(() => aliceLinks.length === 3);
     expect(aliceLinks[2]!.config.iceTransportPolicy).to.equal(undefined);
@@ -132,7 +132,7 @@ describe('who can make alice answer a connection', () => {
   });
 
   it(`refuses the stranger past ${STRANGER_CONNECTS_PER_MINUTE} a minute: nothing is made, nothing sent`, async () => {
-    alice.serverWelcome([], [], [UNREACHABLE_TURN]);
+    alice.server.welcome([], [], [UNREACHABLE_TURN]);
     // Names after alice's: she is the one who would start each connection, on their request.
     const strangers = Array.from({ length: STRANGER_CONNECTS_PER_MINUTE + 1 }, (_, i) => `stranger${i}`);
     for (const name of strangers) {

@@ -183,7 +183,7 @@ describe('AppStore: the account commands', () => {
     expect(store!.auth).to.deep.equal({ kind: 'signed-in', user: 'aurelia' });
     expect(store!.messenger, 'the same messenger goes on').to.equal(messenger);
     // Online throughout: who is online comes from the deltas, the welcome is not applied again.
-    expect(messenger?.online).to.deep.equal(['bruno']);
+    expect(messenger?.lists.online).to.deep.equal(['bruno']);
     expect(loadSession()?.token).to.equal('b'.repeat(32));
     // A reconnect resumes with the new token: the old one was revoked.
     server.drop();

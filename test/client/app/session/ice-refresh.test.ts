@@ -53,14 +53,14 @@ describe('AppStore: fresh ICE servers', () => {
     expect(server.sent[0]?.identity, 'this browser’s device key').to.have.keys(['alg', 'key']);
 
     server.say(welcome({ iceServers: [stun, turn('old')], online: ['bruno', 'chiara'] }));
-    await until(store, () => store?.messenger?.online.length === 2);
+    await until(store, () => store?.messenger?.lists.online.length === 2);
     await store.messenger!.selectPerson('bruno');
     expect(made).to.deep.equal([[stun, turn('old')]]);
 
     server.say({ type: 'ice-servers', iceServers: [stun, turn('fresh')] });
     // Frames are handled in order: once the next frame's effect shows, the refresh was handled.
     server.say({ type: 'user-offline', user: 'bruno' });
-    await until(store, () => store?.messenger?.online.length === 1);
+    await until(store, () => store?.messenger?.lists.online.length === 1);
     await store.messenger!.selectPerson('chiara');
     expect(made).to.deep.equal([
       [stun, turn('old')],
