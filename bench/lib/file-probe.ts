@@ -7,7 +7,9 @@
  * renderer, which is the one being measured. The probe instead reacts to the DOM changes the app
  * makes anyway (a MutationObserver on the document and on every shadow root, since Lit renders into
  * them) and looks only at what changed. A 1 s full scan backs it up in case a change slips past the
- * observer (it reports `via: 'scan'`, whose time is then only good to a second).
+ * observer (it reports `via: 'scan'`, whose time is then only good to a second). A file whose
+ * message is not rendered (chat pushed it out of the log's rendered rows) is seen in the open
+ * conversation's view instead (`via: 'state'`).
  *
  * A file only offered (bigger than what comes without asking) is asked for the moment its
  * **Download** shows, by a click in the page: a person's reaction time is not the transfer's.
@@ -25,7 +27,8 @@ import { PAGE_HOOKS } from './page-hooks.js';
 /** When a file showed **Save**, and how the probe saw it. */
 export interface SaveSeen {
   at: number;
-  via: 'observer' | 'scan';
+  /** `state`: read from the open conversation's view, its message not rendered (scrolled away). */
+  via: 'observer' | 'scan' | 'state';
 }
 
 interface FileProbe {
@@ -94,10 +97,22 @@ export const FILE_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
     }
     if (!isControl(element, /\\bsave\\b/i)) return;
     const entry = fileOf(element);
-    if (!entry) return;
+    if (entry) settle(entry, via);
+  };
+  const settle = (entry, via) => {
     entry.seen = { at: now(), via };
     for (const resolve of entry.waiters) resolve(entry.seen);
     entry.waiters = [];
+  };
+  // A file whose message has scrolled out of the rendered rows (chat went on below it: the log
+  // renders only the rows near the view) has no Save in the DOM to see: the open conversation's
+  // view, the one the log would render, says when it could be saved.
+  const savableInView = () => {
+    const messages = document.querySelector('parley-app')?.store?.messenger?.openConversation?.messages ?? [];
+    for (const [name, entry] of expected) {
+      if (entry.seen) continue;
+      if (messages.some((message) => message.file?.name === name && message.file.canSave)) settle(entry, 'state');
+    }
   };
   const pending = () => [...expected.values()].some((entry) => !entry.seen);
   const scan = (root, via) => {
@@ -113,6 +128,7 @@ export const FILE_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
 
   const observer = new MutationObserver((records) => {
     if (!pending()) return;
+    savableInView();
     for (const record of records) {
       if (record.type === 'attributes') {
         if (record.target.nodeType === Node.ELEMENT_NODE) scan(record.target, 'observer');
@@ -131,6 +147,7 @@ export const FILE_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
   observeShadowRoots(observer, OPTIONS);
   setInterval(() => {
     if (pending()) scan(document, 'scan');
+    if (pending()) savableInView();
   }, 1000);
 
   // Transport: when each chat frame carrying a token ("lat-12 …") came off a data channel, before
