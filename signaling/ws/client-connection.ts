@@ -30,8 +30,14 @@ import { startSession, type LoggedIn, type SessionStartPort } from './session-st
 type SignalFrame = Extract<ClientFrame, { type: 'signal' }>;
 type ChangePasswordFrame = Extract<ClientFrame, { type: 'change-password' }>;
 
-/** Frames that may wait while a login is being checked; more is a flood. */
-const MAX_BACKLOG = 32;
+/**
+ * Frames that may wait while an earlier one is handled (a login being checked, a group change being
+ * stored): up to this many, and this many bytes of them. A member joining a group of 16 sends a few
+ * hundred ICE candidates meanwhile (~300 bytes each); more, or bigger frames, is a flood. The bytes
+ * bound the memory per connection (32 frames of up to 64 KiB used to allow 2 MiB).
+ */
+const MAX_BACKLOG = 1024;
+const MAX_BACKLOG_BYTES = 256 * 1024;
 
 /** One frame as received: its text, or null for a binary frame. */
 type Inbound = string | null;
@@ -113,10 +119,12 @@ export class ClientConnection implements PresenceMember {
       (frame) => this.handle(frame),
       (error) => this.failed(error),
       MAX_BACKLOG,
+      MAX_BACKLOG_BYTES,
+      (frame) => frame?.length ?? 0,
     );
     socket.on('message', (data, isBinary) => {
       if (!this.frames.push(isBinary ? null : rawText(data))) {
-        this.rateLimited('Too many frames while a login is in progress.', undefined, undefined);
+        this.rateLimited('Too many frames while an earlier one is handled.', undefined, undefined);
       }
     });
     socket.on('close', (code) => this.closed(code));

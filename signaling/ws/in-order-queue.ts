@@ -1,10 +1,13 @@
 /**
  * Runs a connection's frames strictly in order. Most handlers finish synchronously; one that returns a
- * promise (a login awaiting scrypt) holds the frames after it in a bounded backlog until it settles.
+ * promise (a login awaiting scrypt, a group change awaiting the database) holds the frames after it
+ * in a backlog until it settles, bounded in items and, with `sizeOf`, in bytes: a client setting up
+ * a group's mesh sends hundreds of small signals meanwhile, a flood sends big frames.
  */
 export class InOrderQueue<T> {
   private busy = false;
   private readonly backlog: T[] = [];
+  private backlogBytes = 0;
 
   constructor(
     /** Handles one item; returns a promise only when it must finish before the next item starts. */
@@ -15,6 +18,8 @@ export class InOrderQueue<T> {
      */
     private readonly onFailure: (error: unknown) => void,
     private readonly maxBacklog: number,
+    private readonly maxBacklogBytes = Infinity,
+    private readonly sizeOf: (item: T) => number = () => 0,
   ) {}
 
   /** Runs `item` now or after the pending one. False when the backlog is full and `item` was dropped. */
@@ -23,14 +28,24 @@ export class InOrderQueue<T> {
       this.run(item);
       return true;
     }
-    if (this.backlog.length >= this.maxBacklog) return false;
+    const size = this.sizeOf(item);
+    if (this.backlog.length >= this.maxBacklog || this.backlogBytes + size > this.maxBacklogBytes)
+      return false;
     this.backlog.push(item);
+    this.backlogBytes += size;
     return true;
   }
 
   /** Drops whatever waits (the connection closed). */
   clear(): void {
     this.backlog.length = 0;
+    this.backlogBytes = 0;
+  }
+
+  private next(): T {
+    const item = this.backlog.shift()!;
+    this.backlogBytes -= this.sizeOf(item);
+    return item;
   }
 
   private run(item: T): void {
@@ -47,7 +62,7 @@ export class InOrderQueue<T> {
     this.busy = true;
     pending.catch(this.onFailure).finally(() => {
       this.busy = false;
-      while (!this.busy && this.backlog.length > 0) this.run(this.backlog.shift()!);
+      while (!this.busy && this.backlog.length > 0) this.run(this.next());
     });
   }
 }

@@ -99,22 +99,26 @@ test('caps a flood of frames before login and logs it once', async (t) => {
   await stillServing(server, alice, 'bob');
 });
 
-test('bounds the frames waiting behind a login in progress', async (t) => {
+test('bounds the frames waiting behind a login in progress, in bytes, while many small ones fit', async (t) => {
   const server = await startTestServer(t, {
     scryptCost: 2 ** 14,
     clock: new ManualClock(),
-    controlRateLimit: { perSecond: 1, burst: 100 },
+    controlRateLimit: { perSecond: 1, burst: 1000 },
   });
   const client = await server.connect();
   client.register('alice');
-  for (let i = 0; i < 40; i++) client.send({ type: 'logout' });
-  // Frames beyond the backlog are refused at once, before the welcome.
-  for (let i = 0; i < 8; i++) await client.expectError(ErrorCode.RateLimited);
+  // 200 small frames (a group's worth of ICE candidates) all wait; then 40 of 12 KiB each (valid
+  // frames, padded with whitespace): past 256 KiB of waiting frames the rest are refused at once.
+  for (let i = 0; i < 200; i++) client.send({ type: 'logout' });
+  const big = `{"type":"logout"${' '.repeat(12 * 1024)}}`;
+  for (let i = 0; i < 40; i++) client.sendRaw(big);
+  const waiting = 200 + Math.floor((256 * 1024 - 200 * 17) / big.length);
+  for (let i = 0; i < 240 - waiting; i++) await client.expectError(ErrorCode.RateLimited);
   await client.expect('welcome');
   await client.expect('logged-out');
-  for (let i = 0; i < 31; i++) await client.expectError(ErrorCode.NotAuthenticated);
+  for (let i = 0; i < waiting - 1; i++) await client.expectError(ErrorCode.NotAuthenticated);
   server.logs.take({ code: ErrorCode.RateLimited });
-  for (let i = 0; i < 31; i++) server.logs.take({ code: ErrorCode.NotAuthenticated });
+  for (let i = 0; i < waiting - 1; i++) server.logs.take({ code: ErrorCode.NotAuthenticated });
 });
 
 test('answers upgrades on paths other than /ws with 404', async (t) => {

@@ -49,6 +49,11 @@ interface Flight {
 
 /** How often a change is signed again after another came first before it is given up. */
 const MAX_TRIES = 5;
+/** Head taken by someone else: how often to sign again, and the longest pause before (times tries, up to 4). */
+const MAX_STALE_TRIES = 40;
+const STALE_PAUSE_MS = 100;
+/** The pause before a change refused as too fast is sent again (times the tries so far). */
+export const RATE_LIMITED_PAUSE_MS = 1000;
 
 interface Held {
   readonly texts: string[];
@@ -144,8 +149,24 @@ export class GroupLedger {
   failed(code: string): void {
     const flight = this.#inFlight;
     if (!flight) return;
-    if (code === ErrorCode.GroupLogStale && flight.tries < MAX_TRIES) {
-      void this.#send(flight.intent, flight.tries + 1);
+    // Another member's change took the log's head first (16 invitees accepting at once take turns):
+    // signed again on the new head once it has arrived, after a random pause that spreads them out.
+    if (code === ErrorCode.GroupLogStale && flight.tries < MAX_STALE_TRIES) {
+      setTimeout(
+        () => {
+          if (this.#inFlight === flight) void this.#send(flight.intent, flight.tries + 1);
+        },
+        Math.random() * STALE_PAUSE_MS * Math.min(flight.tries, 4),
+      );
+      return;
+    }
+    // Refused for now, not for what it says (sent while a sign-in was still under way, or in a
+    // burst): sent again after a pause. Given up, an accept would never reach the log, and nobody
+    // would ever admit this user to the group they agreed to join.
+    if (code === ErrorCode.RateLimited && flight.tries < MAX_TRIES) {
+      setTimeout(() => {
+        if (this.#inFlight === flight) void this.#send(flight.intent, flight.tries + 1);
+      }, RATE_LIMITED_PAUSE_MS * flight.tries);
       return;
     }
     this.#deps.warn(`group ${groupIdOf(flight.intent)}: the server refused a signed change (${code})`);

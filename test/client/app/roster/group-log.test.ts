@@ -211,6 +211,21 @@ describe('GroupLedger: this user’s own changes', () => {
     expect(ledger.replayed(ID)?.invited.has('carol')).to.equal(true);
   });
 
+  it('sends a change again after a pause when the server refused it as too fast, instead of giving it up', async () => {
+    const { directory, ledger, sent, sentCount } = await world('alice', ['alice', 'bob']);
+    directory.setGroups([listed('alice')]);
+    ledger.created(listed('alice'), ['bob', 'alice']);
+    await sentCount(1);
+    // Sent while the socket's sign-in was under way: the server refused it for now.
+    ledger.failed(ErrorCode.RateLimited);
+    await sentCount(2);
+    const kinds = (frame: ClientFrame | undefined) =>
+      (frame as Extract<ClientFrame, { type: 'group-entry' }>).entries.map((text) => JSON.parse(text).kind);
+    expect(kinds(sent[1])).to.deep.equal(kinds(sent[0]));
+    await ledger.received(ID, (sent[1] as Extract<ClientFrame, { type: 'group-entry' }>).entries);
+    expect(ledger.replayed(ID)?.invited.has('bob')).to.equal(true);
+  });
+
   it('signs an accept only for an invitation this user accepted, once the log shows it', async () => {
     const { directory, ledger, sent, sentCount, chain } = await world('bob', ['alice', 'bob']);
     directory.setGroups([listed('alice', 'bob')]);
