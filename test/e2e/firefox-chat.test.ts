@@ -78,6 +78,11 @@ test('on Firefox, Reply, Edit and Delete for everyone reach someone on Chromium,
     .message('lunch at noon?')
     .getByRole('button', { name: 'Delete for everyone', exact: true })
     .click();
+  // It asks first: it reaches everyone and cannot be undone.
+  await cole.page
+    .getByRole('dialog', { name: 'Delete for everyone?' })
+    .getByRole('button', { name: 'Delete for everyone', exact: true })
+    .click();
   await fern.messageLog.getByText('message deleted', { exact: true }).first().waitFor();
   await fern.message('lunch at noon?').waitFor({ state: 'detached' });
 });
