@@ -29,7 +29,7 @@ import { HistoryStore } from './history-store.js';
 import { RedactionStore } from './redaction-store.js';
 import { SearchIndex } from './search-index.js';
 import { SendJournal, replaySendJournal } from './send-journal.js';
-import type { NoteStorage } from './send-journal.js';
+import type { NoteStorage } from './local-storage.js';
 import { StoreConnection } from './store-connection.js';
 import type { ConversationSummary, StoredMessage } from './stored-message.js';
 

@@ -16,6 +16,8 @@
 import { z } from 'zod';
 import { nameKey } from '../../shared/names.js';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
+import { browserStorage, parseStoredJson } from './local-storage.js';
+import type { NoteStorage } from './local-storage.js';
 import type { OwnMessageDraft } from './message-store.js';
 import type { RedactionStore } from './redaction-store.js';
 import type { StoredMessage } from './stored-message.js';
@@ -33,8 +35,6 @@ export interface JournalEntry {
   readonly recipients: readonly string[];
 }
 
-/** The part of `Storage` the journal uses: a test may hand in its own. */
-export type NoteStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
 export class SendJournal {
   readonly #prefix: string;
@@ -81,7 +81,7 @@ export class SendJournal {
     }
     const entries: Array<JournalEntry & { key: string }> = [];
     for (const key of keys) {
-      const parsed = Note.safeParse(safeJson(storage.getItem(key)));
+      const parsed = Note.safeParse(parseStoredJson(storage.getItem(key)));
       if (parsed.success) {
         entries.push({
           key,
@@ -140,22 +140,4 @@ export async function replaySendJournal(
     journal.drop(key);
   }
   return stored;
-}
-
-function browserStorage(): NoteStorage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    // Reading `localStorage` itself throws where the browser blocks storage for the origin.
-    return null;
-  }
-}
-
-function safeJson(raw: string | null): unknown {
-  if (raw === null) return null;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return null;
-  }
 }

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { nameKey } from '../../shared/names.js';
-import type { NoteStorage } from './send-journal.js';
+import { browserStorage, parseStoredJson } from './local-storage.js';
+import type { NoteStorage } from './local-storage.js';
 
 const PREFIX = 'parley:unasked:';
 /** How many peers are remembered at most: the oldest windows are forgotten first. */
@@ -58,7 +59,7 @@ export class UnaskedLedger {
 
   #read(): Entries {
     if (this.#entries) return this.#entries;
-    const parsed = Entries.safeParse(parseJson(this.#raw()));
+    const parsed = Entries.safeParse(parseStoredJson(this.#raw()));
     this.#entries = parsed.success ? parsed.data : {};
     return this.#entries;
   }
@@ -69,22 +70,5 @@ export class UnaskedLedger {
     } catch {
       return null;
     }
-  }
-}
-
-function browserStorage(): Pick<NoteStorage, 'getItem' | 'setItem'> | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function parseJson(raw: string | null): unknown {
-  if (raw === null) return null;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return null;
   }
 }
