@@ -35,7 +35,6 @@ export interface JournalEntry {
   readonly recipients: readonly string[];
 }
 
-
 export class SendJournal {
   readonly #prefix: string;
   readonly #storage: NoteStorage | null;
