@@ -152,25 +152,25 @@ export class GroupLedger {
     // Another member's change took the log's head first (16 invitees accepting at once take turns):
     // signed again on the new head once it has arrived, after a random pause that spreads them out.
     if (code === ErrorCode.GroupLogStale && flight.tries < MAX_STALE_TRIES) {
-      setTimeout(
-        () => {
-          if (this.#inFlight === flight) void this.#send(flight.intent, flight.tries + 1);
-        },
-        Math.random() * STALE_PAUSE_MS * Math.min(flight.tries, 4),
-      );
+      this.#retry(flight, Math.random() * STALE_PAUSE_MS * Math.min(flight.tries, 4));
       return;
     }
     // Refused for now, not for what it says (sent while a sign-in was still under way, or in a
     // burst): sent again after a pause. Given up, an accept would never reach the log, and nobody
     // would ever admit this user to the group they agreed to join.
     if (code === ErrorCode.RateLimited && flight.tries < MAX_TRIES) {
-      setTimeout(() => {
-        if (this.#inFlight === flight) void this.#send(flight.intent, flight.tries + 1);
-      }, RATE_LIMITED_PAUSE_MS * flight.tries);
+      this.#retry(flight, RATE_LIMITED_PAUSE_MS * flight.tries);
       return;
     }
     this.#deps.warn(`group ${groupIdOf(flight.intent)}: the server refused a signed change (${code})`);
     this.#finish();
+  }
+
+  /** Signs and sends `flight` again after `pauseMs`, unless another change took its place meanwhile. */
+  #retry(flight: Flight, pauseMs: number): void {
+    setTimeout(() => {
+      if (this.#inFlight === flight) void this.#send(flight.intent, flight.tries + 1);
+    }, pauseMs);
   }
 
   async #replay(id: string): Promise<void> {
