@@ -4,44 +4,25 @@ import type { MessageList } from '../../../../client/components/conversation/mes
 import type { FileView, MessageView } from '../../../../client/app/conversations/message-view.js';
 import type { FileActionEvent } from '../../../../client/components/events.js';
 import { getByRole, queryAllByRole } from '../../helpers/by-role.js';
+import { messageView } from '../../helpers/message-views.js';
 
 const messages: MessageView[] = [
-  {
-    id: 'a'.repeat(32),
-    author: 'alice',
-    text: 'hi bob',
-    file: null,
-    sentAt: 1_700_000_000_000,
-    own: false,
-    state: 'received',
-    deliveredCount: 0,
-    recipientCount: 0,
-    reactions: [],
-  },
-  {
-    id: 'b'.repeat(32),
+  messageView('a', 'hi bob'),
+  messageView('b', 'hi alice', {
     author: 'bob',
-    text: 'hi alice',
-    file: null,
     sentAt: 1_700_000_001_000,
     own: true,
     state: 'delivered',
     deliveredCount: 1,
     recipientCount: 1,
-    reactions: [],
-  },
-  {
-    id: 'c'.repeat(32),
+  }),
+  messageView('c', '<img src=x onerror=alert(1)>', {
     author: 'bob',
-    text: '<img src=x onerror=alert(1)>',
-    file: null,
     sentAt: 1_700_000_002_000,
     own: true,
     state: 'sending',
-    deliveredCount: 0,
     recipientCount: 1,
-    reactions: [],
-  },
+  }),
 ];
 
 describe('<message-list>', () => {
