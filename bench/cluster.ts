@@ -258,6 +258,11 @@ try {
   const env = {
     PARLEY_REGISTRATIONS_PER_HOUR: '1000000',
     PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '100000',
+    // All 10,000 clients live in this one process, which their join's ~50 million presence deltas
+    // can starve for longer than two 5 s pings on a busy 2-core machine: the servers then dropped
+    // them as dead, and the run hung waiting for users who were gone. Liveness is not measured
+    // here by pings (a dead node is found by its Redis key), so they are made rare.
+    PARLEY_HEARTBEAT_MS: '600000',
   };
   const single = await startNode({ ...env, DATA_DIR: join(dir, 'single') });
   running.push(single.child);
