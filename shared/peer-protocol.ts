@@ -143,7 +143,18 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 
 /** A message from its author, sent live to each recipient. */
 const MessageFrame = z.strictObject({ type: z.literal('message'), message: ChatMessage });
-const Ack = z.strictObject({ type: z.literal('ack'), ids: z.array(MessageId).min(1).max(MAX_ACK_IDS) });
+/**
+ * "I have these messages" (`ids`: stored, or held already). Of a forwarded batch, the ids not taken
+ * (a check failed, or past what the receiver holds) come as `refused`: the sender's stream goes on,
+ * but nothing of those counts as delivered.
+ */
+const Ack = z
+  .strictObject({
+    type: z.literal('ack'),
+    ids: z.array(MessageId).max(MAX_ACK_IDS),
+    refused: z.array(MessageId).min(1).max(MAX_ACK_IDS).optional(),
+  })
+  .refine((ack) => ack.ids.length > 0 || ack.refused !== undefined, 'an ack names at least one id');
 
 /** How many messages one `sync-batch` may carry; the next batch waits for the ack of this one. */
 export const MAX_SYNC_BATCH = 64;
