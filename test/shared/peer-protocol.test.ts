@@ -8,6 +8,7 @@ import {
   MAX_PEER_FRAME_BYTES,
   MAX_SYNC_AUTHORS,
   MAX_SYNC_BATCH,
+  MAX_SYNC_DELETED,
   MAX_TEXT_BYTES,
   directConversationId,
   directPeerOf,
@@ -185,7 +186,7 @@ const invalidPeerFrames: Array<[string, string]> = [
     JSON.stringify({
       type: 'sync-deleted',
       conversation: 'lobby',
-      deleted: Array.from({ length: MAX_SYNC_BATCH + 1 }, (_, i) => deletedPlace({ id: id(i + 10) })),
+      deleted: Array.from({ length: MAX_SYNC_DELETED + 1 }, (_, i) => deletedPlace({ id: id(i + 10) })),
     }),
   ],
 ];

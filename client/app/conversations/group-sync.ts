@@ -18,7 +18,7 @@
  * holds) is asked for again with the heads held now, once they moved since the last ask.
  */
 import { MAX_SYNC_AUTHORS } from '../../../shared/peer-protocol.js';
-import type { ChatMessage, DeletedMessage, PeerFrame } from '../../../shared/peer-protocol.js';
+import type { ChatMessage, PeerFrame } from '../../../shared/peer-protocol.js';
 import { systemClock } from '../../net/clock.js';
 import type { Clock } from '../../net/clock.js';
 import type { AccountStore } from '../../storage/account-store.js';
@@ -27,13 +27,7 @@ import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
 import type { OutboxDelivery } from './outbox-delivery.js';
 import type { Directory } from '../roster/directory.js';
-import {
-  forwardedProblem,
-  placeAsMessage,
-  placeProblem,
-  seqReach,
-  signatureProblem,
-} from './arrival-checks.js';
+import { acceptableMessages, acceptablePlaces } from './forwarded-checks.js';
 import type { Inbox } from './inbox.js';
 import { idsOf, takeSyncFrame, tombstonesOf } from './sync-batches.js';
 import type { SyncFrame } from './sync-batches.js';
@@ -187,7 +181,7 @@ export class GroupSync {
   /** Messages `peer` forwarded: each is checked, stored unless known, and the batch acked. */
   async onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
     await this.#forwarded(peer, frame, async () => {
-      const { accepted, awaiting, outOfReach } = await this.#acceptable(peer, frame);
+      const { accepted, awaiting, outOfReach } = await acceptableMessages(this.#deps, peer, frame);
       if (accepted.length > 0) {
         await this.#deps.inbox.storeBatch(peer, frame.conversation, accepted, awaiting);
       }
@@ -202,7 +196,7 @@ export class GroupSync {
    */
   async onDeleted(peer: string, frame: SyncDeletedFrame): Promise<void> {
     await this.#forwarded(peer, frame, async () => {
-      const { accepted, awaiting, outOfReach } = await this.#acceptablePlaces(peer, frame);
+      const { accepted, awaiting, outOfReach } = await acceptablePlaces(this.#deps, peer, frame);
       if (accepted.length > 0) await this.#deps.inbox.holdDeleted(peer, accepted, awaiting);
       return { taken: accepted.map((deleted) => deleted.id), outOfReach };
     });
@@ -232,90 +226,6 @@ export class GroupSync {
     const refused = idsOf(frame).filter((id) => !took.has(id));
     this.#deps.links.send(peer, { type: 'ack', ids: taken, ...(refused.length > 0 ? { refused } : {}) });
     if (outOfReach) await this.#askAgain(peer, conversation);
-  }
-
-  /**
-   * The forwarded places that pass the arrival checks (as messages would), that their tombstone
-   * names exactly, whose tombstone's signature is valid — or, when this browser never met the
-   * author, carries a signature to check once it does (`awaiting`), as forwarded messages do — and
-   * whose seq is within reach.
-   */
-  async #acceptablePlaces(
-    peer: string,
-    frame: SyncDeletedFrame,
-  ): Promise<{ accepted: DeletedMessage[]; awaiting: Set<string>; outOfReach: boolean }> {
-    const { conversation } = frame;
-    const { directory, store, links, inbox } = this.#deps;
-    const now = Date.now();
-    const refuse = (deleted: DeletedMessage, problem: string): void =>
-      links.warn(`${peer} forwarded deleted message ${deleted.id} of ${deleted.author} ${problem}`);
-    const checked = frame.deleted.filter((deleted) => {
-      const problem =
-        forwardedProblem(conversation, placeAsMessage(deleted), directory, now) ?? placeProblem(deleted);
-      if (problem) refuse(deleted, problem);
-      return problem === null;
-    });
-    const verdicts = await inbox.check(checked.map((deleted) => deleted.tombstone));
-    const awaiting = new Set<string>();
-    const signed = checked.filter((deleted, i) => {
-      const verdict = verdicts[i]!;
-      if (verdict === 'unknown-key') awaiting.add(deleted.id);
-      const problem = verdict === 'unknown-key' ? null : signatureProblem(verdict);
-      if (problem) refuse(deleted, `with a tombstone ${problem}`);
-      return problem === null;
-    });
-    const places = signed.map(placeAsMessage);
-    const { beyond } = seqReach(places, await store.heads(conversation));
-    const accepted = signed.filter((deleted, i) => {
-      if (beyond.has(places[i]!)) refuse(deleted, `at seq ${deleted.seq}, which is out of reach`);
-      return !beyond.has(places[i]!);
-    });
-    return { accepted, awaiting, outOfReach: beyond.size > 0 };
-  }
-
-  /**
-   * The messages of a forwarded batch that pass the arrival checks and whose signature verifies
-   * against their author's pinned key, or — when this browser never met the author — carries a
-   * signature to check once it does (`awaiting`); each refusal is warned about. Copies of positions
-   * already held go on to the store, which keeps the first, and the inbox compares them.
-   */
-  async #acceptable(
-    peer: string,
-    frame: SyncBatchFrame,
-  ): Promise<{ accepted: ChatMessage[]; awaiting: Set<string>; outOfReach: boolean }> {
-    const { conversation } = frame;
-    const { directory, store, links, inbox } = this.#deps;
-    const now = Date.now();
-    const checked = frame.messages.filter((message) => {
-      const problem = forwardedProblem(conversation, message, directory, now);
-      if (problem) links.warn(`${peer} forwarded a message ${problem} into ${conversation}`);
-      return problem === null;
-    });
-    const verdicts = await inbox.check(checked);
-    const awaiting = new Set<string>();
-    const signed = checked.filter((message, i) => {
-      const verdict = verdicts[i]!;
-      if (verdict === 'unknown-key') awaiting.add(message.id);
-      const problem = verdict === 'unknown-key' ? null : signatureProblem(verdict);
-      if (problem)
-        links.warn(`${peer} forwarded a message of ${message.author} ${problem} into ${conversation}`);
-      return problem === null;
-    });
-    const problems = await Promise.all(signed.map((message) => inbox.actionProblem(message)));
-    const allowed = signed.filter((message, i) => {
-      const problem = problems[i];
-      if (problem) links.warn(`${peer} forwarded a message of ${message.author} ${problem}`);
-      return !problem;
-    });
-    const { beyond } = seqReach(allowed, await store.heads(conversation));
-    for (const message of beyond) {
-      links.warn(`${peer} forwarded seq ${message.seq} of ${message.author}, which is out of reach`);
-    }
-    return {
-      accepted: allowed.filter((message) => !beyond.has(message)),
-      awaiting,
-      outOfReach: beyond.size > 0,
-    };
   }
 
   /** The connection to `peer` closed: what was streaming starts over on the next `sync-heads`. */
