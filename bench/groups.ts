@@ -22,9 +22,10 @@
  *     burst of 1,000 would take minutes on 2 cores); the sender sends 1,000 messages in a burst
  *     (Enter dispatched in a loop); the member opens Parley again — its remembered session signs
  *     it in — and we time from that page's navigation start to its **Groups** list counting all
- *     1,000 as unread, i.e. stored. It catches up from the sender (its outbox) and from every
- *     member online (group catch-up), as the app does. A second round does the same with only the
- *     sender online, which leaves the sender's outbox to do it all.
+ *     1,000 as unread, i.e. stored. It catches up from the member it reaches first (group
+ *     catch-up streams the sender's own messages too), as the app does. A second round does the
+ *     same with only the sender online. Each round also times when the sender shows the last
+ *     message delivered to the returning member (`burst_delivered_ms`, the slower round).
  *
  * Prints tables, then as the last stdout line one JSON object:
  * {"members","fanout_p50_ms","fanout_p99_ms","catchup_1000_ms"}, the catch-up being the first round's.

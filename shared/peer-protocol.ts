@@ -143,10 +143,27 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 
 /** A message from its author, sent live to each recipient. */
 const MessageFrame = z.strictObject({ type: z.literal('message'), message: ChatMessage });
-const Ack = z.strictObject({ type: z.literal('ack'), ids: z.array(MessageId).min(1).max(MAX_ACK_IDS) });
+/**
+ * "I have these messages" (`ids`: stored, or held already). Of a forwarded batch, the ids not taken
+ * (a check failed, or past what the receiver holds) come as `refused`: the sender's stream goes on,
+ * but nothing of those counts as delivered.
+ */
+const Ack = z
+  .strictObject({
+    type: z.literal('ack'),
+    ids: z.array(MessageId).max(MAX_ACK_IDS),
+    refused: z.array(MessageId).min(1).max(MAX_ACK_IDS).optional(),
+  })
+  .refine((ack) => ack.ids.length > 0 || ack.refused !== undefined, 'an ack names at least one id');
 
-/** How many messages one `sync-batch` may carry; the next batch waits for the ack of this one. */
-export const MAX_SYNC_BATCH = 64;
+/**
+ * How many messages one `sync-batch` may carry (packed to about `SYNC_BATCH_TARGET_BYTES`, so small
+ * ones fill it): each batch costs the receiver a few storage round trips whatever its size, so a
+ * catch-up of 1,000 takes four, not sixteen.
+ */
+export const MAX_SYNC_BATCH = 256;
+/** How many deleted places one `sync-deleted` may carry: each holds a whole tombstone message. */
+export const MAX_SYNC_DELETED = 64;
 /** How many authors one `sync-heads` may list. */
 export const MAX_SYNC_AUTHORS = 1024;
 
@@ -188,7 +205,7 @@ export type DeletedMessage = z.infer<typeof DeletedMessage>;
 const SyncDeleted = z.strictObject({
   type: z.literal('sync-deleted'),
   conversation: ConversationId,
-  deleted: z.array(DeletedMessage).min(1).max(MAX_SYNC_BATCH),
+  deleted: z.array(DeletedMessage).min(1).max(MAX_SYNC_DELETED),
 });
 
 /** "I am typing in `conversation`": sent at most every few seconds while typing; never stored. */

@@ -3,15 +3,23 @@
  * page, and so do all but a few others (15 live members storing a burst of 1,000 would take minutes
  * on 2 cores); the sender sends a burst (Enter dispatched in a loop); the member opens Parley again
  * — its remembered session signs it in — and is timed from that page's navigation start to its
- * **Groups** list counting the whole burst as unread, i.e. stored. It catches up from the sender
- * (its outbox) and from every member online (group catch-up), as the app does.
+ * **Groups** list counting the whole burst as unread, i.e. stored. It catches up from whichever
+ * member it reaches first (the sender's own messages come by the same catch-up), as the app does.
+ * BENCH_GROUPS_PROFILE=1 also takes a CPU profile of the returning page's and the sender's main
+ * threads while it catches up and prints where their time went on stderr (profiling slows them:
+ * such a run's figures are not compared).
  */
+import type { Page } from 'playwright-core';
 import type { Person } from '../../test/e2e/harness/person.js';
 import { CATCHUP_TIMEOUT_MS, SETUP_TIMEOUT_MS, deliveredTo } from './group-bench.js';
 import type { GroupBench } from './group-bench.js';
 import { channelTraffic, entrySeen, sendBurst, unreadReached } from './group-probe.js';
 import type { ChannelTraffic } from './group-probe.js';
+import { profiled } from './cpu-profile.js';
+import type { StageTimes } from './cpu-profile.js';
 import { progress } from './run-bench.js';
+
+const PROFILE = process.env['BENCH_GROUPS_PROFILE'] === '1';
 
 export interface CatchupResult {
   /** How many messages the member missed. */
@@ -69,7 +77,8 @@ export async function catchUp(
   progress(`${away.name} comes back`);
   const backAt = performance.now();
   await away.openPage();
-  const doneAt = await unreadReached(away.page, group, target, CATCHUP_TIMEOUT_MS);
+  const caughtUp = () => unreadReached(away.page, group, target, CATCHUP_TIMEOUT_MS);
+  const doneAt = PROFILE ? await profiledBoth(away.page, sender.page, caughtUp) : await caughtUp();
   const { traffic, timeOrigin } = await channelTraffic(away.page);
   const seen = await entrySeen(away.page, group);
   bench.unread = target;
@@ -90,4 +99,22 @@ export async function catchUp(
     burstSpreadMs,
     senderDeliveredMs,
   };
+}
+
+/** Runs `task` while profiling the returning page and the sender's; prints both on stderr. */
+async function profiledBoth(back: Page, sender: Page, task: () => Promise<number>): Promise<number> {
+  const { run, times } = await profiled(sender, () => profiled(back, task));
+  printProfile('returning member', run.times);
+  printProfile('sender', times);
+  return run.run;
+}
+
+function printProfile(label: string, times: StageTimes): void {
+  const lines = [
+    `[profile] ${label}: main thread over ${(times.totalMs / 1000).toFixed(1)} s`,
+    ...times.stages.map(([stage, ms]) => `  ${stage.padEnd(28)} ${ms.toFixed(0).padStart(7)} ms`),
+    '  top self time:',
+    ...times.top.map(([name, ms]) => `    ${ms.toFixed(0).padStart(7)} ms  ${name}`),
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
 }

@@ -41,7 +41,7 @@ function catchupLines(catchup: CatchupResult): string[] {
     `  page load → group listed                      ${catchup.listedMs.toFixed(0)} ms`,
     `  page load → all ${messages} stored                    ${catchup.doneMs.toFixed(0)} ms`,
     `  unread count at the end                       ${catchup.unread} (expected ${catchup.expected})`,
-    `  received ${(traffic.bytes / 1e6).toFixed(1)} MB: ${traffic.messageFrames} message frames (the sender's outbox), ` +
+    `  received ${(traffic.bytes / 1e6).toFixed(1)} MB: ${traffic.messageFrames} live message frames, ` +
       `${traffic.batchFrames} catch-up batches holding ${traffic.batchedMessages} messages from ${traffic.batchSenders} peers`,
     `  the sender shows the last one delivered to it ${catchup.senderDeliveredMs.toFixed(0)} ms after the return`,
     `  (the burst: sent in ${catchup.burstMs.toFixed(0)} ms` +

@@ -152,8 +152,8 @@ export class PeerInbound {
       case 'message':
         return routes.inbox.receive(peer, frame.message);
       case 'ack':
-        routes.sync.onAck(peer, frame.ids);
-        await routes.delivery.acked(peer, frame.ids);
+        routes.sync.onAck(peer, frame.refused ? [...frame.ids, ...frame.refused] : frame.ids);
+        if (frame.ids.length > 0) await routes.delivery.acked(peer, frame.ids);
         routes.changed();
         return;
       case 'sync-heads':

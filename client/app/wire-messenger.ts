@@ -194,7 +194,7 @@ export function wireMessenger(
     seen: () => active.reportSeen(),
     changed,
   });
-  const sync = new GroupSync({ links, directory, store, inbox });
+  const sync = new GroupSync({ links, directory, store, inbox, delivery });
   const notifier = new Notifier({
     kindOf: (conversation) => directory.kindOf(conversation),
     title: (conversation) => directory.title(conversation),

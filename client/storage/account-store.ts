@@ -205,6 +205,11 @@ export class AccountStore {
     return this.messages.getMessage(id);
   }
 
+  /** See `CatchUpQueries.highestSeqs`. */
+  highestSeqs(conversation: string, authors: Iterable<string>): Promise<Map<string, number>> {
+    return this.catchUp.highestSeqs(conversation, authors);
+  }
+
   /** See `CatchUpQueries.heads`. */
   heads(conversation: string): Promise<Map<string, number>> {
     return this.catchUp.heads(conversation);

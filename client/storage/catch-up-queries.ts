@@ -16,6 +16,27 @@ export class CatchUpQueries {
   }
 
   /**
+   * For each of `authors`, the highest seq of theirs stored in `conversation` (0: none): how far a
+   * forwarded seq may reach. One step of a key cursor per author, where `heads` reads every key of
+   * the conversation: it is asked for every batch that arrives.
+   */
+  async highestSeqs(conversation: string, authors: Iterable<string>): Promise<Map<string, number>> {
+    const wanted = [...new Set(authors)];
+    return this.#connection.run(['messages'], 'readonly', async (tx) => {
+      const index = tx.objectStore('messages').index('by-author-seq');
+      const found = await Promise.all(
+        wanted.map(async (author) => {
+          const range = IDBKeyRange.bound([conversation, author], [conversation, author, []]);
+          const cursor = await index.openKeyCursor(range, 'prev');
+          const seq = (cursor?.key as unknown[] | undefined)?.[2];
+          return [author, isSeq(seq) ? seq : 0] as const;
+        }),
+      );
+      return new Map(found);
+    });
+  }
+
+  /**
    * For each author of `conversation`, the highest seq up to which every message is stored (its
    * contiguous head): what a catch-up asks others to continue from. Index keys of damaged rows (an
    * author that is not a name, a seq that is not a positive integer) count for nothing: they would

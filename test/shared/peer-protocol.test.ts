@@ -8,6 +8,7 @@ import {
   MAX_PEER_FRAME_BYTES,
   MAX_SYNC_AUTHORS,
   MAX_SYNC_BATCH,
+  MAX_SYNC_DELETED,
   MAX_TEXT_BYTES,
   directConversationId,
   directPeerOf,
@@ -59,6 +60,8 @@ const validPeerFrames: unknown[] = [
   { type: 'message', message: message({ text: 'x'.repeat(MAX_TEXT_BYTES) }) },
   { type: 'ack', ids: [id(1)] },
   { type: 'ack', ids: Array.from({ length: MAX_ACK_IDS }, (_, i) => id(i)) },
+  { type: 'ack', ids: [id(1)], refused: [id(2)] },
+  { type: 'ack', ids: [], refused: [id(2)] },
   { type: 'sync-heads', conversation: 'group:g0123456789abcdef01234567', heads: [] },
   {
     type: 'sync-heads',
@@ -110,6 +113,16 @@ const invalidPeerFrames: Array<[string, string]> = [
     JSON.stringify({ type: 'ack', ids: Array.from({ length: MAX_ACK_IDS + 1 }, (_, i) => id(i)) }),
   ],
   ['an ack with a bad id', '{"type":"ack","ids":["zz"]}'],
+  ['an ack whose refused list is empty', JSON.stringify({ type: 'ack', ids: [id(1)], refused: [] })],
+  ['an ack with a bad refused id', JSON.stringify({ type: 'ack', ids: [], refused: ['zz'] })],
+  [
+    'an ack refusing too many ids',
+    JSON.stringify({
+      type: 'ack',
+      ids: [],
+      refused: Array.from({ length: MAX_ACK_IDS + 1 }, (_, i) => id(i)),
+    }),
+  ],
   ['sync-heads without heads', '{"type":"sync-heads","conversation":"lobby"}'],
   [
     'a negative head',
@@ -173,7 +186,7 @@ const invalidPeerFrames: Array<[string, string]> = [
     JSON.stringify({
       type: 'sync-deleted',
       conversation: 'lobby',
-      deleted: Array.from({ length: MAX_SYNC_BATCH + 1 }, (_, i) => deletedPlace({ id: id(i + 10) })),
+      deleted: Array.from({ length: MAX_SYNC_DELETED + 1 }, (_, i) => deletedPlace({ id: id(i + 10) })),
     }),
   ],
 ];

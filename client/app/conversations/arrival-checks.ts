@@ -62,13 +62,14 @@ export function forwardedProblem(
 }
 
 /**
- * The messages of a forwarded batch whose seq is past what this side holds of their author (`heads`:
- * each author's contiguous head) plus the batch's own contiguous run from there plus `SEQ_SLACK`: a
- * seq the author could not have reached as far as this side knows.
+ * The messages of a forwarded batch whose seq is past what this side holds of their author (`held`:
+ * each author's highest seq stored here) plus the batch's own contiguous run from there plus
+ * `SEQ_SLACK`: a seq the author could not have reached as far as this side knows. (A hole below
+ * the highest does not hold a batch back: catch-up asks from the contiguous head, and fills it.)
  */
 export function seqReach(
   messages: readonly ChatMessage[],
-  heads: ReadonlyMap<string, number>,
+  held: ReadonlyMap<string, number>,
 ): { beyond: Set<ChatMessage> } {
   const byAuthor = new Map<string, ChatMessage[]>();
   for (const message of messages) {
@@ -78,7 +79,7 @@ export function seqReach(
   }
   const beyond = new Set<ChatMessage>();
   for (const [author, list] of byAuthor) {
-    const head = heads.get(author) ?? 0;
+    const head = held.get(author) ?? 0;
     const seqs = new Set(list.map((message) => message.seq));
     let run = head;
     while (seqs.has(run + 1)) run += 1;

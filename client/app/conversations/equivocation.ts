@@ -70,17 +70,34 @@ export async function reviewChain(
 ): Promise<void> {
   if (messages.length === 0) return;
   const ids = new Set(messages.map((message) => message.id));
-  const links = await deps.store.authorship.neighbours(messages);
-  for (const [i, message] of messages.entries()) {
-    const { before, after } = links[i]!;
-    if (before && checked(before) && message.prev !== (await messageHash(before))) {
+  // A neighbour in `messages` is what is stored there (they were just stored): only the ends of
+  // each run are read back, and each hash is taken once, all at once — a catch-up batch is a run.
+  const byPlace = new Map(messages.map((message) => [place(message, 0), message]));
+  const hashes = new Map(
+    await Promise.all(messages.map(async (message) => [message.id, await messageHash(message)] as const)),
+  );
+  const ends = messages.filter((m) => !byPlace.has(place(m, -1)) || !byPlace.has(place(m, 1)));
+  const read = await deps.store.authorship.neighbours(ends);
+  const stored = new Map(ends.map((message, i) => [message.id, read[i]!]));
+  for (const message of messages) {
+    const inBatch = byPlace.get(place(message, -1));
+    const before = inBatch ?? stored.get(message.id)?.before;
+    const beforeHash = inBatch ? hashes.get(inBatch.id) : before && (await messageHash(before));
+    if (before && checked(before) && message.prev !== beforeHash) {
       await record(deps, peer, before, message);
     }
+    if (byPlace.has(place(message, 1))) continue;
     // A later message already held that names another message at this one's seq.
-    if (after && !ids.has(after.id) && checked(after) && after.prev !== (await messageHash(message))) {
+    const after = stored.get(message.id)?.after;
+    if (after && !ids.has(after.id) && checked(after) && after.prev !== hashes.get(message.id)) {
       await record(deps, peer, message, after);
     }
   }
+}
+
+/** Where `message`'s neighbour `step` seqs away sits, as a key. */
+function place(message: ChatMessage, step: number): string {
+  return `${message.conversation}\n${message.author}\n${message.seq + step}`;
 }
 
 async function record(
@@ -106,8 +123,8 @@ async function record(
 }
 
 /** A stored copy whose signature was checked when it came (or our own, signed here). */
-function checked(message: StoredMessage): boolean {
-  return isSigned(message) && message.awaitingKey === undefined;
+function checked(message: ChatMessage & Pick<StoredMessage, 'awaitingKey'>): boolean {
+  return message.awaitingKey === undefined && isSigned(message);
 }
 
 function samePosition(a: ChatMessage, b: ChatMessage): boolean {

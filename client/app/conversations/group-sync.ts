@@ -6,25 +6,28 @@
  *
  * A member who comes back asks one member per group first (the leader: whoever connects first) and
  * the others only once the leader's stream has gone quiet, with the heads it then holds: so each
- * missed message crosses the network and the store once, not once per member online. The author's
- * own messages still waiting in its outbox for this peer are left to the outbox, which sends them.
+ * missed message crosses the network and the store once, not once per member online.
+ *
+ * An author's own group messages that a member lacks go the same way, not by the outbox: one stream
+ * per peer and group, in seq order, windowed by acks. (Sent by both, side by side, they interleaved:
+ * batches landed past what the member held and were refused.) The heads a member sends say what it
+ * holds of ours, so they mark those messages delivered, however they reached it.
+ *
+ * A receiver acks what it took (`ids`) apart from what it refused (`refused`): only the first count
+ * as delivered; both let the stream go on. A batch refused as out of reach (past what this side
+ * holds) is asked for again with the heads held now, once they moved since the last ask.
  */
 import { MAX_SYNC_AUTHORS } from '../../../shared/peer-protocol.js';
-import type { ChatMessage, DeletedMessage, PeerFrame } from '../../../shared/peer-protocol.js';
+import type { ChatMessage, PeerFrame } from '../../../shared/peer-protocol.js';
 import { systemClock } from '../../net/clock.js';
 import type { Clock } from '../../net/clock.js';
 import type { AccountStore } from '../../storage/account-store.js';
 import { isSigned } from '../../storage/stored-message.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import type { PeerLinks } from '../peer-links.js';
+import type { OutboxDelivery } from './outbox-delivery.js';
 import type { Directory } from '../roster/directory.js';
-import {
-  forwardedProblem,
-  placeAsMessage,
-  placeProblem,
-  seqReach,
-  signatureProblem,
-} from './arrival-checks.js';
+import { acceptableMessages, acceptablePlaces } from './forwarded-checks.js';
 import type { Inbox } from './inbox.js';
 import { idsOf, takeSyncFrame, tombstonesOf } from './sync-batches.js';
 import type { SyncFrame } from './sync-batches.js';
@@ -56,6 +59,12 @@ export interface GroupSyncDeps {
    * messages checked once their key is (`settleHeld`); deleted messages' places held (`holdDeleted`).
    */
   readonly inbox: Pick<Inbox, 'check' | 'storeBatch' | 'settleHeld' | 'actionProblem' | 'holdDeleted'>;
+  /**
+   * Our own messages' side: the outbox's work for a peer under way (it signs messages stored before
+   * signing) is awaited before streaming; own messages streamed are marked sent; what a peer's heads
+   * say it holds of ours is marked delivered to it.
+   */
+  readonly delivery: Pick<OutboxDelivery, 'flushed' | 'wentOut' | 'heldBy'>;
   /** Time for the leader's quiet period; injected so tests can step it. */
   readonly clock?: Clock;
 }
@@ -68,6 +77,16 @@ interface Stream {
   /** The tombstones of the deleted rows in `queue`, by id: each goes with its target's place. */
   tombstones: ReadonlyMap<string, ChatMessage>;
   inFlight: Array<Set<string>>;
+  /** Our own messages in `queue` not yet marked sent, by id: marked as their batch goes out. */
+  ownUnsent: Map<string, StoredMessage>;
+}
+
+/** What this side made of a forwarded frame: ids taken (stored, held or known) and ids refused. */
+interface TakenIn {
+  taken: string[];
+  refused: string[];
+  /** Some were refused as past what this side holds: asking again may bring them in order. */
+  outOfReach: boolean;
 }
 
 /** This side catching up on one group: the member streaming it, and those asked once it is quiet. */
@@ -84,6 +103,8 @@ export class GroupSync {
   readonly #streams = new Map<string, Stream>();
   /** conversation → who this side is catching up from. */
   readonly #catching = new Map<string, Catching>();
+  /** `${peer}\n${conversation}` → the heads last sent there, as text: an ask again must say more. */
+  readonly #asked = new Map<string, string>();
 
   constructor(deps: GroupSyncDeps) {
     this.#deps = deps;
@@ -120,22 +141,29 @@ export class GroupSync {
       return;
     }
     const heads = new Map(frame.heads.map(({ author, seq }) => [author, seq]));
+    const { delivery, directory, store } = this.#deps;
+    const ownHead = heads.get(directory.me);
+    // Their word for what they hold of ours: a lie would only cost them their own receipts.
+    if (ownHead !== undefined) await delivery.heldBy(peer, conversation, ownHead);
+    // Own messages stored before signing are signed by the outbox's flush for this peer: after it.
+    await delivery.flushed(peer);
     // A member added later gets what was said from the moment they joined.
-    const since = this.#deps.directory.memberSince(conversation, peer);
-    const [missing, outbox] = await Promise.all([
-      this.#deps.store.missingFor(conversation, heads, since),
-      this.#outboxIds(peer),
-    ]);
+    const since = directory.memberSince(conversation, peer);
+    const missing = await store.missingFor(conversation, heads, since);
     // Their own messages they have, or will get back from nobody: never send them anyone's word
-    // for it. Our own that the outbox still holds for them go out through the outbox.
-    // Unsigned ones (stored before messages were signed) are refused by every receiver: not sent.
-    // Deleted ones go as their place with their tombstone (a hole would stall the author's seqs).
+    // for it. Unsigned ones (stored before messages were signed) are refused by every receiver:
+    // not sent. Deleted ones go as their place with their tombstone (a hole would stall the
+    // author's seqs).
     const queue = missing.filter(
-      (message) =>
-        message.author !== peer && !outbox.has(message.id) && (isSigned(message) || message.deleted),
+      (message) => message.author !== peer && (isSigned(message) || message.deleted),
     );
-    const tombstones = await tombstonesOf(queue, (id) => this.#deps.store.getMessage(id));
-    const stream: Stream = { peer, conversation, queue, tombstones, inFlight: [] };
+    const tombstones = await tombstonesOf(queue, (id) => store.getMessage(id));
+    const ownUnsent = new Map(
+      queue
+        .filter((message) => message.author === directory.me && !message.sent)
+        .map((message) => [message.id, message]),
+    );
+    const stream: Stream = { peer, conversation, queue, tombstones, inFlight: [], ownUnsent };
     this.#streams.set(streamKey(peer, conversation), stream);
     this.#fill(stream);
   }
@@ -153,9 +181,11 @@ export class GroupSync {
   /** Messages `peer` forwarded: each is checked, stored unless known, and the batch acked. */
   async onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
     await this.#forwarded(peer, frame, async () => {
-      const { accepted, awaiting } = await this.#acceptable(peer, frame);
-      if (accepted.length === 0) return;
-      await this.#deps.inbox.storeBatch(peer, frame.conversation, accepted, awaiting);
+      const { accepted, awaiting, outOfReach } = await acceptableMessages(this.#deps, peer, frame);
+      if (accepted.length > 0) {
+        await this.#deps.inbox.storeBatch(peer, frame.conversation, accepted, awaiting);
+      }
+      return { taken: accepted.map((message) => message.id), outOfReach };
     });
   }
 
@@ -166,16 +196,22 @@ export class GroupSync {
    */
   async onDeleted(peer: string, frame: SyncDeletedFrame): Promise<void> {
     await this.#forwarded(peer, frame, async () => {
-      const { accepted, awaiting } = await this.#acceptablePlaces(peer, frame);
+      const { accepted, awaiting, outOfReach } = await acceptablePlaces(this.#deps, peer, frame);
       if (accepted.length > 0) await this.#deps.inbox.holdDeleted(peer, accepted, awaiting);
+      return { taken: accepted.map((deleted) => deleted.id), outOfReach };
     });
   }
 
   /**
    * One forwarded frame: only from a member of its group, taken in (`takeIn`) while the leader's
-   * quiet timer waits, then acked — stored or refused, the sender may go on.
+   * quiet timer waits, then acked — what was taken as `ids`, the rest as `refused` (the sender may
+   * go on, but marks nothing of those delivered) — and asked again if some were out of reach.
    */
-  async #forwarded(peer: string, frame: SyncFrame, takeIn: () => Promise<void>): Promise<void> {
+  async #forwarded(
+    peer: string,
+    frame: SyncFrame,
+    takeIn: () => Promise<Omit<TakenIn, 'refused'>>,
+  ): Promise<void> {
     const { conversation } = frame;
     if (!this.#shared(peer, conversation)) {
       const what = frame.type === 'sync-batch' ? 'messages' : 'deleted messages';
@@ -184,94 +220,18 @@ export class GroupSync {
     }
     const fromLeader = this.#catching.get(conversation)?.leader === peer;
     if (fromLeader) this.#leaderQuietFor(conversation, Infinity);
-    await takeIn();
+    const { taken, outOfReach } = await takeIn();
     if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
-    this.#deps.links.send(peer, { type: 'ack', ids: idsOf(frame) });
-  }
-
-  /**
-   * The forwarded places that pass the arrival checks (as messages would), that their tombstone
-   * names exactly, whose tombstone's signature is valid — or, when this browser never met the
-   * author, carries a signature to check once it does (`awaiting`), as forwarded messages do — and
-   * whose seq is within reach.
-   */
-  async #acceptablePlaces(
-    peer: string,
-    frame: SyncDeletedFrame,
-  ): Promise<{ accepted: DeletedMessage[]; awaiting: Set<string> }> {
-    const { conversation } = frame;
-    const { directory, store, links, inbox } = this.#deps;
-    const now = Date.now();
-    const refuse = (deleted: DeletedMessage, problem: string): void =>
-      links.warn(`${peer} forwarded deleted message ${deleted.id} of ${deleted.author} ${problem}`);
-    const checked = frame.deleted.filter((deleted) => {
-      const problem =
-        forwardedProblem(conversation, placeAsMessage(deleted), directory, now) ?? placeProblem(deleted);
-      if (problem) refuse(deleted, problem);
-      return problem === null;
-    });
-    const verdicts = await inbox.check(checked.map((deleted) => deleted.tombstone));
-    const awaiting = new Set<string>();
-    const signed = checked.filter((deleted, i) => {
-      const verdict = verdicts[i]!;
-      if (verdict === 'unknown-key') awaiting.add(deleted.id);
-      const problem = verdict === 'unknown-key' ? null : signatureProblem(verdict);
-      if (problem) refuse(deleted, `with a tombstone ${problem}`);
-      return problem === null;
-    });
-    const places = signed.map(placeAsMessage);
-    const { beyond } = seqReach(places, await store.heads(conversation));
-    const accepted = signed.filter((deleted, i) => {
-      if (beyond.has(places[i]!)) refuse(deleted, `at seq ${deleted.seq}, which is out of reach`);
-      return !beyond.has(places[i]!);
-    });
-    return { accepted, awaiting };
-  }
-
-  /**
-   * The messages of a forwarded batch that pass the arrival checks and whose signature verifies
-   * against their author's pinned key, or — when this browser never met the author — carries a
-   * signature to check once it does (`awaiting`); each refusal is warned about. Copies of positions
-   * already held go on to the store, which keeps the first, and the inbox compares them.
-   */
-  async #acceptable(
-    peer: string,
-    frame: SyncBatchFrame,
-  ): Promise<{ accepted: ChatMessage[]; awaiting: Set<string> }> {
-    const { conversation } = frame;
-    const { directory, store, links, inbox } = this.#deps;
-    const now = Date.now();
-    const checked = frame.messages.filter((message) => {
-      const problem = forwardedProblem(conversation, message, directory, now);
-      if (problem) links.warn(`${peer} forwarded a message ${problem} into ${conversation}`);
-      return problem === null;
-    });
-    const verdicts = await inbox.check(checked);
-    const awaiting = new Set<string>();
-    const signed = checked.filter((message, i) => {
-      const verdict = verdicts[i]!;
-      if (verdict === 'unknown-key') awaiting.add(message.id);
-      const problem = verdict === 'unknown-key' ? null : signatureProblem(verdict);
-      if (problem)
-        links.warn(`${peer} forwarded a message of ${message.author} ${problem} into ${conversation}`);
-      return problem === null;
-    });
-    const problems = await Promise.all(signed.map((message) => inbox.actionProblem(message)));
-    const allowed = signed.filter((message, i) => {
-      const problem = problems[i];
-      if (problem) links.warn(`${peer} forwarded a message of ${message.author} ${problem}`);
-      return !problem;
-    });
-    const { beyond } = seqReach(allowed, await store.heads(conversation));
-    for (const message of beyond) {
-      links.warn(`${peer} forwarded seq ${message.seq} of ${message.author}, which is out of reach`);
-    }
-    return { accepted: allowed.filter((message) => !beyond.has(message)), awaiting };
+    const took = new Set(taken);
+    const refused = idsOf(frame).filter((id) => !took.has(id));
+    this.#deps.links.send(peer, { type: 'ack', ids: taken, ...(refused.length > 0 ? { refused } : {}) });
+    if (outOfReach) await this.#askAgain(peer, conversation);
   }
 
   /** The connection to `peer` closed: what was streaming starts over on the next `sync-heads`. */
   connectionClosed(peer: string): void {
     for (const [key, stream] of this.#streams) if (stream.peer === peer) this.#streams.delete(key);
+    for (const key of this.#asked.keys()) if (key.startsWith(`${peer}\n`)) this.#asked.delete(key);
     for (const [conversation, catching] of this.#catching) {
       catching.waiting = catching.waiting.filter((waiting) => waiting !== peer);
       if (catching.leader === peer) this.#leaderDone(conversation);
@@ -287,7 +247,20 @@ export class GroupSync {
   async #sendHeads(peer: string, conversation: string): Promise<void> {
     const heads = await this.#deps.store.heads(conversation);
     const list = [...heads].slice(0, MAX_SYNC_AUTHORS).map(([author, seq]) => ({ author, seq }));
+    this.#asked.set(streamKey(peer, conversation), JSON.stringify(list));
     this.#deps.links.send(peer, { type: 'sync-heads', conversation, heads: list });
+  }
+
+  /**
+   * `peer` forwarded messages past what this side holds: ask it again from where this side is now
+   * — unless that is where it was last asked from, so a forwarder that lacks what is between (or
+   * a hostile one) cannot make the two ask and stream for ever.
+   */
+  async #askAgain(peer: string, conversation: string): Promise<void> {
+    const heads = await this.#deps.store.heads(conversation);
+    const list = [...heads].slice(0, MAX_SYNC_AUTHORS).map(([author, seq]) => ({ author, seq }));
+    if (this.#asked.get(streamKey(peer, conversation)) === JSON.stringify(list)) return;
+    await this.#sendHeads(peer, conversation);
   }
 
   /** The leader of `conversation` is done unless it sends a batch within `ms` (Infinity: a batch is being stored). */
@@ -312,12 +285,6 @@ export class GroupSync {
     }
   }
 
-  /** Ids of our own messages the outbox still holds for `peer`. */
-  async #outboxIds(peer: string): Promise<Set<string>> {
-    const pending = await this.#deps.store.pendingFor(peer);
-    return new Set(pending.map((message) => message.id));
-  }
-
   #shared(peer: string, conversation: string): boolean {
     const directory = this.#deps.directory;
     return (
@@ -334,13 +301,28 @@ export class GroupSync {
     while (stream.inFlight.length < SYNC_BATCHES_IN_FLIGHT && stream.queue.length > 0) {
       const frame = takeSyncFrame(stream.conversation, stream.queue, stream.tombstones);
       if (!frame) break;
-      stream.inFlight.push(new Set(idsOf(frame)));
+      const ids = idsOf(frame);
+      stream.inFlight.push(new Set(ids));
       if (!this.#deps.links.send(stream.peer, frame)) {
         this.#streams.delete(key);
         return;
       }
+      this.#wentOut(stream, ids);
     }
     if (stream.queue.length === 0 && stream.inFlight.length === 0) this.#streams.delete(key);
+  }
+
+  /** Our own messages among `ids` just went out (on a stream): marked sent, once. */
+  #wentOut(stream: Stream, ids: readonly string[]): void {
+    const own = ids.flatMap((id) => {
+      const message = stream.ownUnsent.get(id);
+      stream.ownUnsent.delete(id);
+      return message ? [message] : [];
+    });
+    if (own.length === 0) return;
+    this.#deps.delivery
+      .wentOut(own)
+      .catch((error: unknown) => this.#deps.links.warn('marking own messages sent failed', error));
   }
 }
 

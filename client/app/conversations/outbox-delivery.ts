@@ -1,8 +1,8 @@
 /**
  * The sending side of messages: numbering, sending at once over open channels, the outbox for
- * everyone else, re-sending when a connection opens, and acknowledgements. On reconnect a group's
- * backlog goes out as `sync-batch` frames, so the receiver stores each batch in one transaction and
- * acks it with one frame, and each ack is recorded here in one transaction too.
+ * everyone else, re-sending when a connection opens, and acknowledgements. A group's backlog is not
+ * re-sent from here: group catch-up (group-sync.ts) streams it in seq order, batched and windowed,
+ * with what others wrote, and the member's heads tell this side what it holds (`heldBy`).
  */
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION } from '../../../shared/peer-protocol.js';
@@ -15,7 +15,6 @@ import type { Directory } from '../roster/directory.js';
 import type { DeviceKey } from '../identity/device-key.js';
 import { MessageSigner } from '../identity/message-signing.js';
 import { isSigned, toWire } from '../../storage/stored-message.js';
-import { idsOf, takeSyncFrame, tombstonesOf } from './sync-batches.js';
 
 export interface OutboxDeliveryDeps {
   readonly links: Pick<PeerLinks, 'send' | 'isOpen' | 'connect' | 'warn'>;
@@ -171,31 +170,22 @@ export class OutboxDelivery {
   }
 
   /**
-   * Re-sends every message `peer` has not acknowledged, oldest first per conversation: a group's
-   * in batches, the rest one by one. Serialized per peer.
+   * Re-sends every message `peer` has not acknowledged, oldest first, one by one — except those of
+   * groups we share, which group catch-up streams once `peer` says what it holds (own messages
+   * stored before signing are signed here first, for it to send). Serialized per peer.
    */
   flush(peer: string): Promise<void> {
     const previous = this.#flushes.get(peer) ?? Promise.resolve();
     const next = previous.then(async () => {
       if (this.#closed) return;
       const pending = await this.#signUnsigned(await this.#deps.store.pendingFor(peer));
-      const { batched, single, gone } = this.#sortPending(peer, pending);
-      const sent = new Set<string>();
-      const tombstones = await tombstonesOf([...batched.values()].flat(), (id) =>
-        this.#deps.store.getMessage(id),
-      );
-      for (const [conversation, queue] of batched) {
-        for (let frame = takeSyncFrame(conversation, queue, tombstones); frame;) {
-          if (!this.#deps.links.send(peer, frame)) break;
-          for (const id of idsOf(frame)) sent.add(id);
-          frame = takeSyncFrame(conversation, queue, tombstones);
-        }
-      }
+      const { single, gone } = this.#sortPending(peer, pending);
+      const sent: StoredMessage[] = [];
       for (const message of single) {
         if (!this.#deps.links.send(peer, { type: 'message', message: toWire(message) })) break;
-        sent.add(message.id);
+        sent.push(message);
       }
-      await this.#markSent(pending.filter((message) => sent.has(message.id)));
+      await this.wentOut(sent);
       if (gone.length > 0) await this.#deps.store.dropFromOutbox(peer, gone);
     });
     const settled = next.catch((error: unknown) =>
@@ -203,6 +193,33 @@ export class OutboxDelivery {
     );
     this.#flushes.set(peer, settled);
     return settled;
+  }
+
+  /** Settles once the flush for `peer` under way (if any) is done. */
+  flushed(peer: string): Promise<void> {
+    return this.#flushes.get(peer) ?? Promise.resolve();
+  }
+
+  /**
+   * `peer` holds our messages of group `conversation` up to `seq` (its catch-up heads say so): the
+   * ones still waiting for it there are marked delivered, in one transaction.
+   */
+  async heldBy(peer: string, conversation: string, seq: number): Promise<void> {
+    const held = (await this.#deps.store.pendingFor(peer)).filter(
+      (message) => message.conversation === conversation && message.seq <= seq,
+    );
+    if (held.length === 0) return;
+    await this.acked(
+      peer,
+      held.map((message) => message.id),
+    );
+  }
+
+  /** Records in one transaction that these own messages went out (those not already marked). */
+  async wentOut(messages: readonly StoredMessage[]): Promise<void> {
+    const unsent = messages.filter((message) => !message.sent).map((message) => message.id);
+    if (unsent.length === 0) return;
+    for (const updated of await this.#deps.store.markSentMany(unsent)) this.#deps.updated(updated);
   }
 
   close(): void {
@@ -226,15 +243,12 @@ export class OutboxDelivery {
   }
 
   /**
-   * What waits for `peer`, sorted by how it goes: per group we share (batches), one by one (direct
-   * messages and the Lobby), or not at all (a group they left: nothing more of it goes to them).
+   * What waits for `peer`, sorted by how it goes: one by one (direct messages and the Lobby), by
+   * group catch-up (a group we share: left out here), or not at all (a group they left: nothing
+   * more of it goes to them).
    */
-  #sortPending(
-    peer: string,
-    pending: readonly StoredMessage[],
-  ): { batched: Map<string, StoredMessage[]>; single: StoredMessage[]; gone: string[] } {
+  #sortPending(peer: string, pending: readonly StoredMessage[]): { single: StoredMessage[]; gone: string[] } {
     const { directory } = this.#deps;
-    const batched = new Map<string, StoredMessage[]>();
     const single: StoredMessage[] = [];
     const gone: string[] = [];
     for (const message of pending) {
@@ -246,23 +260,12 @@ export class OutboxDelivery {
         !directory.isMember(conversation, directory.me)
       ) {
         single.push(message);
-      } else {
-        const queue = batched.get(conversation);
-        if (queue) queue.push(message);
-        else batched.set(conversation, [message]);
       }
     }
     // A deleted message need not reach anyone outside a group catch-up (whose seqs must have no
     // hole): its tombstone says what there is to know.
     for (const message of single) if (message.deleted) gone.push(message.id);
-    return { batched, single: single.filter((message) => !message.deleted), gone };
-  }
-
-  /** Records in one transaction that these messages went out (those not already marked). */
-  async #markSent(messages: readonly StoredMessage[]): Promise<void> {
-    const unsent = messages.filter((message) => !message.sent).map((message) => message.id);
-    if (unsent.length === 0) return;
-    for (const updated of await this.#deps.store.markSentMany(unsent)) this.#deps.updated(updated);
+    return { single: single.filter((message) => !message.deleted), gone };
   }
 
   /** The next seq of own messages in `conversation`: read from storage once, then counted here. */

@@ -4,7 +4,12 @@
  * deleted message goes as its place and its author's tombstone (`sync-deleted`), never as a message:
  * its signature no longer covers what is left of it.
  */
-import { MAX_SYNC_BATCH, SYNC_BATCH_TARGET_BYTES, utf8ByteLength } from '../../../shared/peer-protocol.js';
+import {
+  MAX_SYNC_BATCH,
+  MAX_SYNC_DELETED,
+  SYNC_BATCH_TARGET_BYTES,
+  utf8ByteLength,
+} from '../../../shared/peer-protocol.js';
 import type { ChatMessage, DeletedMessage, PeerFrame } from '../../../shared/peer-protocol.js';
 import type { StoredMessage } from '../../storage/stored-message.js';
 import { toWire } from '../../storage/stored-message.js';
@@ -46,7 +51,7 @@ export function takeSyncFrame(
     const messages = takeBatch(queue);
     if (messages.length > 0) return { type: 'sync-batch', conversation, messages };
     const run = queue.findIndex((message) => !message.deleted);
-    const rows = queue.splice(0, Math.min(run < 0 ? queue.length : run, MAX_SYNC_BATCH));
+    const rows = queue.splice(0, Math.min(run < 0 ? queue.length : run, MAX_SYNC_DELETED));
     const deleted = rows.flatMap((row) => {
       // Held here on a tombstone still to be checked: that one goes with it.
       const tombstone =

@@ -83,6 +83,16 @@ describe('PeerInbound', () => {
     expect(log.slice(4)).to.deep.equal(['bob message m1', 'bob acked x']);
   });
 
+  it('counts refused ids towards the stream, and only the ids taken as delivered', async () => {
+    const { routes, log } = recorder();
+    const onAck = (peer: string, ids: readonly string[]) => void log.push(`${peer} window ${ids.join()}`);
+    const inbound = new PeerInbound({ ...routes, sync: { ...routes.sync, onAck } });
+    inbound.frame('bob', { type: 'ack', ids: ['1'], refused: ['2'] });
+    inbound.frame('bob', { type: 'ack', ids: [], refused: ['3'] });
+    await settle();
+    expect(log).to.deep.equal(['bob window 1,2', 'bob acked 1', 'bob window 3']);
+  });
+
   it('records a read receipt only once own messages handed to the outbox are stored', async () => {
     const { routes, log } = recorder();
     let stored!: () => void;

@@ -137,15 +137,19 @@ export class MessengerRoom {
   }
 
   /**
-   * Resolves once `peer` was acked every id of `ids` in the frames it received from the `from`-th
-   * on (take `peer.received.length` before sending): the frames carrying them were handled.
+   * Resolves once `peer` was answered every id of `ids` — acked as taken, or as refused — in the
+   * frames it received from the `from`-th on (take `peer.received.length` before sending): the
+   * frames carrying them were handled. Resolves to the ids refused.
    */
-  async acked(peer: RawPeer, ids: readonly string[], from = 0): Promise<void> {
+  async answered(peer: RawPeer, ids: readonly string[], from = 0): Promise<Set<string>> {
+    const refused = new Set<string>();
     await this.until(() => {
-      const acks = peer.received.slice(from);
-      const got = new Set(acks.flatMap((frame) => (frame.type === 'ack' ? frame.ids : [])));
+      const acks = peer.received.slice(from).flatMap((frame) => (frame.type === 'ack' ? [frame] : []));
+      const got = new Set(acks.flatMap((ack) => [...ack.ids, ...(ack.refused ?? [])]));
+      for (const ack of acks) for (const id of ack.refused ?? []) refused.add(id);
       return ids.every((id) => got.has(id));
     });
+    return refused;
   }
 
   async close(): Promise<void> {

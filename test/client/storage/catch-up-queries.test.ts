@@ -36,6 +36,16 @@ describe('AccountStore catch-up queries', () => {
     expect([...(await store.heads('lobby'))]).to.deep.equal([['dave', 1]]);
   });
 
+  it('reports the highest seq held of each author asked for, past any gap, and 0 for none', async () => {
+    for (const seq of [1, 2, 3, 5]) await store.addIncomingMessage(message('alice', seq), { unread: false });
+    await store.addIncomingMessage(message('bob', 7, { conversation: 'lobby' }), { unread: false });
+    const highest = await store.highestSeqs(group, ['alice', 'bob', 'alice']);
+    expect([...highest]).to.deep.equal([
+      ['alice', 5],
+      ['bob', 0],
+    ]);
+  });
+
   it('lists what someone with given heads lacks, by author and seq, from a given time on', async () => {
     for (const seq of [1, 2, 3, 4]) await store.addIncomingMessage(message('alice', seq), { unread: false });
     for (const seq of [1, 2]) await store.addIncomingMessage(message('bob', seq), { unread: false });

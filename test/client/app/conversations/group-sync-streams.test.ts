@@ -5,12 +5,14 @@ import {
   SYNC_LEADER_FIRST_MS,
   SYNC_LEADER_QUIET_MS,
 } from '../../../../client/app/conversations/group-sync.js';
+import { OutboxDelivery } from '../../../../client/app/conversations/outbox-delivery.js';
 import { Directory } from '../../../../client/app/roster/directory.js';
 import { deleteAccountStore, openAccountStore } from '../../../../client/storage/account-store.js';
 import type { AccountStore } from '../../../../client/storage/account-store.js';
 import { MAX_SYNC_BATCH, groupConversationId } from '../../../../shared/peer-protocol.js';
 import type { ChatMessage, PeerFrame } from '../../../../shared/peer-protocol.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
+import { testKey } from '../../helpers/test-gate.js';
 
 const GROUP_ID = 'g' + 'b'.repeat(24);
 const conversation = groupConversationId(GROUP_ID);
@@ -23,6 +25,18 @@ function id(n: number): string {
 function fromAlice(seq: number): ChatMessage {
   const sig = 'ab'.repeat(64);
   return { id: id(seq), conversation, author: 'alice', seq, sentAt: 1000 + seq, text: `said ${seq}`, sig };
+}
+
+/** Bob's own message number `seq`, signed in shape, waiting for alice and carol. */
+function ownDraft(seq: number) {
+  return {
+    id: id(0x100 + seq),
+    conversation,
+    seq,
+    sentAt: 2000 + seq,
+    text: `mine ${seq}`,
+    sig: 'cd'.repeat(64),
+  };
 }
 
 /** GroupSync of bob, a member with alice and carol, on a real store, recording what it sends. */
@@ -48,17 +62,28 @@ async function bobsSync(store: AccountStore) {
       await new Promise<void>((wake) => waiters.push(wake));
     }
   };
-  const sync = new GroupSync({
-    links: {
-      send: (peer, frame) => {
-        sent.push([peer, frame]);
-        waiters.splice(0).forEach((wake) => wake());
-        return true;
-      },
-      warn: () => undefined,
+  const links = {
+    send: (peer: string, frame: PeerFrame) => {
+      sent.push([peer, frame]);
+      waiters.splice(0).forEach((wake) => wake());
+      return true;
     },
+    isOpen: () => true,
+    connect: () => undefined,
+    warn: () => undefined,
+  };
+  const delivery = new OutboxDelivery({
+    links,
     directory,
     store,
+    key: await testKey(),
+    updated: () => undefined,
+  });
+  const sync = new GroupSync({
+    links,
+    directory,
+    store,
+    delivery,
     clock,
     // Signatures are not what this suite is about (signed-catch-up.test.ts is): all count as valid.
     inbox: {
@@ -117,21 +142,57 @@ describe('GroupSync streams', () => {
     expect(batches(sent)).to.deep.equal([[id(1), id(3)]]);
   });
 
-  it('leaves our own messages still in the outbox for that peer to the outbox', async () => {
+  it('streams our own messages with the rest, in seq order, and marks them sent as they go', async () => {
     await store.addIncomingBatch(conversation, [fromAlice(1)], { unread: false });
-    const sig = 'cd'.repeat(64);
-    const own = await store.addOwnMessage({ id: id(99), conversation, sentAt: 2000, text: 'mine', sig }, [
-      'alice',
-      'carol',
-    ]);
-    await store.markDelivered(own.id, 'alice');
+    // Stored while nobody was online (not sent), in the opposite order of their dates.
+    for (const seq of [1, 2, 3]) {
+      await store.addOwnMessage({ ...ownDraft(seq), sentAt: 3000 - seq, sent: false }, ['alice', 'carol']);
+    }
+    await store.markDelivered(ownDraft(1).id, 'alice');
     const { sync, sent } = await bobsSync(store);
 
     await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [] });
-    expect(batches(sent)).to.deep.equal([[id(1)]]);
-    // Alice acked it once (then lost it, say): nothing else brings it back, so the catch-up does.
-    await sync.onHeads('alice', { type: 'sync-heads', conversation, heads: [] });
-    expect(batches(sent).slice(1)).to.deep.equal([[id(99)]]);
+    expect(batches(sent)).to.deep.equal([[id(1), ...[1, 2, 3].map((seq) => ownDraft(seq).id)]]);
+    // Marked in a transaction begun as the batch went out: IndexedDB runs these reads after it.
+    for (const seq of [1, 2, 3]) expect((await store.getMessage(ownDraft(seq).id))?.sent).to.equal(true);
+    // Alice acked one once (then lost it, say): nothing else brings it back, so the catch-up does.
+    await sync.onHeads('alice', { type: 'sync-heads', conversation, heads: [{ author: 'alice', seq: 1 }] });
+    expect(batches(sent).slice(1)).to.deep.equal([[1, 2, 3].map((seq) => ownDraft(seq).id)]);
+  });
+
+  it("marks our messages up to a member's head delivered to them, however they got them", async () => {
+    for (const seq of [1, 2, 3]) await store.addOwnMessage(ownDraft(seq), ['alice', 'carol']);
+    const { sync, sent } = await bobsSync(store);
+
+    await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [{ author: 'bob', seq: 2 }] });
+    const pending = await store.pendingFor('carol');
+    expect(pending.map((message) => message.seq)).to.deep.equal([3]);
+    expect((await store.getMessage(ownDraft(2).id))?.deliveredTo).to.deep.equal(['carol']);
+    expect(batches(sent)).to.deep.equal([[ownDraft(3).id]]);
+    // Nobody's head marks anything delivered to anyone else.
+    expect(await store.pendingFor('alice')).to.have.length(3);
+  });
+
+  it('acks what it took apart from what it refused, and asks again once its heads moved', async () => {
+    const { sync, sent } = await bobsSync(store);
+    const acks = () => sent.flatMap(([, frame]) => (frame.type === 'ack' ? [frame] : []));
+    const asked = () => sent.filter(([, frame]) => frame.type === 'sync-heads');
+    // Seq 99 is past what bob holds of alice (nothing) plus the batch's run (1…3) plus the slack.
+    const far = fromAlice(3 + MAX_SYNC_BATCH + 1);
+    await sync.onBatch('carol', {
+      type: 'sync-batch',
+      conversation,
+      messages: [1, 2, 3].map(fromAlice).concat(far),
+    });
+    expect(acks()).to.deep.equal([{ type: 'ack', ids: [1, 2, 3].map(id), refused: [far.id] }]);
+    expect(asked().map(([, frame]) => frame)).to.deep.equal([
+      { type: 'sync-heads', conversation, heads: [{ author: 'alice', seq: 3 }] },
+    ]);
+
+    // Out of reach again with nothing new held: asking again could only bring the same.
+    await sync.onBatch('carol', { type: 'sync-batch', conversation, messages: [far] });
+    expect(acks().at(-1)).to.deep.equal({ type: 'ack', ids: [], refused: [far.id] });
+    expect(asked()).to.have.length(1);
   });
 
   it('asks one member first and the others only once its stream is quiet', async () => {

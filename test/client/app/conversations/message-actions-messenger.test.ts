@@ -98,7 +98,7 @@ describe('Messenger message actions', () => {
     const mallory = await room.rawPeer('mallory', 'alice', await keys.of('mallory'));
     const [original] = await keys.sign([draft(conversation, { author: 'bob', text: 'the real thing' })]);
     mallory.send('alice', { type: 'sync-batch', conversation, messages: [original!] });
-    await room.acked(mallory, [original!.id]);
+    await room.answered(mallory, [original!.id]);
 
     const forged: ChatMessage[] = await keys.sign([
       draft(conversation, {
@@ -123,7 +123,7 @@ describe('Messenger message actions', () => {
     // Handled in order: once a good message after them is acked, both were refused or stored.
     const [good] = await keys.sign([draft(conversation, { author: 'mallory', seq: 3, text: 'good' })]);
     mallory.send('alice', { type: 'message', message: good! });
-    await room.acked(mallory, [good!.id]);
+    await room.answered(mallory, [good!.id]);
     expect(room.warnings.join('\n')).to.match(/changes a message of bob's/);
     const store = room.stores.get('alice')!;
     expect((await store.getMessage(original!.id))?.text).to.equal('the real thing');

@@ -64,7 +64,7 @@ describe('signed messages in catch-up', () => {
   async function forward(peer: RawPeer, messages: ChatMessage[]): Promise<void> {
     const from = peer.received.length;
     peer.send('alice', { type: 'sync-batch', conversation, messages });
-    await room.acked(
+    await room.answered(
       peer,
       messages.map((m) => m.id),
       from,
@@ -109,7 +109,7 @@ describe('signed messages in catch-up', () => {
     );
     mallory.send('alice', { type: 'message', message: live });
     mallory.send('alice', { type: 'message', message: good });
-    await room.acked(mallory, [good.id]);
+    await room.answered(mallory, [good.id]);
     expect(await stored()).to.deep.equal(['signed']);
     expect(warnings()).to.match(/mallory forwarded a message of bob without a signature/);
     expect(warnings()).to.match(/mallory sent a message without a signature/);
@@ -123,7 +123,7 @@ describe('signed messages in catch-up', () => {
     );
     mallory.send('alice', { type: 'message', message: forged });
     mallory.send('alice', { type: 'message', message: good });
-    await room.acked(mallory, [good.id]);
+    await room.answered(mallory, [good.id]);
     expect(await stored()).to.deep.equal(['hers']);
     expect(alice.openConversation?.messages.map((m) => m.text)).to.deep.equal(['hers']);
     expect(warnings()).to.match(/mallory sent a message whose signature does not verify/);
@@ -183,7 +183,7 @@ describe('signed messages in catch-up', () => {
     const second = await signedBy(key, message({ author: 'mallory', seq: 1, text: 'second at 1' }));
     mallory.send('alice', { type: 'message', message: first });
     mallory.send('alice', { type: 'message', message: second });
-    await room.acked(mallory, [first.id, second.id]);
+    await room.answered(mallory, [first.id, second.id]);
     expect(await stored()).to.deep.equal(['first at 1']);
     expect(alice.openConversation?.messages.map((m) => m.text)).to.deep.equal(['first at 1']);
     expect(warnings()).to.match(/mallory signed conflicting messages at seq 1/);

@@ -87,7 +87,7 @@ describe('a member the server inserted into a signed group', () => {
     // … then writes to alice directly: once that is acked, alice has handled all of it, in order.
     const [hello] = await keys.sign([draft(dm, { author: 'mallory', text: 'hello alice' })]);
     mallory.send('alice', { type: 'message', message: hello! });
-    await room.acked(mallory, [hello!.id]);
+    await room.answered(mallory, [hello!.id]);
     const store = room.stores.get('alice')!;
     expect((await store.listConversation(conversation)).map((row) => row.text)).to.deep.equal([]);
     const warnings = room.warnings.join('\n');
