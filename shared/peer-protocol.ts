@@ -208,6 +208,12 @@ const SyncDeleted = z.strictObject({
   deleted: z.array(DeletedMessage).min(1).max(MAX_SYNC_DELETED),
 });
 
+/**
+ * "I have sent you everything you lacked of `conversation`": the end of a catch-up stream (at once
+ * when nothing was missing), so the asker asks the other members now instead of after a silence.
+ */
+const SyncDone = z.strictObject({ type: z.literal('sync-done'), conversation: ConversationId });
+
 /** "I am typing in `conversation`": sent at most every few seconds while typing; never stored. */
 const Typing = z.strictObject({ type: z.literal('typing'), conversation: ConversationId });
 /** "I have read these messages of yours" (they were on my screen): the author marks them `read`. */
@@ -225,6 +231,7 @@ export const PeerFrame = z.discriminatedUnion('type', [
   SyncHeads,
   SyncBatch,
   SyncDeleted,
+  SyncDone,
   FileRequest,
   FileAck,
   FileCancel,

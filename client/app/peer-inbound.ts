@@ -28,7 +28,7 @@ export interface InboundRoutes {
   readonly delivery: Pick<OutboxDelivery, 'acked' | 'flush' | 'settled'>;
   readonly sync: Pick<
     GroupSync,
-    'onAck' | 'onHeads' | 'onBatch' | 'onDeleted' | 'announce' | 'connectionClosed'
+    'onAck' | 'onHeads' | 'onBatch' | 'onDeleted' | 'onDone' | 'announce' | 'connectionClosed'
   >;
   readonly typing: Pick<TypingIndicator, 'received'>;
   readonly receipts: Pick<ReadReceipts, 'received'>;
@@ -162,6 +162,9 @@ export class PeerInbound {
         return routes.sync.onBatch(peer, frame);
       case 'sync-deleted':
         return routes.sync.onDeleted(peer, frame);
+      case 'sync-done':
+        routes.sync.onDone(peer, frame.conversation);
+        return;
       case 'typing':
         routes.typing.received(peer, frame.conversation);
         return;

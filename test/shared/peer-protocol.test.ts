@@ -62,6 +62,7 @@ const validPeerFrames: unknown[] = [
   { type: 'ack', ids: Array.from({ length: MAX_ACK_IDS }, (_, i) => id(i)) },
   { type: 'ack', ids: [id(1)], refused: [id(2)] },
   { type: 'ack', ids: [], refused: [id(2)] },
+  { type: 'sync-done', conversation: 'group:g0123456789abcdef01234567' },
   { type: 'sync-heads', conversation: 'group:g0123456789abcdef01234567', heads: [] },
   {
     type: 'sync-heads',
@@ -113,6 +114,8 @@ const invalidPeerFrames: Array<[string, string]> = [
     JSON.stringify({ type: 'ack', ids: Array.from({ length: MAX_ACK_IDS + 1 }, (_, i) => id(i)) }),
   ],
   ['an ack with a bad id', '{"type":"ack","ids":["zz"]}'],
+  ['sync-done without a conversation', '{"type":"sync-done"}'],
+  ['sync-done with another field', '{"type":"sync-done","conversation":"lobby","heads":[]}'],
   ['an ack whose refused list is empty', JSON.stringify({ type: 'ack', ids: [id(1)], refused: [] })],
   ['an ack with a bad refused id', JSON.stringify({ type: 'ack', ids: [], refused: ['zz'] })],
   [

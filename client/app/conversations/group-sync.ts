@@ -5,8 +5,10 @@
  * was away gets everything from whoever is online, even when the author is not.
  *
  * A member who comes back asks one member per group first (the leader: whoever connects first) and
- * the others only once the leader's stream has gone quiet, with the heads it then holds: so each
- * missed message crosses the network and the store once, not once per member online.
+ * the others only once the leader says it sent everything (`sync-done`) or its stream has gone
+ * quiet, with the heads it then holds: so each missed message crosses the network and the store
+ * once, not once per member online. (Before `sync-done`, a leader with nothing to send held the
+ * others back for the whole first wait, 10 s.)
  *
  * An author's own group messages that a member lacks go the same way, not by the outbox: one stream
  * per peer and group, in seq order, windowed by acks. (Sent by both, side by side, they interleaved:
@@ -77,6 +79,8 @@ interface Stream {
   /** The tombstones of the deleted rows in `queue`, by id: each goes with its target's place. */
   tombstones: ReadonlyMap<string, ChatMessage>;
   inFlight: Array<Set<string>>;
+  /** Whether `sync-done` went: once `queue` is empty. */
+  doneSent: boolean;
   /** Our own messages in `queue` not yet marked sent, by id: marked as their batch goes out. */
   ownUnsent: Map<string, StoredMessage>;
 }
@@ -143,8 +147,14 @@ export class GroupSync {
     const heads = new Map(frame.heads.map(({ author, seq }) => [author, seq]));
     const { delivery, directory, store } = this.#deps;
     const ownHead = heads.get(directory.me);
-    // Their word for what they hold of ours: a lie would only cost them their own receipts.
-    if (ownHead !== undefined) await delivery.heldBy(peer, conversation, ownHead);
+    // Their word for what they hold of ours: a lie would only cost them their own receipts. Marked
+    // while the stream starts: the first batch need not wait for it.
+    const marking =
+      ownHead === undefined
+        ? Promise.resolve()
+        : delivery
+            .heldBy(peer, conversation, ownHead)
+            .catch((error: unknown) => this.#deps.links.warn(`marking what ${peer} holds failed`, error));
     // Own messages stored before signing are signed by the outbox's flush for this peer: after it.
     await delivery.flushed(peer);
     // A member added later gets what was said from the moment they joined.
@@ -163,9 +173,18 @@ export class GroupSync {
         .filter((message) => message.author === directory.me && !message.sent)
         .map((message) => [message.id, message]),
     );
-    const stream: Stream = { peer, conversation, queue, tombstones, inFlight: [], ownUnsent };
+    const stream: Stream = {
+      peer,
+      conversation,
+      queue,
+      tombstones,
+      inFlight: [],
+      doneSent: false,
+      ownUnsent,
+    };
     this.#streams.set(streamKey(peer, conversation), stream);
     this.#fill(stream);
+    await marking;
   }
 
   /** Acks from `peer`: each batch fully acked lets another one go. */
@@ -176,6 +195,14 @@ export class GroupSync {
       stream.inFlight = stream.inFlight.filter((batch) => batch.size > 0);
       this.#fill(stream);
     }
+  }
+
+  /**
+   * `peer` has sent all we lacked of `conversation`: if it is the member this side catches up from,
+   * the others are asked now (each frame of the stream came before this one and is stored).
+   */
+  onDone(peer: string, conversation: string): void {
+    if (this.#catching.get(conversation)?.leader === peer) this.#leaderDone(conversation);
   }
 
   /** Messages `peer` forwarded: each is checked, stored unless known, and the batch acked. */
@@ -308,6 +335,10 @@ export class GroupSync {
         return;
       }
       this.#wentOut(stream, ids);
+    }
+    if (stream.queue.length === 0 && !stream.doneSent) {
+      stream.doneSent = true;
+      this.#deps.links.send(stream.peer, { type: 'sync-done', conversation: stream.conversation });
     }
     if (stream.queue.length === 0 && stream.inFlight.length === 0) this.#streams.delete(key);
   }

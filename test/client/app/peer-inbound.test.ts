@@ -23,6 +23,7 @@ function recorder() {
       onHeads: async (peer, frame) => void log.push(`${peer} heads ${frame.conversation}`),
       onBatch: async () => undefined,
       onDeleted: async () => undefined,
+      onDone: (peer, conversation) => void log.push(`${peer} done ${conversation}`),
       announce: async (peer) => void log.push(`${peer} sync announced`),
       connectionClosed: (peer) => void log.push(`${peer} sync closed`),
     },

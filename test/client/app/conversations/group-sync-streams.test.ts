@@ -215,6 +215,34 @@ describe('GroupSync streams', () => {
     expect(heads?.type === 'sync-heads' && heads.heads).to.deep.equal([{ author: 'alice', seq: 1 }]);
   });
 
+  it('says when it has sent everything the asker lacked, at once when that is nothing', async () => {
+    const messages = Array.from({ length: MAX_SYNC_BATCH + 1 }, (_, i) => fromAlice(i + 1));
+    await store.addIncomingBatch(conversation, messages, { unread: false });
+    const { sync, sent } = await bobsSync(store);
+    const kinds = () => sent.map(([peer, frame]) => `${peer} ${frame.type}`);
+
+    await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [] });
+    expect(kinds()).to.deep.equal(['carol sync-batch', 'carol sync-batch', 'carol sync-done']);
+    const last = { author: 'alice', seq: MAX_SYNC_BATCH + 1 };
+    await sync.onHeads('alice', { type: 'sync-heads', conversation, heads: [last] });
+    expect(kinds().slice(3)).to.deep.equal(['alice sync-done']);
+  });
+
+  it('asks the others as soon as the member streaming says it is done', async () => {
+    const { sync, sent, askedOf } = await bobsSync(store);
+    await sync.announce('alice');
+    await sync.announce('carol');
+    const asked = () => sent.filter(([, frame]) => frame.type === 'sync-heads').map(([peer]) => peer);
+    // Said by someone else, it changes nothing: two reads of the store later, still nobody asked.
+    sync.onDone('carol', conversation);
+    await store.heads(conversation);
+    await store.heads(conversation);
+    expect(asked()).to.deep.equal(['alice']);
+    sync.onDone('alice', conversation);
+    await askedOf('carol');
+    expect(asked()).to.deep.equal(['alice', 'carol']);
+  });
+
   it('asks the others at once when the member streaming leaves', async () => {
     const { sync, sent, askedOf } = await bobsSync(store);
     await sync.announce('alice');
