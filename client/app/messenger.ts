@@ -170,6 +170,7 @@ export class Messenger {
     f.notifier.close();
     f.delivery.close();
     f.sync.close();
+    f.groupLog.close();
     f.transfers.close();
     f.mesh.closeAll();
     this.#options.store.close();

@@ -10,6 +10,8 @@ import { GROUP_LOG_FRAME_ENTRIES } from '../../../shared/group-log.js';
 import { nameKey } from '../../../shared/names.js';
 import type { GroupChange } from '../../../shared/group-log.js';
 import type { ClientFrame, Group } from '../../../shared/protocol.js';
+import { systemClock } from '../../net/clock.js';
+import type { Clock } from '../../net/clock.js';
 import type { DeviceKey } from '../identity/device-key.js';
 import type { GroupEntryVerifier } from '../identity/group-signing.js';
 import { readGroupEntry, signGroupChange, groupEntryHash } from '../identity/group-signing.js';
@@ -20,6 +22,8 @@ import type { CheckedEntry, Replayed } from './group-replay.js';
 
 export interface GroupLedgerDeps {
   readonly directory: Directory;
+  /** Time for the pauses before a refused change goes again; injected so tests can step it. */
+  readonly clock?: Clock;
   readonly key: Pick<DeviceKey, 'sign'>;
   readonly verifier: Pick<GroupEntryVerifier, 'verify'>;
   /** Sends on the signaling socket; false when it is not open. */
@@ -71,9 +75,22 @@ export class GroupLedger {
   readonly #accepting = new Set<string>();
   readonly #queue: Intent[] = [];
   #inFlight: Flight | null = null;
+  readonly #clock: Clock;
+  /** The pause before a refused change goes again, while one runs. */
+  #pause: unknown;
+  #closed = false;
 
   constructor(deps: GroupLedgerDeps) {
     this.#deps = deps;
+    this.#clock = deps.clock ?? systemClock;
+  }
+
+  /** Signed out: nothing more is signed or sent, a pause under way included; queued changes go. */
+  close(): void {
+    this.#closed = true;
+    this.#clock.clearTimeout(this.#pause);
+    this.#queue.length = 0;
+    this.#inFlight = null;
   }
 
   /** The replayed log of group `id`, or null when it has none (yet) that verifies. */
@@ -168,7 +185,8 @@ export class GroupLedger {
 
   /** Signs and sends `flight` again after `pauseMs`, unless another change took its place meanwhile. */
   #retry(flight: Flight, pauseMs: number): void {
-    setTimeout(() => {
+    this.#clock.clearTimeout(this.#pause);
+    this.#pause = this.#clock.setTimeout(() => {
       if (this.#inFlight === flight) void this.#send(flight.intent, flight.tries + 1);
     }, pauseMs);
   }
@@ -209,6 +227,7 @@ export class GroupLedger {
   }
 
   #enqueue(intent: Intent): void {
+    if (this.#closed) return;
     this.#queue.push(intent);
     if (!this.#inFlight) this.#next();
   }
@@ -221,9 +240,11 @@ export class GroupLedger {
   /** Signs `intent` on the log's last entry as known now and sends it; finishes it if nothing is to sign. */
   async #send(intent: Intent, tries: number): Promise<void> {
     // In flight from now, before signing yields: a change queued meanwhile waits its turn.
+    if (this.#closed) return;
     const flight: Flight = { intent, chunks: [], awaiting: '', tries };
     this.#inFlight = flight;
     const texts = await this.#sign(intent);
+    // Closed (or replaced) while signing: `close` cleared the flight.
     if (this.#inFlight !== flight) return;
     for (let start = 0; start < texts.length; start += GROUP_LOG_FRAME_ENTRIES) {
       flight.chunks.push(texts.slice(start, start + GROUP_LOG_FRAME_ENTRIES));
@@ -237,6 +258,7 @@ export class GroupLedger {
     const chunk = flight?.chunks.shift();
     if (!flight || !chunk) return;
     flight.awaiting = await groupEntryHash(chunk[chunk.length - 1]!);
+    if (this.#inFlight !== flight) return;
     // A socket that is down loses it; `resumed` sends the change again.
     this.#deps.send({ type: 'group-entry', group: groupIdOf(flight.intent), entries: chunk });
   }

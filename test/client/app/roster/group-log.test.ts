@@ -10,6 +10,7 @@ import { ErrorCode } from '../../../../shared/errors.js';
 import type { GroupChange } from '../../../../shared/group-log.js';
 import type { PublicIdentity } from '../../../../shared/identity-protocol.js';
 import type { ClientFrame, Group } from '../../../../shared/protocol.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { testKey } from '../../helpers/test-gate.js';
 import type { TestKey } from '../../helpers/test-gate.js';
 
@@ -26,7 +27,7 @@ const listed = (...users: string[]): Group => ({
 });
 
 /** One user's view: a directory, a ledger checking entries with `keys`, and what it sent. */
-async function world(me: string, names: string[]) {
+async function world(me: string, names: string[], clock?: ManualClock) {
   const keys = new Map<string, TestKey>();
   for (const name of names) keys.set(name, await testKey());
   const known = new Map<string, PublicIdentity>([...keys].map(([name, key]) => [name, key.identity]));
@@ -40,6 +41,7 @@ async function world(me: string, names: string[]) {
   const events: string[] = [];
   const ledger = new GroupLedger({
     directory,
+    ...(clock ? { clock } : {}),
     key: keys.get(me)!,
     verifier: new GroupEntryVerifier((user) => Promise.resolve(known.get(user) ?? null)),
     send: (frame) => {
@@ -224,6 +226,23 @@ describe('GroupLedger: this user’s own changes', () => {
     expect(kinds(sent[1])).to.deep.equal(kinds(sent[0]));
     await ledger.received(ID, (sent[1] as Extract<ClientFrame, { type: 'group-entry' }>).entries);
     expect(ledger.replayed(ID)?.invited.has('bob')).to.equal(true);
+  });
+
+  it('sends nothing once closed, not even a change waiting out its pause', async () => {
+    const clock = new ManualClock();
+    const { directory, ledger, sent, sentCount, keys } = await world('alice', ['alice', 'bob'], clock);
+    directory.setGroups([listed('alice')]);
+    ledger.created(listed('alice'), ['bob', 'alice']);
+    await sentCount(1);
+    ledger.failed(ErrorCode.RateLimited);
+    ledger.close();
+    clock.advance(60_000);
+    ledger.invite(ID, ['carol']);
+    ledger.resumed();
+    // Two signatures' time later (what a send would take first), still only the first frame.
+    await keys.get('alice')!.sign('a');
+    await keys.get('alice')!.sign('b');
+    expect(sent).to.have.length(1);
   });
 
   it('signs an accept only for an invitation this user accepted, once the log shows it', async () => {
