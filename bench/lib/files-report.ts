@@ -129,8 +129,10 @@ export function reportFiles(results: FileResults): void {
       `Chat every ${CHAT_INTERVAL_MS} ms during a ${mib(results.fileBytes)} transfer (one browser; file at ${results.chat!.transfer.mbps.toFixed(1)} MB/s)`,
       [
         { label: 'Enter → shown to the receiver', summary: chat },
+        ...frameRow('  Enter → its frame sent by the sender', results.chat!.during.sent),
         ...frameRow('  Enter → its frame reached the receiver', results.chat!.during.frames),
         { label: 'nothing else moving (before): shown', summary: summarize(results.chat!.idle.shown) },
+        ...frameRow('  Enter → its frame sent by the sender', results.chat!.idle.sent),
         ...frameRow('  Enter → its frame reached the receiver', results.chat!.idle.frames),
       ],
     ),
