@@ -9,7 +9,8 @@
  */
 import type { ElementHandle } from 'playwright-core';
 import type { Person } from '../../test/e2e/harness/person.js';
-import { frameTimes, wallClockMs } from './file-probe.js';
+import { frameTimes, longTasks, wallClockMs } from './file-probe.js';
+import type { LongTask } from './file-probe.js';
 import { ARRIVAL_TIMEOUT_MS, SETUP_TIMEOUT_MS, sendFile, transferTimeoutMs } from './file-transfer.js';
 import type { FileTransfer } from './file-transfer.js';
 import { arrivalOf, latencyToken, sendFromPage } from './page-probes.js';
@@ -33,6 +34,8 @@ export interface ChatSamples {
   /** The same pace with nothing else moving, just before: what the machine gives chat anyway. */
   idle: ChatLatencies;
   transfer: FileTransfer;
+  /** The main threads' long tasks (≥ 50 ms) while the file moved. */
+  longTasks: { sender: LongTask[]; receiver: LongTask[] };
 }
 
 interface ChatSent {
@@ -120,9 +123,18 @@ export async function chatDuringTransfer(
     await chosen;
     const sent = await chatEvery100Ms(box, tokens, () => moving, Infinity, transferTimeoutMs(bytes));
     const result = await transfer;
-    const during = await chatLatencies(sender, receiver, sent, result.chosenAt + result.ms);
+    const end = result.chosenAt + result.ms;
+    const during = await chatLatencies(sender, receiver, sent, end);
     if (during.shown.length === 0) throw new Error('no chat message was sent while the file moved');
-    return { during, idle, transfer: result };
+    const [senderTasks, receiverTasks] = await Promise.all(
+      [sender, receiver].map((person) => longTasks(person.page, result.chosenAt, end)),
+    );
+    return {
+      during,
+      idle,
+      transfer: result,
+      longTasks: { sender: senderTasks!, receiver: receiverTasks! },
+    };
   } finally {
     await box.dispose();
   }

@@ -35,11 +35,18 @@ interface FileProbe {
   frames: Map<string, number>;
   /** When the page handed each chat frame with a token to a data channel. */
   sent: Map<string, number>;
+  longTasks: LongTask[];
   expect(name: string): void;
   wait(name: string, timeoutMs: number): Promise<SaveSeen>;
 }
 
 type ProbeWindow = typeof globalThis & { __fileProbe: FileProbe };
+
+/** A task of 50 ms or more on a page's main thread: when it started (wall clock) and how long it ran. */
+export interface LongTask {
+  at: number;
+  ms: number;
+}
 
 /**
  * An init script (plain JavaScript, run before the app) that fills `globalThis.__fileProbe`:
@@ -179,9 +186,18 @@ export const FILE_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
     return send.call(this, data);
   };
 
+  // Long tasks of this page's main thread (50 ms or more, as the browser reports them): a chat
+  // frame that comes off the channel late may have waited behind one.
+  const longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      longTasks.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration });
+  }).observe({ type: 'longtask' });
+
   globalThis.__fileProbe = {
     frames,
     sent,
+    longTasks,
     expect(name) {
       expected.set(name, { seen: null, waiters: [] });
       scan(document, 'observer');
@@ -238,4 +254,13 @@ export function frameTimes(
 /** Now, on the clock the probes use. */
 export function wallClockMs(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/** The page's long tasks that started from `from` to `to` (wall clock). */
+export function longTasks(page: Page, from: number, to: number): Promise<LongTask[]> {
+  return page.evaluate(
+    ({ from, to }) =>
+      (globalThis as ProbeWindow).__fileProbe.longTasks.filter((task) => task.at >= from && task.at <= to),
+    { from, to },
+  );
 }
