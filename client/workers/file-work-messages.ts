@@ -14,6 +14,7 @@ export type FileWorkRequest =
   /** The first message: whose database the chunks go to. */
   | { type: 'open-store'; user: string }
   | { type: 'hash'; call: number; blob: Blob }
+  | { type: 'hash-along'; call: number; blob: Blob; id: string }
   | { type: 'read'; call: number; blob: Blob; id: string; info: FileInfo; start: number; end: number }
   | { type: 'open'; call: number; key: number; start: DownloadStart }
   /** The next chunks of download `key`, in order, each already checked against the offer by the page. */

@@ -35,6 +35,8 @@ async function handle(request: FileWorkRequest): Promise<void> {
       return;
     case 'hash':
       return answer(request.call, () => started().hash(request.blob));
+    case 'hash-along':
+      return answer(request.call, () => started().hashAlong(request.blob, request.id));
     case 'read':
       return answer(
         request.call,

@@ -62,6 +62,10 @@ export class WorkerFileWork implements FileWork {
     return this.#call((call) => ({ type: 'hash', call, blob })) as Promise<string>;
   }
 
+  hashAlong(blob: Blob, id: string): Promise<string> {
+    return this.#call((call) => ({ type: 'hash-along', call, blob, id })) as Promise<string>;
+  }
+
   readFrames(blob: Blob, id: string, info: FileInfo, start: number, end: number): Promise<Uint8Array[]> {
     return this.#call((call) => ({ type: 'read', call, blob, id, info, start, end })) as Promise<
       Uint8Array[]

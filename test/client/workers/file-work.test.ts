@@ -76,6 +76,16 @@ for (const [kind, make] of kinds) {
       expect([...decodeChunk(frames[1]!).data]).to.deep.equal([...bytes.subarray(2 * FILE_CHUNK_BYTES)]);
     });
 
+    it('hashes an own file along reads that skip its start, reading the rest itself', async () => {
+      const bytes = randomBytes(3 * FILE_CHUNK_BYTES + 99);
+      const info: FileInfo = { name: 'a.bin', size: bytes.length, type: '', chunkSize: FILE_CHUNK_BYTES };
+      const blob = new Blob([bytes]);
+      const digest = work.hashAlong(blob, fileId(6));
+      // As an upload resumed half way: nothing reads the start, so the hash reads it on its own.
+      await work.readFrames(blob, fileId(6), info, 2, 4);
+      expect(await digest).to.equal(await webCryptoHex(bytes));
+    });
+
     it('stores every chunk with its hash state, resumes from it, and reports the SHA-256 of the whole', async () => {
       const bytes = randomBytes(5 * FILE_CHUNK_BYTES + 123);
       const row = incoming(1, bytes.length);
@@ -216,6 +226,34 @@ describe('the file worker', () => {
     } finally {
       work.close();
     }
+  });
+});
+
+describe('hashing an own file along its upload', () => {
+  /** A Blob that counts the slices read of it (in the page, where no clone loses the count). */
+  class CountedBlob extends Blob {
+    slices = 0;
+    override slice(...args: Parameters<Blob['slice']>): Blob {
+      this.slices++;
+      return super.slice(...args);
+    }
+  }
+
+  it('reads the file once: the hash takes the slices the upload reads', async () => {
+    // It never has to read on its own here, however slow the machine: the reads cover the file.
+    const work = new InProcessFileWork(Promise.reject(new Error('no store needed')), {
+      hashAlongIdleMs: 60_000,
+    });
+    const bytes = randomBytes(40 * FILE_CHUNK_BYTES + 5);
+    const info: FileInfo = { name: 'a.bin', size: bytes.length, type: '', chunkSize: FILE_CHUNK_BYTES };
+    const blob = new CountedBlob([bytes]);
+    const digest = work.hashAlong(blob, fileId(7));
+    const count = chunkCount(info);
+    let reads = 0;
+    for (let start = 0; start < count; start += 16, reads++)
+      await work.readFrames(blob, fileId(7), info, start, Math.min(start + 16, count));
+    expect(await digest).to.equal(await webCryptoHex(bytes));
+    expect(blob.slices).to.equal(reads);
   });
 });
 
