@@ -175,9 +175,18 @@ async function runTopology(
 
       if (topology.name === 'one browser') {
         progress(`${topology.name}: chat every ${CHAT_INTERVAL_MS} ms during a ${mib(FILE_BYTES)} transfer`);
-        results.chat = await files.with('chat', FILE_BYTES, (path) =>
-          chatDuringTransfer(sender, receiver, path, FILE_BYTES),
-        );
+        results.chat = await files.with('chat', FILE_BYTES, async (path) => {
+          const chat = () => chatDuringTransfer(sender, receiver, path, FILE_BYTES);
+          if (!PROFILE) return chat();
+          // Where the long tasks of the chat run come from, on each side.
+          const atReceiver = await profiled(receiver.page, () => profiled(sender.page, chat));
+          for (const line of [
+            ...formatStageTimes('receiver, chat run', atReceiver.times, FILE_BYTES / 1e6),
+            ...formatStageTimes('sender, chat run', atReceiver.run.times, FILE_BYTES / 1e6),
+          ])
+            progress(line);
+          return atReceiver.run.run;
+        });
         progress(
           `  ${results.chat.during.shown.length} messages, file at ${results.chat.transfer.mbps.toFixed(1)} MB/s`,
         );
