@@ -131,6 +131,10 @@ export function reportFiles(results: FileResults): void {
         { label: 'Enter → shown to the receiver', summary: chat },
         ...frameRow('  Enter → its frame sent by the sender', results.chat!.during.sent),
         ...frameRow('  Enter → its frame reached the receiver', results.chat!.during.frames),
+        ...frameRow(
+          'raw channel: a text beside its transfer, sent → arrived',
+          rawRuns(one!).flatMap(({ run }) => run.chatMs),
+        ),
         { label: 'nothing else moving (before): shown', summary: summarize(results.chat!.idle.shown) },
         ...frameRow('  Enter → its frame sent by the sender', results.chat!.idle.sent),
         ...frameRow('  Enter → its frame reached the receiver', results.chat!.idle.frames),
