@@ -53,7 +53,7 @@ import type { FileResults, TopologyName, TopologyResult } from './lib/files-repo
 import { heapDuringTransfer } from './lib/heap-during-transfer.js';
 import { watchArrivals } from './lib/page-probes.js';
 import { meet, signUpIn } from './lib/people.js';
-import { formatStageTimes, profiled } from './lib/cpu-profile.js';
+import { formatStageTimes, formatThreadTimes, profiled, threadsDuring } from './lib/cpu-profile.js';
 import { costed } from './lib/process-cpu.js';
 import { RawPair } from './lib/raw-channel.js';
 import { progress, runBench } from './lib/run-bench.js';
@@ -129,7 +129,10 @@ async function runTopology(
     );
     const warm = await raw.transfer(WARMUP_BYTES, transferTimeoutMs(WARMUP_BYTES));
     progress(`  warm-up ${mib(WARMUP_BYTES)}: ${warm.mbps.toFixed(1)} MB/s`);
-    const rawBefore = await costed(() => raw.transfer(FILE_BYTES, transferTimeoutMs(FILE_BYTES)));
+    const rawThreads = await threadsDuring(() =>
+      costed(() => raw.transfer(FILE_BYTES, transferTimeoutMs(FILE_BYTES))),
+    );
+    const rawBefore = rawThreads.run;
     progress(`  ${mib(FILE_BYTES)}: ${rawBefore.run.mbps.toFixed(1)} MB/s`);
     const result: TopologyResult = { name: topology.name, rawBefore, rawAfter: null, parley: null };
     results.topologies.push(result);
@@ -147,10 +150,21 @@ async function runTopology(
       progress(`${topology.name}: Parley, ${mib(FILE_BYTES)}`);
       result.parley = await files.with('file', FILE_BYTES, async (path) => {
         const send = () => costed(() => sendFile(sender, receiver, path, FILE_BYTES));
-        if (!PROFILE || topology.name !== 'one browser') return send();
-        const atReceiver = await profiled(receiver.page, () => profiled(sender.page, send));
+        if (!PROFILE) return send();
         const megabytes = FILE_BYTES / 1e6;
+        const baseline = { threads: rawThreads.threads, megabytes };
+        if (topology.name !== 'one browser') {
+          const measured = await threadsDuring(send);
+          for (const line of formatThreadTimes(topology.name, measured.threads, megabytes, baseline))
+            progress(line);
+          return measured.run;
+        }
+        const measured = await threadsDuring(() =>
+          profiled(receiver.page, () => profiled(sender.page, send)),
+        );
+        const atReceiver = measured.run;
         for (const line of [
+          ...formatThreadTimes(`${topology.name} (V8 profiler on)`, measured.threads, megabytes, baseline),
           ...formatStageTimes('receiver', atReceiver.times, megabytes),
           ...formatStageTimes('sender', atReceiver.run.times, megabytes),
         ])
@@ -161,9 +175,18 @@ async function runTopology(
 
       if (topology.name === 'one browser') {
         progress(`${topology.name}: chat every ${CHAT_INTERVAL_MS} ms during a ${mib(FILE_BYTES)} transfer`);
-        results.chat = await files.with('chat', FILE_BYTES, (path) =>
-          chatDuringTransfer(sender, receiver, path, FILE_BYTES),
-        );
+        results.chat = await files.with('chat', FILE_BYTES, async (path) => {
+          const chat = () => chatDuringTransfer(sender, receiver, path, FILE_BYTES);
+          if (!PROFILE) return chat();
+          // Where the long tasks of the chat run come from, on each side.
+          const atReceiver = await profiled(receiver.page, () => profiled(sender.page, chat));
+          for (const line of [
+            ...formatStageTimes('receiver, chat run', atReceiver.times, FILE_BYTES / 1e6),
+            ...formatStageTimes('sender, chat run', atReceiver.run.times, FILE_BYTES / 1e6),
+          ])
+            progress(line);
+          return atReceiver.run.run;
+        });
         progress(
           `  ${results.chat.during.shown.length} messages, file at ${results.chat.transfer.mbps.toFixed(1)} MB/s`,
         );

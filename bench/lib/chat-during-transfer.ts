@@ -9,7 +9,8 @@
  */
 import type { ElementHandle } from 'playwright-core';
 import type { Person } from '../../test/e2e/harness/person.js';
-import { frameArrivals, wallClockMs } from './file-probe.js';
+import { frameTimes, longTasks, wallClockMs } from './file-probe.js';
+import type { LongTask } from './file-probe.js';
 import { ARRIVAL_TIMEOUT_MS, SETUP_TIMEOUT_MS, sendFile, transferTimeoutMs } from './file-transfer.js';
 import type { FileTransfer } from './file-transfer.js';
 import { arrivalOf, latencyToken, sendFromPage } from './page-probes.js';
@@ -21,7 +22,9 @@ const IDLE_CHAT_MESSAGES = 20;
 export interface ChatLatencies {
   /** Enter → shown in the receiver's log. */
   shown: number[];
-  /** Enter → its frame came off the receiver's data channel (transport alone). */
+  /** Enter → the sending page handed its frame to the data channel (the sender's app). */
+  sent: number[];
+  /** Enter → its frame came off the receiver's data channel (the sender's app and the transport). */
   frames: number[];
 }
 
@@ -31,6 +34,8 @@ export interface ChatSamples {
   /** The same pace with nothing else moving, just before: what the machine gives chat anyway. */
   idle: ChatLatencies;
   transfer: FileTransfer;
+  /** The main threads' long tasks (≥ 50 ms) while the file moved. */
+  longTasks: { sender: LongTask[]; receiver: LongTask[] };
 }
 
 interface ChatSent {
@@ -64,6 +69,7 @@ async function chatEvery100Ms(
 
 /** Latencies of the messages sent up to `until` (all of them must arrive). */
 async function chatLatencies(
+  sender: Person,
   receiver: Person,
   sent: readonly ChatSent[],
   until = Infinity,
@@ -74,15 +80,17 @@ async function chatLatencies(
     const shownAt = await arrivalOf(receiver.page, token, ARRIVAL_TIMEOUT_MS);
     if (at <= until) shown.push(shownAt - at);
   }
-  const frameTimes = await frameArrivals(
-    receiver.page,
-    counted.map(({ token }) => token),
-  );
-  const frames = counted.flatMap(({ at }, index) => {
-    const frameAt = frameTimes[index];
-    return frameAt === null || frameAt === undefined ? [] : [frameAt - at];
-  });
-  return { shown, frames };
+  const tokens = counted.map(({ token }) => token);
+  const since = (times: readonly (number | null)[]) =>
+    counted.flatMap(({ at }, index) => {
+      const time = times[index];
+      return time === null || time === undefined ? [] : [time - at];
+    });
+  return {
+    shown,
+    sent: since(await frameTimes(sender.page, tokens, 'sent')),
+    frames: since(await frameTimes(receiver.page, tokens, 'arrived')),
+  };
 }
 
 /**
@@ -101,7 +109,7 @@ export async function chatDuringTransfer(
   try {
     const tokens = { next: 0 };
     const idleSent = await chatEvery100Ms(box, tokens, () => true, IDLE_CHAT_MESSAGES, SETUP_TIMEOUT_MS);
-    const idle = await chatLatencies(receiver, idleSent);
+    const idle = await chatLatencies(sender, receiver, idleSent);
 
     let moving = true;
     let markChosen: () => void = () => undefined;
@@ -115,9 +123,18 @@ export async function chatDuringTransfer(
     await chosen;
     const sent = await chatEvery100Ms(box, tokens, () => moving, Infinity, transferTimeoutMs(bytes));
     const result = await transfer;
-    const during = await chatLatencies(receiver, sent, result.chosenAt + result.ms);
+    const end = result.chosenAt + result.ms;
+    const during = await chatLatencies(sender, receiver, sent, end);
     if (during.shown.length === 0) throw new Error('no chat message was sent while the file moved');
-    return { during, idle, transfer: result };
+    const [senderTasks, receiverTasks] = await Promise.all(
+      [sender, receiver].map((person) => longTasks(person.page, result.chosenAt, end)),
+    );
+    return {
+      during,
+      idle,
+      transfer: result,
+      longTasks: { sender: senderTasks!, receiver: receiverTasks! },
+    };
   } finally {
     await box.dispose();
   }

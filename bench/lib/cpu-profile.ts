@@ -5,6 +5,7 @@
  * BENCH_FILES_PROFILE=1; profiling slows the page, so figures of a profiled run are not compared.
  */
 import type { Page } from 'playwright-core';
+import { cpuSpent, descendantCpu } from './process-cpu.js';
 
 /** One node of a V8 `Profiler.Profile` (only the fields used here). */
 interface ProfileNode {
@@ -108,5 +109,48 @@ export function formatStageTimes(label: string, times: StageTimes, megabytes: nu
     ),
     '  top self time:',
     ...times.top.map(([name, ms]) => `    ${ms.toFixed(0).padStart(7)} ms  ${name}`),
+  ];
+}
+
+/**
+ * What every thread of the browsers and the server spent while `task` ran, by process kind and
+ * thread name (Linux only): which thread a cost per MB sits on, the main threads, a worker, the
+ * WebRTC network thread, the browser's IndexedDB and blob threads.
+ */
+export async function threadsDuring<T>(
+  task: () => Promise<T>,
+): Promise<{ run: T; threads: Map<string, number> }> {
+  const before = descendantCpu(process.pid, true);
+  const run = await task();
+  return { run, threads: cpuSpent(before, descendantCpu(process.pid, true)) };
+}
+
+/** Lines for the report: each thread's CPU per MB, most first, next to a baseline's (the raw channel's). */
+export function formatThreadTimes(
+  label: string,
+  threads: Map<string, number>,
+  megabytes: number,
+  baseline: { threads: Map<string, number>; megabytes: number } | null,
+): string[] {
+  const perMb = (ms: number, mb: number) => (ms / mb).toFixed(1).padStart(7);
+  const names = new Set([...threads.keys(), ...(baseline?.threads.keys() ?? [])]);
+  const rows = [...names]
+    .map((name) => ({
+      name,
+      ms: threads.get(name) ?? 0,
+      base: baseline ? (baseline.threads.get(name) ?? 0) : 0,
+    }))
+    .filter((row) => row.ms > 0 || row.base > 0)
+    .sort((a, b) => b.ms / megabytes - a.ms / megabytes);
+  const total = (map: Map<string, number>) => [...map.values()].reduce((sum, ms) => sum + ms, 0);
+  return [
+    `${label}: CPU ms/MB by thread${baseline ? ' (raw channel beside it)' : ''}`,
+    `  ${'all'.padEnd(40)} ${perMb(total(threads), megabytes)}${baseline ? ` ${perMb(total(baseline.threads), baseline.megabytes)}` : ''}`,
+    ...rows
+      .slice(0, 16)
+      .map(
+        (row) =>
+          `  ${row.name.padEnd(40)} ${perMb(row.ms, megabytes)}${baseline ? ` ${perMb(row.base, baseline.megabytes)}` : ''}`,
+      ),
   ];
 }

@@ -33,11 +33,20 @@ export interface SaveSeen {
 
 interface FileProbe {
   frames: Map<string, number>;
+  /** When the page handed each chat frame with a token to a data channel. */
+  sent: Map<string, number>;
+  longTasks: LongTask[];
   expect(name: string): void;
   wait(name: string, timeoutMs: number): Promise<SaveSeen>;
 }
 
 type ProbeWindow = typeof globalThis & { __fileProbe: FileProbe };
+
+/** A task of 50 ms or more on a page's main thread: when it started (wall clock) and how long it ran. */
+export interface LongTask {
+  at: number;
+  ms: number;
+}
 
 /**
  * An init script (plain JavaScript, run before the app) that fills `globalThis.__fileProbe`:
@@ -165,9 +174,30 @@ export const FILE_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
     if (token && !frames.has(token)) frames.set(token, now());
   };
   watchDataChannels((channel) => channel.addEventListener('message', onFrame));
+  // And when the sending page handed each such frame to its channel: the wait before that is the
+  // sender's app, the wait after it the transport and the receiving page's queue.
+  const sent = new Map();
+  const send = RTCDataChannel.prototype.send;
+  RTCDataChannel.prototype.send = function (data) {
+    if (typeof data === 'string' && data.length < 4096) {
+      const token = TOKEN.exec(data)?.[1];
+      if (token && !sent.has(token)) sent.set(token, now());
+    }
+    return send.call(this, data);
+  };
+
+  // Long tasks of this page's main thread (50 ms or more, as the browser reports them): a chat
+  // frame that comes off the channel late may have waited behind one.
+  const longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      longTasks.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration });
+  }).observe({ type: 'longtask' });
 
   globalThis.__fileProbe = {
     frames,
+    sent,
+    longTasks,
     expect(name) {
       expected.set(name, { seen: null, waiters: [] });
       scan(document, 'observer');
@@ -202,15 +232,35 @@ export function saveSeen(page: Page, name: string, timeoutMs: number): Promise<S
   );
 }
 
-/** When the chat frames with these tokens came off the page's data channels (absent: not seen). */
-export function frameArrivals(page: Page, tokens: readonly string[]): Promise<(number | null)[]> {
+/**
+ * When the chat frames with these tokens came off the page's data channels (`arrived`), or were
+ * handed to one by the page (`sent`); null: not seen.
+ */
+export function frameTimes(
+  page: Page,
+  tokens: readonly string[],
+  which: 'arrived' | 'sent',
+): Promise<(number | null)[]> {
   return page.evaluate(
-    (tokens) => tokens.map((token) => (globalThis as ProbeWindow).__fileProbe.frames.get(token) ?? null),
-    tokens,
+    ({ tokens, which }) => {
+      const probe = (globalThis as ProbeWindow).__fileProbe;
+      const times = which === 'sent' ? probe.sent : probe.frames;
+      return tokens.map((token) => times.get(token) ?? null);
+    },
+    { tokens, which },
   );
 }
 
 /** Now, on the clock the probes use. */
 export function wallClockMs(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/** The page's long tasks that started from `from` to `to` (wall clock). */
+export function longTasks(page: Page, from: number, to: number): Promise<LongTask[]> {
+  return page.evaluate(
+    ({ from, to }) =>
+      (globalThis as ProbeWindow).__fileProbe.longTasks.filter((task) => task.at >= from && task.at <= to),
+    { from, to },
+  );
 }

@@ -129,11 +129,23 @@ export function reportFiles(results: FileResults): void {
       `Chat every ${CHAT_INTERVAL_MS} ms during a ${mib(results.fileBytes)} transfer (one browser; file at ${results.chat!.transfer.mbps.toFixed(1)} MB/s)`,
       [
         { label: 'Enter → shown to the receiver', summary: chat },
+        ...frameRow('  Enter → its frame sent by the sender', results.chat!.during.sent),
         ...frameRow('  Enter → its frame reached the receiver', results.chat!.during.frames),
+        ...frameRow(
+          'raw channel: a text beside its transfer, sent → arrived',
+          rawRuns(one!).flatMap(({ run }) => run.chatMs),
+        ),
         { label: 'nothing else moving (before): shown', summary: summarize(results.chat!.idle.shown) },
+        ...frameRow('  Enter → its frame sent by the sender', results.chat!.idle.sent),
         ...frameRow('  Enter → its frame reached the receiver', results.chat!.idle.frames),
       ],
     ),
+    ...(['sender', 'receiver'] as const).map((side) => {
+      const tasks = results.chat!.longTasks[side];
+      const total = tasks.reduce((sum, task) => sum + task.ms, 0);
+      const max = tasks.reduce((most, task) => Math.max(most, task.ms), 0);
+      return `  ${side}'s main thread meanwhile: ${tasks.length} long tasks (≥ 50 ms), ${total.toFixed(0)} ms in all, longest ${max.toFixed(0)} ms`;
+    }),
     '',
     `Receiver JS heap during a ${mib(results.heapBytes)} transfer (one browser, file at ${heap.transfer.mbps.toFixed(1)} MB/s, ${heap.samples} samples):`,
     `  before ${heap.beforeMiB.toFixed(1)} MiB, max ${heap.maxMiB.toFixed(1)} MiB, after GC ${heap.afterGcMiB.toFixed(1)} MiB: growth ${growth.toFixed(1)} MiB`,

@@ -14,21 +14,44 @@ interface ProcStat {
   /** utime + stime, in ms. */
   cpuMs: number;
   kind: string;
+  /** With `threads`: each thread's CPU ms by its name (Chromium names them: `CrRendererMain`…). */
+  threads: Map<string, number> | null;
 }
 
-function readStat(pid: number): ProcStat | null {
+/** The parent pid, utime + stime in ms, and name of a /proc `stat` file. */
+function parseStat(stat: string): { ppid: number; cpuMs: number; name: string } {
+  // The command name is in parentheses and may hold spaces: fields start after the last ')'.
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  return {
+    ppid: Number(fields[1]),
+    cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS,
+    name: stat.slice(stat.indexOf('(') + 1, close),
+  };
+}
+
+function readStat(pid: number, threads: boolean): ProcStat | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name is in parentheses and may hold spaces: fields start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ppid = Number(fields[1]);
-    const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    const { ppid, cpuMs } = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     // Chromium rewrites its process titles into one space-separated string.
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
-    return { pid, ppid, cpuMs, kind: processKind(cmdline) };
+    return { pid, ppid, cpuMs, kind: processKind(cmdline), threads: threads ? threadCpu(pid) : null };
   } catch {
     return null;
   }
+}
+
+function threadCpu(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const { cpuMs, name } = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+      byName.set(name, (byName.get(name) ?? 0) + cpuMs);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return byName;
 }
 
 /** `renderer`, `gpu-process`, `utility` (network service…), `browser`, `server`, or the program's name. */
@@ -48,8 +71,11 @@ function processKind(cmdline: readonly string[]): string {
   return program.split('/').pop() ?? 'other';
 }
 
-/** CPU ms so far of every descendant of `root` (default: this process), summed by kind. */
-export function descendantCpu(root = process.pid): Map<string, number> {
+/**
+ * CPU ms so far of every descendant of `root` (default: this process), summed by kind; with
+ * `threads`, by kind and thread name (`renderer CrRendererMain`), to see which thread a cost is on.
+ */
+export function descendantCpu(root = process.pid, threads = false): Map<string, number> {
   const all: ProcStat[] = [];
   let entries: string[];
   try {
@@ -59,7 +85,7 @@ export function descendantCpu(root = process.pid): Map<string, number> {
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(Number(entry));
+    const stat = readStat(Number(entry), threads);
     if (stat) all.push(stat);
   }
   const children = new Map<number, ProcStat[]>();
@@ -67,7 +93,11 @@ export function descendantCpu(root = process.pid): Map<string, number> {
   const totals = new Map<string, number>();
   const visit = (pid: number): void => {
     for (const child of children.get(pid) ?? []) {
-      totals.set(child.kind, (totals.get(child.kind) ?? 0) + child.cpuMs);
+      const parts = child.threads ? [...child.threads] : [['', child.cpuMs] as const];
+      for (const [thread, ms] of parts) {
+        const key = thread ? `${child.kind} ${thread}` : child.kind;
+        totals.set(key, (totals.get(key) ?? 0) + ms);
+      }
       visit(child.pid);
     }
   };

@@ -31,12 +31,22 @@ export interface RawTransfer {
   ms: number;
   /** Decimal megabytes (10^6 bytes) per second. */
   mbps: number;
+  /**
+   * A short text every 100 ms on a second, negotiated channel while the bytes move (as Parley's
+   * chat lane): ms from its `send` to its message event at the receiver — what any app's chat gets
+   * beside a transfer on this machine. Meaningful only where both pages share a clock.
+   */
+  chatMs: number[];
 }
 
 /** The page-side state, on `globalThis.__raw`. */
 interface RawState {
   pc: RTCPeerConnection;
   channel: RTCDataChannel | null;
+  /** The negotiated text channel beside it (stream 512, as Parley's text lane). */
+  text: RTCDataChannel;
+  /** Receiver: ms from each text's send to its arrival, since the last transfer began. */
+  chatMs: number[];
   opened: Promise<void>;
   /** Receiver: bytes the next transfer brings (0: none expected). */
   expected: number;
@@ -89,9 +99,12 @@ export class RawPair {
       const pc = new RTCPeerConnection();
       const channel = pc.createDataChannel('raw', { ordered: true });
       channel.binaryType = 'arraybuffer';
+      const text = pc.createDataChannel('text', { negotiated: true, id: 512, ordered: true });
       const state: RawState = {
         pc,
         channel,
+        text,
+        chatMs: [],
         opened: new Promise((resolve) => channel.addEventListener('open', () => resolve(), { once: true })),
         expected: 0,
         received: 0,
@@ -108,14 +121,21 @@ export class RawPair {
     await this.receiver.evaluate(async (offer) => {
       const pc = new RTCPeerConnection();
       let markOpen: () => void = () => undefined;
+      const text = pc.createDataChannel('text', { negotiated: true, id: 512, ordered: true });
       const state: RawState = {
         pc,
         channel: null,
+        text,
+        chatMs: [],
         opened: new Promise((resolve) => (markOpen = resolve)),
         expected: 0,
         received: 0,
         onDone: null,
       };
+      // Each text is the sender's wall clock when it was sent.
+      text.addEventListener('message', (event: MessageEvent<string>) =>
+        state.chatMs.push(performance.timeOrigin + performance.now() - Number(event.data)),
+      );
       pc.addEventListener('datachannel', ({ channel }) => {
         state.channel = channel;
         channel.binaryType = 'arraybuffer';
@@ -177,6 +197,7 @@ export class RawPair {
       const state = (globalThis as RawWindow).__raw!;
       state.expected = bytes;
       state.received = 0;
+      state.chatMs = [];
     }, bytes);
     const ms = await this.sender.evaluate(
       async ({ bytes, timeoutMs, options }) => {
@@ -203,6 +224,10 @@ export class RawPair {
           new Promise((resolve) =>
             channel.addEventListener('bufferedamountlow', () => resolve(), { once: true }),
           );
+        const chat = setInterval(() => {
+          if (state.text.readyState === 'open')
+            state.text.send(String(performance.timeOrigin + performance.now()));
+        }, 100);
         try {
           const startedAt = performance.now();
           for (let sent = 0; sent < bytes;) {
@@ -217,6 +242,7 @@ export class RawPair {
             throw new Error(`the receiver answered "${reply}" to ${bytes} bytes`);
           return elapsed;
         } finally {
+          clearInterval(chat);
           clearTimeout(timer);
           channel.removeEventListener('close', onClose);
           state.onDone = null;
@@ -224,7 +250,8 @@ export class RawPair {
       },
       { bytes, timeoutMs, options },
     );
-    return { bytes, ms, mbps: bytes / 1e6 / (ms / 1000) };
+    const chatMs = await this.receiver.evaluate(() => (globalThis as RawWindow).__raw!.chatMs);
+    return { bytes, ms, mbps: bytes / 1e6 / (ms / 1000), chatMs };
   }
 
   /** Closes both pages (and with them the connection). Safe to call twice. */

@@ -52,3 +52,85 @@ export async function hashBlob(blob: Blob, signal?: AbortSignal): Promise<string
   }
   return hash.digestHex();
 }
+
+/**
+ * How long a `HashAlong` waits for an upload's read before it reads the file itself: longer than an
+ * upload that is moving pauses between reads (it reads 1 MiB ahead of what it sends).
+ */
+export const HASH_ALONG_IDLE_MS = 1000;
+
+/**
+ * The SHA-256 of an own file that is sent while it is hashed, from the reads its uploads make anyway:
+ * `fed` with each slice an upload read, it hashes the part that continues what it has. While no upload
+ * reads in order (none is running, or one resumed further on) it reads the next slices itself. So a
+ * file that moves from its start is read from disk once, not once for the hash and again to send.
+ */
+export class HashAlong {
+  readonly #blob: Blob;
+  readonly #idleMs: number;
+  readonly #hash: Promise<Sha256> = Sha256.create();
+  /** Bytes hashed so far: the offset the next slice must start at or before. */
+  #hashed = 0;
+  /** When an upload's read last moved the hash on; creation counts, so running uploads go first. */
+  #lastFed = performance.now();
+  /** Ends the pause of `digest`, while it pauses. */
+  #wake: (() => void) | null = null;
+
+  constructor(blob: Blob, idleMs = HASH_ALONG_IDLE_MS) {
+    this.#blob = blob;
+    this.#idleMs = idleMs;
+  }
+
+  /** An upload read `bytes` from `offset` of the file. */
+  async fed(offset: number, bytes: Uint8Array): Promise<void> {
+    let hash: Sha256;
+    try {
+      hash = await this.#hash;
+    } catch {
+      return; // `digest` reports it.
+    }
+    if (!this.#take(hash, offset, bytes)) return;
+    this.#lastFed = performance.now();
+    this.#wake?.();
+  }
+
+  /** The digest as 64 hex digits, once every byte has been hashed. Call it once. */
+  async digest(): Promise<string> {
+    const hash = await this.#hash;
+    const size = this.#blob.size;
+    while (this.#hashed < size) {
+      const idle = performance.now() - this.#lastFed;
+      if (idle < this.#idleMs) {
+        await this.#pause(this.#idleMs - idle);
+        continue;
+      }
+      const offset = this.#hashed;
+      this.#take(
+        hash,
+        offset,
+        new Uint8Array(await this.#blob.slice(offset, offset + READ_BYTES).arrayBuffer()),
+      );
+    }
+    return hash.digestHex();
+  }
+
+  /** Waits `ms`, or less when an upload's read moves the hash on meanwhile. */
+  async #pause(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(timer);
+    this.#wake = null;
+  }
+
+  /** Hashes what of `bytes` (read from `offset`) continues the hash; false when none of it does. */
+  #take(hash: Sha256, offset: number, bytes: Uint8Array): boolean {
+    const end = offset + bytes.byteLength;
+    if (offset > this.#hashed || end <= this.#hashed) return false;
+    hash.update(bytes.subarray(this.#hashed - offset));
+    this.#hashed = end;
+    return true;
+  }
+}

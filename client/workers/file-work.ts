@@ -12,7 +12,7 @@
 import { chunkCount, chunkLength, encodeChunk } from '../../shared/file-protocol.js';
 import type { FileInfo } from '../../shared/file-protocol.js';
 import type { FileStore } from '../storage/file-store.js';
-import { Sha256, hashBlob } from './file-hash.js';
+import { HASH_ALONG_IDLE_MS, HashAlong, Sha256, hashBlob } from './file-hash.js';
 
 /** Where a download (re)starts: `have` chunks stored, and the hasher state after them (null at 0). */
 export interface DownloadStart {
@@ -46,6 +46,12 @@ export interface DownloadSink {
 export interface FileWork {
   /** The SHA-256 of `blob` as 64 hex digits. */
   hash(blob: Blob): Promise<string>;
+  /**
+   * The SHA-256 of own file `id` (`blob`) as 64 hex digits, from the slices `readFrames` reads of it
+   * anyway when they come in order, reading on its own only while none does: a file sent from its
+   * start is read once, not once to hash and again to send. Asked twice for one id, one hash runs.
+   */
+  hashAlong(blob: Blob, id: string): Promise<string>;
   /** The chunk frames `start` … `end` − 1 of file `id` (described by `info`), each in a buffer of its own. */
   readFrames(blob: Blob, id: string, info: FileInfo, start: number, end: number): Promise<Uint8Array[]>;
   /** Starts writing a download; rejects when its stored hasher state does not load. */
@@ -56,16 +62,33 @@ export interface FileWork {
 
 export class InProcessFileWork implements FileWork {
   readonly #files: FileStore | Promise<FileStore>;
+  /** Own files being hashed along their uploads' reads, by id. */
+  readonly #along = new Map<string, { along: HashAlong; digest: Promise<string> }>();
 
-  /** `files` may still be opening (in the worker); a write then waits for it, and fails if it failed. */
-  constructor(files: FileStore | Promise<FileStore>) {
+  readonly #hashAlongIdleMs: number;
+
+  /**
+   * `files` may still be opening (in the worker); a write then waits for it, and fails if it failed.
+   * `hashAlongIdleMs`: how long `hashAlong` waits for an upload's read before reading itself.
+   */
+  constructor(files: FileStore | Promise<FileStore>, { hashAlongIdleMs = HASH_ALONG_IDLE_MS } = {}) {
     this.#files = files;
+    this.#hashAlongIdleMs = hashAlongIdleMs;
     // A store that failed to open is reported by the first write that needs it, not as unhandled.
     if (files instanceof Promise) files.catch(() => undefined);
   }
 
   hash(blob: Blob): Promise<string> {
     return hashBlob(blob);
+  }
+
+  hashAlong(blob: Blob, id: string): Promise<string> {
+    const running = this.#along.get(id);
+    if (running) return running.digest;
+    const along = new HashAlong(blob, this.#hashAlongIdleMs);
+    const digest = along.digest().finally(() => this.#along.delete(id));
+    this.#along.set(id, { along, digest });
+    return digest;
   }
 
   async readFrames(
@@ -77,6 +100,7 @@ export class InProcessFileWork implements FileWork {
   ): Promise<Uint8Array[]> {
     const { chunkSize } = info;
     const buffer = await blob.slice(start * chunkSize, Math.min(end * chunkSize, info.size)).arrayBuffer();
+    void this.#along.get(id)?.along.fed(start * chunkSize, new Uint8Array(buffer));
     const frames: Uint8Array[] = [];
     for (let index = start; index < end; index++) {
       const data = new Uint8Array(buffer, (index - start) * chunkSize, chunkLength(info, index));

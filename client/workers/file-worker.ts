@@ -10,7 +10,7 @@ import { FileStore } from '../storage/file-store.js';
 import { StoreConnection } from '../storage/store-connection.js';
 import { InProcessFileWork } from './file-work.js';
 import type { DownloadEvents, DownloadSink } from './file-work.js';
-import { sentError } from './file-work-messages.js';
+import { checkChunks, sentError } from './file-work-messages.js';
 import type { FileWorkReply, FileWorkRequest } from './file-work-messages.js';
 
 /*
@@ -35,6 +35,8 @@ async function handle(request: FileWorkRequest): Promise<void> {
       return;
     case 'hash':
       return answer(request.call, () => started().hash(request.blob));
+    case 'hash-along':
+      return answer(request.call, () => started().hashAlong(request.blob, request.id));
     case 'read':
       return answer(
         request.call,
@@ -46,9 +48,17 @@ async function handle(request: FileWorkRequest): Promise<void> {
         sinks.set(request.key, await started().openDownload(request.start, eventsOf(request.key)));
         return null;
       });
-    case 'chunk':
-      sinks.get(request.key)?.chunk(request.data);
+    case 'chunks': {
+      const problem = checkChunks(request);
+      if (problem !== null) {
+        console.warn(`[parley] file worker: ${problem}`);
+        scope.postMessage({ type: 'refused', detail: problem });
+        return;
+      }
+      const sink = sinks.get(request.key);
+      for (const data of request.data) sink?.chunk(data);
       return;
+    }
     case 'finish-if-empty':
       sinks.get(request.key)?.finishIfEmpty();
       return;

@@ -203,9 +203,10 @@ export class FileSending {
     for (const upload of this.#uploads.values()) upload.close();
   }
 
+  /** Hashes own file `id` mostly from what its uploads read anyway (`FileWork.hashAlong`), then tells them. */
   async #hashInBackground(id: string, file: Blob): Promise<void> {
     try {
-      const hash = await this.#state.work.hash(file);
+      const hash = await this.#state.work.hashAlong(file, id);
       const row = this.#state.rowInMemory(id);
       if (!row || this.#state.closed) return;
       row.info = { ...row.info, hash };

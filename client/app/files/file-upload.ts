@@ -9,8 +9,14 @@ import type { FileInfo } from '../../../shared/file-protocol.js';
 import type { BulkSource } from '../../net/bulk-scheduler.js';
 import type { StoredFile } from '../../storage/stored-file.js';
 
-/** Chunks per Blob read. */
-const READ_CHUNKS = 16;
+/** Bytes per Blob read (whole chunks, at least one). */
+const READ_BYTES = 1024 * 1024;
+/**
+ * Bytes sent beyond the receiver's last ack, in whole chunks and never more than the protocol's
+ * `FILE_WINDOW_CHUNKS`: what the receiver may have to hold while its storage catches up, whatever
+ * the chunk size.
+ */
+const WINDOW_BYTES = 4 * 1024 * 1024;
 
 export interface UploadEvents {
   /** The chunk frames `start` … `end` − 1 of the file (`FileWork.readFrames`). */
@@ -30,6 +36,9 @@ export class FileUpload implements BulkSource {
   /** The next chunk index to read from the Blob. */
   #readPos: number;
   readonly #frames: Uint8Array[] = [];
+  /** Chunks per read, and how far beyond the last ack this upload sends. */
+  readonly #readChunks: number;
+  readonly #window: number;
   #reading = false;
   #closed = false;
   readonly #events: UploadEvents;
@@ -43,6 +52,8 @@ export class FileUpload implements BulkSource {
   ) {
     this.#events = events;
     this.count = chunkCount(info);
+    this.#readChunks = Math.max(1, Math.floor(READ_BYTES / info.chunkSize));
+    this.#window = Math.min(FILE_WINDOW_CHUNKS, Math.max(1, Math.floor(WINDOW_BYTES / info.chunkSize)));
     this.#acked = from;
     this.#next = from;
     this.#readPos = from;
@@ -59,14 +70,14 @@ export class FileUpload implements BulkSource {
   }
 
   next(): Uint8Array | null {
-    if (this.#closed || this.#next >= this.#acked + FILE_WINDOW_CHUNKS) return null;
+    if (this.#closed || this.#next >= this.#acked + this.#window) return null;
     const frame = this.#frames.shift();
     if (!frame) {
       this.#read();
       return null;
     }
     this.#next++;
-    if (this.#frames.length < READ_CHUNKS) this.#read();
+    if (this.#frames.length < this.#readChunks) this.#read();
     return frame;
   }
 
@@ -90,10 +101,10 @@ export class FileUpload implements BulkSource {
 
   #read(): void {
     if (this.#closed || this.#reading || this.#readPos >= this.count) return;
-    if (this.#frames.length >= READ_CHUNKS * 2) return;
+    if (this.#frames.length >= this.#readChunks * 2) return;
     this.#reading = true;
     const start = this.#readPos;
-    const end = Math.min(start + READ_CHUNKS, this.count);
+    const end = Math.min(start + this.#readChunks, this.count);
     this.#events.read(start, end).then(
       (frames) => {
         this.#reading = false;

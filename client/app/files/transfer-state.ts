@@ -13,8 +13,12 @@ import type { FetchPolicy } from './fetch-policy.js';
 import { TransferRate } from './transfer-rate.js';
 import { startFileWork } from './worker-file-work.js';
 
-/** Progress redraws per file at most this often. */
-const PROGRESS_EVERY_MS = 250;
+/**
+ * Progress redraws per file at most this often. Each redraw makes the open conversation's message
+ * views again and renders its log, on both pages, and a chat frame that arrives meanwhile waits
+ * behind that render: twice a second is smooth enough for a bar and a speed.
+ */
+const PROGRESS_EVERY_MS = 500;
 
 /** What file transfers need from the rest of the app. */
 export interface FileTransfersDeps {

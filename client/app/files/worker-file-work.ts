@@ -24,6 +24,12 @@ export function startFileWork(user: string, files: FileStore): FileWork {
   return new WorkerFileWork(new Worker(FILE_WORKER_URL, { type: 'module', name: 'parley-files' }), user);
 }
 
+/**
+ * A download's chunks go to the worker at least this often, in bytes (else once per turn of the
+ * event loop): a batch that cannot wait for the turn to end still moves in one message.
+ */
+const POST_BYTES = 1024 * 1024;
+
 interface Call {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -34,6 +40,9 @@ export class WorkerFileWork implements FileWork {
   readonly #calls = new Map<number, Call>();
   readonly #downloads = new Map<number, DownloadEvents>();
   #next = 0;
+  /** Chunks accepted but not yet posted, by download key, in order. */
+  readonly #queued = new Map<number, { data: Uint8Array<ArrayBuffer>[]; bytes: number }>();
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Why the worker is gone, once it is: every call after that fails with it. */
   #broken: Error | null = null;
 
@@ -53,6 +62,10 @@ export class WorkerFileWork implements FileWork {
     return this.#call((call) => ({ type: 'hash', call, blob })) as Promise<string>;
   }
 
+  hashAlong(blob: Blob, id: string): Promise<string> {
+    return this.#call((call) => ({ type: 'hash-along', call, blob, id })) as Promise<string>;
+  }
+
   readFrames(blob: Blob, id: string, info: FileInfo, start: number, end: number): Promise<Uint8Array[]> {
     return this.#call((call) => ({ type: 'read', call, blob, id, info, start, end })) as Promise<
       Uint8Array[]
@@ -64,9 +77,11 @@ export class WorkerFileWork implements FileWork {
     await this.#call((call) => ({ type: 'open', call, key, start }));
     this.#downloads.set(key, events);
     return {
-      chunk: (data) => this.#post({ type: 'chunk', key, data }, [data.buffer]),
+      chunk: (data) => this.#queue(key, data),
       finishIfEmpty: () => this.#post({ type: 'finish-if-empty', key }),
       close: () => {
+        // Chunks not posted yet would be dropped by the worker's close anyway.
+        this.#queued.delete(key);
         this.#downloads.delete(key);
         this.#post({ type: 'close', key });
       },
@@ -74,6 +89,8 @@ export class WorkerFileWork implements FileWork {
   }
 
   close(): void {
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
+    this.#queued.clear();
     this.#worker.terminate();
     this.#break(new Error('the file worker was closed'));
   }
@@ -85,6 +102,34 @@ export class WorkerFileWork implements FileWork {
       this.#calls.set(call, { resolve, reject });
       this.#post(request(call));
     });
+  }
+
+  /**
+   * Holds `data` for download `key` until the chunks that arrive in this turn of the event loop
+   * (each data channel message is a task of its own) can go in one message, or a batch is full.
+   */
+  #queue(key: number, data: Uint8Array<ArrayBuffer>): void {
+    let queued = this.#queued.get(key);
+    if (!queued) this.#queued.set(key, (queued = { data: [], bytes: 0 }));
+    queued.data.push(data);
+    queued.bytes += data.byteLength;
+    if (queued.bytes >= POST_BYTES) return this.#postChunks(key);
+    if (this.#flushTimer === null) this.#flushTimer = setTimeout(() => this.#flush(), 0);
+  }
+
+  #flush(): void {
+    this.#flushTimer = null;
+    for (const key of [...this.#queued.keys()]) this.#postChunks(key);
+  }
+
+  #postChunks(key: number): void {
+    const queued = this.#queued.get(key);
+    this.#queued.delete(key);
+    if (!queued) return;
+    this.#post(
+      { type: 'chunks', key, data: queued.data },
+      queued.data.map((data) => data.buffer),
+    );
   }
 
   #post(request: FileWorkRequest, transfer: Transferable[] = []): void {
@@ -116,6 +161,10 @@ export class WorkerFileWork implements FileWork {
         events?.failed(receivedError(reply.error));
         return;
       }
+      case 'refused':
+        // This page's own request, refused: a bug here, not a peer's doing.
+        console.warn(`[parley] the file worker refused a request: ${reply.detail}`);
+        return;
       default: {
         const unreachable: never = reply;
         return unreachable;

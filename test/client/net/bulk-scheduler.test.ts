@@ -227,11 +227,15 @@ function handLink(): BulkLink & { sent: Uint8Array[]; bufferedAmount: number } {
 }
 
 const microtask = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+/** The next task: a pass that used up its slice goes on in one queued before it. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** A clock that never moves, so no pass of these exact checks is ever cut by its time slice. */
+const frozen = () => 0;
 
 describe('BulkScheduler pacing', () => {
   it('sends while the queue is below high water and resumes when drained', async () => {
     const link = handLink();
-    const scheduler = new BulkScheduler(link, { highWater: 100 });
+    const scheduler = new BulkScheduler(link, { highWater: 100, now: frozen });
     scheduler.add(countingSource('A', Infinity, 30));
     await microtask();
     expect(link.sent.length).to.equal(4); // 0, 30, 60, 90 < 100
@@ -246,7 +250,7 @@ describe('BulkScheduler pacing', () => {
 
   it('asks an idle source again only when woken, once per burst of wakes', async () => {
     const link = handLink();
-    const scheduler = new BulkScheduler(link, { highWater: 100 });
+    const scheduler = new BulkScheduler(link, { highWater: 100, now: frozen });
     let ready = 0;
     let asked = 0;
     const source: BulkSource = {
@@ -271,7 +275,7 @@ describe('BulkScheduler pacing', () => {
 
   it('keeps sending from a busy source while another is idle, and returns to the idle one when it wakes', async () => {
     const link = handLink();
-    const scheduler = new BulkScheduler(link, { highWater: 50 });
+    const scheduler = new BulkScheduler(link, { highWater: 50, now: frozen });
     let idleReady = false;
     const idle: BulkSource = { next: () => (idleReady ? frame(0x49, 0, 10) : null) };
     scheduler.add(idle);
@@ -291,9 +295,29 @@ describe('BulkScheduler pacing', () => {
     ]);
   });
 
+  it('sends for at most its time slice in one task, and goes on in the next', async () => {
+    let clock = 0;
+    const link = handLink();
+    const send = link.sendBinary.bind(link);
+    // Each send takes 3 ms, as a send does while the browser's WebRTC thread is busy.
+    link.sendBinary = (data) => {
+      clock += 3;
+      return send(data);
+    };
+    const scheduler = new BulkScheduler(link, { highWater: 1000, sliceMs: 8, now: () => clock });
+    scheduler.add(countingSource('A', Infinity, 10));
+    await microtask();
+    expect(link.sent.length).to.equal(3); // at 0, 3 and 6 ms; at 9 the slice is used up
+    await nextTask();
+    expect(link.sent.length).to.equal(6);
+    scheduler.close();
+    await nextTask();
+    expect(link.sent.length).to.equal(6);
+  });
+
   it('survives a source that removes itself while being asked', async () => {
     const link = handLink();
-    const scheduler = new BulkScheduler(link, { highWater: 1000 });
+    const scheduler = new BulkScheduler(link, { highWater: 1000, now: frozen });
     let left = 3;
     const quitter: BulkSource = {
       next() {
@@ -310,10 +334,15 @@ describe('BulkScheduler pacing', () => {
 
   it('stops at a link that refuses to send', async () => {
     const source = countingSource('A', Infinity, 10);
-    const scheduler = new BulkScheduler({ bufferedAmount: 0, sendBinary: () => false });
+    const scheduler = new BulkScheduler({ bufferedAmount: 0, sendBinary: () => false }, { now: frozen });
     scheduler.add(source);
     await microtask();
     expect(source.handedOut).to.equal(1);
+  });
+
+  it('refuses a time slice that is not a positive number of ms', () => {
+    for (const sliceMs of [0, -1, Number.NaN])
+      expect(() => new BulkScheduler(handLink(), { sliceMs })).to.throw(TypeError);
   });
 
   it('refuses a high water mark that is not a positive byte count', () => {

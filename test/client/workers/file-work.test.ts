@@ -1,9 +1,15 @@
 import { expect } from '@open-wc/testing';
-import { WorkerFileWork, startFileWork } from '../../../client/app/files/worker-file-work.js';
+import {
+  FILE_WORKER_URL,
+  WorkerFileWork,
+  startFileWork,
+} from '../../../client/app/files/worker-file-work.js';
 import { deleteAccountStore, openAccountStore } from '../../../client/storage/account-store.js';
 import type { AccountStore } from '../../../client/storage/account-store.js';
 import { InProcessFileWork } from '../../../client/workers/file-work.js';
 import type { DownloadEvents, FileWork } from '../../../client/workers/file-work.js';
+import { checkChunks } from '../../../client/workers/file-work-messages.js';
+import type { FileWorkReply, FileWorkRequest } from '../../../client/workers/file-work-messages.js';
 import { FILE_CHUNK_BYTES, chunkCount, decodeChunk, encodeChunk } from '../../../shared/file-protocol.js';
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import { fileId, incoming, user } from '../storage/file-rows.js';
@@ -68,6 +74,16 @@ for (const [kind, make] of kinds) {
       const frames = await work.readFrames(new Blob([bytes]), fileId(1), info, 1, 3);
       expect(frames.map((frame) => decodeChunk(frame).index)).to.deep.equal([1, 2]);
       expect([...decodeChunk(frames[1]!).data]).to.deep.equal([...bytes.subarray(2 * FILE_CHUNK_BYTES)]);
+    });
+
+    it('hashes an own file along reads that skip its start, reading the rest itself', async () => {
+      const bytes = randomBytes(3 * FILE_CHUNK_BYTES + 99);
+      const info: FileInfo = { name: 'a.bin', size: bytes.length, type: '', chunkSize: FILE_CHUNK_BYTES };
+      const blob = new Blob([bytes]);
+      const digest = work.hashAlong(blob, fileId(6));
+      // As an upload resumed half way: nothing reads the start, so the hash reads it on its own.
+      await work.readFrames(blob, fileId(6), info, 2, 4);
+      expect(await digest).to.equal(await webCryptoHex(bytes));
     });
 
     it('stores every chunk with its hash state, resumes from it, and reports the SHA-256 of the whole', async () => {
@@ -142,11 +158,60 @@ describe('the file worker', () => {
       const sink = await work.openDownload({ ...row, have: 0, hashState: null }, download.events);
       const chunk = receivedChunk(row.id, randomBytes(FILE_CHUNK_BYTES), 0);
       sink.chunk(chunk);
+      await download.ended;
       // Transferred: the page's view of the frame is detached, so the bytes were moved, not cloned.
       expect(chunk.buffer.byteLength).to.equal(0);
-      await download.ended;
     } finally {
       work.close();
+    }
+  });
+
+  it('posts the chunks accepted in one task to the worker as one message', async () => {
+    const worker = new Worker(FILE_WORKER_URL, { type: 'module', name: 'parley-files' });
+    const posted: string[] = [];
+    const post = worker.postMessage.bind(worker) as (message: unknown, transfer: Transferable[]) => void;
+    worker.postMessage = (
+      message: FileWorkRequest,
+      transfer?: Transferable[] | StructuredSerializeOptions,
+    ) => {
+      posted.push(message.type === 'chunks' ? `chunks ×${message.data.length}` : message.type);
+      post(message, Array.isArray(transfer) ? transfer : []);
+    };
+    const work = new WorkerFileWork(worker, user);
+    try {
+      const bytes = randomBytes(3 * FILE_CHUNK_BYTES);
+      const row = incoming(5, bytes.length);
+      await store.files.put(row);
+      const download = recorded();
+      const sink = await work.openDownload({ ...row, have: 0, hashState: null }, download.events);
+      for (let index = 0; index < 3; index++) sink.chunk(receivedChunk(row.id, bytes, index));
+      expect(await download.ended).to.equal(await webCryptoHex(bytes));
+      expect(posted.filter((type) => type.startsWith('chunks'))).to.deep.equal(['chunks ×3']);
+    } finally {
+      work.close();
+    }
+  });
+
+  it('refuses a chunks message that does not carry a download key and bytes, and goes on working', async () => {
+    const worker = new Worker(FILE_WORKER_URL, { type: 'module' });
+    try {
+      const replies: FileWorkReply[] = [];
+      const hashed = new Promise<void>((resolve) =>
+        worker.addEventListener('message', (event: MessageEvent<FileWorkReply>) => {
+          replies.push(event.data);
+          if (event.data.type === 'done') resolve();
+        }),
+      );
+      worker.postMessage({ type: 'open-store', user });
+      worker.postMessage({ type: 'chunks', key: 1, data: ['not bytes'] });
+      worker.postMessage({ type: 'chunks', key: 'one', data: [] });
+      worker.postMessage({ type: 'chunks', key: 1, data: new Uint8Array(4) });
+      // Handled after the three above: once it is answered, any refusal has been posted.
+      worker.postMessage({ type: 'hash', call: 1, blob: new Blob(['x']) });
+      await hashed;
+      expect(replies.map((reply) => reply.type)).to.deep.equal(['refused', 'refused', 'refused', 'done']);
+    } finally {
+      worker.terminate();
     }
   });
 
@@ -162,6 +227,57 @@ describe('the file worker', () => {
       work.close();
     }
   });
+});
+
+describe('hashing an own file along its upload', () => {
+  /** A Blob that counts the slices read of it (in the page, where no clone loses the count). */
+  class CountedBlob extends Blob {
+    slices = 0;
+    override slice(...args: Parameters<Blob['slice']>): Blob {
+      this.slices++;
+      return super.slice(...args);
+    }
+  }
+
+  it('reads the file once: the hash takes the slices the upload reads', async () => {
+    // It never has to read on its own here, however slow the machine: the reads cover the file.
+    const work = new InProcessFileWork(Promise.reject(new Error('no store needed')), {
+      hashAlongIdleMs: 60_000,
+    });
+    const bytes = randomBytes(40 * FILE_CHUNK_BYTES + 5);
+    const info: FileInfo = { name: 'a.bin', size: bytes.length, type: '', chunkSize: FILE_CHUNK_BYTES };
+    const blob = new CountedBlob([bytes]);
+    const digest = work.hashAlong(blob, fileId(7));
+    const count = chunkCount(info);
+    let reads = 0;
+    for (let start = 0; start < count; start += 16, reads++)
+      await work.readFrames(blob, fileId(7), info, start, Math.min(start + 16, count));
+    expect(await digest).to.equal(await webCryptoHex(bytes));
+    expect(blob.slices).to.equal(reads);
+  });
+});
+
+describe('checkChunks', () => {
+  const bytes = new Uint8Array(8);
+  const cases: [string, { key?: unknown; data?: unknown }, RegExp | null][] = [
+    ['a key and a list of bytes', { key: 3, data: [bytes, new Uint8Array(2)] }, null],
+    ['an empty list', { key: 3, data: [] }, null],
+    ['no key', { data: [bytes] }, /key/],
+    ['a key of 0', { key: 0, data: [bytes] }, /key/],
+    ['a fractional key', { key: 1.5, data: [bytes] }, /key/],
+    ['a key as text', { key: '3', data: [bytes] }, /key/],
+    ['bytes that are not in a list', { key: 3, data: bytes }, /list/],
+    ['an item that is text', { key: 3, data: [bytes, 'abc'] }, /bytes/],
+    ['an item that is an ArrayBuffer', { key: 3, data: [new ArrayBuffer(4)] }, /bytes/],
+    ['an item that is a DataView', { key: 3, data: [new DataView(new ArrayBuffer(4))] }, /bytes/],
+  ];
+  for (const [what, request, problem] of cases) {
+    it(`${problem === null ? 'takes' : 'refuses'} ${what}`, () => {
+      const found = checkChunks(request);
+      if (problem === null) expect(found).to.equal(null);
+      else expect(found).to.match(problem);
+    });
+  }
 });
 
 /** Resolves once `ready()` holds, checking at each animation frame; the test's timeout bounds it. */

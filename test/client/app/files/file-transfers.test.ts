@@ -39,7 +39,7 @@ const fileIdOf = (m: Messenger, index = 0): string =>
 const MiB = 1024 * 1024;
 /**
  * The resume tests break a transfer as soon as the receiver has stored its first batch (seen in its
- * store, not in the view, whose progress is redrawn only every 250 ms: by then a small file is
+ * store, not in the view, whose progress is redrawn only every 500 ms: by then a small file is
  * whole, which is why these tests used to move 8 MiB and wait for 1 MiB). A few MiB are then plenty
  * to be cut mid-way; more only multiplies the packets a loaded machine may drop, each drop stalling
  * the data channel for a retransmission timeout — what made them time out beside other test files.
