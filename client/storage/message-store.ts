@@ -171,8 +171,12 @@ export class MessageStore {
     const row = toIncomingRow(message, receivedAt);
     return this.#connection.run(['messages', 'conversations', 'search-index'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
-      if ((await messages.getKey(row.id)) !== undefined) return 'duplicate';
-      if (await positionTaken(messages.index('by-author-seq'), row)) return 'duplicate';
+      // Both asked at once: each answer is a round trip to the browser's storage process.
+      const [known, taken] = await Promise.all([
+        messages.getKey(row.id),
+        positionTaken(messages.index('by-author-seq'), row),
+      ]);
+      if (known !== undefined || taken) return 'duplicate';
       // The author's clock is not trusted: a message dated in the future must not pin its
       // conversation to the top of the list, so its activity is capped at its arrival.
       const activity = Math.min(row.sentAt, receivedAt);
