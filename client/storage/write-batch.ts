@@ -5,7 +5,8 @@
  * back in its own task, 16 renders of the sender's view. Here the requests made in one task are
  * written together on the next microtask, and those made while that write runs wait for it and go
  * together in the next one: a burst costs a transaction or two, and its callers hear back in the
- * same task (the view renders once).
+ * same task (the view renders once). A burst whose requests come over a few milliseconds (each
+ * member acks once it has stored the message) can be given that long to gather (`gatherMs`).
  */
 interface Queued<Request, Result> {
   request: Request;
@@ -18,12 +19,17 @@ export class WriteBatch<Request, Result> {
   #queued: Queued<Request, Result>[] = [];
   #running = false;
 
+  readonly #gatherMs: number;
+
   /**
    * `write` stores every request in one transaction and answers each in order. If it rejects, the
    * requests of that batch are written again one at a time, so a bad one fails only its own caller.
+   * `gatherMs`: how long the first request of a burst waits for others to join it (0: until the
+   * end of its task only).
    */
-  constructor(write: (requests: readonly Request[]) => Promise<Result[]>) {
+  constructor(write: (requests: readonly Request[]) => Promise<Result[]>, gatherMs = 0) {
     this.#write = write;
+    this.#gatherMs = gatherMs;
   }
 
   /** Writes `request` with the others of its burst; settles with its own answer once committed. */
@@ -32,8 +38,9 @@ export class WriteBatch<Request, Result> {
       this.#queued.push({ request, resolve, reject });
       if (this.#running) return;
       this.#running = true;
-      // A microtask, not a task: requests made in the same task join without delaying the first.
-      queueMicrotask(() => void this.#drain());
+      // Without a wait, a microtask: requests made in the same task join without delaying the first.
+      if (this.#gatherMs > 0) setTimeout(() => void this.#drain(), this.#gatherMs);
+      else queueMicrotask(() => void this.#drain());
     });
   }
 

@@ -58,3 +58,16 @@ describe('WriteBatch', () => {
     expect(recorder.batches).to.deep.equal([[1, 2, 3], [1], [2], [3]]);
   });
 });
+
+describe('WriteBatch with a gathering time', () => {
+  it('waits that long for requests of other tasks to join the first', async () => {
+    const recorder = recordingWrite();
+    const batch = new WriteBatch(recorder.write, 30);
+    const first = batch.run(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = batch.run(2);
+    expect(recorder.batches, 'nothing written before the time is up').to.deep.equal([]);
+    expect(await Promise.all([first, second])).to.deep.equal([2, 4]);
+    expect(recorder.batches).to.deep.equal([[1, 2]]);
+  });
+});
