@@ -31,7 +31,8 @@
  * {"members","fanout_p50_ms","fanout_p99_ms","catchup_1000_ms"}, the catch-up being the first round's.
  * BENCH_GROUP_MEMBERS (16) and BENCH_GROUP_PRESENT (3) change the group's size and who stays for (b).
  * Flags: `--quick` is a smoke run — 4 members (unless BENCH_GROUP_MEMBERS says otherwise), 20
- * measured messages per fan-out and bursts of 100 (the JSON key keeps its name).
+ * measured messages per fan-out and bursts of 100 (the JSON key keeps its name). `--fanout-only`
+ * stops after (a): the JSON then has no catch-up keys.
  *
  * The set-up, each phase and the report are in lib/: group-bench.ts, group-fanout.ts,
  * group-catchup.ts and groups-report.ts; the probes in group-probe.ts and page-probes.ts.
@@ -47,6 +48,7 @@ import { progress, runBench } from './lib/run-bench.js';
 import type { Bench } from './lib/run-bench.js';
 
 const QUICK = process.argv.includes('--quick');
+const FANOUT_ONLY = process.argv.includes('--fanout-only');
 const MEMBERS = wholeNumber('BENCH_GROUP_MEMBERS', QUICK ? 4 : 16, 2);
 /** Members other than the returning one who stay online during (b). */
 const PRESENT = Math.min(MEMBERS - 1, wholeNumber('BENCH_GROUP_PRESENT', 3));
@@ -86,6 +88,7 @@ async function measure(bench: Bench): Promise<GroupResults> {
   progress(`fan-out of ${MEASURED_MESSAGES} messages to ${MEMBERS} members who have the group open`);
   const shown = await fanOut(group, MEASURED_MESSAGES, 'shown');
   progress(`p50 ${summarize(shown.all).p50.toFixed(1)} ms`);
+  if (FANOUT_ONLY) return { members: MEMBERS, shown, stored, idle, catchups: [] };
 
   // Catch-up as it mostly happens, with others of the group online; then from the author alone.
   // Those who take part leave the group for the Lobby, so that the group's messages count unread.

@@ -99,8 +99,13 @@ export function reportGroups({ members, shown, stored, idle, catchups }: GroupRe
       members,
       fanout_p50_ms: roundMs(headline.p50),
       fanout_p99_ms: roundMs(headline.p99),
-      catchup_1000_ms: Math.round(catchups[0]!.doneMs),
-      burst_delivered_ms: Math.round(Math.max(...catchups.map((catchup) => catchup.senderDeliveredMs))),
+      // None with `--fanout-only`.
+      ...(catchups.length === 0
+        ? {}
+        : {
+            catchup_1000_ms: Math.round(catchups[0]!.doneMs),
+            burst_delivered_ms: Math.round(Math.max(...catchups.map((catchup) => catchup.senderDeliveredMs))),
+          }),
     })}\n`,
   );
 }

@@ -69,6 +69,11 @@ export class PeerMesh {
   readonly #iceTransportPolicy: RTCIceTransportPolicy | undefined;
   readonly #policy: AnswerPolicy | undefined;
   readonly #unwatchNetwork: () => void;
+  /**
+   * The frame last encoded, and its text, until the end of the task: a group message goes to every
+   * member in one loop, the same frame object each time, and is stringified once instead of 16 times.
+   */
+  #encoded: { frame: AppFrame; text: string } | null = null;
   #closed = false;
 
   constructor(options: PeerMeshOptions, handlers: PeerMeshHandlers) {
@@ -122,11 +127,22 @@ export class PeerMesh {
     if (wasOpen) this.#handlers.onClose(peer);
   }
 
-  /** Sends a frame if the connection is open; false otherwise (nothing was sent). */
+  /**
+   * Sends a frame if the connection is open; false otherwise (nothing was sent). The same frame
+   * object sent to several peers in one task is encoded once: it must not change in between.
+   */
   send(peer: string, frame: AppFrame): boolean {
     const entry = this.#entries.get(peer);
     if (!entry?.open || !entry.link) return false;
-    return entry.link.send(JSON.stringify(frame));
+    return entry.link.send(this.#encode(frame));
+  }
+
+  #encode(frame: AppFrame): string {
+    if (this.#encoded?.frame === frame) return this.#encoded.text;
+    if (this.#encoded === null) queueMicrotask(() => (this.#encoded = null));
+    const text = JSON.stringify(frame);
+    this.#encoded = { frame, text };
+    return text;
   }
 
   /**

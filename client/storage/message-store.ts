@@ -18,6 +18,7 @@ import { ConversationPages } from './conversation-pages.js';
 import type { ConversationCursor, PageOptions } from './conversation-pages.js';
 import type { SearchIndex } from './search-index.js';
 import type { StoreConnection } from './store-connection.js';
+import { OwnMarks } from './own-marks.js';
 
 // The view's pages moved to conversation-pages.ts; these names are still reached from here.
 export { DEFAULT_PAGE_SIZE } from './conversation-pages.js';
@@ -49,6 +50,7 @@ export class MessageStore {
   readonly #conversations: ConversationStore;
   readonly #search: SearchIndex;
   readonly #pages: ConversationPages;
+  readonly #marks: OwnMarks;
 
   /** Use `AccountStore.messages`. */
   constructor(
@@ -62,6 +64,7 @@ export class MessageStore {
     this.#conversations = conversations;
     this.#search = search;
     this.#pages = new ConversationPages(connection);
+    this.#marks = new OwnMarks(user, connection);
   }
 
   /**
@@ -168,8 +171,12 @@ export class MessageStore {
     const row = toIncomingRow(message, receivedAt);
     return this.#connection.run(['messages', 'conversations', 'search-index'], 'readwrite', async (tx) => {
       const messages = tx.objectStore('messages');
-      if ((await messages.getKey(row.id)) !== undefined) return 'duplicate';
-      if (await positionTaken(messages.index('by-author-seq'), row)) return 'duplicate';
+      // Both asked at once: each answer is a round trip to the browser's storage process.
+      const [known, taken] = await Promise.all([
+        messages.getKey(row.id),
+        positionTaken(messages.index('by-author-seq'), row),
+      ]);
+      if (known !== undefined || taken) return 'duplicate';
       // The author's clock is not trusted: a message dated in the future must not pin its
       // conversation to the top of the list, so its activity is capped at its arrival.
       const activity = Math.min(row.sentAt, receivedAt);
@@ -253,53 +260,22 @@ export class MessageStore {
   }
 
   /**
-   * `markDelivered` for every id of one ack, in one transaction (a catch-up acks hundreds at once).
-   * Returns the messages it applied to, in the order of `ids`; ignored ids are left out.
+   * `markDelivered` for every id of one ack, in one transaction (a catch-up acks hundreds at once)
+   * shared with the acks other peers sent in the same burst (`WriteBatch`). Returns the messages
+   * it applied to, in the order of `ids`, as they stand after the burst; ignored ids are left out.
    */
-  async markDeliveredMany(ids: readonly string[], by: string): Promise<StoredMessage[]> {
-    return this.#connection.run(['messages', 'outbox'], 'readwrite', async (tx) => {
-      const messages = tx.objectStore('messages');
-      const outbox = tx.objectStore('outbox');
-      const found = await Promise.all(ids.map(async (id) => this.#parse(id, await messages.get(id))));
-      const done: StoredMessage[] = [];
-      const writes: Promise<unknown>[] = [];
-      for (const message of found) {
-        if (message === undefined || message.author !== this.user || !message.recipients.includes(by)) {
-          continue;
-        }
-        writes.push(outbox.delete([by, message.id]));
-        if (message.deliveredTo.includes(by)) {
-          done.push(message);
-          continue;
-        }
-        const updated = { ...message, deliveredTo: [...message.deliveredTo, by] };
-        writes.push(messages.put(updated));
-        done.push(updated);
-      }
-      await Promise.all(writes);
-      return done;
-    });
+  markDeliveredMany(ids: readonly string[], by: string): Promise<StoredMessage[]> {
+    return this.#marks.delivered(ids, by);
   }
 
   /**
    * `by` had these own messages of `conversation` on screen: adds `by` to each one's `readBy` (once).
    * Ids that are unknown, not this user's own, of another conversation, or not sent to `by` are
-   * ignored: a peer cannot mark what it was never sent. Returns the messages that changed.
+   * ignored: a peer cannot mark what it was never sent. Returns the messages that changed, as they
+   * stand after the burst of receipts written with it (`WriteBatch`).
    */
-  async markReadBy(conversation: string, ids: readonly string[], by: string): Promise<StoredMessage[]> {
-    return this.#connection.run(['messages'], 'readwrite', async (tx) => {
-      const messages = tx.objectStore('messages');
-      const found = await Promise.all(ids.map(async (id) => this.#parse(id, await messages.get(id))));
-      const updated: StoredMessage[] = [];
-      for (const message of found) {
-        if (message === undefined || message.author !== this.user) continue;
-        if (message.conversation !== conversation || !message.recipients.includes(by)) continue;
-        if (message.readBy?.includes(by)) continue;
-        updated.push({ ...message, readBy: [...(message.readBy ?? []), by] });
-      }
-      await Promise.all(updated.map((message) => messages.put(message)));
-      return updated;
-    });
+  markReadBy(conversation: string, ids: readonly string[], by: string): Promise<StoredMessage[]> {
+    return this.#marks.read(conversation, ids, by);
   }
 
   /** Own messages still lacking `peer`'s ack, oldest first (by sentAt, then id): what to send when it connects. */

@@ -41,6 +41,10 @@ export class LogScroller implements ReactiveController {
   #resizes: ResizeObserver | null = null;
   /** Whether the last row is the newest there is: only then does the view follow the bottom. */
   #endIsNewest = true;
+  /** The spacers' heights as last rendered. */
+  #spaces = { top: 0, bottom: 0 };
+  /** Rows were given or measured anew, or the view was asked to move, since it was last placed. */
+  #moved = true;
   /** The key of the first and last row when the owner was last told of that end. */
   readonly #told: Record<Edge, string | null> = { start: null, end: null };
 
@@ -62,7 +66,8 @@ export class LogScroller implements ReactiveController {
 
   /** The rows in order, with a guess of each one's height; call before the render that shows them. */
   setRows(keys: readonly string[], estimate: (index: number) => number): void {
-    this.#layout.setRows(keys, estimate);
+    if (!this.#layout.setRows(keys, estimate)) return;
+    this.#moved = true;
     this.#host.requestUpdate();
   }
 
@@ -72,12 +77,14 @@ export class LogScroller implements ReactiveController {
    */
   set endIsNewest(newest: boolean) {
     this.#endIsNewest = newest;
+    this.#moved = true;
     if (!newest) this.#stickToBottom = false;
   }
 
   /** Centres row `key` (now, or once it is held) and stops following the bottom. */
   focus(key: string): void {
     this.#focus = key;
+    this.#moved = true;
     this.#stickToBottom = false;
     this.#host.requestUpdate();
   }
@@ -111,6 +118,19 @@ export class LogScroller implements ReactiveController {
     this.#viewportHeight = null;
   }
 
+  /** Whether the rows now measured would render other rows, or other spacers, than those rendered. */
+  #wouldRenderOtherwise(): boolean {
+    const { start, end } = this.#range;
+    const top = this.#targetTop() ?? this.#host.scrollTop - this.#origin;
+    const next = this.#layout.range(top - BUFFER_PX, top + this.#viewport() + BUFFER_PX);
+    return (
+      next.start !== start ||
+      next.end !== end ||
+      this.topSpace !== this.#spaces.top ||
+      this.bottomSpace !== this.#spaces.bottom
+    );
+  }
+
   /** Before each render: where the view will be, hence which rows to render. */
   hostUpdate(): void {
     const focus = this.#focus;
@@ -121,19 +141,50 @@ export class LogScroller implements ReactiveController {
       this.#anchor = { key: focus, delta: (height - this.#viewport()) / 2 };
     }
     const top = this.#targetTop() ?? this.#host.scrollTop - this.#origin;
+    const before = { ...this.#range, ...this.#spaces };
     this.#range = this.#layout.range(top - BUFFER_PX, top + this.#viewport() + BUFFER_PX);
+    this.#spaces = { top: this.topSpace, bottom: this.bottomSpace };
+    // Other rows, or spacers of other heights: what is rendered moves, and the view is placed again.
+    const { start, end } = this.#range;
+    if (start !== before.start || end !== before.end) this.#moved = true;
+    if (this.#spaces.top !== before.top || this.#spaces.bottom !== before.bottom) this.#moved = true;
   }
 
-  /** After each render: measure what rendered, put the view where it belongs, look at the ends. */
+  /**
+   * After each render: measure the rows it added, put the view where it belongs, look at the ends.
+   * New rows are measured once the elements inside them have rendered too (a message's reactions
+   * and actions are elements of their own, which render after the log): measured before, a row
+   * came out short, and the log rendered twice more to correct it. A render that added no row and
+   * moved none (a message's state changed: the sender's view, as acks come in) reads no layout at
+   * all: rows already there report their own changes of height (`#onResize`).
+   */
   hostUpdated(): void {
-    const rows = this.#observeRows();
-    // Measured now, before paint: rows just rendered move what follows them at once, not a frame late.
+    const added = this.#observeRows();
+    if (added.length > 0) void this.#measure(added);
+    else if (this.#moved) this.#settle();
+    else this.#checkEdges();
+  }
+
+  /** Measures `rows` once what is inside them has rendered (still before paint), then places the view. */
+  async #measure(rows: readonly HTMLElement[]): Promise<void> {
+    const inner = rows.flatMap((row) => [...row.querySelectorAll('*')]);
+    await Promise.allSettled(inner.map((element) => (element as Partial<ReactiveElement>).updateComplete));
     let moved = false;
     for (const row of rows) {
       const key = row.dataset['row'];
-      if (key !== undefined && this.#layout.measure(key, row.getBoundingClientRect().height)) moved = true;
+      if (key === undefined || !row.isConnected) continue;
+      if (this.#layout.measure(key, row.getBoundingClientRect().height)) moved = true;
     }
-    if (moved) this.#host.requestUpdate();
+    if (moved) {
+      this.#moved = true;
+      if (this.#wouldRenderOtherwise()) this.#host.requestUpdate();
+    }
+    this.#settle();
+  }
+
+  /** Puts the view where it belongs after rows moved, and looks at the ends. */
+  #settle(): void {
+    this.#moved = false;
     const spacer = this.#host.renderRoot.querySelector('[data-spacer]');
     if (spacer) {
       const box = this.#host.getBoundingClientRect();
@@ -180,6 +231,7 @@ export class LogScroller implements ReactiveController {
 
   readonly #forgetViewport = (): void => {
     this.#viewportHeight = null;
+    this.#moved = true;
   };
 
   /** Notes the row at the top of the view, so a change above it does not move it. */
@@ -218,24 +270,27 @@ export class LogScroller implements ReactiveController {
       const height = entry.borderBoxSize[0]?.blockSize ?? row.offsetHeight;
       if (this.#layout.measure(key, height)) moved = true;
     }
+    if (moved) this.#moved = true;
     // In the next frame: rendering now would observe new rows within this observer's own loop.
     if (moved) requestAnimationFrame(() => this.#host.requestUpdate());
   }
 
-  /** Observes the rows rendered now (and no others); returns them. */
-  #observeRows(): Set<HTMLElement> {
+  /** Observes the rows rendered now (and no others); returns those not observed before. */
+  #observeRows(): HTMLElement[] {
     const rows = new Set(this.#host.renderRoot.querySelectorAll<HTMLElement>('[data-row]'));
     for (const row of this.#observed) {
       if (rows.has(row)) continue;
       this.#resizes?.unobserve(row);
       this.#observed.delete(row);
     }
+    const added: HTMLElement[] = [];
     for (const row of rows) {
       if (this.#observed.has(row)) continue;
       this.#resizes?.observe(row);
       this.#observed.add(row);
+      added.push(row);
     }
-    return rows;
+    return added;
   }
 
   /** Tells the owner once per first (last) row when the rendered rows come near the start (end). */

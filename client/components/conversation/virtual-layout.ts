@@ -13,13 +13,20 @@ export class VirtualLayout {
   /** `#offsets[i]`: the top of row i; `#offsets[count]`: the total height. Null: to be summed. */
   #offsets: Float64Array | null = null;
 
-  /** The rows in order, by key, and the height each is guessed to have until it is measured. */
-  setRows(keys: readonly string[], estimate: (index: number) => number): void {
+  /**
+   * The rows in order, by key, and the height each is guessed to have until it is measured. False
+   * when they are the rows held already, with the same guesses (a message's state changed): nothing
+   * moves then.
+   */
+  setRows(keys: readonly string[], estimate: (index: number) => number): boolean {
+    const estimates = keys.map((_, i) => estimate(i));
+    if (sameList(keys, this.#keys) && sameList(estimates, this.#estimates)) return false;
     this.#keys = keys;
     this.#index = new Map(keys.map((key, i) => [key, i]));
     for (const key of this.#measured.keys()) if (!this.#index.has(key)) this.#measured.delete(key);
-    this.#estimates = keys.map((_, i) => estimate(i));
+    this.#estimates = estimates;
     this.#offsets = null;
+    return true;
   }
 
   /** Records row `key`'s height as it rendered; true when that moves the rows after it. */
@@ -88,4 +95,8 @@ export class VirtualLayout {
     this.#offsets = offsets;
     return offsets;
   }
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }

@@ -24,9 +24,13 @@ import './notification-prompt.js';
 import { parleyAppStyles } from './parley-app.styles.js';
 import './sign-in-form.js';
 import { StoreController } from './store-controller.js';
+import { TabTitle } from './tab-title.js';
 import { ThemeController } from './theme-controller.js';
 import { ViewportHeightController } from './viewport-height.js';
 import './update-notice.js';
+
+/** How often the tab title may change at most. */
+const TITLE_INTERVAL_MS = 1000;
 
 /**
  * The whole app: the sign-in screen, or the people and group lists beside the open conversation
@@ -56,6 +60,8 @@ export class ParleyApp extends LitElement {
   #visibilityToldTo: Messenger | null = null;
   #stopCommands: (() => void) | null = null;
 
+  /** The unread total in the tab title, written at most once a second (tab-title.ts). */
+  readonly #title = new TabTitle(document, TITLE_INTERVAL_MS);
   readonly #controller = new StoreController(this);
   readonly #updatesController = new StoreController(this);
   readonly #theme = new ThemeController(this);
@@ -116,6 +122,7 @@ export class ParleyApp extends LitElement {
     this.#stopCommands?.();
     this.#stopCommands = null;
     document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#title.stop();
     window.removeEventListener('dragover', this.#refuseFileDrop);
     window.removeEventListener('drop', this.#refuseFileDrop);
   }
@@ -143,9 +150,7 @@ export class ParleyApp extends LitElement {
       void messenger.setVisible(document.visibilityState === 'visible');
     }
     const unread = this.store?.messenger?.lists.totalUnread ?? 0;
-    const title = unread > 0 ? `(${unread}) Parley` : 'Parley';
-    // Set only on a change: every write is a title change the browser (and screen readers) act on.
-    if (document.title !== title) document.title = title;
+    this.#title.set(unread > 0 ? `(${unread}) Parley` : 'Parley');
   }
 
   override render() {

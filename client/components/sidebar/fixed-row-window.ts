@@ -4,8 +4,11 @@
  * spacer as tall as all of them. With one height, where a row sits is a multiplication — none of
  * the estimating and measuring `conversation/virtual-layout.ts` needs for the message log.
  *
- * The height is measured from a rendered row after each update (it grows at phone width, where rows
- * are a touch target tall), so the styles stay the one place it is set.
+ * The height is measured from a rendered row (it grows at phone width, where rows are a touch
+ * target tall), so the styles stay the one place it is set: once, and again whenever the scroller
+ * is resized. The view's height and scroll position are kept from the resize and scroll events too,
+ * not read at each render: a read there, with the rest of the page just changed, forced a layout of
+ * the whole page on every update (an unread count going up, in every member's page of a group).
  */
 import type { ReactiveController, ReactiveElement } from 'lit';
 
@@ -53,6 +56,11 @@ export class FixedRowWindow implements ReactiveController {
   #count = 0;
   #rendered: RowRange = { start: 0, end: 0 };
   #scroller: HTMLElement | null = null;
+  /** The scroller's height and scroll position as last read; null: to be read (once laid out). */
+  #viewport: number | null = null;
+  #top = 0;
+  /** Whether `#rowHeight` was measured since the scroller last changed size. */
+  #measured = false;
   /** The scroller's size changes when the window does, and when a hidden pane is shown again. */
   #resizes: ResizeObserver | null = null;
 
@@ -86,6 +94,7 @@ export class FixedRowWindow implements ReactiveController {
     else if (bottom > scroller.scrollTop + scroller.clientHeight)
       scroller.scrollTop = bottom - scroller.clientHeight;
     else return;
+    this.#top = scroller.scrollTop;
     // The scroll event comes a frame later: render the rows now in view before focus moves there.
     this.#host.requestUpdate();
   }
@@ -107,10 +116,12 @@ export class FixedRowWindow implements ReactiveController {
       this.#scroller?.removeEventListener('scroll', this.#onScroll);
       if (this.#scroller) this.#resizes?.unobserve(this.#scroller);
       this.#scroller = scroller;
+      this.#forget();
       if (scroller) this.#watch(scroller);
     }
     // A hidden list lays nothing out (height 0): that is no height to place rows by.
-    const height = this.#options.sampleRow()?.getBoundingClientRect().height ?? 0;
+    const height = this.#measured ? 0 : (this.#options.sampleRow()?.getBoundingClientRect().height ?? 0);
+    if (height > 0) this.#measured = true;
     if (height > 0 && Math.abs(height - this.#rowHeight) >= 0.1) {
       this.#rowHeight = height;
       this.#host.requestUpdate();
@@ -127,17 +138,30 @@ export class FixedRowWindow implements ReactiveController {
 
   #wanted(): RowRange {
     const scroller = this.#scroller;
+    if (scroller && this.#viewport === null) {
+      // Kept only once laid out: a hidden list (height 0) is read again at the next render.
+      const height = scroller.clientHeight;
+      if (height > 0) this.#viewport = height;
+      this.#top = scroller.scrollTop;
+    }
     // Before the first render, or while hidden: as if the list filled the window.
-    const viewport = scroller?.clientHeight || window.innerHeight;
-    const top = scroller?.scrollTop ?? 0;
-    return rowsInView(top, viewport, this.#rowHeight, this.#count, this.#options.overscan);
+    const viewport = this.#viewport ?? window.innerHeight;
+    return rowsInView(this.#top, viewport, this.#rowHeight, this.#count, this.#options.overscan);
+  }
+
+  /** The scroller changed size (or is another one): its height, position and row height are read again. */
+  #forget(): void {
+    this.#viewport = null;
+    this.#measured = false;
   }
 
   readonly #onScroll = (): void => {
+    this.#top = this.#scroller?.scrollTop ?? 0;
     if (!sameRange(this.#wanted(), this.#rendered)) this.#host.requestUpdate();
   };
 
   readonly #onResize = (): void => {
+    this.#forget();
     // In the next frame: rendering inside the observer's callback can resize what it observes
     // within its own loop ("ResizeObserver loop completed with undelivered notifications").
     requestAnimationFrame(() => this.#host.requestUpdate());

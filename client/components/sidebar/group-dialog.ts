@@ -6,6 +6,14 @@ import { buttonStyles } from '../styles/buttons.js';
 import { formStyles } from '../styles/forms.js';
 import { DialogCloseEvent, GroupMembersEvent } from '../events.js';
 
+/** Whether two lists of names differ. */
+function namesChanged(next: readonly string[], previous: readonly string[] | undefined): boolean {
+  return (
+    next !== previous &&
+    (!previous || next.length !== previous.length || next.some((name, i) => name !== previous[i]))
+  );
+}
+
 /**
  * The **New group** dialog (name and members) or the **Add members** dialog of a group (members
  * only): a modal `dialog`, one checkbox per person labelled with the name. It stays open after
@@ -71,8 +79,8 @@ export class GroupDialog extends LitElement {
   @property() mode: 'create' | 'add' = 'create';
   /** The group members are added to (mode 'add'). */
   @property({ attribute: false }) group: string | null = null;
-  /** The people who can be chosen. */
-  @property({ attribute: false }) people: readonly string[] = [];
+  /** The people who can be chosen; a new list of the same names (made at every change) renders nothing. */
+  @property({ attribute: false, hasChanged: namesChanged }) people: readonly string[] = [];
   @property({ type: Boolean }) open = false;
   /** Why the last attempt failed, in words. */
   @property({ attribute: false }) error: string | null = null;

@@ -29,6 +29,25 @@ function isInvitation(entry: UserListEntry): boolean {
   return entry.invitedBy !== undefined && groupIdOf(entry.conversation) !== null;
 }
 
+/** Whether two lists of entries differ in anything shown (each entry compared field by field). */
+function entriesChanged(
+  next: readonly UserListEntry[],
+  previous: readonly UserListEntry[] | undefined,
+): boolean {
+  if (next === previous) return false;
+  if (!previous || next.length !== previous.length) return true;
+  return next.some((entry, i) => {
+    const other = previous[i]!;
+    return (
+      entry.conversation !== other.conversation ||
+      entry.name !== other.name ||
+      entry.unread !== other.unread ||
+      entry.online !== other.online ||
+      entry.invitedBy !== other.invitedBy
+    );
+  });
+}
+
 /**
  * A named list of people, one button each; activating one opens the conversation. The button's
  * accessible name starts with the person's name and says what the badges show (`alice, 2 unread`).
@@ -57,7 +76,8 @@ export class UserList extends LitElement {
   /** The list's accessible name and heading, e.g. "Online users". */
   @property() label = '';
   @property() emptyText = '';
-  @property({ attribute: false }) entries: readonly UserListEntry[] = [];
+  /** The app makes new entries at every change of anything: only different ones render again. */
+  @property({ attribute: false, hasChanged: entriesChanged }) entries: readonly UserListEntry[] = [];
   /** Whether entries stand for people, who are online or not (groups are neither). */
   @property({ type: Boolean }) markOffline = true;
   /** The conversation that is open. */

@@ -139,6 +139,41 @@ describe('PeerMesh', () => {
     });
   });
 
+  it('encodes a frame sent to several peers in one task once, and a frame changed later anew', async () => {
+    const alice = network.join('alice');
+    network.join('bob');
+    network.join('carol');
+    alice.want('bob');
+    alice.want('carol');
+    await Promise.all([network.until('alice: open bob'), network.until('alice: open carol')]);
+    const frame: AppFrame = { type: 'ack', ids: ['4'.repeat(32)] };
+    const stringify = JSON.stringify;
+    let encoded = 0;
+    JSON.stringify = ((...args: Parameters<typeof stringify>) => {
+      if (args[0] === frame) encoded += 1;
+      return stringify(...args);
+    }) as typeof stringify;
+    try {
+      expect(alice.send('bob', frame) && alice.send('carol', frame)).to.equal(true);
+      expect(encoded).to.equal(1);
+      await Promise.resolve();
+      frame.ids = ['5'.repeat(32)];
+      expect(alice.send('bob', frame)).to.equal(true);
+      expect(encoded).to.equal(2);
+    } finally {
+      JSON.stringify = stringify;
+    }
+    await network.when(() => (network.frames.get('bob')?.length ?? 0) === 2);
+    await network.until('carol: frame from alice');
+    expect(network.frames.get('bob')?.map((f) => f.frame)).to.deep.equal([
+      { type: 'ack', ids: ['4'.repeat(32)] },
+      { type: 'ack', ids: ['5'.repeat(32)] },
+    ]);
+    expect(network.frames.get('carol')?.map((f) => f.frame)).to.deep.equal([
+      { type: 'ack', ids: ['4'.repeat(32)] },
+    ]);
+  });
+
   it('connects when the other side wants it, by asking the initiator', async () => {
     network.join('alice');
     const bob = network.join('bob');

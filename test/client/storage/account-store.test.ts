@@ -19,6 +19,25 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
+/** Counts the read-write transactions IndexedDB starts until `stop` (which says how many). */
+function countWriteTransactions(): { stop(): number } {
+  const original = IDBDatabase.prototype.transaction;
+  let count = 0;
+  IDBDatabase.prototype.transaction = function (
+    this: IDBDatabase,
+    ...args: Parameters<IDBDatabase['transaction']>
+  ) {
+    if (args[1] === 'readwrite') count += 1;
+    return original.apply(this, args);
+  } as IDBDatabase['transaction'];
+  return {
+    stop: () => {
+      IDBDatabase.prototype.transaction = original;
+      return count;
+    },
+  };
+}
+
 const dm = 'dm:alice:bob';
 const group = 'g:friends';
 
@@ -369,6 +388,43 @@ describe('AccountStore', () => {
       expect(await store.markDelivered(messageId(1), 'bob')).to.equal(undefined);
       expect((await store.getMessage(messageId(1)))?.deliveredTo).to.deep.equal([]);
       expect(await store.markDelivered(messageId(2), 'bob')).to.equal(undefined);
+    });
+
+    it('writes the acks of several peers that come together in one transaction, each answered with the message as it ends', async () => {
+      const store = await open('alice');
+      const own = await store.addOwnMessage(draft(1, { conversation: group }), ['bob', 'carol', 'dave']);
+      const writes = countWriteTransactions();
+      const answers = await Promise.all(
+        ['bob', 'carol', 'mallory'].map((peer) => store.markDeliveredMany([own.id], peer)),
+      );
+      expect(writes.stop(), 'read-write transactions').to.equal(1);
+      expect(answers.map((answer) => answer.map((m) => m.deliveredTo))).to.deep.equal([
+        [['bob', 'carol']],
+        [['bob', 'carol']],
+        [],
+      ]);
+      expect((await store.getMessage(own.id))?.deliveredTo).to.deep.equal(['bob', 'carol']);
+      expect(await store.pendingFor('bob')).to.deep.equal([]);
+      expect((await store.pendingFor('dave')).map((m) => m.id)).to.deep.equal([own.id]);
+    });
+  });
+
+  describe('markReadBy', () => {
+    it('writes the receipts of several peers that come together in one transaction, each answered with what it changed', async () => {
+      const store = await open('alice');
+      const own = await store.addOwnMessage(draft(1, { conversation: group }), ['bob', 'carol']);
+      await store.markReadBy(group, [own.id], 'bob');
+      const writes = countWriteTransactions();
+      const [again, carol, elsewhere] = await Promise.all([
+        store.markReadBy(group, [own.id], 'bob'),
+        store.markReadBy(group, [own.id], 'carol'),
+        store.markReadBy(dm, [own.id], 'carol'),
+      ]);
+      expect(writes.stop(), 'read-write transactions').to.equal(1);
+      expect(again).to.deep.equal([]);
+      expect(carol.map((m) => m.readBy)).to.deep.equal([['bob', 'carol']]);
+      expect(elsewhere).to.deep.equal([]);
+      expect((await store.getMessage(own.id))?.readBy).to.deep.equal(['bob', 'carol']);
     });
   });
 

@@ -100,6 +100,46 @@ describe('<message-list> with a long history', () => {
     expect(visibleTexts(list).at(-1)).to.equal(`message ${TOTAL + 1}`);
   });
 
+  it('reads no layout for a render that adds no row (an own message delivered to one more)', async () => {
+    const { list } = await openHistory();
+    const delivered = history.slice(TOTAL - PAGE);
+    const last = delivered.length - 1;
+    const measure = Element.prototype.getBoundingClientRect;
+    const heights = { read: 0 };
+    Element.prototype.getBoundingClientRect = function (this: Element) {
+      heights.read += 1;
+      return measure.call(this);
+    };
+    try {
+      list.messages = delivered.map((m, i) => (i === last ? { ...m, own: true, state: 'delivered' } : m));
+      await list.updateComplete;
+    } finally {
+      Element.prototype.getBoundingClientRect = measure;
+    }
+    expect(heights.read).to.equal(0);
+  });
+
+  it('shows a new message at the bottom after measuring it whole, rendering the log at most twice', async () => {
+    const { list } = await openHistory();
+    let renders = 0;
+    // `update` is protected: the test counts the renders from outside, as the profiler did.
+    const counted = list as unknown as { update(changed: unknown): void };
+    const update = counted.update.bind(list);
+    counted.update = (changed) => {
+      renders += 1;
+      update(changed);
+    };
+    list.messages = [...history.slice(TOTAL - PAGE), message(TOTAL + 7)];
+    await list.updateComplete;
+    await nextFrame();
+    await nextFrame();
+    expect(renders).to.be.within(1, 2);
+    const log = getByRole(list, 'log', 'Messages');
+    const newest = queryAllByRole(log, 'article').at(-1)!;
+    expect(newest.getBoundingClientRect().bottom).to.be.at.most(list.getBoundingClientRect().bottom + 1);
+    expect(visibleTexts(list).at(-1)).to.equal(`message ${TOTAL + 7}`);
+  });
+
   it('does not follow the newest while the reader is further up', async () => {
     const { list } = await openHistory();
     list.scrollTop = 200;

@@ -17,6 +17,16 @@ describe('<group-dialog>', () => {
     );
   });
 
+  it('renders again only when the people change, not for a new list of the same names', async () => {
+    const dialog = await fixture<GroupDialog>(
+      html`<group-dialog .people=${['bob', 'carol']}></group-dialog>`,
+    );
+    dialog.people = ['bob', 'carol'];
+    expect(dialog.isUpdatePending, 'the same names in a new list').to.equal(false);
+    dialog.people = ['bob', 'dave'];
+    expect(dialog.isUpdatePending).to.equal(true);
+  });
+
   it('fires the chosen name and members when Create group is pressed', async () => {
     const dialog = await fixture<GroupDialog>(
       html`<group-dialog .people=${['bob', 'carol']} open></group-dialog>`,

@@ -54,6 +54,50 @@ describe('<user-list> with thousands of people', () => {
     expect(scrollerOf(list).scrollHeight).to.be.closeTo(5000 * rowHeight, 2);
   });
 
+  it('reads no layout when an unread count changes (the render of every arriving message)', async () => {
+    const list = await fixture<UserList>(
+      html`<user-list label="Online users" .entries=${people(5000)}></user-list>`,
+    );
+    // The first layout is measured, and the scroller's first size reported (a frame later, it
+    // renders again for it): then it is settled.
+    for (let frame = 0; frame < 4; frame += 1) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      await list.updateComplete;
+    }
+    const reads: string[] = [];
+    const rect = Element.prototype.getBoundingClientRect;
+    const height = Object.getOwnPropertyDescriptor(Element.prototype, 'clientHeight')!;
+    const top = Object.getOwnPropertyDescriptor(Element.prototype, 'scrollTop')!;
+    Element.prototype.getBoundingClientRect = function (this: Element) {
+      reads.push('getBoundingClientRect');
+      return rect.call(this);
+    };
+    Object.defineProperty(Element.prototype, 'clientHeight', {
+      ...height,
+      get(this: Element) {
+        reads.push('clientHeight');
+        return height.get!.call(this);
+      },
+    });
+    Object.defineProperty(Element.prototype, 'scrollTop', {
+      ...top,
+      get(this: Element) {
+        reads.push('scrollTop');
+        return top.get!.call(this);
+      },
+    });
+    try {
+      list.entries = people(5000).map((entry, i) => (i === 2 ? { ...entry, unread: 5 } : entry));
+      await list.updateComplete;
+    } finally {
+      Element.prototype.getBoundingClientRect = rect;
+      Object.defineProperty(Element.prototype, 'clientHeight', height);
+      Object.defineProperty(Element.prototype, 'scrollTop', top);
+    }
+    getByRole(list, 'button', 'user00002, 5 unread');
+    expect(reads).to.deep.equal([]);
+  });
+
   it('places rows one under the other, none overlapping', async () => {
     const list = await fixture<UserList>(
       html`<user-list label="Online users" .entries=${people(300)}></user-list>`,

@@ -21,6 +21,20 @@ describe('<user-list>', () => {
     getByRole(list, 'button', '爱丽丝');
   });
 
+  it('renders again only when an entry changes, not for a new list of the same entries', async () => {
+    const entries = () => [
+      { conversation: 'dm:alice:me', name: 'alice', online: true, unread: 2 },
+      { conversation: 'group:g1', name: 'Friends', online: true, unread: 0, invitedBy: 'bob' },
+    ];
+    const list = await fixture<UserList>(html`<user-list label="Groups" .entries=${entries()}></user-list>`);
+    list.entries = entries();
+    expect(list.isUpdatePending, 'the same entries in a new list').to.equal(false);
+    list.entries = entries().map((entry, i) => (i === 0 ? { ...entry, unread: 3 } : entry));
+    expect(list.isUpdatePending, 'an unread count changed').to.equal(true);
+    await list.updateComplete;
+    getByRole(list, 'button', 'alice, 3 unread');
+  });
+
   it('marks offline people in the name', async () => {
     const list = await fixture<UserList>(
       html`<user-list
