@@ -10,7 +10,10 @@
  *                                   step's delivered/offered, so an overload shows as a ratio (and
  *                                   as shed signals answered to the senders), never as a hang
  *   dead_node_offline_s             node B killed with SIGKILL until a user on A sees B's users offline
- *                                   (null on one node: there is no survivor to ask)
+ *                                   (null on one node: there is no survivor to ask); beside it, until
+ *                                   node A itself counts them gone (its /metrics, polled every 100 ms):
+ *                                   the difference is A telling its users, 5,000 offline frames to
+ *                                   each of 5,000 sockets, all read by this one process
  * On one node "A" and "B" are the same process. During the relay it also measures the frames
  * sent per second, and CPU per relayed frame of this (client) process, the servers and Redis: on a
  * shared 2-core machine the rate follows other people's load, CPU per frame much less, and a client
@@ -34,6 +37,7 @@ import {
   User,
   allSee,
   joinAll,
+  metric,
   relayCounts,
   serverEntry,
   startNode,
@@ -95,10 +99,23 @@ interface Figures {
   /** The most frames per second any step delivered. */
   cross_node_relay_frames_per_s: number;
   dead_node_offline_s: number | null;
+  /** Until node A's cluster count of users online no longer counts B's (A knows; its users are told next). */
+  dead_node_known_on_a_s: number | null;
   relay_steps: RelayStep[];
   /** The 1-minute load average when each figure was taken (the machine is shared). */
   presence_load_average: number;
   dead_node_load_average: number | null;
+}
+
+/**
+ * Polls node A's count of users online in the cluster every 100 ms until it is down to `onA` (B's
+ * users gone); resolves the ms since `killedAt`. Bounded by the run's deadline.
+ */
+async function knownGone(a: Node, onA: number, killedAt: number): Promise<number> {
+  for (;;) {
+    if ((await metric(a, 'parley_cluster_users_online')) <= onA) return performance.now() - killedAt;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 const loadAverage = () => loadavg().map((load) => Math.round(load * 100) / 100);
@@ -221,21 +238,30 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
   for (const user of [...onA, ...onB]) user.onMessage = IGNORE;
 
   let dead: number | null = null;
+  let known: number | null = null;
   if (clustered) {
     const gone = `${label}-b0`;
-    dead =
-      (await allSee(
-        onA.slice(0, 1),
-        (frame) => frame.type === 'user-offline' && frame.user === gone,
-        () => b.child.kill('SIGKILL'),
-      )) / 1000;
-    log(`${label}: node B's users offline on A after ${dead.toFixed(1)} s`);
+    let killedAt = 0;
+    const seen = allSee(
+      onA.slice(0, 1),
+      (frame) => frame.type === 'user-offline' && frame.user === gone,
+      () => {
+        killedAt = performance.now();
+        b.child.kill('SIGKILL');
+      },
+    );
+    known = (await knownGone(a, onA.length, killedAt)) / 1000;
+    dead = (await seen) / 1000;
+    log(
+      `${label}: node B's users offline on A after ${dead.toFixed(1)} s (A knew after ${known.toFixed(1)} s)`,
+    );
   }
   for (const user of [...onA, ...onB, ...(await Promise.all(late))]) user.ws.terminate();
   return {
     cross_node_presence_delta_ms: Math.round(median(deltas)),
     cross_node_relay_frames_per_s: Math.max(...steps.map((step) => step.delivered_per_s)),
     dead_node_offline_s: dead === null ? null : Math.round(dead * 10) / 10,
+    dead_node_known_on_a_s: known === null ? null : Math.round(known * 10) / 10,
     relay_steps: steps,
     presence_load_average: presenceLoad,
     dead_node_load_average: dead === null ? null : loadAverage()[0]!,
@@ -288,6 +314,7 @@ try {
       ['    load average', (f) => f.relay_steps[i]!.load_average[0]],
     ]),
     ['dead node offline, s', (f) => f.dead_node_offline_s],
+    ['  known to node A, s', (f) => f.dead_node_known_on_a_s],
     ['  load average', (f) => f.dead_node_load_average],
   ];
   process.stdout.write(`\n${users} users                    one node   two nodes + Redis\n`);
