@@ -10,10 +10,11 @@
  *                                   step's delivered/offered, so an overload shows as a ratio (and
  *                                   as shed signals answered to the senders), never as a hang
  *   dead_node_offline_s             node B killed with SIGKILL until a user on A sees B's users offline
- *                                   (null on one node: there is no survivor to ask); beside it, until
- *                                   node A itself counts them gone (its /metrics, polled every 100 ms):
- *                                   the difference is A telling its users, 5,000 offline frames to
- *                                   each of 5,000 sockets, all read by this one process
+ *                                   (null on one node: there is no survivor to ask). That user runs in
+ *                                   a thread of its own (lib/dead-node-watcher.ts): read here, its
+ *                                   frames waited behind this process parsing 25 million others (A
+ *                                   tells each of its 5,000 users of 5,000 going offline). Beside it,
+ *                                   until node A itself counts them gone (its /metrics, every 100 ms)
  * On one node "A" and "B" are the same process. During the relay it also measures the frames
  * sent per second, and CPU per relayed frame of this (client) process, the servers and Redis: on a
  * shared 2-core machine the rate follows other people's load, CPU per frame much less, and a client
@@ -30,6 +31,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { startRedis, type RedisServer } from '../test/signaling/redis-harness.js';
 import {
   IGNORE,
@@ -105,6 +107,49 @@ interface Figures {
   /** The 1-minute load average when each figure was taken (the machine is shared). */
   presence_load_average: number;
   dead_node_load_average: number | null;
+}
+
+/** The user of lib/dead-node-watcher.ts, in its thread. */
+class DeadNodeWatcher {
+  private constructor(private readonly worker: Worker) {}
+
+  /** Starts the thread, and resolves once its user is online on `url`. */
+  static async join(url: string, name: string, gone: string): Promise<DeadNodeWatcher> {
+    // The thread registers tsx itself, then loads the TypeScript entry: given this process's
+    // `--import tsx` (a worker inherits it by default), it hung before running anything.
+    const entry = new URL('./lib/dead-node-watcher.ts', import.meta.url).href;
+    const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+    const worker = new Worker(boot, { eval: true, execArgv: [], workerData: { url, name, gone } });
+    worker.on('error', (error) => log(`watcher failed: ${String(error)}`));
+    await waitFor(worker, 'ready');
+    return new DeadNodeWatcher(worker);
+  }
+
+  /**
+   * Starts timing; resolves once the thread listens, to `seen`: the ms until it saw `gone` offline.
+   * (Wrapped: a promise resolved with a promise would wait for that one too.)
+   */
+  async start(): Promise<{ seen: Promise<number> }> {
+    const started = waitFor(this.worker, 'started');
+    const seen = waitFor(this.worker, 'seen').then(async (reply) => {
+      await this.worker.terminate();
+      return reply.ms!;
+    });
+    this.worker.postMessage('start');
+    await started;
+    return { seen };
+  }
+}
+
+function waitFor(worker: Worker, type: string): Promise<{ type: string; ms?: number }> {
+  return new Promise((resolve) => {
+    const listen = (reply: { type: string; ms?: number }) => {
+      if (reply.type !== type) return;
+      worker.off('message', listen);
+      resolve(reply);
+    };
+    worker.on('message', listen);
+  });
 }
 
 /**
@@ -240,17 +285,12 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
   let dead: number | null = null;
   let known: number | null = null;
   if (clustered) {
-    const gone = `${label}-b0`;
-    let killedAt = 0;
-    const seen = allSee(
-      onA.slice(0, 1),
-      (frame) => frame.type === 'user-offline' && frame.user === gone,
-      () => {
-        killedAt = performance.now();
-        b.child.kill('SIGKILL');
-      },
-    );
-    known = (await knownGone(a, onA.length, killedAt)) / 1000;
+    const watcher = await DeadNodeWatcher.join(a.url, `${label}-watcher`, `${label}-b0`);
+    const { seen } = await watcher.start();
+    const killedAt = performance.now();
+    b.child.kill('SIGKILL');
+    // Counted with the watcher: A's users are onA and the watcher.
+    known = (await knownGone(a, onA.length + 1, killedAt)) / 1000;
     dead = (await seen) / 1000;
     log(
       `${label}: node B's users offline on A after ${dead.toFixed(1)} s (A knew after ${known.toFixed(1)} s)`,

@@ -39,7 +39,11 @@ export interface RedisBusOptions {
   heartbeatMs?: number;
   /** How long a node that stopped refreshing still counts as alive. Default 4000 ms. */
   aliveTtlMs?: number;
-  /** How often a node tries to become the sweeper. Default 2000 ms. */
+  /**
+   * How often a node tries to become the sweeper (and how long the lock holds). Default 1000 ms: a
+   * dead node's users go offline at most about `aliveTtlMs` + 2 × this after it died (one SET NX a
+   * second per node is nothing to Redis).
+   */
   sweepMs?: number;
   /** A command Redis does not answer in this time fails (and is repaired later). Default 2000 ms. */
   commandTimeoutMs?: number;
@@ -127,7 +131,7 @@ export class RedisBus implements ClusterBus {
       logger,
       heartbeatMs: options.heartbeatMs ?? 1000,
       aliveTtlMs: options.aliveTtlMs ?? 4000,
-      sweepMs: options.sweepMs ?? 2000,
+      sweepMs: options.sweepMs ?? 1000,
       commandTimeoutMs: options.commandTimeoutMs ?? 2000,
       prefix: options.prefix ?? 'parley',
       metrics: options.metrics ?? NO_CLUSTER_METRICS,
