@@ -84,10 +84,22 @@ export class OpenConversation {
 
   /** Replaces what is held with one page (the newest, or the one around a message). */
   set(messages: StoredMessage[], ends: WindowEnds = { older: false, newer: false }): void {
+    const held = this.#messages;
     this.#reactions.clear();
     this.#reactionIds.clear();
     this.#edits.clear();
-    this.#messages = this.#takeIn(messages);
+    const page = this.#takeIn(messages);
+    // A message that arrived while the page was read is shown already, but may be missing from the
+    // page: the read can begin before its write commits. Newer than all the page holds, in a window
+    // that reaches the newest end, it stays (else it vanished until the conversation was reopened).
+    const newest = page[page.length - 1];
+    const arrived = ends.newer
+      ? []
+      : held.filter(
+          (row) =>
+            !page.some((m) => m.id === row.id) && (newest === undefined || compareMessages(row, newest) > 0),
+        );
+    this.#messages = [...page, ...arrived];
     this.#ends = { ...ends };
     this.#views = null;
   }
