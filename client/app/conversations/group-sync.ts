@@ -272,10 +272,7 @@ export class GroupSync {
   }
 
   async #sendHeads(peer: string, conversation: string): Promise<void> {
-    const heads = await this.#deps.store.heads(conversation);
-    const list = [...heads].slice(0, MAX_SYNC_AUTHORS).map(([author, seq]) => ({ author, seq }));
-    this.#asked.set(streamKey(peer, conversation), JSON.stringify(list));
-    this.#deps.links.send(peer, { type: 'sync-heads', conversation, heads: list });
+    this.#ask(peer, conversation, await this.#headsOf(conversation));
   }
 
   /**
@@ -284,10 +281,21 @@ export class GroupSync {
    * a hostile one) cannot make the two ask and stream for ever.
    */
   async #askAgain(peer: string, conversation: string): Promise<void> {
+    const heads = await this.#headsOf(conversation);
+    if (this.#asked.get(streamKey(peer, conversation)) === JSON.stringify(heads)) return;
+    this.#ask(peer, conversation, heads);
+  }
+
+  /** Sends `heads` to `peer` as a `sync-heads`, remembered as the last ask there. */
+  #ask(peer: string, conversation: string, heads: Array<{ author: string; seq: number }>): void {
+    this.#asked.set(streamKey(peer, conversation), JSON.stringify(heads));
+    this.#deps.links.send(peer, { type: 'sync-heads', conversation, heads });
+  }
+
+  /** This side's heads of `conversation`, as a `sync-heads` lists them. */
+  async #headsOf(conversation: string): Promise<Array<{ author: string; seq: number }>> {
     const heads = await this.#deps.store.heads(conversation);
-    const list = [...heads].slice(0, MAX_SYNC_AUTHORS).map(([author, seq]) => ({ author, seq }));
-    if (this.#asked.get(streamKey(peer, conversation)) === JSON.stringify(list)) return;
-    await this.#sendHeads(peer, conversation);
+    return [...heads].slice(0, MAX_SYNC_AUTHORS).map(([author, seq]) => ({ author, seq }));
   }
 
   /** The leader of `conversation` is done unless it sends a batch within `ms` (Infinity: a batch is being stored). */
