@@ -71,10 +71,12 @@ export async function reviewChain(
   if (messages.length === 0) return;
   const ids = new Set(messages.map((message) => message.id));
   // A neighbour in `messages` is what is stored there (they were just stored): only the ends of
-  // each run are read back, and each hash is taken once, all at once — a catch-up batch is a run.
+  // each run are read back, and the hashes a later message in the run links to are taken all at
+  // once — a catch-up batch is a run. A live message alone hashes nothing of its own.
   const byPlace = new Map(messages.map((message) => [place(message, 0), message]));
+  const linkedTo = messages.filter((message) => byPlace.has(place(message, 1)));
   const hashes = new Map(
-    await Promise.all(messages.map(async (message) => [message.id, await messageHash(message)] as const)),
+    await Promise.all(linkedTo.map(async (message) => [message.id, await messageHash(message)] as const)),
   );
   const ends = messages.filter((m) => !byPlace.has(place(m, -1)) || !byPlace.has(place(m, 1)));
   const read = await deps.store.authorship.neighbours(ends);
@@ -89,7 +91,7 @@ export async function reviewChain(
     if (byPlace.has(place(message, 1))) continue;
     // A later message already held that names another message at this one's seq.
     const after = stored.get(message.id)?.after;
-    if (after && !ids.has(after.id) && checked(after) && after.prev !== hashes.get(message.id)) {
+    if (after && !ids.has(after.id) && checked(after) && after.prev !== (await messageHash(message))) {
       await record(deps, peer, message, after);
     }
   }
