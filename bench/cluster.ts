@@ -9,12 +9,13 @@
  *                                   (--rates, frames/s, each for --relay-seconds) and reports each
  *                                   step's delivered/offered, so an overload shows as a ratio (and
  *                                   as shed signals answered to the senders), never as a hang
- *   dead_node_offline_s             node B killed with SIGKILL until a user on A sees B's users offline
- *                                   (null on one node: there is no survivor to ask). That user runs in
- *                                   a thread of its own (lib/dead-node-watcher.ts): read here, its
- *                                   frames waited behind this process parsing 25 million others (A
- *                                   tells each of its 5,000 users of 5,000 going offline). Beside it,
- *                                   until node A itself counts them gone (its /metrics, every 100 ms)
+ *   dead_node_offline_s             node B killed with SIGKILL until a user on A was told the last of
+ *                                   B's users offline (null on one node: there is no survivor to ask).
+ *                                   That user runs in a thread of its own (lib/dead-node-watcher.ts):
+ *                                   read here, its frames waited behind this process reading everyone
+ *                                   else's. Beside it, until it was told the first of them
+ *                                   (dead_node_first_offline_s), and until node A itself counts them
+ *                                   gone (dead_node_known_on_a_s: its /metrics, every 100 ms)
  * On one node "A" and "B" are the same process. During the relay it also measures the frames
  * sent per second, and CPU per relayed frame of this (client) process, the servers and Redis: on a
  * shared 2-core machine the rate follows other people's load, CPU per frame much less, and a client
@@ -100,7 +101,10 @@ interface Figures {
   cross_node_presence_delta_ms: number;
   /** The most frames per second any step delivered. */
   cross_node_relay_frames_per_s: number;
+  /** Until a user on A was told the last of B's users offline. */
   dead_node_offline_s: number | null;
+  /** Until it was told the first of them. */
+  dead_node_first_offline_s: number | null;
   /** Until node A's cluster count of users online no longer counts B's (A knows; its users are told next). */
   dead_node_known_on_a_s: number | null;
   relay_steps: RelayStep[];
@@ -114,7 +118,7 @@ class DeadNodeWatcher {
   private constructor(private readonly worker: Worker) {}
 
   /** Starts the thread, and resolves once its user is online on `url`. */
-  static async join(url: string, name: string, gone: string): Promise<DeadNodeWatcher> {
+  static async join(url: string, name: string, gone: string[]): Promise<DeadNodeWatcher> {
     // The thread registers tsx itself, then loads the TypeScript entry: given this process's
     // `--import tsx` (a worker inherits it by default), it hung before running anything.
     const entry = new URL('./lib/dead-node-watcher.ts', import.meta.url).href;
@@ -126,18 +130,20 @@ class DeadNodeWatcher {
   }
 
   /**
-   * Starts timing; resolves once the thread listens, to `seen`: the ms until it saw `gone` offline.
-   * (Wrapped: a promise resolved with a promise would wait for that one too.)
+   * Starts timing; resolves once the thread listens, to `first` and `seen`: the ms until it was told
+   * the first and the last of `gone` offline. (Wrapped: a promise resolved with a promise would wait
+   * for that one too.)
    */
-  async start(): Promise<{ seen: Promise<number> }> {
+  async start(): Promise<{ first: Promise<number>; seen: Promise<number> }> {
     const started = waitFor(this.worker, 'started');
+    const first = waitFor(this.worker, 'first').then((reply) => reply.ms!);
     const seen = waitFor(this.worker, 'seen').then(async (reply) => {
       await this.worker.terminate();
       return reply.ms!;
     });
     this.worker.postMessage('start');
     await started;
-    return { seen };
+    return { first, seen };
   }
 }
 
@@ -285,17 +291,25 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
   for (const user of [...onA, ...onB]) user.onMessage = IGNORE;
 
   let dead: number | null = null;
+  let firstDead: number | null = null;
   let known: number | null = null;
   if (clustered) {
-    const watcher = await DeadNodeWatcher.join(a.url, `${label}-watcher`, `${label}-b0`);
-    const { seen } = await watcher.start();
+    // Everyone on B: those who joined there, and the late logins of the presence rounds.
+    const gone = [
+      ...onB.map((_, i) => `${label}-b${i}`),
+      ...Array.from({ length: rounds }, (_, round) => `${label}-late${round}`),
+    ];
+    const watcher = await DeadNodeWatcher.join(a.url, `${label}-watcher`, gone);
+    const { first, seen } = await watcher.start();
     const killedAt = performance.now();
     b.child.kill('SIGKILL');
     // Counted with the watcher: A's users are onA and the watcher.
     known = (await knownGone(a, onA.length + 1, killedAt)) / 1000;
     dead = (await seen) / 1000;
+    firstDead = (await first) / 1000;
     log(
-      `${label}: node B's users offline on A after ${dead.toFixed(1)} s (A knew after ${known.toFixed(1)} s)`,
+      `${label}: node B's ${gone.length} users offline on A after ${dead.toFixed(1)} s ` +
+        `(the first after ${firstDead.toFixed(1)} s; A knew after ${known.toFixed(1)} s)`,
     );
   }
   for (const user of [...onA, ...onB, ...(await Promise.all(late))]) user.ws.terminate();
@@ -303,6 +317,7 @@ async function measure(label: string, a: Node, b: Node, clustered: boolean): Pro
     cross_node_presence_delta_ms: Math.round(median(deltas)),
     cross_node_relay_frames_per_s: Math.max(...steps.map((step) => step.delivered_per_s)),
     dead_node_offline_s: dead === null ? null : Math.round(dead * 10) / 10,
+    dead_node_first_offline_s: firstDead === null ? null : Math.round(firstDead * 10) / 10,
     dead_node_known_on_a_s: known === null ? null : Math.round(known * 10) / 10,
     relay_steps: steps,
     presence_load_average: presenceLoad,
@@ -355,7 +370,8 @@ try {
       ['    CPU µs/frame servers', (f) => f.relay_steps[i]!.cpu_us_per_frame.servers],
       ['    load average', (f) => f.relay_steps[i]!.load_average[0]],
     ]),
-    ['dead node offline, s', (f) => f.dead_node_offline_s],
+    ['dead node offline (all), s', (f) => f.dead_node_offline_s],
+    ['  the first of them, s', (f) => f.dead_node_first_offline_s],
     ['  known to node A, s', (f) => f.dead_node_known_on_a_s],
     ['  load average', (f) => f.dead_node_load_average],
   ];

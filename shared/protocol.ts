@@ -61,6 +61,12 @@ export const Capability = {
    * after the `welcome` and when a member accepts; older clients would refuse the frame type.
    */
   GroupLog: 'group-log',
+  /**
+   * The client takes `users-offline`: the users who went offline in one turn, in as few frames as fit
+   * (a dead node's 5,000 users are one frame each to every user, not 5,000). Without it, one
+   * `user-offline` each, which every client version handles.
+   */
+  UsersOffline: 'users-offline',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 const Capabilities = z.array(z.string().max(32)).max(16).optional();
@@ -262,6 +268,9 @@ const UserOnline = z.strictObject({
   identity: PublicIdentity.optional(),
 });
 const UserOffline = z.strictObject({ type: z.literal('user-offline'), user: Username });
+/** Several users offline at once (`Capability.UsersOffline`), as many as fit one frame. */
+const UsersOffline = z.strictObject({ type: z.literal('users-offline'), users: z.array(Username).min(1) });
+export type UsersOfflineFrame = z.infer<typeof UsersOffline>;
 const SignalIn = z.strictObject({ type: z.literal('signal'), from: Username, data: SignalData });
 const LoggedOut = z.strictObject({ type: z.literal('logged-out') });
 /** The answer to a client's `ping`. */
@@ -288,6 +297,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   OnlineMore,
   UserOnline,
   UserOffline,
+  UsersOffline,
   SignalIn,
   LoggedOut,
   ErrorFrame,

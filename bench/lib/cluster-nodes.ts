@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol.js';
+import { Capability, PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol.js';
 import { sample } from '../../test/signaling/metrics-scrape.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -118,8 +118,12 @@ export class User {
     await once(ws, 'open');
     const user = new User(ws);
     let type: 'register' | 'login' = attempt === 0 ? 'register' : 'login';
+    // As today's client does: a dead node's users arrive together (`users-offline`).
+    const capabilities = [Capability.UsersOffline];
     const send = () =>
-      ws.send(JSON.stringify({ type, version: PROTOCOL_VERSION, username: name, password: PASSWORD }));
+      ws.send(
+        JSON.stringify({ type, version: PROTOCOL_VERSION, username: name, password: PASSWORD, capabilities }),
+      );
     let retries = 0;
     const welcomed = new Promise<boolean>((resolve, reject) => {
       ws.once('close', () => resolve(false));

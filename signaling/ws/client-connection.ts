@@ -159,6 +159,11 @@ export class ClientConnection implements PresenceMember {
     return this.session?.groupLog === true;
   }
 
+  /** The client takes users gone offline together (`Capability.UsersOffline`). */
+  get wantsUsersOffline(): boolean {
+    return this.session?.usersOffline === true;
+  }
+
   /** A newer login of the same account took over: tell this one why, and close it. */
   replace(): void {
     this.leavePresence();

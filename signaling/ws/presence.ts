@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import type { PublicIdentity } from '../../shared/identity-protocol.js';
 import type { ServerFrame } from '../../shared/protocol.js';
 import { LOCAL_BUS, type BusListener, type ClusterBus, type RemoteEntry } from '../cluster/bus.js';
+import { userOfflineFrames, usersOfflineFrames } from './offline-frames.js';
 import { encodeTextFrame } from './outbox.js';
 
 /** What presence needs of a connection: its socket, and ways to send it frames or end it. */
@@ -17,6 +18,8 @@ export interface PresenceMember {
   readonly wantsKeys?: boolean;
   /** The client takes `group-log` frames (`Capability.GroupLog`); absent: it does. */
   readonly wantsGroupLog?: boolean;
+  /** The client takes `users-offline` frames (`Capability.UsersOffline`); absent: it does not. */
+  readonly wantsUsersOffline?: boolean;
 }
 
 /** How a serialized `group-log` frame begins (`JSON.stringify` keeps `type` first, as written). */
@@ -45,12 +48,16 @@ function sameSession(a: RemoteEntry, b: RemoteEntry): boolean {
  * Who is online: at most one connection per account, by name key, across the cluster. Connections
  * here are held; users on other nodes are known by name and node, from the bus. Changes are
  * announced as deltas (`user-online` / `user-offline`), each serialized once and sent as the same
- * bytes to everyone here; the bus carries them to the other nodes.
+ * bytes to everyone here; the bus carries them to the other nodes. Users going offline in one turn
+ * are told together (`users-offline`, see offline-frames.ts), at the end of the turn or before any
+ * other frame presence sends, so every frame keeps its order.
  */
 export class Presence<M extends PresenceMember> implements BusListener {
   private readonly entries = new Map<string, Entry<M>>();
   private readonly remote = new Map<string, RemoteEntry>();
   private entered = 0;
+  /** Users gone offline this turn, not told yet (`flushOffline`). */
+  private goneOffline: string[] = [];
 
   constructor(private readonly bus: ClusterBus = LOCAL_BUS) {
     bus.listen(this);
@@ -101,10 +108,13 @@ export class Presence<M extends PresenceMember> implements BusListener {
    */
   enter(key: string, user: string, member: M, identity?: PublicIdentity): void {
     if (this.entries.has(key)) throw new TypeError(`presence: ${key} is already online`);
+    // Told before `member` is in: it is welcomed with the list as it is now, and hears only what follows.
+    this.flushOffline();
     const elsewhere = this.remote.get(key);
     if (elsewhere) {
       this.remote.delete(key);
-      this.broadcast({ type: 'user-offline', user: elsewhere.user }, member);
+      this.wentOffline(elsewhere.user);
+      this.flushOffline();
     }
     this.entries.set(key, { user, member, identity, seq: ++this.entered });
     this.broadcast({ type: 'user-online', user }, member, identity);
@@ -116,7 +126,7 @@ export class Presence<M extends PresenceMember> implements BusListener {
     const entry = this.entries.get(key);
     if (entry?.member !== member) return;
     this.entries.delete(key);
-    this.broadcast({ type: 'user-offline', user: entry.user }, member);
+    this.wentOffline(entry.user);
     this.bus.offline(key, entry.user, entry.identity);
   }
 
@@ -140,13 +150,14 @@ export class Presence<M extends PresenceMember> implements BusListener {
   clear(): void {
     this.entries.clear();
     this.remote.clear();
+    this.goneOffline = [];
   }
 
   remoteOnline(key: string, entry: RemoteEntry): void {
     // Newest session wins across nodes: the bus only reports a login elsewhere newer than ours.
     this.entries.get(key)?.member.replace();
     const before = this.remote.get(key);
-    if (before) this.broadcast({ type: 'user-offline', user: before.user }, null);
+    if (before) this.wentOffline(before.user);
     this.remote.set(key, entry);
     this.broadcast({ type: 'user-online', user: entry.user }, null, entry.identity);
   }
@@ -155,7 +166,7 @@ export class Presence<M extends PresenceMember> implements BusListener {
     const entry = this.remote.get(key);
     if (entry?.node !== node) return;
     this.remote.delete(key);
-    this.broadcast({ type: 'user-offline', user: entry.user }, null);
+    this.wentOffline(entry.user);
   }
 
   remoteSnapshot(entries: ReadonlyMap<string, RemoteEntry>, mark: number): void {
@@ -163,7 +174,7 @@ export class Presence<M extends PresenceMember> implements BusListener {
       const now = entries.get(key);
       if (now && sameSession(now, entry)) continue;
       this.remote.delete(key);
-      this.broadcast({ type: 'user-offline', user: entry.user }, null);
+      this.wentOffline(entry.user);
     }
     for (const [key, entry] of entries) {
       if (this.remote.has(key)) continue;
@@ -195,6 +206,7 @@ export class Presence<M extends PresenceMember> implements BusListener {
 
   /** Sends `bytes` (the frame `text`) to whoever of `keys` is here; older clients get no `group-log`. */
   private announceHere(keys: readonly string[], bytes: Buffer, text: string): void {
+    this.flushOffline();
     // Older clients parse strictly: a frame type they do not know would be a bad frame to them.
     const groupLog = text.startsWith(GROUP_LOG_PREFIX);
     for (const key of keys) {
@@ -208,11 +220,35 @@ export class Presence<M extends PresenceMember> implements BusListener {
    * keys get it in the frame; older clients parse strictly and get the frame without it.
    */
   private broadcast(frame: ServerFrame, except: M | null, identity?: PublicIdentity): void {
+    this.flushOffline();
     // Serialized and framed once per variant; every recipient of a variant gets the same bytes.
     const bytes = encodeTextFrame(JSON.stringify(frame));
     const keyed = identity ? encodeTextFrame(JSON.stringify({ ...frame, identity })) : bytes;
     for (const { member } of this.entries.values()) {
       if (member !== except) member.announce(member.wantsKeys === true ? keyed : bytes);
+    }
+  }
+
+  /** `user` went offline: told with the others of this turn, at its end or before the next frame. */
+  private wentOffline(user: string): void {
+    this.goneOffline.push(user);
+    if (this.goneOffline.length === 1) setImmediate(() => this.flushOffline());
+  }
+
+  /** Tells everyone here who went offline since the last flush: in pieces, or one frame each to older clients. */
+  private flushOffline(): void {
+    const users = this.goneOffline;
+    if (users.length === 0) return;
+    this.goneOffline = [];
+    // Each form framed once, and only if someone takes it; every recipient gets the same bytes.
+    let batched: Buffer[] | undefined;
+    let single: Buffer[] | undefined;
+    for (const { member } of this.entries.values()) {
+      const frames =
+        member.wantsUsersOffline === true
+          ? (batched ??= usersOfflineFrames(users))
+          : (single ??= userOfflineFrames(users));
+      for (const bytes of frames) member.announce(bytes);
     }
   }
 }

@@ -35,6 +35,8 @@ export interface LoggedIn extends CommandSession {
   keys: boolean;
   /** The client takes groups' signed logs (`Capability.GroupLog`). */
   groupLog: boolean;
+  /** The client takes users gone offline together (`Capability.UsersOffline`). */
+  usersOffline: boolean;
 }
 
 /** What signing in needs of the connection it happens on. */
@@ -110,7 +112,8 @@ async function complete(
   const { username: user, nameKey: key } = account;
   const pieces = capabilities.includes(Capability.OnlinePieces);
   const keys = capabilities.includes(Capability.IdentityKeys);
-  const session = { user, key, accountId: account.id, tokenHash, pieces, keys, groupLog };
+  const usersOffline = capabilities.includes(Capability.UsersOffline);
+  const session = { user, key, accountId: account.id, tokenHash, pieces, keys, groupLog, usersOffline };
   port.started(session);
   port.log({ user, via: ref }, 'logged in');
   ctx.metrics.loggedIn(ref);

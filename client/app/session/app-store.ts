@@ -66,7 +66,12 @@ export interface AppStoreOptions {
  * compared with the keys that sign the hellos (`IdentityBook.advertised`); groups' signed logs
  * (`group-log`) are replayed for their membership (roster/group-ledger.ts).
  */
-const CAPABILITIES: Capability[] = [Capability.IceRefresh, Capability.IdentityKeys, Capability.GroupLog];
+const CAPABILITIES: Capability[] = [
+  Capability.IceRefresh,
+  Capability.IdentityKeys,
+  Capability.GroupLog,
+  Capability.UsersOffline,
+];
 
 export class AppStore extends EventTarget {
   readonly #signaling: SignalingClient;

@@ -35,6 +35,9 @@ export async function routeServerFrame(frame: SignalingFrame, to: FrameTargets):
     case 'user-offline':
       messenger?.server.userOffline(frame.user);
       return;
+    case 'users-offline':
+      for (const user of frame.users) messenger?.server.userOffline(user);
+      return;
     case 'signal':
       messenger?.server.handleSignal(frame.from, frame.data);
       return;

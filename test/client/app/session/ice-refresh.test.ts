@@ -48,6 +48,7 @@ describe('AppStore: fresh ICE servers', () => {
       Capability.IceRefresh,
       Capability.IdentityKeys,
       Capability.GroupLog,
+      Capability.UsersOffline,
       Capability.OnlinePieces,
     ]);
     expect(server.sent[0]?.identity, 'this browser’s device key').to.have.keys(['alg', 'key']);
@@ -84,7 +85,7 @@ describe('AppStore: fresh ICE servers', () => {
       type: 'resume',
       version: PROTOCOL_VERSION,
       token: 't'.repeat(32),
-      capabilities: ['ice-refresh', 'identity-keys', 'group-log', 'online-pieces'],
+      capabilities: ['ice-refresh', 'identity-keys', 'group-log', 'users-offline', 'online-pieces'],
     });
     expect(identity, 'this browser’s device key').to.have.keys(['alg', 'key']);
   });

@@ -1,0 +1,30 @@
+import { expect } from '@open-wc/testing';
+import { AppStore } from '../../../../client/app/session/app-store.js';
+import { idleLink } from '../../helpers/idle-link.js';
+import { ServerSide, forgetAurelia, until, welcome } from './server-side.js';
+
+describe('AppStore: users gone offline together', () => {
+  let store: AppStore | null = null;
+  afterEach(async () => {
+    await forgetAurelia(store);
+    store = null;
+  });
+
+  it('takes everyone a users-offline frame names offline, and keeps the others', async () => {
+    const server = new ServerSide();
+    store = new AppStore({
+      signalingUrl: 'ws://parley.test/ws',
+      createSocket: server.createSocket,
+      createLink: () => idleLink(),
+    });
+    await store.start();
+    server.open();
+    store.login('aurelia', 'correct horse battery staple');
+    await server.sentCount(1);
+    server.say(welcome({ online: ['bruno', 'chiara', 'dario', 'elena'] }));
+    await until(store, () => store?.messenger?.lists.online.length === 4);
+    server.say({ type: 'users-offline', users: ['bruno', 'dario', 'nobody-we-knew'] });
+    await until(store, () => store?.messenger?.lists.online.length === 2);
+    expect([...store.messenger!.lists.online].sort()).to.deep.equal(['chiara', 'elena']);
+  });
+});
