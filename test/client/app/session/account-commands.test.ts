@@ -4,13 +4,12 @@ import {
   passwordChangedText,
   signedOutEverywhereText,
 } from '../../../../client/app/session/account-commands.js';
-import { AppStore } from '../../../../client/app/session/app-store.js';
+import type { AppStore } from '../../../../client/app/session/app-store.js';
 import { deleteAccountStore } from '../../../../client/storage/account-store.js';
 import { clearPendingLogout, clearSession, loadSession } from '../../../../client/storage/session-token.js';
 import { ErrorCode } from '../../../../shared/errors.js';
 import type { ClientFrame, ErrorFrame } from '../../../../shared/protocol.js';
-import { idleLink } from '../../helpers/idle-link.js';
-import { ServerSide, until, welcome } from './server-side.js';
+import { ServerSide, startStore, until, welcome } from './server-side.js';
 
 const OLD = 'correct horse battery staple';
 const NEW = 'tr0ub4dor & 3 more words';
@@ -152,13 +151,7 @@ describe('AppStore: the account commands', () => {
 
   beforeEach(async () => {
     server = new ServerSide();
-    store = new AppStore({
-      signalingUrl: 'ws://parley.test/ws',
-      createSocket: server.createSocket,
-      createLink: () => idleLink(),
-    });
-    await store.start();
-    server.open();
+    store = await startStore(server);
     store.login('aurelia', OLD);
     server.say(welcome({ token: 'a'.repeat(32), online: ['bruno'] }));
     await until(store, () => store?.messenger !== null);

@@ -1,22 +1,14 @@
 import { expect } from '@open-wc/testing';
-import { AppStore } from '../../../../client/app/session/app-store.js';
+import type { AppStore } from '../../../../client/app/session/app-store.js';
 import { loadSession, saveSession } from '../../../../client/storage/session-token.js';
 import { ErrorCode } from '../../../../shared/errors.js';
-import { idleLink } from '../../helpers/idle-link.js';
-import { ServerSide, forgetAurelia, until, welcome } from './server-side.js';
+import { ServerSide, forgetAurelia, startStore, until, welcome } from './server-side.js';
 
 const token = 't'.repeat(32);
 
 async function resumed(server: ServerSide): Promise<AppStore> {
   saveSession({ user: 'aurelia', token, expiresAt: Date.now() + 3_600_000 });
-  const store = new AppStore({
-    signalingUrl: 'ws://parley.test/ws',
-    createSocket: server.createSocket,
-    createLink: () => idleLink(),
-  });
-  await store.start();
-  server.open();
-  return store;
+  return startStore(server);
 }
 
 /** Waits (bounded by mocha's timeout) until the client has sent `count` frames. */

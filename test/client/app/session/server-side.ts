@@ -2,11 +2,12 @@
  * A signaling socket the test plays the server on, handed to `AppStore` as `createSocket`: it
  * records what the client sends, and the test opens it, answers and closes it.
  */
-import type { AppStore } from '../../../../client/app/session/app-store.js';
+import { AppStore } from '../../../../client/app/session/app-store.js';
 import { deleteAccountStore } from '../../../../client/storage/account-store.js';
 import { clearSession } from '../../../../client/storage/session-token.js';
 import { PROTOCOL_VERSION } from '../../../../shared/protocol.js';
 import type { IceServer, ServerFrame } from '../../../../shared/protocol.js';
+import { idleLink } from '../../helpers/idle-link.js';
 
 interface FakeSocket {
   readyState: number;
@@ -88,6 +89,18 @@ export function welcome(
     online: fields.online ?? [],
     groups: [],
   };
+}
+
+/** A started store on `server`'s socket, now open; its peer links never open. */
+export async function startStore(server: ServerSide): Promise<AppStore> {
+  const store = new AppStore({
+    signalingUrl: 'ws://parley.test/ws',
+    createSocket: server.createSocket,
+    createLink: () => idleLink(),
+  });
+  await store.start();
+  server.open();
+  return store;
 }
 
 /** Resolves once `done()` holds, checking after each change of `store`. */

@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { AppStore } from '../../../../client/app/session/app-store.js';
-import { idleLink } from '../../helpers/idle-link.js';
-import { ServerSide, forgetAurelia, until, welcome } from './server-side.js';
+import type { AppStore } from '../../../../client/app/session/app-store.js';
+import { ServerSide, forgetAurelia, startStore, until, welcome } from './server-side.js';
 
 describe('AppStore: users gone offline together', () => {
   let store: AppStore | null = null;
@@ -12,13 +11,7 @@ describe('AppStore: users gone offline together', () => {
 
   it('takes everyone a users-offline frame names offline, and keeps the others', async () => {
     const server = new ServerSide();
-    store = new AppStore({
-      signalingUrl: 'ws://parley.test/ws',
-      createSocket: server.createSocket,
-      createLink: () => idleLink(),
-    });
-    await store.start();
-    server.open();
+    store = await startStore(server);
     store.login('aurelia', 'correct horse battery staple');
     await server.sentCount(1);
     server.say(welcome({ online: ['bruno', 'chiara', 'dario', 'elena'] }));
