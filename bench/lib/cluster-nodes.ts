@@ -115,7 +115,18 @@ export class User {
    */
   static async join(url: string, name: string, attempt = 0): Promise<User> {
     const ws = new WebSocket(url);
-    await once(ws, 'open');
+    ws.on('error', () => undefined); // reported to `once` below, or as a close later
+    const opened = await once(ws, 'open').then(
+      () => true,
+      // A handshake reset by a node busy with thousands of others (ECONNRESET): asked again, as a
+      // real client reconnects.
+      () => false,
+    );
+    if (!opened) {
+      if (attempt >= 5) throw new Error(`${name}: could not connect, ${attempt + 1} times`);
+      await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+      return User.join(url, name, attempt + 1);
+    }
     const user = new User(ws);
     let type: 'register' | 'login' = attempt === 0 ? 'register' : 'login';
     // As today's client does: a dead node's users arrive together (`users-offline`).
