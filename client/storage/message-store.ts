@@ -265,12 +265,13 @@ export class MessageStore {
     const pending = await this.#connection.run(['outbox', 'messages'], 'readonly', async (tx) => {
       // [peer] sorts before every [peer, id], and [peer, []] after them: arrays sort above strings.
       const range = IDBKeyRange.bound([peer], [peer, []]);
-      const rows: OutboxRow[] = [];
-      for (let cursor = await tx.objectStore('outbox').openCursor(range); cursor;) {
-        const row = this.#connection.parse(OutboxRow, 'outbox', cursor.primaryKey, cursor.value);
-        if (row) rows.push(row);
-        cursor = await cursor.continue();
-      }
+      // One request for all of them (a burst of 1,000 waiting for a member came a cursor step each).
+      const outbox = tx.objectStore('outbox');
+      const [keys, values] = await Promise.all([outbox.getAllKeys(range), outbox.getAll(range)]);
+      const rows = values.flatMap((value, i) => {
+        const row = this.#connection.parse(OutboxRow, 'outbox', keys[i]!, value);
+        return row ? [row] : [];
+      });
       const messages = tx.objectStore('messages');
       return Promise.all(rows.map(async ({ id }) => this.#parse(id, await messages.get(id))));
     });
@@ -278,6 +279,23 @@ export class MessageStore {
       .filter((message): message is StoredMessage => message !== undefined)
       .filter((message) => message.author === this.user && !message.deliveredTo.includes(peer))
       .sort(compareByTime);
+  }
+
+  /**
+   * The ids of this user's messages of `conversation` up to `seq` still waiting for `peer` (its
+   * catch-up heads say it holds them): read from keys alone, the outbox's and the seq index's, so
+   * a burst of 1,000 costs two requests, not a read of each message.
+   */
+  async waitingUpTo(peer: string, conversation: string, seq: number): Promise<string[]> {
+    return this.#connection.run(['outbox', 'messages'], 'readonly', async (tx) => {
+      const own = IDBKeyRange.bound([conversation, this.user, 1], [conversation, this.user, seq]);
+      const [waiting, upTo] = await Promise.all([
+        tx.objectStore('outbox').getAllKeys(IDBKeyRange.bound([peer], [peer, []])),
+        tx.objectStore('messages').index('by-author-seq').getAllKeys(own),
+      ]);
+      const held = new Set(upTo);
+      return waiting.map(([, id]) => id).filter((id) => held.has(id));
+    });
   }
 
   /** Forgets that `peer` still needs these messages (they left the group): no more re-sending. */
