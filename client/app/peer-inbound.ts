@@ -159,7 +159,11 @@ export class PeerInbound {
         routes.changed();
         return;
       case 'sync-heads':
-        return routes.sync.onHeads(peer, frame);
+        await routes.sync.onHeads(peer, frame);
+        // Its heads marked what it holds of ours delivered: shown now, not at the next render
+        // something else asks for (a burst caught up from another member stayed `delivered to 3 of 4`).
+        routes.changed();
+        return;
       case 'sync-batch':
         return routes.sync.onBatch(peer, frame);
       case 'sync-deleted':

@@ -98,6 +98,14 @@ describe('PeerInbound', () => {
     expect(log.slice(2)).to.deep.equal(['bob batch g:x']);
   });
 
+  it('shows what a member’s heads marked delivered once they are handled', async () => {
+    const { routes, log } = recorder();
+    const inbound = new PeerInbound({ ...routes, changed: () => void log.push('changed') });
+    inbound.frame('bob', { type: 'sync-heads', conversation: 'g:x', heads: [] });
+    await settle();
+    expect(log).to.deep.equal(['bob heads g:x', 'changed']);
+  });
+
   it('counts refused ids towards the stream, and only the ids taken as delivered', async () => {
     const { routes, log } = recorder();
     const onAck = (peer: string, ids: readonly string[]) => void log.push(`${peer} window ${ids.join()}`);
