@@ -360,10 +360,15 @@ export class GroupSync {
     if (!catching) return;
     this.#clock.clearTimeout(catching.quiet);
     this.#catching.delete(conversation);
+    if (catching.waiting.length === 0) return;
+    // Read once for all of them: reading the heads walks every key of the conversation.
+    const heads = this.#headsOf(conversation);
     for (const peer of catching.waiting) {
-      this.#sendHeads(peer, conversation).catch((error: unknown) =>
-        this.#deps.links.warn(`asking ${peer} to catch up on ${conversation} failed`, error),
-      );
+      heads
+        .then((held) => this.#ask(peer, conversation, held))
+        .catch((error: unknown) =>
+          this.#deps.links.warn(`asking ${peer} to catch up on ${conversation} failed`, error),
+        );
     }
   }
 
