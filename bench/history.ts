@@ -1,7 +1,8 @@
 /**
  * A long history: one conversation of 100,000 stored messages in a real Chromium (profile on disk,
- * so IndexedDB really writes), filled through the app's own storage code — each message indexed
- * for search in the transaction that stores it, as an arriving catch-up batch is.
+ * so IndexedDB really writes), filled through the app's own storage code — each batch stored as an
+ * arriving catch-up batch is, its search tokens written just after it (search-backlog.ts; the
+ * backlog is drained within the fill, so searches are timed on the index).
  *
  * - `search_ms`: the median time of `SearchIndex.search` in the page, over several queries run a
  *   few times each: Latin (a rare word, a common one, two words) and CJK (a rare word, a bigram,

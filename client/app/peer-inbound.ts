@@ -28,7 +28,7 @@ export interface InboundRoutes {
   readonly delivery: Pick<OutboxDelivery, 'acked' | 'flush' | 'settled'>;
   readonly sync: Pick<
     GroupSync,
-    'onAck' | 'onHeads' | 'onBatch' | 'onDeleted' | 'onDone' | 'announce' | 'connectionClosed'
+    'onAck' | 'onHeads' | 'arriving' | 'onBatch' | 'onDeleted' | 'onDone' | 'announce' | 'connectionClosed'
   >;
   readonly typing: Pick<TypingIndicator, 'received'>;
   readonly receipts: Pick<ReadReceipts, 'received'>;
@@ -67,6 +67,8 @@ export class PeerInbound {
     // A message shows the moment it arrives; storing it (and the ack) then takes its turn in the
     // peer's queue, which a file's chunk writes can slow to a crawl.
     if (frame.type === 'message') this.#routes.inbox.showArriving(peer, frame.message);
+    // A catch-up batch's signatures are checked while the batches before it are stored.
+    if (frame.type === 'sync-batch') this.#routes.sync.arriving(peer, frame);
     if (queue) {
       queue.push(frame);
       return;
@@ -157,7 +159,11 @@ export class PeerInbound {
         routes.changed();
         return;
       case 'sync-heads':
-        return routes.sync.onHeads(peer, frame);
+        await routes.sync.onHeads(peer, frame);
+        // Its heads marked what it holds of ours delivered: shown now, not at the next render
+        // something else asks for (a burst caught up from another member stayed `delivered to 3 of 4`).
+        routes.changed();
+        return;
       case 'sync-batch':
         return routes.sync.onBatch(peer, frame);
       case 'sync-deleted':

@@ -2,7 +2,7 @@
  * The IndexedDB database of one account: its schema and its migrations. Only this folder opens it;
  * each store class reads and writes its own IndexedDB stores (message-store.ts: `messages`, `outbox`;
  * conversation-store.ts: `conversations`; file-store.ts: `files`, `file-chunks`; identity-store.ts:
- * `identity`, `pins`; search-index.ts: `search-index`; authorship-store.ts: `equivocations` and the
+ * `identity`, `pins`; search-index.ts: `search-index`; search-backlog.ts: `search-pending`; authorship-store.ts: `equivocations` and the
  * messages awaiting their author's key).
  */
 import { deleteDB, openDB } from 'idb';
@@ -19,7 +19,7 @@ import type { ConversationSummary, OutboxRow } from './stored-message.js';
 export type { OutboxRow } from './stored-message.js';
 
 /** Bump by one with each migration added to `upgrade`. */
-export const ACCOUNT_DB_VERSION = 7;
+export const ACCOUNT_DB_VERSION = 8;
 
 /**
  * What the app writes. Rows read back are typed by the same interfaces but must still be validated
@@ -69,6 +69,11 @@ export interface AccountSchema extends DBSchema {
   'search-index': { key: [token: string, minusSentAt: number, id: string]; value: 1 };
   /** Since v7: two messages one author signed for one position: the evidence of equivocation. */
   equivocations: { key: [conversation: string, author: string, seq: number]; value: Equivocation };
+  /**
+   * Since v8: ids of messages stored but not yet in `search-index` (a catch-up batch is indexed
+   * after it is stored: search-backlog.ts), one row per batch, oldest first.
+   */
+  'search-pending': { key: number; value: string[] };
 }
 
 export type AccountDb = IDBPDatabase<AccountSchema>;
@@ -159,6 +164,10 @@ function upgrade(db: AccountDb, oldVersion: number, transaction: UpgradeTransact
   if (oldVersion < 7) {
     transaction.objectStore('messages').createIndex('by-awaiting-key', 'awaitingKey');
     db.createObjectStore('equivocations', { keyPath: ['conversation', 'author', 'seq'] });
+  }
+  // Search indexing after a catch-up batch is stored, not inside its transaction (search-backlog.ts).
+  if (oldVersion < 8) {
+    db.createObjectStore('search-pending', { autoIncrement: true });
   }
 }
 

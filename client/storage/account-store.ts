@@ -27,6 +27,7 @@ import { MessageStore } from './message-store.js';
 import type { ConversationCursor, OwnMessageDraft, PageOptions } from './message-store.js';
 import { HistoryStore } from './history-store.js';
 import { RedactionStore } from './redaction-store.js';
+import { SearchBacklog } from './search-backlog.js';
 import { SearchIndex } from './search-index.js';
 import { SendJournal, replaySendJournal } from './send-journal.js';
 import type { NoteStorage } from './local-storage.js';
@@ -68,6 +69,8 @@ export async function openAccountStore(
   const store = new AccountStore(user, db, onBadRow, journal);
   // Before anything reads a seq: a message sent but not stored when the page last closed is stored now.
   await replaySendJournal(journal, store, onBadRow);
+  // Caught-up messages the page closed on before indexing them: indexed now, in idle time.
+  store.search.backlog.drainSoon();
   return store;
 }
 
@@ -111,7 +114,7 @@ export class AccountStore {
     this.sendJournal = sendJournal;
     this.#connection = new StoreConnection(db, onBadRow);
     this.conversations = new ConversationStore(this.#connection);
-    this.search = new SearchIndex(this.#connection);
+    this.search = new SearchIndex(this.#connection, new SearchBacklog(this.#connection));
     this.messages = new MessageStore(user, this.#connection, this.conversations, this.search);
     this.history = new HistoryStore(this.#connection, this.conversations, this.search);
     this.catchUp = new CatchUpQueries(this.#connection);
@@ -237,6 +240,7 @@ export class AccountStore {
 
   /** Closes the database connection; every later call, of every store, rejects. */
   close(): void {
+    this.search.backlog.stop();
     this.#connection.close();
   }
 }

@@ -19,6 +19,8 @@ import type { ConversationCursor, PageOptions } from './conversation-pages.js';
 import type { SearchIndex } from './search-index.js';
 import type { StoreConnection } from './store-connection.js';
 import { OwnMarks } from './own-marks.js';
+import { storeIncomingBatch } from './incoming-batch.js';
+import type { IncomingBatchOptions } from './incoming-batch.js';
 
 // The view's pages moved to conversation-pages.ts; these names are still reached from here.
 export { DEFAULT_PAGE_SIZE } from './conversation-pages.js';
@@ -193,40 +195,20 @@ export class MessageStore {
   /**
    * Stores many messages of one conversation from others in one transaction (a catch-up batch):
    * those whose id, or whose author's seq, is already stored are skipped. Returns the ids that were new; when `unread`,
-   * the conversation's unread count goes up by that many.
+   * the conversation's unread count goes up by that many. Their search tokens follow once it is
+   * stored (incoming-batch.ts, search-backlog.ts); a search finds them meanwhile all the same.
    */
-  async addIncomingBatch(
+  addIncomingBatch(
     conversation: string,
     batch: readonly ChatMessage[],
-    options: { unread: boolean; receivedAt?: number; awaitingKey?: ReadonlySet<string> },
+    options: IncomingBatchOptions,
   ): Promise<string[]> {
-    const receivedAt = options.receivedAt ?? Date.now();
-    return this.#connection.run(['messages', 'conversations', 'search-index'], 'readwrite', async (tx) => {
-      const messages = tx.objectStore('messages');
-      const bySeq = messages.index('by-author-seq');
-      const [known, taken] = await Promise.all([
-        Promise.all(batch.map((message) => messages.getKey(message.id))),
-        Promise.all(batch.map((message) => positionTaken(bySeq, message))),
-      ]);
-      const fresh = batch.filter(
-        (message, i) => known[i] === undefined && !taken[i] && message.conversation === conversation,
-      );
-      // A batch may repeat an id: keep its first copy only.
-      const unique = [...new Map(fresh.map((message) => [message.id, message])).values()];
-      if (unique.length === 0) return [];
-      const search = tx.objectStore('search-index');
-      await Promise.all(
-        unique.map((message) => {
-          const row = toIncomingRow(message, receivedAt);
-          if (options.awaitingKey?.has(message.id)) row.awaitingKey = message.author;
-          return Promise.all([messages.add(row), this.#search.add(search, row)]);
-        }),
-      );
-      const activity = Math.min(Math.max(...unique.map((message) => message.sentAt)), receivedAt);
-      const unread = options.unread ? unique.length : 0;
-      await this.#conversations.touch(tx.objectStore('conversations'), conversation, activity, unread);
-      return unique.map((message) => message.id);
-    });
+    const deps = {
+      connection: this.#connection,
+      conversations: this.#conversations,
+      backlog: this.#search.backlog,
+    };
+    return storeIncomingBatch(deps, conversation, batch, options);
   }
 
   /** Records that an own message went into an open data channel. Undefined when there is no such own message. */
@@ -283,12 +265,13 @@ export class MessageStore {
     const pending = await this.#connection.run(['outbox', 'messages'], 'readonly', async (tx) => {
       // [peer] sorts before every [peer, id], and [peer, []] after them: arrays sort above strings.
       const range = IDBKeyRange.bound([peer], [peer, []]);
-      const rows: OutboxRow[] = [];
-      for (let cursor = await tx.objectStore('outbox').openCursor(range); cursor;) {
-        const row = this.#connection.parse(OutboxRow, 'outbox', cursor.primaryKey, cursor.value);
-        if (row) rows.push(row);
-        cursor = await cursor.continue();
-      }
+      // One request for all of them (a burst of 1,000 waiting for a member came a cursor step each).
+      const outbox = tx.objectStore('outbox');
+      const [keys, values] = await Promise.all([outbox.getAllKeys(range), outbox.getAll(range)]);
+      const rows = values.flatMap((value, i) => {
+        const row = this.#connection.parse(OutboxRow, 'outbox', keys[i]!, value);
+        return row ? [row] : [];
+      });
       const messages = tx.objectStore('messages');
       return Promise.all(rows.map(async ({ id }) => this.#parse(id, await messages.get(id))));
     });
@@ -296,6 +279,23 @@ export class MessageStore {
       .filter((message): message is StoredMessage => message !== undefined)
       .filter((message) => message.author === this.user && !message.deliveredTo.includes(peer))
       .sort(compareByTime);
+  }
+
+  /**
+   * The ids of this user's messages of `conversation` up to `seq` still waiting for `peer` (its
+   * catch-up heads say it holds them): read from keys alone, the outbox's and the seq index's, so
+   * a burst of 1,000 costs two requests, not a read of each message.
+   */
+  async waitingUpTo(peer: string, conversation: string, seq: number): Promise<string[]> {
+    return this.#connection.run(['outbox', 'messages'], 'readonly', async (tx) => {
+      const own = IDBKeyRange.bound([conversation, this.user, 1], [conversation, this.user, seq]);
+      const [waiting, upTo] = await Promise.all([
+        tx.objectStore('outbox').getAllKeys(IDBKeyRange.bound([peer], [peer, []])),
+        tx.objectStore('messages').index('by-author-seq').getAllKeys(own),
+      ]);
+      const held = new Set(upTo);
+      return waiting.map(([, id]) => id).filter((id) => held.has(id));
+    });
   }
 
   /** Forgets that `peer` still needs these messages (they left the group): no more re-sending. */

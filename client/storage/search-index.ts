@@ -1,7 +1,8 @@
 /**
  * The `search-index` store: one key `[token, -sentAt, id]` per token of each stored message's text
- * (or file name), written in the same transaction as the message (message-store.ts calls `add`), so
- * the index never lags behind what is stored, whether it came typed, sent, caught up or imported.
+ * (or file name), written in the same transaction as the message (message-store.ts calls `add`) —
+ * except a catch-up batch's, written just after it (search-backlog.ts), which a search writes
+ * first: a search never misses what is stored, whether it came typed, sent, caught up or imported.
  *
  * A query (`search`) looks each of its prefixes up (search-tokens.ts), walks the rarest one's keys
  * newest first, keeps the ids every other prefix also has, and confirms each candidate with a
@@ -13,6 +14,7 @@
 import type { IDBPObjectStore } from 'idb';
 import type { AccountSchema, AccountStoreName } from './account-db.js';
 import { matchesQuery, queryPrefixes, snippetOf, tokenize } from './search-tokens.js';
+import type { SearchBacklog } from './search-backlog.js';
 import type { StoreConnection } from './store-connection.js';
 import { StoredMessage } from './stored-message.js';
 
@@ -71,9 +73,12 @@ function prefixRange(prefix: string): IDBKeyRange {
 /** Reached as `AccountStore.search`; message-store.ts writes through `add`. */
 export class SearchIndex {
   readonly #connection: StoreConnection;
+  /** Messages stored but not indexed yet (caught up): indexed before any search reads the index. */
+  readonly backlog: SearchBacklog;
 
-  constructor(connection: StoreConnection) {
+  constructor(connection: StoreConnection, backlog: SearchBacklog) {
     this.#connection = connection;
+    this.backlog = backlog;
   }
 
   /** Indexes one message inside the caller's transaction (the one that stores it). */
@@ -95,6 +100,8 @@ export class SearchIndex {
   async search(query: string, limit = DEFAULT_SEARCH_LIMIT): Promise<SearchHit[]> {
     const prefixes = queryPrefixes(query);
     if (prefixes.length === 0) return [];
+    // A caught-up message is stored before its tokens are written: found all the same.
+    await this.backlog.drain();
     return this.#connection.run(['search-index', 'messages'], 'readonly', async (tx) => {
       const index = tx.objectStore('search-index');
       const counts = await Promise.all(prefixes.map((prefix) => index.count(prefixRange(prefix))));

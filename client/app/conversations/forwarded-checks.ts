@@ -16,6 +16,7 @@ import {
   signatureProblem,
 } from './arrival-checks.js';
 import type { Inbox } from './inbox.js';
+import type { Verdict } from '../identity/message-signing.js';
 
 type SyncBatchFrame = Extract<PeerFrame, { type: 'sync-batch' }>;
 type SyncDeletedFrame = Extract<PeerFrame, { type: 'sync-deleted' }>;
@@ -81,6 +82,7 @@ export async function acceptableMessages(
   deps: ForwardedCheckDeps,
   peer: string,
   frame: SyncBatchFrame,
+  early?: Promise<readonly Verdict[]>,
 ): Promise<{ accepted: ChatMessage[]; awaiting: Set<string>; outOfReach: boolean }> {
   const { conversation } = frame;
   const { directory, store, links, inbox } = deps;
@@ -90,7 +92,7 @@ export async function acceptableMessages(
     if (problem) links.warn(`${peer} forwarded a message ${problem} into ${conversation}`);
     return problem === null;
   });
-  const verdicts = await inbox.check(checked);
+  const verdicts = await verdictsOf(inbox, frame, checked, early);
   const awaiting = new Set<string>();
   const signed = checked.filter((message, i) => {
     const verdict = verdicts[i]!;
@@ -119,4 +121,27 @@ export async function acceptableMessages(
     awaiting,
     outOfReach: beyond.size > 0,
   };
+}
+
+/**
+ * The verdicts on `checked` (messages of `frame`): those checked as the frame arrived (`early`, one
+ * per message of the frame) where there are any, else checked now. An author's key unknown then is
+ * asked again: the hello that pins it may have passed in between.
+ */
+async function verdictsOf(
+  inbox: Pick<Inbox, 'check'>,
+  frame: SyncBatchFrame,
+  checked: readonly ChatMessage[],
+  early: Promise<readonly Verdict[]> | undefined,
+): Promise<Verdict[]> {
+  const all = early && (await early.catch(() => undefined));
+  if (!all) return inbox.check(checked);
+  const byMessage = new Map(frame.messages.map((message, i) => [message, all[i]]));
+  const verdicts = checked.map((message) => byMessage.get(message));
+  const again = checked.filter((_, i) => verdicts[i] === undefined || verdicts[i] === 'unknown-key');
+  const fresh = again.length > 0 ? await inbox.check(again) : [];
+  let next = 0;
+  return verdicts.map((verdict) =>
+    verdict === undefined || verdict === 'unknown-key' ? fresh[next++]! : verdict,
+  );
 }

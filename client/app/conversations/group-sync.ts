@@ -31,6 +31,7 @@ import type { OutboxDelivery } from './outbox-delivery.js';
 import type { Directory } from '../roster/directory.js';
 import { acceptableMessages, acceptablePlaces } from './forwarded-checks.js';
 import type { Inbox } from './inbox.js';
+import type { Verdict } from '../identity/message-signing.js';
 import { idsOf, takeSyncFrame, tombstonesOf } from './sync-batches.js';
 import type { SyncFrame } from './sync-batches.js';
 
@@ -109,6 +110,8 @@ export class GroupSync {
   readonly #catching = new Map<string, Catching>();
   /** `${peer}\n${conversation}` → the heads last sent there, as text: an ask again must say more. */
   readonly #asked = new Map<string, string>();
+  /** Verdicts on batches' signatures, checked as they arrived (`arriving`), until `onBatch` takes them. */
+  readonly #verdicts = new WeakMap<SyncBatchFrame, Promise<Verdict[]>>();
 
   constructor(deps: GroupSyncDeps) {
     this.#deps = deps;
@@ -202,13 +205,57 @@ export class GroupSync {
    * the others are asked now (each frame of the stream came before this one and is stored).
    */
   onDone(peer: string, conversation: string): void {
-    if (this.#catching.get(conversation)?.leader === peer) this.#leaderDone(conversation);
+    const catching = this.#catching.get(conversation);
+    if (catching?.leader === peer) this.#leaderDone(conversation);
+    else if (!catching) {
+      this.#askStale(peer, conversation).catch((error: unknown) =>
+        this.#deps.links.warn(`telling members how far ${conversation} is held failed`, error),
+      );
+    }
   }
 
-  /** Messages `peer` forwarded: each is checked, stored unless known, and the batch acked. */
+  /**
+   * A stream of `conversation` from `done` ended after the others were asked (the leader went
+   * quiet for a while, then went on): each member asked before is told the heads held now, if they
+   * moved. So an author whose messages came from someone else learns they are held (its `heldBy`),
+   * and a member streams what is still missing. Each ask says more than the last, so this ends.
+   */
+  async #askStale(done: string, conversation: string): Promise<void> {
+    const asked = [...this.#asked.keys()]
+      .map((key) => key.split('\n'))
+      .filter(([peer, of]) => of === conversation && peer !== done)
+      .map(([peer]) => peer!);
+    if (asked.length === 0) return;
+    const heads = await this.#headsOf(conversation);
+    const text = JSON.stringify(heads);
+    for (const peer of asked) {
+      if (this.#asked.get(streamKey(peer, conversation)) !== text) this.#ask(peer, conversation, heads);
+    }
+  }
+
+  /**
+   * A batch from `peer` arrived and waits for its turn (the batch before it is being stored): its
+   * signatures are checked now, so that work overlaps the store's, and `onBatch` takes the verdicts.
+   */
+  arriving(peer: string, frame: SyncBatchFrame): void {
+    if (!this.#shared(peer, frame.conversation)) return;
+    const verdicts = this.#deps.inbox.check(frame.messages);
+    // Read by `onBatch`, which reports a failure itself: here it must not go unhandled.
+    verdicts.catch(() => undefined);
+    this.#verdicts.set(frame, verdicts);
+  }
+
+  /**
+   * Messages `peer` forwarded: each is checked, stored unless known, and the batch acked once it
+   * was handled whole. (Acking as soon as it is stored would gain little: with
+   * `SYNC_BATCHES_IN_FLIGHT` batches on their way, the next ones are here already, checked as they
+   * arrived; and an ack means the batch's copies were compared, which tests of forgeries rely on.)
+   */
   async onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
+    const early = this.#verdicts.get(frame);
+    this.#verdicts.delete(frame);
     await this.#forwarded(peer, frame, async () => {
-      const { accepted, awaiting, outOfReach } = await acceptableMessages(this.#deps, peer, frame);
+      const { accepted, awaiting, outOfReach } = await acceptableMessages(this.#deps, peer, frame, early);
       if (accepted.length > 0) {
         await this.#deps.inbox.storeBatch(peer, frame.conversation, accepted, awaiting);
       }
@@ -313,10 +360,15 @@ export class GroupSync {
     if (!catching) return;
     this.#clock.clearTimeout(catching.quiet);
     this.#catching.delete(conversation);
+    if (catching.waiting.length === 0) return;
+    // Read once for all of them: reading the heads walks every key of the conversation.
+    const heads = this.#headsOf(conversation);
     for (const peer of catching.waiting) {
-      this.#sendHeads(peer, conversation).catch((error: unknown) =>
-        this.#deps.links.warn(`asking ${peer} to catch up on ${conversation} failed`, error),
-      );
+      heads
+        .then((held) => this.#ask(peer, conversation, held))
+        .catch((error: unknown) =>
+          this.#deps.links.warn(`asking ${peer} to catch up on ${conversation} failed`, error),
+        );
     }
   }
 

@@ -205,14 +205,8 @@ export class OutboxDelivery {
    * ones still waiting for it there are marked delivered, in one transaction.
    */
   async heldBy(peer: string, conversation: string, seq: number): Promise<void> {
-    const held = (await this.#deps.store.pendingFor(peer)).filter(
-      (message) => message.conversation === conversation && message.seq <= seq,
-    );
-    if (held.length === 0) return;
-    await this.acked(
-      peer,
-      held.map((message) => message.id),
-    );
+    const held = await this.#deps.store.messages.waitingUpTo(peer, conversation, seq);
+    if (held.length > 0) await this.acked(peer, held);
   }
 
   /** Records in one transaction that these own messages went out (those not already marked). */

@@ -42,6 +42,9 @@ interface Entry {
   advertised: PublicIdentity | null;
   serverKeyMismatch: boolean;
   safetyNumber: string | null;
+  /** The key (hex) `safetyNumber` stands for, and the one it is being computed for: null when none. */
+  numbered: string | null;
+  numbering: string | null;
 }
 
 const sameKey = (a: PublicIdentity, b: PublicIdentity): boolean => a.alg === b.alg && a.key === b.key;
@@ -81,10 +84,22 @@ export class IdentityBook {
     });
   }
 
+  /**
+   * What the conversation with `peer` shows. Its `safetyNumber` is computed when first read (and
+   * again after the key changes), with `changed(peer)` once it is known: 2 × 5,200 rounds of
+   * SHA-512 per contact, which must not hold up a hello or the first signature checked (it cost
+   * a returning group member ~0.6 s of its main thread before catch-up could start).
+   */
   view(peer: string): IdentityView {
     const entry = this.#entries.get(peer) ?? this.#blank(peer);
+    const number = (): string | null => {
+      this.#numberLater(peer, entry);
+      return entry.safetyNumber;
+    };
     return {
-      safetyNumber: entry.safetyNumber,
+      get safetyNumber() {
+        return number();
+      },
       verified: entry.pin?.verified === true && !entry.proposed,
       connectionUnverified: entry.connectionUnverified,
       keyChange: entry.proposed ? 'blocked' : entry.notice ? 'notice' : null,
@@ -119,13 +134,13 @@ export class IdentityBook {
     } else if (!sameKey(entry.pin, identity)) {
       if (entry.pin.verified) {
         entry.proposed = identity;
-        await this.#number(peer, entry);
+        this.#keyChanged(peer, entry);
         return false;
       }
       entry.pin = await this.#deps.store.savePin(peer, identity, false);
       entry.notice = true;
     }
-    await this.#number(peer, entry);
+    this.#keyChanged(peer, entry);
     return true;
   }
 
@@ -157,7 +172,7 @@ export class IdentityBook {
     entry.pin = await this.#deps.store.savePin(peer, key, true);
     entry.proposed = null;
     entry.notice = false;
-    await this.#number(peer, entry);
+    this.#keyChanged(peer, entry);
   }
 
   /** The person accepts a verified contact's new key: pinned, unverified, traffic flows again. */
@@ -167,19 +182,39 @@ export class IdentityBook {
     entry.pin = await this.#deps.store.savePin(peer, entry.proposed, false);
     entry.proposed = null;
     entry.notice = false;
-    await this.#number(peer, entry);
+    this.#keyChanged(peer, entry);
   }
 
-  /** Recomputes the safety number for the key now in force, then tells the UI. */
-  async #number(peer: string, entry: Entry): Promise<void> {
-    const key = entry.proposed ?? entry.pin;
-    entry.safetyNumber = key
-      ? await safetyNumber(
-          { id: this.#deps.me, key: hexToBytes(this.#deps.own.key) },
-          { id: peer, key: hexToBytes(key.key) },
-        )
-      : null;
+  /** The key in force may have changed: a number for another key is dropped; the UI is told. */
+  #keyChanged(peer: string, entry: Entry): void {
+    const key = (entry.proposed ?? entry.pin)?.key ?? null;
+    if (entry.numbered !== key) {
+      entry.safetyNumber = null;
+      entry.numbered = null;
+    }
     this.#deps.changed(peer);
+  }
+
+  /** Computes the safety number for the key in force unless known or under way; tells the UI. */
+  #numberLater(peer: string, entry: Entry): void {
+    const key = (entry.proposed ?? entry.pin)?.key;
+    if (key === undefined || entry.numbered === key || entry.numbering === key) return;
+    entry.numbering = key;
+    safetyNumber(
+      { id: this.#deps.me, key: hexToBytes(this.#deps.own.key) },
+      { id: peer, key: hexToBytes(key) },
+    )
+      .then((digits) => {
+        // The key changed meanwhile: the number for the new one is computed when next read.
+        if ((entry.proposed ?? entry.pin)?.key !== key) return;
+        entry.safetyNumber = digits;
+        entry.numbered = key;
+        this.#deps.changed(peer);
+      })
+      .catch((error: unknown) => console.warn(`parley: safety number for ${peer} failed`, error))
+      .finally(() => {
+        if (entry.numbering === key) entry.numbering = null;
+      });
   }
 
   #blank(peer: string): Entry {
@@ -191,15 +226,17 @@ export class IdentityBook {
       advertised: null,
       serverKeyMismatch: false,
       safetyNumber: null,
+      numbered: null,
+      numbering: null,
     };
     this.#entries.set(peer, entry);
     // Read the pin behind it; whatever the blank entry learned meanwhile stays.
     this.#loading.set(
       peer,
-      this.#deps.store.pin(peer).then(async (pin) => {
+      this.#deps.store.pin(peer).then((pin) => {
         if (!entry.pin && pin) {
           entry.pin = pin;
-          await this.#number(peer, entry);
+          this.#keyChanged(peer, entry);
         }
         return entry;
       }),

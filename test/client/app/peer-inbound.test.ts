@@ -21,7 +21,8 @@ function recorder() {
     sync: {
       onAck: () => undefined,
       onHeads: async (peer, frame) => void log.push(`${peer} heads ${frame.conversation}`),
-      onBatch: async () => undefined,
+      arriving: (peer, frame) => void log.push(`${peer} arriving ${frame.conversation}`),
+      onBatch: async (peer, frame) => void log.push(`${peer} batch ${frame.conversation}`),
       onDeleted: async () => undefined,
       onDone: (peer, conversation) => void log.push(`${peer} done ${conversation}`),
       announce: async (peer) => void log.push(`${peer} sync announced`),
@@ -82,6 +83,27 @@ describe('PeerInbound', () => {
     release();
     await settle();
     expect(log.slice(4)).to.deep.equal(['bob message m1', 'bob acked x']);
+  });
+
+  it('hands a catch-up batch over for checking as it arrives, and to be stored in its turn', async () => {
+    const { routes, log, holdReads, release } = recorder();
+    const inbound = new PeerInbound(routes);
+    holdReads();
+    inbound.frame('bob', { type: 'read', conversation: 'lobby', ids: ['a'.repeat(32)] });
+    inbound.frame('bob', { type: 'sync-batch', conversation: 'g:x', messages: [] });
+    await settle();
+    expect(log).to.deep.equal(['bob arriving g:x', 'bob read lobby']);
+    release();
+    await settle();
+    expect(log.slice(2)).to.deep.equal(['bob batch g:x']);
+  });
+
+  it('shows what a member’s heads marked delivered once they are handled', async () => {
+    const { routes, log } = recorder();
+    const inbound = new PeerInbound({ ...routes, changed: () => void log.push('changed') });
+    inbound.frame('bob', { type: 'sync-heads', conversation: 'g:x', heads: [] });
+    await settle();
+    expect(log).to.deep.equal(['bob heads g:x', 'changed']);
   });
 
   it('counts refused ids towards the stream, and only the ids taken as delivered', async () => {

@@ -84,6 +84,7 @@ describe('account database', () => {
         'outbox',
         'pins',
         'search-index',
+        'search-pending',
       ]);
       db.close();
 

@@ -4,7 +4,7 @@ import { deleteAccountStore, openAccountStore } from '../../../client/storage/ac
 import type { AccountStore } from '../../../client/storage/account-store.js';
 import type { ChatMessage } from '../../../shared/peer-protocol.js';
 import type { ProtocolError } from '../../../shared/errors.js';
-import { dm, messageId } from './raw-db.js';
+import { aliceDatabase, dm, group, messageId } from './raw-db.js';
 
 function text(n: number): ChatMessage {
   return { id: messageId(n), conversation: dm, author: 'bob', seq: n, sentAt: 1000 * n, text: `hi ${n}` };
@@ -91,5 +91,22 @@ describe('MessageStore.listConversation', () => {
     let error: unknown = null;
     await store.listConversation(dm, { before: at, after: at }).catch((e: unknown) => (error = e));
     expect(error).to.be.instanceOf(TypeError);
+  });
+});
+
+describe('MessageStore.waitingUpTo', () => {
+  const { open } = aliceDatabase();
+
+  it("lists alice's messages of one conversation up to a seq still waiting for a peer", async () => {
+    const store = await open();
+    const own = (n: number, conversation: string, seq: number) => ({
+      draft: { id: messageId(n), conversation, sentAt: 1000 * n, text: `own ${n}`, seq },
+      recipients: ['bob', 'carol'],
+    });
+    await store.addOwnMessages([own(1, group, 1), own(2, group, 2), own(3, group, 3), own(4, dm, 1)]);
+    await store.markDeliveredMany([messageId(1)], 'bob');
+    expect(await store.messages.waitingUpTo('bob', group, 2)).to.deep.equal([messageId(2)]);
+    expect(await store.messages.waitingUpTo('carol', group, 2)).to.deep.equal([messageId(1), messageId(2)]);
+    expect(await store.messages.waitingUpTo('bob', dm, 5)).to.deep.equal([messageId(4)]);
   });
 });

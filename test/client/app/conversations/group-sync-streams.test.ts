@@ -40,7 +40,7 @@ function ownDraft(seq: number) {
 }
 
 /** GroupSync of bob, a member with alice and carol, on a real store, recording what it sends. */
-async function bobsSync(store: AccountStore) {
+async function bobsSync(store: AccountStore, hooks: { checked?: (count: number) => void } = {}) {
   const directory = new Directory('bob');
   directory.setOnline(['alice', 'carol']);
   directory.setGroups([
@@ -56,9 +56,9 @@ async function bobsSync(store: AccountStore) {
   const sent: Array<[string, PeerFrame]> = [];
   const accepted: ChatMessage[] = [];
   const waiters: Array<() => void> = [];
-  /** Resolves once `peer` has been sent a `sync-heads`. */
-  const askedOf = async (peer: string): Promise<void> => {
-    while (!sent.some(([to, frame]) => to === peer && frame.type === 'sync-heads')) {
+  /** Resolves once `peer` has been sent `times` `sync-heads`. */
+  const askedOf = async (peer: string, times = 1): Promise<void> => {
+    while (sent.filter(([to, frame]) => to === peer && frame.type === 'sync-heads').length < times) {
       await new Promise<void>((wake) => waiters.push(wake));
     }
   };
@@ -87,7 +87,10 @@ async function bobsSync(store: AccountStore) {
     clock,
     // Signatures are not what this suite is about (signed-catch-up.test.ts is): all count as valid.
     inbox: {
-      check: (messages) => Promise.resolve(messages.map(() => 'valid' as const)),
+      check: (messages) => {
+        hooks.checked?.(messages.length);
+        return Promise.resolve(messages.map(() => 'valid' as const));
+      },
       storeBatch: async (_peer, into, messages) => {
         accepted.push(...messages);
         await store.addIncomingBatch(into, messages, { unread: false });
@@ -253,5 +256,44 @@ describe('GroupSync streams', () => {
       'alice',
       'carol',
     ]);
+  });
+
+  it('tells a member asked before how far it holds now, once a later stream is done', async () => {
+    const { sync, sent, clock, askedOf } = await bobsSync(store);
+    const asks = () => sent.filter(([, frame]) => frame.type === 'sync-heads');
+    await sync.announce('alice');
+    await sync.announce('carol');
+    // Alice is quiet for the whole first wait: carol is asked from nothing.
+    clock.advance(SYNC_LEADER_FIRST_MS);
+    await askedOf('carol');
+    // Then alice streams after all, and says she is done: carol (an author, say) hears the new heads.
+    await sync.onBatch('alice', { type: 'sync-batch', conversation, messages: [fromAlice(1)] });
+    sync.onDone('alice', conversation);
+    await store.heads(conversation);
+    await store.heads(conversation);
+    expect(asks().map(([peer, frame]) => [peer, frame.type === 'sync-heads' && frame.heads])).to.deep.equal([
+      ['alice', []],
+      ['carol', []],
+      ['carol', [{ author: 'alice', seq: 1 }]],
+    ]);
+    // Carol has nothing more and says so: alice, last asked from nothing, hears the heads too; then
+    // nobody is asked again with the same heads.
+    sync.onDone('carol', conversation);
+    await askedOf('alice', 2);
+    sync.onDone('alice', conversation);
+    await store.heads(conversation);
+    await store.heads(conversation);
+    expect(asks().map(([peer]) => peer)).to.deep.equal(['alice', 'carol', 'carol', 'alice']);
+  });
+
+  it('checks a batch’s signatures once, as it arrives', async () => {
+    const checks: number[] = [];
+    const { sync } = await bobsSync(store, { checked: (count) => checks.push(count) });
+    const frame = { type: 'sync-batch' as const, conversation, messages: [fromAlice(1), fromAlice(2)] };
+    sync.arriving('alice', frame);
+    expect(checks).to.deep.equal([2]);
+    await sync.onBatch('alice', frame);
+    expect(checks).to.deep.equal([2]);
+    expect((await store.heads(conversation)).get('alice')).to.equal(2);
   });
 });

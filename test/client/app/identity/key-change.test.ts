@@ -50,13 +50,24 @@ describe('safety numbers and key changes', () => {
     expect(alice.identity.of('bob').safetyNumber).to.equal(bob.identity.of('alice').safetyNumber);
   });
 
+  it('lets a contact talk before their safety number is computed, and computes it once read', async () => {
+    const [alice] = await pair();
+    // 10,400 rounds of SHA-512: neither the hello nor the first message waited for them.
+    expect(alice.identity.of('bob').safetyNumber).to.equal(null);
+    await room.until(() => alice.identity.of('bob').safetyNumber !== null);
+    expect(alice.identity.of('bob').safetyNumber).to.match(/^\d{60}$/);
+  });
+
   it('notes an unverified contact’s new key and keeps talking', async () => {
     const [alice] = await pair();
+    // Computed when first read: waited for, before and after the change.
+    await room.until(() => alice.identity.of('bob').safetyNumber !== null);
     const before = alice.identity.of('bob').safetyNumber;
     const bob = await newBrowser(room);
     await alice.send('after');
     await room.until(() => texts(bob).includes('after'));
     expect(alice.identity.of('bob').keyChange).to.equal('notice');
+    await room.until(() => alice.identity.of('bob').safetyNumber !== null);
     expect(alice.identity.of('bob').safetyNumber).to.not.equal(before);
   });
 
