@@ -21,8 +21,8 @@ export class CatchUpQueries {
 
   /**
    * For each of `authors`, the highest seq of theirs stored in `conversation` (0: none): how far a
-   * forwarded seq may reach. One step of a key cursor per author, where `heads` reads every key of
-   * the conversation: it is asked for every batch that arrives.
+   * forwarded seq may reach. One step of a key cursor per author, and no count: it is asked for
+   * every batch that arrives.
    */
   async highestSeqs(conversation: string, authors: Iterable<string>): Promise<Map<string, number>> {
     const wanted = [...new Set(authors)];
