@@ -282,20 +282,14 @@ export class MessageStore {
   }
 
   /**
-   * The ids of this user's messages of `conversation` up to `seq` still waiting for `peer` (its
-   * catch-up heads say it holds them): read from keys alone, the outbox's and the seq index's, so
-   * a burst of 1,000 costs two requests, not a read of each message.
+   * `peer` holds this user's messages of `conversation` up to `seq` (its catch-up heads say so):
+   * those still waiting for it are marked delivered to it and leave its outbox, in one transaction
+   * read with range requests (the outbox's keys, the seq index's), not a read of each message: a
+   * burst of 1,000 costs four requests and its writes. Returns the messages it applied to, by seq;
+   * ones not sent to `peer` are left alone.
    */
-  async waitingUpTo(peer: string, conversation: string, seq: number): Promise<string[]> {
-    return this.#connection.run(['outbox', 'messages'], 'readonly', async (tx) => {
-      const own = IDBKeyRange.bound([conversation, this.user, 1], [conversation, this.user, seq]);
-      const [waiting, upTo] = await Promise.all([
-        tx.objectStore('outbox').getAllKeys(IDBKeyRange.bound([peer], [peer, []])),
-        tx.objectStore('messages').index('by-author-seq').getAllKeys(own),
-      ]);
-      const held = new Set(upTo);
-      return waiting.map(([, id]) => id).filter((id) => held.has(id));
-    });
+  markHeldUpTo(peer: string, conversation: string, seq: number): Promise<StoredMessage[]> {
+    return this.#marks.heldUpTo(peer, conversation, seq);
   }
 
   /** Forgets that `peer` still needs these messages (they left the group): no more re-sending. */

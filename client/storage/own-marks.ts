@@ -59,6 +59,44 @@ export class OwnMarks {
     return this.#reads.run({ conversation, ids, by });
   }
 
+  /** See `MessageStore.markHeldUpTo`. */
+  async heldUpTo(peer: string, conversation: string, seq: number): Promise<StoredMessage[]> {
+    return this.#connection.run(['messages', 'outbox'], 'readwrite', async (tx) => {
+      const messages = tx.objectStore('messages');
+      const outbox = tx.objectStore('outbox');
+      const bySeq = messages.index('by-author-seq');
+      const own = (from: number) =>
+        IDBKeyRange.bound([conversation, this.#user, from], [conversation, this.#user, seq]);
+      // Keys first, the outbox's and the seq index's (ids in seq order): what waits for `peer`.
+      const [outboxKeys, upTo] = await Promise.all([
+        outbox.getAllKeys(IDBKeyRange.bound([peer], [peer, []])),
+        bySeq.getAllKeys(own(1)),
+      ]);
+      const waiting = new Set(outboxKeys.map(([, id]) => id));
+      const first = upTo.findIndex((id) => waiting.has(id));
+      if (first < 0) return [];
+      // Then the rows from the first waiting one on, in one request. Own seqs count from 1, so the
+      // one at `first` is at least `first + 1`: the rows delivered before it are not read.
+      const range = own(first + 1);
+      const [ids, values] = await Promise.all([bySeq.getAllKeys(range), bySeq.getAll(range)]);
+      const marked: StoredMessage[] = [];
+      const writes: Promise<unknown>[] = [];
+      ids.forEach((id, i) => {
+        if (!waiting.has(id)) return;
+        const message = this.#connection.parse(StoredMessage, 'messages', id, values[i]);
+        // A peer cannot be marked as holding a message it was never sent.
+        if (message?.author !== this.#user || !message.recipients.includes(peer)) return;
+        writes.push(outbox.delete([peer, id]));
+        if (message.deliveredTo.includes(peer)) return marked.push(message);
+        const updated = { ...message, deliveredTo: [...message.deliveredTo, peer] };
+        writes.push(messages.put(updated));
+        return marked.push(updated);
+      });
+      await Promise.all(writes);
+      return marked;
+    });
+  }
+
   /** A burst of acks: each adds its peer to `deliveredTo` (once) and drops that peer's outbox row. */
   #writeDeliveries(requests: readonly DeliveryMark[]): Promise<StoredMessage[][]> {
     return this.#markOwn(requests, (message, { by }, { outbox, writes }) => {

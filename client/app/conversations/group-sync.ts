@@ -258,9 +258,30 @@ export class GroupSync {
       const { accepted, awaiting, outOfReach } = await acceptableMessages(this.#deps, peer, frame, early);
       if (accepted.length > 0) {
         await this.#deps.inbox.storeBatch(peer, frame.conversation, accepted, awaiting);
+        this.#tellAuthors(peer, frame.conversation, accepted, awaiting);
       }
       return { taken: accepted.map((message) => message.id), outOfReach };
     });
+  }
+
+  /**
+   * The authors of `held` (just stored, from `from`) who wait for the leader's stream to end before
+   * they are asked hear now that these of theirs are here: an ack, one per batch and author, as if
+   * they had sent them (a member's heads reach them only once the stream is over, and asked sooner
+   * they would stream again what the leader is sending). Messages whose signature could not be
+   * checked yet (`awaiting`: the author's key unknown) are not vouched for.
+   */
+  #tellAuthors(
+    from: string,
+    conversation: string,
+    held: readonly ChatMessage[],
+    awaiting: ReadonlySet<string>,
+  ): void {
+    for (const author of this.#catching.get(conversation)?.waiting ?? []) {
+      if (author === from) continue;
+      const ids = held.filter((m) => m.author === author && !awaiting.has(m.id)).map((m) => m.id);
+      if (ids.length > 0) this.#deps.links.send(author, { type: 'ack', ids });
+    }
   }
 
   /**
@@ -361,7 +382,7 @@ export class GroupSync {
     this.#clock.clearTimeout(catching.quiet);
     this.#catching.delete(conversation);
     if (catching.waiting.length === 0) return;
-    // Read once for all of them: reading the heads walks every key of the conversation.
+    // Read once for all of them.
     const heads = this.#headsOf(conversation);
     for (const peer of catching.waiting) {
       heads

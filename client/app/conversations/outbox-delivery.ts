@@ -202,11 +202,13 @@ export class OutboxDelivery {
 
   /**
    * `peer` holds our messages of group `conversation` up to `seq` (its catch-up heads say so): the
-   * ones still waiting for it there are marked delivered, in one transaction.
+   * ones still waiting for it there are marked delivered, in one transaction of range reads.
    */
   async heldBy(peer: string, conversation: string, seq: number): Promise<void> {
-    const held = await this.#deps.store.messages.waitingUpTo(peer, conversation, seq);
-    if (held.length > 0) await this.acked(peer, held);
+    // Own messages still being stored may be among them.
+    await this.#idle;
+    const held = await this.#deps.store.messages.markHeldUpTo(peer, conversation, seq);
+    for (const updated of held) this.#deps.updated(updated);
   }
 
   /** Records in one transaction that these own messages went out (those not already marked). */

@@ -4,7 +4,8 @@ import { deleteAccountStore, openAccountStore } from '../../../client/storage/ac
 import type { AccountStore } from '../../../client/storage/account-store.js';
 import type { ChatMessage } from '../../../shared/peer-protocol.js';
 import type { ProtocolError } from '../../../shared/errors.js';
-import { aliceDatabase, dm, group, messageId } from './raw-db.js';
+import { ACCOUNT_DB_VERSION } from '../../../client/storage/account-db.js';
+import { aliceDatabase, dm, group, messageId, rawPut } from './raw-db.js';
 
 function text(n: number): ChatMessage {
   return { id: messageId(n), conversation: dm, author: 'bob', seq: n, sentAt: 1000 * n, text: `hi ${n}` };
@@ -94,19 +95,47 @@ describe('MessageStore.listConversation', () => {
   });
 });
 
-describe('MessageStore.waitingUpTo', () => {
-  const { open } = aliceDatabase();
+describe('MessageStore.markHeldUpTo', () => {
+  const { open, openRaw } = aliceDatabase();
+  const own = (n: number, conversation: string, seq: number, recipients = ['bob', 'carol']) => ({
+    draft: { id: messageId(n), conversation, sentAt: 1000 * n, text: `own ${n}`, seq },
+    recipients,
+  });
 
-  it("lists alice's messages of one conversation up to a seq still waiting for a peer", async () => {
+  it("marks alice's messages of one conversation up to a seq delivered to a peer and drops them from its outbox", async () => {
     const store = await open();
-    const own = (n: number, conversation: string, seq: number) => ({
-      draft: { id: messageId(n), conversation, sentAt: 1000 * n, text: `own ${n}`, seq },
-      recipients: ['bob', 'carol'],
-    });
     await store.addOwnMessages([own(1, group, 1), own(2, group, 2), own(3, group, 3), own(4, dm, 1)]);
     await store.markDeliveredMany([messageId(1)], 'bob');
-    expect(await store.messages.waitingUpTo('bob', group, 2)).to.deep.equal([messageId(2)]);
-    expect(await store.messages.waitingUpTo('carol', group, 2)).to.deep.equal([messageId(1), messageId(2)]);
-    expect(await store.messages.waitingUpTo('bob', dm, 5)).to.deep.equal([messageId(4)]);
+
+    const marked = await store.messages.markHeldUpTo('bob', group, 2);
+    expect(marked.map((message) => [message.id, message.deliveredTo])).to.deep.equal([
+      [messageId(2), ['bob']],
+    ]);
+    expect((await store.pendingFor('bob')).map((message) => message.id)).to.deep.equal([
+      messageId(3),
+      messageId(4),
+    ]);
+    expect((await store.getMessage(messageId(2)))?.deliveredTo).to.deep.equal(['bob']);
+    // Carol's rows are hers: untouched.
+    expect(await store.pendingFor('carol')).to.have.length(4);
+    expect(await store.messages.markHeldUpTo('bob', group, 2)).to.deep.equal([]);
+  });
+
+  it('marks from the first message still waiting on, past those delivered before it', async () => {
+    const store = await open();
+    await store.addOwnMessages([1, 2, 3, 4].map((seq) => own(seq, group, seq)));
+    await store.markDeliveredMany([messageId(1), messageId(3)], 'bob');
+    const marked = await store.messages.markHeldUpTo('bob', group, 4);
+    expect(marked.map((message) => message.id)).to.deep.equal([messageId(2), messageId(4)]);
+    expect(await store.pendingFor('bob')).to.deep.equal([]);
+  });
+
+  it('marks nothing delivered to a peer the message was never sent to, whatever its outbox holds', async () => {
+    const store = await open();
+    await store.addOwnMessages([own(1, group, 1, ['bob'])]);
+    const db = await openRaw(ACCOUNT_DB_VERSION);
+    await rawPut(db, 'outbox', [{ to: 'dave', id: messageId(1) }]);
+    expect(await store.messages.markHeldUpTo('dave', group, 1)).to.deep.equal([]);
+    expect((await store.getMessage(messageId(1)))?.deliveredTo).to.deep.equal([]);
   });
 });

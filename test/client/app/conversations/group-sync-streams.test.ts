@@ -40,7 +40,10 @@ function ownDraft(seq: number) {
 }
 
 /** GroupSync of bob, a member with alice and carol, on a real store, recording what it sends. */
-async function bobsSync(store: AccountStore, hooks: { checked?: (count: number) => void } = {}) {
+async function bobsSync(
+  store: AccountStore,
+  hooks: { checked?: (count: number) => void; unknownKey?: ReadonlySet<string> } = {},
+) {
   const directory = new Directory('bob');
   directory.setOnline(['alice', 'carol']);
   directory.setGroups([
@@ -89,7 +92,9 @@ async function bobsSync(store: AccountStore, hooks: { checked?: (count: number) 
     inbox: {
       check: (messages) => {
         hooks.checked?.(messages.length);
-        return Promise.resolve(messages.map(() => 'valid' as const));
+        return Promise.resolve(
+          messages.map((message) => (hooks.unknownKey?.has(message.id) ? 'unknown-key' : 'valid')),
+        );
       },
       storeBatch: async (_peer, into, messages) => {
         accepted.push(...messages);
@@ -229,6 +234,28 @@ describe('GroupSync streams', () => {
     const last = { author: 'alice', seq: MAX_SYNC_BATCH + 1 };
     await sync.onHeads('alice', { type: 'sync-heads', conversation, heads: [last] });
     expect(kinds().slice(3)).to.deep.equal(['alice sync-done']);
+  });
+
+  it('tells an author waiting to be asked which of its messages the member streaming brought', async () => {
+    const fromCarol = (seq: number): ChatMessage => ({
+      ...fromAlice(seq),
+      id: id(0x200 + seq),
+      author: 'carol',
+    });
+    const unchecked = fromCarol(3);
+    const { sync, sent } = await bobsSync(store, { unknownKey: new Set([unchecked.id]) });
+    await sync.announce('alice');
+    await sync.announce('carol');
+    const acksTo = (peer: string) =>
+      sent.flatMap(([to, frame]) => (to === peer && frame.type === 'ack' ? [frame.ids] : []));
+
+    const messages = [fromAlice(1), fromCarol(1), fromCarol(2), unchecked];
+    await sync.onBatch('alice', { type: 'sync-batch', conversation, messages });
+    // Carol's own, checked: not the one whose signature waits for her key, not alice's.
+    expect(acksTo('carol')).to.deep.equal([[fromCarol(1).id, fromCarol(2).id]]);
+    expect(acksTo('alice')).to.deep.equal([messages.map((message) => message.id)]);
+    // Carol is not asked while alice streams.
+    expect(sent.filter(([to, frame]) => to === 'carol' && frame.type === 'sync-heads')).to.have.length(0);
   });
 
   it('asks the others as soon as the member streaming says it is done', async () => {
