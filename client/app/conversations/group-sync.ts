@@ -10,10 +10,8 @@
  * once, not once per member online. (Before `sync-done`, a leader with nothing to send held the
  * others back for the whole first wait, 10 s.)
  *
- * An author's own group messages that a member lacks go the same way, not by the outbox: one stream
- * per peer and group, in seq order, windowed by acks. (Sent by both, side by side, they interleaved:
- * batches landed past what the member held and were refused.) The heads a member sends say what it
- * holds of ours, so they mark those messages delivered, however they reached it.
+ * This file is the asking side; the giving side — streaming what a member lacks, our own messages
+ * among it, and marking ours delivered from its heads — is catch-up-streams.ts.
  *
  * A receiver acks what it took (`ids`) apart from what it refused (`refused`): only the first count
  * as delivered; both let the stream go on. A batch refused as out of reach (past what this side
@@ -23,20 +21,14 @@ import { MAX_SYNC_AUTHORS } from '../../../shared/peer-protocol.js';
 import type { ChatMessage, PeerFrame } from '../../../shared/peer-protocol.js';
 import { systemClock } from '../../net/clock.js';
 import type { Clock } from '../../net/clock.js';
-import type { AccountStore } from '../../storage/account-store.js';
-import { isSigned } from '../../storage/stored-message.js';
-import type { StoredMessage } from '../../storage/stored-message.js';
-import type { PeerLinks } from '../peer-links.js';
-import type { OutboxDelivery } from './outbox-delivery.js';
-import type { Directory } from '../roster/directory.js';
 import { acceptableMessages, acceptablePlaces } from './forwarded-checks.js';
 import type { Inbox } from './inbox.js';
 import type { Verdict } from '../identity/message-signing.js';
-import { idsOf, takeSyncFrame, tombstonesOf } from './sync-batches.js';
+import { idsOf } from './sync-batches.js';
+import { CatchUpStreams, streamKey } from './catch-up-streams.js';
+import type { CatchUpStreamsDeps } from './catch-up-streams.js';
 import type { SyncFrame } from './sync-batches.js';
 
-/** How many batches of one stream may wait for their ack at once. */
-export const SYNC_BATCHES_IN_FLIGHT = 4;
 /**
  * The leader's catch-up counts as done — and the others are asked — once it sent no batch for this
  * long after the last one was stored, or for `SYNC_LEADER_FIRST_MS` after it was asked (finding what
@@ -52,38 +44,15 @@ type SyncHeadsFrame = Extract<PeerFrame, { type: 'sync-heads' }>;
 type SyncBatchFrame = Extract<PeerFrame, { type: 'sync-batch' }>;
 type SyncDeletedFrame = Extract<PeerFrame, { type: 'sync-deleted' }>;
 
-export interface GroupSyncDeps {
-  readonly links: Pick<PeerLinks, 'send' | 'warn'>;
-  readonly directory: Directory;
-  readonly store: AccountStore;
+export interface GroupSyncDeps extends CatchUpStreamsDeps {
   /**
    * The way in: signatures checked (`check`), forwarded messages stored (`storeBatch`, already checked
    * here, in one go; `awaiting`: ids whose author's key is not known yet), and an author's held
    * messages checked once their key is (`settleHeld`); deleted messages' places held (`holdDeleted`).
    */
   readonly inbox: Pick<Inbox, 'check' | 'storeBatch' | 'settleHeld' | 'actionProblem' | 'holdDeleted'>;
-  /**
-   * Our own messages' side: the outbox's work for a peer under way (it signs messages stored before
-   * signing) is awaited before streaming; own messages streamed are marked sent; what a peer's heads
-   * say it holds of ours is marked delivered to it.
-   */
-  readonly delivery: Pick<OutboxDelivery, 'flushed' | 'wentOut' | 'heldBy'>;
   /** Time for the leader's quiet period; injected so tests can step it. */
   readonly clock?: Clock;
-}
-
-/** What one peer still lacks of one group, and the batches on their way (ids not yet acked). */
-interface Stream {
-  peer: string;
-  conversation: string;
-  queue: StoredMessage[];
-  /** The tombstones of the deleted rows in `queue`, by id: each goes with its target's place. */
-  tombstones: ReadonlyMap<string, ChatMessage>;
-  inFlight: Array<Set<string>>;
-  /** Whether `sync-done` went: once `queue` is empty. */
-  doneSent: boolean;
-  /** Our own messages in `queue` not yet marked sent, by id: marked as their batch goes out. */
-  ownUnsent: Map<string, StoredMessage>;
 }
 
 /** What this side made of a forwarded frame: ids taken (stored, held or known) and ids refused. */
@@ -104,8 +73,8 @@ interface Catching {
 export class GroupSync {
   readonly #deps: GroupSyncDeps;
   readonly #clock: Clock;
-  /** `${peer}\n${conversation}` → its stream. */
-  readonly #streams = new Map<string, Stream>();
+  /** The giving side: what each member asked for, streamed. */
+  readonly #streams: CatchUpStreams;
   /** conversation → who this side is catching up from. */
   readonly #catching = new Map<string, Catching>();
   /** `${peer}\n${conversation}` → the heads last sent there, as text: an ask again must say more. */
@@ -116,6 +85,7 @@ export class GroupSync {
   constructor(deps: GroupSyncDeps) {
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
+    this.#streams = new CatchUpStreams(deps);
   }
 
   /**
@@ -142,62 +112,16 @@ export class GroupSync {
 
   /** `peer` said how far it holds a group: stream it what it lacks. */
   async onHeads(peer: string, frame: SyncHeadsFrame): Promise<void> {
-    const { conversation } = frame;
-    if (!this.#shared(peer, conversation)) {
-      this.#deps.links.warn(`${peer} asked to catch up on ${conversation}, which we do not share`);
+    if (!this.#shared(peer, frame.conversation)) {
+      this.#deps.links.warn(`${peer} asked to catch up on ${frame.conversation}, which we do not share`);
       return;
     }
-    const heads = new Map(frame.heads.map(({ author, seq }) => [author, seq]));
-    const { delivery, directory, store } = this.#deps;
-    const ownHead = heads.get(directory.me);
-    // Their word for what they hold of ours: a lie would only cost them their own receipts. Marked
-    // while the stream starts: the first batch need not wait for it.
-    const marking =
-      ownHead === undefined
-        ? Promise.resolve()
-        : delivery
-            .heldBy(peer, conversation, ownHead)
-            .catch((error: unknown) => this.#deps.links.warn(`marking what ${peer} holds failed`, error));
-    // Own messages stored before signing are signed by the outbox's flush for this peer: after it.
-    await delivery.flushed(peer);
-    // A member added later gets what was said from the moment they joined.
-    const since = directory.memberSince(conversation, peer);
-    const missing = await store.missingFor(conversation, heads, since);
-    // Their own messages they have, or will get back from nobody: never send them anyone's word
-    // for it. Unsigned ones (stored before messages were signed) are refused by every receiver:
-    // not sent. Deleted ones go as their place with their tombstone (a hole would stall the
-    // author's seqs).
-    const queue = missing.filter(
-      (message) => message.author !== peer && (isSigned(message) || message.deleted),
-    );
-    const tombstones = await tombstonesOf(queue, (id) => store.getMessage(id));
-    const ownUnsent = new Map(
-      queue
-        .filter((message) => message.author === directory.me && !message.sent)
-        .map((message) => [message.id, message]),
-    );
-    const stream: Stream = {
-      peer,
-      conversation,
-      queue,
-      tombstones,
-      inFlight: [],
-      doneSent: false,
-      ownUnsent,
-    };
-    this.#streams.set(streamKey(peer, conversation), stream);
-    this.#fill(stream);
-    await marking;
+    await this.#streams.start(peer, frame);
   }
 
   /** Acks from `peer`: each batch fully acked lets another one go. */
   onAck(peer: string, ids: readonly string[]): void {
-    for (const stream of this.#streams.values()) {
-      if (stream.peer !== peer || stream.inFlight.length === 0) continue;
-      for (const batch of stream.inFlight) for (const id of ids) batch.delete(id);
-      stream.inFlight = stream.inFlight.filter((batch) => batch.size > 0);
-      this.#fill(stream);
-    }
+    this.#streams.acked(peer, ids);
   }
 
   /**
@@ -248,7 +172,7 @@ export class GroupSync {
   /**
    * Messages `peer` forwarded: each is checked, stored unless known, and the batch acked once it
    * was handled whole. (Acking as soon as it is stored would gain little: with
-   * `SYNC_BATCHES_IN_FLIGHT` batches on their way, the next ones are here already, checked as they
+   * a few batches on their way (`SYNC_BATCHES_IN_FLIGHT`), the next ones are here already, checked as they
    * arrived; and an ack means the batch's copies were compared, which tests of forgeries rely on.)
    */
   async onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
@@ -325,7 +249,7 @@ export class GroupSync {
 
   /** The connection to `peer` closed: what was streaming starts over on the next `sync-heads`. */
   connectionClosed(peer: string): void {
-    for (const [key, stream] of this.#streams) if (stream.peer === peer) this.#streams.delete(key);
+    this.#streams.closed(peer);
     for (const key of this.#asked.keys()) if (key.startsWith(`${peer}\n`)) this.#asked.delete(key);
     for (const [conversation, catching] of this.#catching) {
       catching.waiting = catching.waiting.filter((waiting) => waiting !== peer);
@@ -401,43 +325,4 @@ export class GroupSync {
       directory.isMember(conversation, peer)
     );
   }
-
-  /** Sends batches until `SYNC_BATCHES_IN_FLIGHT` wait for their ack; a drained stream ends. */
-  #fill(stream: Stream): void {
-    const key = streamKey(stream.peer, stream.conversation);
-    if (this.#streams.get(key) !== stream) return;
-    while (stream.inFlight.length < SYNC_BATCHES_IN_FLIGHT && stream.queue.length > 0) {
-      const frame = takeSyncFrame(stream.conversation, stream.queue, stream.tombstones);
-      if (!frame) break;
-      const ids = idsOf(frame);
-      stream.inFlight.push(new Set(ids));
-      if (!this.#deps.links.send(stream.peer, frame)) {
-        this.#streams.delete(key);
-        return;
-      }
-      this.#wentOut(stream, ids);
-    }
-    if (stream.queue.length === 0 && !stream.doneSent) {
-      stream.doneSent = true;
-      this.#deps.links.send(stream.peer, { type: 'sync-done', conversation: stream.conversation });
-    }
-    if (stream.queue.length === 0 && stream.inFlight.length === 0) this.#streams.delete(key);
-  }
-
-  /** Our own messages among `ids` just went out (on a stream): marked sent, once. */
-  #wentOut(stream: Stream, ids: readonly string[]): void {
-    const own = ids.flatMap((id) => {
-      const message = stream.ownUnsent.get(id);
-      stream.ownUnsent.delete(id);
-      return message ? [message] : [];
-    });
-    if (own.length === 0) return;
-    this.#deps.delivery
-      .wentOut(own)
-      .catch((error: unknown) => this.#deps.links.warn('marking own messages sent failed', error));
-  }
-}
-
-function streamKey(peer: string, conversation: string): string {
-  return `${peer}\n${conversation}`;
 }

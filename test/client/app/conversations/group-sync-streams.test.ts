@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
+import { SYNC_BATCHES_IN_FLIGHT } from '../../../../client/app/conversations/catch-up-streams.js';
 import {
   GroupSync,
-  SYNC_BATCHES_IN_FLIGHT,
   SYNC_LEADER_FIRST_MS,
   SYNC_LEADER_QUIET_MS,
 } from '../../../../client/app/conversations/group-sync.js';
