@@ -1,7 +1,7 @@
 /**
  * The sending side of messages: numbering, sending at once over open channels, the outbox for
  * everyone else, re-sending when a connection opens, and acknowledgements. A group's backlog is not
- * re-sent from here: group catch-up (group-sync.ts) streams it in seq order, batched and windowed,
+ * re-sent from here: group catch-up (catch-up-streams.ts) streams it in seq order, batched and windowed,
  * with what others wrote, and the member's heads tell this side what it holds (`heldBy`).
  */
 import type { FileInfo } from '../../../shared/file-protocol.js';
