@@ -14,7 +14,7 @@ import type { Person } from '../../test/e2e/harness/person.js';
 import { CATCHUP_TIMEOUT_MS, SETUP_TIMEOUT_MS, deliveredTo } from './group-bench.js';
 import type { GroupBench } from './group-bench.js';
 import { channelTraffic, entrySeen, sendBurst, unreadReached } from './group-probe.js';
-import type { ChannelTraffic } from './group-probe.js';
+import type { ChannelTraffic, ReturnTimeline } from './group-probe.js';
 import { profiled } from './cpu-profile.js';
 import type { StageTimes } from './cpu-profile.js';
 import { progress } from './run-bench.js';
@@ -33,6 +33,7 @@ export interface CatchupResult {
   unread: number;
   expected: number;
   traffic: ChannelTraffic;
+  timeline: ReturnTimeline;
   burstMs: number;
   burstSpreadMs: number;
   senderDeliveredMs: number;
@@ -79,7 +80,7 @@ export async function catchUp(
   await away.openPage();
   const caughtUp = () => unreadReached(away.page, group, target, CATCHUP_TIMEOUT_MS);
   const doneAt = PROFILE ? await profiledBoth(away.page, sender.page, caughtUp) : await caughtUp();
-  const { traffic, timeOrigin } = await channelTraffic(away.page);
+  const { traffic, timeline, timeOrigin } = await channelTraffic(away.page);
   const seen = await entrySeen(away.page, group);
   bench.unread = target;
   await sender.waitForState(last, deliveredTo(bench, stay.length + 1), CATCHUP_TIMEOUT_MS);
@@ -95,6 +96,7 @@ export async function catchUp(
     unread: settled?.max ?? 0,
     expected: target,
     traffic,
+    timeline,
     burstMs,
     burstSpreadMs,
     senderDeliveredMs,

@@ -30,6 +30,20 @@ export interface ChannelTraffic {
 }
 
 /**
+ * When the page reached each step of coming back, in ms from its navigation start (NaN: not seen):
+ * the app's script ran, the signaling socket opened and said its first word, the first data channel
+ * opened, the first and the last catch-up batch arrived.
+ */
+export interface ReturnTimeline {
+  scriptMs: number;
+  socketOpenMs: number;
+  firstServerFrameMs: number;
+  firstChannelMs: number;
+  firstBatchMs: number;
+  lastBatchMs: number;
+}
+
+/**
  * An init script (plain JavaScript, run before the app) that fills `globalThis.__groupProbe`.
  * - A MutationObserver on every shadow root (Lit renders into them) reads each `aria-label` that is
  *   set or inserted, and for labels of the form `NAME[, offline][, N unread]` records when NAME was
@@ -47,7 +61,24 @@ export const GROUP_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
   const traffic = { messageFrames: 0, batchFrames: 0, batchedMessages: 0, batchSenders: 0, bytes: 0 };
   const channels = { open: 0 };
   const frames = new Map();
-  globalThis.__groupProbe = { entries, traffic, channels, frames };
+  const timeline = {};
+  const mark = (step) => {
+    if (!(step in timeline)) timeline[step] = performance.now();
+  };
+  globalThis.__groupProbe = { entries, traffic, channels, frames, timeline };
+  document.addEventListener('DOMContentLoaded', () => {
+    const app = document.querySelector('script[src]');
+    const entry = app && performance.getEntriesByName(app.src)[0];
+    if (entry) timeline.scriptMs = entry.responseEnd;
+  });
+  const NativeWebSocket = globalThis.WebSocket;
+  globalThis.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('open', () => mark('socketOpenMs'));
+      this.addEventListener('message', () => mark('firstServerFrameMs'));
+    }
+  };
 
   const TOKEN = /"text":"(\\w+-\\d+)\\b/;
   const LABEL = /^(.+?)(?:, offline)?(?:, (\\d+) unread)?$/;
@@ -116,6 +147,7 @@ export const GROUP_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
       if (counted) return;
       counted = true;
       channels.open += 1;
+      mark('firstChannelMs');
     };
     if (channel.readyState === 'open') opened();
     channel.addEventListener('open', opened);
@@ -131,6 +163,8 @@ export const GROUP_PROBE_SCRIPT = `(() => {${PAGE_HOOKS}
       }
       traffic.bytes += data.length;
       if (data.startsWith('{"type":"sync-batch"')) {
+        mark('firstBatchMs');
+        timeline.lastBatchMs = performance.now();
         traffic.batchFrames += 1;
         traffic.batchedMessages += data.split('{"id":').length - 1;
         if (!sentBatch) {
@@ -153,6 +187,7 @@ interface ProbeWindow {
     traffic: ChannelTraffic;
     channels: { open: number };
     frames: Map<string, number>;
+    timeline: Partial<ReturnTimeline>;
   };
   __groupProbeWait(name: string, count: number, timeoutMs: number): Promise<number>;
 }
@@ -179,12 +214,30 @@ export function entrySeen(page: Page, name: string): Promise<EntrySeen | null> {
   }, name);
 }
 
-/** The page's data-channel traffic so far, and its time origin (for times relative to its load). */
-export function channelTraffic(page: Page): Promise<{ traffic: ChannelTraffic; timeOrigin: number }> {
-  return page.evaluate(() => ({
+/**
+ * The page's data-channel traffic so far, the steps of its return, and its time origin (for times
+ * relative to its load).
+ */
+export async function channelTraffic(
+  page: Page,
+): Promise<{ traffic: ChannelTraffic; timeline: ReturnTimeline; timeOrigin: number }> {
+  const seen = await page.evaluate(() => ({
     traffic: { ...(globalThis as unknown as ProbeWindow).__groupProbe.traffic },
+    timeline: { ...(globalThis as unknown as ProbeWindow).__groupProbe.timeline },
     timeOrigin: performance.timeOrigin,
   }));
+  const steps = [
+    'scriptMs',
+    'socketOpenMs',
+    'firstServerFrameMs',
+    'firstChannelMs',
+    'firstBatchMs',
+    'lastBatchMs',
+  ];
+  const timeline = Object.fromEntries(
+    steps.map((step) => [step, seen.timeline[step as keyof ReturnTimeline] ?? Number.NaN]),
+  ) as unknown as ReturnTimeline;
+  return { ...seen, timeline };
 }
 
 /**

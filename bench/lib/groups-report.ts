@@ -38,7 +38,12 @@ function catchupLines(catchup: CatchupResult): string[] {
     catchup.stay === 0 ? 'only the sender online' : `the sender and ${catchup.stay} members online`;
   return [
     `catch-up: a member returns after ${messages} missed messages, ${online}`,
+    `  page load → app script loaded                 ${catchup.timeline.scriptMs.toFixed(0)} ms`,
+    `  page load → signaling socket open             ${catchup.timeline.socketOpenMs.toFixed(0)} ms`,
+    `  page load → first frame from the server       ${catchup.timeline.firstServerFrameMs.toFixed(0)} ms`,
     `  page load → group listed                      ${catchup.listedMs.toFixed(0)} ms`,
+    `  page load → first data channel open           ${catchup.timeline.firstChannelMs.toFixed(0)} ms`,
+    `  page load → first / last catch-up batch       ${catchup.timeline.firstBatchMs.toFixed(0)} / ${catchup.timeline.lastBatchMs.toFixed(0)} ms`,
     `  page load → all ${messages} stored                    ${catchup.doneMs.toFixed(0)} ms`,
     `  unread count at the end                       ${catchup.unread} (expected ${catchup.expected})`,
     `  received ${(traffic.bytes / 1e6).toFixed(1)} MB: ${traffic.messageFrames} live message frames, ` +
