@@ -27,7 +27,7 @@ import { MessageStore } from './message-store.js';
 import type { ConversationCursor, OwnMessageDraft, PageOptions } from './message-store.js';
 import { HistoryStore } from './history-store.js';
 import { RedactionStore } from './redaction-store.js';
-import { SearchBacklog } from './search-backlog.js';
+import { SEARCH_RESUME_DELAY_MS, SearchBacklog } from './search-backlog.js';
 import { SearchIndex } from './search-index.js';
 import { SendJournal, replaySendJournal } from './send-journal.js';
 import type { NoteStorage } from './local-storage.js';
@@ -69,8 +69,9 @@ export async function openAccountStore(
   const store = new AccountStore(user, db, onBadRow, journal);
   // Before anything reads a seq: a message sent but not stored when the page last closed is stored now.
   await replaySendJournal(journal, store, onBadRow);
-  // Caught-up messages the page closed on before indexing them: indexed now, in idle time.
-  store.search.backlog.drainSoon();
+  // Caught-up messages the page closed on before indexing them: indexed in idle time, once the
+  // page's start and its catch-up's first batches are past.
+  store.search.backlog.drainSoon(SEARCH_RESUME_DELAY_MS);
   return store;
 }
 

@@ -4,6 +4,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { ChatMessage } from '../../../shared/peer-protocol.js';
 import { ACCOUNT_DB_VERSION } from '../../../client/storage/account-db.js';
+import { SEARCH_DRAIN_DELAY_MS, SEARCH_DRAIN_STEP } from '../../../client/storage/search-backlog.js';
 import { aliceDatabase, group, messageId, request } from './raw-db.js';
 
 function caughtUp(n: number, text: string, seq = n): ChatMessage {
@@ -24,8 +25,9 @@ describe('SearchBacklog', () => {
 
   /** Waits (bounded) until the backlog drained by itself, then says how many tokens are indexed. */
   async function tokensOnceDrained(): Promise<number> {
+    // A backlog left from the last visit waits SEARCH_RESUME_DELAY_MS (3 s) before it drains.
     await waitUntil(async () => (await count('search-pending')) === 0, 'the backlog drains', {
-      timeout: 5000,
+      timeout: 10_000,
     });
     return count('search-index');
   }
@@ -58,6 +60,56 @@ describe('SearchBacklog', () => {
 
     await open();
     expect(await tokensOnceDrained()).to.equal(2);
+  });
+
+  /** The ids each backlog row still holds, oldest row first. */
+  async function pendingRows(): Promise<unknown[]> {
+    const db = await openRaw(ACCOUNT_DB_VERSION);
+    return request(db.transaction('search-pending').objectStore('search-pending').getAll());
+  }
+
+  const batchOf = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => caughtUp(from + i, `word${from + i}`));
+
+  it('indexes a long batch in steps, keeping the rest of its row', async () => {
+    const store = await open();
+    const size = SEARCH_DRAIN_STEP * 2 + 5;
+    await store.addIncomingBatch(group, batchOf(1, size), { unread: false });
+    store.search.backlog.stop();
+
+    expect(await store.search.backlog.indexStep()).to.equal(true);
+    const rows = (await pendingRows()) as string[][];
+    expect(rows.map((row) => row.length)).to.deep.equal([size - SEARCH_DRAIN_STEP]);
+    expect(rows[0]![0]).to.equal(messageId(SEARCH_DRAIN_STEP + 1));
+    expect(await count('search-index'), 'one token per message of the step').to.equal(SEARCH_DRAIN_STEP);
+
+    expect(await store.search.backlog.indexStep()).to.equal(true);
+    expect(await store.search.backlog.indexStep()).to.equal(true);
+    expect(await pendingRows()).to.deep.equal([]);
+    expect(await store.search.backlog.indexStep()).to.equal(false);
+    expect(await count('search-index')).to.equal(size);
+  });
+
+  it('takes no step while batches keep arriving: a batch queued mid-drain holds the next one back', async () => {
+    const store = await open();
+    // Enough steps that the drain is still under way when the next batch comes.
+    const size = SEARCH_DRAIN_STEP * 40;
+    await store.addIncomingBatch(group, batchOf(1, size), { unread: false });
+    const remaining = async () => ((await pendingRows()) as string[][]).reduce((n, row) => n + row.length, 0);
+    await waitUntil(async () => (await remaining()) < size, 'the drain takes its first step', {
+      timeout: 10_000,
+      interval: 5,
+    });
+
+    await store.addIncomingBatch(group, batchOf(size + 1, 1), { unread: false });
+    const queuedAt = performance.now();
+    // Read after the batch committed: any step begun before it is in this count (transactions on
+    // the same stores run in order), so a change after it is a step begun after the batch.
+    const before = await remaining();
+    expect(before, 'the drain was still under way').to.be.greaterThan(1);
+    await waitUntil(async () => (await remaining()) !== before, 'the drain goes on', { timeout: 10_000 });
+    expect(performance.now() - queuedAt).to.be.at.least(SEARCH_DRAIN_DELAY_MS * 0.9);
+    expect(await tokensOnceDrained()).to.equal(size + 1);
   });
 
   it('skips a copy of a stored id at another position, and stores the rest of its batch', async () => {
