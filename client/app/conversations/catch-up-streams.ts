@@ -68,11 +68,18 @@ export class CatchUpStreams {
         : delivery
             .heldBy(peer, conversation, ownHead)
             .catch((error: unknown) => this.#deps.links.warn(`marking what ${peer} holds failed`, error));
-    // Own messages stored before signing are signed by the outbox's flush for this peer: after it.
-    await delivery.flushed(peer);
     // A member added later gets what was said from the moment they joined.
     const since = directory.memberSince(conversation, peer);
-    const missing = await store.missingFor(conversation, heads, since);
+    // Read while the outbox's flush for this peer (begun as the link opened) runs, not after it: it
+    // matters here only when own messages stored before messages were signed are among what they
+    // lack — the flush signs those — and then they are read again once it is done.
+    let missing = await store.missingFor(conversation, heads, since);
+    if (
+      missing.some((message) => message.author === directory.me && !isSigned(message) && !message.deleted)
+    ) {
+      await delivery.flushed(peer);
+      missing = await store.missingFor(conversation, heads, since);
+    }
     // Their own messages they have, or will get back from nobody: never send them anyone's word
     // for it. Unsigned ones (stored before messages were signed) are refused by every receiver:
     // not sent. Deleted ones go as their place with their tombstone (a hole would stall the

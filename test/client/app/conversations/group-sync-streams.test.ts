@@ -105,7 +105,7 @@ async function bobsSync(
       holdDeleted: () => Promise.resolve(),
     },
   });
-  return { sync, clock, sent, accepted, askedOf };
+  return { sync, clock, sent, accepted, askedOf, delivery };
 }
 
 function batches(sent: ReadonlyArray<[string, PeerFrame]>): string[][] {
@@ -148,6 +148,20 @@ describe('GroupSync streams', () => {
     const { sync, sent } = await bobsSync(store);
     await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [] });
     expect(batches(sent)).to.deep.equal([[id(1), id(3)]]);
+  });
+
+  it('streams our own message stored before signing once the flush begun on connecting signed it', async () => {
+    const { sig: _sig, ...legacy } = ownDraft(1);
+    await store.addOwnMessage({ ...legacy, sent: false }, ['alice', 'carol']);
+    const { sync, sent, delivery } = await bobsSync(store);
+
+    // As on a link opening: the outbox flushes, and the member's heads come in meanwhile.
+    const flushing = delivery.flush('carol');
+    await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [] });
+    await flushing;
+    const streamed = sent.flatMap(([, frame]) => (frame.type === 'sync-batch' ? frame.messages : []));
+    expect(streamed.map((message) => message.id)).to.deep.equal([legacy.id]);
+    expect(streamed[0]?.sig, 'signed by the flush').to.be.a('string');
   });
 
   it('streams our own messages with the rest, in seq order, and marks them sent as they go', async () => {
