@@ -93,11 +93,21 @@ export class GroupSync {
    * no other member streams that group to us now, else once that member's stream is quiet.
    */
   async announce(peer: string, conversations = this.#deps.directory.sharedGroups(peer)): Promise<void> {
-    // First, so that forgeries of `peer`'s messages are gone from the heads we send: they come again.
+    // The heads are read while `peer`'s held messages are checked, and read again if any were: then
+    // forgeries of theirs are gone from the heads we send, so they come again. (Nearly always none
+    // are held, and the first batch comes one read sooner.)
+    const early = new Map(
+      conversations
+        .filter((conversation) => (this.#catching.get(conversation)?.leader ?? peer) === peer)
+        .map((conversation) => [conversation, this.#headsOf(conversation)] as const),
+    );
+    // Read below, or dropped for a group that has another leader by then: never unhandled.
+    for (const heads of early.values()) heads.catch(() => undefined);
     // A failure (the store closing, say) leaves them held for the next connection; catch-up goes on.
-    await this.#deps.inbox
-      .settleHeld(peer)
-      .catch((error: unknown) => this.#deps.links.warn(`checking ${peer}'s held messages failed`, error));
+    const settled = await this.#deps.inbox.settleHeld(peer).catch((error: unknown) => {
+      this.#deps.links.warn(`checking ${peer}'s held messages failed`, error);
+      return true;
+    });
     for (const conversation of conversations) {
       const catching = this.#catching.get(conversation);
       if (catching && catching.leader !== peer) {
@@ -106,7 +116,8 @@ export class GroupSync {
       }
       this.#catching.set(conversation, catching ?? { leader: peer, waiting: [], quiet: undefined });
       this.#leaderQuietFor(conversation, SYNC_LEADER_FIRST_MS);
-      await this.#sendHeads(peer, conversation);
+      const heads = settled ? undefined : early.get(conversation);
+      this.#ask(peer, conversation, await (heads ?? this.#headsOf(conversation)));
     }
   }
 
@@ -261,10 +272,6 @@ export class GroupSync {
   close(): void {
     for (const catching of this.#catching.values()) this.#clock.clearTimeout(catching.quiet);
     this.#catching.clear();
-  }
-
-  async #sendHeads(peer: string, conversation: string): Promise<void> {
-    this.#ask(peer, conversation, await this.#headsOf(conversation));
   }
 
   /**

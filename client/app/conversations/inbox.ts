@@ -273,11 +273,12 @@ export class Inbox {
    * `author`'s key is pinned now (a hello with them verified): the messages of theirs that others
    * forwarded before it was known are checked. Those that verify lose their unverified mark; those
    * that do not are forgeries and are deleted, so the next catch-up fetches the honest copy.
+   * Resolves with whether any was held (what is stored may have changed).
    */
-  async settleHeld(author: string): Promise<void> {
+  async settleHeld(author: string): Promise<boolean> {
     const { store, verifier, links } = this.#deps;
     const held = await store.authorship.awaitingKeyOf(author);
-    if (held.length === 0) return;
+    if (held.length === 0) return false;
     // A held deleted row stands on its tombstone: that is what is checked.
     const verdicts = await verifier.check(held.map((message) => message.proof ?? message));
     const verified = held.filter((_, i) => verdicts[i] === 'valid').map((message) => message.id);
@@ -293,6 +294,7 @@ export class Inbox {
     for (const row of kept) open?.upsert(row);
     for (const row of kept) if (row.tombstone) await this.#redact(row);
     this.#deps.changed();
+    return true;
   }
 }
 

@@ -42,7 +42,11 @@ function ownDraft(seq: number) {
 /** GroupSync of bob, a member with alice and carol, on a real store, recording what it sends. */
 async function bobsSync(
   store: AccountStore,
-  hooks: { checked?: (count: number) => void; unknownKey?: ReadonlySet<string> } = {},
+  hooks: {
+    checked?: (count: number) => void;
+    unknownKey?: ReadonlySet<string>;
+    settleHeld?: () => Promise<boolean>;
+  } = {},
 ) {
   const directory = new Directory('bob');
   directory.setOnline(['alice', 'carol']);
@@ -100,7 +104,7 @@ async function bobsSync(
         accepted.push(...messages);
         await store.addIncomingBatch(into, messages, { unread: false });
       },
-      settleHeld: () => Promise.resolve(),
+      settleHeld: hooks.settleHeld ?? (() => Promise.resolve(false)),
       actionProblem: () => Promise.resolve(null),
       holdDeleted: () => Promise.resolve(),
     },
@@ -148,6 +152,22 @@ describe('GroupSync streams', () => {
     const { sync, sent } = await bobsSync(store);
     await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [] });
     expect(batches(sent)).to.deep.equal([[id(1), id(3)]]);
+  });
+
+  it('asks with its heads read again when checking held messages removed some', async () => {
+    await store.addIncomingBatch(conversation, [fromAlice(1), fromAlice(2)], { unread: false });
+    // As when alice's key turns out not to be the one her held seq 2 was signed with: it goes.
+    const settleHeld = async () => {
+      await store.authorship.settle([], [id(2)]);
+      return true;
+    };
+    const { sync, sent } = await bobsSync(store, { settleHeld });
+
+    await sync.announce('alice');
+    const asked = sent.flatMap(([to, frame]) =>
+      to === 'alice' && frame.type === 'sync-heads' ? frame.heads : [],
+    );
+    expect(asked, 'seq 2 is asked for again').to.deep.equal([{ author: 'alice', seq: 1 }]);
   });
 
   it('streams our own message stored before signing once the flush begun on connecting signed it', async () => {

@@ -207,9 +207,13 @@ describe('signed messages in catch-up', () => {
     ]);
 
     alice.server.userOnline('dave');
-    await room.rawPeer('dave', 'alice', dave);
+    const daveLink = await room.rawPeer('dave', 'alice', dave);
     await room.until(async () => (await stored()).length === 1);
     expect(await stored()).to.deep.equal(['from dave']);
+    // Alice asks dave from where she is once the forgery is gone: his seq 2 comes again.
+    await room.until(() => daveLink.received.some((frame) => frame.type === 'sync-heads'));
+    const asked = daveLink.received.flatMap((frame) => (frame.type === 'sync-heads' ? frame.heads : []));
+    expect(asked.filter((head) => head.author === 'dave')).to.deep.equal([{ author: 'dave', seq: 1 }]);
     expect(marks()).to.deep.equal([['from dave', 'signed']]);
     expect(await room.stores.get('alice')?.authorship.awaitingKeyOf('dave')).to.deep.equal([]);
     expect(warnings()).to.match(/1 forwarded message\(s\) of dave did not verify against their key: removed/);
