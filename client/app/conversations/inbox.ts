@@ -244,29 +244,32 @@ export class Inbox {
     for (const message of messages)
       if (message.tombstone && fresh.has(message.id) && !awaiting.has(message.id))
         await this.#redact(message);
+    // Shown (and counted unread) before the copies and the chain are reviewed: a conflict found
+    // there is shown when it is recorded (`found`), and a catch-up's count need not wait for it.
+    if (stored.length > 0) {
+      if (!seen)
+        this.#deps.notify(
+          conversation,
+          // Edits and deletions are no news to announce (the notifier passes over reactions itself).
+          messages.filter((message) => fresh.has(message.id) && raisesAttention(message)),
+        );
+      for (const message of messages) {
+        if (!fresh.has(message.id)) continue;
+        const row = incomingRow(message, receivedAt);
+        if (awaiting.has(message.id)) row.awaitingKey = message.author;
+        if (open && inView) open.upsert(row);
+        if (message.file) void this.#deps.fileArrived(row);
+      }
+      // Only new messages make a conversation active; a batch of reactions alone does not.
+      if (counted.length > 0) this.#deps.list.active(conversation);
+      if (!seen && counted.length > 0) this.#deps.list.addUnread(conversation, counted.length);
+      this.#deps.changed();
+      if (seen) this.#deps.seen();
+    }
     const known = messages.filter((message) => !fresh.has(message.id));
     if (known.length > 0) await reviewCopies(this.#review, peer, known, (copy) => !awaiting.has(copy.id));
     const checked = messages.filter((message) => fresh.has(message.id) && !awaiting.has(message.id));
     await reviewChain(this.#review, peer, checked);
-    if (stored.length === 0) return;
-    if (!seen)
-      this.#deps.notify(
-        conversation,
-        // Edits and deletions are no news to announce (the notifier passes over reactions itself).
-        messages.filter((message) => fresh.has(message.id) && raisesAttention(message)),
-      );
-    for (const message of messages) {
-      if (!fresh.has(message.id)) continue;
-      const row = incomingRow(message, receivedAt);
-      if (awaiting.has(message.id)) row.awaitingKey = message.author;
-      if (open && inView) open.upsert(row);
-      if (message.file) void this.#deps.fileArrived(row);
-    }
-    // Only new messages make a conversation active; a batch of reactions alone does not.
-    if (counted.length > 0) this.#deps.list.active(conversation);
-    if (!seen && counted.length > 0) this.#deps.list.addUnread(conversation, counted.length);
-    this.#deps.changed();
-    if (seen) this.#deps.seen();
   }
 
   /**
