@@ -185,8 +185,8 @@ export class AccountStore {
   }
 
   /** See `MessageStore.pendingFor`. */
-  pendingFor(peer: string): Promise<StoredMessage[]> {
-    return this.messages.pendingFor(peer);
+  pendingFor(peer: string, skip?: (conversation: string) => boolean): Promise<StoredMessage[]> {
+    return this.messages.pendingFor(peer, skip);
   }
 
   /** See `MessageStore.dropFromOutbox`. */

@@ -85,16 +85,22 @@ export interface StoredMessage extends ChatMessage {
   proof?: ChatMessage;
 }
 
-/** "`to` has not acked message `id` yet": one row per recipient still lacking a message. */
+/**
+ * "`to` has not acked message `id` yet": one row per recipient still lacking a message. Rows
+ * written since issue 14 also name the message's `conversation`, so that a reader can pass over a
+ * group's rows without reading each message (older rows lack it: their message is read).
+ */
 export interface OutboxRow {
   to: string;
   id: string;
+  conversation?: string;
 }
 
 /** The outbox's rows; its key path is [to, id], so a damaged row still has both, just not as names. */
 export const OutboxRow: z.ZodType<OutboxRow> = z.object({
   to: Username,
   id: ChatMessage.shape.id,
+  conversation: ChatMessage.shape.conversation.optional(),
 });
 
 /** One row per conversation that has messages: what the conversation list shows. */

@@ -178,7 +178,9 @@ export class OutboxDelivery {
     const previous = this.#flushes.get(peer) ?? Promise.resolve();
     const next = previous.then(async () => {
       if (this.#closed) return;
-      const pending = await this.#signUnsigned(await this.#deps.store.pendingFor(peer));
+      const pending = await this.#signUnsigned(
+        await this.#deps.store.pendingFor(peer, (conversation) => this.#streamsTo(peer, conversation)),
+      );
       const { single, gone } = this.#sortPending(peer, pending);
       const sent: StoredMessage[] = [];
       for (const message of single) {
@@ -243,6 +245,17 @@ export class OutboxDelivery {
    * group catch-up (a group we share: left out here), or not at all (a group they left: nothing
    * more of it goes to them).
    */
+  /** Whether our messages of `conversation` reach `peer` by group catch-up: a group both are in. */
+  #streamsTo(peer: string, conversation: string): boolean {
+    const { directory } = this.#deps;
+    return (
+      conversation !== LOBBY_CONVERSATION &&
+      directory.kindOf(conversation) === 'group' &&
+      directory.isMember(conversation, peer) &&
+      directory.isMember(conversation, directory.me)
+    );
+  }
+
   #sortPending(peer: string, pending: readonly StoredMessage[]): { single: StoredMessage[]; gone: string[] } {
     const { directory } = this.#deps;
     const single: StoredMessage[] = [];
@@ -251,12 +264,7 @@ export class OutboxDelivery {
       const { conversation } = message;
       if (conversation === LOBBY_CONVERSATION) single.push(message);
       else if (!directory.isMember(conversation, peer)) gone.push(message.id);
-      else if (
-        directory.kindOf(conversation) !== 'group' ||
-        !directory.isMember(conversation, directory.me)
-      ) {
-        single.push(message);
-      }
+      else if (!this.#streamsTo(peer, conversation)) single.push(message);
     }
     // A deleted message need not reach anyone outside a group catch-up (whose seqs must have no
     // hole): its tombstone says what there is to know.

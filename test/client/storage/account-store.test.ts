@@ -144,6 +144,19 @@ describe('AccountStore', () => {
       expect(await store.pendingFor('alice')).to.deep.equal([]);
     });
 
+    it('passes over the pending messages of conversations the reader skips, reading the rest', async () => {
+      const store = await open('alice');
+      await store.addOwnMessage(draft(1, { conversation: group }), ['bob']);
+      await store.addOwnMessage(draft(2), ['bob']);
+      const asked: string[] = [];
+      const skip = (conversation: string) => {
+        asked.push(conversation);
+        return conversation === group;
+      };
+      expect((await store.pendingFor('bob', skip)).map((m) => m.id)).to.deep.equal([messageId(2)]);
+      expect(asked.sort(), 'told from the outbox rows').to.deep.equal([dm, group]);
+    });
+
     it('refuses a draft that breaks the message schema and stores nothing', async () => {
       const store = await open('alice');
       const error = await rejection(store.addOwnMessage(draft(1, { text: '   ' }), ['bob']));

@@ -11,6 +11,8 @@ import { deleteAccountStore, openAccountStore } from '../../../../client/storage
 import type { AccountStore } from '../../../../client/storage/account-store.js';
 import { MAX_SYNC_BATCH, groupConversationId } from '../../../../shared/peer-protocol.js';
 import type { ChatMessage, PeerFrame } from '../../../../shared/peer-protocol.js';
+import { openDB } from 'idb';
+import { accountDbName } from '../../../../client/storage/account-db.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { testKey } from '../../helpers/test-gate.js';
 
@@ -112,6 +114,22 @@ async function bobsSync(
   return { sync, clock, sent, accepted, askedOf, delivery };
 }
 
+/**
+ * Makes the outbox rows of `id` look as they were written before messages were signed: without
+ * their conversation (outbox rows name it since), so the flush reads the message to place it.
+ */
+async function asWrittenBeforeSigning(
+  user: string,
+  recipients: readonly string[],
+  id: string,
+): Promise<void> {
+  const db = await openDB(accountDbName(user));
+  const tx = db.transaction('outbox', 'readwrite');
+  await Promise.all(recipients.map((to) => tx.store.put({ to, id })));
+  await tx.done;
+  db.close();
+}
+
 function batches(sent: ReadonlyArray<[string, PeerFrame]>): string[][] {
   return sent.flatMap(([, frame]) =>
     frame.type === 'sync-batch' ? [frame.messages.map((message) => message.id)] : [],
@@ -173,6 +191,7 @@ describe('GroupSync streams', () => {
   it('streams our own message stored before signing once the flush begun on connecting signed it', async () => {
     const { sig: _sig, ...legacy } = ownDraft(1);
     await store.addOwnMessage({ ...legacy, sent: false }, ['alice', 'carol']);
+    await asWrittenBeforeSigning('bob', ['alice', 'carol'], legacy.id);
     const { sync, sent, delivery } = await bobsSync(store);
 
     // As on a link opening: the outbox flushes, and the member's heads come in meanwhile.
