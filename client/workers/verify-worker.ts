@@ -8,6 +8,8 @@
  * `crypto.subtle`, the pure-JS provider where it has not), so its verdicts are the page's.
  * verify-messages.ts says what each message means; worker-verifier.ts is the page's end.
  */
+// First, as in the page's entry: zod parses without `new Function`, whatever policy the script gets.
+import '../zod-config.js';
 import { cryptoProvider } from '../app/identity/crypto-provider.js';
 import { verifySignature } from '../app/identity/device-key.js';
 import { parseVerifyRequest } from './verify-messages.js';
