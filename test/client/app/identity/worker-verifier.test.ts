@@ -71,6 +71,26 @@ describe('the verification worker', () => {
     expect(started).to.equal(1);
   });
 
+  it('checks with the pure-JS provider where the worker has no crypto.subtle, as on plain http', async () => {
+    const { items, expected } = await mixedBatch();
+    // The real worker's module, loaded by a worker that first takes `subtle` away (and holds the
+    // batch that arrives while the module loads).
+    const url = new URL(VERIFY_WORKER_URL, location.href).href;
+    const verifier = new WorkerVerifier({
+      start: fakeWorker(
+        `const early = [];
+         const hold = (event) => early.push(event.data);
+         self.addEventListener('message', hold);
+         Object.defineProperty(crypto, 'subtle', { value: undefined });
+         await import(${JSON.stringify(url)});
+         self.removeEventListener('message', hold);
+         for (const data of early) self.dispatchEvent(new MessageEvent('message', { data }));`,
+      ),
+    });
+    expect(await verifier.verify(items)).to.deep.equal(expected);
+    expect(verifier.broken).to.equal(null);
+  });
+
   it('answers batches sent together each with its own verdicts', async () => {
     const { items, expected } = await mixedBatch();
     const verifier = new WorkerVerifier({ start: realWorker });
