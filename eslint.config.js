@@ -131,6 +131,21 @@ export default tseslint.config(
       { group: ['**/signaling/**'], message: 'The client does not import the server.' },
     ],
   ),
+  layer(
+    // It checks signatures exactly as the page does, with identity's providers (which touch no
+    // page and no network): the rest of app/ stays out of reach.
+    ['client/workers/verify-worker.ts'],
+    [
+      {
+        group: ['**/app/*/*', '!**/app/identity/crypto-provider.js', '!**/app/identity/device-key.js'],
+        message: 'The verify worker uses identity/crypto-provider.ts and device-key.ts only.',
+      },
+      {
+        group: ['**/components/**', '**/net/**', 'lit', 'lit/*', '@lit/*', 'simple-peer', '**/signaling/**'],
+        message: 'A worker does its work with storage/ and shared/ only: no page, no network.',
+      },
+    ],
+  ),
   layer(['client/app/**/*.ts'], appPatterns),
   layer(
     ['client/app/identity/noble-provider.ts'],

@@ -7,11 +7,12 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
-import { clientBundleOptions, fileWorkerOptions, root } from './scripts/esbuild-options.mjs';
+import { clientBundleOptions, root, workerOptions } from './scripts/esbuild-options.mjs';
 
 const testFiles = 'test/client/**/*.test.ts';
-/** The URL paths `bundleTestFiles` answers: test files under test/client/. */
+/** The URL paths `bundleTestFiles` answers: test files under test/client/, and the workers. */
 const testFilePath = /^\/test\/client\/.+\.test\.ts$/;
+const workerPath = /^\/(file-worker|verify-worker)\.js$/;
 
 /** @returns {import('@web/dev-server-core').Plugin} */
 function bundleTestFiles() {
@@ -26,9 +27,10 @@ function bundleTestFiles() {
       logger = args.logger;
     },
     async serve(context) {
-      // The file worker, at the path the app starts it from, bundled as the build bundles it.
-      if (context.path === '/file-worker.js') {
-        const result = await build({ ...fileWorkerOptions(), sourcemap: 'inline', sourcesContent: false });
+      // The workers, at the paths the app starts them from, bundled as the build bundles them.
+      const worker = workerPath.exec(context.path)?.[1];
+      if (worker) {
+        const result = await build({ ...workerOptions(worker), sourcemap: 'inline', sourcesContent: false });
         return { body: result.outputFiles[0].text, type: 'js' };
       }
       if (!testFilePath.test(context.path)) return undefined;
@@ -60,8 +62,7 @@ function bundleTestFiles() {
     },
     transform(context) {
       // The bundle depends on files the transform cache does not know about: never cache it.
-      if (testFilePath.test(context.path) || context.path === '/file-worker.js')
-        return { transformCache: false };
+      if (testFilePath.test(context.path) || workerPath.test(context.path)) return { transformCache: false };
       return undefined;
     },
   };

@@ -6,7 +6,7 @@ import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { drawIcon } from './app-icons.mjs';
-import { clientBundleOptions, fileWorkerOptions, root } from './esbuild-options.mjs';
+import { clientBundleOptions, fileWorkerOptions, root, workerOptions } from './esbuild-options.mjs';
 
 const stampFile = join(root, 'dist', '.build-stamp');
 // The emoji picker's data (English with Emojibase shortcodes; Chinese names and keywords for the
@@ -67,6 +67,7 @@ const [clientApp] = await Promise.all([
     logLevel: 'warning',
   }),
   build(fileWorkerOptions(join(root, 'dist', 'client'))),
+  build(workerOptions('verify-worker', join(root, 'dist', 'client'))),
   ...Object.entries(emojiData).map(([name, from]) => copyFile(from, join(root, 'dist', 'client', name))),
 ]);
 await writeIndexHtml(clientApp.metafile);
@@ -144,6 +145,7 @@ async function buildInstallable(out) {
     'index.html',
     'app.js',
     'file-worker.js',
+    'verify-worker.js',
     ...chunks.map((name) => `chunks/${name}`),
     ...Object.keys(emojiData),
     'manifest.webmanifest',

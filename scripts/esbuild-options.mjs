@@ -18,19 +18,28 @@ export const clientBundleOptions = {
 };
 
 /**
- * The file worker (client/workers/file-worker.ts), served beside app.js as /file-worker.js: the same
- * options, minus the page's Node shims (it imports no simple-peer). `outdir` gets `file-worker.js`;
- * without one, the caller reads the bundle from `outputFiles`.
+ * A worker of client/workers/ (`name`: file-worker, verify-worker), served beside app.js as
+ * /`name`.js: the same options, minus the page's Node shims (no worker imports simple-peer).
+ * `outdir` gets `name`.js; without one, the caller reads the bundle from `outputFiles`.
+ * @param {string} name
  * @param {string} [outdir]
  * @returns {import('esbuild').BuildOptions}
  */
-export function fileWorkerOptions(outdir) {
+export function workerOptions(name, outdir) {
   return {
     ...clientBundleOptions,
     inject: [],
-    entryPoints: { 'file-worker': `${root}client/workers/file-worker.ts` },
+    entryPoints: { [name]: `${root}client/workers/${name}.ts` },
     ...(outdir
       ? { outdir, minify: true, sourcemap: true }
       : { outdir: `${root}client/workers`, write: false }),
   };
+}
+
+/**
+ * The file worker (client/workers/file-worker.ts).
+ * @param {string} [outdir]
+ */
+export function fileWorkerOptions(outdir) {
+  return workerOptions('file-worker', outdir);
 }

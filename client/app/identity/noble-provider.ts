@@ -3,7 +3,8 @@
  * WebCrypto's `subtle` (plain HTTP on a LAN address). Makes Ed25519 keys only, kept as their 32
  * secret bytes; checks Ed25519 and the ECDSA P-256 keys of browsers that could not make Ed25519.
  * Loaded only through crypto-provider.ts's dynamic import: a secure page never downloads it.
- * It runs on the main thread, synchronously (docs/identity.md, "Cost").
+ * It runs synchronously on the thread that calls it: the page's main thread for single messages,
+ * the verify worker for catch-up batches (worker-verifier.ts; docs/identity.md, "Cost").
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';

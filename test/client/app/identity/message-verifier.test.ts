@@ -1,0 +1,103 @@
+import { expect } from '@open-wc/testing';
+import { MessageVerifier, OFF_PAGE_BATCH } from '../../../../client/app/identity/message-signing.js';
+import { webCryptoProvider } from '../../../../client/app/identity/webcrypto-provider.js';
+import { pageWorkerVerifier } from '../../../../client/app/identity/worker-verifier.js';
+import type { BatchVerifier, SignatureCheck } from '../../../../client/app/identity/worker-verifier.js';
+import { bytesToHex } from '../../../../shared/identity-protocol.js';
+import type { KeyAlgorithm, PublicIdentity } from '../../../../shared/identity-protocol.js';
+import { messageStatement } from '../../../../shared/message-signature.js';
+import type { ChatMessage } from '../../../../shared/peer-protocol.js';
+
+const encoder = new TextEncoder();
+
+/** `count` messages by `author` in group g1, signed with a new key of `alg`; and that key. */
+async function signedRun(
+  author: string,
+  alg: KeyAlgorithm,
+  count: number,
+): Promise<{ identity: PublicIdentity; messages: ChatMessage[] }> {
+  const row = await webCryptoProvider.generate(alg);
+  const messages = await Promise.all(
+    Array.from({ length: count }, async (_, i): Promise<ChatMessage> => {
+      const message = {
+        id: `${author}-${i}`,
+        conversation: 'g1',
+        author,
+        seq: i + 1,
+        sentAt: 1000 + i,
+        text: `${i}`,
+      };
+      const sig = await webCryptoProvider.sign(row, encoder.encode(messageStatement(message)));
+      return { ...message, sig: bytesToHex(sig) };
+    }),
+  );
+  return { identity: { alg, key: row.publicKey }, messages };
+}
+
+/** A batch verifier that records what it is asked and answers `answer`. */
+function recording(answer: (items: readonly SignatureCheck[]) => unknown[]): BatchVerifier & {
+  asked: SignatureCheck[][];
+} {
+  const asked: SignatureCheck[][] = [];
+  return {
+    asked,
+    verify: (items) => {
+      asked.push([...items]);
+      return Promise.resolve(answer(items) as boolean[]);
+    },
+  };
+}
+
+describe('MessageVerifier with the verification worker', () => {
+  it('checks a catch-up batch in the page’s worker: valid, forged, unsigned, unknown and malformed, in order', async () => {
+    const alice = await signedRun('alice', 'Ed25519', 10);
+    const carol = await signedRun('carol', 'P-256', 10);
+    const keys = new Map([
+      ['alice', alice.identity],
+      ['carol', carol.identity],
+    ]);
+    const verifier = new MessageVerifier({ pinned: (author) => Promise.resolve(keys.get(author) ?? null) });
+    const batch: ChatMessage[] = [];
+    const expected: string[] = [];
+    alice.messages.forEach((message, i) => {
+      batch.push(message, carol.messages[i]!);
+      expected.push('valid', 'valid');
+    });
+    const { sig: _sig, ...unsigned } = alice.messages[0]!;
+    batch.push(
+      { ...alice.messages[1]!, text: 'forged' },
+      { ...carol.messages[2]!, author: 'alice' },
+      unsigned,
+      { ...alice.messages[3]!, author: 'mallory' },
+      { ...carol.messages[4]!, sig: 'not hex' },
+      { ...alice.messages[5]!, sig: carol.messages[5]!.sig! },
+    );
+    expected.push('invalid', 'invalid', 'unsigned', 'unknown-key', 'invalid', 'invalid');
+    expect(await verifier.check(batch)).to.deep.equal(expected);
+    expect(pageWorkerVerifier().broken).to.equal(null);
+  });
+
+  it(`sends a batch of ${OFF_PAGE_BATCH} or more in one message; fewer, like a live message, stay on the page`, async () => {
+    const alice = await signedRun('alice', 'Ed25519', OFF_PAGE_BATCH);
+    const batches = recording((items) => items.map(() => true));
+    const verifier = new MessageVerifier({ pinned: () => Promise.resolve(alice.identity), batches });
+    const few = alice.messages.slice(0, OFF_PAGE_BATCH - 2);
+    expect(await verifier.check([...few, { ...few[0]!, text: 'forged' }])).to.deep.equal([
+      ...few.map(() => 'valid'),
+      'invalid',
+    ]);
+    expect(batches.asked).to.deep.equal([]);
+    expect(await verifier.check(alice.messages)).to.deep.equal(alice.messages.map(() => 'valid'));
+    expect(batches.asked).to.have.length(1);
+    expect(batches.asked[0]!.map((item) => item.sig)).to.deep.equal(alice.messages.map((m) => m.sig));
+  });
+
+  it('counts only an answer of exactly true as valid', async () => {
+    const alice = await signedRun('alice', 'Ed25519', OFF_PAGE_BATCH + 2);
+    const batches = recording(() => [1, 'true', {}, [true], null, undefined, 'valid', false, true]);
+    const verifier = new MessageVerifier({ pinned: () => Promise.resolve(alice.identity), batches });
+    const verdicts = await verifier.check(alice.messages);
+    // The ninth answer alone is `true`; the tenth message has none.
+    expect(verdicts).to.deep.equal([...Array<string>(8).fill('invalid'), 'valid', 'invalid']);
+  });
+});
