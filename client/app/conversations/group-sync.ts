@@ -50,7 +50,10 @@ export interface GroupSyncDeps extends CatchUpStreamsDeps {
    * here, in one go; `awaiting`: ids whose author's key is not known yet), and an author's held
    * messages checked once their key is (`settleHeld`); deleted messages' places held (`holdDeleted`).
    */
-  readonly inbox: Pick<Inbox, 'check' | 'storeBatch' | 'settleHeld' | 'actionProblem' | 'holdDeleted'>;
+  readonly inbox: Pick<
+    Inbox,
+    'check' | 'storeBatch' | 'settleHeld' | 'actionProblem' | 'holdDeleted' | 'expectBatches'
+  >;
   /** Time for the leader's quiet period; injected so tests can step it. */
   readonly clock?: Clock;
 }
@@ -93,6 +96,8 @@ export class GroupSync {
    * no other member streams that group to us now, else once that member's stream is quiet.
    */
   async announce(peer: string, conversations = this.#deps.directory.sharedGroups(peer)): Promise<void> {
+    // The verification worker starts while the heads go out and the batches are found and sent.
+    if (conversations.length > 0) this.#deps.inbox.expectBatches();
     // The heads are read while `peer`'s held messages are checked, and read again if any were: then
     // forgeries of theirs are gone from the heads we send, so they come again. (Nearly always none
     // are held, and the first batch comes one read sooner.)

@@ -23,7 +23,7 @@ export interface InboxDeps {
   readonly directory: Directory;
   readonly store: AccountStore;
   /** Checks authors' signatures against their pinned keys, before anything is stored. */
-  readonly verifier: Pick<MessageVerifier, 'check'>;
+  readonly verifier: Pick<MessageVerifier, 'check' | 'expectBatches'>;
   /** The unread counts and contacts beside the conversation. */
   readonly list: Pick<ConversationList, 'active' | 'addUnread'>;
   /** A file message someone else wrote was stored: its transfer starts. */
@@ -63,6 +63,11 @@ export class Inbox {
   /** The verdict on each message's signature (the one check on the way in; group catch-up uses it too). */
   check(messages: readonly ChatMessage[]): ReturnType<MessageVerifier['check']> {
     return this.#deps.verifier.check(messages);
+  }
+
+  /** Catch-up batches are coming (this side asked for them): their checks get ready. */
+  expectBatches(): void {
+    this.#deps.verifier.expectBatches();
   }
 
   /** A live message from `peer`: checked (its signature too), stored (shown first if open), acked. */

@@ -143,6 +143,13 @@ export class MessageVerifier {
     return verdicts;
   }
 
+  /** A catch-up is about to bring batches: whatever checks them gets ready now. */
+  expectBatches(): void {
+    const { crypto, batches } = this.#deps;
+    if (batches) batches.warm?.();
+    else if (!crypto) pageWorkerVerifier().warm();
+  }
+
   #verify(checks: readonly SignatureCheck[]): Promise<boolean[]> {
     const { crypto, batches } = this.#deps;
     if (checks.length < OFF_PAGE_BATCH) return verifyOnPage(checks, crypto);

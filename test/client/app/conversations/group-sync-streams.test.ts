@@ -48,6 +48,7 @@ async function bobsSync(
     checked?: (count: number) => void;
     unknownKey?: ReadonlySet<string>;
     settleHeld?: () => Promise<boolean>;
+    expecting?: () => void;
   } = {},
 ) {
   const directory = new Directory('bob');
@@ -109,6 +110,7 @@ async function bobsSync(
       settleHeld: hooks.settleHeld ?? (() => Promise.resolve(false)),
       actionProblem: () => Promise.resolve(null),
       holdDeleted: () => Promise.resolve(),
+      expectBatches: () => hooks.expecting?.(),
     },
   });
   return { sync, clock, sent, accepted, askedOf, delivery };
@@ -170,6 +172,14 @@ describe('GroupSync streams', () => {
     const { sync, sent } = await bobsSync(store);
     await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [] });
     expect(batches(sent)).to.deep.equal([[id(1), id(3)]]);
+  });
+
+  it('gets signature checks ready as it asks for a catch-up, before any batch comes', async () => {
+    let expecting = 0;
+    const { sync, sent } = await bobsSync(store, { expecting: () => (expecting += 1) });
+    await sync.announce('alice');
+    expect(sent.filter(([, frame]) => frame.type === 'sync-heads')).to.have.length(1);
+    expect(expecting).to.equal(1);
   });
 
   it('asks with its heads read again when checking held messages removed some', async () => {

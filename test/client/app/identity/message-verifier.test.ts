@@ -92,6 +92,13 @@ describe('MessageVerifier with the verification worker', () => {
     expect(batches.asked[0]!.map((item) => item.sig)).to.deep.equal(alice.messages.map((m) => m.sig));
   });
 
+  it('gets its batch verifier ready when told a catch-up is coming', () => {
+    let warmed = 0;
+    const batches: BatchVerifier = { verify: () => Promise.resolve([]), warm: () => (warmed += 1) };
+    new MessageVerifier({ pinned: () => Promise.resolve(null), batches }).expectBatches();
+    expect(warmed).to.equal(1);
+  });
+
   it('counts only an answer of exactly true as valid', async () => {
     const alice = await signedRun('alice', 'Ed25519', OFF_PAGE_BATCH + 2);
     const batches = recording(() => [1, 'true', {}, [true], null, undefined, 'valid', false, true]);

@@ -136,6 +136,17 @@ describe('the verification worker', () => {
     expect(await verifier.verify([])).to.deep.equal([]);
     expect(started).to.equal(0);
   });
+
+  it('starts the worker when told batches are coming, once, and checks the first batch in it', async () => {
+    let started = 0;
+    const verifier = new WorkerVerifier({ start: () => (started++, realWorker()) });
+    verifier.warm();
+    expect(started, 'started before any batch').to.equal(1);
+    verifier.warm();
+    const { items, expected } = await mixedBatch();
+    expect(await verifier.verify(items)).to.deep.equal(expected);
+    expect([started, verifier.broken]).to.deep.equal([1, null]);
+  });
 });
 
 describe('the verification worker failing: the page checks instead, and never says valid wrongly', () => {
