@@ -70,16 +70,21 @@ export async function reviewChain(
 ): Promise<void> {
   if (messages.length === 0) return;
   const ids = new Set(messages.map((message) => message.id));
+  const byPlace = new Map(messages.map((message) => [place(message, 0), message]));
+  const ends = messages.filter((m) => !byPlace.has(place(m, -1)) || !byPlace.has(place(m, 1)));
+  // Asked for first, before anything is awaited: the caller stores the next batch meanwhile, and a
+  // read asked for before that batch's transaction sees the store without it.
+  const reading = deps.store.authorship.neighbours(ends);
+  // Awaited below; should hashing fail first, its failure is the one reported.
+  reading.catch(() => undefined);
   // A neighbour in `messages` is what is stored there (they were just stored): only the ends of
   // each run are read back, and the hashes a later message in the run links to are taken all at
   // once — a catch-up batch is a run. A live message alone hashes nothing of its own.
-  const byPlace = new Map(messages.map((message) => [place(message, 0), message]));
   const linkedTo = messages.filter((message) => byPlace.has(place(message, 1)));
   const hashes = new Map(
     await Promise.all(linkedTo.map(async (message) => [message.id, await messageHash(message)] as const)),
   );
-  const ends = messages.filter((m) => !byPlace.has(place(m, -1)) || !byPlace.has(place(m, 1)));
-  const read = await deps.store.authorship.neighbours(ends);
+  const read = await reading;
   const stored = new Map(ends.map((message, i) => [message.id, read[i]!]));
   for (const message of messages) {
     const inBatch = byPlace.get(place(message, -1));

@@ -64,6 +64,8 @@ interface TakenIn {
   refused: string[];
   /** Some were refused as past what this side holds: asking again may bring them in order. */
   outOfReach: boolean;
+  /** Settles once what was taken is reviewed (copies, chain links): the ack waits for it. */
+  reviewed?: Promise<void>;
 }
 
 /** This side catching up on one group: the member streaming it, and those asked once it is quiet. */
@@ -196,11 +198,11 @@ export class GroupSync {
     this.#verdicts.delete(frame);
     await this.#forwarded(peer, frame, async () => {
       const { accepted, awaiting, outOfReach } = await acceptableMessages(this.#deps, peer, frame, early);
-      if (accepted.length > 0) {
-        await this.#deps.inbox.storeBatch(peer, frame.conversation, accepted, awaiting);
-        this.#tellAuthors(peer, frame.conversation, accepted, awaiting);
-      }
-      return { taken: accepted.map((message) => message.id), outOfReach };
+      const taken = accepted.map((message) => message.id);
+      if (accepted.length === 0) return { taken, outOfReach };
+      const { reviewed } = await this.#deps.inbox.storeBatch(peer, frame.conversation, accepted, awaiting);
+      this.#tellAuthors(peer, frame.conversation, accepted, awaiting);
+      return { taken, outOfReach, reviewed };
     });
   }
 
@@ -255,11 +257,19 @@ export class GroupSync {
     }
     const fromLeader = this.#catching.get(conversation)?.leader === peer;
     if (fromLeader) this.#leaderQuietFor(conversation, Infinity);
-    const { taken, outOfReach } = await takeIn();
+    const { taken, outOfReach, reviewed } = await takeIn();
     if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
     const took = new Set(taken);
     const refused = idsOf(frame).filter((id) => !took.has(id));
-    this.#deps.links.send(peer, { type: 'ack', ids: taken, ...(refused.length > 0 ? { refused } : {}) });
+    const ack = () =>
+      this.#deps.links.send(peer, { type: 'ack', ids: taken, ...(refused.length > 0 ? { refused } : {}) });
+    // Acked once reviewed, as before; the next frame is taken in meanwhile. A review that fails
+    // leaves the batch unacked, as a failed store does.
+    if (reviewed)
+      reviewed.then(ack, (error: unknown) =>
+        this.#deps.links.warn(`reviewing a batch from ${peer} failed`, error),
+      );
+    else ack();
     if (outOfReach) await this.#askAgain(peer, conversation);
   }
 

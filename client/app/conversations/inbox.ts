@@ -211,13 +211,16 @@ export class Inbox {
   /**
    * Like `#store`, for a catch-up batch of one conversation from `peer`, in one transaction.
    * `awaiting`: ids of messages whose author's key is not known yet (stored, marked unverified).
+   * Resolves once the batch is stored and shown; `reviewed` once its copies and chain links are
+   * checked too (equivocation.ts). The review goes on while the next batch is stored: it asks for
+   * what it reads before returning, so it reads the store as this batch left it.
    */
   async storeBatch(
     peer: string,
     conversation: string,
     messages: readonly ChatMessage[],
     awaiting: ReadonlySet<string> = new Set(),
-  ): Promise<void> {
+  ): Promise<{ reviewed: Promise<void> }> {
     const open = this.#deps.open();
     const inView = open?.conversation === conversation;
     const seen = inView && this.#deps.visible();
@@ -272,9 +275,12 @@ export class Inbox {
       if (seen) this.#deps.seen();
     }
     const known = messages.filter((message) => !fresh.has(message.id));
-    if (known.length > 0) await reviewCopies(this.#review, peer, known, (copy) => !awaiting.has(copy.id));
     const checked = messages.filter((message) => fresh.has(message.id) && !awaiting.has(message.id));
-    await reviewChain(this.#review, peer, checked);
+    const reviewed = Promise.all([
+      known.length > 0 ? reviewCopies(this.#review, peer, known, (copy) => !awaiting.has(copy.id)) : null,
+      reviewChain(this.#review, peer, checked),
+    ]).then(() => undefined);
+    return { reviewed };
   }
 
   /**

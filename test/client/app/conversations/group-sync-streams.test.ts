@@ -49,6 +49,7 @@ async function bobsSync(
     unknownKey?: ReadonlySet<string>;
     settleHeld?: () => Promise<boolean>;
     expecting?: () => void;
+    reviewed?: () => Promise<void>;
   } = {},
 ) {
   const directory = new Directory('bob');
@@ -106,6 +107,7 @@ async function bobsSync(
       storeBatch: async (_peer, into, messages) => {
         accepted.push(...messages);
         await store.addIncomingBatch(into, messages, { unread: false });
+        return { reviewed: hooks.reviewed?.() ?? Promise.resolve() };
       },
       settleHeld: hooks.settleHeld ?? (() => Promise.resolve(false)),
       actionProblem: () => Promise.resolve(null),
@@ -242,6 +244,24 @@ describe('GroupSync streams', () => {
     expect(batches(sent)).to.deep.equal([[ownDraft(3).id]]);
     // Nobody's head marks anything delivered to anyone else.
     expect(await store.pendingFor('alice')).to.have.length(3);
+  });
+
+  it('takes the next batch in while a stored one is reviewed, and acks each once it is reviewed', async () => {
+    const reviews: Array<() => void> = [];
+    const reviewed = () => new Promise<void>((resolve) => reviews.push(resolve));
+    const { sync, sent } = await bobsSync(store, { reviewed });
+    const acks = () => sent.flatMap(([, frame]) => (frame.type === 'ack' ? [frame.ids] : []));
+
+    await sync.onBatch('carol', { type: 'sync-batch', conversation, messages: [1, 2].map(fromAlice) });
+    await sync.onBatch('carol', { type: 'sync-batch', conversation, messages: [3].map(fromAlice) });
+    expect(reviews, 'both stored, neither reviewed').to.have.length(2);
+    expect(acks(), 'no ack before its review').to.deep.equal([]);
+    reviews[1]!();
+    await Promise.resolve();
+    expect(acks()).to.deep.equal([[id(3)]]);
+    reviews[0]!();
+    await Promise.resolve();
+    expect(acks()).to.deep.equal([[id(3)], [id(1), id(2)]]);
   });
 
   it('acks what it took apart from what it refused, and asks again once its heads moved', async () => {
