@@ -153,11 +153,17 @@ export class PeerInbound {
     switch (frame.type) {
       case 'message':
         return routes.inbox.receive(peer, frame.message);
-      case 'ack':
-        routes.sync.onAck(peer, frame.refused ? [...frame.ids, ...frame.refused] : frame.ids);
-        if (frame.ids.length > 0) await routes.delivery.acked(peer, frame.ids);
-        routes.changed();
+      case 'ack': {
+        const ended = routes.sync.onAck(peer, frame.refused ? [...frame.ids, ...frame.refused] : frame.ids);
+        // Not awaited: the next acks of a burst are written with this one (ack-gathering.ts).
+        if (frame.ids.length > 0)
+          void routes.delivery.acked(peer, frame.ids, ended).then(
+            () => routes.changed(),
+            (error: unknown) => this.#failed(peer, 'ack', error),
+          );
+        else routes.changed();
         return;
+      }
       case 'sync-heads':
         await routes.sync.onHeads(peer, frame);
         // Its heads marked what it holds of ours delivered: shown now, not at the next render

@@ -107,14 +107,20 @@ export class CatchUpStreams {
     await marking;
   }
 
-  /** Acks from `peer`: each batch fully acked lets another one go. */
-  acked(peer: string, ids: readonly string[]): void {
-    for (const stream of this.#streams.values()) {
+  /**
+   * Acks from `peer`: each batch fully acked lets another one go. True when they acked the last
+   * batch of a stream: the member holds all of it.
+   */
+  acked(peer: string, ids: readonly string[]): boolean {
+    let ended = false;
+    for (const [key, stream] of this.#streams) {
       if (stream.peer !== peer || stream.inFlight.length === 0) continue;
       for (const batch of stream.inFlight) for (const id of ids) batch.delete(id);
       stream.inFlight = stream.inFlight.filter((batch) => batch.size > 0);
       this.#fill(stream);
+      if (!this.#streams.has(key) && stream.queue.length === 0 && stream.inFlight.length === 0) ended = true;
     }
+    return ended;
   }
 
   /** The connection to `peer` closed: its streams start over on its next `sync-heads`. */

@@ -137,9 +137,9 @@ export class GroupSync {
     await this.#streams.start(peer, frame);
   }
 
-  /** Acks from `peer`: each batch fully acked lets another one go. */
-  onAck(peer: string, ids: readonly string[]): void {
-    this.#streams.acked(peer, ids);
+  /** Acks from `peer`: each batch fully acked lets another one go. True when one ended a stream. */
+  onAck(peer: string, ids: readonly string[]): boolean {
+    return this.#streams.acked(peer, ids);
   }
 
   /**

@@ -4,6 +4,8 @@
  * re-sent from here: group catch-up (catch-up-streams.ts) streams it in seq order, batched and windowed,
  * with what others wrote, and the member's heads tell this side what it holds (`heldBy`).
  */
+import type { Clock } from '../../net/clock.js';
+import { AckGatherer } from './ack-gathering.js';
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import { LOBBY_CONVERSATION } from '../../../shared/peer-protocol.js';
 import type { EditBody, ReactionBody, TombstoneBody } from '../../../shared/peer-protocol.js';
@@ -24,6 +26,8 @@ export interface OutboxDeliveryDeps {
   readonly key: Pick<DeviceKey, 'sign'>;
   /** One of this user's messages changed (sent, delivered); the view may show it. */
   updated(message: StoredMessage): void;
+  /** Time for gathering a burst of acks (ack-gathering.ts); injected so tests can step it. */
+  readonly clock?: Clock;
 }
 
 interface PendingWrite {
@@ -46,9 +50,12 @@ export class OutboxDelivery {
   /** Per-peer chain so outbox flushes for one peer never interleave. */
   readonly #flushes = new Map<string, Promise<void>>();
   #closed = false;
+  /** Acks, written at once or with the rest of their burst. */
+  readonly #acks: AckGatherer;
 
   constructor(deps: OutboxDeliveryDeps) {
     this.#deps = deps;
+    this.#acks = new AckGatherer((peer, ids) => this.#markAcked(peer, ids), deps.clock);
     const { store, directory } = deps;
     this.#signer = new MessageSigner({
       key: deps.key,
@@ -158,10 +165,20 @@ export class OutboxDelivery {
     }
   }
 
-  /** `peer` stored these messages: recorded in one transaction. */
-  async acked(peer: string, ids: readonly string[]): Promise<void> {
+  /**
+   * `peer` stored these messages: recorded in one transaction, with the other acks of its burst
+   * (ack-gathering.ts); `last`: it ended a catch-up stream, so the burst is written now. Settles
+   * once recorded; callers that handle frames in order must not wait for it, or a burst could
+   * never gather.
+   */
+  acked(peer: string, ids: readonly string[], last = false): Promise<void> {
+    return this.#acks.add(peer, ids, last);
+  }
+
+  async #markAcked(peer: string, ids: readonly string[]): Promise<void> {
     await this.#idle;
-    for (const updated of await this.#deps.store.markDeliveredMany(ids, peer)) this.#deps.updated(updated);
+    const marked = await this.#deps.store.markDeliveredMany(ids, peer);
+    for (const updated of marked) this.#deps.updated(updated);
   }
 
   /** Whether anything waits for `peer`. */
@@ -222,6 +239,7 @@ export class OutboxDelivery {
 
   close(): void {
     this.#closed = true;
+    this.#acks.close();
   }
 
   /**

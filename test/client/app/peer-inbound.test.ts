@@ -19,7 +19,7 @@ function recorder() {
       settled: async () => undefined,
     },
     sync: {
-      onAck: () => undefined,
+      onAck: () => false,
       onHeads: async (peer, frame) => void log.push(`${peer} heads ${frame.conversation}`),
       arriving: (peer, frame) => void log.push(`${peer} arriving ${frame.conversation}`),
       onBatch: async (peer, frame) => void log.push(`${peer} batch ${frame.conversation}`),
@@ -106,9 +106,44 @@ describe('PeerInbound', () => {
     expect(log).to.deep.equal(['bob heads g:x', 'changed']);
   });
 
+  it('takes the next frames while an ack is still being written, so a burst of acks gathers', async () => {
+    const { routes, log } = recorder();
+    const acked = (peer: string, ids: readonly string[]) => {
+      log.push(`${peer} acked ${ids.join()}`);
+      // Held, as an ack gathered with the rest of its burst is (ack-gathering.ts).
+      return new Promise<void>(() => undefined);
+    };
+    const inbound = new PeerInbound({ ...routes, delivery: { ...routes.delivery, acked } });
+    inbound.frame('bob', { type: 'ack', ids: ['1'] });
+    inbound.frame('bob', { type: 'ack', ids: ['2'] });
+    inbound.frame('bob', message('m1'));
+    await settle();
+    expect(log.filter((line) => !line.includes(' shown '))).to.deep.equal([
+      'bob acked 1',
+      'bob acked 2',
+      'bob message m1',
+    ]);
+  });
+
+  it('has the ack that ends a catch-up stream written at once', async () => {
+    const { routes, log } = recorder();
+    const onAck = (_peer: string, ids: readonly string[]) => ids.includes('last');
+    const acked = async (peer: string, ids: readonly string[], last?: boolean) =>
+      void log.push(`${peer} acked ${ids.join()}${last ? ' (last)' : ''}`);
+    const inbound = new PeerInbound({
+      ...routes,
+      sync: { ...routes.sync, onAck },
+      delivery: { ...routes.delivery, acked },
+    });
+    inbound.frame('bob', { type: 'ack', ids: ['1'] });
+    inbound.frame('bob', { type: 'ack', ids: ['last'] });
+    await settle();
+    expect(log).to.deep.equal(['bob acked 1', 'bob acked last (last)']);
+  });
+
   it('counts refused ids towards the stream, and only the ids taken as delivered', async () => {
     const { routes, log } = recorder();
-    const onAck = (peer: string, ids: readonly string[]) => void log.push(`${peer} window ${ids.join()}`);
+    const onAck = (peer: string, ids: readonly string[]) => (log.push(`${peer} window ${ids.join()}`), false);
     const inbound = new PeerInbound({ ...routes, sync: { ...routes.sync, onAck } });
     inbound.frame('bob', { type: 'ack', ids: ['1'], refused: ['2'] });
     inbound.frame('bob', { type: 'ack', ids: [], refused: ['3'] });

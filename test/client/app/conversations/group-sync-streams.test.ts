@@ -159,13 +159,18 @@ describe('GroupSync streams', () => {
     await sync.onHeads('carol', { type: 'sync-heads', conversation, heads: [] });
     expect(batches(sent)).to.have.length(SYNC_BATCHES_IN_FLIGHT);
 
-    sync.onAck('carol', batches(sent)[1] ?? []);
+    expect(sync.onAck('carol', batches(sent)[1] ?? []), 'the stream goes on').to.equal(false);
     expect(batches(sent)).to.have.length(SYNC_BATCHES_IN_FLIGHT + 1);
     // Half a batch acked frees nothing.
     sync.onAck('carol', (batches(sent)[0] ?? []).slice(0, 10));
     expect(batches(sent)).to.have.length(SYNC_BATCHES_IN_FLIGHT + 1);
     sync.onAck('carol', batches(sent)[0] ?? []);
     expect(batches(sent).flat()).to.deep.equal(messages.map((message) => message.id));
+    // The rest acked, the last batch last: that ack ends the stream (its marks are written at once).
+    const rest = batches(sent).slice(2);
+    for (const batch of rest.slice(0, -1)) expect(sync.onAck('carol', batch)).to.equal(false);
+    expect(sync.onAck('carol', rest.at(-1) ?? []), 'the last ack ends it').to.equal(true);
+    expect(sync.onAck('carol', rest.at(-1) ?? []), 'once').to.equal(false);
   });
 
   it('does not stream messages stored before signing: every receiver refuses them', async () => {
