@@ -28,7 +28,7 @@ export interface InboundRoutes {
   readonly delivery: Pick<OutboxDelivery, 'acked' | 'flush' | 'settled'>;
   readonly sync: Pick<
     GroupSync,
-    'onAck' | 'onHeads' | 'arriving' | 'onBatch' | 'onDeleted' | 'onDone' | 'announce' | 'connectionClosed'
+    'onAck' | 'onHeads' | 'arriving' | 'onBatches' | 'onDeleted' | 'onDone' | 'announce' | 'connectionClosed'
   >;
   readonly typing: Pick<TypingIndicator, 'received'>;
   readonly receipts: Pick<ReadReceipts, 'received'>;
@@ -138,7 +138,9 @@ export class PeerInbound {
   async #drain(peer: string, queue: QueuedFrame[]): Promise<void> {
     for (let frame = queue.shift(); frame; frame = queue.shift()) {
       try {
-        await this.#handle(peer, frame);
+        if (frame.type === 'sync-batch')
+          await this.#routes.sync.onBatches(peer, [frame, ...nextBatches(queue, frame)]);
+        else await this.#handle(peer, frame);
       } catch (error) {
         this.#failed(peer, frame.type, error);
       }
@@ -171,7 +173,7 @@ export class PeerInbound {
         routes.changed();
         return;
       case 'sync-batch':
-        return routes.sync.onBatch(peer, frame);
+        return routes.sync.onBatches(peer, [frame]);
       case 'sync-deleted':
         return routes.sync.onDeleted(peer, frame);
       case 'sync-done':
@@ -190,4 +192,23 @@ export class PeerInbound {
       }
     }
   }
+}
+
+/**
+ * How many catch-up batches of one conversation, already queued behind the first, are taken in
+ * with it: stored in one transaction, each acked for its own ids. They come a few at a time
+ * (`SYNC_BATCHES_IN_FLIGHT`) while the one before is stored; each transaction and its reads cost
+ * a round trip to the browser's storage, on a member's critical path back.
+ */
+export const MERGED_BATCHES = 4;
+
+/** The catch-up batches of `first`'s conversation next in `queue` (taken off it), up to MERGED_BATCHES − 1. */
+function nextBatches(queue: QueuedFrame[], first: Extract<QueuedFrame, { type: 'sync-batch' }>) {
+  const taken: Array<Extract<QueuedFrame, { type: 'sync-batch' }>> = [];
+  for (let next = queue[0]; taken.length < MERGED_BATCHES - 1; next = queue[0]) {
+    if (next?.type !== 'sync-batch' || next.conversation !== first.conversation) break;
+    taken.push(next);
+    queue.shift();
+  }
+  return taken;
 }

@@ -17,7 +17,7 @@
  * as delivered; both let the stream go on. A batch refused as out of reach (past what this side
  * holds) is asked for again with the heads held now, once they moved since the last ask.
  */
-import { MAX_SYNC_AUTHORS } from '../../../shared/peer-protocol.js';
+import { MAX_ACK_IDS, MAX_SYNC_AUTHORS } from '../../../shared/peer-protocol.js';
 import type { ChatMessage, PeerFrame } from '../../../shared/peer-protocol.js';
 import { systemClock } from '../../net/clock.js';
 import type { Clock } from '../../net/clock.js';
@@ -188,20 +188,34 @@ export class GroupSync {
   }
 
   /**
-   * Messages `peer` forwarded: each is checked, stored unless known, and the batch acked once it
-   * was handled whole. (Acking as soon as it is stored would gain little: with
-   * a few batches on their way (`SYNC_BATCHES_IN_FLIGHT`), the next ones are here already, checked as they
-   * arrived; and an ack means the batch's copies were compared, which tests of forgeries rely on.)
+   * A batch `peer` forwarded: each message is checked, stored unless known, and the batch acked
+   * once it was handled and reviewed (an ack means the batch's copies were compared, which tests of
+   * forgeries rely on). Several batches of one conversation queued together are taken in as one
+   * (`onBatches`): their messages stored in one transaction, each batch acked for its own ids.
    */
-  async onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
-    const early = this.#verdicts.get(frame);
-    this.#verdicts.delete(frame);
-    await this.#forwarded(peer, frame, async () => {
-      const { accepted, awaiting, outOfReach } = await acceptableMessages(this.#deps, peer, frame, early);
+  onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
+    return this.onBatches(peer, [frame]);
+  }
+
+  /** See `onBatch`: batches queued together, taken in as one (PeerInbound). */
+  async onBatches(peer: string, frames: readonly SyncBatchFrame[]): Promise<void> {
+    const first = frames[0];
+    if (!first) return;
+    const verdicts = frames.map((frame) => this.#verdicts.get(frame));
+    for (const frame of frames) this.#verdicts.delete(frame);
+    // One frame of them all: checked and stored as one. Verdicts checked as they arrived are used
+    // when every batch has them; else all are checked now.
+    const merged: SyncBatchFrame =
+      frames.length === 1 ? first : { ...first, messages: frames.flatMap((frame) => frame.messages) };
+    const early = verdicts.every((verdict) => verdict !== undefined)
+      ? Promise.all(verdicts).then((all) => all.flat())
+      : undefined;
+    await this.#forwarded(peer, merged, frames, async () => {
+      const { accepted, awaiting, outOfReach } = await acceptableMessages(this.#deps, peer, merged, early);
       const taken = accepted.map((message) => message.id);
       if (accepted.length === 0) return { taken, outOfReach };
-      const { reviewed } = await this.#deps.inbox.storeBatch(peer, frame.conversation, accepted, awaiting);
-      this.#tellAuthors(peer, frame.conversation, accepted, awaiting);
+      const { reviewed } = await this.#deps.inbox.storeBatch(peer, merged.conversation, accepted, awaiting);
+      this.#tellAuthors(peer, merged.conversation, accepted, awaiting);
       return { taken, outOfReach, reviewed };
     });
   }
@@ -222,7 +236,10 @@ export class GroupSync {
     for (const author of this.#catching.get(conversation)?.waiting ?? []) {
       if (author === from) continue;
       const ids = held.filter((m) => m.author === author && !awaiting.has(m.id)).map((m) => m.id);
-      if (ids.length > 0) this.#deps.links.send(author, { type: 'ack', ids });
+      // Merged batches hold more than one ack may name.
+      for (let at = 0; at < ids.length; at += MAX_ACK_IDS) {
+        this.#deps.links.send(author, { type: 'ack', ids: ids.slice(at, at + MAX_ACK_IDS) });
+      }
     }
   }
 
@@ -232,7 +249,7 @@ export class GroupSync {
    * the rest are dropped with a warning. Acked like a batch.
    */
   async onDeleted(peer: string, frame: SyncDeletedFrame): Promise<void> {
-    await this.#forwarded(peer, frame, async () => {
+    await this.#forwarded(peer, frame, [frame], async () => {
       const { accepted, awaiting, outOfReach } = await acceptablePlaces(this.#deps, peer, frame);
       if (accepted.length > 0) await this.#deps.inbox.holdDeleted(peer, accepted, awaiting);
       return { taken: accepted.map((deleted) => deleted.id), outOfReach };
@@ -244,9 +261,11 @@ export class GroupSync {
    * quiet timer waits, then acked — what was taken as `ids`, the rest as `refused` (the sender may
    * go on, but marks nothing of those delivered) — and asked again if some were out of reach.
    */
+  /** `frame` taken in as one; `acked`: the frames it was made of, each acked for its own ids. */
   async #forwarded(
     peer: string,
     frame: SyncFrame,
+    acked: readonly SyncFrame[],
     takeIn: () => Promise<Omit<TakenIn, 'refused'>>,
   ): Promise<void> {
     const { conversation } = frame;
@@ -260,9 +279,14 @@ export class GroupSync {
     const { taken, outOfReach, reviewed } = await takeIn();
     if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
     const took = new Set(taken);
-    const refused = idsOf(frame).filter((id) => !took.has(id));
-    const ack = () =>
-      this.#deps.links.send(peer, { type: 'ack', ids: taken, ...(refused.length > 0 ? { refused } : {}) });
+    const ack = () => {
+      for (const part of acked) {
+        const ids = idsOf(part);
+        const refused = ids.filter((id) => !took.has(id));
+        const kept = ids.filter((id) => took.has(id));
+        this.#deps.links.send(peer, { type: 'ack', ids: kept, ...(refused.length > 0 ? { refused } : {}) });
+      }
+    };
     // Acked once reviewed, as before; the next frame is taken in meanwhile. A review that fails
     // leaves the batch unacked, as a failed store does.
     if (reviewed)

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { PeerInbound } from '../../../client/app/peer-inbound.js';
+import { MERGED_BATCHES, PeerInbound } from '../../../client/app/peer-inbound.js';
 import type { InboundRoutes } from '../../../client/app/peer-inbound.js';
 import { INBOUND_LIMITS, InboundLimiter, MAX_QUEUED_FRAMES } from '../../../client/app/inbound-limits.js';
 
@@ -22,7 +22,8 @@ function recorder() {
       onAck: () => false,
       onHeads: async (peer, frame) => void log.push(`${peer} heads ${frame.conversation}`),
       arriving: (peer, frame) => void log.push(`${peer} arriving ${frame.conversation}`),
-      onBatch: async (peer, frame) => void log.push(`${peer} batch ${frame.conversation}`),
+      onBatches: async (peer, frames) =>
+        void log.push(`${peer} batch ${frames.map((frame) => frame.conversation).join('+')}`),
       onDeleted: async () => undefined,
       onDone: (peer, conversation) => void log.push(`${peer} done ${conversation}`),
       announce: async (peer) => void log.push(`${peer} sync announced`),
@@ -139,6 +140,28 @@ describe('PeerInbound', () => {
     inbound.frame('bob', { type: 'ack', ids: ['last'] });
     await settle();
     expect(log).to.deep.equal(['bob acked 1', 'bob acked last (last)']);
+  });
+
+  it(`hands catch-up batches of one conversation queued together over as one, up to ${MERGED_BATCHES}`, async () => {
+    const { routes, log, holdReads, release } = recorder();
+    const inbound = new PeerInbound(routes);
+    holdReads();
+    inbound.frame('bob', { type: 'read', conversation: 'lobby', ids: ['a'.repeat(32)] });
+    const batch = (conversation: string) => ({ type: 'sync-batch' as const, conversation, messages: [] });
+    for (let i = 0; i <= MERGED_BATCHES; i += 1) inbound.frame('bob', batch('g:x'));
+    inbound.frame('bob', batch('g:y'));
+    inbound.frame('bob', { type: 'ack', ids: ['1'] });
+    inbound.frame('bob', batch('g:y'));
+    await settle();
+    release();
+    await settle();
+    expect(log.filter((line) => line.includes(' batch ') || line.includes(' acked '))).to.deep.equal([
+      `bob batch ${Array(MERGED_BATCHES).fill('g:x').join('+')}`,
+      'bob batch g:x',
+      'bob batch g:y',
+      'bob acked 1',
+      'bob batch g:y',
+    ]);
   });
 
   it('counts refused ids towards the stream, and only the ids taken as delivered', async () => {

@@ -9,7 +9,7 @@ import { OutboxDelivery } from '../../../../client/app/conversations/outbox-deli
 import { Directory } from '../../../../client/app/roster/directory.js';
 import { deleteAccountStore, openAccountStore } from '../../../../client/storage/account-store.js';
 import type { AccountStore } from '../../../../client/storage/account-store.js';
-import { MAX_SYNC_BATCH, groupConversationId } from '../../../../shared/peer-protocol.js';
+import { MAX_ACK_IDS, MAX_SYNC_BATCH, groupConversationId } from '../../../../shared/peer-protocol.js';
 import type { ChatMessage, PeerFrame } from '../../../../shared/peer-protocol.js';
 import { openDB } from 'idb';
 import { accountDbName } from '../../../../client/storage/account-db.js';
@@ -344,6 +344,40 @@ describe('GroupSync streams', () => {
     expect(acksTo('alice')).to.deep.equal([messages.map((message) => message.id)]);
     // Carol is not asked while alice streams.
     expect(sent.filter(([to, frame]) => to === 'carol' && frame.type === 'sync-heads')).to.have.length(0);
+  });
+
+  it('takes batches queued together in as one, acking each for its own ids, and tells the author in acks it can read', async () => {
+    const fromCarol = (seq: number): ChatMessage => ({
+      ...fromAlice(seq),
+      id: (0x1000 + seq).toString(16).padStart(32, '0'),
+      author: 'carol',
+    });
+    let stores = 0;
+    const { sync, sent } = await bobsSync(store, { reviewed: () => ((stores += 1), Promise.resolve()) });
+    await sync.announce('alice');
+    await sync.announce('carol');
+    const acksTo = (peer: string) =>
+      sent.flatMap(([to, frame]) => (to === peer && frame.type === 'ack' ? [frame] : []));
+    const frames = [0, 1].map((part) => ({
+      type: 'sync-batch' as const,
+      conversation,
+      messages: Array.from({ length: MAX_SYNC_BATCH }, (_, i) => fromCarol(part * MAX_SYNC_BATCH + i + 1)),
+    }));
+    // Past reach even with both batches: refused, in its own batch's ack.
+    const far = fromCarol(2 * MAX_SYNC_BATCH + 1000);
+    frames[1]!.messages[MAX_SYNC_BATCH - 1] = far;
+
+    await sync.onBatches('alice', frames);
+    expect(stores, 'stored in one go').to.equal(1);
+    expect(acksTo('alice')).to.deep.equal([
+      { type: 'ack', ids: frames[0]!.messages.map((message) => message.id) },
+      { type: 'ack', ids: frames[1]!.messages.slice(0, -1).map((message) => message.id), refused: [far.id] },
+    ]);
+    // Carol waits to be asked: told of her 511 messages now, in acks of at most MAX_ACK_IDS.
+    expect(acksTo('carol').map((ack) => ack.ids.length)).to.deep.equal([
+      MAX_ACK_IDS,
+      2 * MAX_SYNC_BATCH - 1 - MAX_ACK_IDS,
+    ]);
   });
 
   it('asks the others as soon as the member streaming says it is done', async () => {
