@@ -5,8 +5,7 @@ import { expect } from '@open-wc/testing';
 import { reviewChain } from '../../../../client/app/conversations/equivocation.js';
 import type { Equivocation } from '../../../../client/app/conversations/equivocation.js';
 import { messageHash } from '../../../../client/app/identity/message-signing.js';
-import { deleteAccountStore, openAccountStore } from '../../../../client/storage/account-store.js';
-import type { AccountStore } from '../../../../client/storage/account-store.js';
+import { storeEachTest } from '../../helpers/store-each-test.js';
 import { groupConversationId } from '../../../../shared/peer-protocol.js';
 import type { ChatMessage } from '../../../../shared/peer-protocol.js';
 
@@ -33,24 +32,21 @@ async function chain(n: number): Promise<ChatMessage[]> {
 }
 
 describe('reviewChain', () => {
-  let store: AccountStore;
-  beforeEach(async () => {
-    store = await openAccountStore('bob');
-  });
-  afterEach(async () => {
-    store.close();
-    await deleteAccountStore('bob');
-  });
+  const bobs = storeEachTest('bob');
 
   function deps(found: Equivocation[], warned: string[]) {
-    return { store, warn: (text: string) => warned.push(text), found: (e: Equivocation) => found.push(e) };
+    return {
+      store: bobs(),
+      warn: (text: string) => warned.push(text),
+      found: (e: Equivocation) => found.push(e),
+    };
   }
 
   it('finds a stored message that names another predecessor', async () => {
     const [one, two, three] = await chain(3);
     const forked = { ...three!, id: 'f'.repeat(32), prev: 'cd'.repeat(32) };
-    await store.addIncomingBatch(conversation, [forked], { unread: false });
-    await store.addIncomingBatch(conversation, [one!, two!], { unread: false });
+    await bobs().addIncomingBatch(conversation, [forked], { unread: false });
+    await bobs().addIncomingBatch(conversation, [one!, two!], { unread: false });
     const found: Equivocation[] = [];
     await reviewChain(deps(found, []), 'carol', [one!, two!]);
     expect(found.map((evidence) => [evidence.seq, evidence.kept.id])).to.deep.equal([[2, two!.id]]);
@@ -61,10 +57,10 @@ describe('reviewChain', () => {
     const [one, two, three] = messages;
     // Seq 4 names another seq 3: its own batch's review finds that, not this one's.
     const four = { ...messages[3]!, prev: 'cd'.repeat(32) };
-    await store.addIncomingBatch(conversation, [one!, two!, three!], { unread: false });
+    await bobs().addIncomingBatch(conversation, [one!, two!, three!], { unread: false });
     const found: Equivocation[] = [];
     const reviewed = reviewChain(deps(found, []), 'carol', [one!, two!, three!]);
-    await store.addIncomingBatch(conversation, [four], { unread: false });
+    await bobs().addIncomingBatch(conversation, [four], { unread: false });
     await reviewed;
     expect(found, 'nothing found in the first batch').to.deep.equal([]);
   });

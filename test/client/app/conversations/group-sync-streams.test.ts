@@ -7,13 +7,13 @@ import {
 } from '../../../../client/app/conversations/group-sync.js';
 import { OutboxDelivery } from '../../../../client/app/conversations/outbox-delivery.js';
 import { Directory } from '../../../../client/app/roster/directory.js';
-import { deleteAccountStore, openAccountStore } from '../../../../client/storage/account-store.js';
 import type { AccountStore } from '../../../../client/storage/account-store.js';
 import { MAX_ACK_IDS, MAX_SYNC_BATCH, groupConversationId } from '../../../../shared/peer-protocol.js';
 import type { ChatMessage, PeerFrame } from '../../../../shared/peer-protocol.js';
 import { openDB } from 'idb';
 import { accountDbName } from '../../../../client/storage/account-db.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
+import { storeEachTest } from '../../helpers/store-each-test.js';
 import { testKey } from '../../helpers/test-gate.js';
 
 const GROUP_ID = 'g' + 'b'.repeat(24);
@@ -141,13 +141,10 @@ function batches(sent: ReadonlyArray<[string, PeerFrame]>): string[][] {
 }
 
 describe('GroupSync streams', () => {
+  const bobs = storeEachTest('bob');
   let store: AccountStore;
-  beforeEach(async () => {
-    store = await openAccountStore('bob');
-  });
-  afterEach(async () => {
-    store.close();
-    await deleteAccountStore('bob');
+  beforeEach(() => {
+    store = bobs();
   });
 
   it('keeps several batches in flight and sends another as each is acked', async () => {
