@@ -5,7 +5,7 @@ import { saveSession } from '../../../../client/storage/session-token.js';
 import { Capability, PROTOCOL_VERSION } from '../../../../shared/protocol.js';
 import type { IceServer } from '../../../../shared/protocol.js';
 import { idleLink } from '../../helpers/idle-link.js';
-import { ServerSide, forgetAurelia, until, welcome } from './server-side.js';
+import { ServerSide, forgetAureliaAfterEach, until, welcome } from './server-side.js';
 
 /** Links that never open, recording the ICE servers each was made with. */
 function recordingLinks(): { made: Array<readonly IceServer[]>; createLink: PeerLinkFactory } {
@@ -25,20 +25,18 @@ const turn = (credential: string): IceServer => ({
 });
 
 describe('AppStore: fresh ICE servers', () => {
-  let store: AppStore | null = null;
-  afterEach(async () => {
-    await forgetAurelia(store);
-    store = null;
-  });
+  const kept = forgetAureliaAfterEach();
 
   it('announces ice-refresh when logging in, and the next connection uses the refreshed list', async () => {
     const server = new ServerSide();
     const { made, createLink } = recordingLinks();
-    store = new AppStore({
-      signalingUrl: 'ws://parley.test/ws',
-      createSocket: server.createSocket,
-      createLink,
-    });
+    const store = kept(
+      new AppStore({
+        signalingUrl: 'ws://parley.test/ws',
+        createSocket: server.createSocket,
+        createLink,
+      }),
+    );
     await store.start();
     server.open();
     store.login('aurelia', 'correct horse battery staple');
@@ -54,14 +52,14 @@ describe('AppStore: fresh ICE servers', () => {
     expect(server.sent[0]?.identity, 'this browser’s device key').to.have.keys(['alg', 'key']);
 
     server.say(welcome({ iceServers: [stun, turn('old')], online: ['bruno', 'chiara'] }));
-    await until(store, () => store?.messenger?.lists.online.length === 2);
+    await until(store, () => store.messenger?.lists.online.length === 2);
     await store.messenger!.selectPerson('bruno');
     expect(made).to.deep.equal([[stun, turn('old')]]);
 
     server.say({ type: 'ice-servers', iceServers: [stun, turn('fresh')] });
     // Frames are handled in order: once the next frame's effect shows, the refresh was handled.
     server.say({ type: 'user-offline', user: 'bruno' });
-    await until(store, () => store?.messenger?.lists.online.length === 1);
+    await until(store, () => store.messenger?.lists.online.length === 1);
     await store.messenger!.selectPerson('chiara');
     expect(made).to.deep.equal([
       [stun, turn('old')],
@@ -72,11 +70,13 @@ describe('AppStore: fresh ICE servers', () => {
   it('announces ice-refresh when resuming a remembered session', async () => {
     saveSession({ user: 'aurelia', token: 't'.repeat(32), expiresAt: Date.now() + 3_600_000 });
     const server = new ServerSide();
-    store = new AppStore({
-      signalingUrl: 'ws://parley.test/ws',
-      createSocket: server.createSocket,
-      createLink: recordingLinks().createLink,
-    });
+    const store = kept(
+      new AppStore({
+        signalingUrl: 'ws://parley.test/ws',
+        createSocket: server.createSocket,
+        createLink: recordingLinks().createLink,
+      }),
+    );
     await store.start();
     server.open();
     await server.sentCount(1);

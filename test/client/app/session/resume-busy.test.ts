@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { AppStore } from '../../../../client/app/session/app-store.js';
 import { loadSession, saveSession } from '../../../../client/storage/session-token.js';
 import { ErrorCode } from '../../../../shared/errors.js';
-import { ServerSide, forgetAurelia, startStore, until, welcome } from './server-side.js';
+import { ServerSide, forgetAureliaAfterEach, startStore, until, welcome } from './server-side.js';
 
 const token = 't'.repeat(32);
 
@@ -17,15 +17,11 @@ async function sentAtLeast(server: ServerSide, count: number): Promise<void> {
 }
 
 describe('AppStore: a resume the server answers "busy"', () => {
-  let store: AppStore | null = null;
-  afterEach(async () => {
-    await forgetAurelia(store);
-    store = null;
-  });
+  const kept = forgetAureliaAfterEach();
 
   it('keeps the session and asks again after the wait the server named', async () => {
     const server = new ServerSide();
-    store = await resumed(server);
+    const store = kept(await resumed(server));
     expect(server.sent.map((frame) => frame.type)).to.deep.equal(['resume']);
 
     server.say({
@@ -41,20 +37,20 @@ describe('AppStore: a resume the server answers "busy"', () => {
     expect(store.auth.kind).to.equal('signed-in');
     expect(loadSession()?.token).to.equal(token);
     server.say(welcome({ token }));
-    await until(store, () => store?.messenger !== null && store?.messenger !== undefined);
+    await until(store, () => store.messenger !== null && store.messenger !== undefined);
     expect(store.auth).to.deep.include({ kind: 'signed-in', user: 'aurelia' });
   });
 
   it('still signs out when the session itself has expired', async () => {
     const server = new ServerSide();
-    store = await resumed(server);
+    const store = kept(await resumed(server));
     server.say({
       type: 'error',
       code: ErrorCode.SessionExpired,
       message: 'The session has expired; log in again.',
       ref: 'resume',
     });
-    await until(store, () => store?.auth.kind === 'signed-out');
+    await until(store, () => store.auth.kind === 'signed-out');
     expect(loadSession()).to.equal(null);
   });
 });

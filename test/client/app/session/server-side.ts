@@ -114,3 +114,16 @@ export async function forgetAurelia(store: AppStore | null): Promise<void> {
   clearSession();
   await deleteAccountStore('aurelia');
 }
+
+/**
+ * For a suite (call at the top of its `describe`): the store a test hands to the returned function
+ * is forgotten after that test (`forgetAurelia`), whether it passed or not.
+ */
+export function forgetAureliaAfterEach(): (store: AppStore) => AppStore {
+  let current: AppStore | null = null;
+  afterEach(async () => {
+    await forgetAurelia(current);
+    current = null;
+  });
+  return (store) => (current = store);
+}
