@@ -138,9 +138,7 @@ export class PeerInbound {
   async #drain(peer: string, queue: QueuedFrame[]): Promise<void> {
     for (let frame = queue.shift(); frame; frame = queue.shift()) {
       try {
-        if (frame.type === 'sync-batch')
-          await this.#routes.sync.onBatches(peer, [frame, ...nextBatches(queue, frame)]);
-        else await this.#handle(peer, frame);
+        await this.#handle(peer, frame, queue);
       } catch (error) {
         this.#failed(peer, frame.type, error);
       }
@@ -149,7 +147,8 @@ export class PeerInbound {
     this.#queues.delete(peer);
   }
 
-  async #handle(peer: string, frame: QueuedFrame): Promise<void> {
+  /** `frame`, the next of `peer`'s `queue` (the batches queued behind a batch join it). */
+  async #handle(peer: string, frame: QueuedFrame, queue: QueuedFrame[]): Promise<void> {
     if (this.#closed) return;
     const routes = this.#routes;
     switch (frame.type) {
@@ -173,7 +172,7 @@ export class PeerInbound {
         routes.changed();
         return;
       case 'sync-batch':
-        return routes.sync.onBatches(peer, [frame]);
+        return routes.sync.onBatches(peer, [frame, ...nextBatches(queue, frame)]);
       case 'sync-deleted':
         return routes.sync.onDeleted(peer, frame);
       case 'sync-done':

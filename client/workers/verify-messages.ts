@@ -2,9 +2,9 @@
  * What the page and the verification worker (verify-worker.ts) say to each other. The page asks
  * with one `verify` per batch of signatures; the worker answers each with `verdicts` (one boolean
  * per item, in the items' order) under the same `call` number, or `refused` when a request does not
- * parse (a bug of the page's: it then stops using the worker). Both sides parse what they receive with these schemas: a verdict is what lets a message
- * in, so a reply of any other shape must never be read as one (worker-verifier.ts then re-checks
- * the batch on the page).
+ * parse (a bug of the page's: it then stops using the worker). Both sides parse what they receive
+ * with these schemas: a verdict is what lets a message in, so a reply of any other shape must never
+ * be read as one (worker-verifier.ts then re-checks the batch on the page).
  */
 import { z } from 'zod';
 import { PublicIdentity } from '../../shared/identity-protocol.js';

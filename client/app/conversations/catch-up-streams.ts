@@ -113,12 +113,12 @@ export class CatchUpStreams {
    */
   acked(peer: string, ids: readonly string[]): boolean {
     let ended = false;
-    for (const [key, stream] of this.#streams) {
+    for (const stream of this.#streams.values()) {
       if (stream.peer !== peer || stream.inFlight.length === 0) continue;
       for (const batch of stream.inFlight) for (const id of ids) batch.delete(id);
       stream.inFlight = stream.inFlight.filter((batch) => batch.size > 0);
       this.#fill(stream);
-      if (!this.#streams.has(key) && stream.queue.length === 0 && stream.inFlight.length === 0) ended = true;
+      if (stream.queue.length === 0 && stream.inFlight.length === 0) ended = true;
     }
     return ended;
   }

@@ -188,19 +188,13 @@ export class GroupSync {
   }
 
   /**
-   * A batch `peer` forwarded: each message is checked, stored unless known, and the batch acked
-   * once it was handled and reviewed (an ack means the batch's copies were compared, which tests of
-   * forgeries rely on). Several batches of one conversation queued together are taken in as one
-   * (`onBatches`): their messages stored in one transaction, each batch acked for its own ids.
+   * Batches `peer` forwarded, of one conversation (several when they were queued together:
+   * PeerInbound takes them in as one): each message is checked, stored unless known — all in one
+   * transaction — and each batch acked for its own ids once handled and reviewed (an ack means the
+   * batch's copies were compared, which tests of forgeries rely on).
    */
-  onBatch(peer: string, frame: SyncBatchFrame): Promise<void> {
-    return this.onBatches(peer, [frame]);
-  }
-
-  /** See `onBatch`: batches queued together, taken in as one (PeerInbound). */
-  async onBatches(peer: string, frames: readonly SyncBatchFrame[]): Promise<void> {
-    const first = frames[0];
-    if (!first) return;
+  async onBatches(peer: string, frames: readonly [SyncBatchFrame, ...SyncBatchFrame[]]): Promise<void> {
+    const [first] = frames;
     const verdicts = frames.map((frame) => this.#verdicts.get(frame));
     for (const frame of frames) this.#verdicts.delete(frame);
     // One frame of them all: checked and stored as one. Verdicts checked as they arrived are used
@@ -210,7 +204,7 @@ export class GroupSync {
     const early = verdicts.every((verdict) => verdict !== undefined)
       ? Promise.all(verdicts).then((all) => all.flat())
       : undefined;
-    await this.#forwarded(peer, merged, frames, async () => {
+    await this.#forwarded(peer, frames, async () => {
       const { accepted, awaiting, outOfReach } = await acceptableMessages(this.#deps, peer, merged, early);
       const taken = accepted.map((message) => message.id);
       if (accepted.length === 0) return { taken, outOfReach };
@@ -222,7 +216,7 @@ export class GroupSync {
 
   /**
    * The authors of `held` (just stored, from `from`) who wait for the leader's stream to end before
-   * they are asked hear now that these of theirs are here: an ack, one per batch and author, as if
+   * they are asked hear now that these of theirs are here: acks (of at most MAX_ACK_IDS) to each, as if
    * they had sent them (a member's heads reach them only once the stream is over, and asked sooner
    * they would stream again what the leader is sending). Messages whose signature could not be
    * checked yet (`awaiting`: the author's key unknown) are not vouched for.
@@ -236,7 +230,7 @@ export class GroupSync {
     for (const author of this.#catching.get(conversation)?.waiting ?? []) {
       if (author === from) continue;
       const ids = held.filter((m) => m.author === author && !awaiting.has(m.id)).map((m) => m.id);
-      // Merged batches hold more than one ack may name.
+      // Batches taken in together hold more than one ack may name.
       for (let at = 0; at < ids.length; at += MAX_ACK_IDS) {
         this.#deps.links.send(author, { type: 'ack', ids: ids.slice(at, at + MAX_ACK_IDS) });
       }
@@ -249,7 +243,7 @@ export class GroupSync {
    * the rest are dropped with a warning. Acked like a batch.
    */
   async onDeleted(peer: string, frame: SyncDeletedFrame): Promise<void> {
-    await this.#forwarded(peer, frame, [frame], async () => {
+    await this.#forwarded(peer, [frame], async () => {
       const { accepted, awaiting, outOfReach } = await acceptablePlaces(this.#deps, peer, frame);
       if (accepted.length > 0) await this.#deps.inbox.holdDeleted(peer, accepted, awaiting);
       return { taken: accepted.map((deleted) => deleted.id), outOfReach };
@@ -257,20 +251,19 @@ export class GroupSync {
   }
 
   /**
-   * One forwarded frame: only from a member of its group, taken in (`takeIn`) while the leader's
-   * quiet timer waits, then acked — what was taken as `ids`, the rest as `refused` (the sender may
-   * go on, but marks nothing of those delivered) — and asked again if some were out of reach.
+   * Forwarded frames of one conversation (several batches when taken in together): only from a
+   * member of its group, taken in as one (`takeIn`) while the leader's quiet timer waits, then each
+   * acked for its own ids — what was taken as `ids`, the rest as `refused` (the sender may go on,
+   * but marks nothing of those delivered) — and asked again if some were out of reach.
    */
-  /** `frame` taken in as one; `acked`: the frames it was made of, each acked for its own ids. */
   async #forwarded(
     peer: string,
-    frame: SyncFrame,
-    acked: readonly SyncFrame[],
+    frames: readonly [SyncFrame, ...SyncFrame[]],
     takeIn: () => Promise<Omit<TakenIn, 'refused'>>,
   ): Promise<void> {
-    const { conversation } = frame;
+    const { conversation, type } = frames[0];
     if (!this.#shared(peer, conversation)) {
-      const what = frame.type === 'sync-batch' ? 'messages' : 'deleted messages';
+      const what = type === 'sync-batch' ? 'messages' : 'deleted messages';
       this.#deps.links.warn(`${peer} forwarded ${what} of ${conversation}, which we do not share`);
       return;
     }
@@ -280,8 +273,8 @@ export class GroupSync {
     if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
     const took = new Set(taken);
     const ack = () => {
-      for (const part of acked) {
-        const ids = idsOf(part);
+      for (const frame of frames) {
+        const ids = idsOf(frame);
         const refused = ids.filter((id) => !took.has(id));
         const kept = ids.filter((id) => took.has(id));
         this.#deps.links.send(peer, { type: 'ack', ids: kept, ...(refused.length > 0 ? { refused } : {}) });

@@ -177,8 +177,7 @@ export class OutboxDelivery {
 
   async #markAcked(peer: string, ids: readonly string[]): Promise<void> {
     await this.#idle;
-    const marked = await this.#deps.store.markDeliveredMany(ids, peer);
-    for (const updated of marked) this.#deps.updated(updated);
+    for (const updated of await this.#deps.store.markDeliveredMany(ids, peer)) this.#deps.updated(updated);
   }
 
   /** Whether anything waits for `peer`. */
@@ -258,22 +257,21 @@ export class OutboxDelivery {
     return pending.map((message) => stored.get(message.id) ?? message);
   }
 
-  /**
-   * What waits for `peer`, sorted by how it goes: one by one (direct messages and the Lobby), by
-   * group catch-up (a group we share: left out here), or not at all (a group they left: nothing
-   * more of it goes to them).
-   */
   /** Whether our messages of `conversation` reach `peer` by group catch-up: a group both are in. */
   #streamsTo(peer: string, conversation: string): boolean {
     const { directory } = this.#deps;
     return (
-      conversation !== LOBBY_CONVERSATION &&
       directory.kindOf(conversation) === 'group' &&
       directory.isMember(conversation, peer) &&
       directory.isMember(conversation, directory.me)
     );
   }
 
+  /**
+   * What waits for `peer`, sorted by how it goes: one by one (direct messages and the Lobby), by
+   * group catch-up (a group we share: left out here), or not at all (a group they left: nothing
+   * more of it goes to them).
+   */
   #sortPending(peer: string, pending: readonly StoredMessage[]): { single: StoredMessage[]; gone: string[] } {
     const { directory } = this.#deps;
     const single: StoredMessage[] = [];

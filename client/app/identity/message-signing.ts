@@ -145,15 +145,17 @@ export class MessageVerifier {
 
   /** A catch-up is about to bring batches: whatever checks them gets ready now. */
   expectBatches(): void {
-    const { crypto, batches } = this.#deps;
-    if (batches) batches.warm?.();
-    else if (!crypto) pageWorkerVerifier().warm();
+    this.#batchVerifier()?.warm?.();
   }
 
   #verify(checks: readonly SignatureCheck[]): Promise<boolean[]> {
+    const batches = checks.length < OFF_PAGE_BATCH ? null : this.#batchVerifier();
+    return batches ? batches.verify(checks) : verifyOnPage(checks, this.#deps.crypto);
+  }
+
+  /** What checks a big batch: the one given, else this page's worker — none when only `crypto` was given. */
+  #batchVerifier(): BatchVerifier | null {
     const { crypto, batches } = this.#deps;
-    if (checks.length < OFF_PAGE_BATCH) return verifyOnPage(checks, crypto);
-    if (batches) return batches.verify(checks);
-    return crypto ? verifyOnPage(checks, crypto) : pageWorkerVerifier().verify(checks);
+    return batches ?? (crypto ? null : pageWorkerVerifier());
   }
 }

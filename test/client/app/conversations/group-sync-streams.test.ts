@@ -254,8 +254,8 @@ describe('GroupSync streams', () => {
     const { sync, sent } = await bobsSync(store, { reviewed });
     const acks = () => sent.flatMap(([, frame]) => (frame.type === 'ack' ? [frame.ids] : []));
 
-    await sync.onBatch('carol', { type: 'sync-batch', conversation, messages: [1, 2].map(fromAlice) });
-    await sync.onBatch('carol', { type: 'sync-batch', conversation, messages: [3].map(fromAlice) });
+    await sync.onBatches('carol', [{ type: 'sync-batch', conversation, messages: [1, 2].map(fromAlice) }]);
+    await sync.onBatches('carol', [{ type: 'sync-batch', conversation, messages: [3].map(fromAlice) }]);
     expect(reviews, 'both stored, neither reviewed').to.have.length(2);
     expect(acks(), 'no ack before its review').to.deep.equal([]);
     reviews[1]!();
@@ -272,18 +272,20 @@ describe('GroupSync streams', () => {
     const asked = () => sent.filter(([, frame]) => frame.type === 'sync-heads');
     // Seq 99 is past what bob holds of alice (nothing) plus the batch's run (1…3) plus the slack.
     const far = fromAlice(3 + MAX_SYNC_BATCH + 1);
-    await sync.onBatch('carol', {
-      type: 'sync-batch',
-      conversation,
-      messages: [1, 2, 3].map(fromAlice).concat(far),
-    });
+    await sync.onBatches('carol', [
+      {
+        type: 'sync-batch',
+        conversation,
+        messages: [1, 2, 3].map(fromAlice).concat(far),
+      },
+    ]);
     expect(acks()).to.deep.equal([{ type: 'ack', ids: [1, 2, 3].map(id), refused: [far.id] }]);
     expect(asked().map(([, frame]) => frame)).to.deep.equal([
       { type: 'sync-heads', conversation, heads: [{ author: 'alice', seq: 3 }] },
     ]);
 
     // Out of reach again with nothing new held: asking again could only bring the same.
-    await sync.onBatch('carol', { type: 'sync-batch', conversation, messages: [far] });
+    await sync.onBatches('carol', [{ type: 'sync-batch', conversation, messages: [far] }]);
     expect(acks().at(-1)).to.deep.equal({ type: 'ack', ids: [], refused: [far.id] });
     expect(asked()).to.have.length(1);
   });
@@ -297,7 +299,7 @@ describe('GroupSync streams', () => {
     expect(asked()).to.deep.equal(['alice']);
 
     clock.advance(SYNC_LEADER_FIRST_MS - 1);
-    await sync.onBatch('alice', { type: 'sync-batch', conversation, messages: [fromAlice(1)] });
+    await sync.onBatches('alice', [{ type: 'sync-batch', conversation, messages: [fromAlice(1)] }]);
     clock.advance(SYNC_LEADER_QUIET_MS - 1);
     expect(asked()).to.deep.equal(['alice']);
 
@@ -335,7 +337,7 @@ describe('GroupSync streams', () => {
       sent.flatMap(([to, frame]) => (to === peer && frame.type === 'ack' ? [frame.ids] : []));
 
     const messages = [fromAlice(1), fromCarol(1), fromCarol(2), unchecked];
-    await sync.onBatch('alice', { type: 'sync-batch', conversation, messages });
+    await sync.onBatches('alice', [{ type: 'sync-batch', conversation, messages }]);
     // Carol's own, checked: not the one whose signature waits for her key, not alice's.
     expect(acksTo('carol')).to.deep.equal([[fromCarol(1).id, fromCarol(2).id]]);
     expect(acksTo('alice')).to.deep.equal([messages.map((message) => message.id)]);
@@ -364,7 +366,7 @@ describe('GroupSync streams', () => {
     const far = fromCarol(2 * MAX_SYNC_BATCH + 1000);
     frames[1]!.messages[MAX_SYNC_BATCH - 1] = far;
 
-    await sync.onBatches('alice', frames);
+    await sync.onBatches('alice', [frames[0]!, frames[1]!]);
     expect(stores, 'stored in one go').to.equal(1);
     expect(acksTo('alice')).to.deep.equal([
       { type: 'ack', ids: frames[0]!.messages.map((message) => message.id) },
@@ -413,7 +415,7 @@ describe('GroupSync streams', () => {
     clock.advance(SYNC_LEADER_FIRST_MS);
     await askedOf('carol');
     // Then alice streams after all, and says she is done: carol (an author, say) hears the new heads.
-    await sync.onBatch('alice', { type: 'sync-batch', conversation, messages: [fromAlice(1)] });
+    await sync.onBatches('alice', [{ type: 'sync-batch', conversation, messages: [fromAlice(1)] }]);
     sync.onDone('alice', conversation);
     await store.heads(conversation);
     await store.heads(conversation);
@@ -438,7 +440,7 @@ describe('GroupSync streams', () => {
     const frame = { type: 'sync-batch' as const, conversation, messages: [fromAlice(1), fromAlice(2)] };
     sync.arriving('alice', frame);
     expect(checks).to.deep.equal([2]);
-    await sync.onBatch('alice', frame);
+    await sync.onBatches('alice', [frame]);
     expect(checks).to.deep.equal([2]);
     expect((await store.heads(conversation)).get('alice')).to.equal(2);
   });
