@@ -4,6 +4,6 @@
  * eval (no 'unsafe-eval'), so without this every page load logs a CSP violation for zod's probe
  * (https://github.com/colinhacks/zod/pull/4368, https://github.com/colinhacks/zod/issues/4461).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 z.config({ jitless: true });

@@ -5,7 +5,7 @@
  * frames, and the receiver acknowledges what it has stored (`file-ack`), which both paces the holder
  * and is where a resumed transfer starts. Chunks are binary (no base64): see `encodeChunk`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorCode, ProtocolError } from './errors.js';
 
 /** The chunk size senders use: 64 KiB moved fastest here, and a chunk frame fits any channel. */

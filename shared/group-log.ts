@@ -6,7 +6,7 @@
  * member (client/app/roster/group-replay.ts). Wire shapes and the signed text only: the crypto is
  * in client/app/roster/group-ledger.ts; the server checks only shape, size and order.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorCode, ProtocolError } from './errors.js';
 import { SignatureHex } from './identity-protocol.js';
 import { PrevHash } from './message-signature.js';

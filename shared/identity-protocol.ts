@@ -6,7 +6,7 @@
  * neither key, and the fingerprints each victim sees differ from what the other signed, so the
  * statements it could forward never verify. Wire shapes only: the crypto lives in client/app/identity.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the device keys are; Ed25519 first, ECDSA P-256 where a browser cannot keep an Ed25519 key. */
 export const KeyAlgorithm = z.enum(['Ed25519', 'P-256']);

@@ -7,7 +7,7 @@
  * histories of one author visible. Wire shapes and the text only: the crypto is in
  * client/app/identity/message-signing.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Tells a message statement apart from anything else the same key signs (the hello, group changes). */
 export const MESSAGE_CONTEXT = 'parley-msg-v1';

@@ -3,7 +3,7 @@
  * channel (everything people say). A remote peer is as untrusted as the network: every frame goes
  * through `parsePeerFrame` / `parseSignalPayload` before anything else looks at it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { USERNAME_MAX_LENGTH } from './names.js';
 import { FileAck, FileCancel, FileHash, FileInfo, FileReady, FileRequest } from './file-protocol.js';
 import { HelloFrame, HelloProofFrame, SignatureHex } from './identity-protocol.js';

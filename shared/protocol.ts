@@ -3,7 +3,7 @@
  * one parse function per direction. Both directions are untrusted: the server parses client frames
  * with `parseClientFrame`, the client parses server frames with `parseServerFrame`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorCode, ProtocolError } from './errors.js';
 import { GROUP_LOG_FRAME_ENTRIES, MAX_GROUP_ENTRY_LENGTH } from './group-log.js';
 import { PublicIdentity } from './identity-protocol.js';

@@ -4,7 +4,7 @@
  * peer checks (peer-protocol.ts imports protocol.ts, so the schema cannot live there).
  * The server checks the shape only; it never interprets an SDP.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorCode, ProtocolError } from './errors.js';
 
 /** The longest SDP a peer relays; real ones are a few KB. */

@@ -4,7 +4,7 @@
  * it is known, the message an author stored at a position (to compare a second one with), and the
  * evidence of equivocation — two messages one author signed for the same (conversation, seq).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChatMessage } from '../../shared/peer-protocol.js';
 import { StoredMessage } from './stored-message.js';
 import type { StoreConnection } from './store-connection.js';

@@ -7,7 +7,7 @@
  * search in the transaction that stores them, as arriving ones are. Outbox rows are not part of a
  * history: the browser that wrote a message is the one that delivers it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ConversationStore } from './conversation-store.js';
 import type { SearchIndex } from './search-index.js';
 import type { StoreConnection } from './store-connection.js';

@@ -6,7 +6,7 @@
  * after: an `await` on WebCrypto inside an open transaction lets the transaction commit (and fails
  * outright in Firefox).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { KeyAlgorithm, PublicKeyHex } from '../../shared/identity-protocol.js';
 import type { PublicIdentity } from '../../shared/identity-protocol.js';
 import type { StoreConnection } from './store-connection.js';

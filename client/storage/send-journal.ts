@@ -13,7 +13,7 @@
  * Where the browser refuses `localStorage` (disabled, full), `write` says so and the caller stores
  * first, as before.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { nameKey } from '../../shared/names.js';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import { browserStorage, parseStoredJson } from './local-storage.js';

@@ -2,7 +2,7 @@
  * The remembered login: the server's session token and the user it belongs to, kept in
  * localStorage so a reload resumes without asking for the password again.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChatMessage } from '../../shared/peer-protocol.js';
 
 /** The localStorage key. One remembered session per browser profile: the last account signed in. */

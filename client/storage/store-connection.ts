@@ -3,7 +3,7 @@
  * rows read back are validated and damaged ones reported. The stores (messages, conversations,
  * files) each own their IndexedDB stores' rows; this owns none.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ProtocolError } from '../../shared/errors.js';
 import { runTransaction } from './account-db.js';
 import type { AccountDb, AccountStoreName, AccountTransaction } from './account-db.js';

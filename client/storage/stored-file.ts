@@ -3,7 +3,7 @@
  * Like every row, it is checked on each read (see stored-message.ts): the database outlives the code.
  * The file's bytes are not in the row: an incoming file's chunks are rows of their own (file-store.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { chunkCount, FileInfo } from '../../shared/file-protocol.js';
 import { CHAT_MESSAGE_FIELDS } from '../../shared/peer-protocol.js';
 

@@ -3,7 +3,7 @@
  * may have been written by an older version of the app, edited in devtools or damaged, so every row
  * read back goes through these schemas before the app sees it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHAT_MESSAGE_FIELDS, ChatMessage, hasOneBody } from '../../shared/peer-protocol.js';
 import { ErrorCode, ProtocolError } from '../../shared/errors.js';
 import { SignatureHex } from '../../shared/identity-protocol.js';

@@ -4,7 +4,7 @@
  * it). One small JSON value per account; a damaged value counts as nothing taken yet, since only
  * this origin's own pages can write it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { nameKey } from '../../shared/names.js';
 import { browserStorage, parseStoredJson } from './local-storage.js';
 import type { NoteStorage } from './local-storage.js';

@@ -6,7 +6,7 @@
  * with these schemas: a verdict is what lets a message in, so a reply of any other shape must never
  * be read as one (worker-verifier.ts then re-checks the batch on the page).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PublicIdentity } from '../../shared/identity-protocol.js';
 
 /**

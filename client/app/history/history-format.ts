@@ -22,7 +22,7 @@
  * at once (the browser keeps large Blobs on disk), the importer reads the file a record at a time
  * with `Blob.slice`, so a file of a few GiB never sits in memory.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { StoredFile } from '../../storage/stored-file.js';
 import { ConversationSummary, StoredMessage } from '../../storage/stored-message.js';
 
