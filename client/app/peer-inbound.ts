@@ -171,8 +171,16 @@ export class PeerInbound {
         // something else asks for (a burst caught up from another member stayed `delivered to 3 of 4`).
         routes.changed();
         return;
-      case 'sync-batch':
-        return routes.sync.onBatches(peer, [frame, ...nextBatches(queue, frame)]);
+      case 'sync-batch': {
+        const frames = [frame, ...nextBatches(queue, frame, MERGED_BATCHES - 1)] as const;
+        let room = MERGED_BATCHES - frames.length;
+        // Those queued while these are checked may join them (GroupSync.onBatches).
+        return routes.sync.onBatches(peer, frames, () => {
+          const joining = nextBatches(queue, frame, room);
+          room -= joining.length;
+          return joining;
+        });
+      }
       case 'sync-deleted':
         return routes.sync.onDeleted(peer, frame);
       case 'sync-done':
@@ -194,17 +202,22 @@ export class PeerInbound {
 }
 
 /**
- * How many catch-up batches of one conversation, already queued behind the first, are taken in
- * with it: stored in one transaction, each acked for its own ids. They come a few at a time
+ * How many catch-up batches of one conversation, queued behind the first (by the time it is
+ * handled, or while its signatures are checked), are taken in with it: stored in one
+ * transaction, each acked for its own ids. They come a few at a time
  * (`SYNC_BATCHES_IN_FLIGHT`) while the one before is stored; each transaction and its reads cost
  * a round trip to the browser's storage, on a member's critical path back.
  */
 export const MERGED_BATCHES = 4;
 
-/** The catch-up batches of `first`'s conversation next in `queue` (taken off it), up to MERGED_BATCHES − 1. */
-function nextBatches(queue: QueuedFrame[], first: Extract<QueuedFrame, { type: 'sync-batch' }>) {
+/** The catch-up batches of `first`'s conversation next in `queue` (taken off it), up to `most`. */
+function nextBatches(
+  queue: QueuedFrame[],
+  first: Extract<QueuedFrame, { type: 'sync-batch' }>,
+  most: number,
+) {
   const taken: Array<Extract<QueuedFrame, { type: 'sync-batch' }>> = [];
-  for (let next = queue[0]; taken.length < MERGED_BATCHES - 1; next = queue[0]) {
+  for (let next = queue[0]; taken.length < most; next = queue[0]) {
     if (next?.type !== 'sync-batch' || next.conversation !== first.conversation) break;
     taken.push(next);
     queue.shift();

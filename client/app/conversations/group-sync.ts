@@ -191,26 +191,37 @@ export class GroupSync {
    * Batches `peer` forwarded, of one conversation (several when they were queued together:
    * PeerInbound takes them in as one): each message is checked, stored unless known — all in one
    * transaction — and each batch acked for its own ids once handled and reviewed (an ack means the
-   * batch's copies were compared, which tests of forgeries rely on).
+   * batch's copies were compared, which tests of forgeries rely on). `queuedSince` takes the
+   * batches of this conversation queued behind them meanwhile: those that arrive while these
+   * frames' signatures are checked join them.
    */
-  async onBatches(peer: string, frames: readonly [SyncBatchFrame, ...SyncBatchFrame[]]): Promise<void> {
-    const [first] = frames;
-    const verdicts = frames.map((frame) => this.#verdicts.get(frame));
-    for (const frame of frames) this.#verdicts.delete(frame);
-    // One frame of them all: checked and stored as one. Verdicts checked as they arrived are used
-    // when every batch has them; else all are checked now.
-    const merged: SyncBatchFrame =
-      frames.length === 1 ? first : { ...first, messages: frames.flatMap((frame) => frame.messages) };
-    const early = verdicts.every((verdict) => verdict !== undefined)
-      ? Promise.all(verdicts).then((all) => all.flat())
-      : undefined;
-    await this.#forwarded(peer, frames, async () => {
+  async onBatches(
+    peer: string,
+    arrived: readonly [SyncBatchFrame, ...SyncBatchFrame[]],
+    queuedSince: () => readonly SyncBatchFrame[] = () => [],
+  ): Promise<void> {
+    await this.#forwarded(peer, arrived[0], async () => {
+      // A catch-up's first batch comes alone, and its signatures (the worker's first of the stream)
+      // take longer than the next batches take to arrive: stored alone, it cost a transaction of
+      // its own before theirs, ~100 ms of a 1,000-message catch-up.
+      await Promise.all(arrived.map((frame) => this.#verdicts.get(frame)?.catch(() => undefined)));
+      const frames = [...arrived, ...queuedSince()] as const;
+      const [first] = frames;
+      const verdicts = frames.map((frame) => this.#verdicts.get(frame));
+      for (const frame of frames) this.#verdicts.delete(frame);
+      // One frame of them all: checked and stored as one. Verdicts checked as they arrived are used
+      // when every batch has them; else all are checked now.
+      const merged: SyncBatchFrame =
+        frames.length === 1 ? first : { ...first, messages: frames.flatMap((frame) => frame.messages) };
+      const early = verdicts.every((verdict) => verdict !== undefined)
+        ? Promise.all(verdicts).then((all) => all.flat())
+        : undefined;
       const { accepted, awaiting, outOfReach } = await acceptableMessages(this.#deps, peer, merged, early);
       const taken = accepted.map((message) => message.id);
-      if (accepted.length === 0) return { taken, outOfReach };
+      if (accepted.length === 0) return { frames, taken, outOfReach };
       const { reviewed } = await this.#deps.inbox.storeBatch(peer, merged.conversation, accepted, awaiting);
       this.#tellAuthors(peer, merged.conversation, accepted, awaiting);
-      return { taken, outOfReach, reviewed };
+      return { frames, taken, outOfReach, reviewed };
     });
   }
 
@@ -243,25 +254,25 @@ export class GroupSync {
    * the rest are dropped with a warning. Acked like a batch.
    */
   async onDeleted(peer: string, frame: SyncDeletedFrame): Promise<void> {
-    await this.#forwarded(peer, [frame], async () => {
+    await this.#forwarded(peer, frame, async () => {
       const { accepted, awaiting, outOfReach } = await acceptablePlaces(this.#deps, peer, frame);
       if (accepted.length > 0) await this.#deps.inbox.holdDeleted(peer, accepted, awaiting);
-      return { taken: accepted.map((deleted) => deleted.id), outOfReach };
+      return { frames: [frame], taken: accepted.map((deleted) => deleted.id), outOfReach };
     });
   }
 
   /**
-   * Forwarded frames of one conversation (several batches when taken in together): only from a
-   * member of its group, taken in as one (`takeIn`) while the leader's quiet timer waits, then each
-   * acked for its own ids — what was taken as `ids`, the rest as `refused` (the sender may go on,
+   * Forwarded frames of one conversation, starting with `first` (several batches when taken in
+   * together: `takeIn` says which): only from a member of its group, taken in as one while the
+   * leader's quiet timer waits, then each acked for its own ids — what was taken as `ids`, the rest as `refused` (the sender may go on,
    * but marks nothing of those delivered) — and asked again if some were out of reach.
    */
   async #forwarded(
     peer: string,
-    frames: readonly [SyncFrame, ...SyncFrame[]],
-    takeIn: () => Promise<Omit<TakenIn, 'refused'>>,
+    first: SyncFrame,
+    takeIn: () => Promise<Omit<TakenIn, 'refused'> & { frames: readonly SyncFrame[] }>,
   ): Promise<void> {
-    const { conversation, type } = frames[0];
+    const { conversation, type } = first;
     if (!this.#shared(peer, conversation)) {
       const what = type === 'sync-batch' ? 'messages' : 'deleted messages';
       this.#deps.links.warn(`${peer} forwarded ${what} of ${conversation}, which we do not share`);
@@ -269,7 +280,7 @@ export class GroupSync {
     }
     const fromLeader = this.#catching.get(conversation)?.leader === peer;
     if (fromLeader) this.#leaderQuietFor(conversation, Infinity);
-    const { taken, outOfReach, reviewed } = await takeIn();
+    const { frames, taken, outOfReach, reviewed } = await takeIn();
     if (fromLeader) this.#leaderQuietFor(conversation, SYNC_LEADER_QUIET_MS);
     const took = new Set(taken);
     const ack = () => {

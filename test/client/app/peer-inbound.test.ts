@@ -164,6 +164,36 @@ describe('PeerInbound', () => {
     ]);
   });
 
+  it('lets batches queued while the first is checked join it, in order and up to the same count', async () => {
+    const { routes, log } = recorder();
+    let queuedSince: (() => readonly unknown[]) | null = null;
+    let handled!: () => void;
+    const onBatches: InboundRoutes['sync']['onBatches'] = (peer, frames, since) => {
+      log.push(`${peer} batch ${frames.map((frame) => frame.conversation).join('+')}`);
+      // The first call waits (as GroupSync waits for its signatures) until the test has queued more.
+      if (queuedSince) return Promise.resolve();
+      queuedSince = since ?? null;
+      return new Promise<void>((resolve) => (handled = resolve));
+    };
+    const inbound = new PeerInbound({ ...routes, sync: { ...routes.sync, onBatches } });
+    const batch = (conversation: string) => ({ type: 'sync-batch' as const, conversation, messages: [] });
+    inbound.frame('bob', batch('g:x'));
+    await settle();
+    for (let i = 0; i < MERGED_BATCHES; i += 1) inbound.frame('bob', batch('g:x'));
+    inbound.frame('bob', batch('g:y'));
+    expect(queuedSince, 'the queue is offered').to.not.equal(null);
+    const joined = queuedSince!();
+    expect(joined.length, 'one batch was taken: the rest of the count joins').to.equal(MERGED_BATCHES - 1);
+    expect(queuedSince!(), 'taken off the queue').to.have.length(0);
+    handled();
+    await settle();
+    expect(log.filter((line) => line.includes(' batch '))).to.deep.equal([
+      'bob batch g:x',
+      'bob batch g:x',
+      'bob batch g:y',
+    ]);
+  });
+
   it('counts refused ids towards the stream, and only the ids taken as delivered', async () => {
     const { routes, log } = recorder();
     const onAck = (peer: string, ids: readonly string[]) => (log.push(`${peer} window ${ids.join()}`), false);

@@ -379,6 +379,24 @@ describe('GroupSync streams', () => {
     ]);
   });
 
+  it('takes in with a batch those queued behind it while its signatures were checked', async () => {
+    let stores = 0;
+    const { sync, sent } = await bobsSync(store, { reviewed: () => ((stores += 1), Promise.resolve()) });
+    await sync.announce('alice');
+    const frames = [1, 2].map((seq) => ({
+      type: 'sync-batch' as const,
+      conversation,
+      messages: [fromAlice(seq)],
+    }));
+    sync.arriving('alice', frames[0]!);
+    let offered = 0;
+    await sync.onBatches('alice', [frames[0]!], () => (offered++ === 0 ? [frames[1]!] : []));
+    expect(stores, 'stored in one go').to.equal(1);
+    expect(
+      sent.flatMap(([to, frame]) => (to === 'alice' && frame.type === 'ack' ? [frame.ids] : [])),
+    ).to.deep.equal(frames.map((frame) => [frame.messages[0]!.id]));
+  });
+
   it('asks the others as soon as the member streaming says it is done', async () => {
     const { sync, sent, askedOf } = await bobsSync(store);
     await sync.announce('alice');
