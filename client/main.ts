@@ -1,6 +1,8 @@
 /** The browser entry: one app store for this tab, rendered by <parley-app>, and the service worker. */
+import './open-early-socket.js';
 import './zod-config.js';
 import { AppStore } from './app/session/app-store.js';
+import { earlyOrNewSocket, signalingUrl } from './net/early-socket.js';
 import { testIcePolicy } from './app/session/test-ice-policy.js';
 import './components/shell/parley-app.js';
 import { AppUpdates } from './pwa/app-updates.js';
@@ -10,8 +12,11 @@ import { startLanguage } from './i18n/locale.js';
 // does not flash English.
 await startLanguage();
 
-const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-const store = new AppStore({ signalingUrl: `${scheme}//${location.host}/ws`, ...testIcePolicy() });
+const store = new AppStore({
+  signalingUrl: signalingUrl(location),
+  createSocket: earlyOrNewSocket,
+  ...testIcePolicy(),
+});
 const app = document.createElement('parley-app');
 app.store = store;
 // The offline copy of the app (client/pwa/sw.ts) and the notice when a new build is ready.
