@@ -3,35 +3,7 @@ import { BlockSha256, blockDigester } from '../../../client/workers/block-hash.j
 import type { BlockDigester } from '../../../client/workers/block-hash.js';
 import { HashAlong, Sha256, hashBlob, resumeHasher } from '../../../client/workers/file-hash.js';
 import { HASH_SCHEME_BLOCKS } from '../../../shared/file-protocol.js';
-
-const MiB = 1024 * 1024;
-
-function hex(bytes: Uint8Array): string {
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-async function webCryptoHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
-}
-
-/** The block digest as the scheme states it, computed here with WebCrypto alone. */
-async function webCryptoBlocksHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const blocks = Math.ceil(bytes.byteLength / MiB);
-  const joined = new Uint8Array(32 * blocks);
-  for (let block = 0; block < blocks; block++) {
-    const part = bytes.slice(block * MiB, (block + 1) * MiB);
-    joined.set(new Uint8Array(await crypto.subtle.digest('SHA-256', part)), 32 * block);
-  }
-  return webCryptoHex(joined);
-}
-
-function randomBytes(length: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(length);
-  for (let offset = 0; offset < length; offset += 65536) {
-    crypto.getRandomValues(bytes.subarray(offset, offset + 65536));
-  }
-  return bytes;
-}
+import { MiB, randomBytes, webCryptoBlocksHex, webCryptoHex } from './web-crypto-digests.js';
 
 /** `bytes` in pieces of the given sizes, round and round: no piece boundary meets a block's. */
 function* pieces(bytes: Uint8Array, sizes: readonly number[]): Generator<Uint8Array> {

@@ -19,31 +19,7 @@ import {
 } from '../../../shared/file-protocol.js';
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import { fileId, incoming, user } from '../storage/file-rows.js';
-
-async function webCryptoHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-const MiB = 1024 * 1024;
-
-/** The block digest as the scheme states it, computed here with WebCrypto alone. */
-async function webCryptoBlocksHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const blocks = Math.ceil(bytes.byteLength / MiB);
-  const joined = new Uint8Array(32 * blocks);
-  for (let block = 0; block < blocks; block++) {
-    const part = bytes.slice(block * MiB, (block + 1) * MiB);
-    joined.set(new Uint8Array(await crypto.subtle.digest('SHA-256', part)), 32 * block);
-  }
-  return webCryptoHex(joined);
-}
-
-function randomBytes(length: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(length);
-  for (let offset = 0; offset < length; offset += 65536)
-    crypto.getRandomValues(bytes.subarray(offset, offset + 65536));
-  return bytes;
-}
+import { MiB, randomBytes, webCryptoBlocksHex, webCryptoHex } from './web-crypto-digests.js';
 
 /** Chunk `index` of `bytes` in a frame's own buffer, as a received frame arrives (the chunk is a view into it). */
 function receivedChunk(
