@@ -296,6 +296,50 @@ export class FileStore {
     });
   }
 
+  /**
+   * Bytes `from` to `to` − 1 of incoming file `id`, from its stored chunks (any status): a resumed
+   * download's hasher reads back the part of a hash block its saved state does not cover (< 1 MiB).
+   * Throws a `FileStoreError` when there is no valid row, a `RangeError` when those bytes are not
+   * all below `have`, and a `ProtocolError` (`ERR_BAD_ROW`) when a chunk among them is missing or
+   * of the wrong size.
+   */
+  async storedBytes(id: string, from: number, to: number): Promise<Uint8Array<ArrayBuffer>> {
+    const { blob, offset } = await this.#connection.run(['files', 'file-chunks'], 'readonly', async (tx) => {
+      const row = this.#parse(id, await tx.objectStore('files').get(id));
+      if (row === null) throw new FileStoreError(FileStoreErrorCode.UnknownFile, `no file ${id}`);
+      const { chunkSize, size } = row.info;
+      if (!(from >= 0 && from < to && to <= Math.min(row.have * chunkSize, size)))
+        throw new RangeError(`bytes ${from}–${to} of file ${id} are not stored`);
+      const first = Math.floor(from / chunkSize);
+      const last = Math.ceil(to / chunkSize) - 1;
+      const chunks = tx.objectStore('file-chunks');
+      // A stored Blob holds one append's chunks under its first index: the one holding `first`
+      // has the greatest key at or below it.
+      const holder = await chunks.openCursor(IDBKeyRange.bound([id, 0], [id, first]), 'prev');
+      const start = holder ? (holder.key as [string, number])[1] : first;
+      const range = IDBKeyRange.bound([id, start], [id, last]);
+      const [keys, parts] = await Promise.all([
+        chunks.getAllKeys(range),
+        chunks.getAll(range) as Promise<unknown[]>,
+      ]);
+      let index = start;
+      for (const [i, part] of parts.entries()) {
+        const whole =
+          part instanceof Blob && (part.size % chunkSize === 0 || index * chunkSize + part.size === size);
+        if (keys[i]?.[1] !== index || !whole) break;
+        index += Math.ceil(part.size / chunkSize);
+      }
+      if (index <= last) {
+        throw new ProtocolError(
+          ErrorCode.BadRow,
+          `file-chunks ${JSON.stringify([id, index])}: missing or of the wrong size`,
+        );
+      }
+      return { blob: new Blob(parts as Blob[]), offset: start * chunkSize };
+    });
+    return new Uint8Array(await blob.slice(from - offset, to - offset).arrayBuffer());
+  }
+
   /** Reports chunks of `id` missing (or damaged) from `index` on; a file with a hole is not given out. */
   #missing(id: string, index: number): null {
     this.#connection.report(

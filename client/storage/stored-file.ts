@@ -38,7 +38,11 @@ export interface StoredFile {
   status: StoredFileStatus;
   /** Incoming: chunks 0 to `have` − 1 are stored; a resumed transfer asks from `have` on. */
   have: number;
-  /** Incoming: the SHA-256 state (hash-wasm `save()`) after `have` chunks, so a resume need not re-read them. */
+  /**
+   * Incoming: the hasher state saved with `have` chunks, so a resume need not re-read them: a
+   * hash-wasm SHA-256 state for a whole-file hash, a block state (client/workers/block-hash.ts, its
+   * whole blocks only) when `info.hashScheme` says so.
+   */
   hashState: Uint8Array | null;
   /** Outgoing: the file itself while the sender keeps it (at most `KEEP_OUTGOING_BYTES`), else null. */
   blob: Blob | null;

@@ -7,14 +7,14 @@
  * page, neither is copied. The page posts a download's chunks in batches (those that arrived in one
  * turn of its event loop), so a fast transfer costs a message per batch, not one per chunk.
  */
-import type { FileInfo } from '../../shared/file-protocol.js';
+import type { FileInfo, HashScheme } from '../../shared/file-protocol.js';
 import type { DownloadStart } from './file-work.js';
 
 export type FileWorkRequest =
   /** The first message: whose database the chunks go to. */
   | { type: 'open-store'; user: string }
-  | { type: 'hash'; call: number; blob: Blob }
-  | { type: 'hash-along'; call: number; blob: Blob; id: string }
+  | { type: 'hash'; call: number; blob: Blob; scheme: HashScheme | undefined }
+  | { type: 'hash-along'; call: number; blob: Blob; id: string; scheme: HashScheme | undefined }
   | { type: 'read'; call: number; blob: Blob; id: string; info: FileInfo; start: number; end: number }
   | { type: 'open'; call: number; key: number; start: DownloadStart }
   /** The next chunks of download `key`, in order, each already checked against the offer by the page. */

@@ -1,20 +1,25 @@
 /**
  * The byte work of file transfers, which does not belong on the page's main thread (chat waits
- * behind it there): the SHA-256 of a Blob; an upload's chunks read from its Blob and framed; and
- * for each download, its chunks hashed in order and written to IndexedDB in batches, each batch with
- * the hasher's state after it — so what is stored, the hash state and the `file-ack` always agree,
- * and a reload resumes from the stored count without reading a byte back.
+ * behind it there): the digest of a Blob (in its offer's scheme, file-hash.ts); an upload's chunks
+ * read from its Blob and framed; and for each download, its chunks hashed in order and written to
+ * IndexedDB in batches, each batch with the hasher's state after it — so what is stored, the hash
+ * state and the `file-ack` always agree, and a reload resumes from the stored count reading back at
+ * most the part of a 1 MiB hash block the state does not cover (none for a whole-file SHA-256).
  *
  * `FileWork` is the port the app calls. `InProcessFileWork` does the work where it is called: the
  * file worker (file-worker.ts) runs one, and so does a page where no Worker can start. The page's
  * `WorkerFileWork` (client/app/files/worker-file-work.ts) forwards each call to the worker.
  */
 import { chunkCount, chunkLength, encodeChunk } from '../../shared/file-protocol.js';
-import type { FileInfo } from '../../shared/file-protocol.js';
+import type { FileInfo, HashScheme } from '../../shared/file-protocol.js';
 import type { FileStore } from '../storage/file-store.js';
-import { HASH_ALONG_IDLE_MS, HashAlong, Sha256, hashBlob } from './file-hash.js';
+import { HASH_ALONG_IDLE_MS, HashAlong, hashBlob, resumeHasher } from './file-hash.js';
+import type { FileHasher } from './file-hash.js';
 
-/** Where a download (re)starts: `have` chunks stored, and the hasher state after them (null at 0). */
+/**
+ * Where a download (re)starts: `have` chunks stored, and the hasher state saved with them (null at
+ * 0); in the block scheme it covers their whole hash blocks only (`resumeHasher`).
+ */
 export interface DownloadStart {
   readonly id: string;
   readonly info: FileInfo;
@@ -25,7 +30,7 @@ export interface DownloadStart {
 export interface DownloadEvents {
   /** Chunks up to `have` are stored: acknowledge them to the holder. */
   stored(have: number): void;
-  /** Every chunk is stored: `digest` is the SHA-256 of what arrived. */
+  /** Every chunk is stored: `digest` is what arrived, hashed in its offer's scheme. */
   complete(digest: string): void;
   failed(error: unknown): void;
 }
@@ -44,14 +49,14 @@ export interface DownloadSink {
 }
 
 export interface FileWork {
-  /** The SHA-256 of `blob` as 64 hex digits. */
-  hash(blob: Blob): Promise<string>;
+  /** The digest of `blob` in `scheme` (undefined: the whole-file SHA-256) as 64 hex digits. */
+  hash(blob: Blob, scheme: HashScheme | undefined): Promise<string>;
   /**
-   * The SHA-256 of own file `id` (`blob`) as 64 hex digits, from the slices `readFrames` reads of it
-   * anyway when they come in order, reading on its own only while none does: a file sent from its
-   * start is read once, not once to hash and again to send. Asked twice for one id, one hash runs.
+   * The digest in `scheme` of own file `id` (`blob`) as 64 hex digits, from the slices `readFrames`
+   * reads of it anyway when they come in order, reading on its own only while none does: a file sent
+   * from its start is read once, not once to hash and again to send. Asked twice for one id, one hash runs.
    */
-  hashAlong(blob: Blob, id: string): Promise<string>;
+  hashAlong(blob: Blob, id: string, scheme: HashScheme | undefined): Promise<string>;
   /** The chunk frames `start` … `end` − 1 of file `id` (described by `info`), each in a buffer of its own. */
   readFrames(blob: Blob, id: string, info: FileInfo, start: number, end: number): Promise<Uint8Array[]>;
   /** Starts writing a download; rejects when its stored hasher state does not load. */
@@ -78,14 +83,14 @@ export class InProcessFileWork implements FileWork {
     if (files instanceof Promise) files.catch(() => undefined);
   }
 
-  hash(blob: Blob): Promise<string> {
-    return hashBlob(blob);
+  hash(blob: Blob, scheme: HashScheme | undefined): Promise<string> {
+    return hashBlob(blob, scheme);
   }
 
-  hashAlong(blob: Blob, id: string): Promise<string> {
+  hashAlong(blob: Blob, id: string, scheme: HashScheme | undefined): Promise<string> {
     const running = this.#along.get(id);
     if (running) return running.digest;
-    const along = new HashAlong(blob, this.#hashAlongIdleMs);
+    const along = new HashAlong(blob, scheme, this.#hashAlongIdleMs);
     const digest = along.digest().finally(() => this.#along.delete(id));
     this.#along.set(id, { along, digest });
     return digest;
@@ -110,7 +115,13 @@ export class InProcessFileWork implements FileWork {
   }
 
   async openDownload(start: DownloadStart, events: DownloadEvents): Promise<DownloadSink> {
-    const hasher = await Sha256.create(start.have > 0 ? start.hashState : null);
+    const { id, info, have } = start;
+    const hasher = await resumeHasher(
+      info.hashScheme,
+      Math.min(have * info.chunkSize, info.size),
+      have > 0 ? start.hashState : null,
+      async (from, to) => (await this.#files).storedBytes(id, from, to),
+    );
     return new DownloadWriter(start, hasher, this.#files, events);
   }
 
@@ -125,13 +136,13 @@ class DownloadWriter implements DownloadSink {
   readonly #pending: Uint8Array<ArrayBuffer>[] = [];
   #writing = false;
   #closed = false;
-  readonly #hasher: Sha256;
+  readonly #hasher: FileHasher;
   readonly #files: FileStore | Promise<FileStore>;
   readonly #events: DownloadEvents;
 
   constructor(
     start: DownloadStart,
-    hasher: Sha256,
+    hasher: FileHasher,
     files: FileStore | Promise<FileStore>,
     events: DownloadEvents,
   ) {
@@ -165,8 +176,10 @@ class DownloadWriter implements DownloadSink {
       const files = await this.#files;
       while (this.#pending.length > 0 && !this.#closed) {
         const batch = this.#pending.splice(0);
-        // The state covers exactly this batch: nothing newer has been hashed, as the batch is everything.
-        const state = this.#hasher.save();
+        // The state covers at most this batch: nothing newer had been hashed when it was asked for
+        // (the batch is everything), and a block state stops at the last whole block (a resume reads
+        // the rest back: `resumeHasher`). Chunks that come while it is awaited wait for the next batch.
+        const state = await this.#hasher.save();
         this.#have = await files.appendChunks(this.#id, this.#have, batch, state);
         if (this.#closed) return;
         this.#events.stored(this.#have);
@@ -183,6 +196,11 @@ class DownloadWriter implements DownloadSink {
 
   #finish(): void {
     this.#closed = true;
-    this.#events.complete(this.#hasher.digestHex());
+    Promise.resolve()
+      .then(() => this.#hasher.digestHex())
+      .then(
+        (digest) => this.#events.complete(digest),
+        (error: unknown) => this.#events.failed(error),
+      );
   }
 }

@@ -34,9 +34,9 @@ async function handle(request: FileWorkRequest): Promise<void> {
       work = new InProcessFileWork(openFileStore(request.user));
       return;
     case 'hash':
-      return answer(request.call, () => started().hash(request.blob));
+      return answer(request.call, () => started().hash(request.blob, request.scheme));
     case 'hash-along':
-      return answer(request.call, () => started().hashAlong(request.blob, request.id));
+      return answer(request.call, () => started().hashAlong(request.blob, request.id, request.scheme));
     case 'read':
       return answer(
         request.call,

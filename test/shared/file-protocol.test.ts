@@ -104,6 +104,8 @@ test('file offers: valid ones parse, hostile ones are refused', () => {
     info({ type: '' }),
     info({ type: 'text/plain; charset=utf-8' }),
     info({ voice: { durationMs: 1500, peaks: [0, 128, 255] } }),
+    info({ hashScheme: 'sha256-blocks-1mib' }),
+    info({ hash: undefined, hashScheme: 'sha256-blocks-1mib' }),
   ]) {
     assert.equal(FileInfo.safeParse(good).success, true, JSON.stringify(good));
   }
@@ -122,6 +124,8 @@ test('file offers: valid ones parse, hostile ones are refused', () => {
     info({ voice: { durationMs: 10 * 60 * 1000, peaks: [] } }),
     info({ voice: { durationMs: 1000, peaks: [256] } }),
     info({ extra: true }),
+    info({ hashScheme: 'sha256-blocks-4mib' }),
+    info({ hashScheme: null }),
   ]) {
     assert.equal(FileInfo.safeParse(bad).success, false, JSON.stringify(bad));
   }

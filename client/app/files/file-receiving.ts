@@ -1,7 +1,7 @@
 /**
  * The receiver's side of file transfers: fetching each incoming file from a holder (its author
  * first, then any member who has it), storing it as it arrives, resuming from what is stored, and
- * checking its SHA-256 before anyone may save it.
+ * checking its digest (in its offer's hash scheme) before anyone may save it.
  */
 import { msg } from '@lit/localize';
 import { ErrorCode, ProtocolError } from '../../../shared/errors.js';
@@ -107,8 +107,9 @@ export class FileReceiving {
     try {
       download = await FileDownload.resume(row, this.#state.work, events);
     } catch (error) {
-      // A stored hasher state that does not load (damaged, or from another hash-wasm): the chunks
-      // cannot be verified without it, so the file starts over rather than being trusted.
+      // A stored hasher state that does not load (damaged, or from another hash-wasm), or a block
+      // state whose stored rest of a block cannot be read back: the chunks cannot be verified
+      // without it, so the file starts over rather than being trusted.
       this.#state.links.warn(`file ${row.id}: stored hash state unusable; starting it again`, error);
       await this.#state.files.reset(row.id);
       Object.assign(row, { have: 0, hashState: null });

@@ -4,7 +4,13 @@
  * away can fetch a file from whoever is online).
  */
 import { msg, str } from '@lit/localize';
-import { FILE_CHUNK_BYTES, MediaType, chunkCount, safeFileName } from '../../../shared/file-protocol.js';
+import {
+  FILE_CHUNK_BYTES,
+  HASH_SCHEME_BLOCKS,
+  MediaType,
+  chunkCount,
+  safeFileName,
+} from '../../../shared/file-protocol.js';
 import type { FileCancelReason, FileInfo } from '../../../shared/file-protocol.js';
 import { KEEP_OUTGOING_BYTES } from '../../storage/file-store.js';
 import type { StoredFile } from '../../storage/stored-file.js';
@@ -27,15 +33,19 @@ export class FileSending {
     this.#state = state;
   }
 
-  /** The offer for `file`; small files are hashed first, big ones while they move. */
+  /**
+   * The offer for `file`, in the block digest (its blocks go through WebCrypto); small files are
+   * hashed first, big ones while they move.
+   */
   async describe(file: File): Promise<FileInfo> {
     const info: FileInfo = {
       name: safeFileName(file.name),
       size: file.size,
       type: MediaType.safeParse(file.type).success ? file.type : '',
+      hashScheme: HASH_SCHEME_BLOCKS,
       chunkSize: FILE_CHUNK_BYTES,
     };
-    if (file.size <= HASH_FIRST_BYTES) info.hash = await this.#state.work.hash(file);
+    if (file.size <= HASH_FIRST_BYTES) info.hash = await this.#state.work.hash(file, info.hashScheme);
     return info;
   }
 
@@ -61,7 +71,7 @@ export class FileSending {
     void this.#state.files
       .put(row)
       .catch((error: unknown) => this.#state.links.warn('storing a file failed', error));
-    if (info.hash === undefined) void this.#hashInBackground(id, file);
+    if (info.hash === undefined) void this.#hashInBackground(id, file, info);
   }
 
   /** Whether this page holds the bytes of own file `id` (chosen here, or kept in storage). */
@@ -165,7 +175,7 @@ export class FileSending {
     await this.#state.files.update(row.id, { status: 'cancelled', cancelledBy: this.#state.me });
   }
 
-  /** The sender gives the file again after a reload; it must be the same file. */
+  /** The sender gives the file again after a reload; it must be the same file (in its row's hash scheme). */
   async chooseAgain(row: StoredFile, file: File): Promise<void> {
     const { id } = row;
     const notSame = (what: string): void => {
@@ -173,11 +183,14 @@ export class FileSending {
       this.#state.redraw(id);
     };
     if (file.size !== row.info.size) return notSame('another size');
-    if (row.info.hash !== undefined && (await this.#state.work.hash(file)) !== row.info.hash)
+    if (
+      row.info.hash !== undefined &&
+      (await this.#state.work.hash(file, row.info.hashScheme)) !== row.info.hash
+    )
       return notSame('other contents');
     this.#state.clearNote(id);
     this.#sources.set(id, file);
-    if (row.info.hash === undefined) void this.#hashInBackground(id, file);
+    if (row.info.hash === undefined) void this.#hashInBackground(id, file, row.info);
     for (const peer of this.#state.directory.membersOf(row.conversation)) {
       if (peer !== this.#state.me && !row.completedBy.includes(peer))
         this.#state.links.send(peer, { type: 'file-ready', id });
@@ -204,9 +217,9 @@ export class FileSending {
   }
 
   /** Hashes own file `id` mostly from what its uploads read anyway (`FileWork.hashAlong`), then tells them. */
-  async #hashInBackground(id: string, file: Blob): Promise<void> {
+  async #hashInBackground(id: string, file: Blob, info: FileInfo): Promise<void> {
     try {
-      const hash = await this.#state.work.hashAlong(file, id);
+      const hash = await this.#state.work.hashAlong(file, id, info.hashScheme);
       const row = this.#state.rowInMemory(id);
       if (!row || this.#state.closed) return;
       row.info = { ...row.info, hash };

@@ -5,7 +5,7 @@
  * on the way. Where the page cannot start a Worker at all, the same work runs in the page
  * (`InProcessFileWork`): slower for chat, never wrong.
  */
-import type { FileInfo } from '../../../shared/file-protocol.js';
+import type { FileInfo, HashScheme } from '../../../shared/file-protocol.js';
 import type { FileStore } from '../../storage/file-store.js';
 import { InProcessFileWork } from '../../workers/file-work.js';
 import type { DownloadEvents, DownloadSink, DownloadStart, FileWork } from '../../workers/file-work.js';
@@ -58,12 +58,12 @@ export class WorkerFileWork implements FileWork {
     this.#post({ type: 'open-store', user });
   }
 
-  hash(blob: Blob): Promise<string> {
-    return this.#call((call) => ({ type: 'hash', call, blob })) as Promise<string>;
+  hash(blob: Blob, scheme: HashScheme | undefined): Promise<string> {
+    return this.#call((call) => ({ type: 'hash', call, blob, scheme })) as Promise<string>;
   }
 
-  hashAlong(blob: Blob, id: string): Promise<string> {
-    return this.#call((call) => ({ type: 'hash-along', call, blob, id })) as Promise<string>;
+  hashAlong(blob: Blob, id: string, scheme: HashScheme | undefined): Promise<string> {
+    return this.#call((call) => ({ type: 'hash-along', call, blob, id, scheme })) as Promise<string>;
   }
 
   readFrames(blob: Blob, id: string, info: FileInfo, start: number, end: number): Promise<Uint8Array[]> {

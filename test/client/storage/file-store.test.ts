@@ -475,4 +475,51 @@ describe('FileStore', () => {
       expect(await files.get(fileId(9))).to.equal(null);
     });
   });
+
+  describe('storedBytes', () => {
+    const size = 7 * FILE_CHUNK_BYTES + 100;
+    const data = randomBytes(size);
+
+    /** A file whose chunks were stored 3 to an append; `have` chunks of it. */
+    async function stored(have: number): Promise<FileStore> {
+      const files = await open();
+      await files.put(incoming(1, size));
+      const chunks = chunksOf(data);
+      for (let at = 0; at < have; at += 3)
+        await files.appendChunks(fileId(1), at, chunks.slice(at, Math.min(at + 3, have)), new Uint8Array(1));
+      return files;
+    }
+
+    it('reads back any stored range, across appends and chunks, the short last chunk included', async () => {
+      const files = await stored(8);
+      const ranges: [number, number][] = [
+        [0, 1],
+        [FILE_CHUNK_BYTES + 5, 4 * FILE_CHUNK_BYTES + 7],
+        [3 * FILE_CHUNK_BYTES, 3 * FILE_CHUNK_BYTES + 1],
+        [5 * FILE_CHUNK_BYTES - 1, size],
+      ];
+      for (const [from, to] of ranges) {
+        const read = await files.storedBytes(fileId(1), from, to);
+        expect([...read], `${from}–${to}`).to.deep.equal([...data.subarray(from, to)]);
+      }
+    });
+
+    it('refuses bytes not yet stored, an unknown file and a missing chunk', async () => {
+      const files = await stored(4);
+      expect(await rejection(files.storedBytes(fileId(1), 0, 4 * FILE_CHUNK_BYTES + 1))).to.be.instanceOf(
+        RangeError,
+      );
+      expect(await rejection(files.storedBytes(fileId(1), 10, 10))).to.be.instanceOf(RangeError);
+      expect(await rejection(files.storedBytes(fileId(2), 0, 1))).to.be.instanceOf(FileStoreError);
+      // Chunks 3 on were the second append: without it, what its bytes were is not known here.
+      await rawDelete('file-chunks', [fileId(1), 3]);
+      const missing = await rejection(
+        files.storedBytes(fileId(1), 2 * FILE_CHUNK_BYTES, 4 * FILE_CHUNK_BYTES),
+      );
+      expect((missing as ProtocolError).code).to.equal(ErrorCode.BadRow);
+      expect(await files.storedBytes(fileId(1), 0, 3 * FILE_CHUNK_BYTES)).to.have.length(
+        3 * FILE_CHUNK_BYTES,
+      );
+    });
+  });
 });

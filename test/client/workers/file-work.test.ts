@@ -10,25 +10,25 @@ import { InProcessFileWork } from '../../../client/workers/file-work.js';
 import type { DownloadEvents, FileWork } from '../../../client/workers/file-work.js';
 import { checkChunks } from '../../../client/workers/file-work-messages.js';
 import type { FileWorkReply, FileWorkRequest } from '../../../client/workers/file-work-messages.js';
-import { FILE_CHUNK_BYTES, chunkCount, decodeChunk, encodeChunk } from '../../../shared/file-protocol.js';
+import {
+  FILE_CHUNK_BYTES,
+  HASH_SCHEME_BLOCKS,
+  chunkCount,
+  decodeChunk,
+  encodeChunk,
+} from '../../../shared/file-protocol.js';
 import type { FileInfo } from '../../../shared/file-protocol.js';
 import { fileId, incoming, user } from '../storage/file-rows.js';
-
-async function webCryptoHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function randomBytes(length: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(length);
-  for (let offset = 0; offset < length; offset += 65536)
-    crypto.getRandomValues(bytes.subarray(offset, offset + 65536));
-  return bytes;
-}
+import { MiB, randomBytes, webCryptoBlocksHex, webCryptoHex } from './web-crypto-digests.js';
 
 /** Chunk `index` of `bytes` in a frame's own buffer, as a received frame arrives (the chunk is a view into it). */
-function receivedChunk(id: string, bytes: Uint8Array, index: number): Uint8Array<ArrayBuffer> {
-  const data = bytes.subarray(index * FILE_CHUNK_BYTES, (index + 1) * FILE_CHUNK_BYTES);
+function receivedChunk(
+  id: string,
+  bytes: Uint8Array,
+  index: number,
+  chunkSize = FILE_CHUNK_BYTES,
+): Uint8Array<ArrayBuffer> {
+  const data = bytes.subarray(index * chunkSize, (index + 1) * chunkSize);
   return decodeChunk(encodeChunk(id, index, data)).data as Uint8Array<ArrayBuffer>;
 }
 
@@ -63,9 +63,12 @@ for (const [kind, make] of kinds) {
       await deleteAccountStore(user);
     });
 
-    it('hashes a Blob to the SHA-256 WebCrypto gives', async () => {
+    it('hashes a Blob to the digest of the scheme asked for', async () => {
       const bytes = randomBytes(1024 * 1024 + 7);
-      expect(await work.hash(new Blob([bytes]))).to.equal(await webCryptoHex(bytes));
+      expect(await work.hash(new Blob([bytes]), undefined)).to.equal(await webCryptoHex(bytes));
+      expect(await work.hash(new Blob([bytes]), HASH_SCHEME_BLOCKS)).to.equal(
+        await webCryptoBlocksHex(bytes),
+      );
     });
 
     it('reads a file into chunk frames, the short last one included', async () => {
@@ -80,13 +83,16 @@ for (const [kind, make] of kinds) {
       const bytes = randomBytes(3 * FILE_CHUNK_BYTES + 99);
       const info: FileInfo = { name: 'a.bin', size: bytes.length, type: '', chunkSize: FILE_CHUNK_BYTES };
       const blob = new Blob([bytes]);
-      const digest = work.hashAlong(blob, fileId(6));
+      const digest = work.hashAlong(blob, fileId(6), undefined);
       // As an upload resumed half way: nothing reads the start, so the hash reads it on its own.
       await work.readFrames(blob, fileId(6), info, 2, 4);
       expect(await digest).to.equal(await webCryptoHex(bytes));
+      const blocks = work.hashAlong(blob, fileId(8), HASH_SCHEME_BLOCKS);
+      await work.readFrames(blob, fileId(8), info, 2, 4);
+      expect(await blocks).to.equal(await webCryptoBlocksHex(bytes));
     });
 
-    it('stores every chunk with its hash state, resumes from it, and reports the SHA-256 of the whole', async () => {
+    it('stores every chunk with its hash state, resumes from it, and reports the SHA-256 of the whole (a row of before the block scheme)', async () => {
       const bytes = randomBytes(5 * FILE_CHUNK_BYTES + 123);
       const row = incoming(1, bytes.length);
       await store.files.put(row);
@@ -112,15 +118,62 @@ for (const [kind, make] of kinds) {
       );
     });
 
+    for (const chunkSize of [FILE_CHUNK_BYTES, 100_000]) {
+      it(`resumes a block-digest download mid-block (${chunkSize}-byte chunks) and reports its block digest`, async () => {
+        const bytes = randomBytes(3 * MiB + 123);
+        const row = incoming(11, bytes.length, {
+          info: { ...incoming(11, 0).info, size: bytes.length, chunkSize, hashScheme: HASH_SCHEME_BLOCKS },
+        });
+        await store.files.put(row);
+        const count = chunkCount(row.info);
+        // Stop in the second block, off its grid: 1.25 MiB with 64 KiB chunks, 1.33 MiB with 100 KB ones.
+        const stop = Math.ceil((1.25 * MiB) / chunkSize);
+        const first = recorded();
+        const sink = await work.openDownload({ ...row, have: 0, hashState: null }, first.events);
+        for (let index = 0; index < stop; index++) sink.chunk(receivedChunk(row.id, bytes, index, chunkSize));
+        await waitFor(() => first.haves.at(-1) === stop);
+        sink.close();
+
+        // As after a reload: the stored row's state covers the first block; the rest is read back.
+        const halfway = (await store.files.get(row.id))!;
+        expect(halfway.have).to.equal(stop);
+        const second = recorded();
+        const resumed = await work.openDownload(halfway, second.events);
+        for (let index = stop; index < count; index++)
+          resumed.chunk(receivedChunk(row.id, bytes, index, chunkSize));
+        expect(await second.ended).to.equal(await webCryptoBlocksHex(bytes));
+        expect(second.haves.at(-1)).to.equal(count);
+      });
+    }
+
+    it('reports the block digest of what arrived, so a damaged chunk does not match the offer', async () => {
+      const bytes = randomBytes(2 * MiB + 5);
+      const row = incoming(12, bytes.length, {
+        info: { ...incoming(12, 0).info, size: bytes.length, hashScheme: HASH_SCHEME_BLOCKS },
+      });
+      await store.files.put(row);
+      const download = recorded();
+      const sink = await work.openDownload({ ...row, have: 0, hashState: null }, download.events);
+      const damaged = bytes.slice();
+      damaged[MiB + 1000]! ^= 1;
+      for (let index = 0; index < chunkCount(row.info); index++)
+        sink.chunk(receivedChunk(row.id, damaged, index));
+      const digest = await download.ended;
+      expect(digest).to.equal(await webCryptoBlocksHex(damaged));
+      expect(digest).to.not.equal(await webCryptoBlocksHex(bytes));
+    });
+
     it('refuses to resume from a hash state that does not load', async () => {
       const row = incoming(2, 3 * FILE_CHUNK_BYTES);
-      const error = await work
-        .openDownload({ ...row, have: 1, hashState: new Uint8Array([1, 2, 3]) }, recorded().events)
-        .then(
-          () => null,
-          (reason: unknown) => reason,
-        );
-      expect(error).to.be.instanceOf(Error);
+      for (const info of [row.info, { ...row.info, hashScheme: HASH_SCHEME_BLOCKS }]) {
+        const error = await work
+          .openDownload({ ...row, info, have: 1, hashState: new Uint8Array([1, 2, 3]) }, recorded().events)
+          .then(
+            () => null,
+            (reason: unknown) => reason,
+          );
+        expect(error, String(info.hashScheme)).to.be.instanceOf(Error);
+      }
     });
 
     it('reports a write the store refuses as failed, with the error name kept', async () => {
@@ -218,7 +271,7 @@ describe('the file worker', () => {
   it('fails every call in words when its worker cannot start, instead of waiting forever', async () => {
     const work = new WorkerFileWork(new Worker('/no-such-file-worker.js', { type: 'module' }), user);
     try {
-      const error = await work.hash(new Blob(['x'])).then(
+      const error = await work.hash(new Blob(['x']), undefined).then(
         () => null,
         (reason: unknown) => reason,
       );
@@ -247,7 +300,7 @@ describe('hashing an own file along its upload', () => {
     const bytes = randomBytes(40 * FILE_CHUNK_BYTES + 5);
     const info: FileInfo = { name: 'a.bin', size: bytes.length, type: '', chunkSize: FILE_CHUNK_BYTES };
     const blob = new CountedBlob([bytes]);
-    const digest = work.hashAlong(blob, fileId(7));
+    const digest = work.hashAlong(blob, fileId(7), undefined);
     const count = chunkCount(info);
     let reads = 0;
     for (let start = 0; start < count; start += 16, reads++)

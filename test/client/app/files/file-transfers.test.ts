@@ -3,7 +3,12 @@ import type { Messenger } from '../../../../client/app/messenger.js';
 import type { FileView } from '../../../../client/app/conversations/message-view.js';
 import { PeerConnection } from '../../../../client/net/peer-connection.js';
 import type { PeerLink, PeerLinkFactory } from '../../../../client/net/peer-mesh.js';
-import { CHUNK_HEADER_BYTES, CHUNK_FRAME_TAG, FILE_CHUNK_BYTES } from '../../../../shared/file-protocol.js';
+import {
+  CHUNK_HEADER_BYTES,
+  CHUNK_FRAME_TAG,
+  FILE_CHUNK_BYTES,
+  HASH_SCHEME_BLOCKS,
+} from '../../../../shared/file-protocol.js';
 import type { Group } from '../../../../shared/protocol.js';
 import { MessengerRoom } from '../../helpers/messenger-room.js';
 
@@ -29,6 +34,16 @@ function randomFile(bytes: number, name = 'random.bin', type = 'application/octe
 async function sha256(blob: Blob): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The block digest (sha256-blocks-1mib) as the scheme states it, with WebCrypto alone. */
+async function blocksSha256(blob: Blob): Promise<string> {
+  const digests: Blob[] = [];
+  for (let offset = 0; offset < blob.size; offset += MiB) {
+    const block = await blob.slice(offset, offset + MiB).arrayBuffer();
+    digests.push(new Blob([await crypto.subtle.digest('SHA-256', block)]));
+  }
+  return sha256(new Blob(digests));
 }
 
 const fileOf = (m: Messenger, index = 0): FileView | null =>
@@ -104,6 +119,14 @@ describe('FileTransfers', () => {
     expect(saved?.name).to.equal('notes.bin');
     expect(saved?.blob.size).to.equal(file.size);
     expect(await sha256(saved!.blob)).to.equal(await sha256(file));
+    // The offer names the block scheme, and what both sides stored is the block digest.
+    const [sent, received] = await Promise.all(
+      ['alice', 'bob'].map(async (user) => room.stores.get(user)!.files.get(fileIdOf(alice))),
+    );
+    for (const row of [sent, received]) {
+      expect(row?.info.hashScheme).to.equal(HASH_SCHEME_BLOCKS);
+      expect(row?.info.hash).to.equal(await blocksSha256(file));
+    }
   });
 
   it("ends the sender's stored row once the recipient has the whole file, so a reload does not list it as unfinished", async function () {
@@ -302,6 +325,32 @@ describe('FileTransfers', () => {
     await room.until(() => fileOf(carol)?.state === 'complete');
     const saved = await carol.files.toSave(fileIdOf(carol));
     expect(await sha256(saved!.blob)).to.equal(await sha256(file));
+  });
+
+  it('checks a file chosen again in its row’s scheme: the whole-file SHA-256 for a row of before the block digest', async function () {
+    this.timeout(30_000);
+    const alice = await room.join('alice', { keepOutgoingFileBytes: MiB });
+    alice.server.welcome([], [], []);
+    await alice.selectPerson('bob');
+    const file = randomFile(3 * MiB, 'old.bin');
+    await alice.sendFiles([file]);
+    const id = fileIdOf(alice);
+    const files = room.stores.get('alice')!.files;
+    await room.until(async () => (await files.get(id)) !== null);
+    // The row as a sender stored it before the block scheme: no scheme, the whole file's SHA-256.
+    const row = (await files.get(id))!;
+    const { hashScheme: _scheme, ...info } = row.info;
+    await files.put({ ...row, info: { ...info, hash: await sha256(file) } });
+    room.leave('alice');
+    const alice2 = await room.join('alice', { keepOutgoingFileBytes: MiB });
+    alice2.server.welcome([], [], []);
+    await alice2.selectPerson('bob');
+    await room.until(() => fileOf(alice2)?.state === 'needs-file');
+    await alice2.files.chooseAgain(id, randomFile(3 * MiB, 'other.bin'));
+    expect(fileOf(alice2)?.detail).to.contain('other contents');
+    await alice2.files.chooseAgain(id, file);
+    expect(fileOf(alice2)?.detail ?? '').not.to.contain('not the same file');
+    expect(fileOf(alice2)?.state).not.to.equal('needs-file');
   });
 
   it('asks a sender who reloaded to choose a big file again, then finishes', async function () {
