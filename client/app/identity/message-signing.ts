@@ -9,6 +9,7 @@ import type { PublicIdentity } from '../../../shared/identity-protocol.js';
 import { messageStatement } from '../../../shared/message-signature.js';
 import type { Authored } from '../../../shared/message-signature.js';
 import type { ChatMessage } from '../../../shared/peer-protocol.js';
+import { vouchers } from './chain-vouching.js';
 import { cryptoProvider } from './crypto-provider.js';
 import type { CryptoProvider } from './crypto-provider.js';
 import type { DeviceKey } from './device-key.js';
@@ -123,23 +124,43 @@ export class MessageVerifier {
       messages.map((message) => (message.sig === undefined ? null : keyOf(message.author))),
     );
     const verdicts: Verdict[] = [];
-    const checks: SignatureCheck[] = [];
-    const checked: number[] = [];
+    const candidates: number[] = [];
     messages.forEach((message, index) => {
-      const key = found[index];
       if (message.sig === undefined) verdicts.push('unsigned');
-      else if (!key) verdicts.push('unknown-key');
+      else if (!found[index]) verdicts.push('unknown-key');
       else {
         verdicts.push('invalid');
-        checks.push({ identity: key, sig: message.sig, statement: messageStatement(message) });
-        checked.push(index);
+        candidates.push(index);
       }
     });
-    const answers = await this.#verify(checks);
-    // Only an answer of exactly `true` makes a message valid.
-    checked.forEach((index, at) => {
-      if (answers[at] === true) verdicts[index] = 'valid';
-    });
+    const checkOwn = async (indices: readonly number[]): Promise<void> => {
+      const answers = await this.#verify(
+        indices.map((index) => {
+          const message = messages[index]!;
+          return { identity: found[index]!, sig: message.sig!, statement: messageStatement(message) };
+        }),
+      );
+      // Only an answer of exactly `true` makes a message valid.
+      indices.forEach((index, at) => {
+        if (answers[at] === true) verdicts[index] = 'valid';
+      });
+    };
+    // One signature per run of an author's consecutive messages; the others in it are vouched for by
+    // the next one's `prev` (chain-vouching.ts says why that is as good).
+    const vouched =
+      candidates.length < 2
+        ? new Map<number, number[]>()
+        : await vouchers(messages, candidates, (message) => messageHash(message, this.#deps.crypto));
+    await checkOwn(candidates.filter((index) => !vouched.has(index)));
+    // Highest seq first: the next message of each has its verdict by then.
+    const linked = [...vouched.keys()].sort((a, b) => messages[b]!.seq - messages[a]!.seq);
+    const unvouched: number[] = [];
+    for (const index of linked) {
+      if (vouched.get(index)!.some((next) => verdicts[next] === 'valid')) verdicts[index] = 'valid';
+      else unvouched.push(index);
+    }
+    // Where the signature that would vouch failed, each message answers for itself (a forgery's path).
+    if (unvouched.length > 0) await checkOwn(unvouched);
     return verdicts;
   }
 

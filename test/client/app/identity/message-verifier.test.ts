@@ -1,5 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { MessageVerifier, OFF_PAGE_BATCH } from '../../../../client/app/identity/message-signing.js';
+import type { CryptoProvider } from '../../../../client/app/identity/crypto-provider.js';
+import {
+  MessageVerifier,
+  OFF_PAGE_BATCH,
+  messageHash,
+} from '../../../../client/app/identity/message-signing.js';
 import { webCryptoProvider } from '../../../../client/app/identity/webcrypto-provider.js';
 import { pageWorkerVerifier } from '../../../../client/app/identity/worker-verifier.js';
 import type { BatchVerifier, SignatureCheck } from '../../../../client/app/identity/worker-verifier.js';
@@ -106,5 +111,112 @@ describe('MessageVerifier with the verification worker', () => {
     const verdicts = await verifier.check(alice.messages);
     // The ninth answer alone is `true`; the tenth message has none.
     expect(verdicts).to.deep.equal([...Array<string>(8).fill('invalid'), 'valid', 'invalid']);
+  });
+});
+
+/** `count` messages by `author` in group g1, each naming the hash of the one before (`prev`), signed. */
+async function chainedRun(
+  author: string,
+  count: number,
+): Promise<{ identity: PublicIdentity; messages: ChatMessage[] }> {
+  const row = await webCryptoProvider.generate('Ed25519');
+  const messages: ChatMessage[] = [];
+  for (let i = 0; i < count; i++) {
+    const prev = i === 0 ? undefined : await messageHash(messages[i - 1]!, webCryptoProvider);
+    const message: ChatMessage = {
+      id: `${author}-${i}`,
+      conversation: 'g1',
+      author,
+      seq: i + 1,
+      sentAt: 1000 + i,
+      text: `${i}`,
+      ...(prev === undefined ? {} : { prev }),
+    };
+    const sig = await webCryptoProvider.sign(row, encoder.encode(messageStatement(message)));
+    messages.push({ ...message, sig: bytesToHex(sig) });
+  }
+  return { identity: { alg: 'Ed25519', key: row.publicKey }, messages };
+}
+
+/** Checks on the page with WebCrypto, counting the signatures it verifies. */
+function countingVerifier(keys: ReadonlyMap<string, PublicIdentity>) {
+  const verified: string[] = [];
+  const crypto: CryptoProvider = {
+    ...webCryptoProvider,
+    verify: (identity, sig, data) => {
+      verified.push(bytesToHex(sig));
+      return webCryptoProvider.verify(identity, sig, data);
+    },
+  };
+  const verifier = new MessageVerifier({
+    pinned: (author) => Promise.resolve(keys.get(author) ?? null),
+    crypto,
+  });
+  return { verifier, verified };
+}
+
+describe('MessageVerifier over an author’s chain', () => {
+  it('checks one signature per run of consecutive messages: the next one’s prev vouches for the rest', async () => {
+    const alice = await chainedRun('alice', 12);
+    const carol = await chainedRun('carol', 5);
+    const { verifier, verified } = countingVerifier(
+      new Map([
+        ['alice', alice.identity],
+        ['carol', carol.identity],
+      ]),
+    );
+    // Two runs of alice's (seq 1–5 and 8–12: 6 and 7 are missing) and one of carol's, interleaved.
+    const batch = [...alice.messages.slice(0, 5), ...carol.messages, ...alice.messages.slice(7)];
+    expect(await verifier.check(batch)).to.deep.equal(batch.map(() => 'valid'));
+    expect(verified.sort()).to.deep.equal(
+      [alice.messages[4]!.sig, alice.messages[11]!.sig, carol.messages[4]!.sig].sort(),
+    );
+  });
+
+  it('does not let a changed message ride on the chain: it answers for itself, and the one before it still checks', async () => {
+    const alice = await chainedRun('alice', 6);
+    const { verifier } = countingVerifier(new Map([['alice', alice.identity]]));
+    const batch = [...alice.messages];
+    batch[2] = { ...batch[2]!, text: 'forged' };
+    expect(await verifier.check(batch)).to.deep.equal([
+      'valid',
+      'valid',
+      'invalid',
+      'valid',
+      'valid',
+      'valid',
+    ]);
+  });
+
+  it('checks each message itself when the signature that would vouch for a run is forged', async () => {
+    const alice = await chainedRun('alice', 5);
+    const { verifier, verified } = countingVerifier(new Map([['alice', alice.identity]]));
+    const batch = [...alice.messages];
+    batch[4] = { ...batch[4]!, sig: alice.messages[0]!.sig! };
+    expect(await verifier.check(batch)).to.deep.equal(['valid', 'valid', 'valid', 'valid', 'invalid']);
+    expect(verified).to.have.length(5);
+  });
+
+  it('takes no message as vouched for by another author’s, or another conversation’s, next seq', async () => {
+    const alice = await chainedRun('alice', 2);
+    const mallory = await chainedRun('mallory', 1);
+    // Mallory's message names alice's first as its prev, at the next seq: it vouches for nothing of hers.
+    const prev = await messageHash(alice.messages[0]!, webCryptoProvider);
+    const { sig: _sig, ...unsigned } = { ...mallory.messages[0]!, seq: 2, prev };
+    const row = await webCryptoProvider.generate('Ed25519');
+    const sig = bytesToHex(await webCryptoProvider.sign(row, encoder.encode(messageStatement(unsigned))));
+    const keys = new Map([
+      ['alice', alice.identity],
+      ['mallory', { alg: 'Ed25519' as const, key: row.publicKey }],
+    ]);
+    const { verifier, verified } = countingVerifier(keys);
+    const forgedFirst = { ...alice.messages[0]!, sig: alice.messages[1]!.sig! };
+    const other = { ...alice.messages[1]!, conversation: 'g2' };
+    expect(await verifier.check([forgedFirst, { ...unsigned, sig }, other])).to.deep.equal([
+      'invalid',
+      'valid',
+      'invalid',
+    ]);
+    expect(verified).to.have.length(3);
   });
 });
