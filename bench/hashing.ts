@@ -11,23 +11,13 @@
  * line one JSON object: {"mib","whole_wasm_ms_per_mb","blocks_webcrypto_ms_per_mb","blocks_wasm_ms_per_mb"}.
  * Env: BENCH_HASH_MB (64) sets the buffer's size in MiB. Flags: `--quick` hashes 8 MiB.
  */
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
-import { clientBundleOptions } from '../scripts/esbuild-options.mjs';
 import type { HashingTimes } from './lib/hashing-page.js';
+import { bundlePageSide, loadPageSide } from './lib/page-side.js';
 import { progress, runBench } from './lib/run-bench.js';
 
 const MIB = process.argv.includes('--quick') ? 8 : Number(process.env['BENCH_HASH_MB'] ?? 64);
 const ROUNDS = 3;
-const BUNDLE_PATH = '/__bench/hashing.js';
-
-async function pageBundle(): Promise<string> {
-  const entry = fileURLToPath(new URL('./lib/hashing-page.ts', import.meta.url));
-  const result = await build({ ...clientBundleOptions, entryPoints: [entry], write: false });
-  const [output] = result.outputFiles ?? [];
-  if (!output) throw new Error('esbuild wrote no bundle');
-  return output.text;
-}
+const PAGE_SIDE = { entry: new URL('./lib/hashing-page.ts', import.meta.url), ready: 'parleyHashingBench' };
 
 const median = (samples: readonly number[]): number =>
   [...samples].sort((a, b) => a - b)[samples.length >> 1]!;
@@ -36,15 +26,11 @@ const ms = (value: number): string => value.toFixed(2).padStart(6);
 runBench<HashingTimes>(
   { deadlineMs: 5 * 60_000 },
   async (bench) => {
-    const bundle = await pageBundle();
+    const bundle = await bundlePageSide(PAGE_SIDE);
     const page = await (await (await bench.chromium()).newContext()).newPage();
     bench.problems.watch(page, 'hasher');
-    await page.route(`**${BUNDLE_PATH}`, (route) =>
-      route.fulfill({ body: bundle, contentType: 'text/javascript' }),
-    );
     await page.goto(bench.server.url);
-    await page.addScriptTag({ url: BUNDLE_PATH, type: 'module' });
-    await page.waitForFunction(() => window.parleyHashingBench !== undefined);
+    await loadPageSide(page, PAGE_SIDE, bundle);
     progress(`hashing ${MIB} MiB, ${ROUNDS} rounds`);
     return page.evaluate(([mib, rounds]) => window.parleyHashingBench!.run(mib!, rounds!), [MIB, ROUNDS]);
   },

@@ -19,12 +19,10 @@
  *  "online_list_render_ms","online_filter_ms"}.
  * Flags: `--quick` fills 5,000 messages instead of 100,000 (a smoke run).
  */
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { directConversationId } from '../shared/peer-protocol.js';
-import { clientBundleOptions } from '../scripts/esbuild-options.mjs';
 import type { Person } from '../test/e2e/harness/person.js';
 import { roundMs, summarize } from './lib/latency-stats.js';
+import { bundlePageSide, loadPageSide } from './lib/page-side.js';
 import { signUpIn } from './lib/people.js';
 import { formatTable } from './lib/print-table.js';
 import { progress, runBench } from './lib/run-bench.js';
@@ -43,7 +41,7 @@ const ONLINE_ROUNDS = 5;
 const READER = 'reader';
 const WRITER = 'writer';
 const QUERIES = ['zephyr', 'harbour', 'coffee train', '鑰匙', '会议', '明天下午'] as const;
-const BUNDLE_PATH = '/__bench/history.js';
+const PAGE_SIDE = { entry: new URL('./lib/history-page.ts', import.meta.url), ready: 'parleyHistoryBench' };
 
 interface HistoryResult {
   fillSeconds: number;
@@ -68,32 +66,14 @@ async function heapAfterGc(person: Person): Promise<number> {
   }
 }
 
-/** The page side, bundled like the app (same esbuild options) and served at BUNDLE_PATH. */
-async function pageBundle(): Promise<string> {
-  const entry = fileURLToPath(new URL('./lib/history-page.ts', import.meta.url));
-  const result = await build({ ...clientBundleOptions, entryPoints: [entry], write: false });
-  const [output] = result.outputFiles ?? [];
-  if (!output) throw new Error('esbuild wrote no bundle');
-  return output.text;
-}
-
-/** Loads the page side into the person's tab (again after each reload). */
-async function loadPageSide(person: Person, bundle: string): Promise<void> {
-  await person.page.route(`**${BUNDLE_PATH}`, (route) =>
-    route.fulfill({ body: bundle, contentType: 'text/javascript' }),
-  );
-  await person.page.addScriptTag({ url: BUNDLE_PATH, type: 'module' });
-  await person.page.waitForFunction(() => window.parleyHistoryBench !== undefined);
-}
-
 runBench<HistoryResult>(
   { deadlineMs: DEADLINE_MS },
   async (bench) => {
-    const bundle = await pageBundle();
+    const bundle = await bundlePageSide(PAGE_SIDE);
     const context = await bench.profileOnDisk('reader', [new URL(bench.server.url).origin]);
     const reader = await signUpIn(bench, { context, url: bench.server.url }, READER);
     const conversation = directConversationId(READER, WRITER);
-    await loadPageSide(reader, bundle);
+    await loadPageSide(reader.page, PAGE_SIDE, bundle);
 
     progress(`filling ${MESSAGES} messages`);
     const fillStarted = performance.now();
@@ -132,7 +112,7 @@ runBench<HistoryResult>(
       await reader.reload();
       const contact = reader.page.getByRole('button', { name: `${WRITER}, offline`, exact: true });
       await contact.waitFor({ timeout: 30_000 });
-      await loadPageSide(reader, bundle);
+      await loadPageSide(reader.page, PAGE_SIDE, bundle);
       open.push(
         await reader.page.evaluate(
           ([label, text]) => window.parleyHistoryBench!.openConversation(label, text),

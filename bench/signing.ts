@@ -12,39 +12,25 @@
  * {"alg","messages","sign_us","sign_p90_us","verify_us","verify_p90_us","verify_batch_us"}.
  * Flags: `--quick` times 256 messages instead of 2,048.
  */
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
-import { clientBundleOptions } from '../scripts/esbuild-options.mjs';
 import type { SigningTimes } from './lib/signing-page.js';
 import { summarize } from './lib/latency-stats.js';
+import { bundlePageSide, loadPageSide } from './lib/page-side.js';
 import { progress, runBench } from './lib/run-bench.js';
 
 const QUICK = process.argv.includes('--quick');
 const MESSAGES = QUICK ? 256 : 2_048;
-const BUNDLE_PATH = '/__bench/signing.js';
-
-async function pageBundle(): Promise<string> {
-  const entry = fileURLToPath(new URL('./lib/signing-page.ts', import.meta.url));
-  const result = await build({ ...clientBundleOptions, entryPoints: [entry], write: false });
-  const [output] = result.outputFiles ?? [];
-  if (!output) throw new Error('esbuild wrote no bundle');
-  return output.text;
-}
+const PAGE_SIDE = { entry: new URL('./lib/signing-page.ts', import.meta.url), ready: 'parleySigningBench' };
 
 const us = (ms: number): number => Math.round(ms * 1000);
 
 runBench<SigningTimes>(
   { deadlineMs: 5 * 60_000 },
   async (bench) => {
-    const bundle = await pageBundle();
+    const bundle = await bundlePageSide(PAGE_SIDE);
     const page = await (await (await bench.chromium()).newContext()).newPage();
     bench.problems.watch(page, 'signer');
-    await page.route(`**${BUNDLE_PATH}`, (route) =>
-      route.fulfill({ body: bundle, contentType: 'text/javascript' }),
-    );
     await page.goto(bench.server.url);
-    await page.addScriptTag({ url: BUNDLE_PATH, type: 'module' });
-    await page.waitForFunction(() => window.parleySigningBench !== undefined);
+    await loadPageSide(page, PAGE_SIDE, bundle);
     progress(`signing and checking ${MESSAGES} messages`);
     return page.evaluate((count) => window.parleySigningBench!.run(count), MESSAGES);
   },

@@ -15,27 +15,32 @@ import type { ChatMessage } from '../../../../shared/peer-protocol.js';
 
 const encoder = new TextEncoder();
 
-/** `count` messages by `author` in group g1, signed with a new key of `alg`; and that key. */
+/**
+ * `count` messages by `author` in group g1, signed with a new key of `alg`; and that key. `chained`:
+ * each names the hash of the one before as its `prev`, as MessageSigner seals them.
+ */
 async function signedRun(
   author: string,
   alg: KeyAlgorithm,
   count: number,
+  { chained = false } = {},
 ): Promise<{ identity: PublicIdentity; messages: ChatMessage[] }> {
   const row = await webCryptoProvider.generate(alg);
-  const messages = await Promise.all(
-    Array.from({ length: count }, async (_, i): Promise<ChatMessage> => {
-      const message = {
-        id: `${author}-${i}`,
-        conversation: 'g1',
-        author,
-        seq: i + 1,
-        sentAt: 1000 + i,
-        text: `${i}`,
-      };
-      const sig = await webCryptoProvider.sign(row, encoder.encode(messageStatement(message)));
-      return { ...message, sig: bytesToHex(sig) };
-    }),
-  );
+  const messages: ChatMessage[] = [];
+  for (let i = 0; i < count; i++) {
+    const prev = chained && i > 0 ? await messageHash(messages[i - 1]!, webCryptoProvider) : undefined;
+    const message: ChatMessage = {
+      id: `${author}-${i}`,
+      conversation: 'g1',
+      author,
+      seq: i + 1,
+      sentAt: 1000 + i,
+      text: `${i}`,
+      ...(prev === undefined ? {} : { prev }),
+    };
+    const sig = await webCryptoProvider.sign(row, encoder.encode(messageStatement(message)));
+    messages.push({ ...message, sig: bytesToHex(sig) });
+  }
   return { identity: { alg, key: row.publicKey }, messages };
 }
 
@@ -114,30 +119,6 @@ describe('MessageVerifier with the verification worker', () => {
   });
 });
 
-/** `count` messages by `author` in group g1, each naming the hash of the one before (`prev`), signed. */
-async function chainedRun(
-  author: string,
-  count: number,
-): Promise<{ identity: PublicIdentity; messages: ChatMessage[] }> {
-  const row = await webCryptoProvider.generate('Ed25519');
-  const messages: ChatMessage[] = [];
-  for (let i = 0; i < count; i++) {
-    const prev = i === 0 ? undefined : await messageHash(messages[i - 1]!, webCryptoProvider);
-    const message: ChatMessage = {
-      id: `${author}-${i}`,
-      conversation: 'g1',
-      author,
-      seq: i + 1,
-      sentAt: 1000 + i,
-      text: `${i}`,
-      ...(prev === undefined ? {} : { prev }),
-    };
-    const sig = await webCryptoProvider.sign(row, encoder.encode(messageStatement(message)));
-    messages.push({ ...message, sig: bytesToHex(sig) });
-  }
-  return { identity: { alg: 'Ed25519', key: row.publicKey }, messages };
-}
-
 /** Checks on the page with WebCrypto, counting the signatures it verifies. */
 function countingVerifier(keys: ReadonlyMap<string, PublicIdentity>) {
   const verified: string[] = [];
@@ -157,8 +138,8 @@ function countingVerifier(keys: ReadonlyMap<string, PublicIdentity>) {
 
 describe('MessageVerifier over an author’s chain', () => {
   it('checks one signature per run of consecutive messages: the next one’s prev vouches for the rest', async () => {
-    const alice = await chainedRun('alice', 12);
-    const carol = await chainedRun('carol', 5);
+    const alice = await signedRun('alice', 'Ed25519', 12, { chained: true });
+    const carol = await signedRun('carol', 'Ed25519', 5, { chained: true });
     const { verifier, verified } = countingVerifier(
       new Map([
         ['alice', alice.identity],
@@ -174,7 +155,7 @@ describe('MessageVerifier over an author’s chain', () => {
   });
 
   it('does not let a changed message ride on the chain: it answers for itself, and the one before it still checks', async () => {
-    const alice = await chainedRun('alice', 6);
+    const alice = await signedRun('alice', 'Ed25519', 6, { chained: true });
     const { verifier } = countingVerifier(new Map([['alice', alice.identity]]));
     const batch = [...alice.messages];
     batch[2] = { ...batch[2]!, text: 'forged' };
@@ -189,7 +170,7 @@ describe('MessageVerifier over an author’s chain', () => {
   });
 
   it('checks each message itself when the signature that would vouch for a run is forged', async () => {
-    const alice = await chainedRun('alice', 5);
+    const alice = await signedRun('alice', 'Ed25519', 5, { chained: true });
     const { verifier, verified } = countingVerifier(new Map([['alice', alice.identity]]));
     const batch = [...alice.messages];
     batch[4] = { ...batch[4]!, sig: alice.messages[0]!.sig! };
@@ -198,8 +179,8 @@ describe('MessageVerifier over an author’s chain', () => {
   });
 
   it('takes no message as vouched for by another author’s, or another conversation’s, next seq', async () => {
-    const alice = await chainedRun('alice', 2);
-    const mallory = await chainedRun('mallory', 1);
+    const alice = await signedRun('alice', 'Ed25519', 2, { chained: true });
+    const mallory = await signedRun('mallory', 'Ed25519', 1, { chained: true });
     // Mallory's message names alice's first as its prev, at the next seq: it vouches for nothing of hers.
     const prev = await messageHash(alice.messages[0]!, webCryptoProvider);
     const { sig: _sig, ...unsigned } = { ...mallory.messages[0]!, seq: 2, prev };
