@@ -71,14 +71,24 @@ export class InProcessFileWork implements FileWork {
   readonly #along = new Map<string, { along: HashAlong; digest: Promise<string> }>();
 
   readonly #hashAlongIdleMs: number;
+  readonly #batching: WriteBatching;
 
   /**
    * `files` may still be opening (in the worker); a write then waits for it, and fails if it failed.
-   * `hashAlongIdleMs`: how long `hashAlong` waits for an upload's read before reading itself.
+   * `hashAlongIdleMs`: how long `hashAlong` waits for an upload's read before reading itself;
+   * `writeBytes` and `writeWaitMs`: see `WriteBatching`.
    */
-  constructor(files: FileStore | Promise<FileStore>, { hashAlongIdleMs = HASH_ALONG_IDLE_MS } = {}) {
+  constructor(
+    files: FileStore | Promise<FileStore>,
+    {
+      hashAlongIdleMs = HASH_ALONG_IDLE_MS,
+      writeBytes = DOWNLOAD_WRITE_BYTES,
+      writeWaitMs = DOWNLOAD_WRITE_WAIT_MS,
+    } = {},
+  ) {
     this.#files = files;
     this.#hashAlongIdleMs = hashAlongIdleMs;
+    this.#batching = { bytes: writeBytes, waitMs: writeWaitMs };
     // A store that failed to open is reported by the first write that needs it, not as unhandled.
     if (files instanceof Promise) files.catch(() => undefined);
   }
@@ -122,29 +132,51 @@ export class InProcessFileWork implements FileWork {
       have > 0 ? start.hashState : null,
       async (from, to) => (await this.#files).storedBytes(id, from, to),
     );
-    return new DownloadWriter(start, hasher, this.#files, events);
+    return new DownloadWriter(start, hasher, this.#files, events, this.#batching);
   }
 
   close(): void {}
 }
 
-/** Hashes a download's chunks as they come and writes them in batches: what arrived during one write goes in the next. */
+/**
+ * How a download's chunks are gathered into writes. Each write is one IndexedDB transaction and one
+ * Blob, which the browser process copies in and keeps as a file of its own; writing whatever had
+ * arrived (as before) made half the writes of a fast transfer a single 64 KiB chunk, ~15 writes per
+ * MB. A write now waits for `bytes` (a sixteenth of the window a holder may send ahead of the ack,
+ * so it keeps sending), or for `waitMs` after the first chunk it holds: a slow transfer is stored
+ * and acknowledged as promptly as before, and the last chunk is written at once.
+ */
+export interface WriteBatching {
+  readonly bytes: number;
+  readonly waitMs: number;
+}
+
+/** See `WriteBatching`. */
+export const DOWNLOAD_WRITE_BYTES = 1024 * 1024;
+export const DOWNLOAD_WRITE_WAIT_MS = 50;
+
+/** Hashes a download's chunks as they come and writes them in batches (`WriteBatching`). */
 class DownloadWriter implements DownloadSink {
   readonly #id: string;
   readonly #count: number;
   #have: number;
   readonly #pending: Uint8Array<ArrayBuffer>[] = [];
+  #pendingBytes = 0;
   #writing = false;
   #closed = false;
+  /** The write that `waitMs` ends, while one is due. */
+  #due: ReturnType<typeof setTimeout> | undefined;
   readonly #hasher: FileHasher;
   readonly #files: FileStore | Promise<FileStore>;
   readonly #events: DownloadEvents;
+  readonly #batching: WriteBatching;
 
   constructor(
     start: DownloadStart,
     hasher: FileHasher,
     files: FileStore | Promise<FileStore>,
     events: DownloadEvents,
+    batching: WriteBatching,
   ) {
     this.#id = start.id;
     this.#count = chunkCount(start.info);
@@ -152,13 +184,15 @@ class DownloadWriter implements DownloadSink {
     this.#hasher = hasher;
     this.#files = files;
     this.#events = events;
+    this.#batching = batching;
   }
 
   chunk(data: Uint8Array<ArrayBuffer>): void {
     if (this.#closed) return;
     this.#hasher.update(data);
     this.#pending.push(data);
-    if (!this.#writing) void this.#write();
+    this.#pendingBytes += data.byteLength;
+    if (!this.#writing) this.#writeWhenDue();
   }
 
   finishIfEmpty(): void {
@@ -168,6 +202,22 @@ class DownloadWriter implements DownloadSink {
   close(): void {
     this.#closed = true;
     this.#pending.length = 0;
+    clearTimeout(this.#due);
+  }
+
+  /** Writes what is pending now if it is a full batch or the file's end, else once `waitMs` is up. */
+  #writeWhenDue(): void {
+    if (this.#pending.length === 0) return;
+    if (this.#pendingBytes >= this.#batching.bytes || this.#have + this.#pending.length >= this.#count) {
+      clearTimeout(this.#due);
+      this.#due = undefined;
+      void this.#write();
+      return;
+    }
+    this.#due ??= setTimeout(() => {
+      this.#due = undefined;
+      if (!this.#writing) void this.#write();
+    }, this.#batching.waitMs);
   }
 
   async #write(): Promise<void> {
@@ -176,6 +226,7 @@ class DownloadWriter implements DownloadSink {
       const files = await this.#files;
       while (this.#pending.length > 0 && !this.#closed) {
         const batch = this.#pending.splice(0);
+        this.#pendingBytes = 0;
         // The state covers at most this batch: nothing newer had been hashed when it was asked for
         // (the batch is everything), and a block state stops at the last whole block (a resume reads
         // the rest back: `resumeHasher`). Chunks that come while it is awaited wait for the next batch.
@@ -184,6 +235,9 @@ class DownloadWriter implements DownloadSink {
         if (this.#closed) return;
         this.#events.stored(this.#have);
         if (this.#have >= this.#count) this.#finish();
+        // What came meanwhile is written now only if it makes a batch; else when it is due.
+        if (this.#pendingBytes < this.#batching.bytes && this.#have + this.#pending.length < this.#count)
+          break;
       }
     } catch (error) {
       if (this.#closed) return;
@@ -192,6 +246,7 @@ class DownloadWriter implements DownloadSink {
     } finally {
       this.#writing = false;
     }
+    if (!this.#closed) this.#writeWhenDue();
   }
 
   #finish(): void {
