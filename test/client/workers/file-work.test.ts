@@ -18,6 +18,7 @@ import {
   encodeChunk,
 } from '../../../shared/file-protocol.js';
 import type { FileInfo } from '../../../shared/file-protocol.js';
+import { storeEachTest } from '../helpers/store-each-test.js';
 import { fileId, incoming, user } from '../storage/file-rows.js';
 import { MiB, randomBytes, webCryptoBlocksHex, webCryptoHex } from './web-crypto-digests.js';
 
@@ -292,54 +293,6 @@ describe('hashing an own file along its upload', () => {
     }
   }
 
-  describe('gathering a download into writes', () => {
-    let store: AccountStore;
-    beforeEach(async () => {
-      store = await openAccountStore(user);
-    });
-    afterEach(async () => {
-      store.close();
-      await deleteAccountStore(user);
-    });
-
-    it('writes a batch once it holds enough, and the file’s end at once', async () => {
-      // The wait is out of reach here: only the batch's size and the file's end may start a write.
-      const work = new InProcessFileWork(store.files, {
-        writeBytes: 16 * FILE_CHUNK_BYTES,
-        writeWaitMs: 60_000,
-      });
-      const bytes = randomBytes(20 * FILE_CHUNK_BYTES);
-      const row = incoming(21, bytes.length);
-      await store.files.put(row);
-      const { events, haves, ended } = recorded();
-      const sink = await work.openDownload({ ...row, have: 0, hashState: null }, events);
-      for (let index = 0; index < 15; index++) sink.chunk(receivedChunk(row.id, bytes, index));
-      // A write starts within microtasks of the chunk that calls for it; a task later, none has.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(haves, 'fifteen chunks are not a batch').to.deep.equal([]);
-      sink.chunk(receivedChunk(row.id, bytes, 15));
-      await waitFor(() => haves.length > 0);
-      for (let index = 16; index < 20; index++) sink.chunk(receivedChunk(row.id, bytes, index));
-      expect(await ended).to.equal(await webCryptoHex(bytes));
-      expect(haves).to.deep.equal([16, 20]);
-    });
-
-    it('writes what it holds once the wait is up, however little', async () => {
-      const work = new InProcessFileWork(store.files, { writeBytes: 16 * FILE_CHUNK_BYTES, writeWaitMs: 20 });
-      const bytes = randomBytes(20 * FILE_CHUNK_BYTES);
-      const row = incoming(22, bytes.length);
-      await store.files.put(row);
-      const { events, haves } = recorded();
-      const sink = await work.openDownload({ ...row, have: 0, hashState: null }, events);
-      sink.chunk(receivedChunk(row.id, bytes, 0));
-      sink.chunk(receivedChunk(row.id, bytes, 1));
-      await waitFor(() => haves.length > 0);
-      expect(haves).to.deep.equal([2]);
-      expect((await store.files.get(row.id))!.have).to.equal(2);
-      sink.close();
-    });
-  });
-
   it('reads the file once: the hash takes the slices the upload reads', async () => {
     // It never has to read on its own here, however slow the machine: the reads cover the file.
     const work = new InProcessFileWork(Promise.reject(new Error('no store needed')), {
@@ -355,6 +308,47 @@ describe('hashing an own file along its upload', () => {
       await work.readFrames(blob, fileId(7), info, start, Math.min(start + 16, count));
     expect(await digest).to.equal(await webCryptoHex(bytes));
     expect(blob.slices).to.equal(reads);
+  });
+});
+
+describe('gathering a download into writes', () => {
+  const store = storeEachTest(user);
+
+  it('writes a batch once it holds enough, and the file’s end at once', async () => {
+    // The wait is out of reach here: only the batch's size and the file's end may start a write.
+    const work = new InProcessFileWork(store().files, {
+      writeBytes: 16 * FILE_CHUNK_BYTES,
+      writeWaitMs: 60_000,
+    });
+    const bytes = randomBytes(20 * FILE_CHUNK_BYTES);
+    const row = incoming(21, bytes.length);
+    await store().files.put(row);
+    const { events, haves, ended } = recorded();
+    const sink = await work.openDownload({ ...row, have: 0, hashState: null }, events);
+    for (let index = 0; index < 15; index++) sink.chunk(receivedChunk(row.id, bytes, index));
+    // A write starts within microtasks of the chunk that calls for it; a task later, none has.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(haves, 'fifteen chunks are not a batch').to.deep.equal([]);
+    sink.chunk(receivedChunk(row.id, bytes, 15));
+    await waitFor(() => haves.length > 0);
+    for (let index = 16; index < 20; index++) sink.chunk(receivedChunk(row.id, bytes, index));
+    expect(await ended).to.equal(await webCryptoHex(bytes));
+    expect(haves).to.deep.equal([16, 20]);
+  });
+
+  it('writes what it holds once the wait is up, however little', async () => {
+    const work = new InProcessFileWork(store().files, { writeBytes: 16 * FILE_CHUNK_BYTES, writeWaitMs: 20 });
+    const bytes = randomBytes(20 * FILE_CHUNK_BYTES);
+    const row = incoming(22, bytes.length);
+    await store().files.put(row);
+    const { events, haves } = recorded();
+    const sink = await work.openDownload({ ...row, have: 0, hashState: null }, events);
+    sink.chunk(receivedChunk(row.id, bytes, 0));
+    sink.chunk(receivedChunk(row.id, bytes, 1));
+    await waitFor(() => haves.length > 0);
+    expect(haves).to.deep.equal([2]);
+    expect((await store().files.get(row.id))!.have).to.equal(2);
+    sink.close();
   });
 });
 
