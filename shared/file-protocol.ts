@@ -30,7 +30,7 @@ export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'hash must be 64 hex
  * empty file has no block, so its value is the SHA-256 of nothing). Each block fits one WebCrypto
  * `digest` call — the CPU's own SHA instructions, ~9× faster here than hashing the file as one stream
  * in wasm, which WebCrypto cannot do. Absent: the SHA-256 of the whole file (offers and rows of before
- * the field). See file-hash-scheme.ts for the computation.
+ * the field). client/workers/block-hash.ts computes it.
  */
 export const HASH_SCHEME_BLOCKS = 'sha256-blocks-1mib' as const;
 export const HashScheme = z.literal(HASH_SCHEME_BLOCKS);

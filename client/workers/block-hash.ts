@@ -8,7 +8,6 @@
 import { createSHA256 } from 'hash-wasm';
 import type { IHasher } from 'hash-wasm';
 import { HASH_BLOCK_BYTES } from '../../shared/file-protocol.js';
-import { BLOCK_DIGEST_BYTES } from '../../shared/file-hash-scheme.js';
 
 /**
  * SHA-256 of one block. It must take the bytes as they are when it is called (WebCrypto copies them
@@ -34,6 +33,9 @@ export async function blockDigester(
 }
 
 let defaultDigester: Promise<BlockDigester> | null = null;
+
+/** The byte length of one block's SHA-256. */
+const BLOCK_DIGEST_BYTES = 32;
 
 /** The first byte of a saved state, so a state of another kind is refused rather than misread. */
 const STATE_TAG = 0xb1;

@@ -9,8 +9,7 @@ import { createSHA256 } from 'hash-wasm';
 import type { IHasher } from 'hash-wasm';
 import { HASH_BLOCK_BYTES } from '../../shared/file-protocol.js';
 import type { HashScheme } from '../../shared/file-protocol.js';
-import { blockDigestHex } from '../../shared/file-hash-scheme.js';
-import { BlockSha256, blockDigester } from './block-hash.js';
+import { BlockSha256 } from './block-hash.js';
 import type { BlockDigester } from './block-hash.js';
 
 /** A file's hasher in either scheme; `save` and `digestHex` may have block digests to wait for. */
@@ -99,20 +98,12 @@ export async function hashBlob(
   scheme: HashScheme | undefined,
   { signal, digest }: { signal?: AbortSignal; digest?: BlockDigester } = {},
 ): Promise<string> {
-  const read = async (offset: number): Promise<Uint8Array<ArrayBuffer>> => {
+  // A slice is a whole block: the block hasher digests it where it is, without a copy.
+  const hash = await createHasher(scheme, digest);
+  for (let offset = 0; offset < blob.size; offset += READ_BYTES) {
     signal?.throwIfAborted();
-    return new Uint8Array(await blob.slice(offset, offset + READ_BYTES).arrayBuffer());
-  };
-  if (scheme !== undefined) {
-    // A slice is a block: each is digested as it is read, and the scheme's own fold ends it.
-    const digestBlock = digest ?? (await blockDigester());
-    const digests: Uint8Array[] = [];
-    for (let offset = 0; offset < blob.size; offset += READ_BYTES)
-      digests.push(await digestBlock(await read(offset)));
-    return blockDigestHex(digests);
+    hash.update(new Uint8Array(await blob.slice(offset, offset + READ_BYTES).arrayBuffer()));
   }
-  const hash = await Sha256.create();
-  for (let offset = 0; offset < blob.size; offset += READ_BYTES) hash.update(await read(offset));
   return hash.digestHex();
 }
 

@@ -220,25 +220,22 @@ class DownloadWriter implements DownloadSink {
     }, this.#batching.waitMs);
   }
 
+  /** Writes everything pending as one batch; what comes meanwhile is written when it is due. */
   async #write(): Promise<void> {
     this.#writing = true;
     try {
       const files = await this.#files;
-      while (this.#pending.length > 0 && !this.#closed) {
-        const batch = this.#pending.splice(0);
-        this.#pendingBytes = 0;
-        // The state covers at most this batch: nothing newer had been hashed when it was asked for
-        // (the batch is everything), and a block state stops at the last whole block (a resume reads
-        // the rest back: `resumeHasher`). Chunks that come while it is awaited wait for the next batch.
-        const state = await this.#hasher.save();
-        this.#have = await files.appendChunks(this.#id, this.#have, batch, state);
-        if (this.#closed) return;
-        this.#events.stored(this.#have);
-        if (this.#have >= this.#count) this.#finish();
-        // What came meanwhile is written now only if it makes a batch; else when it is due.
-        if (this.#pendingBytes < this.#batching.bytes && this.#have + this.#pending.length < this.#count)
-          break;
-      }
+      if (this.#closed) return;
+      const batch = this.#pending.splice(0);
+      this.#pendingBytes = 0;
+      // The state covers at most this batch: nothing newer had been hashed when it was asked for
+      // (the batch is everything), and a block state stops at the last whole block (a resume reads
+      // the rest back: `resumeHasher`). Chunks that come while it is awaited wait for the next batch.
+      const state = await this.#hasher.save();
+      this.#have = await files.appendChunks(this.#id, this.#have, batch, state);
+      if (this.#closed) return;
+      this.#events.stored(this.#have);
+      if (this.#have >= this.#count) this.#finish();
     } catch (error) {
       if (this.#closed) return;
       this.#closed = true;
