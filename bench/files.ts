@@ -7,6 +7,12 @@
  *     transfer first (a fresh connection is slower), then the measured one; measured again after
  *     the Parley transfers on the same connection, so the ratio is taken against the mean of a
  *     figure from before and one from after (the machine is shared; load moves).
+ * (a') The stored floor (lib/stored-floor.ts): the same raw channel carrying the chosen file with
+ *     the least a kept file needs (read and digest 1 MiB slices; digest each 1 MiB received and write
+ *     4 MiB at a time to IndexedDB), before and after Parley's transfer. floor ÷ raw bounds the
+ *     ratio of any app that stores what it receives; Parley ÷ floor is what Parley's own design
+ *     costs. In one browser, also
+ *     a raw transfer at Parley's bulk water marks, whose text lane is the chat figure's reference.
  * (b) Parley: the real server process, two people who Create account, A opens the conversation with
  *     B from **Online users** (and B with A, so B's **Messages** log shows the file), a small warm-up
  *     file, then a random file of BENCH_FILES_MB chosen through **Attach file**'s file chooser. Timed
@@ -36,7 +42,8 @@
  * Prints tables, then as the last stdout line one JSON object:
  * {"ratio_one_browser","ratio_two_browsers","mbps_two_browsers","chat_p99_ms_during_transfer","receiver_heap_growth_mb",
  *  "cpu_ms_per_mb_parley_one_browser","cpu_ms_per_mb_raw_one_browser","cpu_ms_per_mb_parley_two_browsers",
- *  "cpu_ms_per_mb_raw_two_browsers"} (CPU of the whole browser and server per MB moved)
+ *  "cpu_ms_per_mb_raw_two_browsers", and the floor's and the reference's figures: lib/files-report.ts}
+ * (CPU of the whole browser and server per MB moved)
  * (with `--raw-only`: {"raw_mbps_one_browser","raw_mbps_two_browsers"}).
  *
  * This file holds the sizes and the order of the run; each part is in lib/: raw-channel.ts (a),
@@ -56,6 +63,8 @@ import { meet, signUpIn } from './lib/people.js';
 import { formatStageTimes, formatThreadTimes, profiled, threadsDuring } from './lib/cpu-profile.js';
 import { costed } from './lib/process-cpu.js';
 import { RawPair } from './lib/raw-channel.js';
+import { storedTransfer } from './lib/stored-floor.js';
+import { BULK_HIGH_WATER, BULK_LOW_WATER } from '../client/net/bulk-scheduler.js';
 import { progress, runBench } from './lib/run-bench.js';
 import type { Bench } from './lib/run-bench.js';
 
@@ -72,7 +81,7 @@ const WARMUP_BYTES = sizeMiB('BENCH_FILES_WARMUP_MB', 16);
 const DEADLINE_MS =
   180_000 +
   transferTimeoutMs(
-    RAW_ONLY ? 6 * FILE_BYTES + 2 * WARMUP_BYTES : 9 * FILE_BYTES + 4 * WARMUP_BYTES + HEAP_BYTES,
+    RAW_ONLY ? 6 * FILE_BYTES + 2 * WARMUP_BYTES : 14 * FILE_BYTES + 4 * WARMUP_BYTES + HEAP_BYTES,
   );
 
 /** Other people's work moves every figure here: say how busy the machine was. */
@@ -134,8 +143,31 @@ async function runTopology(
     );
     const rawBefore = rawThreads.run;
     progress(`  ${mib(FILE_BYTES)}: ${rawBefore.run.mbps.toFixed(1)} MB/s`);
-    const result: TopologyResult = { name: topology.name, rawBefore, rawAfter: null, parley: null };
+    const result: TopologyResult = {
+      name: topology.name,
+      rawBefore,
+      rawAfter: null,
+      rawAtParleyMarks: null,
+      floor: [],
+      parley: null,
+    };
     results.topologies.push(result);
+    if (topology.name === 'one browser' && !RAW_ONLY) {
+      // The chat reference: a bare channel's text beside a transfer held at Parley's own marks.
+      const marks = { chunkBytes: 64 * 1024, highWaterBytes: BULK_HIGH_WATER, lowWaterBytes: BULK_LOW_WATER };
+      result.rawAtParleyMarks = await costed(() =>
+        raw.transfer(FILE_BYTES, transferTimeoutMs(FILE_BYTES), marks),
+      );
+      progress(`  at Parley's water marks: ${result.rawAtParleyMarks.run.mbps.toFixed(1)} MB/s`);
+    }
+    const floor = async (): Promise<void> => {
+      const run = await files.with('floor', FILE_BYTES, (path) =>
+        costed(() => storedTransfer(raw, path, FILE_BYTES, transferTimeoutMs(FILE_BYTES))),
+      );
+      result.floor.push(run);
+      progress(`  stored floor, ${mib(FILE_BYTES)}: ${run.run.mbps.toFixed(1)} MB/s`);
+    };
+    if (!RAW_ONLY) await floor();
 
     if (!RAW_ONLY) {
       const tag = topology.name === 'one browser' ? '1' : '2';
@@ -199,6 +231,7 @@ async function runTopology(
     }
     result.rawAfter = await costed(() => raw.transfer(FILE_BYTES, transferTimeoutMs(FILE_BYTES)));
     progress(`  raw again, ${mib(FILE_BYTES)}: ${result.rawAfter.run.mbps.toFixed(1)} MB/s`);
+    if (!RAW_ONLY) await floor();
   } finally {
     // The profiles belong to the whole run; each person only closes their tab.
     for (const person of people) await person.closePage();

@@ -4,7 +4,9 @@
  * the verdicts; and as the last stdout line one JSON object,
  * {"ratio_one_browser","ratio_two_browsers","mbps_two_browsers","chat_p99_ms_during_transfer","receiver_heap_growth_mb",
  *  "cpu_ms_per_mb_parley_one_browser","cpu_ms_per_mb_raw_one_browser","cpu_ms_per_mb_parley_two_browsers",
- *  "cpu_ms_per_mb_raw_two_browsers"}
+ *  "cpu_ms_per_mb_raw_two_browsers", "floor_ratio_one_browser","ratio_vs_floor_one_browser",
+ *  "cpu_ms_per_mb_floor_one_browser", the same three for two_browsers,
+ *  "bare_text_p99_ms_at_parley_marks" (a bare channel's text beside its transfer at Parley's marks)}
  * (with `--raw-only`: {"raw_mbps_one_browser","raw_mbps_two_browsers"}).
  */
 import type { ChatSamples } from './chat-during-transfer.js';
@@ -25,6 +27,10 @@ export interface TopologyResult {
   name: TopologyName;
   rawBefore: Costed<RawTransfer>;
   rawAfter: Costed<RawTransfer> | null;
+  /** One browser only: the raw channel at Parley's bulk water marks, for its text lane's latency. */
+  rawAtParleyMarks: Costed<RawTransfer> | null;
+  /** The stored floor (lib/stored-floor.ts), before and after Parley's transfer; none with `--raw-only`. */
+  floor: Costed<RawTransfer>[];
   parley: Costed<FileTransfer> | null;
 }
 
@@ -54,6 +60,44 @@ function rawRuns(result: TopologyResult): Costed<RawTransfer>[] {
 function rawMbps(result: TopologyResult): number {
   const runs = rawRuns(result);
   return runs.reduce((sum, { run }) => sum + run.mbps, 0) / runs.length;
+}
+
+/** The mean MB/s of the stored floor, or null when it was not run. */
+function floorMbps(result: TopologyResult): number | null {
+  if (result.floor.length === 0) return null;
+  return result.floor.reduce((sum, { run }) => sum + run.mbps, 0) / result.floor.length;
+}
+
+/** The floor's lines: its speed and CPU against the raw channel's, and Parley's against it. */
+function floorLines(results: FileResults): string[] {
+  const rows = results.topologies.flatMap((result) => {
+    const floor = floorMbps(result);
+    if (floor === null || !result.parley) return [];
+    return [
+      [
+        result.name,
+        result.floor.map(({ run }) => `${run.mbps.toFixed(1)}`).join(' / ') + ' MB/s',
+        (floor / rawMbps(result)).toFixed(3),
+        `${cpuPerMb(result.floor).toFixed(1)} ms`,
+        (result.parley.run.mbps / floor).toFixed(3),
+        (cpuPerMb(result.floor) / cpuPerMb([result.parley])).toFixed(3),
+      ],
+    ];
+  });
+  if (rows.length === 0) return [];
+  const header = ['', 'floor (before / after)', 'floor ÷ raw', 'floor CPU/MB', 'Parley ÷ floor', 'CPU ratio'];
+  const all = [header, ...rows];
+  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
+  return [
+    '',
+    'Stored floor: the raw channel plus the least a kept file needs (read and digest 1 MiB slices; digest and',
+    "write each 1 MiB received to IndexedDB as one Blob). floor ÷ raw bounds any storing app's ratio here.",
+    ...all.map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  '),
+    ),
+  ];
 }
 
 function speedLines(results: FileResults): string[] {
@@ -92,6 +136,7 @@ function speedLines(results: FileResults): string[] {
     '  CPU/MB: CPU ms the browsers and the server spent per MB moved (/proc); CPU ratio = raw CPU/MB ÷',
     '  Parley CPU/MB, which predicts the ratio on an idle machine when both are CPU-bound.',
   ];
+  lines.push(...floorLines(results));
   for (const result of results.topologies) {
     if (result.parley?.run.via === 'scan')
       lines.push(`  (${result.name}: Save was seen by the 1 s scan, not the observer: the time is ±1 s)`);
@@ -134,6 +179,10 @@ export function reportFiles(results: FileResults): void {
         ...frameRow(
           'raw channel: a text beside its transfer, sent → arrived',
           rawRuns(one!).flatMap(({ run }) => run.chatMs),
+        ),
+        ...frameRow(
+          "  the same at Parley's water marks (512 / 256 KiB)",
+          one!.rawAtParleyMarks?.run.chatMs ?? [],
         ),
         { label: 'nothing else moving (before): shown', summary: summarize(results.chat!.idle.shown) },
         ...frameRow('  Enter → its frame sent by the sender', results.chat!.idle.sent),
@@ -187,6 +236,22 @@ export function reportFiles(results: FileResults): void {
       cpu_ms_per_mb_raw_one_browser: round2(cpuPerMb(rawRuns(one!))),
       cpu_ms_per_mb_parley_two_browsers: round2(cpuPerMb([two!.parley!])),
       cpu_ms_per_mb_raw_two_browsers: round2(cpuPerMb(rawRuns(two!))),
+      bare_text_p99_ms_at_parley_marks: one!.rawAtParleyMarks
+        ? roundMs(summarize(one!.rawAtParleyMarks.run.chatMs).p99)
+        : null,
+      ...floorFields('one_browser', one!),
+      ...floorFields('two_browsers', two!),
     })}\n`,
   );
+}
+
+/** The floor's JSON fields of one topology: its ratio to raw, Parley's ratio to it, its CPU per MB. */
+function floorFields(topology: string, result: TopologyResult): Record<string, number | null> {
+  const floor = floorMbps(result);
+  return {
+    [`floor_ratio_${topology}`]: floor === null ? null : Math.round((floor / rawMbps(result)) * 1000) / 1000,
+    [`ratio_vs_floor_${topology}`]:
+      floor === null ? null : Math.round((result.parley!.run.mbps / floor) * 1000) / 1000,
+    [`cpu_ms_per_mb_floor_${topology}`]: floor === null ? null : round2(cpuPerMb(result.floor)),
+  };
 }

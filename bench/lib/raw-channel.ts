@@ -40,7 +40,7 @@ export interface RawTransfer {
 }
 
 /** The page-side state, on `globalThis.__raw`. */
-interface RawState {
+export interface RawState {
   pc: RTCPeerConnection;
   channel: RTCDataChannel | null;
   /** The negotiated text channel beside it (stream 512, as Parley's text lane). */
@@ -53,9 +53,14 @@ interface RawState {
   received: number;
   /** Sender: resolves with the receiver's "done" message. */
   onDone: ((text: string) => void) | null;
+  /**
+   * Receiver: while set, takes each binary message instead of the counting above, and answers
+   * "done" itself (lib/stored-floor.ts stores what arrives).
+   */
+  sink?: ((data: ArrayBuffer) => void) | null;
 }
 
-type RawWindow = typeof globalThis & { __raw?: RawState };
+export type RawWindow = typeof globalThis & { __raw?: RawState };
 
 const BLANK_PATH = '/__bench/raw-channel';
 const SEND_QUEUE_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -142,6 +147,7 @@ export class RawPair {
         // Counting is all the receiver does: this is the ceiling, not an app.
         channel.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
           if (typeof event.data === 'string') return;
+          if (state.sink) return state.sink(event.data);
           state.received += event.data.byteLength;
           if (state.expected === 0 || state.received < state.expected) return;
           channel.send(`done ${state.received}`);
