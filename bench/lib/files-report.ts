@@ -90,8 +90,8 @@ function floorLines(results: FileResults): string[] {
   const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
   return [
     '',
-    'Stored floor: the raw channel plus the least a kept file needs (read and digest 1 MiB slices; digest and',
-    "write each 1 MiB received to IndexedDB as one Blob). floor ÷ raw bounds any storing app's ratio here.",
+    'Stored floor: the raw channel plus the least a kept file needs (read and digest 1 MiB slices; digest each',
+    "1 MiB received, write 4 MiB at a time to IndexedDB). floor ÷ raw bounds any storing app's ratio here.",
     ...all.map((row) =>
       row
         .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
