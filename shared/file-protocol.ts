@@ -16,7 +16,7 @@ export const MAX_CHUNK_BYTES = 192 * 1024;
 /** 64 TiB: "any size", while chunk indices stay far below 2^32 and sizes are exact doubles. */
 export const MAX_FILE_BYTES = 2 ** 46;
 /** How many chunks a holder may send beyond the receiver's last `file-ack`: bounds receiver memory. */
-export const FILE_WINDOW_CHUNKS = 64;
+export const FILE_WINDOW_CHUNKS = 256;
 /** Voice clips: at most 5 minutes, and this many waveform peaks. */
 export const MAX_VOICE_MS = 5 * 60 * 1000;
 export const MAX_VOICE_PEAKS = 128;

@@ -16,7 +16,7 @@ const READ_BYTES = 1024 * 1024;
  * `FILE_WINDOW_CHUNKS`: what the receiver may have to hold while its storage catches up, whatever
  * the chunk size.
  */
-const WINDOW_BYTES = 4 * 1024 * 1024;
+const WINDOW_BYTES = 16 * 1024 * 1024;
 
 export interface UploadEvents {
   /** The chunk frames `start` … `end` − 1 of the file (`FileWork.readFrames`). */
