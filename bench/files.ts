@@ -160,12 +160,27 @@ async function runTopology(
       );
       progress(`  at Parley's water marks: ${result.rawAtParleyMarks.run.mbps.toFixed(1)} MB/s`);
     }
+    /** The first floor run's threads, when profiling: what Parley's are set against. */
+    let floorThreads: Map<string, number> | null = null;
     const floor = async (): Promise<void> => {
-      const run = await files.with('floor', FILE_BYTES, (path) =>
-        costed(() => storedTransfer(raw, path, FILE_BYTES, transferTimeoutMs(FILE_BYTES))),
+      const measured = await files.with('floor', FILE_BYTES, (path) =>
+        threadsDuring(() =>
+          costed(() => storedTransfer(raw, path, FILE_BYTES, transferTimeoutMs(FILE_BYTES))),
+        ),
       );
-      result.floor.push(run);
-      progress(`  stored floor, ${mib(FILE_BYTES)}: ${run.run.mbps.toFixed(1)} MB/s`);
+      result.floor.push(measured.run);
+      progress(`  stored floor, ${mib(FILE_BYTES)}: ${measured.run.run.mbps.toFixed(1)} MB/s`);
+      if (!PROFILE || floorThreads) return;
+      floorThreads = measured.threads;
+      const megabytes = FILE_BYTES / 1e6;
+      const baseline = { threads: rawThreads.threads, megabytes, name: 'raw channel' };
+      for (const line of formatThreadTimes(
+        `${topology.name}, stored floor`,
+        floorThreads,
+        megabytes,
+        baseline,
+      ))
+        progress(line);
     };
     if (!RAW_ONLY) await floor();
 
@@ -184,10 +199,17 @@ async function runTopology(
         const send = () => costed(() => sendFile(sender, receiver, path, FILE_BYTES));
         if (!PROFILE) return send();
         const megabytes = FILE_BYTES / 1e6;
-        const baseline = { threads: rawThreads.threads, megabytes };
+        const baseline = { threads: rawThreads.threads, megabytes, name: 'raw channel' };
         if (topology.name !== 'one browser') {
           const measured = await threadsDuring(send);
           for (const line of formatThreadTimes(topology.name, measured.threads, megabytes, baseline))
+            progress(line);
+          const floored = {
+            threads: floorThreads ?? new Map<string, number>(),
+            megabytes,
+            name: 'stored floor',
+          };
+          for (const line of formatThreadTimes(topology.name, measured.threads, megabytes, floored))
             progress(line);
           return measured.run;
         }

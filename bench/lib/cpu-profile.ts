@@ -130,7 +130,7 @@ export function formatThreadTimes(
   label: string,
   threads: Map<string, number>,
   megabytes: number,
-  baseline: { threads: Map<string, number>; megabytes: number } | null,
+  baseline: { threads: Map<string, number>; megabytes: number; name: string } | null,
 ): string[] {
   const perMb = (ms: number, mb: number) => (ms / mb).toFixed(1).padStart(7);
   const names = new Set([...threads.keys(), ...(baseline?.threads.keys() ?? [])]);
@@ -144,7 +144,7 @@ export function formatThreadTimes(
     .sort((a, b) => b.ms / megabytes - a.ms / megabytes);
   const total = (map: Map<string, number>) => [...map.values()].reduce((sum, ms) => sum + ms, 0);
   return [
-    `${label}: CPU ms/MB by thread${baseline ? ' (raw channel beside it)' : ''}`,
+    `${label}: CPU ms/MB by thread${baseline ? ` (${baseline.name} beside it)` : ''}`,
     `  ${'all'.padEnd(40)} ${perMb(total(threads), megabytes)}${baseline ? ` ${perMb(total(baseline.threads), baseline.megabytes)}` : ''}`,
     ...rows
       .slice(0, 16)
