@@ -53,13 +53,14 @@ const fileIdOf = (m: Messenger, index = 0): string =>
 
 const MiB = 1024 * 1024;
 /**
- * The resume tests break a transfer as soon as the receiver has stored its first batch (seen in its
- * store, not in the view, whose progress is redrawn only every 500 ms: by then a small file is
- * whole, which is why these tests used to move 8 MiB and wait for 1 MiB). A few MiB are then plenty
- * to be cut mid-way; more only multiplies the packets a loaded machine may drop, each drop stalling
- * the data channel for a retransmission timeout — what made them time out beside other test files.
+ * The resume tests break a transfer part way. Bob's first link takes in only the first
+ * `STALLED_AFTER` chunks, so however fast the machine the transfer waits there, with those chunks
+ * stored (the write's wait runs out), when the test breaks it; then everything after them must
+ * come, and nothing before. A few MiB are plenty; more only multiplies the packets a loaded machine
+ * may drop, each drop stalling the data channel for a retransmission timeout.
  */
 const MID_TRANSFER_BYTES = 4 * MiB + 5;
+const STALLED_AFTER = 20;
 
 /** Counts the file chunks a receiver's links take in, and wakes the room's waits at each. */
 function countingChunks(room: MessengerRoom, counted: { chunks: number }): PeerLinkFactory {
@@ -90,13 +91,35 @@ function chunksUpTo(limit: number): PeerLinkFactory {
     });
 }
 
-/** Resolves once `user` has stored the first batch of the first file of its open conversation. */
-async function untilFirstBatchStored(room: MessengerRoom, user: string): Promise<void> {
+/**
+ * A receiver's links whose first takes in only the first `limit` file chunks (as `chunksUpTo`) and
+ * whose later ones take in all; `taken[i]` counts the chunks link `i` took in. Each chunk taken in
+ * wakes the room's waits.
+ */
+function firstLinkStalls(room: MessengerRoom, limit: number, taken: number[]): PeerLinkFactory {
+  return (options, handlers) => {
+    const link = taken.push(0) - 1;
+    return new PeerConnection(options, {
+      ...handlers,
+      onBinary: (data) => {
+        if (data[0] === CHUNK_FRAME_TAG) {
+          if (link === 0 && taken[0]! >= limit) return;
+          taken[link]! += 1;
+        }
+        handlers.onBinary(data);
+        room.changed();
+      },
+    });
+  };
+}
+
+/** Resolves once `user` has stored `have` chunks of the first file of its open conversation. */
+async function untilStored(room: MessengerRoom, user: string, have: number): Promise<void> {
   const messenger = room.messengers.get(user)!;
   const store = room.stores.get(user)!;
   await room.until(async () => {
     const id = fileIdOf(messenger);
-    return id !== '' && ((await store.files.get(id))?.have ?? 0) > 0;
+    return id !== '' && (await store.files.get(id))?.have === have;
   });
 }
 
@@ -219,36 +242,41 @@ describe('FileTransfers', () => {
   it('resumes after the connection drops mid-transfer, from what was stored', async function () {
     this.timeout(30_000);
     const bobLinks: PeerLink[] = [];
-    const counted = { chunks: 0 };
-    const [alice, bob] = await pair(keptLinks(bobLinks, countingChunks(room, counted)));
+    const taken: number[] = [];
+    const [alice, bob] = await pair(keptLinks(bobLinks, firstLinkStalls(room, STALLED_AFTER, taken)));
     const file = randomFile(MID_TRANSFER_BYTES);
     await alice.sendFiles([file]);
-    await untilFirstBatchStored(room, 'bob');
-    const doneBeforeDrop = counted.chunks * FILE_CHUNK_BYTES;
+    // All that the stalled link let through is stored, and nothing more can come over it.
+    const have = STALLED_AFTER;
+    await untilStored(room, 'bob', have);
     // Dropping the live connection stands for a network failure: the mesh reconnects by itself.
     bobLinks.at(-1)!.close();
     await room.until(() => fileOf(bob)?.state === 'complete');
-    expect(doneBeforeDrop).to.be.below(file.size);
+    // The new connection brought the rest and nothing stored before.
+    const count = Math.ceil(file.size / FILE_CHUNK_BYTES);
+    expect(taken.slice(1).reduce((sum, chunks) => sum + chunks, 0)).to.equal(count - have);
     const saved = await bob.files.toSave(fileIdOf(bob));
     expect(await sha256(saved!.blob)).to.equal(await sha256(file));
   });
 
   it('resumes after the receiver reloads mid-transfer', async function () {
     this.timeout(30_000);
-    const counted = { chunks: 0 };
-    const [alice] = await pair(countingChunks(room, counted));
+    const [alice] = await pair(firstLinkStalls(room, STALLED_AFTER, []));
     const file = randomFile(MID_TRANSFER_BYTES);
     await alice.sendFiles([file]);
-    await untilFirstBatchStored(room, 'bob');
-    const doneBeforeReload = counted.chunks * FILE_CHUNK_BYTES;
+    // All that the stalled link let through is stored, and nothing more can come over it.
+    const have = STALLED_AFTER;
+    await untilStored(room, 'bob', have);
     room.leave('bob');
     alice.server.userOffline('bob');
-    const bob2 = await room.join('bob');
+    const counted = { chunks: 0 };
+    const bob2 = await room.join('bob', { createLink: countingChunks(room, counted) });
     bob2.server.welcome(['alice'], [], []);
     alice.server.userOnline('bob');
     await bob2.selectPerson('alice');
     await room.until(() => fileOf(bob2)?.state === 'complete');
-    expect(doneBeforeReload).to.be.below(file.size);
+    // The reloaded page asked for the rest and nothing stored before.
+    expect(counted.chunks).to.equal(Math.ceil(file.size / FILE_CHUNK_BYTES) - have);
     const saved = await bob2.files.toSave(fileIdOf(bob2));
     expect(await sha256(saved!.blob)).to.equal(await sha256(file));
   });
