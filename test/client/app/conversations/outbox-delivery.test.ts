@@ -91,17 +91,19 @@ describe('OutboxDelivery on reconnect', () => {
     expect(await store.pendingFor('bob')).to.have.length(count - 10);
   });
 
-  it('keeps a message before it goes on the wire: noted, its write begun, and shown after it went', async () => {
+  it('keeps a message before it goes on the wire: noted, its write begun before any answer, and shown after it went', async () => {
     const lookups: Array<Promise<StoredMessage | undefined>> = [];
     const notes: boolean[] = [];
     const order: string[] = [];
-    // A read started when the frame goes out sees what its write stores (IndexedDB runs
-    // transactions on the same store in the order they were made); the note is there already.
+    // The note is there when the frame goes out. An answer to the frame (an ack, a reply) comes in
+    // a later task: a read it starts sees what the write stores (IndexedDB runs transactions on the
+    // same store in the order they were made), though the write begins just after the frame left.
     const { outbox } = await delivery(true, (frame) => {
       if (frame.type !== 'message') return;
       order.push('sent');
-      lookups.push(store.getMessage(frame.message.id));
-      notes.push(store.sendJournal.pending(() => undefined).some((n) => n.draft.id === frame.message.id));
+      const { id } = frame.message;
+      lookups.push(new Promise((resolve) => setTimeout(resolve, 0)).then(() => store.getMessage(id)));
+      notes.push(store.sendJournal.pending(() => undefined).some((n) => n.draft.id === id));
     });
     await outbox.send(dm, { text: 'kept' }, () => void order.push('shown'));
     expect(order).to.deep.equal(['sent', 'shown']);
