@@ -104,9 +104,10 @@ export class OutboxDelivery {
     // transaction and requests) held the frame back by 13 ms at p90 during a file transfer.
     if (store.sendJournal.write(own)) {
       this.#goOut(message, recipients);
+      const storing = this.#store(own.draft, recipients);
       shown({ ...unsigned, ...row, sent });
       // A note whose write failed stays: the next open stores it (`replaySendJournal`).
-      await this.#store(own.draft, recipients).then(() => store.sendJournal.done(id));
+      await storing.then(() => store.sendJournal.done(id));
       return;
     }
     shown({ ...unsigned, ...row, sent });
