@@ -11,8 +11,8 @@
  *     the least a kept file needs (read and digest 1 MiB slices; digest each 1 MiB received and write
  *     4 MiB at a time to IndexedDB), before and after Parley's transfer. floor ÷ raw bounds the
  *     ratio of any app that stores what it receives; Parley ÷ floor is what Parley's own design
- *     costs. In one browser, also
- *     a raw transfer at Parley's bulk water marks, whose text lane is the chat figure's reference.
+ *     costs. In one browser, also a raw transfer at Parley's bulk water marks, whose text lane is
+ *     the chat figure's reference.
  * (b) Parley: the real server process, two people who Create account, A opens the conversation with
  *     B from **Online users** (and B with A, so B's **Messages** log shows the file), a small warm-up
  *     file, then a random file of BENCH_FILES_MB chosen through **Attach file**'s file chooser. Timed
@@ -62,7 +62,7 @@ import { watchArrivals } from './lib/page-probes.js';
 import { meet, signUpIn } from './lib/people.js';
 import { formatStageTimes, formatThreadTimes, profiled, threadsDuring } from './lib/cpu-profile.js';
 import { costed } from './lib/process-cpu.js';
-import { RawPair } from './lib/raw-channel.js';
+import { DEFAULT_RAW_OPTIONS, RawPair } from './lib/raw-channel.js';
 import { storedTransfer } from './lib/stored-floor.js';
 import { BULK_HIGH_WATER, BULK_LOW_WATER } from '../client/net/bulk-scheduler.js';
 import { progress, runBench } from './lib/run-bench.js';
@@ -154,7 +154,11 @@ async function runTopology(
     results.topologies.push(result);
     if (topology.name === 'one browser' && !RAW_ONLY) {
       // The chat reference: a bare channel's text beside a transfer held at Parley's own marks.
-      const marks = { chunkBytes: 64 * 1024, highWaterBytes: BULK_HIGH_WATER, lowWaterBytes: BULK_LOW_WATER };
+      const marks = {
+        ...DEFAULT_RAW_OPTIONS,
+        highWaterBytes: BULK_HIGH_WATER,
+        lowWaterBytes: BULK_LOW_WATER,
+      };
       result.rawAtParleyMarks = await costed(() =>
         raw.transfer(FILE_BYTES, transferTimeoutMs(FILE_BYTES), marks),
       );
@@ -204,11 +208,8 @@ async function runTopology(
           const measured = await threadsDuring(send);
           for (const line of formatThreadTimes(topology.name, measured.threads, megabytes, baseline))
             progress(line);
-          const floored = {
-            threads: floorThreads ?? new Map<string, number>(),
-            megabytes,
-            name: 'stored floor',
-          };
+          // The floor ran first (it runs whenever Parley does), so its threads are there to compare.
+          const floored = { threads: floorThreads!, megabytes, name: 'stored floor' };
           for (const line of formatThreadTimes(topology.name, measured.threads, megabytes, floored))
             progress(line);
           return measured.run;

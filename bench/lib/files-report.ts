@@ -15,7 +15,7 @@ import { mib } from './file-transfer.js';
 import type { FileTransfer } from './file-transfer.js';
 import type { HeapSamples } from './heap-during-transfer.js';
 import { roundMs, summarize } from './latency-stats.js';
-import { formatTable } from './print-table.js';
+import { alignRows, formatTable } from './print-table.js';
 import { cpuPerMb } from './process-cpu.js';
 import type { Costed } from './process-cpu.js';
 import type { RawTransfer } from './raw-channel.js';
@@ -52,20 +52,28 @@ function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** The mean MB/s of `runs`, or null when there are none. */
+function meanMbps(runs: readonly Costed<RawTransfer>[]): number | null {
+  if (runs.length === 0) return null;
+  return runs.reduce((sum, { run }) => sum + run.mbps, 0) / runs.length;
+}
+
 function rawRuns(result: TopologyResult): Costed<RawTransfer>[] {
   return [result.rawBefore, ...(result.rawAfter ? [result.rawAfter] : [])];
 }
 
 /** The mean raw MB/s of a topology (before and after Parley's transfer, when both were taken). */
 function rawMbps(result: TopologyResult): number {
-  const runs = rawRuns(result);
-  return runs.reduce((sum, { run }) => sum + run.mbps, 0) / runs.length;
+  return meanMbps(rawRuns(result))!;
 }
 
 /** The mean MB/s of the stored floor, or null when it was not run. */
 function floorMbps(result: TopologyResult): number | null {
-  if (result.floor.length === 0) return null;
-  return result.floor.reduce((sum, { run }) => sum + run.mbps, 0) / result.floor.length;
+  return meanMbps(result.floor);
 }
 
 /** The floor's lines: its speed and CPU against the raw channel's, and Parley's against it. */
@@ -86,17 +94,11 @@ function floorLines(results: FileResults): string[] {
   });
   if (rows.length === 0) return [];
   const header = ['', 'floor (before / after)', 'floor ÷ raw', 'floor CPU/MB', 'Parley ÷ floor', 'CPU ratio'];
-  const all = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
   return [
     '',
     'Stored floor: the raw channel plus the least a kept file needs (read and digest 1 MiB slices; digest each',
     "1 MiB received, write 4 MiB at a time to IndexedDB). floor ÷ raw bounds any storing app's ratio here.",
-    ...all.map((row) =>
-      row
-        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
-        .join('  '),
-    ),
+    ...alignRows([header, ...rows]),
   ];
 }
 
@@ -125,14 +127,9 @@ function speedLines(results: FileResults): string[] {
       result.parley ? (cpuPerMb(rawRuns(result)) / cpuPerMb([result.parley])).toFixed(3) : '–',
     ]),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const lines = [
     `Files peer to peer: ${mib(results.fileBytes)} transfers, 64 KiB chunks (load average at start ${results.loadAtStart.toFixed(2)})`,
-    ...rows.map((row) =>
-      row
-        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
-        .join('  '),
-    ),
+    ...alignRows(rows),
     '  CPU/MB: CPU ms the browsers and the server spent per MB moved (/proc); CPU ratio = raw CPU/MB ÷',
     '  Parley CPU/MB, which predicts the ratio on an idle machine when both are CPU-bound.',
   ];
@@ -227,8 +224,8 @@ export function reportFiles(results: FileResults): void {
   process.stdout.write(`${lines.join('\n')}\n`);
   process.stdout.write(
     `${JSON.stringify({
-      ratio_one_browser: Math.round(ratioOne * 1000) / 1000,
-      ratio_two_browsers: Math.round(ratioTwo * 1000) / 1000,
+      ratio_one_browser: round3(ratioOne),
+      ratio_two_browsers: round3(ratioTwo),
       mbps_two_browsers: round2(two!.parley!.run.mbps),
       chat_p99_ms_during_transfer: roundMs(chat.p99),
       receiver_heap_growth_mb: round2(growth),
@@ -249,9 +246,8 @@ export function reportFiles(results: FileResults): void {
 function floorFields(topology: string, result: TopologyResult): Record<string, number | null> {
   const floor = floorMbps(result);
   return {
-    [`floor_ratio_${topology}`]: floor === null ? null : Math.round((floor / rawMbps(result)) * 1000) / 1000,
-    [`ratio_vs_floor_${topology}`]:
-      floor === null ? null : Math.round((result.parley!.run.mbps / floor) * 1000) / 1000,
+    [`floor_ratio_${topology}`]: floor === null ? null : round3(floor / rawMbps(result)),
+    [`ratio_vs_floor_${topology}`]: floor === null ? null : round3(result.parley!.run.mbps / floor),
     [`cpu_ms_per_mb_floor_${topology}`]: floor === null ? null : round2(cpuPerMb(result.floor)),
   };
 }

@@ -3,22 +3,23 @@
  * raw-channel.ts with the least work a file needs at each end, and nothing else. The sender reads
  * the chosen file in 1 MiB slices (the next read overlapping the sends) and digests each slice
  * with WebCrypto; the receiver digests each 1 MiB it gets and writes 4 MiB at a time to IndexedDB
- * as one Blob, one write after another, and says "done" once all is written. No framing, acks, worker hops,
- * progress, resume state or rendering.
+ * as one Blob, one write after another, and says "done" once all is written. No framing, acks,
+ * worker hops, progress, resume state or rendering.
  *
  * So Parley ÷ floor is what Parley's own design costs, and floor ÷ raw is what reading, digesting
  * and keeping a file costs on this machine, whoever writes the app: a ratio against the raw
  * channel cannot be above floor ÷ raw for an app that stores what it receives.
  */
 import type { Page } from 'playwright-core';
+import { HASH_BLOCK_BYTES } from '../../shared/file-protocol.js';
 import { DEFAULT_RAW_OPTIONS } from './raw-channel.js';
 import type { RawPair, RawTransfer, RawWindow } from './raw-channel.js';
 
 const INPUT_ID = 'floor-file';
 /** What one read and one digest hold: Parley's hash block. */
-const SLICE_BYTES = 1024 * 1024;
+const SLICE_BYTES = HASH_BLOCK_BYTES;
 /** What one write holds (whole slices): 4 MiB cost 5–7 ms/MB less than 1 MiB here, in CPU. */
-export const FLOOR_WRITE_BYTES = 4 * 1024 * 1024;
+const WRITE_BYTES = 4 * 1024 * 1024;
 const FLOOR_DB = 'parley-bench-floor';
 
 /**
@@ -30,13 +31,12 @@ export async function storedTransfer(
   path: string,
   bytes: number,
   timeoutMs: number,
-  writeBytes = FLOOR_WRITE_BYTES,
 ): Promise<RawTransfer> {
   await chooseFile(pair.sender, path);
   await pair.receiver.evaluate(installStoringSink, {
     bytes,
     slice: SLICE_BYTES,
-    write: writeBytes,
+    write: WRITE_BYTES,
     db: FLOOR_DB,
   });
   const { chunkBytes, highWaterBytes, lowWaterBytes } = DEFAULT_RAW_OPTIONS;

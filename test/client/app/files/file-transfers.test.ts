@@ -76,25 +76,10 @@ function countingChunks(room: MessengerRoom, counted: { chunks: number }): PeerL
 }
 
 /**
- * A receiver's links that take in only the first `limit` file chunks and drop the rest (text frames
- * pass): a transfer stalls part way, however fast the machine, so a test can act on it mid-way.
- */
-function chunksUpTo(limit: number): PeerLinkFactory {
-  let taken = 0;
-  return (options, handlers) =>
-    new PeerConnection(options, {
-      ...handlers,
-      onBinary: (data) => {
-        if (data[0] === CHUNK_FRAME_TAG && ++taken > limit) return;
-        handlers.onBinary(data);
-      },
-    });
-}
-
-/**
- * A receiver's links whose first takes in only the first `limit` file chunks (as `chunksUpTo`) and
- * whose later ones take in all; `taken[i]` counts the chunks link `i` took in. Each chunk taken in
- * wakes the room's waits.
+ * A receiver's links whose first takes in only the first `limit` file chunks and drops the rest
+ * (text frames pass), so a transfer stalls part way however fast the machine and a test can act on
+ * it mid-way; later links (after a reconnect) take in all. `taken[i]` counts the chunks link `i`
+ * took in. Each chunk taken in wakes the room's waits.
  */
 function firstLinkStalls(room: MessengerRoom, limit: number, taken: number[]): PeerLinkFactory {
   return (options, handlers) => {
@@ -216,7 +201,7 @@ describe('FileTransfers', () => {
   it('lets the receiver cancel: the sender hears it, and nothing more is stored', async function () {
     this.timeout(30_000);
     // The file stays part way: cancelled as it moves, not racing its last write.
-    const [alice, bob] = await pair(chunksUpTo(20));
+    const [alice, bob] = await pair(firstLinkStalls(room, STALLED_AFTER, []));
     await alice.sendFiles([randomFile(12 * MiB)]);
     await room.until(() => (fileOf(bob)?.done ?? 0) > 0);
     await bob.files.cancel(fileIdOf(bob));
@@ -230,7 +215,7 @@ describe('FileTransfers', () => {
   it('lets the sender cancel: the receiver shows who cancelled it', async function () {
     this.timeout(30_000);
     // As above: the file stays part way, so the cancel cannot come after its end.
-    const [alice, bob] = await pair(chunksUpTo(20));
+    const [alice, bob] = await pair(firstLinkStalls(room, STALLED_AFTER, []));
     await alice.sendFiles([randomFile(12 * MiB)]);
     await room.until(() => (fileOf(bob)?.done ?? 0) > 0);
     await alice.files.cancel(fileIdOf(alice));
